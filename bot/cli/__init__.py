@@ -1,0 +1,42 @@
+"""The `stagecoach` command line: one module per command group, each with `register()`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from flows.i18n import _
+
+# Command groups, in the order `stagecoach --help` lists them. Each module defines
+# `register(subparsers)`, which adds its parser(s) and sets `handler=` to a function
+# taking the parsed args and returning the exit code.
+COMMAND_MODULES = ("bot.cli.maps",)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stagecoach",
+        description=_("Guide sales reps through the sales process map, in Slack or a terminal."),
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    return handler(args)
+
+
+def run() -> None:
+    sys.exit(main())

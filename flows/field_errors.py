@@ -1,0 +1,103 @@
+"""Turn pydantic's validation errors into problems a person can act on."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from flows.i18n import _
+from flows.problems import Path
+from flows.schema import MAX_EXIT_ITEMS
+
+IDENT_RULE = _("lowercase letters, digits and '_', starting with a letter, at most 40 characters")
+
+
+def describe(error: Any, model: type[BaseModel]) -> tuple[Path, str, str]:
+    """(path, message, hint) for one pydantic error dict."""
+    path: Path = tuple(error["loc"])
+    kind, found = error["type"], error.get("input")
+    field = str(path[-1]) if path else ""
+    if kind == "missing":
+        return path, _("missing required field '{field}'").format(field=field), _hint_for(path)
+    if kind == "extra_forbidden":
+        return path, _("unknown field '{field}'").format(field=field), _known_fields(path, model)
+    if kind == "too_long" and field == "exit":
+        message = _("{count} exit items; a stage may have at most {most}").format(
+            count=len(found), most=MAX_EXIT_ITEMS
+        )
+        return path, message, _("a Slack checkbox group holds 10: merge or drop items")
+    return (
+        path,
+        _("found {found!r}: {reason}").format(found=_short(found), reason=error["msg"]),
+        (_hint_for(path)),
+    )
+
+
+def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[tuple[Path, str, str]]:
+    return [describe(error, model) for error in exc.errors()]
+
+
+_HINTS = {
+    "id": _("an id: ") + IDENT_RULE,
+    "next": _("the id of a stage: ") + IDENT_RULE,
+    "probability": _("a whole number from 0 to 100 (the chance a deal here is won)"),
+    "target_days": _("a whole number of days, 1 or more"),
+    "rot_days": _("a whole number of days, 1 or more"),
+    "version": _("a whole number, 1 or more"),
+    "required": _("true or false"),
+    "won": _("true or false"),
+    "kind": _("one of: open, lost, disqualified, nurture"),
+    "branches": _("a list of: lose, disqualify, nurture"),
+    "buyer_stage": _("one of: awareness, consideration, decision, advocacy"),
+    "locale": _("a language code such as en or tr_TR"),
+    "currency": _("a three-letter currency code such as USD or EUR"),
+    "by": _("a date as YYYY-MM-DD"),
+    "activities": _("a list of at least one thing that happens in this stage"),
+    "explore": _("a list of at least one question to ask the buyer"),
+    "stages": _("a list of at least two stages"),
+}
+
+
+def _hint_for(path: Path) -> str:
+    names = [part for part in path if isinstance(part, str)]
+    if names and names[-1] in _HINTS:
+        return _HINTS[names[-1]]
+    return _("a non-empty value") if names else ""
+
+
+def _known_fields(path: Path, model: type[BaseModel]) -> str:
+    fields = sorted(_model_at(path[:-1], model).model_fields)
+    close = difflib.get_close_matches(str(path[-1]), fields, n=1)
+    lead = _("did you mean '{name}'? ").format(name=close[0]) if close else ""
+    return lead + _("allowed fields: ") + ", ".join(fields)
+
+
+def _model_at(path: Path, model: type[BaseModel]) -> type[BaseModel]:
+    """The model class that describes the mapping at `path` (lists are stepped through)."""
+    current = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[str(part)].annotation
+        inner = _first_model(annotation)
+        if inner is None:
+            break
+        current = inner
+    return current
+
+
+def _first_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _first_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _short(value: Any) -> Any:
+    text = repr(value)
+    return value if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,25 @@
+"""The one translation function every user-facing string goes through.
+
+English is the source language. Catalogues are compiled with Babel's tooling
+(`pybabel extract -F babel.cfg`) into `flows/locale/<lang>/LC_MESSAGES/stagecoach.mo`;
+until a catalogue exists, `gettext.translation(..., fallback=True)` returns the English text.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "stagecoach"
+
+
+@cache
+def _catalogue(locale: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale], fallback=True)
+
+
+def _(message: str, *, locale: str = "en") -> str:
+    """Translate `message` (English source) into `locale`."""
+    return _catalogue(locale).gettext(message)

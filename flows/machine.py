@@ -1,0 +1,155 @@
+"""The process map made executable: one `transitions.Machine` per map version.
+
+Deals are not bound to the machine (no `add_model`): a trigger runs on a small plain
+`DealState` through `machine.events[name].trigger(state)`. The machine is synchronous and
+runs to completion; database and Slack I/O happen before and after it (ARCHITECTURE.md).
+A failed condition only returns False, so `missing_items` recomputes the reason for the
+reply while the condition stays the guard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from transitions import EventData, Machine
+
+from flows.schema import BRANCH_TARGET_KIND, Branch, ExitItem, ProcessMap, Stage, StageKind
+
+REOPEN_PREFIX = "reopen:"
+
+
+class Move(StrEnum):
+    """What a deal can do from a stage. Reopen targets are `reopen:<stage>` triggers."""
+
+    ADVANCE = "advance"
+    OVERRIDE = "override"  # advance with open items: managers only, audited by the use case
+    LOSE = Branch.LOSE.value
+    DISQUALIFY = Branch.DISQUALIFY.value
+    NURTURE = Branch.NURTURE.value
+    REOPEN = "reopen"
+
+
+@dataclass(eq=False, slots=True)
+class DealState:
+    """What the machine needs of a deal. Compares by identity, as `transitions` expects."""
+
+    state: str
+    ticked: frozenset[str] = frozenset()
+    evidence: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    trigger: str
+    move: Move
+    source: str
+    dest: str
+
+
+class Flow:
+    """A process map with its state machine and the questions the bot asks of it."""
+
+    def __init__(self, process_map: ProcessMap) -> None:
+        self.map = process_map
+        self.transitions = _transitions(process_map)
+        self.machine = Machine(
+            model=None,
+            states=[stage.id for stage in process_map.stages],
+            initial=process_map.first_stage.id,
+            transitions=[self._spec(t) for t in self.transitions],
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=True,
+        )
+
+    def _spec(self, transition: Transition) -> dict[str, object]:
+        spec: dict[str, object] = {
+            "trigger": transition.trigger,
+            "source": transition.source,
+            "dest": transition.dest,
+        }
+        if transition.move is Move.ADVANCE:
+            spec["conditions"] = [self._exit_criteria_met]
+        return spec
+
+    def _exit_criteria_met(self, event: EventData) -> bool:
+        deal: DealState = event.model
+        return not self.missing_items(deal.state, deal.ticked, deal.evidence)
+
+    # -- questions -------------------------------------------------------------------------
+
+    def stage(self, stage_id: str) -> Stage:
+        return self.map.stage(stage_id)
+
+    def available(self, stage_id: str) -> list[Transition]:
+        """Transitions that leave `stage_id`, in a stable order (advance first)."""
+        return [t for t in self.transitions if t.source == stage_id]
+
+    def find(self, stage_id: str, move: Move, dest: str | None = None) -> Transition | None:
+        return next(
+            (
+                t
+                for t in self.available(stage_id)
+                if t.move is move and (dest is None or t.dest == dest)
+            ),
+            None,
+        )
+
+    def missing_items(
+        self, stage_id: str, ticked: frozenset[str], evidence: Mapping[str, str]
+    ) -> list[ExitItem]:
+        """Required exit items not yet done: unticked, or ticked without their evidence."""
+        return [
+            item
+            for item in self.stage(stage_id).exit
+            if item.required and not _done(item, ticked, evidence)
+        ]
+
+    def can_advance(self, deal: DealState) -> bool:
+        return self.find(deal.state, Move.ADVANCE) is not None and not self.missing_items(
+            deal.state, deal.ticked, deal.evidence
+        )
+
+    # -- acting ----------------------------------------------------------------------------
+
+    def fire(self, transition: Transition, deal: DealState) -> bool:
+        """Run `transition` on `deal`; True when the deal moved (its `state` is then `dest`)."""
+        if deal.state != transition.source:
+            return False
+        return bool(self.machine.events[transition.trigger].trigger(deal))
+
+
+def _done(item: ExitItem, ticked: frozenset[str], evidence: Mapping[str, str]) -> bool:
+    if item.id not in ticked:
+        return False
+    return item.evidence is None or bool(evidence.get(item.id, "").strip())
+
+
+def _transitions(process_map: ProcessMap) -> list[Transition]:
+    found: list[Transition] = []
+    for stage in process_map.stages:
+        following = process_map.next_stage_id(stage)
+        if following:
+            found.append(Transition(Move.ADVANCE.value, Move.ADVANCE, stage.id, following))
+            found.append(Transition(Move.OVERRIDE.value, Move.OVERRIDE, stage.id, following))
+        for branch in stage.branches:
+            target = process_map.stage_of_kind(BRANCH_TARGET_KIND[branch])
+            if target is not None:
+                found.append(Transition(branch.value, Move(branch.value), stage.id, target.id))
+        for dest in stage.reopen if stage.kind is not StageKind.OPEN else []:
+            found.append(Transition(f"{REOPEN_PREFIX}{dest}", Move.REOPEN, stage.id, dest))
+    return found
+
+
+_flows: dict[tuple[str, int], Flow] = {}
+
+
+def flow_for(process_map: ProcessMap) -> Flow:
+    """One Flow (and machine) per map version, built once per process."""
+    key = (process_map.id, process_map.version)
+    cached = _flows.get(key)
+    if cached is None or cached.map != process_map:
+        cached = _flows[key] = Flow(process_map)
+    return cached

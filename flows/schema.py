@@ -1,0 +1,168 @@
+"""The process map as typed data: what a YAML map may say, field by field.
+
+Pydantic checks shapes and types (and reports every problem in one pass);
+`flows.validate` checks what spans fields: ids, references, reachability.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
+
+MAX_EXIT_ITEMS = 10  # a Slack checkbox group holds at most 10 options
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StageKind(StrEnum):
+    """Where a stage sits: on the main path, or one of the side exits."""
+
+    OPEN = "open"
+    LOST = "lost"
+    DISQUALIFIED = "disqualified"
+    NURTURE = "nurture"
+
+
+class Branch(StrEnum):
+    """Named transitions besides `advance`; each lands in the stage of the matching kind."""
+
+    LOSE = "lose"
+    DISQUALIFY = "disqualify"
+    NURTURE = "nurture"
+
+
+BRANCH_TARGET_KIND: dict[Branch, StageKind] = {
+    Branch.LOSE: StageKind.LOST,
+    Branch.DISQUALIFY: StageKind.DISQUALIFIED,
+    Branch.NURTURE: StageKind.NURTURE,
+}
+
+
+class BuyerStage(StrEnum):
+    AWARENESS = "awareness"
+    CONSIDERATION = "consideration"
+    DECISION = "decision"
+    ADVOCACY = "advocacy"
+
+
+class ExitItem(_Strict):
+    """One checklist item that must be done before a deal may leave its stage."""
+
+    id: Ident
+    text: Text
+    required: bool = True
+    evidence: Text | None = Field(
+        default=None, description="Prompt for the value that proves the item, e.g. 'Budget amount'."
+    )
+
+
+class PlaybookEntry(_Strict):
+    """An objection buyers raise in a stage, and how to handle it."""
+
+    id: Ident
+    objection: Text
+    category: Text
+    explore: list[Text] = Field(min_length=1)
+    response: Text
+    proof: Text | None = None
+    next_step: Text
+
+
+class Stage(_Strict):
+    id: Ident
+    name: Text
+    kind: StageKind = StageKind.OPEN
+    owner: Text
+    entry: Text
+    activities: list[Text] = Field(min_length=1)
+    exit: list[ExitItem] = Field(default_factory=list, max_length=MAX_EXIT_ITEMS)
+    probability: int = Field(ge=0, le=100)
+    target_days: int | None = Field(default=None, ge=1)
+    rot_days: int | None = Field(default=None, ge=1)
+    won: bool = False
+    next: Ident | None = Field(
+        default=None, description="Stage that `advance` leads to; default: the next open stage."
+    )
+    branches: list[Branch] = Field(default_factory=list)
+    reopen: list[Ident] = Field(
+        default_factory=list, description="Stages a deal may be reopened to; the first is default."
+    )
+    buyer_stage: BuyerStage | None = None
+    triggers: list[Text] = Field(default_factory=list)
+    friction: list[Text] = Field(default_factory=list)
+    playbook: list[PlaybookEntry] = Field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind is StageKind.OPEN
+
+    def item(self, item_id: str) -> ExitItem | None:
+        return next((item for item in self.exit if item.id == item_id), None)
+
+
+class Goal(_Strict):
+    """The source's "start from the end": a concrete target shown with progress in digests."""
+
+    revenue: float = Field(gt=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    by: dt.date
+
+
+class ProcessMap(_Strict):
+    id: Ident
+    title: Text
+    version: int = Field(ge=1)
+    locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(_[A-Z]{2})?$")] = "en"
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    description: Text | None = None
+    goal: Goal | None = None
+    lost_reasons: list[Text] = Field(default_factory=list)
+    stages: list[Stage] = Field(min_length=2)
+
+    def stage(self, stage_id: str) -> Stage:
+        """The stage with this id; KeyError for an id the map does not have."""
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    def has_stage(self, stage_id: str) -> bool:
+        return any(stage.id == stage_id for stage in self.stages)
+
+    @property
+    def open_stages(self) -> list[Stage]:
+        return [stage for stage in self.stages if stage.is_open]
+
+    @property
+    def first_stage(self) -> Stage:
+        return self.open_stages[0]
+
+    @property
+    def won_stage(self) -> Stage:
+        return next(stage for stage in self.stages if stage.won)
+
+    def stage_of_kind(self, kind: StageKind) -> Stage | None:
+        return next((stage for stage in self.stages if stage.kind is kind), None)
+
+    def next_stage_id(self, stage: Stage) -> str | None:
+        """Where `advance` leads from `stage`: its `next`, else the following open stage."""
+        if not stage.is_open:
+            return None
+        if stage.next:
+            return stage.next
+        main = self.open_stages
+        index = main.index(stage)
+        return main[index + 1].id if index + 1 < len(main) else None
+
+    def is_post_sale(self, stage_id: str) -> bool:
+        """True for open stages after the won stage (implementation, go-live, customer)."""
+        main = [stage.id for stage in self.open_stages]
+        return stage_id in main and main.index(stage_id) > main.index(self.won_stage.id)
