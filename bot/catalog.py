@@ -1,0 +1,70 @@
+"""Which map each deal follows: the deployment's current map, and every older version
+that deals were created under (kept in the database, so a deal keeps its map version
+after the YAML file changes, until it is migrated explicitly)."""
+
+from __future__ import annotations
+
+from flows.i18n import _
+from flows.loader import load_map, parse_map, resolve_map_path
+from flows.machine import Flow, flow_for
+from flows.schema import ProcessMap
+from storage import queries
+from storage.database import Database
+from storage.models import MapVersion
+
+
+class MapVersionConflict(Exception):
+    """The map file changed but kept its version number."""
+
+
+class MapCatalog:
+    def __init__(self, current: ProcessMap, *, source: str) -> None:
+        self.current = current
+        self._source = source
+        self._maps: dict[tuple[str, int], ProcessMap] = {(current.id, current.version): current}
+
+    @classmethod
+    def from_ref(cls, ref: str) -> MapCatalog:
+        """`ref` is a shipped map id or a YAML path (STAGECOACH_MAP); raises MapError."""
+        path = resolve_map_path(ref)
+        return cls(load_map(path), source=path.read_text(encoding="utf-8"))
+
+    async def register(self, db: Database) -> None:
+        """Keep a copy of the current map version; refuse an edited map with an old version."""
+        async with db.write() as session:
+            stored = await queries.map_version(
+                session, map_id=self.current.id, version=self.current.version
+            )
+            if stored is None:
+                session.add(
+                    MapVersion(
+                        map_id=self.current.id,
+                        version=self.current.version,
+                        title=self.current.title,
+                        source=self._source,
+                    )
+                )
+            elif parse_map(stored.source) != self.current:
+                raise MapVersionConflict(
+                    _(
+                        "map '{id}' version {version} differs from the copy deals were created "
+                        "under; raise 'version' in the map file to publish the change"
+                    ).format(id=self.current.id, version=self.current.version)
+                )
+
+    async def get(self, db: Database, *, map_id: str, version: int) -> ProcessMap:
+        key = (map_id, version)
+        if key not in self._maps:
+            async with db.read() as session:
+                stored = await queries.map_version(session, map_id=map_id, version=version)
+            if stored is None:
+                raise LookupError(f"map {map_id} v{version} is not in this database")
+            self._maps[key] = parse_map(stored.source, file=f"{map_id}@v{version}")
+        return self._maps[key]
+
+    async def flow(self, db: Database, *, map_id: str, version: int) -> Flow:
+        return flow_for(await self.get(db, map_id=map_id, version=version))
+
+    @property
+    def current_flow(self) -> Flow:
+        return flow_for(self.current)

@@ -1,0 +1,102 @@
+"""Finding the deal a command is about, and loading what its card needs.
+
+A reference is `#42` (or `42`), a name prefix (case-insensitive), or nothing: then the
+deal bound to the current channel, else the user's most recently touched deal.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.usecases.cards import build_card, build_row
+from bot.usecases.context import Actor, Services
+from bot.usecases.outcomes import Ambiguous, DealCard, DealRow, Failure, NotFound
+from flows.i18n import _
+from storage import queries
+from storage.models import Deal
+
+
+def parse_deal_id(ref: str) -> int | None:
+    text = ref.strip().removeprefix("#")
+    return int(text) if text.isdigit() and len(text) <= 12 else None
+
+
+async def find_deal(
+    session: AsyncSession, services: Services, actor: Actor, ref: str | None
+) -> Deal | Failure:
+    if ref is None or not ref.strip():
+        return await _implicit_deal(session, actor)
+    deal_id = parse_deal_id(ref)
+    if deal_id is not None:
+        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=deal_id)
+        return deal or NotFound(
+            _("there is no deal #{id} in this workspace").format(id=deal_id),
+            _("use /deal list to see your deals"),
+        )
+    return await _by_name(session, services, actor, ref.strip())
+
+
+async def _implicit_deal(session: AsyncSession, actor: Actor) -> Deal | Failure:
+    if actor.channel_id:
+        bound = await queries.deal_bound_to(
+            session, team_id=actor.team_id, channel_id=actor.channel_id
+        )
+        if bound:
+            return bound
+    person = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
+    if person and person.last_deal_id:
+        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=person.last_deal_id)
+        if deal:
+            return deal
+    return NotFound(
+        _("no deal given, and you have not worked on one yet"),
+        _("name one (/deal show acme or /deal show #42) or create one: /deal new Acme 50k"),
+    )
+
+
+async def _by_name(
+    session: AsyncSession, services: Services, actor: Actor, ref: str
+) -> Deal | Failure:
+    matches = await queries.deals_by_name_prefix(session, team_id=actor.team_id, prefix=ref)
+    exact = [deal for deal in matches if deal.name_key == ref.lower()]
+    if len(exact) == 1 or len(matches) == 1:
+        return exact[0] if exact else matches[0]
+    if matches:
+        return Ambiguous(
+            _("'{ref}' matches {count} deals").format(ref=ref, count=len(matches)),
+            _("name it by number, e.g. /deal show #{id}").format(id=matches[0].id),
+            candidates=await rows_for(session, services, matches),
+        )
+    names = await queries.all_deal_names(session, team_id=actor.team_id)
+    close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
+    return NotFound(
+        _("no deal's name starts with '{ref}'").format(ref=ref),
+        (_("did you mean: ") + ", ".join(close))
+        if close
+        else _("use /deal list to see your deals"),
+        suggestions=close,
+    )
+
+
+async def card_for(session: AsyncSession, services: Services, deal: Deal) -> DealCard:
+    flow = await services.catalog.flow(services.db, map_id=deal.map_id, version=deal.map_version)
+    assert deal.id is not None
+    ticks = await queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
+    return build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock())
+
+
+async def rows_for(
+    session: AsyncSession, services: Services, deals: Sequence[Deal]
+) -> list[DealRow]:
+    ticks = await queries.ticks_for_deals(session, deals=deals)
+    rows = []
+    for deal in deals:
+        assert deal.id is not None
+        flow = await services.catalog.flow(
+            services.db, map_id=deal.map_id, version=deal.map_version
+        )
+        rows.append(build_row(deal=deal, ticks=ticks[deal.id], flow=flow, now=services.clock()))
+    return rows

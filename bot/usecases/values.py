@@ -1,0 +1,149 @@
+"""Parsing and checking the values people type: amounts, dates, reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from flows.i18n import _
+
+MAX_AMOUNT = 1_000_000_000_000
+MAX_REASON = 500
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₺": "TRY"}
+_AMOUNT = re.compile(
+    r"^(?P<sign>-)?(?P<symbol>[$€£¥₺])?(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?"
+    r"(?P<scale>[kKmM])?(?:\s*(?P<code>[A-Z]{3}))?$"
+)
+_SCALE = {"k": 1_000, "m": 1_000_000}
+_RELATIVE = re.compile(r"^(?P<count>\d{1,3})\s*(?P<unit>d|w|m|days?|weeks?|months?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class BadValue:
+    """A value that cannot be used: what was wrong and what would be right."""
+
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    value: float
+    currency: str | None  # None: the map's default currency
+
+
+def looks_like_amount(token: str) -> bool:
+    """True for tokens that are meant as an amount, even broken ones like '5O0k' or '-5k'."""
+    return bool(re.match(r"^-?[$€£¥₺]?\d", token))
+
+
+def parse_amount(text: str) -> Amount | BadValue:
+    match = _AMOUNT.match(text.strip())
+    if not match:
+        return BadValue(
+            _("'{text}' is not an amount").format(text=text),
+            _("write digits with an optional k or m, e.g. 50k, 1.2m, $75,000 or 20000 EUR"),
+        )
+    if match["sign"]:
+        return BadValue(
+            _("the amount must be positive, not {text}").format(text=text),
+            _("write the deal's value, e.g. 50k"),
+        )
+    value = float(match["number"].replace(",", "") + (match["fraction"] or ""))
+    value *= _SCALE.get((match["scale"] or "").lower(), 1)
+    if value <= 0 or value > MAX_AMOUNT:
+        return BadValue(
+            _("the amount must be above 0 and at most 1,000,000,000,000"),
+            _("write the deal's value, e.g. 50k"),
+        )
+    currency = match["code"] or CURRENCY_SYMBOLS.get(match["symbol"] or "")
+    return Amount(value=value, currency=currency)
+
+
+def parse_future_date(text: str, *, today: dt.date) -> dt.date | BadValue:
+    """An ISO date (2027-01-15) or a span from today (30d, 6w, 3m), strictly in the future."""
+    cleaned = text.strip().lower()
+    relative = _RELATIVE.match(cleaned)
+    try:
+        date = _from_span(relative, today) if relative else dt.date.fromisoformat(cleaned)
+    except ValueError:
+        return BadValue(
+            _("'{text}' is not a date").format(text=text),
+            _("write a date as YYYY-MM-DD (e.g. {example}) or a span such as 30d, 6w or 3m").format(
+                example=(today + dt.timedelta(days=90)).isoformat()
+            ),
+        )
+    if date <= today:
+        return BadValue(
+            _("{date} is not in the future").format(date=date.isoformat()),
+            _("the re-engage date must be after today ({today})").format(today=today.isoformat()),
+        )
+    if date > today + dt.timedelta(days=3 * 366):
+        return BadValue(
+            _("{date} is more than three years away").format(date=date.isoformat()),
+            _("pick a re-engage date within three years"),
+        )
+    return date
+
+
+def _from_span(match: re.Match[str], today: dt.date) -> dt.date:
+    count, unit = int(match["count"]), match["unit"][0]
+    if unit == "d":
+        return today + dt.timedelta(days=count)
+    if unit == "w":
+        return today + dt.timedelta(weeks=count)
+    month_index = today.month - 1 + count
+    year, month = today.year + month_index // 12, month_index % 12 + 1
+    return _clamp_day(year, month, today.day)
+
+
+def _clamp_day(year: int, month: int, day: int) -> dt.date:
+    while True:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            day -= 1
+
+
+def clean_reason(text: str | None, *, what: str) -> str | BadValue:
+    """A free-text reason: not blank, not too long. `what` names it in the message."""
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        return BadValue(
+            _("a {what} is required").format(what=what),
+            _("say in a few words why, e.g. 'budget frozen until Q3'"),
+        )
+    if len(cleaned) > MAX_REASON:
+        return BadValue(
+            _("the {what} is {count} characters long").format(what=what, count=len(cleaned)),
+            _("keep it under {most} characters").format(most=MAX_REASON),
+        )
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenReason:
+    reason: str  # one of the map's lost reasons, as the map spells it
+    note: str | None  # what the rep added after it
+
+
+def match_lost_reason(text: str | None, reasons: list[str]) -> ChosenReason | BadValue:
+    """Find the map's lost reason the rep meant: exact, leading words, or a unique part."""
+    cleaned = clean_reason(text, what=_("reason"))
+    if isinstance(cleaned, BadValue):
+        return BadValue(cleaned.message, _("pick one of: ") + "; ".join(reasons))
+    lowered = cleaned.lower()
+    for reason in sorted(reasons, key=len, reverse=True):
+        if lowered == reason.lower() or lowered.startswith(reason.lower() + " "):
+            note = cleaned[len(reason) :].strip(" -:—") or None
+            return ChosenReason(reason=reason, note=note)
+    partial = [reason for reason in reasons if len(lowered) >= 3 and lowered in reason.lower()]
+    if len(partial) == 1:
+        return ChosenReason(reason=partial[0], note=None)
+    return BadValue(
+        _("'{text}' is not one of this map's lost reasons").format(text=cleaned)
+        if not partial
+        else _("'{text}' matches several lost reasons").format(text=cleaned),
+        _("pick one of: ") + "; ".join(partial or reasons),
+    )

@@ -1,0 +1,133 @@
+"""The one way a deal changes: find it, lock it, check who acts and that it has not moved,
+apply the change and its events, commit.
+
+The reference is resolved first, in its own read, so the stage the user saw is known; the
+change then runs in a write transaction holding the deal (row lock on PostgreSQL, the
+write lock on SQLite). If the deal left that stage meanwhile, the answer is `Stale`:
+"this deal just moved; here is where it is now", never a second move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.usecases.access import may_change
+from bot.usecases.context import Actor, Services
+from bot.usecases.lookup import card_for, find_deal
+from bot.usecases.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
+from flows.i18n import _
+from flows.machine import Flow
+from storage import queries
+from storage.models import Deal, DealEvent, EventKind
+
+Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowed | None]]
+
+
+@dataclass(slots=True)
+class Change:
+    """What a change callback gets: the locked deal (detached: write through `session`)."""
+
+    session: AsyncSession
+    services: Services
+    actor: Actor
+    deal: Deal
+    flow: Flow
+
+    def event(self, kind: EventKind, **fields: object) -> None:
+        self.session.add(
+            DealEvent(
+                team_id=self.deal.team_id,
+                deal_id=self.deal.id,
+                map_id=self.deal.map_id,
+                kind=kind,
+                actor_id=self.actor.user_id,
+                at=self.services.clock(),
+                **fields,  # type: ignore[arg-type]
+            )
+        )
+
+    async def save(self, **values: object) -> None:
+        """Write `values` on the deal if its version is unchanged; update the snapshot too.
+
+        The lock already serializes writers; the version check keeps a lost race from
+        ever overwriting a newer change should the lock be missing (raises LostRace).
+        """
+        now = self.services.clock()
+        values = {"updated_at": now, "last_activity_at": now, **values}
+        saved = await queries.move_deal(
+            self.session, deal=self.deal, expected_version=self.deal.version, values=values
+        )
+        if not saved:
+            raise LostRace
+        for key, value in values.items():
+            setattr(self.deal, key, value)
+        self.deal.version += 1
+
+
+class LostRace(Exception):
+    """The deal's version changed under us."""
+
+
+ChangeFn = Callable[[Change], Awaitable[Outcome]]
+
+
+async def change_deal(
+    services: Services,
+    actor: Actor,
+    ref: str | None,
+    apply: ChangeFn,
+    *,
+    expected_stage: str | None = None,
+    permission: Permission = may_change,
+) -> Outcome:
+    async with services.db.read() as session:
+        found = await find_deal(session, services, actor, ref)
+    if isinstance(found, Failure):
+        return found
+    assert found.id is not None
+    async with services.db.write() as session:
+        deal = await queries.deal_by_id(
+            session, team_id=actor.team_id, deal_id=found.id, for_update=True
+        )
+        if deal is None:  # deleted between the two reads
+            return NotFound(_("that deal no longer exists"), _("use /deal list"))
+        session.expunge(deal)
+        denied = await permission(session, services, actor, deal)
+        if denied:
+            return denied
+        if deal.stage != (expected_stage or found.stage):
+            return await _stale(session, services, deal)
+        flow = await services.catalog.flow(
+            services.db, map_id=deal.map_id, version=deal.map_version
+        )
+        try:
+            outcome = await apply(Change(session, services, actor, deal, flow))
+        except LostRace:
+            await session.rollback()
+            return await _stale(session, services, deal)
+        if isinstance(outcome, Failure):
+            await session.rollback()  # a refused change writes nothing, not even a half
+        else:
+            await touch(session, actor, deal.id)
+        return outcome
+
+
+async def _stale(session: AsyncSession, services: Services, deal: Deal) -> Stale:
+    card = await card_for(session, services, deal)
+    return Stale(
+        _("{name} just moved to {stage}; here is where it is now").format(
+            name=deal.name, stage=card.stage.name
+        ),
+        _("look at the card and try again if it still applies"),
+        card=card,
+    )
+
+
+async def touch(session: AsyncSession, actor: Actor, deal_id: int | None) -> None:
+    """Remember the user's most recently touched deal (the default reference)."""
+    await queries.upsert_person(
+        session, team_id=actor.team_id, user_id=actor.user_id, values={"last_deal_id": deal_id}
+    )

@@ -1,0 +1,97 @@
+"""The async engine(s) and sessions.
+
+Reads and writes take different paths on SQLite: a write session starts with
+`BEGIN IMMEDIATE`, so the write lock is taken before the deal is read and two writers
+serialize instead of failing on a stale snapshot. On PostgreSQL both use one engine and
+the write path locks the deal row (`SELECT … FOR UPDATE`, see storage.queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.urls import async_url, is_sqlite
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class Database:
+    def __init__(self, raw_url: str, *, echo: bool = False, schema: str | None = None) -> None:
+        """`schema` (PostgreSQL only) sets every connection's search_path: tests and
+        side-by-side deployments keep their tables apart on one server."""
+        self.url: URL = async_url(raw_url)
+        self.is_sqlite = is_sqlite(self.url)
+        self.schema = schema
+        self.engine = self._engine(begin="BEGIN", echo=echo)
+        self.write_engine = (
+            self._engine(begin="BEGIN IMMEDIATE", echo=echo) if self.is_sqlite else self.engine
+        )
+        self._reads = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._writes = async_sessionmaker(
+            self.write_engine, class_=AsyncSession, expire_on_commit=False
+        )
+
+    def _engine(self, *, begin: str, echo: bool) -> AsyncEngine:
+        options: dict[str, Any] = {"echo": echo}
+        if not self.is_sqlite:
+            options |= {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
+            if self.schema:
+                options["connect_args"] = {"server_settings": {"search_path": self.schema}}
+        engine = create_async_engine(self.url, **options)
+        if self.is_sqlite:
+            _configure_sqlite(engine, begin=begin)
+        return engine
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._reads() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work is committed on success and rolled back on any error."""
+        async with self._writes() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return True
+        except Exception:  # any failure to reach the database means "not healthy"
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.write_engine is not self.engine:
+            await self.write_engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+    # pysqlite/aiosqlite open transactions lazily and on their own terms; take over so
+    # that BEGIN is emitted when SQLAlchemy begins (the documented recipe).
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)

@@ -1,0 +1,74 @@
+"""Schema migrations: Alembic, configured in code, run over the app's async engine.
+
+`stagecoach db upgrade` and first start of an empty database call `upgrade()`.
+Developers generate a revision after changing storage/models.py with
+`python -m storage.migrate revision "what changed"` (autogenerate against a scratch SQLite).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from storage.database import Database
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def current_revision(db: Database) -> str | None:
+    async with db.write_engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )
+
+
+async def upgrade(db: Database, revision: str = "head") -> None:
+    async with db.write_engine.begin() as connection:
+        await connection.run_sync(_run, "upgrade", revision)
+
+
+async def ensure_schema(db: Database) -> bool:
+    """Upgrade to head when the database is behind (an empty one included); True if it ran."""
+    if await current_revision(db) == head_revision():
+        return False
+    await upgrade(db)
+    return True
+
+
+def _run(connection: Connection, action: str, *args: Any) -> None:
+    getattr(command, action)(alembic_config(connection), *args)
+
+
+async def _autogenerate(message: str) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Database(f"sqlite:///{scratch}/scratch.db")
+        await upgrade(db)
+        async with db.write_engine.begin() as connection:
+            await connection.run_sync(_run, "revision", message, True)
+        await db.dispose()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] != "revision":
+        sys.exit('usage: python -m storage.migrate revision "what changed"')
+    asyncio.run(_autogenerate(sys.argv[2]))

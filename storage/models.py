@@ -1,0 +1,163 @@
+"""The tables. Every row that belongs to a workspace carries its Slack team id (`team_id`),
+and every query in `storage.queries` filters on it: one deployment may serve several
+workspaces and none ever sees another's deals, people or numbers.
+
+Times are timezone-aware UTC (`utcnow()`); sqlmodel stores them as `timestamptz` on
+PostgreSQL and as UTC text on SQLite, and always returns them aware.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Enum columns are plain strings (sa_type=String): adding a value later needs no
+# database-specific ALTER TYPE migration.
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Role(StrEnum):
+    REP = "rep"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class DealStatus(StrEnum):
+    """Derived from the kind of stage a deal is in; kept on the row for cheap filters."""
+
+    OPEN = "open"
+    WON = "won"  # the won stage and every post-sale stage after it
+    LOST = "lost"
+    DISQUALIFIED = "disqualified"
+    NURTURE = "nurture"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    TICKED = "ticked"
+    UNTICKED = "unticked"
+    ADVANCED = "advanced"
+    OVERRIDDEN = "overridden"
+    BRANCHED = "branched"  # lose / disqualify / nurture; `action` says which
+    REOPENED = "reopened"
+    OBJECTION = "objection"
+    FEEDBACK = "feedback"
+    BOUND = "bound"
+    UNBOUND = "unbound"
+    UPDATED = "updated"
+
+
+class MapVersion(SQLModel, table=True):
+    """A copy of each map version deals were created under, so a deal keeps its map
+    even after the YAML file changes (deployment configuration, not workspace data)."""
+
+    __tablename__ = "map_version"
+
+    map_id: str = Field(primary_key=True, max_length=40)
+    version: int = Field(primary_key=True)
+    title: str = Field(max_length=200)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    loaded_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Person(SQLModel, table=True):
+    """A Slack user of a workspace, their role, and (for reps) their manager."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_person_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    display_name: str | None = Field(default=None, max_length=120)
+    role: Role = Field(default=Role.REP, sa_type=String(16))
+    manager_id: str | None = Field(default=None, max_length=32, index=True)
+    tz: str | None = Field(default=None, max_length=64)
+    last_deal_id: int | None = Field(default=None)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Deal(SQLModel, table=True):
+    __tablename__ = "deal"
+    __table_args__ = (
+        Index("ix_deal_team_owner", "team_id", "owner_id", "status"),
+        Index("ix_deal_team_name", "team_id", "name_key"),
+        Index("ix_deal_team_stage", "team_id", "stage"),
+        Index("ix_deal_team_channel", "team_id", "channel_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    name: str = Field(max_length=120)
+    name_key: str = Field(max_length=120, description="lower-cased name, for prefix lookups")
+    company: str | None = Field(default=None, max_length=120)
+    amount: float | None = Field(default=None)
+    currency: str = Field(default="USD", max_length=3)
+    owner_id: str = Field(max_length=32)
+    created_by: str = Field(max_length=32)
+    map_id: str = Field(max_length=40)
+    map_version: int
+    stage: str = Field(max_length=40)
+    status: DealStatus = Field(default=DealStatus.OPEN, sa_type=String(16))
+    version: int = Field(default=1, description="bumped by every change: guards concurrent writes")
+    channel_id: str | None = Field(default=None, max_length=32)
+    nurture_until: dt.date | None = Field(default=None)
+    is_practice: bool = Field(default=False, description="onboarding sandbox: never in KPIs")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    stage_entered_at: dt.datetime = Field(default_factory=utcnow)
+    last_activity_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ExitTick(SQLModel, table=True):
+    """An exit item ticked on a deal in a stage (a row exists only while ticked)."""
+
+    __tablename__ = "exit_tick"
+    __table_args__ = (
+        UniqueConstraint("deal_id", "stage", "item_id", name="uq_exit_tick_item"),
+        Index("ix_exit_tick_deal_stage", "deal_id", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int = Field(foreign_key="deal.id")
+    stage: str = Field(max_length=40)
+    item_id: str = Field(max_length=40)
+    ticked_by: str = Field(max_length=32)
+    ticked_at: dt.datetime = Field(default_factory=utcnow)
+    evidence: str | None = Field(default=None, max_length=500)
+
+
+class DealEvent(SQLModel, table=True):
+    """Append-only history: who did what, when, from which stage to which, and why.
+
+    Every KPI (time in stage, conversion, cycle length, stuck deals) derives from it.
+    `deal_id` is empty for map feedback that is not about one deal.
+    """
+
+    __tablename__ = "deal_event"
+    __table_args__ = (
+        Index("ix_deal_event_deal", "deal_id", "id"),
+        Index("ix_deal_event_team_at", "team_id", "at"),
+        Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    deal_id: int | None = Field(default=None, foreign_key="deal.id")
+    map_id: str = Field(max_length=40)
+    kind: EventKind = Field(sa_type=String(16))
+    actor_id: str = Field(max_length=32)
+    at: dt.datetime = Field(default_factory=utcnow)
+    from_stage: str | None = Field(default=None, max_length=40)
+    to_stage: str | None = Field(default=None, max_length=40)
+    item_id: str | None = Field(default=None, max_length=40)
+    action: str | None = Field(default=None, max_length=40)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    value: str | None = Field(default=None, max_length=500)

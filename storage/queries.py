@@ -1,0 +1,189 @@
+"""Every read and write the bot makes, each scoped by the workspace's team id.
+
+Functions take an open session; the caller (a use case) decides the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Deal, DealEvent, DealStatus, ExitTick, MapVersion, Person
+
+# -- deals -----------------------------------------------------------------------------
+
+
+async def deal_by_id(
+    session: AsyncSession, *, team_id: str, deal_id: int, for_update: bool = False
+) -> Deal | None:
+    query = select(Deal).where(Deal.id == deal_id, Deal.team_id == team_id)
+    if for_update:
+        # PostgreSQL locks the row until commit; SQLite ignores FOR UPDATE and relies on
+        # the write session's BEGIN IMMEDIATE instead.
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def deals_by_name_prefix(
+    session: AsyncSession, *, team_id: str, prefix: str, limit: int = 10
+) -> Sequence[Deal]:
+    key = prefix.strip().lower()
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(Deal)
+        .where(Deal.team_id == team_id, col(Deal.name_key).like(pattern, escape="\\"))
+        .where(Deal.is_practice == False)  # noqa: E712  (SQL comparison, not Python)
+        .order_by(col(Deal.status) != DealStatus.OPEN, col(Deal.last_activity_at).desc())
+        .limit(limit)
+    )
+    return (await session.exec(query)).all()
+
+
+async def deal_bound_to(session: AsyncSession, *, team_id: str, channel_id: str) -> Deal | None:
+    query = select(Deal).where(Deal.team_id == team_id, Deal.channel_id == channel_id)
+    return (await session.exec(query)).first()
+
+
+async def all_deal_names(session: AsyncSession, *, team_id: str, limit: int = 500) -> Sequence[str]:
+    query = (
+        select(Deal.name)
+        .where(Deal.team_id == team_id, Deal.is_practice == False)  # noqa: E712
+        .order_by(col(Deal.last_activity_at).desc())
+        .limit(limit)
+    )
+    return (await session.exec(query)).all()
+
+
+async def list_deals(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    owner_ids: Iterable[str] | None = None,
+    stage: str | None = None,
+    statuses: Iterable[DealStatus] = (DealStatus.OPEN,),
+    include_practice: bool = False,
+    limit: int = 100,
+) -> Sequence[Deal]:
+    query = select(Deal).where(Deal.team_id == team_id, col(Deal.status).in_(list(statuses)))
+    if owner_ids is not None:
+        query = query.where(col(Deal.owner_id).in_(list(owner_ids)))
+    if stage is not None:
+        query = query.where(Deal.stage == stage)
+    if not include_practice:
+        query = query.where(Deal.is_practice == False)  # noqa: E712
+    query = query.order_by(col(Deal.stage_entered_at)).limit(limit)
+    return (await session.exec(query)).all()
+
+
+async def move_deal(
+    session: AsyncSession, *, deal: Deal, expected_version: int, values: dict[str, object]
+) -> bool:
+    """Write `values` only if nobody changed the deal since it was read (version check).
+
+    Returns False when the deal moved on in the meantime: the caller reports it, never
+    overwrites it.
+    """
+    statement = (
+        update(Deal)
+        .where(col(Deal.id) == deal.id, col(Deal.version) == expected_version)
+        .values(version=expected_version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount == 1)
+
+
+# -- ticks -----------------------------------------------------------------------------
+
+
+async def ticks_for(session: AsyncSession, *, deal_id: int, stage: str) -> Sequence[ExitTick]:
+    query = select(ExitTick).where(ExitTick.deal_id == deal_id, ExitTick.stage == stage)
+    return (await session.exec(query)).all()
+
+
+async def ticks_for_deals(
+    session: AsyncSession, *, deals: Sequence[Deal]
+) -> dict[int, list[ExitTick]]:
+    """The current-stage ticks of many deals in one query (lists, App Home)."""
+    found: dict[int, list[ExitTick]] = {deal.id: [] for deal in deals if deal.id is not None}
+    if not found:
+        return found
+    query = select(ExitTick).where(col(ExitTick.deal_id).in_(list(found)))
+    stage_of = {deal.id: deal.stage for deal in deals}
+    for tick in (await session.exec(query)).all():
+        if stage_of.get(tick.deal_id) == tick.stage:
+            found[tick.deal_id].append(tick)
+    return found
+
+
+# -- events ----------------------------------------------------------------------------
+
+
+async def history(
+    session: AsyncSession, *, team_id: str, deal_id: int, limit: int = 200
+) -> Sequence[DealEvent]:
+    query = (
+        select(DealEvent)
+        .where(DealEvent.team_id == team_id, DealEvent.deal_id == deal_id)
+        .order_by(col(DealEvent.id))
+        .limit(limit)
+    )
+    return (await session.exec(query)).all()
+
+
+# -- people ----------------------------------------------------------------------------
+
+
+async def person(session: AsyncSession, *, team_id: str, user_id: str) -> Person | None:
+    query = select(Person).where(Person.team_id == team_id, Person.user_id == user_id)
+    return (await session.exec(query)).first()
+
+
+async def reports_of(session: AsyncSession, *, team_id: str, manager_id: str) -> Sequence[str]:
+    query = select(Person.user_id).where(Person.team_id == team_id, Person.manager_id == manager_id)
+    return (await session.exec(query)).all()
+
+
+async def people(session: AsyncSession, *, team_id: str) -> Sequence[Person]:
+    query = select(Person).where(Person.team_id == team_id).order_by(col(Person.user_id))
+    return (await session.exec(query)).all()
+
+
+# -- maps ------------------------------------------------------------------------------
+
+
+async def map_version(session: AsyncSession, *, map_id: str, version: int) -> MapVersion | None:
+    return await session.get(MapVersion, (map_id, version))
+
+
+async def count_deals(session: AsyncSession, *, team_id: str) -> int:
+    query = select(func.count()).select_from(Deal).where(Deal.team_id == team_id)
+    return int((await session.exec(query)).one())
+
+
+async def upsert_person(
+    session: AsyncSession, *, team_id: str, user_id: str, values: dict[str, object]
+) -> None:
+    """Create the person row or update `values` on it, safe against a concurrent insert."""
+    insert = _dialect_insert(session)
+    statement = insert(Person).values(team_id=team_id, user_id=user_id, **values)
+    if values:
+        statement = statement.on_conflict_do_update(
+            index_elements=["team_id", "user_id"], set_=values
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=["team_id", "user_id"])
+    await session.exec(statement)  # type: ignore[call-overload]
+
+
+def _dialect_insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert

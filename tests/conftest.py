@@ -1,0 +1,105 @@
+"""Shared fixtures: a real database per test (SQLite file, and PostgreSQL where
+TEST_DATABASE_URL is set), and the use-case services over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables)
+from bot.catalog import MapCatalog
+from bot.usecases.context import Services
+from storage.database import Database
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(autouse=True)
+def _no_oauth_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stray SLACK_CLIENT_ID / SLACK_CLIENT_SECRET switch Bolt into OAuth mode.
+    for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+async def fresh_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """An empty database of `backend`: a new SQLite file, or a new PostgreSQL schema
+    (so parallel test runs on one server never see each other's rows)."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "stagecoach.db"
+        return Database(f"sqlite:///{path}")
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (.ci/run sets it)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database(PG_URL)
+    async with admin.engine.begin() as connection:
+        await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    await admin.dispose()
+    return Database(PG_URL, schema=schema)
+
+
+async def drop_database(db: Database) -> None:
+    schema = db.schema
+    await db.dispose()
+    if schema and PG_URL:
+        admin = Database(PG_URL)
+        async with admin.engine.begin() as connection:
+            await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Database]:
+    """A real, empty database with the tables created, on each backend."""
+    db = await fresh_database(request.param, tmp_path_factory)
+    async with db.write_engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+    yield db
+    await drop_database(db)
+
+
+@pytest.fixture
+def sqlite_only(database: Database) -> None:
+    if not database.is_sqlite:
+        pytest.skip("this test is about SQLite")
+
+
+class Clock:
+    """A settable clock for use cases: tests move time on explicitly."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def catalog() -> MapCatalog:
+    return MapCatalog.from_ref("default")
+
+
+@pytest.fixture
+async def services(database: Database, catalog: MapCatalog, clock: Clock) -> Services:
+    await catalog.register(database)
+    return Services(db=database, catalog=catalog, admins=frozenset({"UADMIN"}), clock=clock)
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"
