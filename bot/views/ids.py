@@ -1,0 +1,77 @@
+"""Every action id, block id and callback id the app uses, in one place, and the typed
+metadata that buttons and modals carry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class ActionId(StrEnum):
+    EXIT_ITEMS = "deal_exit_items"  # the checklist checkboxes
+    ADVANCE = "deal_advance"
+    PLAYBOOK = "deal_playbook"
+    HISTORY = "deal_history"
+    MORE = "deal_more"  # overflow menu: lose / nurture / disqualify / reopen / override
+    EVIDENCE = "deal_evidence"  # opens the evidence modal
+    SHOW = "deal_show"  # App Home / lists: open a deal's card
+    REFRESH_HOME = "home_refresh"
+
+
+class CallbackId(StrEnum):
+    NEW_DEAL = "new_deal"
+    LOSE = "deal_lose"
+    DISQUALIFY = "deal_disqualify"
+    NURTURE = "deal_nurture"
+    REOPEN = "deal_reopen"
+    OVERRIDE = "deal_override"
+    EVIDENCE = "deal_evidence"
+
+
+class BlockId(StrEnum):
+    EXIT_ITEMS = "exit_items"
+    CARD_ACTIONS = "card_actions"
+    # modal inputs
+    NAME = "in_name"
+    AMOUNT = "in_amount"
+    COMPANY = "in_company"
+    REASON = "in_reason"
+    NOTE = "in_note"
+    DATE = "in_date"
+    STAGE = "in_stage"
+    EVIDENCE_PREFIX = "in_evidence:"  # + item id
+
+
+# The input element inside each modal input block uses the same id as its block.
+
+
+@dataclass(frozen=True, slots=True)
+class DealRef:
+    """What a button or modal carries about its deal: which one, and the stage the user
+    saw, so an action on an outdated card is answered "this deal just moved"."""
+
+    deal_id: int
+    stage: str
+    response_url: str | None = None
+    channel_id: str | None = None
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {k: v for k, v in asdict(self).items() if v is not None}, separators=(",", ":")
+        )
+
+    @classmethod
+    def loads(cls, text: str | None) -> DealRef | None:
+        """None for anything that is not a well-formed reference (forged or truncated)."""
+        try:
+            data = json.loads(text or "")
+            ref = cls(
+                deal_id=int(data["deal_id"]),
+                stage=str(data["stage"]),
+                response_url=data.get("response_url"),
+                channel_id=data.get("channel_id"),
+            )
+        except (ValueError, TypeError, KeyError):
+            return None
+        return ref if ref.deal_id > 0 and ref.stage else None
