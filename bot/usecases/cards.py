@@ -53,6 +53,7 @@ def build_row(*, deal: Deal, ticks: Sequence[ExitTick], flow: Flow, now: dt.date
         deal_id=card.deal_id,
         name=card.name,
         owner_id=card.owner_id,
+        stage_id=card.stage.id,
         stage_name=card.stage.name,
         amount=card.amount,
         currency=card.currency,

@@ -65,6 +65,7 @@ class DealRow:
     deal_id: int
     name: str
     owner_id: str
+    stage_id: str  # for the DealRef an Open button carries (lists, App Home)
     stage_name: str
     amount: float | None
     currency: str
