@@ -53,7 +53,7 @@ class Flow:
 
     def __init__(self, process_map: ProcessMap) -> None:
         self.map = process_map
-        self.transitions = _transitions(process_map)
+        self.transitions = map_transitions(process_map)
         self.machine = Machine(
             model=None,
             states=[stage.id for stage in process_map.stages],
@@ -127,7 +127,8 @@ def _done(item: ExitItem, ticked: frozenset[str], evidence: Mapping[str, str]) -
     return item.evidence is None or bool(evidence.get(item.id, "").strip())
 
 
-def _transitions(process_map: ProcessMap) -> list[Transition]:
+def map_transitions(process_map: ProcessMap) -> list[Transition]:
+    """Every move the map allows, in map order; the linter and the diagrams read it too."""
     found: list[Transition] = []
     for stage in process_map.stages:
         following = process_map.next_stage_id(stage)

@@ -50,6 +50,7 @@ def _convert(
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = constructor.construct_object(key_node)
+            _check_key(key, key_node, result, node)
             positions[(*path, key)] = _mark(key_node)
             result[key] = _convert(value_node, (*path, key), positions, constructor)
         return result
@@ -59,3 +60,22 @@ def _convert(
             for index, item in enumerate(node.value)
         ]
     return constructor.construct_object(node)
+
+
+def _check_key(key: Any, key_node: yaml.Node, seen: dict[Any, Any], node: yaml.Node) -> None:
+    # PyYAML keeps the last of two equal keys without a word, so a second `exit:` in a
+    # stage would silently replace the first; and a list as a key is a TypeError, not a
+    # YAML error the loader reports. Both become located YAML errors here.
+    try:
+        hash(key)
+    except TypeError:
+        raise yaml.constructor.ConstructorError(
+            None, None, "a mapping key must be a plain value", key_node.start_mark
+        ) from None
+    if key in seen:
+        raise yaml.constructor.ConstructorError(
+            "while reading a mapping",
+            node.start_mark,
+            f"duplicate key {key!r}",
+            key_node.start_mark,
+        )
