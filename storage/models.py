@@ -161,3 +161,14 @@ class DealEvent(SQLModel, table=True):
     action: str | None = Field(default=None, max_length=40)
     reason: str | None = Field(default=None, sa_column=Column(Text))
     value: str | None = Field(default=None, max_length=500)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack events already handled: Slack retries an event it thinks was missed
+    (`X-Slack-Retry-Num`), and every replica must apply it once."""
+
+    __tablename__ = "processed_event"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: dt.datetime = Field(default_factory=utcnow, index=True)

@@ -11,7 +11,15 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Deal, DealEvent, DealStatus, ExitTick, MapVersion, Person
+from storage.models import (
+    Deal,
+    DealEvent,
+    DealStatus,
+    ExitTick,
+    MapVersion,
+    Person,
+    ProcessedEvent,
+)
 
 # -- deals -----------------------------------------------------------------------------
 
@@ -187,3 +195,15 @@ def _dialect_insert(session: AsyncSession):  # type: ignore[no-untyped-def]
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert
+
+
+async def claim_event(session: AsyncSession, *, team_id: str, event_id: str) -> bool:
+    """Record that this event is being handled; False if some request already did."""
+    insert = _dialect_insert(session)
+    statement = (
+        insert(ProcessedEvent)
+        .values(team_id=team_id, event_id=event_id)
+        .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount == 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -45,6 +46,11 @@ def is_sqlite(url: URL) -> bool:
 
 def _usage(raw: str) -> str:
     return (
-        f"DATABASE_URL={raw!r} is not a database URL stagecoach can use; "
+        f"DATABASE_URL={_without_password(raw)!r} is not a database URL stagecoach can use; "
         "use sqlite:///path/to/file.db or postgresql://user:password@host:5432/dbname"
     )
+
+
+def _without_password(raw: str) -> str:
+    # The message ends up on stderr and in logs: never echo a password.
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", raw.strip())

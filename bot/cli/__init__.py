@@ -12,7 +12,11 @@ from flows.i18n import _
 # Command groups, in the order `stagecoach --help` lists them. Each module defines
 # `register(subparsers)`, which adds its parser(s) and sets `handler=` to a function
 # taking the parsed args and returning the exit code.
-COMMAND_MODULES = ("bot.cli.maps",)
+COMMAND_MODULES = (
+    "bot.cli.maps",
+    "bot.cli.db",
+    "bot.cli.serve",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -17,7 +17,7 @@ from bot.usecases.outcomes import (
     Outcome,
     Shown,
 )
-from bot.usecases.values import Amount, BadValue, parse_amount
+from bot.usecases.values import Amount, BadValue, looks_like_amount, parse_amount
 from bot.usecases.writes import Change, change_deal, touch
 from flows.i18n import _
 from flows.schema import ProcessMap
@@ -30,16 +30,18 @@ MAX_NAME = 120
 def check_name(name: str | None) -> str | Invalid:
     cleaned = " ".join((name or "").split())
     if not cleaned:
-        return Invalid(_("a deal needs a name"), _("e.g. /deal new Acme Corp 50k"))
+        return Invalid(_("a deal needs a name"), _("e.g. /deal new Acme Corp 50k"), field="name")
     if len(cleaned) > MAX_NAME:
         return Invalid(
             _("the name is {count} characters long").format(count=len(cleaned)),
             _("keep it under {most} characters").format(most=MAX_NAME),
+            field="name",
         )
-    if cleaned.lstrip("#").isdigit():
+    if cleaned.lstrip("#").isdigit() or (looks_like_amount(cleaned) and " " not in cleaned):
         return Invalid(
-            _("'{name}' looks like a deal number, not a name").format(name=cleaned),
-            _("name the deal after the buyer, e.g. Acme Corp"),
+            _("'{name}' looks like a number or an amount, not a deal name").format(name=cleaned),
+            _("name the deal after the buyer, e.g. /deal new Acme Corp 50k"),
+            field="name",
         )
     return cleaned
 
@@ -59,7 +61,7 @@ async def create_deal(
         return cleaned
     value = parse_amount(amount) if amount else None
     if isinstance(value, BadValue):
-        return Invalid(value.message, value.hint)
+        return Invalid(value.message, value.hint, field="amount")
     owner = owner_id or actor.user_id
     process_map = services.catalog.current
     async with services.db.write() as session:

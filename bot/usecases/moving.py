@@ -68,7 +68,7 @@ async def override(
     """A manager advances despite open items; the reason and the skipped items are kept."""
     cleaned = clean_reason(reason, what=_("reason for the override"))
     if isinstance(cleaned, BadValue):
-        return Invalid(cleaned.message, cleaned.hint)
+        return Invalid(cleaned.message, cleaned.hint, field="reason")
 
     async def apply(change: Change) -> Outcome:
         transition = _transition(change, Move.OVERRIDE)
@@ -102,7 +102,7 @@ async def lose(
     async def apply(change: Change) -> Outcome:
         chosen = match_lost_reason(reason, change.flow.map.lost_reasons)
         if isinstance(chosen, BadValue):
-            return Invalid(chosen.message, chosen.hint)
+            return Invalid(chosen.message, chosen.hint, field="reason")
         text = f"{chosen.reason}: {chosen.note}" if chosen.note else chosen.reason
         return await _branch(change, Move.LOSE, reason=text, value=chosen.reason)
 
@@ -119,7 +119,7 @@ async def disqualify(
 ) -> Outcome:
     cleaned = clean_reason(reason, what=_("reason for disqualifying"))
     if isinstance(cleaned, BadValue):
-        return Invalid(cleaned.message, cleaned.hint)
+        return Invalid(cleaned.message, cleaned.hint, field="reason")
 
     async def apply(change: Change) -> Outcome:
         return await _branch(change, Move.DISQUALIFY, reason=cleaned)
@@ -137,7 +137,7 @@ async def nurture(
 ) -> Outcome:
     date = parse_future_date(until or "", today=services.clock().date())
     if isinstance(date, BadValue):
-        return Invalid(date.message, date.hint)
+        return Invalid(date.message, date.hint, field="date")
 
     async def apply(change: Change) -> Outcome:
         return await _branch(change, Move.NURTURE, reason=None, value=date.isoformat(), until=date)
@@ -187,6 +187,7 @@ def _pick_reopen(
     return Invalid(
         _("'{stage}' is not a stage this deal can be reopened to").format(stage=wanted),
         _("pick one of: ") + names,
+        field="stage",
     )
 
 

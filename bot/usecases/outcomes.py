@@ -168,7 +168,10 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class Invalid(Failure):
-    """Bad input: nothing was changed."""
+    """Bad input: nothing was changed. `field` names the input that was wrong (name,
+    amount, reason, date, stage, evidence:<item>) so a form can show the error beside it."""
+
+    field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

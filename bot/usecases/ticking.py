@@ -128,6 +128,7 @@ def _evidence_values(stage: Stage, evidence: dict[str, str]) -> dict[str, str] |
                 _("give the value in up to {most} characters, e.g. {prompt}").format(
                     most=MAX_EVIDENCE, prompt=(item.evidence if item else "") or "50k"
                 ),
+                field=f"evidence:{ids[0]}",
             )
         values[ids[0]] = cleaned
     return values

@@ -75,3 +75,72 @@ class DealRef:
         except (ValueError, TypeError, KeyError):
             return None
         return ref if ref.deal_id > 0 and ref.stage else None
+
+
+def checklist_block_id(ref: DealRef) -> str:
+    """The checklist block names its deal: a checkbox payload carries the block id and the
+    selection, but no button value (and no `message` when the card is ephemeral)."""
+    return f"{BlockId.EXIT_ITEMS}|{ref.deal_id}|{ref.stage}"
+
+
+def parse_checklist_block_id(block_id: str | None) -> DealRef | None:
+    prefix, _sep, rest = (block_id or "").partition("|")
+    deal_id, _sep, stage = rest.partition("|")
+    if prefix != BlockId.EXIT_ITEMS or not deal_id.isdigit() or not stage:
+        return None
+    return DealRef(deal_id=int(deal_id), stage=stage)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTarget:
+    """Where to show the result of an interaction: the card's response URL (ephemeral
+    messages can only be changed through it) or its channel and timestamp."""
+
+    response_url: str | None = None
+    channel_id: str | None = None
+    message_ts: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModalMeta:
+    """A modal's private_metadata: which deal (and stage seen), which move, where to reply."""
+
+    deal_id: int | None = None
+    stage: str | None = None
+    move: str | None = None
+    reply: ReplyTarget = ReplyTarget()
+
+    def dumps(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if v is not None and k != "reply"}
+        data |= {k: v for k, v in asdict(self.reply).items() if v is not None}
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str | None) -> ModalMeta | None:
+        try:
+            data = json.loads(text or "")
+            if not isinstance(data, dict):
+                return None
+            deal_id = data.get("deal_id")
+            return cls(
+                deal_id=int(deal_id) if deal_id is not None else None,
+                stage=_str_or_none(data.get("stage")),
+                move=_str_or_none(data.get("move")),
+                reply=ReplyTarget(
+                    response_url=_str_or_none(data.get("response_url")),
+                    channel_id=_str_or_none(data.get("channel_id")),
+                    message_ts=_str_or_none(data.get("message_ts")),
+                ),
+            )
+        except (ValueError, TypeError):
+            return None
+
+    @property
+    def deal(self) -> DealRef | None:
+        if self.deal_id and self.deal_id > 0 and self.stage:
+            return DealRef(deal_id=self.deal_id, stage=self.stage)
+        return None
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,107 @@
+"""`stagecoach serve`: the Slack app over HTTP (default) or Socket Mode (`--socket`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+from aiohttp import web
+
+from bot.boot import StartupError, open_services
+from bot.settings import DOCUMENTED, Settings, SettingsError
+from bot.slack.app import build_bolt_app
+from bot.slack.http import EVENTS_PATH, build_web_app
+from bot.slack.runtime import build_runtime
+from bot.slack.socket import SocketModeRunner
+from flows.i18n import _
+from flows.problems import MapError
+
+log = logging.getLogger("stagecoach")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    env_help = "\n".join(f"  {name:<22} {what}" for name, what in DOCUMENTED.items())
+    parser = subparsers.add_parser(
+        "serve",
+        help=_("run the Slack app (HTTP on PORT, or Socket Mode)"),
+        description=_("Run the Slack app. Settings come from the environment:") + "\n" + env_help,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--socket", action="store_true", help=_("use Socket Mode (needs SLACK_APP_TOKEN)")
+    )
+    parser.add_argument("--host", default="0.0.0.0", help=_("address to listen on (HTTP mode)"))
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = Settings.from_env(os.environ)
+        settings.require_socket() if args.socket else settings.require_http()
+        return asyncio.run(_serve(settings, socket=args.socket, host=args.host))
+    except (SettingsError, StartupError) as exc:
+        print(f"stagecoach: {exc}", file=sys.stderr)
+        return 2
+    except MapError as exc:
+        print(
+            f"stagecoach: STAGECOACH_MAP={os.environ.get('STAGECOACH_MAP', 'default')} has problems:\n{exc}",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
+    services = await open_services(settings)
+    runtime = build_runtime(services, settings)
+    bolt = build_bolt_app(runtime)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    current = services.catalog.current
+    try:
+        if socket:
+            await _serve_socket(bolt, settings, stop)
+        else:
+            await _serve_http(
+                bolt,
+                runtime,
+                host,
+                settings.port,
+                stop,
+                map_label=f"{current.id} v{current.version}",
+            )
+    finally:
+        await runtime.tasks.drain()
+        await services.db.dispose()
+    return 0
+
+
+async def _serve_http(
+    bolt, runtime, host: str, port: int, stop: asyncio.Event, *, map_label: str
+) -> None:  # type: ignore[no-untyped-def]
+    runner = web.AppRunner(build_web_app(bolt, runtime), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("stagecoach listening on http://%s:%s%s (map %s)", host, port, EVENTS_PATH, map_label)
+    await stop.wait()
+    await runner.cleanup()
+
+
+async def _serve_socket(bolt, settings: Settings, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+    assert settings.app_token is not None
+    runner = SocketModeRunner(bolt, app_token=settings.app_token)
+    await runner.start()
+    log.info("stagecoach connected in Socket Mode")
+    await runner.watch(stop=stop)
+    await runner.close()

@@ -1,0 +1,125 @@
+"""Configuration from the environment, read once, checked once: a missing or malformed
+setting stops start-up with one line naming the variable and what it must look like."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from flows.i18n import _
+from flows.loader import DEFAULT_MAP_ID
+from storage.urls import DatabaseUrlError, async_url, default_url
+
+DEFAULT_PORT = 3000
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+# name → what it must look like (shown in the error and in `stagecoach serve --help`)
+DOCUMENTED = {
+    "SLACK_BOT_TOKEN": _("the bot token from your Slack app's 'OAuth & Permissions' page: xoxb-…"),
+    "SLACK_SIGNING_SECRET": _("the signing secret from 'Basic Information' (32 hex characters)"),
+    "SLACK_APP_TOKEN": _("an app-level token with connections:write, for Socket Mode: xapp-…"),
+    "SLACK_API_URL": _("the Web API base URL, default https://slack.com/api/"),
+    "DATABASE_URL": _("sqlite:///path/file.db or postgresql://user:password@host:5432/db"),
+    "STAGECOACH_MAP": _("a shipped map id (default, extended) or a path to a map YAML file"),
+    "STAGECOACH_ADMINS": _(
+        "comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"
+    ),
+    "PORT": _("the HTTP port, 1-65535, default 3000"),
+}
+
+
+class SettingsError(ValueError):
+    """One setting is missing or malformed; the message names it and what it must be."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    map_ref: str = DEFAULT_MAP_ID
+    admins: frozenset[str] = frozenset()
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str = SLACK_API_DEFAULT
+    port: int = DEFAULT_PORT
+    extra_response_url_prefixes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        database_url = _get(env, "DATABASE_URL") or default_url()
+        try:
+            async_url(database_url)
+        except DatabaseUrlError as exc:
+            raise SettingsError(str(exc)) from exc
+        return cls(
+            database_url=database_url,
+            map_ref=_get(env, "STAGECOACH_MAP") or DEFAULT_MAP_ID,
+            admins=_admins(_get(env, "STAGECOACH_ADMINS")),
+            bot_token=_get(env, "SLACK_BOT_TOKEN"),
+            signing_secret=_get(env, "SLACK_SIGNING_SECRET"),
+            app_token=_get(env, "SLACK_APP_TOKEN"),
+            api_url=_api_url(_get(env, "SLACK_API_URL")),
+            port=_port(_get(env, "PORT")),
+        )
+
+    def require_http(self) -> None:
+        """What `stagecoach serve` (HTTP mode) cannot start without."""
+        _require("SLACK_BOT_TOKEN", self.bot_token, r"xox[bp]-[A-Za-z0-9-]+")
+        _require("SLACK_SIGNING_SECRET", self.signing_secret, r"[A-Za-z0-9]{16,}")
+
+    def require_socket(self) -> None:
+        _require("SLACK_BOT_TOKEN", self.bot_token, r"xox[bp]-[A-Za-z0-9-]+")
+        _require("SLACK_APP_TOKEN", self.app_token, r"xapp-[A-Za-z0-9-]+")
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _require(name: str, value: str | None, pattern: str) -> None:
+    if value is None:
+        raise SettingsError(
+            _("{name} is not set; set it to {what}").format(name=name, what=DOCUMENTED[name])
+        )
+    if not re.fullmatch(pattern, value):
+        raise SettingsError(
+            _("{name} is malformed; it must be {what}").format(name=name, what=DOCUMENTED[name])
+        )
+
+
+def _admins(raw: str | None) -> frozenset[str]:
+    ids = [part.strip() for part in (raw or "").split(",") if part.strip()]
+    bad = [item for item in ids if not re.fullmatch(r"[UW][A-Z0-9]{2,}", item)]
+    if bad:
+        raise SettingsError(
+            _(
+                "STAGECOACH_ADMINS has {bad}, which is not a Slack user id; it must be {what}"
+            ).format(bad=", ".join(bad), what=DOCUMENTED["STAGECOACH_ADMINS"])
+        )
+    return frozenset(ids)
+
+
+def _api_url(raw: str | None) -> str:
+    if raw is None:
+        return SLACK_API_DEFAULT
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(
+            _("SLACK_API_URL is malformed; it must be {what}").format(
+                what=DOCUMENTED["SLACK_API_URL"]
+            )
+        )
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def _port(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_PORT
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise SettingsError(
+            _("PORT is {raw!r}; it must be {what}").format(raw=raw, what=DOCUMENTED["PORT"])
+        )
+    return int(raw)

@@ -1,0 +1,1 @@
+"""The Slack surface: Bolt listeners (thin adapters), the HTTP server and Socket Mode."""

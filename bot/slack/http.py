@@ -1,0 +1,141 @@
+"""HTTP mode: our own aiohttp route in front of Bolt.
+
+Bolt's own server answers 500 to broken `payload=` JSON and to signed payloads missing
+fields Slack always sends. Here the body's shape is checked (400), then the signature
+(401), and only then does Bolt see it; no exception ever becomes a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import parse_qs
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.slack.runtime import SORRY, Runtime
+from flows.i18n import _
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; refuse anything bigger
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+def build_web_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
+    verifier = SignatureVerifier(runtime.settings.signing_secret or "")
+    app = web.Application(client_max_size=MAX_BODY)
+    app[RUNTIME] = runtime
+    app.router.add_post(EVENTS_PATH, _events_handler(bolt, verifier))
+    app.router.add_get("/healthz", _healthz)
+    app.on_shutdown.append(_drain)
+    return app
+
+
+def _events_handler(bolt: AsyncApp, verifier: SignatureVerifier) -> Any:
+    async def handle(request: web.Request) -> web.Response:
+        raw = await request.read()
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _bad(_("the body is not UTF-8"))
+        # Shape first: a body that cannot be parsed is a 400 whether or not it is signed
+        # (checking it has no effects); then nothing unsigned goes further.
+        problem = shape_problem(body, request.content_type)
+        if problem:
+            return _bad(problem)
+        if not verifier.is_valid(
+            body=body,
+            timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
+            signature=request.headers.get("X-Slack-Signature", ""),
+        ):
+            return web.json_response({"error": "invalid_signature"}, status=401)
+        return await _dispatch(bolt, request, body)
+
+    return handle
+
+
+async def _dispatch(bolt: AsyncApp, request: web.Request, body: str) -> web.Response:
+    bolt_request = AsyncBoltRequest(
+        body=body, query=request.query_string, headers=dict(request.headers)
+    )
+    try:
+        response = await bolt.async_dispatch(bolt_request)
+    except Exception:
+        log.exception("dispatch failed")
+        return web.json_response({"response_type": "ephemeral", "text": SORRY.text})
+    if response.status == 404:  # an event or action nobody listens to: not Slack's problem
+        return web.Response(status=200)
+    if response.status >= 500:
+        return web.json_response({"response_type": "ephemeral", "text": SORRY.text})
+    return await to_aiohttp_response(response)
+
+
+def shape_problem(body: str, content_type: str) -> str | None:
+    """Why this body is not a request Slack would send, or None if it looks right."""
+    if content_type == "application/json":
+        return _json_problem(body)
+    form = parse_qs(body, keep_blank_values=True)
+    if "payload" in form:
+        return _interactive_problem(form["payload"][0])
+    if "ssl_check" in form or "command" in form:
+        return None
+    return _("expected a slash command, a payload= form or a JSON event")
+
+
+def _json_problem(body: str) -> str | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return _("the JSON body cannot be parsed")
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return _("the event has no type")
+    if data["type"] == "event_callback" and not isinstance(data.get("event"), dict):
+        return _("the event_callback has no event")
+    return None
+
+
+def _interactive_problem(payload: str) -> str | None:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return _("payload= is not valid JSON")
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return _("the payload has no type")
+    kind = data["type"]
+    if kind in ("view_submission", "view_closed"):
+        view = data.get("view")
+        if not isinstance(view, dict) or not isinstance(view.get("type"), str):
+            return _("the payload's view is missing or has no type")
+    if kind == "block_actions":
+        actions = data.get("actions")
+        if not isinstance(actions, list) or not all(
+            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+        ):
+            return _("the payload's actions are missing or malformed")
+    if not isinstance(data.get("user"), dict) or not isinstance(
+        data.get("team"), (dict, type(None))
+    ):
+        return _("the payload has no user")
+    return None
+
+
+def _bad(reason: str) -> web.Response:
+    return web.json_response({"error": "bad_request", "reason": reason}, status=400)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    if await runtime.services.db.ping():
+        return web.json_response({"ok": True})
+    return web.json_response({"ok": False, "error": "database unreachable"}, status=503)
+
+
+async def _drain(app: web.Application) -> None:
+    runtime = app[RUNTIME]
+    await runtime.tasks.drain()

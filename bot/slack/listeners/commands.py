@@ -1,0 +1,53 @@
+"""`/deal`: parse, run the use case, answer with the result in the acknowledgement.
+
+Answering inline is the fast path (one indexed read or write and a render, a few ms):
+no Web API round trip and no wait for Bolt's ack polling. What needs the Web API (a
+modal) is started after the acknowledgement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.commands import HelpRequested, NewDealForm, run_command
+from bot.grammar import ParseError, parse
+from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.views.help import help_message, parse_error_message
+from bot.views.ids import ModalMeta, ReplyTarget
+from bot.views.modals import new_deal_modal
+from bot.views.outcomes import outcome_message
+from flows.i18n import _
+
+COMMAND = "/deal"
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    async def on_deal(ack: Any, body: Body) -> None:
+        actor = actor_from(body)
+        if actor is None:
+            await ack(text=_("This request has no user or workspace; nothing was done."))
+            return
+        parsed = parse(str(body.get("text") or ""))
+        if isinstance(parsed, ParseError):
+            await ack(response_type="ephemeral", **parse_error_message(parsed).to_dict())
+            return
+        answer = await run_command(runtime.services, actor, parsed)
+        if isinstance(answer, HelpRequested):
+            await ack(response_type="ephemeral", **help_message(answer.topic).to_dict())
+        elif isinstance(answer, NewDealForm):
+            await ack()
+            after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
+        else:
+            await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+
+    app.command(COMMAND)(guarded(runtime, on_deal))
+
+
+async def _open_new_deal(runtime: Runtime, body: Body) -> None:
+    # The modal remembers where to answer: the command's response URL and channel.
+    reply = ReplyTarget(response_url=body.get("response_url"), channel_id=body.get("channel_id"))
+    meta = ModalMeta(reply=reply)
+    view = new_deal_modal(private_metadata=meta.dumps())
+    await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)

@@ -1,0 +1,176 @@
+"""Modal submissions. Bad input is answered inside the modal (`response_action: errors`,
+beside the field that was wrong) and changes nothing; success closes the modal and
+replaces the card the modal was opened from."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.usecases import deals, moving, ticking
+from bot.usecases.context import Actor, Services
+from bot.usecases.outcomes import Failure, Invalid, Outcome
+from bot.views.ids import BlockId, CallbackId, ModalMeta
+from bot.views.message import Message
+from bot.views.modals import read_branch, read_evidence, read_new_deal
+from bot.views.outcomes import outcome_message
+from flows.i18n import _
+from flows.machine import Move
+
+Submit = Callable[[Services, Actor, ModalMeta, dict[str, Any]], Awaitable[Outcome]]
+
+FIELD_BLOCKS = {
+    "name": BlockId.NAME,
+    "amount": BlockId.AMOUNT,
+    "company": BlockId.COMPANY,
+    "reason": BlockId.REASON,
+    "date": BlockId.DATE,
+    "stage": BlockId.STAGE,
+}
+
+
+async def _new_deal(
+    services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
+) -> Outcome:
+    values = read_new_deal(state)
+    return await deals.create_deal(
+        services,
+        actor,
+        name=values.get("name"),
+        amount=values.get("amount") or None,
+        company=values.get("company"),
+    )
+
+
+def _branch(move: Move) -> Submit:
+    async def submit(
+        services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
+    ) -> Outcome:
+        values = read_branch(state, move)
+        ref, stage = f"#{meta.deal_id}", meta.stage
+        reason, note = values.get("reason"), values.get("note")
+        if move is Move.LOSE:
+            text = f"{reason} - {note}" if reason and note else reason
+            return await moving.lose(services, actor, ref, reason=text, expected_stage=stage)
+        if move is Move.DISQUALIFY:
+            return await moving.disqualify(
+                services, actor, ref, reason=reason, expected_stage=stage
+            )
+        if move is Move.NURTURE:
+            return await moving.nurture(
+                services, actor, ref, until=values.get("date"), expected_stage=stage
+            )
+        if move is Move.REOPEN:
+            return await moving.reopen(
+                services, actor, ref, stage=values.get("stage"), expected_stage=stage
+            )
+        return await moving.override(services, actor, ref, reason=reason, expected_stage=stage)
+
+    return submit
+
+
+async def _evidence(
+    services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
+) -> Outcome:
+    values = {
+        item: value for item, value in read_evidence(state).items() if value and value.strip()
+    }
+    return await ticking.set_ticks(
+        services, actor, f"#{meta.deal_id}", evidence=values, expected_stage=meta.stage
+    )
+
+
+SUBMITS: dict[CallbackId, tuple[Submit, bool]] = {  # (handler, needs a deal in the metadata)
+    CallbackId.NEW_DEAL: (_new_deal, False),
+    CallbackId.LOSE: (_branch(Move.LOSE), True),
+    CallbackId.DISQUALIFY: (_branch(Move.DISQUALIFY), True),
+    CallbackId.NURTURE: (_branch(Move.NURTURE), True),
+    CallbackId.REOPEN: (_branch(Move.REOPEN), True),
+    CallbackId.OVERRIDE: (_branch(Move.OVERRIDE), True),
+    CallbackId.EVIDENCE: (_evidence, True),
+}
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    for callback_id, (submit, needs_deal) in SUBMITS.items():
+        app.view(callback_id.value)(
+            guarded(runtime, _submission(runtime, submit, needs_deal=needs_deal))
+        )
+
+
+def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
+    async def on_submit(ack: Any, body: Body) -> None:
+        view = body.get("view") if isinstance(body.get("view"), dict) else {}
+        meta = ModalMeta.loads(view.get("private_metadata"))
+        actor = actor_from(body, channel_id=meta.reply.channel_id if meta else None)
+        state = view.get("state", {}).get("values") if isinstance(view.get("state"), dict) else None
+        if (
+            meta is None
+            or actor is None
+            or (needs_deal and meta.deal is None)
+            or not isinstance(state, dict)
+        ):
+            await ack(
+                response_action="errors",
+                errors={_first_input(view): _("this form is out of date; close it and try again")},
+            )
+            return
+        outcome = await submit(runtime.services, actor, meta, state)
+        if isinstance(outcome, Failure):
+            await ack(
+                response_action="errors", errors={_block_for(outcome, view): _error_text(outcome)}
+            )
+            return
+        await ack()
+        after_ack(
+            runtime,
+            {"response_url": meta.reply.response_url},
+            _reply(runtime, actor, meta, outcome_message(outcome)),
+            name="modal reply",
+        )
+
+    return on_submit
+
+
+async def _reply(runtime: Runtime, actor: Actor, meta: ModalMeta, message: Message) -> None:
+    replace = meta.deal is not None  # a branch replaces its card; a new deal adds one
+    if await runtime.replies.to_response_url(meta.reply.response_url, message, replace=replace):
+        return
+    await runtime.replies.post(
+        channel=meta.reply.channel_id or actor.user_id,
+        message=message,
+        user=actor.user_id if meta.reply.channel_id else None,
+    )
+
+
+def _block_ids(view: dict[str, Any]) -> list[str]:
+    blocks = view.get("blocks") if isinstance(view.get("blocks"), list) else []
+    return [
+        b["block_id"]
+        for b in blocks
+        if isinstance(b, dict) and b.get("type") == "input" and isinstance(b.get("block_id"), str)
+    ]
+
+
+def _first_input(view: dict[str, Any]) -> str:
+    ids = _block_ids(view)
+    return ids[0] if ids else BlockId.REASON.value
+
+
+def _block_for(outcome: Failure, view: dict[str, Any]) -> str:
+    field = outcome.field if isinstance(outcome, Invalid) else None
+    wanted = None
+    if field and field.startswith("evidence:"):
+        wanted = BlockId.EVIDENCE_PREFIX.value + field.partition(":")[2]
+    elif field in FIELD_BLOCKS:
+        wanted = FIELD_BLOCKS[field].value
+    ids = _block_ids(view)
+    return wanted if wanted in ids else _first_input(view)
+
+
+def _error_text(outcome: Failure) -> str:
+    text = f"{outcome.message}. {outcome.hint}" if outcome.hint else outcome.message
+    return text[:2000]

@@ -1,0 +1,68 @@
+"""Sending what the app has to say after the acknowledgement: to a response URL (the
+only way to change an ephemeral message), as a new message, or as a modal.
+
+Response URLs come back to us inside payloads and modal metadata; we only ever post to
+Slack's own hosts (or the configured stand-in), so a forged URL cannot make the app
+send requests elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlparse
+
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.views.message import Message
+
+log = logging.getLogger(__name__)
+SLACK_RESPONSE_HOSTS = ("hooks.slack.com",)
+
+
+class Replies:
+    def __init__(self, *, client: AsyncWebClient, trusted_prefixes: tuple[str, ...] = ()) -> None:
+        self.client = client
+        self._trusted_prefixes = trusted_prefixes
+
+    def trusted(self, url: str | None) -> bool:
+        if not url:
+            return False
+        parsed = urlparse(url)
+        if parsed.scheme == "https" and parsed.hostname in SLACK_RESPONSE_HOSTS:
+            return True
+        return any(url.startswith(prefix) for prefix in self._trusted_prefixes)
+
+    async def to_response_url(self, url: str | None, message: Message, *, replace: bool) -> bool:
+        """Replace the message the click came from (or add one); False if it cannot."""
+        if not self.trusted(url):
+            log.warning("refusing to post to an untrusted response_url")
+            return False
+        assert url is not None
+        webhook = AsyncWebhookClient(url, session=getattr(self.client, "session", None))
+        body: dict[str, Any] = {
+            **message.to_dict(),
+            "replace_original": replace,
+            "response_type": "ephemeral",
+        }
+        response = await webhook.send_dict(body)
+        if response.status_code != 200:
+            log.warning("response_url answered %s: %s", response.status_code, response.body)
+        return response.status_code == 200
+
+    async def post(self, *, channel: str, message: Message, user: str | None = None) -> None:
+        """A new message in a channel or DM; ephemeral to `user` when given."""
+        if user:
+            await self.client.chat_postEphemeral(channel=channel, user=user, **message.to_dict())
+        else:
+            await self.client.chat_postMessage(channel=channel, **message.to_dict())
+
+    async def update(self, *, channel: str, ts: str, message: Message) -> None:
+        await self.client.chat_update(channel=channel, ts=ts, **message.to_dict())
+
+    async def open_modal(self, *, trigger_id: str, view: Any) -> None:
+        await self.client.views_open(trigger_id=trigger_id, view=view)
+
+    async def publish_home(self, *, user_id: str, view: Any) -> None:
+        await self.client.views_publish(user_id=user_id, view=view)

@@ -1,0 +1,117 @@
+"""What every listener needs, built once per process: the use-case services, the Web API
+client, the reply channels and the background tasks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.settings import Settings
+from bot.slack.replies import Replies
+from bot.slack.tasks import BackgroundTasks
+from bot.usecases.context import Actor, Services
+from bot.views.message import Message
+from flows.i18n import _
+
+log = logging.getLogger(__name__)
+Body = dict[str, Any]
+
+
+@dataclass(slots=True)
+class Runtime:
+    services: Services
+    settings: Settings
+    client: AsyncWebClient
+    replies: Replies
+    tasks: BackgroundTasks
+
+
+def web_client(settings: Settings) -> AsyncWebClient:
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url)
+    # Not on by default: without it a 429 from Slack is an error instead of a short wait.
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    return client
+
+
+def build_runtime(
+    services: Services, settings: Settings, *, client: AsyncWebClient | None = None
+) -> Runtime:
+    client = client or web_client(settings)
+    trusted = settings.extra_response_url_prefixes
+    return Runtime(
+        services=services,
+        settings=settings,
+        client=client,
+        replies=Replies(client=client, trusted_prefixes=trusted),
+        tasks=BackgroundTasks(),
+    )
+
+
+def actor_from(body: Body, *, channel_id: str | None = None) -> Actor | None:
+    """Who acts, from any payload shape: slash commands are flat, interactions nest."""
+    team = body.get("team_id") or _nested(body, "team", "id") or _nested(body, "user", "team_id")
+    user = body.get("user_id") or _nested(body, "user", "id")
+    channel = channel_id or body.get("channel_id") or _nested(body, "channel", "id")
+    if not isinstance(team, str) or not isinstance(user, str) or not team or not user:
+        return None
+    return Actor(
+        team_id=team, user_id=user, channel_id=channel if isinstance(channel, str) else None
+    )
+
+
+def _nested(body: Body, *keys: str) -> Any:
+    value: Any = body
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+SORRY = Message(
+    text=_(":warning: Something went wrong on our side; nothing was changed. Please try again."),
+    blocks=[],
+)
+Listener = Callable[..., Awaitable[None]]
+
+
+def guarded(runtime: Runtime, listener: Listener) -> Listener:
+    """Never let an exception reach Bolt (it would answer 500): log it, and tell the user."""
+
+    async def run(ack: Any, body: Body) -> None:
+        try:
+            await listener(ack, body)
+        except Exception:
+            log.exception("listener %s failed", getattr(listener, "__name__", listener))
+            if getattr(ack, "response", None) is None:
+                await ack(text=SORRY.text)
+            elif isinstance(body.get("response_url"), str):
+                await runtime.replies.to_response_url(body["response_url"], SORRY, replace=False)
+
+    return run
+
+
+def after_ack(runtime: Runtime, body: Body, work: Awaitable[None], *, name: str) -> None:
+    """Run `work` once Slack has its acknowledgement; a failure is logged and told."""
+
+    async def run() -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("%s failed after the acknowledgement", name)
+            url = body.get("response_url") or _first_response_url(body)
+            if isinstance(url, str):
+                await runtime.replies.to_response_url(url, SORRY, replace=False)
+
+    runtime.tasks.spawn(run(), name=name)
+
+
+def _first_response_url(body: Body) -> str | None:
+    urls = body.get("response_urls")
+    if isinstance(urls, list) and urls and isinstance(urls[0], dict):
+        url = urls[0].get("response_url")
+        return url if isinstance(url, str) else None
+    return None

@@ -1,0 +1,63 @@
+"""`/deal help` and parse errors, generated from the grammar's command table."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from bot.grammar import BY_NAME, COMMANDS, CommandSpec, ParseError
+from bot.views.message import Message
+from flows.i18n import _
+
+GROUP_TITLES = {"deals": _("Deals"), "admin": _("Admins")}
+
+
+def help_message(topic: str | None) -> Message:
+    if topic:
+        spec = BY_NAME.get(topic.removeprefix("/deal ").strip())
+        if spec is None:
+            return parse_error_message(
+                ParseError(
+                    _("there is no /deal {topic}").format(topic=topic),
+                    _("Usage: /deal help [command]"),
+                )
+            )
+        return _one(spec)
+    blocks = [HeaderBlock(text=_("stagecoach: /deal commands"))]
+    for group, title in GROUP_TITLES.items():
+        lines = [f"`{spec.usage}` — {spec.summary}" for spec in COMMANDS if spec.group == group]
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n" + "\n".join(lines))))
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=_(
+                        "A deal is `#42`, a name such as `acme`, or left out: then the channel's deal or your last one."
+                    )
+                )
+            ]
+        )
+    )
+    return Message(
+        text=_("/deal commands: ") + ", ".join(spec.name for spec in COMMANDS), blocks=blocks
+    )
+
+
+def _one(spec: CommandSpec) -> Message:
+    examples = "\n".join(f"• `{example}`" for example in spec.examples)
+    text = f"*`{spec.usage}`*\n{spec.summary}" + (
+        f"\n\n*{_('Examples')}*\n{examples}" if examples else ""
+    )
+    return Message(
+        text=f"{spec.usage} — {spec.summary}",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    )
+
+
+def parse_error_message(error: ParseError) -> Message:
+    lines = [f":x: {error.message}", error.usage]
+    if error.suggestion:
+        lines.append(_("Try: {suggestion}").format(suggestion=error.suggestion))
+    return Message(
+        text=" — ".join(lines),
+        blocks=[SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))],
+    )

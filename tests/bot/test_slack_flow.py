@@ -1,0 +1,171 @@
+"""A rep's day through the real HTTP app: signed Slack requests in, Web API calls out."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.testing import button_action, checkboxes_action, option, overflow_action
+from bot.testing.harness import SlackHarness
+from bot.views.ids import ActionId, BlockId, CallbackId
+from storage.models import Deal, DealEvent, DealStatus, EventKind, ExitTick
+from tests.bot.blockkit import find, has, text_of
+from tests.bot.conftest import REP, REP2
+
+JsonDict = dict
+
+
+async def deal_row(slack: SlackHarness, name: str) -> Deal:
+    async with slack.services.db.read() as session:
+        return (await session.exec(select(Deal).where(Deal.name == name))).one()
+
+
+async def events(slack: SlackHarness, kind: EventKind) -> list[DealEvent]:
+    async with slack.services.db.read() as session:
+        return list((await session.exec(select(DealEvent).where(DealEvent.kind == kind))).all())
+
+
+def latest_card(slack: SlackHarness, user: str) -> JsonDict:
+    """The newest ephemeral the user sees (the card, after replacements)."""
+    shown = slack.standin.ephemerals(user)
+    assert shown, "the user sees no ephemeral message"
+    return shown[-1]
+
+
+def click_from(slack: SlackHarness, message: JsonDict, user: str) -> dict:
+    """How a click on an ephemeral card arrives: no `message`, a response URL to replace it."""
+    url = slack.standin.response_url(
+        channel=message["channel"], user=user, message_ts=message["ts"]
+    )
+    return {
+        "is_ephemeral": True,
+        "channel_id": message["channel"],
+        "message_ts": message["ts"],
+        "response_url": url,
+    }
+
+
+async def test_new_deal_answers_with_the_stage_card_in_the_acknowledgement(
+    slack: SlackHarness,
+) -> None:
+    answer = await slack.command("new Acme Corp 50k", user=REP)
+    assert answer.status == 200
+    assert "Acme Corp" in answer.text
+    assert has(answer.json["blocks"], ActionId.EXIT_ITEMS)
+    assert has(answer.json["blocks"], ActionId.ADVANCE)
+    deal = await deal_row(slack, "Acme Corp")
+    assert deal.amount == 50_000 and deal.owner_id == REP and deal.stage == "qualify"
+
+
+async def test_advance_is_refused_with_the_open_items_then_ticking_and_advancing_works(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("new Acme Corp 50k", user=REP)
+    card = latest_card(slack, REP)
+    block, advance = find(card["blocks"], ActionId.ADVANCE)
+
+    await slack.action(
+        button_action(ActionId.ADVANCE, block_id=block["block_id"], value=advance["value"]),
+        user=REP,
+        **click_from(slack, card, REP),
+    )
+    refused = latest_card(slack, REP)
+    assert "open" in text_of(refused["blocks"]).lower()
+    assert (await deal_row(slack, "Acme Corp")).stage == "qualify"
+
+    checklist_block, checklist = find(refused["blocks"], ActionId.EXIT_ITEMS)
+    everything = [option(o["value"], o["text"]["text"]) for o in checklist["options"]]
+    deal = await deal_row(slack, "Acme Corp")
+    stage = slack.services.catalog.current.stage(deal.stage)
+    evidence_items = [item.id for item in stage.exit if item.evidence]
+    await slack.action(
+        checkboxes_action(
+            ActionId.EXIT_ITEMS, block_id=checklist_block["block_id"], selected_options=everything
+        ),
+        user=REP,
+        **click_from(slack, refused, REP),
+    )
+    async with slack.services.db.read() as session:
+        ticks = (await session.exec(select(ExitTick))).all()
+    assert {t.item_id for t in ticks} == {o["value"] for o in everything}
+
+    if evidence_items:  # evidence items block until their value is given, through the modal
+        ticked_card = latest_card(slack, REP)
+        ev_block, ev_button = find(ticked_card["blocks"], ActionId.EVIDENCE)
+        await slack.action(
+            button_action(
+                ActionId.EVIDENCE, block_id=ev_block["block_id"], value=ev_button["value"]
+            ),
+            user=REP,
+            **click_from(slack, ticked_card, REP),
+        )
+        modal = slack.standin.last("views.open").args["view"]
+        values = {
+            f"{BlockId.EVIDENCE_PREFIX}{item}": {
+                f"{BlockId.EVIDENCE_PREFIX}{item}": {
+                    "type": "plain_text_input",
+                    "value": "50k budget",
+                }
+            }
+            for item in evidence_items
+        }
+        answer = await slack.submit(
+            CallbackId.EVIDENCE, modal["private_metadata"], values, user=REP
+        )
+        assert answer.status == 200 and not (answer.body or {}).get("errors")
+
+    card = latest_card(slack, REP)
+    block, advance = find(card["blocks"], ActionId.ADVANCE)
+    await slack.action(
+        button_action(ActionId.ADVANCE, block_id=block["block_id"], value=advance["value"]),
+        user=REP,
+        **click_from(slack, card, REP),
+    )
+    assert (await deal_row(slack, "Acme Corp")).stage == "discovery"
+    assert len(await events(slack, EventKind.ADVANCED)) == 1
+    assert "Discovery" in text_of(latest_card(slack, REP)["blocks"])
+
+
+async def test_losing_through_the_modal_requires_a_listed_reason(slack: SlackHarness) -> None:
+    await slack.command("new Globex 20k", user=REP)
+    await slack.command("tick 1 2 3", user=REP)
+    deal = await deal_row(slack, "Globex")
+    await slack.services.db.dispose()  # nothing cached: the next reads see what was committed
+    card = latest_card(slack, REP)
+    block, menu = find(card["blocks"], ActionId.MORE)
+    lose = next(o for o in menu["options"] if o["value"].startswith("lose"))
+    await slack.action(
+        overflow_action(ActionId.MORE, block_id=block["block_id"], selected_option=lose),
+        user=REP,
+        **click_from(slack, card, REP),
+    )
+    modal = slack.standin.last("views.open").args["view"]
+    assert modal["callback_id"] == CallbackId.LOSE
+
+    # no reason picked: the modal answers with an error beside the field, nothing changes
+    empty = await slack.submit(CallbackId.LOSE, modal["private_metadata"], {}, user=REP)
+    assert empty.json["response_action"] == "errors"
+    assert (await deal_row(slack, "Globex")).status == DealStatus.OPEN
+
+    reason = slack.services.catalog.current.lost_reasons[0]
+    values = {
+        BlockId.REASON: {
+            BlockId.REASON: {"type": "static_select", "selected_option": option(reason, reason)}
+        }
+    }
+    answer = await slack.submit(CallbackId.LOSE, modal["private_metadata"], values, user=REP)
+    assert answer.status == 200 and answer.body in (None, "", {})
+    lost = await deal_row(slack, "Globex")
+    assert lost.status == DealStatus.LOST and lost.id == deal.id
+    branched = await events(slack, EventKind.BRANCHED)
+    assert [e.reason for e in branched] == [reason]
+
+
+async def test_another_rep_can_read_but_not_change_a_deal(slack: SlackHarness) -> None:
+    await slack.command("new Initech 10k", user=REP)
+    deal = await deal_row(slack, "Initech")
+    shown = await slack.command(f"show #{deal.id}", user=REP2)
+    assert "Initech" in shown.text
+    refused = await slack.command(f"tick #{deal.id} 1", user=REP2)
+    assert "owner" in refused.text.lower()
+    async with slack.services.db.read() as session:
+        assert (await session.exec(select(ExitTick))).all() == []
