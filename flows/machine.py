@@ -75,7 +75,8 @@ class Flow:
         return spec
 
     def _exit_criteria_met(self, event: EventData) -> bool:
-        deal: DealState = event.model
+        deal = event.model
+        assert isinstance(deal, DealState)
         return not self.missing_items(deal.state, deal.ticked, deal.evidence)
 
     # -- questions -------------------------------------------------------------------------
