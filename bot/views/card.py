@@ -1,0 +1,187 @@
+"""The stage card: where a deal is, what the stage asks, and what can happen next.
+
+Every button comes from `card.moves` (the flow decides), never from a list written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import ActionsBlock, Block, InteractiveElement
+
+from bot.usecases.outcomes import DealCard
+from bot.views.blocks import button, context, divider, fields, header, section
+from bot.views.checklist import checklist_blocks, checklist_status, open_items_text
+from bot.views.ids import ActionId, BlockId, DealRef
+from bot.views.message import Message
+from bot.views.money import format_amount
+from bot.views.more_menu import more_menu, parse_overflow_value
+from bot.views.mrkdwn import bold, bullets, escape, mention
+from flows.i18n import _
+from flows.machine import Move
+from flows.schema import ExitItem, Stage, StageKind
+from storage.models import DealStatus
+
+__all__ = ["card_blocks", "card_text", "parse_overflow_value", "stage_card"]
+
+
+def stage_card(
+    card: DealCard, *, notice: str | None = None, highlight: Sequence[ExitItem] = ()
+) -> Message:
+    """The card. `notice` is a plain sentence saying what just happened (escaped here, so
+    names people typed stay text); `highlight` lists the items that blocked a move."""
+    return Message(text=card_text(card, notice=notice), blocks=card_blocks(card, notice, highlight))
+
+
+def card_blocks(
+    card: DealCard, notice: str | None = None, highlight: Sequence[ExitItem] = ()
+) -> list[Block]:
+    blocks: list[Block] = [header(f"{card.name} · {card.stage.name}")]
+    if notice:
+        blocks.append(section(escape(notice)))
+    blocks += [_facts(card), *_status_blocks(card), *_stage_blocks(card.stage), divider()]
+    blocks += checklist_blocks(card)
+    if highlight:
+        blocks.append(section(open_items_text(card, highlight)))
+    blocks += [_actions(card), _footer(card)]
+    return blocks
+
+
+def card_text(card: DealCard, *, notice: str | None = None) -> str:
+    """ "Acme Corp is in Discovery: 2 of 4 required items open": what a notification shows."""
+    where = _("{name} is in {stage}").format(name=card.name, stage=card.stage.name)
+    if card.stage.exit and card.stage.is_open:
+        where = f"{where}: {checklist_status(card)}"
+    return f"{notice} — {where}" if notice else where
+
+
+# -- the facts ------------------------------------------------------------------------------
+
+
+def _facts(card: DealCard) -> Block:
+    pairs = [
+        (_("Amount"), format_amount(card.amount, card.currency)),
+        (_("Owner"), mention(card.owner_id)),
+        (_("Stage owner"), escape(card.stage.owner)),
+        (_("In stage"), _days_text(card)),
+    ]
+    if card.company:
+        pairs.insert(1, (_("Company"), escape(card.company)))
+    return fields(pairs)
+
+
+def _days_text(card: DealCard) -> str:
+    days = _("{days} days").format(days=card.days_in_stage)
+    if card.stuck and card.stage.target_days:
+        days += " · :rotating_light: " + _("stuck (target {target} days)").format(
+            target=card.stage.target_days
+        )
+    if card.idle:
+        days += " · :zzz: " + _("idle for {days} days").format(days=card.idle_days)
+    return days
+
+
+def _status_blocks(card: DealCard) -> list[Block]:
+    """Side stages and won deals say so, with the re-engage date and where they may reopen."""
+    status = _side_status(card)
+    if status is None:
+        return []
+    lines = [f"{_status_emoji(status)} {bold(_status_name(status))}"]
+    if card.nurture_until:
+        lines.append(_("Re-engage on {date}").format(date=card.nurture_until.isoformat()))
+    targets = [card.process_map.stage(t.dest).name for t in card.moves if t.move is Move.REOPEN]
+    if targets:
+        lines.append(_("Can be reopened to: {stages}").format(stages=escape(", ".join(targets))))
+    return [section("\n".join(lines))]
+
+
+def _side_status(card: DealCard) -> DealStatus | None:
+    """The stage's kind is the truth for side stages; only "won" needs the deal's status."""
+    kinds = {
+        StageKind.LOST: DealStatus.LOST,
+        StageKind.DISQUALIFIED: DealStatus.DISQUALIFIED,
+        StageKind.NURTURE: DealStatus.NURTURE,
+    }
+    if card.stage.kind in kinds:
+        return kinds[card.stage.kind]
+    return DealStatus.WON if card.status is DealStatus.WON else None
+
+
+def _status_name(status: DealStatus) -> str:
+    names = {
+        DealStatus.WON: _("Won"),
+        DealStatus.LOST: _("Lost"),
+        DealStatus.DISQUALIFIED: _("Disqualified"),
+        DealStatus.NURTURE: _("In nurture"),
+    }
+    return names.get(status, str(status))
+
+
+def _status_emoji(status: DealStatus) -> str:
+    return {
+        DealStatus.WON: ":trophy:",
+        DealStatus.LOST: ":no_entry:",
+        DealStatus.DISQUALIFIED: ":no_entry_sign:",
+        DealStatus.NURTURE: ":seedling:",
+    }.get(status, ":information_source:")
+
+
+# -- what the stage means -------------------------------------------------------------------
+
+
+def _stage_blocks(stage: Stage) -> list[Block]:
+    blocks: list[Block] = [
+        section(f"{bold(_('What lets a deal be here'))}\n{escape(stage.entry)}"),
+        section(f"{bold(_('What happens here'))}\n{bullets(escape(a) for a in stage.activities)}"),
+    ]
+    journey = _journey(stage)
+    if journey:
+        blocks.append(context(*journey))
+    return blocks
+
+
+def _journey(stage: Stage) -> list[str]:
+    """The buyer's side of the stage (buyer_stage, triggers, friction), when the map has it."""
+    parts = []
+    if stage.buyer_stage:
+        parts.append(_("Buyer: {stage}").format(stage=stage.buyer_stage.value))
+    if stage.triggers:
+        parts.append(_("Moves them on: {what}").format(what=escape(_sentences(stage.triggers))))
+    if stage.friction:
+        parts.append(_("Stalls them: {what}").format(what=escape(_sentences(stage.friction))))
+    return parts
+
+
+def _sentences(lines: list[str]) -> str:
+    return "; ".join(line.rstrip(".") for line in lines) + "."
+
+
+# -- what can happen next -------------------------------------------------------------------
+
+
+def _actions(card: DealCard) -> Block:
+    ref = DealRef(deal_id=card.deal_id, stage=card.stage.id).dumps()
+    elements: list[InteractiveElement] = []
+    if card.move(Move.ADVANCE):
+        elements.append(
+            button(_("Advance"), action_id=ActionId.ADVANCE, value=ref, style="primary")
+        )
+    if card.stage.playbook:
+        elements.append(button(_("Playbook"), action_id=ActionId.PLAYBOOK, value=ref))
+    elements.append(button(_("History"), action_id=ActionId.HISTORY, value=ref))
+    menu = more_menu(card)
+    if menu is not None:
+        elements.append(menu)
+    return ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=elements)
+
+
+def _footer(card: DealCard) -> Block:
+    where = _("Deal #{id} · {map} v{version}").format(
+        id=card.deal_id, map=escape(card.process_map.title), version=card.process_map.version
+    )
+    following = card.next_stage
+    if following is not None:
+        where += " · " + _("next: {stage}").format(stage=escape(following.name))
+    if card.is_practice:
+        where += " · " + _("practice deal")
+    return context(where)

@@ -1,0 +1,94 @@
+"""The exit checklist of a stage card: one checkbox group, numbered as `/deal tick` counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    CheckboxesElement,
+    InteractiveElement,
+    PlainTextObject,
+)
+from slack_sdk.models.blocks.basic_components import Option
+
+from bot.usecases.outcomes import DealCard
+from bot.views import limits
+from bot.views.blocks import button, section
+from bot.views.ids import ActionId, DealRef, checklist_block_id
+from bot.views.mrkdwn import bold, clip, escape
+from flows.i18n import _
+from flows.schema import ExitItem
+
+
+def item_label(number: int, item: ExitItem) -> str:
+    return f"{number}. {item.text}"
+
+
+def item_note(item: ExitItem, card: DealCard) -> str | None:
+    """What the checkbox says under the item: optional, and the evidence it needs or has."""
+    notes = [] if item.required else [_("optional")]
+    if item.evidence:
+        recorded = card.ticked.get(item.id)
+        value = recorded.evidence if recorded else None
+        notes.append(
+            f"{item.evidence}: {value}"
+            if value
+            else _("needed: {prompt}").format(prompt=item.evidence)
+        )
+    return " · ".join(notes) or None
+
+
+def _option(number: int, item: ExitItem, card: DealCard) -> Option:
+    note = item_note(item, card)
+    return Option(
+        text=PlainTextObject(text=clip(item_label(number, item), limits.OPTION_TEXT)),
+        value=item.id,
+        description=PlainTextObject(text=clip(note, limits.OPTION_TEXT)) if note else None,
+    )
+
+
+def checklist_status(card: DealCard) -> str:
+    required = sum(1 for item in card.stage.exit if item.required)
+    if not card.missing:
+        return _("all {count} required items done").format(count=required)
+    return _("{open} of {count} required items open").format(open=len(card.missing), count=required)
+
+
+def checklist_blocks(card: DealCard) -> list[Block]:
+    """Title, then the checkboxes (with "Add evidence" beside them when an item asks for it)."""
+    items = card.stage.exit[: limits.CHECKBOX_OPTIONS]
+    if not items:
+        return []
+    options = [_option(number, item, card) for number, item in enumerate(items, start=1)]
+    ticked = [option for option, item in zip(options, items, strict=True) if item.id in card.ticked]
+    elements: list[InteractiveElement] = [
+        CheckboxesElement(
+            action_id=ActionId.EXIT_ITEMS, options=options, initial_options=ticked or None
+        )
+    ]
+    ref = DealRef(deal_id=card.deal_id, stage=card.stage.id)
+    if any(item.evidence for item in items):
+        elements.append(button(_("Add evidence"), action_id=ActionId.EVIDENCE, value=ref.dumps()))
+    title = f"{bold(_('Exit checklist'))} · {escape(checklist_status(card))}"
+    # A checkbox payload has no button value (and no message when the card is ephemeral):
+    # the block id names the deal and the stage the user saw.
+    block = ActionsBlock(block_id=checklist_block_id(ref), elements=elements)
+    return [section(title), block]
+
+
+def open_items_text(card: DealCard, items: Sequence[ExitItem]) -> str:
+    """ ":warning: *Still open:* 1. …, 3. …", numbered as on the checklist."""
+    numbers = {item.id: number for number, item in enumerate(card.stage.exit, start=1)}
+    listed = "\n".join(
+        f"{numbers.get(item.id, '?')}. {escape(item.text)}" + _missing_evidence(item, card)
+        for item in items
+    )
+    return f":warning: {bold(_('Still open:'))}\n{listed}"
+
+
+def _missing_evidence(item: ExitItem, card: DealCard) -> str:
+    if item.evidence and item.id in card.ticked:
+        return " " + _("(ticked, but needs: {prompt})").format(prompt=escape(item.evidence))
+    return ""

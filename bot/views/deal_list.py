@@ -1,0 +1,41 @@
+"""`/deal list`: one row per deal with an Open button, paged to stay within a message."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block
+
+from bot.usecases.outcomes import DealList
+from bot.views.blocks import context, header, section
+from bot.views.deal_rows import row_block, row_plain
+from bot.views.message import Message
+from bot.views.mrkdwn import escape
+from flows.i18n import _
+
+PAGE_ROWS = 20
+
+
+def deal_list_message(listing: DealList) -> Message:
+    if not listing.rows:
+        return Message(
+            text=_("{title}: none").format(title=listing.title),
+            blocks=[
+                header(listing.title),
+                section(_("No deals here yet.")),
+                context(escape(_("Create one: /deal new Acme 50k"))),
+            ],
+        )
+    shown = listing.rows[:PAGE_ROWS]
+    blocks: list[Block] = [header(listing.title), *(row_block(row) for row in shown)]
+    more = max(listing.total, len(listing.rows)) - len(shown)
+    if more > 0:
+        hint = _("and {count} more; narrow it: /deal list stage <stage>").format(count=more)
+        blocks.append(context(escape(hint)))
+    return Message(text=_list_text(listing, shown_count=len(shown)), blocks=blocks)
+
+
+def _list_text(listing: DealList, *, shown_count: int) -> str:
+    first = ", ".join(row_plain(row) for row in listing.rows[:3])
+    count = max(listing.total, len(listing.rows))
+    return _("{title} ({count}): {first}").format(title=listing.title, count=count, first=first) + (
+        "…" if count > 3 else ""
+    )

@@ -1,0 +1,56 @@
+"""Deal rows as lists, candidates and App Home show them: one line and an Open button."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import SectionBlock
+
+from bot.usecases.outcomes import DealRow
+from bot.views.blocks import button, section
+from bot.views.ids import ActionId, DealRef
+from bot.views.money import format_amount
+from bot.views.mrkdwn import bold, escape, mention
+from flows.i18n import _
+from storage.models import DealStatus
+
+
+def row_flags(row: DealRow) -> list[str]:
+    flags = []
+    if row.stuck:
+        flags.append(":rotating_light: " + _("stuck"))
+    if row.idle:
+        flags.append(":zzz: " + _("idle"))
+    return flags
+
+
+def row_text(row: DealRow, *, owner: bool = True) -> str:
+    """ "*Acme* · Discovery · 12 days in stage · 2 items open · :rotating_light: stuck"."""
+    parts = [bold(escape(row.name)), escape(row.stage_name)]
+    if row.status is not DealStatus.OPEN:
+        parts.append(_("status: {status}").format(status=row.status.value))
+    parts.append(_("{days} days in stage").format(days=row.days_in_stage))
+    if row.open_items:
+        parts.append(_("{count} items open").format(count=row.open_items))
+    parts += row_flags(row)
+    if row.amount is not None:
+        parts.append(format_amount(row.amount, row.currency))
+    if owner:
+        parts.append(mention(row.owner_id))
+    return " · ".join(parts)
+
+
+def open_button_value(row: DealRow) -> str:
+    return DealRef(deal_id=row.deal_id, stage=row.stage_id).dumps()
+
+
+def row_block(row: DealRow, *, owner: bool = True) -> SectionBlock:
+    return section(
+        row_text(row, owner=owner),
+        accessory=button(_("Open"), action_id=ActionId.SHOW, value=open_button_value(row)),
+    )
+
+
+def row_plain(row: DealRow) -> str:
+    """For fallback text: "Acme (Discovery, 12 days)"."""
+    return _("{name} ({stage}, {days} days)").format(
+        name=row.name, stage=row.stage_name, days=row.days_in_stage
+    )

@@ -1,0 +1,149 @@
+"""A deal's timeline: when, who, what, as lines grouped into sections Slack accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from slack_sdk.models.blocks import Block
+
+from bot.usecases.outcomes import DealHistory, HistoryEntry
+from bot.views import limits
+from bot.views.blocks import context, header, section
+from bot.views.message import Message
+from bot.views.mrkdwn import clip, escape, mention
+from flows.i18n import _
+from storage.models import EventKind
+
+LINE_LIMIT = 600  # one event never crowds out the others
+
+
+def history_message(history: DealHistory) -> Message:
+    title = _("History of {name} (deal #{id})").format(name=history.name, id=history.deal_id)
+    lines = [entry_line(entry) for entry in history.entries]
+    if not lines:
+        return Message(text=title, blocks=[header(title), section(_("Nothing recorded yet."))])
+    chunks = group_lines(lines, limit=limits.SECTION_TEXT)
+    room = limits.MESSAGE_BLOCKS - 2  # the header and the "earlier entries" note
+    shown, hidden = chunks[-room:], chunks[:-room]  # the latest entries matter most
+    blocks: list[Block] = [header(title)]
+    if hidden:
+        left_out = sum(len(chunk) for chunk in hidden)
+        blocks.append(context(_("{count} earlier entries not shown").format(count=left_out)))
+    blocks += [section("\n".join(chunk)) for chunk in shown]
+    summary = _("{title}: {count} entries").format(title=title, count=len(lines))
+    return Message(text=summary, blocks=blocks)
+
+
+def group_lines(lines: list[str], *, limit: int) -> list[list[str]]:
+    """Consecutive lines grouped so that each group, joined by newlines, fits in `limit`."""
+    chunks: list[list[str]] = []
+    size = 0
+    for line in lines:
+        line = clip(line, min(limit, LINE_LIMIT))
+        if chunks and size + 1 + len(line) <= limit:
+            chunks[-1].append(line)
+            size += 1 + len(line)
+        else:
+            chunks.append([line])
+            size = len(line)
+    return chunks
+
+
+def entry_line(entry: HistoryEntry) -> str:
+    event = entry.event
+    what = WHAT.get(event.kind, _what_else)(entry)
+    return f"{when(event.at)} {mention(event.actor_id)} {what}"
+
+
+def when(at: dt.datetime) -> str:
+    """Slack shows the date in the reader's time zone; the fallback is UTC."""
+    stamp = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    fallback = stamp.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(stamp.timestamp())}^{{date_short}} {{time}}|{fallback}> ·"
+
+
+def _names(entry: HistoryEntry) -> dict[str, str]:
+    return {
+        "source": escape(entry.from_name or "?"),
+        "dest": escape(entry.to_name or "?"),
+        "item": escape(entry.item_text or entry.event.item_id or "?"),
+        "reason": escape(entry.event.reason or ""),
+        "value": escape(entry.event.value or ""),
+    }
+
+
+def _created(entry: HistoryEntry) -> str:
+    return _("created the deal in {dest}").format(**_names(entry))
+
+
+def _ticked(entry: HistoryEntry) -> str:
+    names = _names(entry)
+    text = _("ticked “{item}”").format(**names)
+    return f"{text}: {names['value']}" if entry.event.value else text
+
+
+def _unticked(entry: HistoryEntry) -> str:
+    return _("unticked “{item}”").format(**_names(entry))
+
+
+def _advanced(entry: HistoryEntry) -> str:
+    return _("advanced {source} → {dest}").format(**_names(entry))
+
+
+def _overridden(entry: HistoryEntry) -> str:
+    text = _("overrode the gate {source} → {dest}: {reason}").format(**_names(entry))
+    skipped = entry.event.value  # the skipped item ids, comma-separated
+    if not skipped:
+        return text
+    return f"{text} " + _("(skipped: {items})").format(items=escape(skipped))
+
+
+def _branched(entry: HistoryEntry) -> str:
+    names = _names(entry)
+    action = entry.event.action
+    if action == "nurture":
+        return _("moved to nurture from {source} until {value}").format(**names)
+    if action == "disqualify":
+        return _("disqualified from {source}: {reason}").format(**names)
+    return _("marked lost from {source}: {reason}").format(**names)
+
+
+def _reopened(entry: HistoryEntry) -> str:
+    return _("reopened {source} → {dest}").format(**_names(entry))
+
+
+def _objection(entry: HistoryEntry) -> str:
+    return _("heard an objection: “{reason}”").format(**_names(entry))
+
+
+def _bound(entry: HistoryEntry) -> str:
+    channel = entry.event.value
+    if not channel:
+        return _("bound the deal to a channel")
+    return _("bound the deal to {channel}").format(channel=f"<#{channel}>")
+
+
+def _unbound(entry: HistoryEntry) -> str:
+    return _("unbound the deal from its channel")
+
+
+def _what_else(entry: HistoryEntry) -> str:
+    """Feedback, updates and kinds added later: say what is known."""
+    detail = entry.event.reason or entry.event.value
+    kind = str(entry.event.kind)
+    return f"{kind}: {escape(detail)}" if detail else kind
+
+
+WHAT: dict[EventKind, Callable[[HistoryEntry], str]] = {
+    EventKind.CREATED: _created,
+    EventKind.TICKED: _ticked,
+    EventKind.UNTICKED: _unticked,
+    EventKind.ADVANCED: _advanced,
+    EventKind.OVERRIDDEN: _overridden,
+    EventKind.BRANCHED: _branched,
+    EventKind.REOPENED: _reopened,
+    EventKind.OBJECTION: _objection,
+    EventKind.BOUND: _bound,
+    EventKind.UNBOUND: _unbound,
+}

@@ -1,0 +1,113 @@
+"""App Home: the user's open deals, and for a manager the team's pipeline by stage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from slack_sdk.models.blocks import ActionsBlock, Block
+from slack_sdk.models.views import View
+
+from bot.usecases.outcomes import DealRow
+from bot.views import limits
+from bot.views.blocks import button, context, divider, header, section
+from bot.views.deal_rows import row_block
+from bot.views.ids import ActionId
+from bot.views.money import format_totals
+from bot.views.mrkdwn import bold, escape
+from flows.i18n import _
+
+MY_ROWS = 40  # with the team pipeline below, App Home stays within its 100 blocks
+PIPELINE_STAGES = 45
+
+
+def home_view(
+    *, my_rows: list[DealRow], team_rows: list[DealRow] | None, stage_order: list[str]
+) -> View:
+    """`stage_order` lists the map's stages (names or ids) in order; `team_rows` is None
+    for someone who manages nobody."""
+    blocks = my_deals_blocks(my_rows)
+    if team_rows is not None:
+        blocks += [divider(), *pipeline_blocks(team_rows, stage_order)]
+    return View(type="home", blocks=blocks[: limits.VIEW_BLOCKS])
+
+
+def my_deals_blocks(rows: list[DealRow]) -> list[Block]:
+    refresh = ActionsBlock(
+        elements=[button(_("Refresh"), action_id=ActionId.REFRESH_HOME, value="home")]
+    )
+    if not rows:
+        return [header(_("Your open deals")), section(_welcome()), refresh]
+    shown = rows[:MY_ROWS]
+    blocks: list[Block] = [header(_("Your open deals ({count})").format(count=len(rows)))]
+    blocks += [row_block(row, owner=False) for row in shown]
+    if len(rows) > len(shown):
+        more = _("and {count} more: /deal list").format(count=len(rows) - len(shown))
+        blocks.append(context(escape(more)))
+    return [*blocks, refresh]
+
+
+def _welcome() -> str:
+    return "\n".join(
+        [
+            _("You have no open deals yet. Type one of these anywhere in Slack:"),
+            "• `/deal new Acme 50k` — " + _("create a deal at the first stage"),
+            "• `/deal onboard` — " + _("a guided tour of the sales process"),
+            "• `/deal help` — " + _("every command"),
+        ]
+    )
+
+
+@dataclass(slots=True)
+class StageTotals:
+    count: int = 0
+    stuck: int = 0
+    idle: int = 0
+    amounts: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def add(self, row: DealRow) -> None:
+        self.count += 1
+        self.stuck += row.stuck
+        self.idle += row.idle
+        if row.amount is not None:
+            self.amounts[row.currency] += row.amount
+
+
+def pipeline_blocks(rows: list[DealRow], stage_order: list[str]) -> list[Block]:
+    if not rows:
+        return [header(_("Team pipeline")), section(_("No open deals in your team yet."))]
+    totals = stage_totals(rows, stage_order)
+    blocks: list[Block] = [header(_("Team pipeline"))]
+    blocks += [section(_stage_line(name, t)) for name, t in list(totals.items())[:PIPELINE_STAGES]]
+    everything = StageTotals()
+    for row in rows:
+        everything.add(row)
+    summary = _("{count} deals · {amount}").format(
+        count=everything.count, amount=format_totals(everything.amounts)
+    )
+    return [*blocks, context(summary)]
+
+
+def stage_totals(rows: list[DealRow], stage_order: list[str]) -> dict[str, StageTotals]:
+    """Totals per stage name, in map order; stages the order does not know come last."""
+    rank = {key: index for index, key in enumerate(stage_order)}
+    ordered = sorted(
+        rows, key=lambda r: rank.get(r.stage_name, rank.get(r.stage_id, len(stage_order)))
+    )
+    totals: dict[str, StageTotals] = {}
+    for row in ordered:
+        totals.setdefault(row.stage_name, StageTotals()).add(row)
+    return totals
+
+
+def _stage_line(name: str, totals: StageTotals) -> str:
+    parts = [
+        bold(escape(name)),
+        _("{count} deals").format(count=totals.count),
+        format_totals(totals.amounts),
+    ]
+    if totals.stuck:
+        parts.append(":rotating_light: " + _("{count} stuck").format(count=totals.stuck))
+    if totals.idle:
+        parts.append(":zzz: " + _("{count} idle").format(count=totals.idle))
+    return " · ".join(parts)

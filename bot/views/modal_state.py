@@ -1,0 +1,90 @@
+"""Reading what a modal submitted (`view["state"]["values"]`) as plain values.
+
+The state arrives over the network: every reader tolerates missing blocks, other action
+ids and wrong types, and answers None (or leaves the key out) instead of raising.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.views.ids import BlockId
+from flows.machine import Move
+
+BRANCH_FIELDS = {
+    "reason": BlockId.REASON,
+    "note": BlockId.NOTE,
+    "date": BlockId.DATE,
+    "stage": BlockId.STAGE,
+}
+BRANCH_INPUTS: dict[Move, frozenset[str]] = {
+    Move.LOSE: frozenset({"reason", "note"}),
+    Move.DISQUALIFY: frozenset({"reason"}),
+    Move.NURTURE: frozenset({"date", "note"}),
+    Move.REOPEN: frozenset({"stage"}),
+    Move.OVERRIDE: frozenset({"reason"}),
+}
+
+
+def state_values(view_state: object) -> dict[str, Any]:
+    """The `values` mapping, given it or the `state` or the whole view around it."""
+    found = view_state if isinstance(view_state, dict) else {}
+    for key in ("view", "state", "values"):
+        inner = found.get(key)
+        if isinstance(inner, dict):
+            found = inner
+    return found
+
+
+def read_input(view_state: object, block_id: str) -> str | None:
+    """The value of one input block: typed text, a picked date or a selected option."""
+    block = state_values(view_state).get(block_id)
+    if not isinstance(block, dict) or not block:
+        return None
+    # The element's action_id equals its block id; a lone element under another id is
+    # still the answer (a client that renamed it must not lose what the user typed).
+    entry = block.get(block_id, next(iter(block.values())) if len(block) == 1 else None)
+    return entry_value(entry)
+
+
+def entry_value(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return None
+    option = entry.get("selected_option")
+    candidates = (
+        option.get("value") if isinstance(option, dict) else None,
+        entry.get("value"),
+        entry.get("selected_date"),
+    )
+    raw = next((value for value in candidates if isinstance(value, str)), None)
+    return (raw.strip() or None) if raw is not None else None
+
+
+def read_branch(view_state: object, move: Move) -> dict[str, str | None]:
+    """{"reason", "note", "date", "stage"}: the ones `move` does not ask for are None."""
+    wanted = BRANCH_INPUTS.get(move, frozenset())
+    return {
+        key: read_input(view_state, block_id) if key in wanted else None
+        for key, block_id in BRANCH_FIELDS.items()
+    }
+
+
+def read_new_deal(view_state: object) -> dict[str, str | None]:
+    return {
+        "name": read_input(view_state, BlockId.NAME),
+        "amount": read_input(view_state, BlockId.AMOUNT),
+        "company": read_input(view_state, BlockId.COMPANY),
+    }
+
+
+def read_evidence(view_state: object) -> dict[str, str]:
+    """{item id: value} for every evidence input that holds a value."""
+    found: dict[str, str] = {}
+    for block_id in state_values(view_state):
+        item_id = str(block_id).removeprefix(BlockId.EVIDENCE_PREFIX)
+        if item_id == block_id or not item_id:
+            continue
+        value = read_input(view_state, block_id)
+        if value is not None:
+            found[item_id] = value
+    return found

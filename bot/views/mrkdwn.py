@@ -1,0 +1,44 @@
+"""Small mrkdwn helpers: escaping what people typed, clipping to Slack's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+ELLIPSIS = "…"
+
+
+def escape(text: str) -> str:
+    """Slack reads `<`, `>` and `&` as markup: a deal called "R&D <EU>" must stay text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word when one is near, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space >= limit * 2 // 3:
+        head = head[:space]
+    return head.rstrip(" ,;:.-") + ELLIPSIS
+
+
+def bold(text: str) -> str:
+    return f"*{text}*" if text else text
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"• {line}" for line in lines)
+
+
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+
+
+def join_clipped(parts: Iterable[str], *, limit: int, separator: str = "\n") -> str:
+    """Join `parts` and clip the whole: for section texts built from map content."""
+    return clip(separator.join(parts), limit)

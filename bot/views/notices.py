@@ -1,0 +1,76 @@
+"""What just happened to a deal, as one plain sentence on top of its card."""
+
+from __future__ import annotations
+
+from bot.usecases.outcomes import DealCard, Moved, Ticked
+from flows.i18n import _
+from flows.machine import Move
+from flows.schema import ExitItem, Stage
+
+
+def item_numbers(stage: Stage, item_ids: list[str]) -> str:
+    """ "2, 3" for the items as the checklist numbers them (ids the stage lacks stay ids)."""
+    numbers = {item.id: str(n) for n, item in enumerate(stage.exit, start=1)}
+    return ", ".join(numbers.get(item_id, item_id) for item_id in item_ids)
+
+
+def ticked_notice(ticked: Ticked) -> str:
+    stage = ticked.card.stage
+    parts = []
+    if ticked.ticked:
+        parts.append(_("Ticked {items}").format(items=item_numbers(stage, ticked.ticked)))
+    if ticked.unticked:
+        parts.append(_("unticked {items}").format(items=item_numbers(stage, ticked.unticked)))
+    said = "; ".join(parts) or _("Checklist saved")
+    return f"✅ {said}. {_ready(ticked.card)}".rstrip()
+
+
+def _ready(card: DealCard) -> str:
+    following = card.next_stage
+    if card.can_advance and following is not None:
+        return _("Every required item is done: ready to advance to {stage}.").format(
+            stage=following.name
+        )
+    return ""
+
+
+def created_notice(card: DealCard) -> str:
+    return "✨ " + _("Created {name} in {stage}").format(name=card.name, stage=card.stage.name)
+
+
+def moved_notice(moved: Moved) -> str:
+    names = {"source": moved.from_stage.name, "dest": moved.card.stage.name}
+    text = _moved_templates()[moved.move].format(**names)
+    if moved.move in (Move.LOSE, Move.DISQUALIFY) and moved.reason:
+        text += ": " + moved.reason
+    if moved.move is Move.NURTURE and moved.card.nurture_until:
+        text += " " + _("until {date}").format(date=moved.card.nurture_until.isoformat())
+    if moved.move is Move.OVERRIDE:
+        text += _overridden(moved)
+    if moved.card.stage.won and moved.move in (Move.ADVANCE, Move.OVERRIDE):
+        text = "🎉 " + _("Won!") + " " + text
+    return text
+
+
+def _overridden(moved: Moved) -> str:
+    text = ": " + moved.reason if moved.reason else ""
+    if moved.skipped:
+        text += " " + _("(skipped {items})").format(items=_skipped(moved.from_stage, moved.skipped))
+    return text
+
+
+def _skipped(stage: Stage, items: list[ExitItem]) -> str:
+    numbers = {item.id: n for n, item in enumerate(stage.exit, start=1)}
+    return "; ".join(f"{numbers.get(item.id, '?')}. {item.text}" for item in items)
+
+
+def _moved_templates() -> dict[Move, str]:
+    # Built per call, not at import: the translation is looked up when the text is shown.
+    return {
+        Move.ADVANCE: "✅ " + _("Moved from {source} to {dest}"),
+        Move.OVERRIDE: "⏭️ " + _("Gate overridden: moved from {source} to {dest}"),
+        Move.LOSE: "⛔ " + _("Marked lost at {source}"),
+        Move.DISQUALIFY: "🚫 " + _("Disqualified at {source}"),
+        Move.NURTURE: "🌱 " + _("Moved from {source} to {dest}"),
+        Move.REOPEN: "🔄 " + _("Reopened from {source} to {dest}"),
+    }

@@ -1,0 +1,88 @@
+"""`outcome_message(outcome)`: every use-case result as a Slack message, by its type.
+
+Dispatch is by type (functools.singledispatch): a failure subclass without its own view
+falls back to the plain failure view, and a test checks every Outcome type has one.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from bot.usecases.outcomes import (
+    Ambiguous,
+    Blocked,
+    Created,
+    DealHistory,
+    DealList,
+    Done,
+    Failure,
+    Moved,
+    NotFound,
+    ObjectionNoted,
+    Outcome,
+    Playbook,
+    Shown,
+    Stale,
+    Ticked,
+)
+from bot.views.blocks import section
+from bot.views.card import card_blocks, card_text, stage_card
+from bot.views.deal_list import deal_list_message
+from bot.views.failures import (
+    ambiguous_message,
+    blocked_message,
+    failure_message,
+    not_found_message,
+    stale_message,
+)
+from bot.views.history import history_message
+from bot.views.message import Message
+from bot.views.mrkdwn import escape
+from bot.views.notices import created_notice, moved_notice, ticked_notice
+from bot.views.playbook import objection_message, playbook_message
+
+
+@singledispatch
+def outcome_message(outcome: Outcome) -> Message:
+    raise TypeError(f"no view for {type(outcome).__name__}")
+
+
+@outcome_message.register
+def _shown(outcome: Shown) -> Message:
+    return stage_card(outcome.card, notice=outcome.notice)
+
+
+@outcome_message.register
+def _created(outcome: Created) -> Message:
+    return stage_card(outcome.card, notice=created_notice(outcome.card))
+
+
+@outcome_message.register
+def _ticked(outcome: Ticked) -> Message:
+    return stage_card(outcome.card, notice=ticked_notice(outcome))
+
+
+@outcome_message.register
+def _moved(outcome: Moved) -> Message:
+    return stage_card(outcome.card, notice=moved_notice(outcome))
+
+
+@outcome_message.register
+def _done(outcome: Done) -> Message:
+    if outcome.card is None:
+        return Message(text=outcome.message, blocks=[section(escape(outcome.message))])
+    notice = outcome.message
+    return Message(
+        text=card_text(outcome.card, notice=notice), blocks=card_blocks(outcome.card, notice)
+    )
+
+
+outcome_message.register(DealList, deal_list_message)
+outcome_message.register(DealHistory, history_message)
+outcome_message.register(Playbook, playbook_message)
+outcome_message.register(ObjectionNoted, objection_message)
+outcome_message.register(Failure, failure_message)
+outcome_message.register(Ambiguous, ambiguous_message)
+outcome_message.register(NotFound, not_found_message)
+outcome_message.register(Blocked, blocked_message)
+outcome_message.register(Stale, stale_message)

@@ -1,0 +1,60 @@
+"""Slack mrkdwn to plain text, for the terminal shell and golden tests."""
+
+from __future__ import annotations
+
+import re
+
+# A few emoji the views use, as a terminal shows them; any other :code: stays as written.
+EMOJI = {
+    ":x:": "✗",
+    ":white_check_mark:": "✓",
+    ":warning:": "⚠",
+    ":rotating_light:": "🚨",
+    ":zzz:": "💤",
+    ":tada:": "🎉",
+    ":trophy:": "🏆",
+    ":no_entry:": "⛔",
+    ":no_entry_sign:": "🚫",
+    ":seedling:": "🌱",
+    ":memo:": "📝",
+    ":mag:": "🔍",
+    ":information_source:": "ℹ",
+}
+_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_STYLES = [
+    re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"),  # *bold*
+    re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"),  # _italic_
+    re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"),  # ~strike~
+]
+_EMOJI = re.compile(r":[a-z0-9_+\-]+:")
+
+
+def _link(match: re.Match[str]) -> str:
+    target, label = match[1], match[2]
+    if target.startswith(("@", "#")):  # <@U123> -> @U123, <#C123|general> -> #general
+        return target[0] + label if label else target
+    if label is not None:
+        return label
+    if target.startswith("!"):
+        return "@" + target[1:].split("^")[0]  # <!here> -> @here
+    return target
+
+
+def emoji(text: str) -> str:
+    return _EMOJI.sub(lambda m: EMOJI.get(m[0], m[0]), text)
+
+
+def from_mrkdwn(text: str) -> str:
+    """Links and mentions as their labels, formatting marks dropped, entities decoded."""
+    text = _LINK.sub(_link, text)
+    for style in _STYLES:
+        text = style.sub(r"\1", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return emoji(text)
+
+
+def text_of(obj: object) -> str:
+    """A text object (plain_text or mrkdwn) as plain text; anything else as empty."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        return ""
+    return from_mrkdwn(obj["text"]) if obj.get("type") == "mrkdwn" else emoji(obj["text"])
