@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, InteractiveElement
 from bot.usecases.outcomes import DealCard
 from bot.views.blocks import button, context, divider, fields, header, section
 from bot.views.checklist import checklist_blocks, checklist_status, open_items_text
+from bot.views.counts import counted
 from bot.views.ids import ActionId, BlockId, DealRef
 from bot.views.message import Message
 from bot.views.money import format_amount
@@ -71,13 +72,15 @@ def _facts(card: DealCard) -> Block:
 
 
 def _days_text(card: DealCard) -> str:
-    days = _("{days} days").format(days=card.days_in_stage)
+    days = counted(card.days_in_stage, _("{count} day"), _("{count} days"))
     if card.stuck and card.stage.target_days:
         days += " · :rotating_light: " + _("stuck (target {target} days)").format(
             target=card.stage.target_days
         )
     if card.idle:
-        days += " · :zzz: " + _("idle for {days} days").format(days=card.idle_days)
+        days += " · :zzz: " + _("idle for {days}").format(
+            days=counted(card.idle_days, _("{count} day"), _("{count} days"))
+        )
     return days
 
 

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks.basic_components import Option
 from bot.usecases.outcomes import DealCard
 from bot.views import limits
 from bot.views.blocks import button, section
+from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef, checklist_block_id
 from bot.views.mrkdwn import bold, clip, escape
 from flows.i18n import _
@@ -52,8 +53,11 @@ def _option(number: int, item: ExitItem, card: DealCard) -> Option:
 def checklist_status(card: DealCard) -> str:
     required = sum(1 for item in card.stage.exit if item.required)
     if not card.missing:
-        return _("all {count} required items done").format(count=required)
-    return _("{open} of {count} required items open").format(open=len(card.missing), count=required)
+        return _("every required item done")
+    return _("{open} of {required} open").format(
+        open=len(card.missing),
+        required=counted(required, _("{count} required item"), _("{count} required items")),
+    )
 
 
 def checklist_blocks(card: DealCard) -> list[Block]:

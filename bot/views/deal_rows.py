@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot.usecases.outcomes import DealRow
 from bot.views.blocks import button, section
+from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef
 from bot.views.money import format_amount
 from bot.views.mrkdwn import bold, escape, mention
@@ -27,9 +28,9 @@ def row_text(row: DealRow, *, owner: bool = True) -> str:
     parts = [bold(escape(row.name)), escape(row.stage_name)]
     if row.status is not DealStatus.OPEN:
         parts.append(_("status: {status}").format(status=row.status.value))
-    parts.append(_("{days} days in stage").format(days=row.days_in_stage))
+    parts.append(counted(row.days_in_stage, _("{count} day in stage"), _("{count} days in stage")))
     if row.open_items:
-        parts.append(_("{count} items open").format(count=row.open_items))
+        parts.append(counted(row.open_items, _("{count} item open"), _("{count} items open")))
     parts += row_flags(row)
     if row.amount is not None:
         parts.append(format_amount(row.amount, row.currency))
@@ -51,6 +52,5 @@ def row_block(row: DealRow, *, owner: bool = True) -> SectionBlock:
 
 def row_plain(row: DealRow) -> str:
     """For fallback text: "Acme (Discovery, 12 days)"."""
-    return _("{name} ({stage}, {days} days)").format(
-        name=row.name, stage=row.stage_name, days=row.days_in_stage
-    )
+    days = counted(row.days_in_stage, _("{count} day"), _("{count} days"))
+    return _("{name} ({stage}, {days})").format(name=row.name, stage=row.stage_name, days=days)

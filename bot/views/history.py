@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block
 from bot.usecases.outcomes import DealHistory, HistoryEntry
 from bot.views import limits
 from bot.views.blocks import context, header, section
+from bot.views.counts import counted
 from bot.views.message import Message
 from bot.views.mrkdwn import clip, escape, mention
 from flows.i18n import _
@@ -29,9 +30,18 @@ def history_message(history: DealHistory) -> Message:
     blocks: list[Block] = [header(title)]
     if hidden:
         left_out = sum(len(chunk) for chunk in hidden)
-        blocks.append(context(_("{count} earlier entries not shown").format(count=left_out)))
+        blocks.append(
+            context(
+                counted(
+                    left_out,
+                    _("{count} earlier entry not shown"),
+                    _("{count} earlier entries not shown"),
+                )
+            )
+        )
     blocks += [section("\n".join(chunk)) for chunk in shown]
-    summary = _("{title}: {count} entries").format(title=title, count=len(lines))
+    entries = counted(len(lines), _("{count} entry"), _("{count} entries"))
+    summary = _("{title}: {entries}").format(title=title, entries=entries)
     return Message(text=summary, blocks=blocks)
 
 

@@ -11,6 +11,7 @@ from slack_sdk.models.views import View
 from bot.usecases.outcomes import DealRow
 from bot.views import limits
 from bot.views.blocks import button, context, divider, header, section
+from bot.views.counts import counted
 from bot.views.deal_rows import row_block
 from bot.views.ids import ActionId
 from bot.views.money import format_totals
@@ -82,8 +83,9 @@ def pipeline_blocks(rows: list[DealRow], stage_order: list[str]) -> list[Block]:
     everything = StageTotals()
     for row in rows:
         everything.add(row)
-    summary = _("{count} deals · {amount}").format(
-        count=everything.count, amount=format_totals(everything.amounts)
+    summary = _("{deals} · {amount}").format(
+        deals=counted(everything.count, _("{count} deal"), _("{count} deals")),
+        amount=format_totals(everything.amounts),
     )
     return [*blocks, context(summary)]
 
@@ -103,7 +105,7 @@ def stage_totals(rows: list[DealRow], stage_order: list[str]) -> dict[str, Stage
 def _stage_line(name: str, totals: StageTotals) -> str:
     parts = [
         bold(escape(name)),
-        _("{count} deals").format(count=totals.count),
+        counted(totals.count, _("{count} deal"), _("{count} deals")),
         format_totals(totals.amounts),
     ]
     if totals.stuck:

@@ -1,7 +1,7 @@
 """`outcome_message(outcome)`: every use-case result as a Slack message, by its type.
 
-Dispatch is by type (functools.singledispatch): a failure subclass without its own view
-falls back to the plain failure view, and a test checks every Outcome type has one.
+Dispatch is by type (functools.singledispatch). Every Outcome type is registered by name,
+even those that share the plain failure view, so a test can tell a new type from a known one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from bot.usecases.outcomes import (
     DealList,
     Done,
     Failure,
+    Invalid,
     Moved,
+    NotAllowed,
     NotFound,
     ObjectionNoted,
     Outcome,
@@ -82,6 +84,8 @@ outcome_message.register(DealHistory, history_message)
 outcome_message.register(Playbook, playbook_message)
 outcome_message.register(ObjectionNoted, objection_message)
 outcome_message.register(Failure, failure_message)
+outcome_message.register(Invalid, failure_message)
+outcome_message.register(NotAllowed, failure_message)
 outcome_message.register(Ambiguous, ambiguous_message)
 outcome_message.register(NotFound, not_found_message)
 outcome_message.register(Blocked, blocked_message)

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.views.plain import text_of
+from flows.i18n import _
 
 ChoiceKind = Literal["button", "checkbox", "overflow", "select"]
 RULE = "-" * 40
@@ -160,7 +161,7 @@ def _inline(element: dict[str, Any], block: dict[str, Any], page: Page) -> str:
             f"{page.choice(text_of(o.get('text')), choice_kind, element, block, o.get('value'))} {text_of(o.get('text'))}"
             for o in options
         ]
-        lead = text_of(element.get("placeholder")) or "More:"
+        lead = text_of(element.get("placeholder")) or _("More:")
         return f"{lead} " + "  ".join(items)
     if kind == "checkboxes":
         return "\n".join(_checkboxes(element, block, page))
@@ -187,7 +188,7 @@ def _checkboxes(element: dict[str, Any], block: dict[str, Any], page: Page) -> l
 def _input(block: dict[str, Any], page: Page) -> None:
     """A form field: its label and what it holds or offers (answered by prompts, not clicks)."""
     label = text_of(block.get("label"))
-    optional = " (optional)" if block.get("optional") else ""
+    optional = " " + _("(optional)") if block.get("optional") else ""
     element = _dict(block.get("element"))
     page.lines.append(f"{label}{optional}: {_field_value(element)}")
     hint = text_of(block.get("hint"))
