@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from bot.grammar import BY_NAME, COMMANDS, CommandSpec, ParseError
 from bot.views.message import Message
@@ -22,7 +28,7 @@ def help_message(topic: str | None) -> Message:
                 )
             )
         return _one(spec)
-    blocks = [HeaderBlock(text=_("stagecoach: /deal commands"))]
+    blocks: list[Block] = [HeaderBlock(text=_("stagecoach: /deal commands"))]
     for group, title in GROUP_TITLES.items():
         lines = [f"`{spec.usage}` — {spec.summary}" for spec in COMMANDS if spec.group == group]
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n" + "\n".join(lines))))
