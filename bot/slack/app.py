@@ -20,8 +20,6 @@ def build_bolt_app(runtime: Runtime) -> AsyncApp:
         # Our aiohttp route checks the signature before Bolt parses anything (bot.slack.http).
         request_verification_enabled=False,
         signing_secret=runtime.settings.signing_secret or "",
-        # No auth.test round trip on the first request; the token is checked at start-up.
-        token_verification_enabled=False,
         process_before_response=True,
         raise_error_for_unhandled_request=False,
         ignoring_self_events_enabled=True,

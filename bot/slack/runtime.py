@@ -52,6 +52,15 @@ def build_runtime(
     )
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one: payload fields are untrusted."""
+    return value if isinstance(value, dict) else {}
+
+
+def text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def actor_from(body: Body, *, channel_id: str | None = None) -> Actor | None:
     """Who acts, from any payload shape: slash commands are flat, interactions nest."""
     team = body.get("team_id") or _nested(body, "team", "id") or _nested(body, "user", "team_id")

@@ -12,14 +12,23 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.slack.listeners.events import publish_home
+from bot.slack.runtime import (
+    Body,
+    Runtime,
+    actor_from,
+    after_ack,
+    guarded,
+    mapping,
+    text_or_none,
+)
 from bot.usecases import deals, moving, notes, ticking
 from bot.usecases.context import Actor
 from bot.usecases.outcomes import Failure, Shown
-from bot.views.more_menu import parse_overflow_value
 from bot.views.ids import ActionId, DealRef, ModalMeta, ReplyTarget, parse_checklist_block_id
 from bot.views.message import Message
 from bot.views.modals import branch_modal, evidence_modal
+from bot.views.more_menu import parse_overflow_value
 from bot.views.outcomes import outcome_message
 from flows.i18n import _
 from flows.machine import Move
@@ -34,6 +43,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         ActionId.MORE: _on_more,
         ActionId.EVIDENCE: _on_evidence,
         ActionId.SHOW: _on_show,
+        ActionId.REFRESH_HOME: _on_refresh_home,
     }
     for action_id, handler in handlers.items():
         app.action(action_id.value)(guarded(runtime, _acking(runtime, handler)))
@@ -178,18 +188,18 @@ def _modal_for(shown: Shown, move_name: str, meta: ModalMeta) -> Any:
 
 
 def _reply_target(body: Body) -> ReplyTarget:
-    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    container = mapping(body.get("container"))
     return ReplyTarget(
-        response_url=body.get("response_url")
-        if isinstance(body.get("response_url"), str)
-        else None,
-        channel_id=container.get("channel_id")
-        if isinstance(container.get("channel_id"), str)
-        else None,
-        message_ts=container.get("message_ts")
-        if isinstance(container.get("message_ts"), str)
-        else None,
+        response_url=text_or_none(body.get("response_url")),
+        channel_id=text_or_none(container.get("channel_id")),
+        message_ts=text_or_none(container.get("message_ts")),
     )
+
+
+async def _on_refresh_home(
+    runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]
+) -> None:
+    await publish_home(runtime, actor)
 
 
 async def _on_unknown(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:

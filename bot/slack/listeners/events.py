@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
 from bot.usecases.context import Actor
 from bot.usecases.home import home_overview
 from bot.views.home import home_view
@@ -17,7 +17,7 @@ from storage import queries
 def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_home_opened(ack: Any, body: Body) -> None:
         await ack()
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        event = mapping(body.get("event"))
         actor = actor_from({"team_id": _team_of(body), "user_id": event.get("user")})
         if actor is None or event.get("tab", "home") != "home":
             return

@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
 from bot.usecases import deals, moving, ticking
 from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Failure, Invalid, Outcome
@@ -103,10 +103,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
     async def on_submit(ack: Any, body: Body) -> None:
-        view = body.get("view") if isinstance(body.get("view"), dict) else {}
+        view = mapping(body.get("view"))
         meta = ModalMeta.loads(view.get("private_metadata"))
         actor = actor_from(body, channel_id=meta.reply.channel_id if meta else None)
-        state = view.get("state", {}).get("values") if isinstance(view.get("state"), dict) else None
+        state = mapping(view.get("state")).get("values")
         if (
             meta is None
             or actor is None
@@ -147,7 +147,9 @@ async def _reply(runtime: Runtime, actor: Actor, meta: ModalMeta, message: Messa
 
 
 def _block_ids(view: dict[str, Any]) -> list[str]:
-    blocks = view.get("blocks") if isinstance(view.get("blocks"), list) else []
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list):
+        return []
     return [
         b["block_id"]
         for b in blocks
