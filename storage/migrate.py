@@ -31,25 +31,38 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+def head_revisions() -> set[str]:
+    """The newest revision(s); more than one only while parallel work is being merged."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    heads = head_revisions()
+    return ",".join(sorted(heads)) if heads else None
 
 
-async def current_revision(db: Database) -> str | None:
+async def current_revisions(db: Database) -> set[str]:
     async with db.write_engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        return set(
+            await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_heads()
+            )
         )
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
+async def current_revision(db: Database) -> str | None:
+    current = await current_revisions(db)
+    return ",".join(sorted(current)) if current else None
+
+
+async def upgrade(db: Database, revision: str = "heads") -> None:
     async with db.write_engine.begin() as connection:
         await connection.run_sync(_run, "upgrade", revision)
 
 
 async def ensure_schema(db: Database) -> bool:
     """Upgrade to head when the database is behind (an empty one included); True if it ran."""
-    if await current_revision(db) == head_revision():
+    if await current_revisions(db) == head_revisions():
         return False
     await upgrade(db)
     return True
