@@ -29,7 +29,7 @@ RUNTIME = web.AppKey("runtime", Runtime)
 
 def build_web_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
     verifier = SignatureVerifier(runtime.settings.signing_secret or "")
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_never_500])
     app[RUNTIME] = runtime
     app.router.add_post(EVENTS_PATH, _events_handler(bolt, verifier))
     app.router.add_get("/healthz", _healthz)
@@ -49,15 +49,31 @@ def _events_handler(bolt: AsyncApp, verifier: SignatureVerifier) -> Any:
         problem = shape_problem(body, request.content_type)
         if problem:
             return _bad(problem)
-        if not verifier.is_valid(
-            body=body,
-            timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
-            signature=request.headers.get("X-Slack-Signature", ""),
-        ):
+        if not _signed(verifier, request, body):
             return web.json_response({"error": "invalid_signature"}, status=401)
         return await _dispatch(bolt, request, body)
 
     return handle
+
+
+def _signed(verifier: SignatureVerifier, request: web.Request, body: str) -> bool:
+    timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+    signature = request.headers.get("X-Slack-Signature", "")
+    if not timestamp.isdigit() or not signature:  # the verifier raises on a non-number
+        return False
+    return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+
+
+@web.middleware
+async def _never_500(request: web.Request, handler: Any) -> web.StreamResponse:
+    """The last line of defence: whatever slipped through is logged, not shown as a 500."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("unhandled error on %s", request.path)
+        return _bad(_("the request could not be processed"))
 
 
 async def _dispatch(bolt: AsyncApp, request: web.Request, body: str) -> web.Response:
