@@ -111,6 +111,10 @@ async def _team(s: Services, a: Actor, p: Parsed) -> Answer:
     )
 
 
+async def _map(s: Services, a: Actor, p: Parsed) -> Answer:
+    return await deals.map_picture(s, a)
+
+
 async def _help(s: Services, a: Actor, p: Parsed) -> Answer:
     return HelpRequested(p.args.get("topic"))
 
@@ -135,6 +139,7 @@ HANDLERS: dict[str, Handler] = {
     "unbind": _unbind,
     "role": _role,
     "team": _team,
+    "map": _map,
     "help": _help,
 }
 

@@ -181,6 +181,15 @@ def _parse_team(rest: str) -> Parsed | ParseError:
     return Parsed("team", args={"manager": user_id(words[0]), "action": words[1], "reps": reps})
 
 
+def _no_arguments(name: str) -> Parser:
+    def parse(rest: str) -> Parsed | ParseError:
+        if rest.strip():
+            return ParseError(_("{name} takes no arguments").format(name=name), usage_of(name))
+        return Parsed(name)
+
+    return parse
+
+
 def _parse_help(rest: str) -> Parsed | ParseError:
     return Parsed("help", args={"topic": rest.strip().lower() or None})
 
@@ -320,6 +329,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         _parse_team,
         ("/deal team @maria add @sam @lee",),
         group="admin",
+    ),
+    CommandSpec(
+        "map",
+        "/deal map",
+        _("The process map as a picture, with your open deals on it"),
+        _no_arguments("map"),
+        ("/deal map",),
     ),
     CommandSpec(
         "help",

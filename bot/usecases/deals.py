@@ -13,6 +13,7 @@ from bot.usecases.outcomes import (
     Failure,
     HistoryEntry,
     Invalid,
+    MapPicture,
     NotAllowed,
     Outcome,
     Shown,
@@ -277,3 +278,17 @@ async def unbind_deal(services: Services, actor: Actor) -> Outcome:
         return Done(_("{name} is no longer bound to this channel").format(name=change.deal.name))
 
     return await change_deal(services, actor, f"#{bound.id}", apply)
+
+
+async def map_picture(services: Services, actor: Actor) -> Outcome:
+    """The current map, with the user's open deals counted per stage."""
+    process_map = services.catalog.current
+    async with services.db.read() as session:
+        mine = await queries.list_deals(
+            session, team_id=actor.team_id, owner_ids=[actor.user_id], limit=1000
+        )
+    counts: dict[str, int] = {}
+    for deal in mine:
+        if deal.map_id == process_map.id and process_map.has_stage(deal.stage):
+            counts[deal.stage] = counts.get(deal.stage, 0) + 1
+    return MapPicture(process_map=process_map, counts=counts)

@@ -150,6 +150,14 @@ class ObjectionNoted:
 
 
 @dataclass(frozen=True, slots=True)
+class MapPicture:
+    """The process map, with how many of the user's open deals sit in each stage."""
+
+    process_map: ProcessMap
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
 class Done:
     """A change that has no card to show (objection recorded, role set…): say what happened."""
 
@@ -213,6 +221,7 @@ Outcome = (
     | DealHistory
     | Playbook
     | ObjectionNoted
+    | MapPicture
     | Done
     | Failure
 )

@@ -17,6 +17,7 @@ from bot.usecases.outcomes import (
     Done,
     Failure,
     Invalid,
+    MapPicture,
     Moved,
     NotAllowed,
     NotFound,
@@ -42,6 +43,7 @@ from bot.views.message import Message
 from bot.views.mrkdwn import escape
 from bot.views.notices import created_notice, moved_notice, ticked_notice
 from bot.views.playbook import objection_message, playbook_message
+from flows.i18n import _
 
 
 @singledispatch
@@ -67,6 +69,15 @@ def _ticked(outcome: Ticked) -> Message:
 @outcome_message.register
 def _moved(outcome: Moved) -> Message:
     return stage_card(outcome.card, notice=moved_notice(outcome))
+
+
+@outcome_message.register
+def _map_picture(outcome: MapPicture) -> Message:
+    total = sum(outcome.counts.values())
+    text = _(
+        "The {title} map (v{version}), with your {count} open deal(s) on it: the picture follows."
+    ).format(title=outcome.process_map.title, version=outcome.process_map.version, count=total)
+    return Message(text=text, blocks=[section(escape(text))])
 
 
 @outcome_message.register

@@ -181,3 +181,12 @@ async def test_another_rep_can_read_but_not_change_a_deal(slack: SlackHarness) -
     assert "owner" in refused.text.lower()
     async with slack.services.db.read() as session:
         assert (await session.exec(select(ExitTick))).all() == []
+
+
+async def test_the_map_picture_is_uploaded_to_the_users_dm_with_their_deals(slack: SlackHarness) -> None:
+    await slack.command("new Acme Corp 50k", user=REP)
+    answer = await slack.command("map", user=REP)
+    assert answer.status == 200 and "1 open deal" in answer.text
+    files = slack.standin.uploaded_files()
+    assert len(files) == 1
+    assert files[0].content.startswith(b"\x89PNG")

@@ -13,7 +13,9 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.commands import HelpRequested, NewDealForm, run_command
 from bot.grammar import ParseError, parse
+from bot.slack.pictures import upload_map
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.usecases.outcomes import MapPicture
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import new_deal_modal
@@ -36,6 +38,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         answer = await run_command(runtime.services, actor, parsed)
         if isinstance(answer, HelpRequested):
             await ack(response_type="ephemeral", **help_message(answer.topic).to_dict())
+        elif isinstance(answer, MapPicture):
+            await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+            after_ack(runtime, body, upload_map(runtime, actor, answer), name="upload map")
         elif isinstance(answer, NewDealForm):
             await ack()
             after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
