@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pygraphviz as pgv
 
-from flows.diagram import Diagram, EdgeStyle, Node, NodeStyle
+from flows.diagram import Diagram, Edge, EdgeStyle, Node, NodeStyle
+from flows.i18n import _
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 
@@ -19,6 +20,7 @@ NODE_LOOK: dict[NodeStyle, dict[str, str]] = {
     NodeStyle.NURTURE: {"fillcolor": "#fff3cd", "color": "#8a6d00", "style": "rounded,filled,dashed"},
 }  # fmt: skip
 HIGHLIGHT = {"color": "#d93025", "penwidth": "4"}
+LEGEND = _("solid: advance · dashed: exit to lost, nurture or disqualified · dotted: reopen")
 
 # Heavy weight keeps the main path one straight column on the left. Branch and reopen edges
 # all leave and enter stages on their east side, so the exits and their loops stay on the
@@ -41,16 +43,31 @@ def to_png(diagram: Diagram) -> bytes:
 def _graph(diagram: Diagram) -> pgv.AGraph:
     graph = pgv.AGraph(directed=True, strict=False)
     graph.graph_attr.update(
-        label=diagram.title, labelloc="t", fontsize="20", fontname=FONT, rankdir="TB",
+        label=f"{diagram.title}\n{LEGEND}", labelloc="t", fontsize="18", fontname=FONT, rankdir="TB",
         nodesep="0.4", ranksep="0.45", dpi="96", bgcolor="white",
     )  # fmt: skip
     graph.node_attr.update(shape="box", style="rounded,filled", fontname=FONT, fontsize="11")
     graph.edge_attr.update(fontname=FONT, fontsize="9", arrowsize="0.7")
+    styles = {node.id: node.style for node in diagram.nodes}
     for node in diagram.nodes:
         graph.add_node(node.id, label=_label(node), **_node_look(node))
     for edge in diagram.edges:
-        graph.add_edge(edge.source, edge.dest, label=edge.label, **EDGE_LOOK[edge.style])
+        graph.add_edge(edge.source, edge.dest, **_edge_look(edge, styles))
     return graph
+
+
+def _edge_look(edge: Edge, styles: dict[str, NodeStyle]) -> dict[str, str]:
+    """Exits and reopens take the colour of the side stage they touch, with no label: the
+    dozens of "lose" / "nurture" / "reopen" labels were the clutter of a 14-stage map, and
+    the colour already says which exit an edge is (the legend says dashed vs dotted)."""
+    look = dict(EDGE_LOOK[edge.style])
+    if edge.style is EdgeStyle.BRANCH:
+        look["color"] = NODE_LOOK[styles[edge.dest]]["color"]
+    elif edge.style is EdgeStyle.REOPEN:
+        look["color"] = NODE_LOOK[styles[edge.source]]["color"]
+    else:
+        look["label"] = edge.label
+    return look
 
 
 def _node_look(node: Node) -> dict[str, str]:
