@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.usecases.outcomes import DealCard, DealRow, TickInfo
 from flows.machine import Flow
-from storage.models import Deal, ExitTick
+from storage.models import Deal, DealStatus, ExitTick
 
 
 def whole_days(start: dt.datetime, end: dt.datetime) -> int:
@@ -30,7 +30,7 @@ def build_card(*, deal: Deal, ticks: Sequence[ExitTick], flow: Flow, now: dt.dat
         amount=deal.amount,
         currency=deal.currency,
         owner_id=deal.owner_id,
-        status=deal.status,
+        status=DealStatus(deal.status),  # a plain str when the row was read back from the database
         stage=stage,
         process_map=flow.map,
         ticked=ticked,
