@@ -16,6 +16,8 @@ COMMAND_MODULES = (
     "bot.cli.maps",
     "bot.cli.db",
     "bot.cli.serve",
+    "bot.cli.digest",
+    "bot.cli.shell",
 )
 
 Handler = Callable[[argparse.Namespace], int]

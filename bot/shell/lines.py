@@ -1,0 +1,56 @@
+"""One typed line: a slash command for the app, or one of the shell's own commands
+(`/as`, `/in`, `/click`, `/home`), which stand for what a Slack user does with the mouse."""
+
+from __future__ import annotations
+
+from bot.shell.reply import Reply
+from bot.shell.session import ShellSession
+
+APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
+SHELL_COMMANDS: dict[str, str] = {
+    "/as": "/as <name>          act as someone else: ana, ben (reps), maria (their manager), ada (admin)",
+    "/in": "/in #channel        move to a channel (deals can be bound to one)",
+    "/click": "/click <n|label>    click choice n (or the one labelled so) of the last message with choices",
+    "/home": "/home               open the App Home tab",
+}
+
+
+async def run_line(session: ShellSession, line: str) -> Reply:
+    head, _sep, rest = line.strip().partition(" ")
+    word, rest = head.lower(), rest.strip()
+    if word == "/as":
+        return _act_as(session, rest)
+    if word == "/in":
+        return _move_to(session, rest)
+    if word == "/click":
+        return await _click(session, rest)
+    if word == "/home":
+        return await session.open_home()
+    if word in APP_COMMANDS:
+        return await session.command(rest, command=word)
+    if word.startswith("/"):
+        return Reply(problem=f"{head} is not a command here; try /deal help, or help")
+    return Reply(problem="type what you would type in Slack, e.g. /deal help (help lists the rest)")
+
+
+def _act_as(session: ShellSession, name: str) -> Reply:
+    person = session.act_as(name) if name else None
+    if person is None:
+        return Reply(problem="who? e.g. /as maria (names are letters, digits, . _ -)")
+    return Reply(note=f"you are now {person.name} ({person.real_name}, {person.role.value})")
+
+
+def _move_to(session: ShellSession, name: str) -> Reply:
+    channel = session.move_to(name) if name else None
+    if channel is None:
+        return Reply(problem="where? e.g. /in #acme-deal")
+    return Reply(note=f"you are now in #{channel}")
+
+
+async def _click(session: ShellSession, what: str) -> Reply:
+    if what.isdigit():
+        return await session.click(int(what))
+    number = session.choice_number(what) if what else None
+    if number is None:
+        return Reply(problem=f"no choice matches {what!r}; give its number, e.g. /click 3")
+    return await session.click(number)

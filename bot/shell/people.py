@@ -1,0 +1,125 @@
+"""The shell's workspace: its demo people, user and channel ids made from names, and what
+the user types escaped as Slack escapes it (`@ben` → `<@U0BEN|ben>`, the manifest has
+`should_escape: true`), so the app parses exactly what it parses from Slack."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from bot.usecases.context import Services
+from storage import queries
+from storage.models import Role
+
+TEAM_ID = "T0SHELL"
+DEFAULT_USER = "ana"
+DEFAULT_CHANNEL = "sales"
+
+_NAME = re.compile(r"[a-z][a-z0-9._-]{0,30}")
+# A mention or channel starts a word; `a@b.com` and the deal reference `#42` stay as typed.
+_MENTION = re.compile(r"(?<![\w<])@([a-zA-Z][a-zA-Z0-9._-]{0,30})")
+_CHANNEL = re.compile(r"(?<![\w<])#([a-zA-Z][a-zA-Z0-9_-]{0,79})")
+_SHOWN_ID = re.compile(r"([@#])([UWCGD][A-Z0-9]{2,})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    name: str
+    user_id: str
+    real_name: str
+    role: Role = Role.REP
+    manager: str | None = None  # the manager's name, for the demo team
+
+
+DEMO_PEOPLE = (
+    Identity("ana", "U0ANA", "Ana Alves", Role.REP, manager="maria"),
+    Identity("ben", "U0BEN", "Ben Brooks", Role.REP, manager="maria"),
+    Identity("maria", "U0MARIA", "Maria Moreno", Role.MANAGER),
+    Identity("ada", "U0ADA", "Ada Admin", Role.ADMIN),
+)
+
+
+def clean_name(text: str) -> str | None:
+    """`@Ben`, `ben`, `#sales` → the lower-case name, or None when it cannot be one."""
+    name = text.strip().lstrip("@#").lower()
+    return name if _NAME.fullmatch(name) else None
+
+
+def _slug(name: str) -> str:
+    """Upper-case letters and digits; a name that loses characters gets a hash so that
+    `deal-room` and `dealroom` stay two channels."""
+    plain = re.sub(r"[^A-Z0-9]", "", name.upper())[:16]
+    if plain == name.upper():
+        return plain
+    return plain + hashlib.sha1(name.encode()).hexdigest()[:6].upper()
+
+
+def user_id_for(name: str) -> str:
+    """Ids derive from names, so every run (and every `say`) agrees on who is who."""
+    demo = next((p for p in DEMO_PEOPLE if p.name == name), None)
+    return demo.user_id if demo else f"U0{_slug(name)}"
+
+
+def channel_id_for(name: str) -> str:
+    return f"C0{_slug(name)}"
+
+
+@dataclass(slots=True)
+class Directory:
+    """Names seen in this session, both ways, for escaping input and naming ids in output."""
+
+    names: dict[str, str] = field(default_factory=dict)  # id → name
+
+    def __post_init__(self) -> None:
+        for person in DEMO_PEOPLE:
+            self.names[person.user_id] = person.name
+
+    def identity(self, name: str) -> Identity:
+        demo = next((p for p in DEMO_PEOPLE if p.name == name), None)
+        person = demo or Identity(name, user_id_for(name), name.capitalize())
+        self.names[person.user_id] = person.name
+        return person
+
+    def channel(self, name: str) -> str:
+        channel_id = channel_id_for(name)
+        self.names[channel_id] = name
+        return channel_id
+
+    def escape(self, line: str) -> str:
+        """What Slack sends for what the user typed: mentions and channels as links."""
+
+        def user(match: re.Match[str]) -> str:
+            person = self.identity(match[1].lower())
+            return f"<@{person.user_id}|{person.name}>"
+
+        def channel(match: re.Match[str]) -> str:
+            name = match[1].lower()
+            return f"<#{self.channel(name)}|{name}>"
+
+        return _CHANNEL.sub(channel, _MENTION.sub(user, line))
+
+    def humanize(self, text: str) -> str:
+        """`@U0ANA` → `@ana` in rendered text, for the ids this session knows."""
+        return _SHOWN_ID.sub(lambda m: m[1] + self.names.get(m[2], m[2]), text)
+
+
+async def seed_people(services: Services, *, team_id: str = TEAM_ID) -> None:
+    """The demo team, created once: later role or team changes made in the shell stay."""
+    async with services.db.write() as session:
+        for person in DEMO_PEOPLE:
+            if await queries.person(session, team_id=team_id, user_id=person.user_id):
+                continue
+            manager = user_id_for(person.manager) if person.manager else None
+            values: dict[str, object] = {
+                "display_name": person.real_name,
+                "role": person.role.value,
+                "manager_id": manager,
+            }
+            await queries.upsert_person(
+                session, team_id=team_id, user_id=person.user_id, values=values
+            )
+
+
+def admin_ids() -> frozenset[str]:
+    return frozenset(p.user_id for p in DEMO_PEOPLE if p.role is Role.ADMIN)

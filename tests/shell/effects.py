@@ -1,0 +1,41 @@
+"""What a database holds, without ids, times and Slack's random event ids: two runs that
+did the same things (one through the shell, one through Slack's HTTP path) compare equal.
+Every table is read, so a feature that adds one is covered without touching this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Table, select
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables)
+from storage.database import Database
+
+SKIPPED_TABLES = frozenset({"processed_event"})  # Slack's event ids differ run to run
+Effects = dict[str, list[tuple[Any, ...]]]
+
+
+async def effects(db: Database) -> Effects:
+    found: Effects = {}
+    async with db.engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name in SKIPPED_TABLES:
+                continue
+            columns = _compared(table)
+            query = select(*columns)
+            if "id" in table.c:  # rows in the order they were written: history is a sequence
+                query = query.order_by(table.c.id)
+            rows = [tuple(row) for row in (await connection.execute(query)).all()]
+            found[table.name] = rows if "id" in table.c else sorted(rows, key=repr)
+    return found
+
+
+def _compared(table: Table) -> list[Column[Any]]:
+    return [c for c in table.columns if c.name != "id" and not _is_time(c)]
+
+
+def _is_time(column: Column[Any]) -> bool:
+    kind = column.type
+    impl = getattr(kind, "impl", kind)  # sqlmodel's UTCDateTime decorates a DateTime
+    return isinstance(kind, DateTime) or isinstance(impl, DateTime) or impl is DateTime
