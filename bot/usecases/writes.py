@@ -88,6 +88,11 @@ async def change_deal(
     if isinstance(found, Failure):
         return found
     assert found.id is not None
+    # Load the deal's map before taking the lock. A version not in memory yet (a deal of an
+    # older map, after a restart) is read from the database on a second connection; with the
+    # row lock held, that read could wait for pooled connections held by the requests queued
+    # behind this very lock, and every one of them would stall until the pool timed out.
+    await services.catalog.flow(services.db, map_id=found.map_id, version=found.map_version)
     async with services.db.write() as session:
         deal = await queries.deal_by_id(
             session, team_id=actor.team_id, deal_id=found.id, for_update=True

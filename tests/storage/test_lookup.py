@@ -1,0 +1,142 @@
+"""Finding the deal a command is about: `#id`, a name prefix, the channel's bound deal,
+or the user's most recently touched deal (PRODUCT.md, "The /deal command")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.usecases import deals, ticking
+from bot.usecases.context import Services
+from bot.usecases.outcomes import Ambiguous, Done, Invalid, NotFound, Shown, Ticked
+from tests.storage.helpers import OTHER_REP, REP, expect, names, new_deal, writes_nothing
+
+
+@pytest.fixture
+async def acme_and_globex(services: Services) -> tuple[int, int]:
+    acme = await new_deal(services, REP, "Acme Corp")
+    globex = await new_deal(services, REP, "Globex")
+    return acme.deal_id, globex.deal_id
+
+
+@pytest.mark.parametrize("form", ["#{id}", "{id}", " #{id} "])
+async def test_show_by_id(services: Services, acme_and_globex: tuple[int, int], form: str) -> None:
+    acme_id, _ = acme_and_globex
+
+    shown = expect(await deals.show_deal(services, REP, form.format(id=acme_id)), Shown)
+
+    assert shown.card.name == "Acme Corp"
+
+
+@pytest.mark.parametrize("ref", ["acme", "ACME", "Acme C", "acme corp"])
+async def test_show_by_case_insensitive_name_prefix(
+    services: Services, acme_and_globex: tuple[int, int], ref: str
+) -> None:
+    shown = expect(await deals.show_deal(services, REP, ref), Shown)
+
+    assert shown.card.name == "Acme Corp"
+
+
+async def test_anyone_in_the_workspace_may_read_a_deal(
+    services: Services, acme_and_globex: tuple[int, int]
+) -> None:
+    shown = expect(await deals.show_deal(services, OTHER_REP, "globex"), Shown)
+
+    assert shown.card.owner_id == REP.user_id
+
+
+async def test_an_exact_name_wins_over_longer_names_with_that_prefix(services: Services) -> None:
+    await new_deal(services, REP, "Acme")
+    await new_deal(services, REP, "Acme Corp")
+
+    shown = expect(await deals.show_deal(services, REP, "acme"), Shown)
+
+    assert shown.card.name == "Acme"
+
+
+async def test_a_prefix_of_several_deals_is_ambiguous_with_the_candidates(
+    services: Services,
+) -> None:
+    await new_deal(services, REP, "Acme Corp")
+    await new_deal(services, REP, "Acme Labs")
+    await new_deal(services, REP, "Globex")
+
+    async with writes_nothing(services.db):
+        ambiguous = expect(await deals.show_deal(services, REP, "acme"), Ambiguous)
+
+    assert names(ambiguous.candidates) == ["Acme Corp", "Acme Labs"]
+
+
+async def test_an_unknown_name_is_not_found_with_suggestions(
+    services: Services, acme_and_globex: tuple[int, int]
+) -> None:
+    async with writes_nothing(services.db):
+        missing = expect(await deals.show_deal(services, REP, "glbex"), NotFound)
+
+    assert missing.suggestions == ["Globex"]
+    assert "Globex" in missing.hint
+
+
+async def test_an_unknown_id_is_not_found(
+    services: Services, acme_and_globex: tuple[int, int]
+) -> None:
+    async with writes_nothing(services.db):
+        missing = expect(await deals.show_deal(services, REP, "#999"), NotFound)
+
+    assert "#999" in missing.message
+
+
+async def test_without_a_reference_the_most_recently_touched_deal(
+    services: Services, acme_and_globex: tuple[int, int]
+) -> None:
+    acme_id, globex_id = acme_and_globex  # creating Globex touched it last
+
+    first = expect(await deals.show_deal(services, REP, None), Shown)
+    expect(await deals.show_deal(services, REP, "acme"), Shown)  # naming a deal touches it
+    second = expect(await deals.show_deal(services, REP, None), Shown)
+    ticked = expect(await ticking.set_ticks(services, REP, "globex", tick=["1"]), Ticked)
+    third = expect(await deals.show_deal(services, REP, None), Shown)
+
+    assert (first.card.deal_id, second.card.deal_id) == (globex_id, acme_id)
+    assert third.card.deal_id == ticked.card.deal_id == globex_id
+
+
+async def test_without_a_reference_and_no_history_is_not_found(services: Services) -> None:
+    async with writes_nothing(services.db):
+        expect(await deals.show_deal(services, OTHER_REP, None), NotFound)
+
+
+async def test_a_channel_bound_deal_is_the_default_there(
+    services: Services, acme_and_globex: tuple[int, int]
+) -> None:
+    acme_id, _ = acme_and_globex
+    in_room = replace(REP, channel_id="CACME")
+    expect(await deals.bind_deal(services, in_room, f"#{acme_id}"), Done)
+    expect(await deals.show_deal(services, REP, "globex"), Shown)  # touched last
+
+    in_room_shown = expect(await deals.show_deal(services, in_room, None), Shown)
+    elsewhere = expect(await deals.show_deal(services, REP, None), Shown)
+    other_in_room = expect(
+        await deals.show_deal(services, replace(OTHER_REP, channel_id="CACME"), None), Shown
+    )
+
+    assert in_room_shown.card.deal_id == acme_id == other_in_room.card.deal_id
+    assert elsewhere.card.name == "Globex"
+
+
+async def test_binding_moves_a_channel_to_another_deal_and_unbind_clears_it(
+    services: Services, acme_and_globex: tuple[int, int]
+) -> None:
+    acme_id, globex_id = acme_and_globex
+    in_room = replace(REP, channel_id="CROOM")
+    expect(await deals.bind_deal(services, in_room, f"#{acme_id}"), Done)
+
+    rebound = expect(await deals.bind_deal(services, in_room, f"#{globex_id}"), Done)
+    shown = expect(await deals.show_deal(services, in_room, None), Shown)
+    expect(await deals.unbind_deal(services, in_room), Done)
+
+    assert "Acme Corp" in rebound.message  # says which binding it replaced
+    assert shown.card.deal_id == globex_id
+    async with writes_nothing(services.db):
+        expect(await deals.unbind_deal(services, in_room), Invalid)

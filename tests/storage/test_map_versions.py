@@ -1,0 +1,98 @@
+"""A deal keeps the map version it was created under (PRODUCT.md, "Rules"): publishing a
+new version changes new deals only, and an edited map cannot reuse an old version number."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog import MapCatalog, MapVersionConflict
+from bot.usecases import deals, moving, ticking
+from bot.usecases.context import Services
+from bot.usecases.outcomes import DealHistory, DealList, Moved, Shown, Ticked
+from flows.loader import SHIPPED_DIR
+from tests.storage.helpers import (
+    REP,
+    catalog_from,
+    deal_row,
+    default_map_v2_source,
+    evidence_for,
+    expect,
+    new_deal,
+    required_refs,
+)
+
+
+@pytest.fixture
+async def v2(services: Services) -> Services:
+    """The same database, now serving version 2 of the default map (as after a deploy)."""
+    catalog = catalog_from(default_map_v2_source())
+    await catalog.register(services.db)
+    return Services(db=services.db, catalog=catalog, admins=services.admins, clock=services.clock)
+
+
+async def test_a_deal_keeps_its_map_version_after_a_new_one_is_published(
+    services: Services, v2: Services
+) -> None:
+    old = await new_deal(services, REP, "Acme")  # created under v1
+
+    shown = expect(await deals.show_deal(v2, REP, "acme"), Shown)
+    new = await new_deal(v2, REP, "Globex")
+
+    assert (shown.card.process_map.version, shown.card.stage.id) == (1, "qualify")
+    assert shown.card.stage.name == "Qualification"
+    assert (new.process_map.version, new.stage.id, new.stage.name) == (
+        2,
+        "qualification",
+        "Lead qualification",
+    )
+    row = await deal_row(v2.db, new.deal_id)
+    assert (row.map_version, row.stage) == (2, "qualification")
+    assert (await deal_row(v2.db, old.deal_id)).map_version == 1
+
+
+async def test_an_old_deal_keeps_working_under_its_own_version(
+    services: Services, v2: Services
+) -> None:
+    old = await new_deal(services, REP, "Acme")
+
+    ticked = await ticking.set_ticks(
+        v2, REP, "acme", tick=required_refs(old.stage), evidence=evidence_for(old.stage)
+    )
+    moved = expect(await moving.advance(v2, REP, "acme"), Moved)
+    history = expect(await deals.deal_history(v2, REP, "acme"), DealHistory)
+    listed = expect(await deals.list_deals(v2, REP, scope="mine"), DealList)
+
+    assert not expect(ticked, Ticked).card.missing
+    assert (moved.from_stage.id, moved.card.stage.id) == ("qualify", "discovery")
+    assert history.entries[-1].from_name == "Qualification"
+    assert [row.name for row in listed.rows] == ["Acme"]
+
+
+async def test_a_fresh_catalog_reads_old_versions_from_the_database(
+    services: Services, v2: Services
+) -> None:
+    # After a restart only the current map is in memory; v1 comes from map_version.
+    await new_deal(services, REP, "Acme")
+    restarted = catalog_from(default_map_v2_source())
+    after_restart = Services(db=v2.db, catalog=restarted, admins=v2.admins, clock=v2.clock)
+
+    shown = expect(await deals.show_deal(after_restart, REP, "acme"), Shown)
+
+    assert (shown.card.process_map.version, shown.card.stage.name) == (1, "Qualification")
+
+
+async def test_an_edited_map_with_an_old_version_number_is_refused(services: Services) -> None:
+    edited = (SHIPPED_DIR / "default.yml").read_text(encoding="utf-8")
+    edited = edited.replace("    name: Qualification\n", "    name: Lead qualification\n", 1)
+    same_version = catalog_from(edited)
+    assert same_version.current.version == services.catalog.current.version
+
+    with pytest.raises(MapVersionConflict, match="version 1"):
+        await same_version.register(services.db)
+
+
+async def test_registering_the_same_map_again_is_fine(services: Services) -> None:
+    again = MapCatalog.from_ref("default")
+
+    await again.register(services.db)
+    await again.register(services.db)
