@@ -16,7 +16,6 @@ COMMAND_MODULES = (
     "bot.cli.maps",
     "bot.cli.db",
     "bot.cli.serve",
-    "bot.cli.digest",
     "bot.cli.shell",
 )
 
