@@ -1,0 +1,70 @@
+"""`stagecoach digest run [--now]`: one scheduler tick from the command line (for cron).
+
+It claims work through the database exactly as `stagecoach serve` replicas do, so cron and
+running servers may overlap: each digest period and each nudge still goes out once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from bot.boot import StartupError, open_services
+from bot.digests.scheduler import Scheduler, TickReport
+from bot.digests.settings import SchedulerSettings
+from bot.settings import Settings, SettingsError
+from bot.slack.runtime import web_client
+from flows.i18n import _
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "digest",
+        help=_("post the digests and nudges that are due (for cron)"),
+        description=_(
+            "Digests and stuck-deal nudges. `run` posts what is due now, claimed through the "
+            "database like every `stagecoach serve` replica does, so nothing goes out twice."
+        ),
+    )
+    actions = parser.add_subparsers(dest="digest_action", metavar="ACTION", required=True)
+    run_parser = actions.add_parser("run", help=_("post the digests and nudges that are due"))
+    run_parser.add_argument(
+        "--now",
+        action="store_true",
+        help=_(
+            "post every subscription's digest for its current period now, even one "
+            "subscribed after that period began (never a second one for a period)"
+        ),
+    )
+    run_parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"))
+    try:
+        settings = Settings.from_env(os.environ)
+        if settings.bot_token is None:
+            raise SettingsError(_("SLACK_BOT_TOKEN is not set; digests are posted with it"))
+        schedule = SchedulerSettings.from_env(os.environ)
+        report = asyncio.run(_run(settings, schedule, now=args.now))
+    except (SettingsError, StartupError) as exc:
+        print(f"stagecoach: {exc}", file=sys.stderr)
+        return 2
+    print(
+        _("posted {digests} digest(s) and {nudges} nudge(s); {unfinished} not (yet) posted").format(
+            digests=report.digests, nudges=report.nudges, unfinished=report.unfinished
+        )
+    )
+    return 1 if report.unfinished else 0
+
+
+async def _run(settings: Settings, schedule: SchedulerSettings, *, now: bool) -> TickReport:
+    services = await open_services(settings)
+    client = web_client(settings)
+    try:
+        return await Scheduler(services, client=client, settings=schedule).tick(force=now)
+    finally:
+        await services.db.dispose()

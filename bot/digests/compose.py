@@ -1,0 +1,184 @@
+"""Gathering a digest: what moved in its window, what is stuck or idle now, what buyers
+objected to, and the funnel. Reads only; the same window always gives the same movement,
+so a digest recovered after a crash says what the lost attempt would have said."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.digests.content import (
+    DealLine,
+    Deviation,
+    Digest,
+    Flagged,
+    Movement,
+    ObjectionCount,
+    ScopeKind,
+)
+from bot.digests.funnel import funnel_numbers
+from bot.digests.schedule import zone
+from bot.usecases.cards import whole_days
+from bot.usecases.context import Services
+from flows.schema import ProcessMap
+from storage import digest_queries, queries
+from storage.digest_models import DigestSubscription
+from storage.models import Deal, DealEvent, EventKind
+
+TOP_OBJECTIONS = 5
+MAX_OPEN_DEALS = 2000
+
+
+async def scope_owners(
+    session: AsyncSession, *, team_id: str, kind: ScopeKind, user_id: str | None
+) -> list[str] | None:
+    """Whose deals a digest covers; None for the whole workspace."""
+    if kind is ScopeKind.OWNER and user_id:
+        return [user_id]
+    if kind is ScopeKind.TEAM and user_id:
+        reports = await queries.reports_of(session, team_id=team_id, manager_id=user_id)
+        return [user_id, *reports]
+    return None
+
+
+async def compose_digest(
+    services: Services,
+    *,
+    subscription: DigestSubscription,
+    window_start: dt.datetime,
+    window_end: dt.datetime,
+) -> Digest:
+    kind = ScopeKind(subscription.scope)
+    team_id, user_id = subscription.team_id, subscription.scope_user_id
+    now = services.clock()
+    async with services.db.read() as session:
+        owners = await scope_owners(session, team_id=team_id, kind=kind, user_id=user_id)
+        events = await digest_queries.events_between(
+            session, team_id=team_id, owner_ids=owners, start=window_start, end=window_end
+        )
+        deals = await digest_queries.open_deals(
+            session, team_id=team_id, owner_ids=owners, limit=MAX_OPEN_DEALS
+        )
+    maps = await _maps(services, [deal for _event, deal in events] + list(deals))
+    today = now.astimezone(zone(subscription.tz)).date()
+    digest = Digest(
+        scope=kind,
+        scope_user_id=user_id,
+        frequency=subscription.frequency,
+        tz=subscription.tz or "UTC",
+        window_start=window_start,
+        window_end=window_end,
+        funnel=await funnel_numbers(
+            services, team_id=team_id, kind=kind, user_id=user_id, today=today
+        ),
+    )
+    _sort_events(digest, events, maps)
+    _flag_deals(digest, deals, maps, now=now)
+    return digest
+
+
+async def _maps(services: Services, deals: Sequence[Deal]) -> dict[tuple[str, int], ProcessMap]:
+    keys = {(deal.map_id, deal.map_version) for deal in deals}
+    return {
+        key: await services.catalog.get(services.db, map_id=key[0], version=key[1]) for key in keys
+    }
+
+
+def _line(deal: Deal, process_map: ProcessMap) -> DealLine:
+    assert deal.id is not None
+    return DealLine(
+        deal_id=deal.id,
+        name=deal.name,
+        owner_id=deal.owner_id,
+        stage_name=_stage_name(process_map, deal.stage) or deal.stage,
+        amount=deal.amount,
+        currency=deal.currency,
+    )
+
+
+def _stage_name(process_map: ProcessMap, stage_id: str | None) -> str | None:
+    if stage_id and process_map.has_stage(stage_id):
+        return process_map.stage(stage_id).name
+    return stage_id
+
+
+def _sort_events(
+    digest: Digest,
+    events: Sequence[tuple[DealEvent, Deal]],
+    maps: dict[tuple[str, int], ProcessMap],
+) -> None:
+    objections: Counter[str] = Counter()
+    for event, deal in events:
+        process_map = maps[(deal.map_id, deal.map_version)]
+        if event.kind == EventKind.OBJECTION:
+            objections[_objection_text(process_map, event)] += 1
+            continue
+        _sort_move(digest, event, _line(deal, process_map), process_map)
+    digest.objections.extend(
+        ObjectionCount(text=text, count=count)
+        for text, count in objections.most_common(TOP_OBJECTIONS)
+    )
+
+
+def _sort_move(digest: Digest, event: DealEvent, line: DealLine, process_map: ProcessMap) -> None:
+    source = _stage_name(process_map, event.from_stage)
+    dest = _stage_name(process_map, event.to_stage)
+    move = Movement(deal=line, from_stage=source, to_stage=dest, reason=event.reason)
+    if event.kind == EventKind.CREATED:
+        digest.new.append(move)
+    elif event.kind in (EventKind.ADVANCED, EventKind.OVERRIDDEN):
+        won = bool(event.to_stage) and process_map.won_stage.id == event.to_stage
+        (digest.won if won else digest.advanced).append(move)
+    elif event.kind == EventKind.BRANCHED:
+        (digest.parked if event.action == "nurture" else digest.lost).append(move)
+    if event.kind in (EventKind.OVERRIDDEN, EventKind.REOPENED):
+        digest.deviations.append(_deviation(event, line, source, dest))
+
+
+def _deviation(event: DealEvent, line: DealLine, source: str | None, dest: str | None) -> Deviation:
+    overridden = event.kind == EventKind.OVERRIDDEN
+    skipped = len(event.value.split(",")) if overridden and event.value else 0
+    return Deviation(
+        deal=line,
+        kind="override" if overridden else "reopen",
+        actor_id=event.actor_id,
+        from_stage=source,
+        to_stage=dest,
+        reason=event.reason,
+        skipped=skipped,
+    )
+
+
+def _objection_text(process_map: ProcessMap, event: DealEvent) -> str:
+    """Objections that match a playbook entry count together under its wording."""
+    for stage in process_map.stages:
+        for entry in stage.playbook:
+            if entry.id == event.value:
+                return entry.objection
+    return (event.reason or "").strip()
+
+
+def _flag_deals(
+    digest: Digest,
+    deals: Sequence[Deal],
+    maps: dict[tuple[str, int], ProcessMap],
+    *,
+    now: dt.datetime,
+) -> None:
+    """Stuck and idle as the stage card counts them (bot.usecases.cards.build_card)."""
+    for deal in deals:
+        process_map = maps[(deal.map_id, deal.map_version)]
+        if not process_map.has_stage(deal.stage):
+            continue
+        stage = process_map.stage(deal.stage)
+        in_stage = whole_days(deal.stage_entered_at, now)
+        idle = whole_days(deal.last_activity_at, now)
+        if stage.target_days is not None and in_stage > stage.target_days:
+            digest.stuck.append(Flagged(_line(deal, process_map), in_stage, stage.target_days))
+        if stage.rot_days is not None and idle >= stage.rot_days:
+            digest.idle.append(Flagged(_line(deal, process_map), idle, stage.rot_days))
+    digest.stuck.sort(key=lambda flagged: flagged.limit - flagged.days)
+    digest.idle.sort(key=lambda flagged: flagged.limit - flagged.days)

@@ -1,0 +1,101 @@
+"""The scheduler: every `interval` seconds, post the digests that are due and the nudges
+that crossed, each claimed through the database so every replica can run it safely.
+
+`stagecoach serve` starts it beside the Slack app and stops it on shutdown;
+`stagecoach digest run` runs one tick (for cron).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.digests import nudges, runs
+from bot.digests.pacing import ChannelPacer
+from bot.digests.settings import SchedulerSettings
+from bot.digests.time_zones import resolve_time_zones
+from bot.usecases.context import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class TickReport:
+    digests: int = 0  # posted in full this tick
+    nudges: int = 0
+    unfinished: int = 0  # claimed but not (fully) posted: refused, or lost to another replica
+
+
+class Scheduler:
+    def __init__(
+        self, services: Services, *, client: AsyncWebClient, settings: SchedulerSettings
+    ) -> None:
+        self.services = services
+        self.client = client
+        self.settings = settings
+        self.pacer = ChannelPacer()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def tick(self, *, force: bool = False) -> TickReport:
+        report = TickReport()
+        await resolve_time_zones(self.services, client=self.client)
+        await self._digests(report, force=force)
+        await self._nudges(report)
+        return report
+
+    async def _digests(self, report: TickReport, *, force: bool) -> None:
+        now = self.services.clock()
+        for due in await runs.due_digests(self.services, now=now, force=force):
+            claim = await runs.claim_digest(self.services, self.settings, due)
+            if claim is None:
+                continue  # another replica has it
+            posted = await runs.deliver_digest(
+                self.services, self.settings, client=self.client, pacer=self.pacer, claim=claim
+            )
+            report.digests += posted
+            report.unfinished += not posted
+
+    async def _nudges(self, report: TickReport) -> None:
+        claimed = await nudges.retry_claims(self.services, self.settings)
+        for crossing in await nudges.new_crossings(self.services, now=self.services.clock()):
+            claim = await nudges.claim_crossing(self.services, self.settings, crossing)
+            claimed += [claim] if claim is not None else []
+        for claim in claimed:
+            sent = await nudges.deliver_nudge(
+                self.services, self.settings, client=self.client, pacer=self.pacer, claim=claim
+            )
+            report.nudges += sent
+            report.unfinished += not sent
+
+    # -- running beside the app ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._task = asyncio.create_task(self._run(), name="digest scheduler")
+
+    async def stop(self, *, timeout: float = 10.0) -> None:
+        """Let the current tick finish (up to `timeout`), then stop."""
+        self._stop.set()
+        if self._task is None:
+            return
+        try:
+            await asyncio.wait_for(self._task, timeout)
+        except TimeoutError:
+            log.warning("scheduler tick still running after %.0fs; cancelled", timeout)
+        self._task = None
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = await self.tick()
+                if report.digests or report.nudges or report.unfinished:
+                    log.info("scheduler: %s", report)
+            except Exception:  # a bad tick (database away…) must not end the loop
+                log.exception("scheduler tick failed; trying again next tick")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.settings.interval)

@@ -1,0 +1,283 @@
+"""Digests, their subscriptions and stuck-deal nudges as Slack messages: pure functions of
+bot.digests.content (and, for nudges, of the deal's card)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+
+from bot.digests.content import (
+    DealLine,
+    Deviation,
+    Digest,
+    DigestSubscriptions,
+    Flagged,
+    Funnel,
+    Movement,
+    ObjectionCount,
+    ScopeKind,
+    SubscriptionLine,
+)
+from bot.digests.schedule import zone
+from bot.usecases.outcomes import DealCard
+from bot.views.blocks import context, divider, header, section
+from bot.views.card import stage_card
+from bot.views.counts import counted
+from bot.views.message import Message
+from bot.views.money import format_amount
+from bot.views.mrkdwn import bold, bullets, escape, mention
+from bot.views.plain import from_mrkdwn
+from flows.i18n import _
+
+MAX_LINES = 8  # per list; the rest is counted ("and 4 more")
+MAX_SUBSCRIPTIONS = 40  # one section's worth
+
+
+# -- the digest ----------------------------------------------------------------------------
+
+
+def digest_message(digest: Digest) -> Message:
+    blocks: list[Block] = [header(_title(digest)), context(_subtitle(digest))]
+    blocks += _movement_blocks(digest) + _attention_blocks(digest)
+    if digest.funnel is not None:
+        blocks += [divider(), section(funnel_text(digest.funnel))]
+    return Message(text=digest_text(digest), blocks=blocks)
+
+
+def digest_text(digest: Digest) -> str:
+    """ "Daily digest: 2 new, 1 advanced, 1 won, 0 lost · 3 stuck, 1 idle"."""
+    moved = _("{new} new, {advanced} advanced, {won} won, {lost} lost").format(
+        new=len(digest.new),
+        advanced=len(digest.advanced),
+        won=len(digest.won),
+        lost=len(digest.lost),
+    )
+    flagged = _("{stuck} stuck, {idle} idle").format(stuck=len(digest.stuck), idle=len(digest.idle))
+    return f"{_title(digest)}: {moved} · {flagged}"
+
+
+def _title(digest: Digest) -> str:
+    return _("Daily digest") if digest.frequency == "daily" else _("Weekly digest")
+
+
+def _subtitle(digest: Digest) -> str:
+    since = local_time(digest.window_start, digest.tz)
+    until = local_time(digest.window_end, digest.tz)
+    window = _("{start} to {end} ({tz})").format(start=since, end=until, tz=escape(digest.tz))
+    return f"{scope_text(digest.scope, digest.scope_user_id)} · {window}"
+
+
+def scope_text(kind: ScopeKind, user_id: str | None) -> str:
+    if kind is ScopeKind.TEAM and user_id:
+        return _("{manager}'s team").format(manager=mention(user_id))
+    if kind is ScopeKind.OWNER and user_id:
+        return _("deals of {owner}").format(owner=mention(user_id))
+    return _("the whole workspace")
+
+
+def local_time(moment: dt.datetime, tz: str | None) -> str:
+    """ "Mon 2 Mar 09:00" in the subscriber's zone."""
+    local = moment.astimezone(zone(tz))
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def _movement_blocks(digest: Digest) -> list[Block]:
+    groups = [
+        (":seedling: " + _("New"), digest.new, _new_line),
+        (":arrow_forward: " + _("Advanced"), digest.advanced, _move_line),
+        (":trophy: " + _("Won"), digest.won, _move_line),
+        (":no_entry: " + _("Lost"), digest.lost, _lost_line),
+        (":zzz: " + _("Parked in nurture"), digest.parked, _move_line),
+    ]
+    parts = [_listing(title, items, line) for title, items, line in groups if items]
+    if not parts:
+        return [section(_("Nothing moved since the last digest."))]
+    return [section("\n\n".join(parts))]
+
+
+def _attention_blocks(digest: Digest) -> list[Block]:
+    parts = []
+    if digest.stuck:
+        parts.append(_listing(":rotating_light: " + _("Stuck"), digest.stuck, _stuck_line))
+    if digest.idle:
+        parts.append(_listing(":zzz: " + _("Idle"), digest.idle, _idle_line))
+    if digest.deviations:
+        title = ":warning: " + _("Overrides and deviations")
+        parts.append(_listing(title, digest.deviations, _deviation_line))
+    if digest.objections:
+        title = ":speech_balloon: " + _("Top objections")
+        parts.append(_listing(title, digest.objections, _objection_line))
+    if not parts:
+        return [section(_("No deal is stuck or idle, and no gate was overridden."))]
+    return [divider(), *(section(part) for part in parts)]
+
+
+def _listing(title: str, items: Sequence[Any], line: Callable[[Any], str]) -> str:
+    shown = [line(item) for item in items[:MAX_LINES]]
+    more = len(items) - len(shown)
+    if more:
+        shown.append(_("and {count} more").format(count=more))
+    return f"{bold(title)} ({len(items)})\n{bullets(shown)}"
+
+
+def _deal(deal: DealLine) -> str:
+    amount = f" · {format_amount(deal.amount, deal.currency)}" if deal.amount is not None else ""
+    return f"{bold(escape(deal.name))} (#{deal.deal_id}){amount} · {mention(deal.owner_id)}"
+
+
+def _new_line(move: Movement) -> str:
+    return f"{_deal(move.deal)} · {escape(move.to_stage or '')}"
+
+
+def _move_line(move: Movement) -> str:
+    return f"{_deal(move.deal)} · {escape(move.from_stage or '')} → {escape(move.to_stage or '')}"
+
+
+def _lost_line(move: Movement) -> str:
+    reason = f": {escape(move.reason)}" if move.reason else ""
+    return f"{_deal(move.deal)} · {_('at {stage}').format(stage=escape(move.from_stage or ''))}{reason}"
+
+
+def _stuck_line(flagged: Flagged) -> str:
+    days = counted(flagged.days, _("{count} day"), _("{count} days"))
+    where = _("{days} in {stage} (target {target})").format(
+        days=days, stage=escape(flagged.deal.stage_name), target=flagged.limit
+    )
+    return f"{_deal(flagged.deal)} · {where}"
+
+
+def _idle_line(flagged: Flagged) -> str:
+    days = counted(flagged.days, _("{count} day"), _("{count} days"))
+    where = _("no activity for {days} in {stage}").format(
+        days=days, stage=escape(flagged.deal.stage_name)
+    )
+    return f"{_deal(flagged.deal)} · {where}"
+
+
+def _deviation_line(deviation: Deviation) -> str:
+    stages = f"{escape(deviation.from_stage or '')} → {escape(deviation.to_stage or '')}"
+    if deviation.kind == "override":
+        what = _("gate overridden by {who}, {open}").format(
+            who=mention(deviation.actor_id),
+            open=counted(deviation.skipped, _("{count} item open"), _("{count} items open")),
+        )
+    else:
+        what = _("reopened by {who}").format(who=mention(deviation.actor_id))
+    reason = f": _{escape(deviation.reason)}_" if deviation.reason else ""
+    return f"{_deal(deviation.deal)} · {stages} · {what}{reason}"
+
+
+def _objection_line(objection: ObjectionCount) -> str:
+    return f"“{escape(objection.text)}” ×{objection.count}"
+
+
+def funnel_text(funnel: Funnel) -> str:
+    title = bold(_("Funnel, last {period}").format(period=funnel.period_label))
+    lines = [_funnel_row(row.stage_name, row.entered, row.conversion) for row in funnel.rows]
+    win_rate = _percent(funnel.win_rate)
+    totals = _("Win rate {rate} · weighted pipeline {amount}").format(
+        rate=win_rate, amount=format_amount(funnel.weighted_pipeline, funnel.currency)
+    )
+    return f"{title}\n{bullets(lines)}\n{totals}"
+
+
+def _funnel_row(stage: str, entered: int, conversion: float | None) -> str:
+    entered_text = _("{count} entered").format(count=entered)
+    if conversion is None:
+        return f"{escape(stage)}: {entered_text}"
+    onward = _("{rate} moved on").format(rate=_percent(conversion))
+    return f"{escape(stage)}: {entered_text}, {onward}"
+
+
+def _percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:.0%}"
+
+
+# -- /deal digest answers --------------------------------------------------------------------
+
+
+def subscriptions_message(listing: DigestSubscriptions) -> Message:
+    notice = change_notice(listing)
+    blocks: list[Block] = [section(notice)] if notice else []
+    if not listing.subscriptions:
+        empty = _("No channel gets a digest yet.")
+        hint = _("Subscribe one: /deal digest subscribe #sales weekly 09:00 team")
+        blocks += [section(empty), context(escape(hint))]
+        return Message(text=from_mrkdwn(notice) if notice else empty, blocks=blocks)
+    lines = [subscription_line(line) for line in listing.subscriptions[:MAX_SUBSCRIPTIONS]]
+    more = len(listing.subscriptions) - len(lines)
+    if more:
+        lines.append(_("and {count} more").format(count=more))
+    blocks.append(section(f"{bold(_('Digests in this workspace'))}\n{bullets(lines)}"))
+    count = counted(len(listing.subscriptions), _("{count} digest"), _("{count} digests"))
+    return Message(text=from_mrkdwn(notice) if notice else count, blocks=blocks)
+
+
+def change_notice(listing: DigestSubscriptions) -> str | None:
+    line = listing.changed
+    if line is None:
+        return None
+    if listing.action == "unsubscribed":
+        return ":white_check_mark: " + _("<#{channel}> gets no more digests.").format(
+            channel=line.channel_id
+        )
+    said = _("<#{channel}> will get a {schedule} for {scope}.").format(
+        channel=line.channel_id,
+        schedule=schedule_text(line),
+        scope=scope_text(line.scope, line.scope_user_id),
+    )
+    invite = _("If stagecoach is not in that channel yet, add it there: /invite @stagecoach")
+    return f":white_check_mark: {said}\n{escape(invite)}"
+
+
+def schedule_text(line: SubscriptionLine) -> str:
+    """ "daily digest at 09:00 (Europe/Istanbul)"."""
+    when = (
+        _("daily digest at {time}")
+        if line.frequency == "daily"
+        else _("weekly digest, Mondays at {time}")
+    )
+    tz = line.tz or _("your Slack time zone")
+    return f"{when.format(time=line.at_time)} ({escape(tz)})"
+
+
+def subscription_line(line: SubscriptionLine) -> str:
+    return " · ".join(
+        [
+            f"<#{line.channel_id}>",
+            schedule_text(line),
+            scope_text(line.scope, line.scope_user_id),
+            _("set by {who}").format(who=mention(line.created_by)),
+        ]
+    )
+
+
+# -- nudges ------------------------------------------------------------------------------------
+
+
+def nudge_message(card: DealCard, *, kind: str) -> Message:
+    """The owner's DM: why the deal needs attention, then its card with the open items."""
+    return stage_card(card, notice=nudge_notice(card, kind=kind), highlight=card.missing)
+
+
+def nudge_notice(card: DealCard, *, kind: str) -> str:
+    if kind == "stuck":
+        return "⏰ " + _(
+            "{name} has been in {stage} for {days}; the target is {target} days."
+        ).format(
+            name=card.name,
+            stage=card.stage.name,
+            days=counted(card.days_in_stage, _("{count} day"), _("{count} days")),
+            target=card.stage.target_days,
+        )
+    return "💤 " + _(
+        "Nothing has happened on {name} for {days}; {stage} flags deals idle after {rot} days."
+    ).format(
+        name=card.name,
+        days=counted(card.idle_days, _("{count} day"), _("{count} days")),
+        stage=card.stage.name,
+        rot=card.stage.rot_days,
+    )

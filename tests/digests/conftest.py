@@ -1,0 +1,52 @@
+"""Fixtures for digests and nudges: the Slack stand-in, a scheduler pointed at it, and a
+small team (an admin makes UMGR the manager of UREP) with deals created at known times."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.digests.scheduler import Scheduler
+from bot.digests.settings import SchedulerSettings
+from bot.settings import Settings
+from bot.slack.runtime import web_client
+from bot.testing import SlackStandIn
+from bot.usecases import people
+from bot.usecases.context import Actor, Services
+from bot.usecases.outcomes import Done
+
+TEAM = "T0TEAM001"
+ADMIN = Actor(team_id=TEAM, user_id="UADMIN")  # in services.admins (tests/conftest.py)
+MANAGER = Actor(team_id=TEAM, user_id="U0MGR0001", channel_id="C0SALES01")
+REP = Actor(team_id=TEAM, user_id="U0REP0001")
+REP2 = Actor(team_id=TEAM, user_id="U0REP0002")
+CHANNEL = "C0SALES01"
+FAST = SchedulerSettings(interval=0.05, lease=60.0)
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[SlackStandIn]:
+    async with SlackStandIn() as running:
+        yield running
+
+
+@pytest.fixture
+def client(standin: SlackStandIn) -> AsyncWebClient:
+    settings = Settings(database_url="sqlite://", bot_token="xoxb-test", api_url=standin.api_url)
+    return web_client(settings)
+
+
+@pytest.fixture
+def scheduler(services: Services, client: AsyncWebClient) -> Scheduler:
+    return Scheduler(services, client=client, settings=FAST)
+
+
+@pytest.fixture
+async def team(services: Services) -> Services:
+    added = await people.set_team(
+        services, ADMIN, manager_id=MANAGER.user_id, action="add", rep_ids=[REP.user_id]
+    )
+    assert isinstance(added, Done), added
+    return services
