@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.grammar import Parsed
-from bot.usecases import deals, moving, notes, people, ticking
+from bot.usecases import deals, digests, moving, notes, people, ticking
 from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Outcome
 
@@ -115,6 +115,22 @@ async def _map(s: Services, a: Actor, p: Parsed) -> Answer:
     return await deals.map_picture(s, a)
 
 
+async def _digest(s: Services, a: Actor, p: Parsed) -> Answer:
+    if p.args["action"] == "list":
+        return await digests.list_subscriptions(s, a)
+    if p.args["action"] == "unsubscribe":
+        return await digests.unsubscribe(s, a, channel_id=p.args["channel"])
+    return await digests.subscribe(
+        s,
+        a,
+        channel_id=p.args["channel"],
+        frequency=p.args["frequency"],
+        at_time=p.args.get("time"),
+        scope=p.args["scope"],
+        scope_user=p.args.get("user"),
+    )
+
+
 async def _help(s: Services, a: Actor, p: Parsed) -> Answer:
     return HelpRequested(p.args.get("topic"))
 
@@ -140,6 +156,7 @@ HANDLERS: dict[str, Handler] = {
     "role": _role,
     "team": _team,
     "map": _map,
+    "digest": _digest,
     "help": _help,
 }
 

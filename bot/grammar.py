@@ -194,6 +194,53 @@ def _parse_help(rest: str) -> Parsed | ParseError:
     return Parsed("help", args={"topic": rest.strip().lower() or None})
 
 
+def _parse_digest(rest: str) -> Parsed | ParseError:
+    """`subscribe <#channel> daily|weekly [HH:MM] [team|all|owner @user]`, `unsubscribe
+    <#channel>`, `list`; the values themselves are checked by bot.usecases.digests."""
+    action, *words = rest.split() or [""]
+    action = action.lower()
+    if action == "list" and not words:
+        return Parsed("digest", args={"action": "list"})
+    if action not in ("subscribe", "unsubscribe"):
+        return ParseError(
+            _("'{word}' is not a digest action").format(word=action)
+            if action
+            else _("digest needs an action"),
+            usage_of("digest"),
+            _("write subscribe, unsubscribe or list"),
+        )
+    channel = channel_id(words[0]) if words else None
+    if channel is None:
+        return ParseError(
+            _("'{token}' is not a channel").format(token=words[0] if words else ""),
+            usage_of("digest"),
+            _("name the channel with #, picked from Slack's list, e.g. #sales"),
+        )
+    if action == "unsubscribe":
+        if len(words) > 1:
+            return ParseError(_("unsubscribe takes only the channel"), usage_of("digest"))
+        return Parsed("digest", args={"action": action, "channel": channel})
+    return _digest_schedule(channel, words[1:])
+
+
+def _digest_schedule(channel: str, words: list[str]) -> Parsed | ParseError:
+    if not words:
+        return ParseError(_("daily or weekly?"), usage_of("digest"))
+    args: dict[str, Any] = {"action": "subscribe", "channel": channel, "frequency": words[0]}
+    rest = words[1:]
+    if rest and re.fullmatch(r"[\d:.]+", rest[0]):
+        args["time"], rest = rest[0], rest[1:]
+    if rest in (["team"], ["all"], []):
+        return Parsed("digest", args={**args, "scope": rest[0] if rest else "team"})
+    if len(rest) == 2 and rest[0] == "owner" and user_id(rest[1]):
+        return Parsed("digest", args={**args, "scope": "owner", "user": user_id(rest[1])})
+    return ParseError(
+        _("'{text}' is not a digest scope").format(text=" ".join(rest)),
+        usage_of("digest"),
+        _("write team (yours), all, or owner @dana"),
+    )
+
+
 def _parse_unbind(rest: str) -> Parsed | ParseError:
     if rest.strip():
         return ParseError(_("unbind takes no arguments"), usage_of("unbind"))
@@ -336,6 +383,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         _("The process map as a picture, with your open deals on it"),
         _no_arguments("map"),
         ("/deal map",),
+    ),
+    CommandSpec(
+        "digest",
+        "/deal digest subscribe #channel daily|weekly [HH:MM] [team|all|owner @user] · unsubscribe #channel · list",
+        _(
+            "Managers: post a daily or weekly digest (movement, stuck and idle deals, overrides, "
+            "objections, funnel) to a channel at your local time; weekly is on Mondays"
+        ),
+        _parse_digest,
+        (
+            "/deal digest subscribe #sales weekly 09:00 team",
+            "/deal digest unsubscribe #sales",
+            "/deal digest list",
+        ),
     ),
     CommandSpec(
         "help",

@@ -26,6 +26,12 @@ DOCUMENTED = {
     "STAGECOACH_ADMINS": _(
         "comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"
     ),
+    "STAGECOACH_SCHEDULER_INTERVAL": _(
+        "seconds between scheduler ticks (digests, nudges), default 30; tests use 0.2"
+    ),
+    "STAGECOACH_CLAIM_LEASE": _(
+        "seconds a replica holds claimed digest or nudge work before another may take it over, default 300"
+    ),
     "PORT": _("the HTTP port, 1-65535, default 3000"),
 }
 

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "bot.cli.maps",
     "bot.cli.db",
     "bot.cli.serve",
+    "bot.cli.digest",
     "bot.cli.shell",
 )
 

@@ -12,6 +12,8 @@ import sys
 from aiohttp import web
 
 from bot.boot import StartupError, open_services
+from bot.digests.scheduler import Scheduler
+from bot.digests.settings import SchedulerSettings
 from bot.settings import DOCUMENTED, Settings, SettingsError
 from bot.slack.app import build_bolt_app
 from bot.slack.http import EVENTS_PATH, build_web_app
@@ -61,8 +63,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
+    schedule = SchedulerSettings.from_env(os.environ)
     services = await open_services(settings)
     runtime = build_runtime(services, settings)
+    # Every replica runs the scheduler: digests and nudges are claimed through the
+    # database, so each is posted once however many replicas run (bot.digests.claims).
+    scheduler = Scheduler(services, client=runtime.client, settings=schedule)
+    scheduler.start()
     bolt = build_bolt_app(runtime)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -82,6 +89,7 @@ async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
                 map_label=f"{current.id} v{current.version}",
             )
     finally:
+        await scheduler.stop()
         await runtime.tasks.drain()
         await services.db.dispose()
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bot.digests.content import DigestSubscriptions
 from flows.machine import Move, Transition
 from flows.schema import ExitItem, PlaybookEntry, ProcessMap, Stage
 from storage.models import DealEvent, DealStatus
@@ -222,6 +223,7 @@ Outcome = (
     | Playbook
     | ObjectionNoted
     | MapPicture
+    | DigestSubscriptions  # /deal digest (bot.usecases.digests)
     | Done
     | Failure
 )

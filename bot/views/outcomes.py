@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import singledispatch
 
+from bot.digests.content import DigestSubscriptions
 from bot.usecases.outcomes import (
     Ambiguous,
     Blocked,
@@ -31,6 +32,7 @@ from bot.usecases.outcomes import (
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, stage_card
 from bot.views.deal_list import deal_list_message
+from bot.views.digest import subscriptions_message
 from bot.views.failures import (
     ambiguous_message,
     blocked_message,
@@ -101,3 +103,4 @@ outcome_message.register(Ambiguous, ambiguous_message)
 outcome_message.register(NotFound, not_found_message)
 outcome_message.register(Blocked, blocked_message)
 outcome_message.register(Stale, stale_message)
+outcome_message.register(DigestSubscriptions, subscriptions_message)
