@@ -33,7 +33,8 @@ from bot.views.plain import from_mrkdwn
 from flows.i18n import _
 
 MAX_LINES = 8  # per list; the rest is counted ("and 4 more")
-MAX_SUBSCRIPTIONS = 40  # one section's worth
+MAX_SUBSCRIPTIONS = 40
+LINES_PER_SECTION = 20  # of about 120 characters: within a section's 3000
 
 
 # -- the digest ----------------------------------------------------------------------------
@@ -95,7 +96,7 @@ def _movement_blocks(digest: Digest) -> list[Block]:
     parts = [_listing(title, items, line) for title, items, line in groups if items]
     if not parts:
         return [section(_("Nothing moved since the last digest."))]
-    return [section("\n\n".join(parts))]
+    return [section(part) for part in parts]  # one section each: 3000 characters apiece
 
 
 def _attention_blocks(digest: Digest) -> list[Block]:
@@ -211,7 +212,9 @@ def subscriptions_message(listing: DigestSubscriptions) -> Message:
     more = len(listing.subscriptions) - len(lines)
     if more:
         lines.append(_("and {count} more").format(count=more))
-    blocks.append(section(f"{bold(_('Digests in this workspace'))}\n{bullets(lines)}"))
+    blocks.append(section(bold(_("Digests in this workspace"))))
+    for start in range(0, len(lines), LINES_PER_SECTION):  # a section holds 3000 characters
+        blocks.append(section(bullets(lines[start : start + LINES_PER_SECTION])))
     count = counted(len(listing.subscriptions), _("{count} digest"), _("{count} digests"))
     return Message(text=from_mrkdwn(notice) if notice else count, blocks=blocks)
 
