@@ -1,0 +1,87 @@
+"""Every statement one request runs, EXPLAINed on the seeded database.
+
+The use cases run in-process (show by number and by the implicit reference, advance, a
+checkbox selection) while an engine hook records each statement with its parameters; then
+each distinct statement is explained with those parameters. A per-request statement must
+find its rows through an index, or its cost grows with the number of deals:
+
+- SQLite: no `SCAN` step (a full table or full index walk); `SEARCH … USING …` is fine.
+- PostgreSQL: no `Seq Scan` even with `enable_seqscan = off` (with it on, the planner may
+  rightly prefer a scan of a tiny table such as `person`; off, a missing index shows).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bench.seed import Seeded
+from bot.boot import open_services
+from bot.settings import Settings
+from bot.usecases import deals, moving, ticking
+from bot.usecases.context import Actor, Services
+
+Statement = tuple[str, Any]
+
+
+async def query_plans(database_url: str, seeded: Seeded) -> list[dict[str, Any]]:
+    """Call before the load runs: it advances one `ready` deal and takes it out of the pool."""
+    services = await open_services(Settings(database_url=database_url))
+    try:
+        recorded = await _record(services, seeded)
+        return [await _explain(services.db.engine, sql, params) for sql, params in recorded]
+    finally:
+        await services.db.dispose()
+
+
+async def _record(services: Services, seeded: Seeded) -> list[Statement]:
+    seen: dict[str, Any] = {}
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_rest: Any) -> None:
+        if statement.split(None, 1)[0].upper() in ("SELECT", "UPDATE", "INSERT", "DELETE"):
+            seen.setdefault(statement, parameters)
+
+    engines = {services.db.engine.sync_engine, services.db.write_engine.sync_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", keep)
+    try:
+        await _one_of_each(services, seeded)
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", keep)
+    return list(seen.items())
+
+
+async def _one_of_each(services: Services, seeded: Seeded) -> None:
+    ready, tickable = seeded.ready.pop(), seeded.tickable[0]
+    shower = Actor(team_id=seeded.team_id, user_id=seeded.owners[1], channel_id="C0BENCH001")
+    await deals.show_deal(services, shower, "#1")
+    await deals.show_deal(services, shower, None)  # the implicit deal: bound channel, last deal
+    owner = Actor(team_id=seeded.team_id, user_id=ready.owner_id, channel_id="C0BENCH001")
+    await moving.advance(services, owner, f"#{ready.deal_id}")
+    ticker = Actor(team_id=seeded.team_id, user_id=tickable.owner_id)
+    await ticking.set_ticks(
+        services,
+        ticker,
+        f"#{tickable.deal_id}",
+        selection=list(tickable.items[:1]),
+        expected_stage=tickable.stage,
+    )
+
+
+async def _explain(engine: AsyncEngine, sql: str, params: Any) -> dict[str, Any]:
+    sqlite = engine.dialect.name == "sqlite"
+    async with engine.connect() as connection:
+        prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+        shown = await connection.exec_driver_sql(prefix + sql, params)
+        plan = [str(row[-1]) for row in shown]
+        if sqlite:
+            uses_index = not any(line.lstrip().startswith("SCAN ") for line in plan)
+        else:
+            await connection.execute(text("SET enable_seqscan = off"))
+            forced = await connection.exec_driver_sql(prefix + sql, params)
+            uses_index = not any("Seq Scan" in str(row[-1]) for row in forced)
+        await connection.rollback()
+    return {"statement": " ".join(sql.split()), "plan": plan, "uses_index": uses_index}
