@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Enum columns are plain strings (sa_type=String): adding a value later needs no
@@ -90,6 +90,8 @@ class Deal(SQLModel, table=True):
         Index("ix_deal_team_name", "team_id", "name_key"),
         Index("ix_deal_team_stage", "team_id", "stage"),
         Index("ix_deal_team_channel", "team_id", "channel_id"),
+        # one deal per CRM deal id and workspace: re-importing a history changes nothing
+        Index("uq_deal_team_external", "team_id", "external_id", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -109,6 +111,9 @@ class Deal(SQLModel, table=True):
     channel_id: str | None = Field(default=None, max_length=32)
     nurture_until: dt.date | None = Field(default=None)
     is_practice: bool = Field(default=False, description="onboarding sandbox: never in KPIs")
+    external_id: str | None = Field(
+        default=None, max_length=64, description="the deal's id in the CRM it was imported from"
+    )
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     stage_entered_at: dt.datetime = Field(default_factory=utcnow)
@@ -146,6 +151,21 @@ class DealEvent(SQLModel, table=True):
         Index("ix_deal_event_deal", "deal_id", "id"),
         Index("ix_deal_event_team_at", "team_id", "at"),
         Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),
+        # Stage entries in each deal's time order, with what the KPI queries read: the
+        # window over a deal's entries (storage.kpi_queries) scans it without sorting or
+        # touching the table.
+        Index(
+            "ix_deal_event_entries",
+            "team_id",
+            "deal_id",
+            "at",
+            "id",
+            "kind",
+            "from_stage",
+            "to_stage",
+            sqlite_where=text("to_stage IS NOT NULL"),
+            postgresql_where=text("to_stage IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
