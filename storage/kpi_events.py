@@ -1,0 +1,186 @@
+"""The KPIs that need no walk through stage entries: deals by status, the open pipeline,
+first response time, and counted events (lost reasons, objections, overrides, reopens).
+Definitions: storage.kpi_queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Float, and_, case, cast, func, null, or_, select, type_coerce
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.kpi_queries import (
+    DEAL,
+    EVENT,
+    KpiScope,
+    MapShape,
+    Window,
+    deal_filter,
+    rows_of,
+    scoped_events,
+)
+from storage.models import DealStatus, EventKind
+from storage.percentiles import EMPTY, Summary, summarize
+from storage.sql_time import days
+
+HOURS_PER_DAY = 24.0
+
+
+# -- deals by status, and the open pipeline -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCounts:
+    open: int = 0
+    nurture: int = 0
+    lost: int = 0
+    disqualified: int = 0
+
+
+async def status_counts(session: AsyncSession, *, scope: KpiScope, window: Window) -> StatusCounts:
+    ended = [DealStatus.LOST.value, DealStatus.DISQUALIFIED.value]
+    now_or_in_window = or_(DEAL.c.status.not_in(ended), window.holds(DEAL.c.stage_entered_at))
+    query = (
+        select(DEAL.c.status, func.count())
+        .where(*deal_filter(scope), now_or_in_window)
+        .group_by(DEAL.c.status)
+    )
+    counts = {str(row[0]): int(row[1]) for row in await rows_of(session, query)}
+    return StatusCounts(
+        open=counts.get(DealStatus.OPEN.value, 0),
+        nurture=counts.get(DealStatus.NURTURE.value, 0),
+        lost=counts.get(DealStatus.LOST.value, 0),
+        disqualified=counts.get(DealStatus.DISQUALIFIED.value, 0),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    currency: str
+    open: int
+    qualified: int
+    amount: float
+    weighted: float
+
+
+async def pipeline(session: AsyncSession, *, scope: KpiScope, shape: MapShape) -> list[Pipeline]:
+    probability = case(dict(shape.probabilities), value=DEAL.c.stage, else_=0)
+    weighted = DEAL.c.amount * cast(probability, Float()) / 100.0
+    query = (
+        select(
+            DEAL.c.currency,
+            func.count(),
+            func.sum(case((DEAL.c.stage != shape.first_stage, 1), else_=0)),
+            func.sum(DEAL.c.amount),
+            func.sum(weighted),
+        )
+        .where(*deal_filter(scope), DEAL.c.status == DealStatus.OPEN.value)
+        .group_by(DEAL.c.currency)
+    )
+    return [
+        Pipeline(row[0], int(row[1]), int(row[2] or 0), float(row[3] or 0.0), float(row[4] or 0.0))
+        for row in await rows_of(session, query)
+    ]
+
+
+# -- first response ---------------------------------------------------------------------------------
+
+
+async def first_response(session: AsyncSession, *, scope: KpiScope, window: Window) -> Summary:
+    """Hours from a deal's creation to its first other event, for deals created in the window.
+
+    The first other event is the deal's next event in record order (ids): the app appends
+    events as they happen and the importer in time order, and the index on (deal_id, id)
+    answers it with one look-up per deal instead of reading every event.
+    """
+    first_at = (
+        select(EVENT.c.at)
+        .where(EVENT.c.deal_id == DEAL.c.id, EVENT.c.kind != EventKind.CREATED.value)
+        .order_by(EVENT.c.id)
+        .limit(1)
+        .correlate(DEAL)
+        .scalar_subquery()
+    )
+    first = (
+        select(DEAL.c.created_at, type_coerce(first_at, EVENT.c.at.type).label("first_at"))
+        .where(*deal_filter(scope), window.holds(DEAL.c.created_at))
+        .cte("first")
+        # PostgreSQL would otherwise copy the correlated look-up into every aggregate
+        .prefix_with("MATERIALIZED")
+    )
+    hours = days(first.c.created_at, first.c.first_at) * HOURS_PER_DAY
+    found = await summarize(session, select(hours.label("x")).subquery("hours"))
+    return found.get((), EMPTY)
+
+
+# -- counted events: lost reasons, objections, overrides, reopens -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    key: str | None
+    stage: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventCounts:
+    lost_reasons: list[Counted]  # by the map's reason (`value`, else the reason text)
+    objections: list[Counted]  # by playbook entry matched (None: none) and stage heard in
+    overrides: list[Counted]  # by the stage whose exit gate was overridden
+    reopens: list[Counted]  # by the stage reopened to
+
+
+_LOSE = and_(EVENT.c.kind == EventKind.BRANCHED.value, EVENT.c.action == "lose")
+_KEY = case(
+    (_LOSE, func.coalesce(EVENT.c.value, EVENT.c.reason)),
+    (EVENT.c.kind == EventKind.OBJECTION.value, EVENT.c.value),
+    else_=null(),
+)
+_STAGE = case(
+    (EVENT.c.kind == EventKind.REOPENED.value, EVENT.c.to_stage),
+    (_LOSE, null()),
+    else_=EVENT.c.from_stage,
+)
+_COUNTED_KINDS = (EventKind.OBJECTION, EventKind.OVERRIDDEN, EventKind.REOPENED)
+
+
+async def event_counts(session: AsyncSession, *, scope: KpiScope, window: Window) -> EventCounts:
+    """All four in one pass over those events (the (team, kind, at) index finds them)."""
+    # computed columns are grouped from a subquery: PostgreSQL matches GROUP BY expressions
+    # by their text, and each repetition would get its own bound parameters
+    kind = case((_LOSE, "lose"), else_=EVENT.c.kind)
+    events = (
+        scoped_events(scope, kind.label("what"), _KEY.label("key"), _STAGE.label("stage"))
+        .where(
+            or_(_LOSE, EVENT.c.kind.in_([k.value for k in _COUNTED_KINDS])),
+            window.holds(EVENT.c.at),
+        )
+        .subquery("counted")
+    )
+    query = select(events, func.count()).group_by(*events.c)
+    found: dict[str, list[Counted]] = defaultdict(list)
+    for row in await rows_of(session, query):
+        found[str(row[0])].append(Counted(row[1], row[2], int(row[3])))
+    ordered = {
+        name: sorted(items, key=lambda c: (-c.count, c.key or "", c.stage or ""))
+        for name, items in found.items()
+    }
+    return EventCounts(
+        lost_reasons=ordered.get("lose", []),
+        objections=ordered.get(EventKind.OBJECTION.value, []),
+        overrides=ordered.get(EventKind.OVERRIDDEN.value, []),
+        reopens=ordered.get(EventKind.REOPENED.value, []),
+    )
+
+
+# -- maps -------------------------------------------------------------------------------------------
+
+
+async def latest_map_version(session: AsyncSession, *, map_id: str) -> int | None:
+    """The newest stored version of a map (the stage list stats use for it)."""
+    table = EVENT.metadata.tables["map_version"]
+    query = select(func.max(table.c.version)).where(table.c.map_id == map_id)
+    found = (await rows_of(session, query))[0][0]
+    return None if found is None else int(found)

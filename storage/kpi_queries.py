@@ -1,0 +1,394 @@
+"""KPIs as SQL over the append-only event history (PRODUCT.md, "Digests and KPIs").
+
+Pure data access: every function takes an open session, a `KpiScope` (workspace, map,
+optionally the owners) and a `Window` (half-open UTC time range), aggregates in the
+database and returns a few rows. No deal list is ever loaded into Python. Practice deals
+(`Deal.is_practice`) are left out of everything, and every query filters on the team id.
+
+Definitions, as implemented:
+
+- A *stage entry* is an event that put a deal into a stage: kinds created, advanced,
+  overridden, branched, reopened (each has `to_stage`; all but `created` also have
+  `from_stage`, the stage the deal left, which every writer takes from the deal itself).
+  A deal's entries are in (`at`, `id`) order.
+- A *stay* runs from an entry to the deal's next entry, whatever stage that is (lost,
+  disqualified and nurture included). A completed stay is read off the entry that ends it:
+  its stage is that entry's `from_stage`, its end that entry's `at`, and its start the `at`
+  of the deal's entry before it (`LAG` over the deal's entries, the one window function
+  the KPIs need). A stay with no next entry is *open* and never counted as a duration.
+- The *main path* is the map's open stages in map order (sales stages, the won stage, the
+  post-sale stages); a stage's position on it is its index. Side stages (lost,
+  disqualified, nurture) have no position.
+- *Entered* (per stage): entries into the stage with `at` in the window (entry cohort).
+  *Converted*: of the stays those entries began, the ones whose next stage has a higher
+  main-path position (the won stage and post-sale stages included). So skipping stages
+  converts (qualify → demo converts qualify; the entry into demo counts as `skipped_into`
+  and discovery, with no entry, as one stage skipped), while a backward move (reopen to an
+  earlier stage, a `next` that points back; counted as `backward_into`) and every side
+  exit do not. An entry whose deal has not moved on yet counts as entered and not
+  converted (`still_in`): young cohorts convert less until they age. A deal that comes back
+  to a stage makes a new entry there.
+- *Time in stage* (per stage, days per deal), over the completed stays that started in the
+  window: `cumulative` = the deal's completed stays in the stage added up (the pinned
+  `time_in_stage_days`: every completed stay counts, open ones never do), `latest` = the
+  deal's last completed stay there. They differ only for deals that came back to a stage.
+- *Won*: a deal's first entry into the won stage or any post-sale stage, in the window.
+  *Cycle length*: from the deal's first stage entry to that won entry, in days.
+- *Lost* / *disqualified*: deals in that status now whose entry into it (their
+  `stage_entered_at`) is in the window; a lost deal reopened later is not lost.
+  *Open* and *nurture* are counts of the deals in that status now (a snapshot; the window
+  does not apply).
+- *Pipeline*: open deals now, per currency: how many, Σ amount × the probability of the
+  deal's current stage ÷ 100, and how many are *qualified* (past the map's first stage).
+- *First response*: for deals created in the window, the deal's first event other than
+  `created` (in record order) minus the creation time, in hours; deals with no such event
+  are left out.
+- *Lost reasons*: branched events with action `lose` in the window, by `value` (the map's
+  reason; the full text is in `reason`, used when `value` is empty). *Objections*: OBJECTION
+  events in the window, by playbook entry matched (`value`, empty when none) and stage.
+  *Overrides*: OVERRIDDEN events by the stage whose gate was overridden; *reopens*:
+  REOPENED events by the stage reopened to.
+
+The KPIs that need no stage entries (status counts, pipeline, first response, counted
+events) are in storage.kpi_events. Medians and percentiles: storage.percentiles
+(`percentile_cont` on PostgreSQL, window functions on SQLite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.sql import ColumnElement, Select, Subquery
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.models import EventKind
+from storage.percentiles import EMPTY, Summary, summarize
+from storage.sql_time import days
+
+DEAL: Table = SQLModel.metadata.tables["deal"]
+EVENT: Table = SQLModel.metadata.tables["deal_event"]
+
+ENTRY_KINDS = (
+    EventKind.CREATED,
+    EventKind.ADVANCED,
+    EventKind.OVERRIDDEN,
+    EventKind.BRANCHED,
+    EventKind.REOPENED,
+)
+STAY_VARIANTS = ("cumulative", "latest")
+REPORT_WORK_MEM = "64MB"
+FLOW_SUMS = ("entered", "left", "converted", "skipped", "jumped", "backward")
+
+
+@dataclass(frozen=True, slots=True)
+class KpiScope:
+    """Whose deals: one workspace, one map, optionally some owners (None: everyone's)."""
+
+    team_id: str
+    map_id: str
+    owner_ids: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A half-open time range [start, end); None on a side means unbounded."""
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    def holds(self, column: ColumnElement[Any]) -> ColumnElement[bool]:
+        conditions = []
+        if self.start is not None:
+            conditions.append(column >= self.start)
+        if self.end is not None:
+            conditions.append(column < self.end)
+        return and_(True, *conditions)
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+@dataclass(frozen=True, slots=True)
+class MapShape:
+    """What the queries need from the map, as plain data (stage ids in map order)."""
+
+    main_path: tuple[str, ...]
+    won_stage: str
+    post_sale: tuple[str, ...]
+    probabilities: Mapping[str, int]
+
+    @property
+    def first_stage(self) -> str:
+        return self.main_path[0]
+
+    @property
+    def won_stages(self) -> tuple[str, ...]:
+        return (self.won_stage, *self.post_sale)
+
+
+# -- building blocks ------------------------------------------------------------------------
+
+
+def deal_filter(scope: KpiScope) -> list[ColumnElement[bool]]:
+    conditions = [
+        DEAL.c.team_id == scope.team_id,
+        DEAL.c.map_id == scope.map_id,
+        DEAL.c.is_practice.is_(False),
+    ]
+    if scope.owner_ids is not None:
+        conditions.append(DEAL.c.owner_id.in_(scope.owner_ids))
+    return conditions
+
+
+def scoped_events(scope: KpiScope, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .select_from(EVENT.join(DEAL, DEAL.c.id == EVENT.c.deal_id))
+        .where(EVENT.c.team_id == scope.team_id, *deal_filter(scope))
+    )
+
+
+def _is_entry() -> ColumnElement[bool]:
+    kinds = [kind.value for kind in ENTRY_KINDS]
+    return and_(EVENT.c.to_stage.is_not(None), EVENT.c.kind.in_(kinds))
+
+
+def _stays(scope: KpiScope) -> Subquery:
+    """Completed stays: one row per entry that left a stage (`stage`, the stage left, is
+    the event's `from_stage`; `ended` its time; `started` the time of the deal's entry
+    before it)."""
+    columns = [EVENT.c.deal_id, EVENT.c.from_stage.label("stage"), EVENT.c.at.label("ended")]
+    entries = scoped_events(scope, *columns, _started()).where(_is_entry()).subquery("entries")
+    return select(entries).where(entries.c.stage.is_not(None)).subquery("stays")
+
+
+def _started() -> ColumnElement[Any]:
+    """When the stay this entry ends began: the deal's entry before it (`LAG`)."""
+    started = func.lag(EVENT.c.at, type_=EVENT.c.at.type).over(
+        partition_by=EVENT.c.deal_id, order_by=(EVENT.c.at, EVENT.c.id)
+    )
+    return started.label("started")
+
+
+async def tune_for_reports(session: AsyncSession) -> None:
+    """PostgreSQL settings for this transaction's report queries: no JIT (compiling them
+    took about a second here, more than running them) and room to sort in memory (the
+    percentiles sort every stay; 4 MB spills to disk)."""
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.exec_driver_sql("SET LOCAL jit = off")
+        await connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+
+
+async def rows_of(session: AsyncSession, query: Any) -> Sequence[Any]:
+    connection = await session.connection()
+    return (await connection.execute(query)).all()
+
+
+# -- per stage: entries, conversion, deviations -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StageFlow:
+    stage: str
+    entered: int
+    converted: int
+    still_in: int
+    skipped_into: int  # entries that jumped over main-path stages to get here
+    stages_skipped: int  # how many stages those jumps passed over
+    backward_into: int  # entries from a later main-path stage (a move back)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """Moves from one stage to another: `entered` counts the moves made in the window,
+    `left` the moves that ended a stay begun in the window (`from_stage` None: creation)."""
+
+    from_stage: str | None
+    to_stage: str
+    entered: int
+    left: int
+
+
+async def transitions(
+    session: AsyncSession, *, scope: KpiScope, window: Window
+) -> list[Transition]:
+    """The stage-to-stage matrix: one pass over the entries, a few dozen rows back."""
+    bounded = window.bounded
+    entries = scoped_events(
+        scope,
+        EVENT.c.from_stage,
+        EVENT.c.to_stage,
+        EVENT.c.at,
+        *([_started()] if bounded else []),
+    ).where(_is_entry())
+    moves = entries.subquery("moves")
+    counts = (
+        (_count_if(window.holds(moves.c.at)), _count_if(window.holds(moves.c.started)))
+        if bounded
+        else (func.count(), func.count())
+    )
+    query = select(moves.c.from_stage, moves.c.to_stage, *counts).group_by(
+        moves.c.from_stage, moves.c.to_stage
+    )
+    return [
+        Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0))
+        for row in await rows_of(session, query)
+    ]
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+async def stage_flow(
+    session: AsyncSession, *, scope: KpiScope, window: Window, shape: MapShape
+) -> dict[str, StageFlow]:
+    """Entries per stage in the window and how the stays they began ended, read off the
+    transition matrix: a move S→T counts as entered for T, and as left (and converted when
+    T lies further along the main path) for S; its positions tell skips and moves back."""
+    return flow_from(await transitions(session, scope=scope, window=window), shape=shape)
+
+
+def flow_from(moves: Sequence[Transition], *, shape: MapShape) -> dict[str, StageFlow]:
+    position = {stage: index for index, stage in enumerate(shape.main_path)}
+    sums: dict[str, dict[str, int]] = {}
+    for move in moves:
+        into = sums.setdefault(move.to_stage, dict.fromkeys(FLOW_SUMS, 0))
+        into["entered"] += move.entered
+        here, before = position.get(move.to_stage), position.get(move.from_stage or "")
+        if here is not None and before is not None:
+            jump = here - before - 1
+            into["skipped"] += move.entered if jump > 0 else 0
+            into["jumped"] += move.entered * jump if jump > 0 else 0
+            into["backward"] += move.entered if before > here else 0
+        if move.from_stage is None:
+            continue
+        out = sums.setdefault(move.from_stage, dict.fromkeys(FLOW_SUMS, 0))
+        out["left"] += move.left
+        if here is not None and before is not None and here > before:
+            out["converted"] += move.left
+    return {
+        stage: StageFlow(
+            stage,
+            entered=n["entered"],
+            converted=n["converted"],
+            still_in=n["entered"] - n["left"],
+            skipped_into=n["skipped"],
+            stages_skipped=n["jumped"],
+            backward_into=n["backward"],
+        )
+        for stage, n in sums.items()
+    }
+
+
+# -- time in stage ------------------------------------------------------------------------------
+
+
+async def time_in_stage(
+    session: AsyncSession, *, scope: KpiScope, window: Window, force_window: bool = False
+) -> dict[tuple[str, str], Summary]:
+    """Days in each stage per deal, keyed by (variant, stage); variants: STAY_VARIANTS.
+
+    One row per deal and stage: `cumulative` adds the stays up; `latest` is the last stay,
+    which is also the one that started last and ended last (a deal's stays never overlap),
+    so it is `MAX(ended) − MAX(started)` and needs no second window.
+    """
+    stays = _stays(scope)
+    per_deal = (
+        select(
+            stays.c.stage,
+            func.sum(days(stays.c.started, stays.c.ended)).label("cumulative"),
+            days(func.max(stays.c.started), func.max(stays.c.ended)).label("latest"),
+        )
+        .where(window.holds(stays.c.started))
+        .group_by(stays.c.deal_id, stays.c.stage)
+        .cte("per_deal")  # read twice below, computed once
+    )
+    samples = union_all(
+        *(
+            select(
+                literal(variant, String()).label("variant"),
+                per_deal.c.stage,
+                per_deal.c[variant].label("x"),
+            )
+            for variant in STAY_VARIANTS
+        )
+    ).subquery("samples")
+    return await summarize(session, samples, groups=("variant", "stage"), force_window=force_window)
+
+
+# -- won deals: cycle length and amounts --------------------------------------------------------
+
+
+def _won_deals(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
+    """One row per deal won in the window: first entry, won entry, amount, currency."""
+    won_at = func.min(case((EVENT.c.to_stage.in_(shape.won_stages), EVENT.c.at)))
+    per_deal = (
+        scoped_events(
+            scope,
+            EVENT.c.deal_id,
+            func.min(EVENT.c.at).label("first_at"),
+            type_coerce(won_at, EVENT.c.at.type).label("won_at"),
+        )
+        .where(_is_entry())
+        .group_by(EVENT.c.deal_id)
+        .subquery("per_deal")
+    )
+    return (
+        select(
+            per_deal.c.won_at,
+            DEAL.c.amount,
+            DEAL.c.currency,
+            days(per_deal.c.first_at, per_deal.c.won_at).label("x"),
+        )
+        .join_from(per_deal, DEAL, DEAL.c.id == per_deal.c.deal_id)
+        .where(per_deal.c.won_at.is_not(None), window.holds(per_deal.c.won_at))
+        .subquery("won")
+    )
+
+
+async def cycle_length(
+    session: AsyncSession, *, scope: KpiScope, window: Window, shape: MapShape
+) -> Summary:
+    """Days from first stage entry to winning, over the deals won in the window."""
+    found = await summarize(session, _won_deals(scope, window, shape))
+    return found.get((), EMPTY)
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyByCurrency:
+    currency: str
+    count: int  # deals
+    with_amount: int  # of which have an amount
+    total: float
+
+
+async def won_amounts(
+    session: AsyncSession, *, scope: KpiScope, window: Window, shape: MapShape
+) -> list[MoneyByCurrency]:
+    won = _won_deals(scope, window, shape)
+    query = select(
+        won.c.currency, func.count(), func.count(won.c.amount), func.sum(won.c.amount)
+    ).group_by(won.c.currency)
+    return [
+        MoneyByCurrency(row[0], int(row[1]), int(row[2]), float(row[3] or 0.0))
+        for row in await rows_of(session, query)
+    ]

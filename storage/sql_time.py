@@ -1,0 +1,60 @@
+"""Portable SQL for time spans and rounding down, compiled per dialect.
+
+SQLite keeps times as UTC text ('2026-01-05 09:00:00.000000', see storage.models), so a
+span is `julianday(b) - julianday(a)`; PostgreSQL keeps `timestamptz`, so it is the epoch
+seconds of `b - a`. Both give fractional days as a float.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float, Integer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+SECONDS_PER_DAY = 86400.0
+
+
+class days_between(FunctionElement[float]):  # noqa: N801  (reads as the SQL function it is)
+    """`days_between(start, end)`: fractional days from `start` to `end`."""
+
+    type = Float()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"
+
+
+@compiles(days_between, "postgresql")
+def _days_postgresql(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS DOUBLE PRECISION) / {SECONDS_PER_DAY})"
+
+
+class floor_int(FunctionElement[int]):  # noqa: N801
+    """The integer part of a non-negative number (SQLite has FLOOR only in some builds)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "floor_int"
+
+
+@compiles(floor_int, "sqlite")
+def _floor_sqlite(element: floor_int, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
+
+
+@compiles(floor_int, "postgresql")
+def _floor_postgresql(element: floor_int, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(FLOOR({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+def days(start: ColumnElement[Any], end: ColumnElement[Any]) -> days_between:
+    return days_between(start, end)
