@@ -10,7 +10,6 @@ from flows.machine import Flow, flow_for
 from flows.schema import ProcessMap
 from storage import queries
 from storage.database import Database
-from storage.models import MapVersion
 
 
 class MapVersionConflict(Exception):
@@ -30,27 +29,33 @@ class MapCatalog:
         return cls(load_map(path), source=path.read_text(encoding="utf-8"))
 
     async def register(self, db: Database) -> None:
-        """Keep a copy of the current map version; refuse an edited map with an old version."""
+        """Keep a copy of the current map version (refusing an edited map that kept its
+        version), and load every stored version, so requests never parse a map or wait for
+        a second connection while they hold a deal's lock."""
         async with db.write() as session:
-            stored = await queries.map_version(
-                session, map_id=self.current.id, version=self.current.version
+            await queries.insert_map_version(
+                session,
+                map_id=self.current.id,
+                version=self.current.version,
+                title=self.current.title,
+                source=self._source,
             )
-            if stored is None:
-                session.add(
-                    MapVersion(
-                        map_id=self.current.id,
-                        version=self.current.version,
-                        title=self.current.title,
-                        source=self._source,
-                    )
-                )
-            elif parse_map(stored.source) != self.current:
-                raise MapVersionConflict(
-                    _(
-                        "map '{id}' version {version} differs from the copy deals were created "
-                        "under; raise 'version' in the map file to publish the change"
-                    ).format(id=self.current.id, version=self.current.version)
-                )
+            stored = await queries.all_map_versions(session)
+        for row in stored:
+            parsed = parse_map(row.source, file=f"{row.map_id}@v{row.version}")
+            if (row.map_id, row.version) == (self.current.id, self.current.version):
+                self._refuse_edited(parsed)
+            else:
+                self._maps[(row.map_id, row.version)] = parsed
+
+    def _refuse_edited(self, stored: ProcessMap) -> None:
+        if stored != self.current:
+            raise MapVersionConflict(
+                _(
+                    "map '{id}' version {version} differs from the copy deals were created "
+                    "under; raise 'version' in the map file to publish the change"
+                ).format(id=self.current.id, version=self.current.version)
+            )
 
     async def get(self, db: Database, *, map_id: str, version: int) -> ProcessMap:
         key = (map_id, version)

@@ -59,9 +59,41 @@ _STOPWORDS = frozenset(
 )
 
 
+# What buyers say, mapped to the category words playbooks are filed under: "too expensive"
+# must find the price objections although no entry uses the word "expensive".
+_CATEGORY_WORDS = {
+    "price": "expensive pricey cost costs costly pay paying discount cheaper afford budget money",
+    "timing": "later now quarter year month wait time timing busy delay postpone",
+    "authority": "boss manager approve approval sign-off decide decision board ceo cfo",
+    "competition": "competitor competitors vendor vendors alternative already using incumbent",
+    "need": "priority need needed important problem",
+    "risk": "risky risk complicated complex difficult hard change",
+    "trust": "spam emails unsubscribe trust",
+}
+_SUFFIXES = ("ing", "es", "ed", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough for matching: 'pricing', 'priced', 'prices' and 'price' meet."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:5]
+
+
+_SYNONYMS = {
+    stem(word): stem(category)
+    for category, spoken in _CATEGORY_WORDS.items()
+    for word in spoken.split()
+}
+
+
 def words(text: str) -> set[str]:
-    """Lower-cased content words, cut to 5 letters so 'pricing' meets 'price'."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1}
+    """Stems of the content words, plus the category each everyday word points to
+    ("expensive" → "price")."""
+    found = {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1}
+    return found | {_SYNONYMS[w] for w in found if w in _SYNONYMS}
 
 
 def _score(query: set[str], entry: PlaybookEntry) -> float:

@@ -1,13 +1,14 @@
 """The async engine(s) and sessions.
 
-Reads and writes take different paths on SQLite: a write session starts with
-`BEGIN IMMEDIATE`, so the write lock is taken before the deal is read and two writers
-serialize instead of failing on a stale snapshot. On PostgreSQL both use one engine and
-the write path locks the deal row (`SELECT … FOR UPDATE`, see storage.queries).
+Reads and writes use separate engines (and pools). On SQLite a write session starts
+with `BEGIN IMMEDIATE`, so the write lock is taken before the deal is read and two writers
+serialize instead of failing on a stale snapshot. On PostgreSQL the write path locks the
+deal row (`SELECT … FOR UPDATE`, see storage.queries).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,10 +30,12 @@ class Database:
         self.url: URL = async_url(raw_url)
         self.is_sqlite = is_sqlite(self.url)
         self.schema = schema
+        # Separate pools for reads and writes: a read (a card, a list, the first look-up of
+        # a change) never waits for a connection held by a writer queued on a deal's lock.
         self.engine = self._engine(begin="BEGIN", echo=echo)
-        self.write_engine = (
-            self._engine(begin="BEGIN IMMEDIATE", echo=echo) if self.is_sqlite else self.engine
-        )
+        self.write_engine = self._engine(begin="BEGIN IMMEDIATE", echo=echo)
+        # SQLite: this process's writers take turns in arrival order (see _writer_turn).
+        self._write_turn = asyncio.Lock() if self.is_sqlite else None
         self._reads = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._writes = async_sessionmaker(
             self.write_engine, class_=AsyncSession, expire_on_commit=False
@@ -57,13 +60,33 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session whose work is committed on success and rolled back on any error."""
-        async with self._writes() as session:
+        async with self._writer_turn(), self._writes() as session:
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    @asynccontextmanager
+    async def _writer_turn(self) -> AsyncIterator[None]:
+        """On SQLite, wait for this process's earlier writers first, in order.
+
+        A `BEGIN IMMEDIATE` that finds the write lock taken waits in SQLite's busy handler,
+        which sleeps and retries (naps of up to 100 ms): under load a writer can lose the
+        race again and again, for seconds, until the busy timeout fails it. A FIFO lock in
+        the process hands the turn on at once and in order; `BEGIN IMMEDIATE` still guards
+        against other processes. The same timeout bounds the wait.
+        """
+        if self._write_turn is None:
+            yield
+            return
+        async with asyncio.timeout(SQLITE_BUSY_TIMEOUT_MS / 1000):
+            await self._write_turn.acquire()
+        try:
+            yield
+        finally:
+            self._write_turn.release()
 
     async def ping(self) -> bool:
         try:
@@ -75,8 +98,7 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.write_engine is not self.engine:
-            await self.write_engine.dispose()
+        await self.write_engine.dispose()
 
 
 def _configure_sqlite(engine: AsyncEngine, *, begin: str) -> None:

@@ -19,6 +19,7 @@ from storage.models import (
     MapVersion,
     Person,
     ProcessedEvent,
+    utcnow,
 )
 
 # -- deals -----------------------------------------------------------------------------
@@ -165,6 +166,23 @@ async def people(session: AsyncSession, *, team_id: str) -> Sequence[Person]:
 
 async def map_version(session: AsyncSession, *, map_id: str, version: int) -> MapVersion | None:
     return await session.get(MapVersion, (map_id, version))
+
+
+async def all_map_versions(session: AsyncSession) -> Sequence[MapVersion]:
+    return (await session.exec(select(MapVersion))).all()
+
+
+async def insert_map_version(
+    session: AsyncSession, *, map_id: str, version: int, title: str, source: str
+) -> None:
+    """Store a map version unless it is there (two replicas may start at once)."""
+    insert = _dialect_insert(session)
+    statement = (
+        insert(MapVersion)
+        .values(map_id=map_id, version=version, title=title, source=source, loaded_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["map_id", "version"])
+    )
+    await session.exec(statement)  # type: ignore[call-overload]
 
 
 async def count_deals(session: AsyncSession, *, team_id: str) -> int:

@@ -52,7 +52,10 @@ async def record_objection(
         deal = await find_deal(session, services, actor, ref)
         if isinstance(deal, Failure):
             return deal
-        matches = playbook.search(services.catalog.current, cleaned, limit=1)
+        deal_map = await services.catalog.get(
+            services.db, map_id=deal.map_id, version=deal.map_version
+        )
+        matches = playbook.search(deal_map, cleaned, limit=1)  # the deal's own map version
         session.add(
             DealEvent(
                 team_id=actor.team_id,

@@ -8,23 +8,27 @@ from bot.usecases.outcomes import Ambiguous, Blocked, Failure, NotFound, Stale
 from bot.views.blocks import context, section
 from bot.views.card import card_blocks, card_text
 from bot.views.deal_rows import row_block
+from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
-from bot.views.mrkdwn import bullets, escape
+from bot.views.mrkdwn import bullets, clip, escape, escape_keeping_mentions
 from flows.i18n import _
 
 MAX_CANDIDATES = 10
 
 
 def failure_text(failure: Failure) -> str:
-    """ "<message>. Try: <hint>": the whole failure in one line."""
-    hint = f" {_('Try:')} {failure.hint}" if failure.hint else ""
-    return f"{failure.message}{hint}"
+    """ "<message>. Try: <hint>": the whole failure in one line.
+
+    Clipped like the blocks are: a message may quote what the user typed, of any length,
+    and Slack refuses a message text over 40,000 characters."""
+    hint = f" {_('Try:')} {clip(failure.hint, SECTION_TEXT)}" if failure.hint else ""
+    return f"{clip(failure.message, SECTION_TEXT)}{hint}"
 
 
 def failure_blocks(failure: Failure, *, emoji: str = ":x:") -> list[Block]:
-    blocks: list[Block] = [section(f"{emoji} {escape(failure.message)}")]
+    blocks: list[Block] = [section(f"{emoji} {escape_keeping_mentions(failure.message)}")]
     if failure.hint:
-        blocks.append(context(f"{_('Try:')} {escape(failure.hint)}"))
+        blocks.append(context(f"{_('Try:')} {escape_keeping_mentions(failure.hint)}"))
     return blocks
 
 

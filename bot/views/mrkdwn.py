@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 ELLIPSIS = "…"
@@ -10,6 +11,15 @@ ELLIPSIS = "…"
 def escape(text: str) -> str:
     """Slack reads `<`, `>` and `&` as markup: a deal called "R&D <EU>" must stay text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+
+
+def escape_keeping_mentions(text: str) -> str:
+    """Escape text the app wrote around user mentions (`<@U123>`), keeping the mentions:
+    a failure names the deal's owner, and Slack must show a name, not `<@U123>`."""
+    return _ESCAPED_MENTION.sub(r"<@\1>", escape(text))
 
 
 def clip(text: str, limit: int) -> str:

@@ -27,6 +27,7 @@ from tests.bot.test_views_support import (
     make_row,
     message_problems,
 )
+from tests.onboarding.samples import SAMPLES as ONBOARDING_SAMPLES
 
 MAP = load_shipped("default")
 
@@ -82,6 +83,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     o.DealHistory: _history,
     o.Playbook: _playbook,
     o.ObjectionNoted: lambda: o.ObjectionNoted(deal_name="Acme", text="too expensive", matches=[]),
+    o.MapPicture: lambda: o.MapPicture(process_map=MAP, counts={"qualify": 2, "proposal": 1}),
     o.Done: lambda: o.Done("Role set"),
     o.Failure: lambda: o.Failure("something broke", "try again"),
     o.Invalid: lambda: o.Invalid("'5O0k' is not an amount", "e.g. 50k", field="amount"),
@@ -96,6 +98,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     o.Stale: lambda: o.Stale(
         "Acme just moved to Solution demo", "look again", card=make_card(stage="demo")
     ),
+    **ONBOARDING_SAMPLES,
 }
 
 
