@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.grammar import Parsed
-from bot.usecases import deals, digests, moving, notes, people, ticking
+from bot.usecases import deals, digests, moving, notes, people, stats, ticking
 from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Outcome
 
@@ -89,6 +89,14 @@ async def _history(s: Services, a: Actor, p: Parsed) -> Answer:
     return await deals.deal_history(s, a, p.deal)
 
 
+async def _stats(s: Services, a: Actor, p: Parsed) -> Answer:
+    return await stats.show_stats(s, a, period=p.args.get("period"))
+
+
+async def _plan(s: Services, a: Actor, p: Parsed) -> Answer:
+    return await stats.plan(s, a, quota=p.args.get("quota"), period=p.args.get("period"))
+
+
 async def _feedback(s: Services, a: Actor, p: Parsed) -> Answer:
     return await notes.record_feedback(s, a, p.args["text"])
 
@@ -150,6 +158,8 @@ HANDLERS: dict[str, Handler] = {
     "override": _override,
     "list": _list,
     "history": _history,
+    "stats": _stats,
+    "plan": _plan,
     "feedback": _feedback,
     "bind": _bind,
     "unbind": _unbind,

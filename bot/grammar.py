@@ -190,6 +190,32 @@ def _no_arguments(name: str) -> Parser:
     return parse
 
 
+def _parse_stats(rest: str) -> Parsed | ParseError:
+    """One optional period; its value is checked by the use case (it needs today's date)."""
+    words = rest.split()
+    if len(words) > 1:
+        return ParseError(
+            _("stats takes one period, not '{text}'").format(text=rest.strip()),
+            usage_of("stats"),
+            _("e.g. /deal stats 30d, /deal stats last-quarter or /deal stats all"),
+        )
+    return Parsed("stats", args={"period": words[0] if words else None})
+
+
+def _parse_plan(rest: str) -> Parsed | ParseError:
+    """`<quota> [CUR] [month|quarter|year]`: the quota as amounts are written, e.g. 1.2m."""
+    words = rest.split()
+    if len(words) > 1 and re.fullmatch(r"[A-Z]{3}", words[1]):
+        words = [f"{words[0]} {words[1]}", *words[2:]]
+    if not words or len(words) > 2:
+        return ParseError(
+            _("plan needs a quota and, optionally, month, quarter or year"),
+            usage_of("plan"),
+            _("e.g. /deal plan 1.2m quarter"),
+        )
+    return Parsed("plan", args={"quota": words[0], "period": words[1] if len(words) > 1 else None})
+
+
 def _parse_help(rest: str) -> Parsed | ParseError:
     return Parsed("help", args={"topic": rest.strip().lower() or None})
 
@@ -345,6 +371,27 @@ COMMANDS: tuple[CommandSpec, ...] = (
         _("Timeline of moves, ticks and overrides"),
         _deal_only("history"),
         ("/deal history acme",),
+    ),
+    CommandSpec(
+        "stats",
+        "/deal stats [period]",
+        _(
+            "KPIs for your deals (managers: your team; admins: everyone): conversion, "
+            "time in stage, cycle, win rate, pipeline. Period: 30d, this-quarter, "
+            "last-quarter, 2026-Q1, 2026, 2026-01-01..2026-03-31 or all (default 90d)"
+        ),
+        _parse_stats,
+        ("/deal stats", "/deal stats last-quarter", "/deal stats 2026-01-01..2026-03-31"),
+    ),
+    CommandSpec(
+        "plan",
+        "/deal plan <quota> [month|quarter|year]",
+        _(
+            "Reverse funnel: how many deals must enter each stage per period to make the "
+            "quota, from your measured conversion rates (default: quarter)"
+        ),
+        _parse_plan,
+        ("/deal plan 1.2m quarter", "/deal plan $400k month"),
     ),
     CommandSpec(
         "feedback",

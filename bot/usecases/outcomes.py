@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from bot.digests.content import DigestSubscriptions
+from bot.kpis import Stats
+from bot.plan import Plan
 from flows.machine import Move, Transition
 from flows.schema import ExitItem, PlaybookEntry, ProcessMap, Stage
 from storage.models import DealEvent, DealStatus
@@ -159,6 +161,22 @@ class MapPicture:
 
 
 @dataclass(frozen=True, slots=True)
+class StatsReport:
+    """`/deal stats`: the KPIs of the user's scope (`scope_title` says whose)."""
+
+    stats: Stats
+    scope_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReport:
+    """`/deal plan`: the reverse funnel from a quota, for the user's scope."""
+
+    plan: Plan
+    scope_title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Done:
     """A change that has no card to show (objection recorded, role set…): say what happened."""
 
@@ -224,6 +242,8 @@ Outcome = (
     | ObjectionNoted
     | MapPicture
     | DigestSubscriptions  # /deal digest (bot.usecases.digests)
+    | StatsReport  # /deal stats (bot.usecases.stats)
+    | PlanReport  # /deal plan (bot.usecases.stats)
     | Done
     | Failure
 )

@@ -24,9 +24,11 @@ from bot.usecases.outcomes import (
     NotFound,
     ObjectionNoted,
     Outcome,
+    PlanReport,
     Playbook,
     Shown,
     Stale,
+    StatsReport,
     Ticked,
 )
 from bot.views.blocks import section
@@ -44,7 +46,9 @@ from bot.views.history import history_message
 from bot.views.message import Message
 from bot.views.mrkdwn import escape
 from bot.views.notices import created_notice, moved_notice, ticked_notice
+from bot.views.plan import plan_message
 from bot.views.playbook import objection_message, playbook_message
+from bot.views.stats import stats_message
 from flows.i18n import _
 
 
@@ -104,3 +108,5 @@ outcome_message.register(NotFound, not_found_message)
 outcome_message.register(Blocked, blocked_message)
 outcome_message.register(Stale, stale_message)
 outcome_message.register(DigestSubscriptions, subscriptions_message)
+outcome_message.register(StatsReport, stats_message)
+outcome_message.register(PlanReport, plan_message)

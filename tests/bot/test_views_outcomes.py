@@ -27,6 +27,7 @@ from tests.bot.test_views_support import (
     make_row,
     message_problems,
 )
+from tests.kpis.samples import SAMPLES as KPI_SAMPLES
 from tests.onboarding.samples import SAMPLES as ONBOARDING_SAMPLES
 
 MAP = load_shipped("default")
@@ -99,6 +100,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
         "Acme just moved to Solution demo", "look again", card=make_card(stage="demo")
     ),
     **ONBOARDING_SAMPLES,
+    **KPI_SAMPLES,
 }
 
 

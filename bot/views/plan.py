@@ -1,0 +1,98 @@
+"""`/deal plan`: the reverse funnel as one message (pure: a function of the report)."""
+
+from __future__ import annotations
+
+import math
+
+from bot.plan import Plan, PlanStep, Source
+from bot.usecases.outcomes import PlanReport
+from bot.views.blocks import context, header, section
+from bot.views.message import Message
+from bot.views.money import format_amount
+from bot.views.mrkdwn import clip
+from bot.views.numbers import percent, table
+from flows.i18n import _
+
+NAME_WIDTH = 28
+
+
+def plan_message(report: PlanReport) -> Message:
+    plan = report.plan
+    quota = format_amount(plan.quota, plan.currency)
+    title = _("Plan: {quota} per {period}, {scope}").format(
+        quota=quota, period=plan.period.value, scope=report.scope_title
+    )
+    blocks = [header(title), section(_wins(plan)), section(_table(plan))]
+    blocks.append(context(_how(plan)))
+    return Message(text=_summary(title, plan), blocks=blocks)
+
+
+def _wins(plan: Plan) -> str:
+    return _(
+        "Average won deal: *{average}* (from {count} won deals) → *{wins} wins* per {period}."
+    ).format(
+        average=format_amount(round(plan.average_won_amount), plan.currency),
+        count=plan.won_deals_measured,
+        wins=plan.wins,
+        period=plan.period.value,
+    )
+
+
+def _table(plan: Plan) -> str:
+    per_period = _("per {period}").format(period=plan.period.value)
+    head = (_("Stage"), per_period, _("a month"), _("Conversion"))
+    rows = [_row(step, plan) for step in plan.steps]
+    rows.append(
+        (
+            clip(plan.won_stage.name, NAME_WIDTH),
+            str(plan.wins),
+            str(_monthly(plan.wins, plan)),
+            "",
+        )
+    )
+    return "*" + _("Deals that must enter each stage") + "*\n" + table(head, rows, align="lrrl")
+
+
+def _row(step: PlanStep, plan: Plan) -> tuple[str, str, str, str]:
+    return (
+        clip(step.stage.name, NAME_WIDTH),
+        str(step.deals),
+        str(_monthly(step.needed, plan)),
+        _conversion(step),
+    )
+
+
+def _monthly(needed: float, plan: Plan) -> int:
+    return math.ceil(needed / plan.period.months - 1e-9)
+
+
+def _conversion(step: PlanStep) -> str:
+    if step.source is Source.MEASURED:
+        return _("{rate} measured ({entries} entries)").format(
+            rate=percent(step.conversion), entries=step.entries
+        )
+    return _("{rate} map default ({entries} entries: too few)").format(
+        rate=percent(step.conversion), entries=step.entries
+    )
+
+
+def _how(plan: Plan) -> str:
+    defaults = [step.stage.name for step in plan.steps if step.source is Source.MAP]
+    note = (
+        _("Map defaults (win probabilities) for: {stages}.").format(stages=", ".join(defaults))
+        if defaults
+        else _("Every conversion is measured.")
+    )
+    return _(
+        "Walked back from the wins needed, dividing by each stage's conversion over all "
+        "recorded history. {note}"
+    ).format(note=note)
+
+
+def _summary(title: str, plan: Plan) -> str:
+    top = plan.top
+    if top is None:
+        return _("{title}: {wins} wins needed").format(title=title, wins=plan.wins)
+    return _("{title}: {wins} wins needed, {deals} new deals in {stage}").format(
+        title=title, wins=plan.wins, deals=top.deals, stage=top.stage.name
+    )
