@@ -79,7 +79,20 @@ async def new_crossings(services: Services, *, now: dt.datetime) -> list[Crossin
                 session, kind=kind, thresholds=limits, limit=MAX_PER_TICK
             )
         found += [Crossing(deal, kind) for deal in deals]
-    return found[:MAX_PER_TICK]
+    return _one_per_owner(found)[:MAX_PER_TICK]
+
+
+def _one_per_owner(crossings: list[Crossing]) -> list[Crossing]:
+    """A second DM to one owner would wait a second (pacing) and hold up the whole tick;
+    their next crossing goes out on the next tick instead."""
+    owners: set[tuple[str, str]] = set()
+    kept = []
+    for crossing in crossings:
+        owner = (crossing.deal.team_id, crossing.deal.owner_id)
+        if owner not in owners:
+            owners.add(owner)
+            kept.append(crossing)
+    return kept
 
 
 async def claim_crossing(
