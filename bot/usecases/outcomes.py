@@ -8,6 +8,14 @@ from dataclasses import dataclass, field
 
 from bot.digests.content import DigestSubscriptions
 from bot.kpis import Stats
+from bot.onboarding.outcomes import (
+    Delivery,
+    OnboardingOverview,
+    OnboardingStatus,
+    QuizAnswered,
+    QuizAsked,
+    TourShown,
+)
 from bot.plan import Plan
 from flows.machine import Move, Transition
 from flows.schema import ExitItem, PlaybookEntry, ProcessMap, Stage
@@ -246,4 +254,11 @@ Outcome = (
     | PlanReport  # /deal plan (bot.usecases.stats)
     | Done
     | Failure
+    # onboarding (bot.onboarding)
+    | TourShown
+    | QuizAsked
+    | QuizAnswered
+    | OnboardingOverview
+    | OnboardingStatus
+    | Delivery
 )

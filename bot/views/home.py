@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
 
+from bot.onboarding.outcomes import RepProgress
 from bot.usecases.outcomes import DealRow
 from bot.views import limits
 from bot.views.blocks import button, context, divider, header, section
@@ -16,21 +17,39 @@ from bot.views.deal_rows import row_block
 from bot.views.ids import ActionId
 from bot.views.money import format_totals
 from bot.views.mrkdwn import bold, escape
+from bot.views.onboarding import status_blocks
 from flows.i18n import _
 
 MY_ROWS = 40  # with the team pipeline below, App Home stays within its 100 blocks
 PIPELINE_STAGES = 45
+ONBOARDING_SECTIONS = 2  # 40 reps; with a header, divider and note: 96 blocks at most
 
 
 def home_view(
-    *, my_rows: list[DealRow], team_rows: list[DealRow] | None, stage_order: list[str]
+    *,
+    my_rows: list[DealRow],
+    team_rows: list[DealRow] | None,
+    stage_order: list[str],
+    onboarding: list[RepProgress] | None = None,
 ) -> View:
     """`stage_order` lists the map's stages (names or ids) in order; `team_rows` is None
-    for someone who manages nobody."""
+    for someone who manages nobody; `onboarding` (a manager's reps) adds their status."""
     blocks = my_deals_blocks(my_rows)
     if team_rows is not None:
         blocks += [divider(), *pipeline_blocks(team_rows, stage_order)]
+    if onboarding:
+        blocks += [divider(), *onboarding_blocks(onboarding)]
     return View(type="home", blocks=blocks[: limits.VIEW_BLOCKS])
+
+
+def onboarding_blocks(rows: list[RepProgress]) -> list[Block]:
+    """The reps' onboarding, one line each; the rest in `/deal onboard status`."""
+    body = status_blocks(rows)
+    shown = body[:ONBOARDING_SECTIONS]
+    note = _("Details: /deal onboard status · a new rep: /deal onboard @name")
+    if len(body) > len(shown):
+        note = _("More in /deal onboard status")
+    return [header(_("Onboarding")), *shown, context(escape(note))]
 
 
 def my_deals_blocks(rows: list[DealRow]) -> list[Block]:

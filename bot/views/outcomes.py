@@ -9,6 +9,14 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.digests.content import DigestSubscriptions
+from bot.onboarding.outcomes import (
+    Delivery,
+    OnboardingOverview,
+    OnboardingStatus,
+    QuizAnswered,
+    QuizAsked,
+    TourShown,
+)
 from bot.usecases.outcomes import (
     Ambiguous,
     Blocked,
@@ -46,6 +54,14 @@ from bot.views.history import history_message
 from bot.views.message import Message
 from bot.views.mrkdwn import escape
 from bot.views.notices import created_notice, moved_notice, ticked_notice
+from bot.views.onboarding import (
+    answered_message,
+    delivery_message,
+    overview_message,
+    question_message,
+    status_message,
+    tour_message,
+)
 from bot.views.plan import plan_message
 from bot.views.playbook import objection_message, playbook_message
 from bot.views.stats import stats_message
@@ -110,3 +126,9 @@ outcome_message.register(Stale, stale_message)
 outcome_message.register(DigestSubscriptions, subscriptions_message)
 outcome_message.register(StatsReport, stats_message)
 outcome_message.register(PlanReport, plan_message)
+outcome_message.register(TourShown, tour_message)
+outcome_message.register(QuizAsked, question_message)
+outcome_message.register(QuizAnswered, answered_message)
+outcome_message.register(OnboardingOverview, overview_message)
+outcome_message.register(OnboardingStatus, status_message)
+outcome_message.register(Delivery, delivery_message)
