@@ -57,14 +57,15 @@ class AnswerRef:
         try:
             data = json.loads(text if isinstance(text, str) else "")
             ref = cls(attempt_id=int(data["a"]), question=int(data["q"]), choice=int(data["c"]))
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, OverflowError):  # 1e400 is JSON's infinity
             return None
         return ref if ref.attempt_id > 0 and ref.question >= 0 and ref.choice >= 0 else None
 
 
 def parse_step(value: object) -> int | None:
     text = value if isinstance(value, str) else ""
-    return int(text) if text.isdigit() and len(text) <= 4 else None
+    # ASCII digits only: isdigit() is true for '²', which int() refuses
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
 
 
 # -- the tour --------------------------------------------------------------------------------

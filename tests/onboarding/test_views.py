@@ -107,7 +107,9 @@ def test_every_sample_renders_within_limits() -> None:
 
 def test_button_values_refuse_what_is_not_theirs() -> None:
     assert AnswerRef.loads(AnswerRef(1, 2, 3).dumps()) == AnswerRef(1, 2, 3)
-    for forged in (None, "", "{}", '{"a": 0, "q": 1, "c": 1}', '{"a": 1, "q": -1, "c": 0}', "[1]"):
+    forgeries = [None, "", "{}", "[1]", '{"a": 0, "q": 1, "c": 1}', '{"a": 1, "q": -1, "c": 0}']
+    forgeries += ['{"a": 1e400, "q": 0, "c": 0}', '{"a": "x", "q": 0, "c": 0}']
+    for forged in forgeries:
         assert AnswerRef.loads(forged) is None, forged
     assert parse_step("3") == 3
-    assert [parse_step(v) for v in ("", "-1", "x", "99999", None)] == [None] * 5
+    assert [parse_step(v) for v in ("", "-1", "x", "99999", "²", None)] == [None] * 6
