@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from bot.kpis import StageStats, Stats
 from bot.periods import PlanPeriod
@@ -123,3 +124,29 @@ def default_conversion(stage: Stage, next_stage: Stage) -> float:
     probabilities hold: p(stage) ÷ p(next), within (0, 1]."""
     here, there = max(stage.probability, 1), max(next_stage.probability, 1)
     return min(1.0, here / there)
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """`stagecoach plan --json`: per period and per month, stage by stage."""
+    months = plan.period.months
+    return {
+        "quota": plan.quota,
+        "currency": plan.currency,
+        "period": plan.period.value,
+        "average_won_amount": round(plan.average_won_amount, 2),
+        "won_deals_measured": plan.won_deals_measured,
+        "wins": plan.wins,
+        "wins_per_month": math.ceil(plan.wins / months - 1e-9),
+        "stages": [
+            {
+                "id": step.stage.id,
+                "deals": step.deals,
+                "deals_per_month": math.ceil(step.needed / months - 1e-9),
+                "conversion": round(step.conversion, 4),
+                "source": step.source.value,
+                "entries": step.entries,
+            }
+            for step in plan.steps
+        ],
+        "won_stage": plan.won_stage.id,
+    }

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "bot.cli.serve",
     "bot.cli.digest",
     "bot.cli.shell",
+    "bot.cli.stats",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -22,21 +22,49 @@ DEFAULT_PERIOD = "90d"
 
 
 async def show_stats(services: Services, actor: Actor, *, period: str | None) -> Outcome:
-    chosen = parse_period(period, today=services.clock().date(), default=DEFAULT_PERIOD)
-    if isinstance(chosen, BadValue):
-        return Invalid(chosen.message, chosen.hint, field="period")
     scope, title = await scope_of(services, actor)
-    try:
-        stats = await compute_stats(services, team_id=actor.team_id, scope=scope, period=chosen)
-    except ScopeError as exc:
-        return Invalid(str(exc), _("ask an admin which map this workspace uses"))
-    return StatsReport(stats=stats, scope_title=title)
+    return await stats_for(services, team_id=actor.team_id, scope=scope, title=title, period=period)
 
 
 async def plan(
     services: Services, actor: Actor, *, quota: str | None, period: str | None
 ) -> Outcome:
-    """Measured over all the history of the user's scope."""
+    scope, title = await scope_of(services, actor)
+    return await plan_for(
+        services, team_id=actor.team_id, scope=scope, title=title, quota=quota, period=period
+    )
+
+
+async def stats_for(
+    services: Services,
+    *,
+    team_id: str,
+    scope: Scope,
+    title: str,
+    period: str | None,
+    default_period: str = DEFAULT_PERIOD,
+) -> Outcome:
+    """The KPIs of an explicit scope (the CLI names it; Slack derives it from the role)."""
+    chosen = parse_period(period, today=services.clock().date(), default=default_period)
+    if isinstance(chosen, BadValue):
+        return Invalid(chosen.message, chosen.hint, field="period")
+    try:
+        stats = await compute_stats(services, team_id=team_id, scope=scope, period=chosen)
+    except ScopeError as exc:
+        return Invalid(str(exc), _("ask an admin which map this workspace uses"))
+    return StatsReport(stats=stats, scope_title=title)
+
+
+async def plan_for(
+    services: Services,
+    *,
+    team_id: str,
+    scope: Scope,
+    title: str,
+    quota: str | None,
+    period: str | None,
+) -> Outcome:
+    """The reverse funnel, from conversions measured over all the scope's history."""
     amount = parse_amount(quota or "")
     if not quota or isinstance(amount, BadValue):
         hint = _(
@@ -47,19 +75,20 @@ async def plan(
     length = parse_plan_period(period)
     if isinstance(length, BadValue):
         return Invalid(length.message, length.hint, field="period")
-    currency = services.catalog.current.currency
-    if amount.currency and amount.currency != currency:
+    try:
+        stats = await compute_stats(
+            services, team_id=team_id, scope=scope, period=Period.everything()
+        )
+    except ScopeError as exc:
+        return Invalid(str(exc), _("ask an admin which map this workspace uses"))
+    if amount.currency and amount.currency != stats.currency:
         return Invalid(
             _("the quota is in {given}, deals are in {currency}").format(
-                given=amount.currency, currency=currency
+                given=amount.currency, currency=stats.currency
             ),
-            _("write the quota in {currency}").format(currency=currency),
+            _("write the quota in {currency}").format(currency=stats.currency),
             field="quota",
         )
-    scope, title = await scope_of(services, actor)
-    stats = await compute_stats(
-        services, team_id=actor.team_id, scope=scope, period=Period.everything()
-    )
     funnel = reverse_funnel(stats, quota=amount.value, period=length)
     if isinstance(funnel, NoPlan):
         return Invalid(funnel.message, funnel.hint)

@@ -7,11 +7,13 @@ import math
 from bot.plan import Plan, PlanStep, Source
 from bot.usecases.outcomes import PlanReport
 from bot.views.blocks import context, header, section
+from bot.views.counts import counted
 from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.mrkdwn import clip
 from bot.views.numbers import percent, table
 from flows.i18n import _
+from flows.schema import Stage
 
 NAME_WIDTH = 28
 
@@ -28,38 +30,27 @@ def plan_message(report: PlanReport) -> Message:
 
 
 def _wins(plan: Plan) -> str:
-    return _(
-        "Average won deal: *{average}* (from {count} won deals) → *{wins} wins* per {period}."
-    ).format(
+    return _("Average won deal: *{average}* (from {deals}) → *{wins} wins* per {period}.").format(
         average=format_amount(round(plan.average_won_amount), plan.currency),
-        count=plan.won_deals_measured,
+        deals=counted(plan.won_deals_measured, _("{count} won deal"), _("{count} won deals")),
         wins=plan.wins,
         period=plan.period.value,
     )
 
 
 def _table(plan: Plan) -> str:
+    monthly = plan.period.months > 1  # a month's figures beside a quarter's or a year's
     per_period = _("per {period}").format(period=plan.period.value)
-    head = (_("Stage"), per_period, _("a month"), _("Conversion"))
-    rows = [_row(step, plan) for step in plan.steps]
-    rows.append(
-        (
-            clip(plan.won_stage.name, NAME_WIDTH),
-            str(plan.wins),
-            str(_monthly(plan.wins, plan)),
-            "",
-        )
-    )
-    return "*" + _("Deals that must enter each stage") + "*\n" + table(head, rows, align="lrrl")
+    head = (_("Stage"), per_period, *((_("a month"),) if monthly else ()), _("Conversion"))
+    rows = [_row(plan, step.stage, step.needed, _conversion(step)) for step in plan.steps]
+    rows.append(_row(plan, plan.won_stage, float(plan.wins), ""))
+    align = "lrrl" if monthly else "lrl"
+    return "*" + _("Deals that must enter each stage") + "*\n" + table(head, rows, align=align)
 
 
-def _row(step: PlanStep, plan: Plan) -> tuple[str, str, str, str]:
-    return (
-        clip(step.stage.name, NAME_WIDTH),
-        str(step.deals),
-        str(_monthly(step.needed, plan)),
-        _conversion(step),
-    )
+def _row(plan: Plan, stage: Stage, needed: float, conversion: str) -> tuple[str, ...]:
+    monthly = (str(_monthly(needed, plan)),) if plan.period.months > 1 else ()
+    return (clip(stage.name, NAME_WIDTH), str(math.ceil(needed - 1e-9)), *monthly, conversion)
 
 
 def _monthly(needed: float, plan: Plan) -> int:

@@ -1,0 +1,126 @@
+"""`stagecoach stats` and `stagecoach plan`: the KPIs and the reverse funnel of a scope,
+as text (what `/deal stats` shows) or JSON (`stats --json`: the shape PRODUCT.md pins).
+This module also registers the history commands (`import`, `export`, bot.cli.history_io):
+together they are the reporting group of the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+
+from bot.cli import history_io
+from bot.cli.workspace import OK, USAGE, CliError, fail, team_id_for, with_services
+from bot.kpi_scope import SCOPE_EXAMPLES, Scope, parse_scope
+from bot.kpis import stats_json
+from bot.periods import PERIOD_EXAMPLES
+from bot.plan import plan_json
+from bot.usecases import stats as reports
+from bot.usecases.context import Services
+from bot.usecases.outcomes import Failure, Outcome, PlanReport, StatsReport
+from bot.usecases.values import BadValue
+from bot.views.outcomes import outcome_message
+from bot.views.text import render_text
+from flows.i18n import _
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    _register_stats(subparsers)
+    _register_plan(subparsers)
+    history_io.register(subparsers)
+
+
+def _register_stats(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "stats",
+        help=_("KPIs of a scope and period: conversion, time in stage, cycle, win rate…"),
+        description=_("KPIs computed from the event history (practice deals never count)."),
+    )
+    _scope_options(parser)
+    parser.add_argument(
+        "--period",
+        default="all",
+        help=_("{examples} (default: all)").format(examples=PERIOD_EXAMPLES),
+    )
+    parser.add_argument("--json", action="store_true", help=_("the documented JSON shape"))
+    parser.set_defaults(handler=run_stats)
+
+
+def _register_plan(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "plan",
+        help=_("reverse funnel: deals needed per stage and period to make a quota"),
+        description=_("From a quota back to how many deals must enter each stage per period."),
+    )
+    parser.add_argument("quota", help=_("the quota for the period, e.g. 1.2m, $500k, 90000"))
+    parser.add_argument(
+        "--period", default="quarter", help=_("month, quarter or year (default: quarter)")
+    )
+    _scope_options(parser)
+    parser.add_argument("--json", action="store_true", help=_("print the plan as JSON"))
+    parser.set_defaults(handler=run_plan)
+
+
+def _scope_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scope",
+        default="all",
+        help=_("{examples} (default: all)").format(examples=SCOPE_EXAMPLES),
+    )
+    parser.add_argument(
+        "--team-id", help=_("the Slack workspace (default: STAGECOACH_TEAM_ID, else the only one)")
+    )
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    async def action(services: Services, scope: Scope) -> Outcome:
+        return await reports.stats_for(
+            services,
+            team_id=await team_id_for(services, args.team_id),
+            scope=scope,
+            title=scope.label,
+            period=args.period,
+            default_period="all",
+        )
+
+    return _report(args, action)
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    async def action(services: Services, scope: Scope) -> Outcome:
+        return await reports.plan_for(
+            services,
+            team_id=await team_id_for(services, args.team_id),
+            scope=scope,
+            title=scope.label,
+            quota=args.quota,
+            period=args.period,
+        )
+
+    return _report(args, action)
+
+
+ReportAction = Callable[[Services, Scope], Awaitable[Outcome]]
+
+
+def _report(args: argparse.Namespace, action: ReportAction) -> int:
+    scope = parse_scope(args.scope)
+    if isinstance(scope, BadValue):
+        return fail(CliError(f"{scope.message}; {scope.hint}"))
+    try:
+        outcome = asyncio.run(with_services(lambda services: action(services, scope)))
+    except CliError as error:
+        return fail(error)
+    if isinstance(outcome, Failure):
+        return fail(CliError(f"{outcome.message}; {outcome.hint}", code=USAGE))
+    print(_render(outcome, as_json=args.json))
+    return OK
+
+
+def _render(outcome: Outcome, *, as_json: bool) -> str:
+    if as_json and isinstance(outcome, StatsReport):
+        return json.dumps(stats_json(outcome.stats), indent=2, ensure_ascii=False)
+    if as_json and isinstance(outcome, PlanReport):
+        return json.dumps(plan_json(outcome.plan), indent=2, ensure_ascii=False)
+    return render_text(outcome_message(outcome).blocks)

@@ -1,0 +1,124 @@
+"""Bulk reads and writes for importing and exporting deal histories (Core, in batches).
+
+An imported deal carries its CRM id in `Deal.external_id`, unique per workspace, which is
+what makes importing the same file twice change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.kpi_queries import ENTRY_KINDS
+
+DEAL: Table = SQLModel.metadata.tables["deal"]
+EVENT: Table = SQLModel.metadata.tables["deal_event"]
+PERSON: Table = SQLModel.metadata.tables["person"]
+STREAM_ROWS = 2000
+
+
+async def team_ids(session: AsyncSession) -> list[str]:
+    """Every workspace that has deals or people in this database."""
+    connection = await session.connection()
+    query = select(DEAL.c.team_id).union(select(PERSON.c.team_id))
+    return sorted(str(row[0]) for row in (await connection.execute(query)).all())
+
+
+async def known_external_ids(
+    session: AsyncSession, *, team_id: str, external_ids: Sequence[str]
+) -> set[str]:
+    if not external_ids:
+        return set()
+    connection = await session.connection()
+    query = select(DEAL.c.external_id).where(
+        DEAL.c.team_id == team_id, DEAL.c.external_id.in_(list(external_ids))
+    )
+    return {str(row[0]) for row in (await connection.execute(query)).all()}
+
+
+async def known_native_ids(
+    session: AsyncSession, *, team_id: str, deal_ids: Sequence[int]
+) -> set[int]:
+    """Which of these deal ids exist in the workspace without a CRM id (exported by us)."""
+    if not deal_ids:
+        return set()
+    connection = await session.connection()
+    query = select(DEAL.c.id).where(
+        DEAL.c.team_id == team_id, DEAL.c.external_id.is_(None), DEAL.c.id.in_(list(deal_ids))
+    )
+    return {int(row[0]) for row in (await connection.execute(query)).all()}
+
+
+async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Insert deals (each with an `external_id`); returns external id → new deal id."""
+    if not rows:
+        return {}
+    connection = await session.connection()
+    statement = insert(DEAL).returning(DEAL.c.id, DEAL.c.external_id, sort_by_parameter_order=True)
+    result = await connection.execute(statement, list(rows))
+    return {str(row[1]): int(row[0]) for row in result.all()}
+
+
+async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert events in the given order (ids follow it: equal times keep their order)."""
+    if rows:
+        connection = await session.connection()
+        await connection.execute(insert(EVENT), list(rows))
+
+
+def _export_deals() -> Any:
+    return (
+        select(DEAL)
+        .where(DEAL.c.is_practice.is_(False))
+        .order_by(DEAL.c.id)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
+
+
+async def deals_of(session: AsyncSession, *, team_id: str) -> AsyncIterator[dict[str, Any]]:
+    """Every deal of the workspace but practice deals, oldest first, streamed."""
+    connection = await session.connection()
+    query = _export_deals().where(DEAL.c.team_id == team_id)
+    result = await connection.stream(query)
+    async for row in result.mappings():
+        yield dict(row)
+
+
+async def stage_entries_of(session: AsyncSession, *, team_id: str) -> AsyncIterator[dict[str, Any]]:
+    """Every stage entry of the workspace's deals (no practice deals), deal by deal in
+    time order, with the deal's fields beside each, streamed."""
+    connection = await session.connection()
+    query = (
+        select(
+            DEAL.c.id.label("deal_id"),
+            DEAL.c.external_id,
+            DEAL.c.name,
+            DEAL.c.owner_id,
+            DEAL.c.amount,
+            DEAL.c.currency,
+            EVENT.c.to_stage,
+            EVENT.c.at,
+            EVENT.c.reason,
+        )
+        .select_from(EVENT.join(DEAL, DEAL.c.id == EVENT.c.deal_id))
+        .where(
+            DEAL.c.team_id == team_id,
+            DEAL.c.is_practice.is_(False),
+            EVENT.c.kind.in_(_values(ENTRY_KINDS)),
+            EVENT.c.to_stage.is_not(None),
+        )
+        .order_by(DEAL.c.id, EVENT.c.at, EVENT.c.id)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
+    result = await connection.stream(query)
+    async for row in result.mappings():
+        yield dict(row)
+
+
+def _values(kinds: Iterable[Any]) -> list[str]:
+    return [kind.value for kind in kinds]
