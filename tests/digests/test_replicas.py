@@ -117,6 +117,8 @@ async def _run_two_servers(url: str, standin: SlackStandIn, tmp_path: Path) -> l
     try:
         await standin.wait_for("files.completeUploadExternal", timeout=30)
         await asyncio.sleep(3)  # ~15 more ticks each: a second post would show up now
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{_logs(tmp_path)}") from None
     finally:
         for server in servers:
             if server.returncode is None:
@@ -125,8 +127,12 @@ async def _run_two_servers(url: str, standin: SlackStandIn, tmp_path: Path) -> l
     return codes
 
 
+def _logs(tmp_path: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in sorted(tmp_path.glob("serve*.log")))
+
+
 def _assert_posted_once(standin: SlackStandIn, tmp_path: Path) -> None:
-    logs = "\n".join(p.read_text(errors="replace") for p in sorted(tmp_path.glob("serve*.log")))
+    logs = _logs(tmp_path)
     posts = [c for c in standin.calls("chat.postMessage") if c.args.get("channel") == CHANNEL]
     assert len(posts) == 1, logs
     assert len(standin.uploaded_files()) == 1, logs
