@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 
+import aiohttp
 from aiohttp import web
 
 from bot.boot import StartupError, open_services
@@ -17,7 +18,7 @@ from bot.digests.settings import SchedulerSettings
 from bot.settings import DOCUMENTED, Settings, SettingsError
 from bot.slack.app import build_bolt_app
 from bot.slack.http import EVENTS_PATH, build_web_app
-from bot.slack.runtime import build_runtime
+from bot.slack.runtime import build_runtime, web_client
 from bot.slack.socket import SocketModeRunner
 from flows.i18n import _
 from flows.problems import MapError
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
 async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
     schedule = SchedulerSettings.from_env(os.environ)
     services = await open_services(settings)
-    runtime = build_runtime(services, settings)
+    http_session = aiohttp.ClientSession()  # shared by every Web API call and response URL
+    runtime = build_runtime(services, settings, client=web_client(settings, session=http_session))
     # Every replica runs the scheduler: digests and nudges are claimed through the
     # database, so each is posted once however many replicas run (bot.digests.claims).
     scheduler = Scheduler(services, client=runtime.client, settings=schedule)
@@ -91,6 +93,7 @@ async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
     finally:
         await scheduler.stop()
         await runtime.tasks.drain()
+        await http_session.close()
         await services.db.dispose()
     return 0
 
