@@ -28,6 +28,7 @@ from tests.bot.test_views_support import (
     message_problems,
 )
 from tests.kpis.samples import SAMPLES as KPI_SAMPLES
+from tests.digests.samples import SAMPLES as DIGEST_SAMPLES
 from tests.onboarding.samples import SAMPLES as ONBOARDING_SAMPLES
 
 MAP = load_shipped("default")
@@ -100,6 +101,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
         "Acme just moved to Solution demo", "look again", card=make_card(stage="demo")
     ),
     **ONBOARDING_SAMPLES,
+    **DIGEST_SAMPLES,
     **KPI_SAMPLES,
 }
 
