@@ -394,6 +394,27 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ("/deal plan 1.2m quarter", "/deal plan $400k month"),
     ),
     CommandSpec(
+        "stats",
+        "/deal stats [period]",
+        _(
+            "KPIs of your deals (managers: the team's; admins: all): conversion, time in "
+            "stage, cycle, win rate, pipeline. Period: 30d, last-quarter, 2026-Q1, all… "
+            "(default 90d)"
+        ),
+        _parse_stats,
+        ("/deal stats", "/deal stats last-quarter", "/deal stats 2026-01-01..2026-03-31"),
+    ),
+    CommandSpec(
+        "plan",
+        "/deal plan <quota> [month|quarter|year]",
+        _(
+            "Reverse funnel: deals needed in each stage per period to make a quota, from "
+            "measured conversions (default: quarter)"
+        ),
+        _parse_plan,
+        ("/deal plan 1.2m quarter", "/deal plan $400k month"),
+    ),
+    CommandSpec(
         "feedback",
         "/deal feedback <text>",
         _("Feedback on the process map for its owners"),

@@ -11,6 +11,7 @@ map, with the stage list of its newest version.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -109,9 +110,21 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
     process_map = await _map_for(services, scope)
     async with services.db.read() as session:
         owners = await _owners(session, team_id=team_id, scope=scope)
-    kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
+        kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
+        shown = await _dated(session, kpi_scope, period, today=services.clock().date())
     measured = await _measure(services, kpi_scope, period, map_shape(process_map))
-    return _assemble(measured, scope=scope, period=period, process_map=process_map)
+    return _assemble(measured, scope=scope, period=shown, process_map=process_map)
+
+
+async def _dated(
+    session: AsyncSession, scope: q.KpiScope, period: Period, *, today: dt.date
+) -> Period:
+    """The period as reported: an open side is given a date (the first deal's creation,
+    today) so that the JSON always says which days the numbers cover."""
+    if period.start is not None and period.end is not None:
+        return period
+    first = period.start or await ev.first_day(session, scope=scope) or today
+    return Period(start=first, end=period.end or max(today, first), label=period.label)
 
 
 async def _map_for(services: Services, scope: Scope) -> ProcessMap:

@@ -4,6 +4,7 @@ Definitions: storage.kpi_queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -173,6 +174,13 @@ async def event_counts(session: AsyncSession, *, scope: KpiScope, window: Window
         overrides=ordered.get(EventKind.OVERRIDDEN.value, []),
         reopens=ordered.get(EventKind.REOPENED.value, []),
     )
+
+
+async def first_day(session: AsyncSession, *, scope: KpiScope) -> dt.date | None:
+    """The day the scope's first deal was created (None: no deal yet)."""
+    query = select(func.min(DEAL.c.created_at)).where(*deal_filter(scope))
+    found = (await rows_of(session, query))[0][0]
+    return None if found is None else found.astimezone(dt.UTC).date()
 
 
 # -- maps -------------------------------------------------------------------------------------------

@@ -81,9 +81,10 @@ def _how(plan: Plan) -> str:
 
 
 def _summary(title: str, plan: Plan) -> str:
+    wins = counted(plan.wins, _("{count} win needed"), _("{count} wins needed"))
     top = plan.top
     if top is None:
-        return _("{title}: {wins} wins needed").format(title=title, wins=plan.wins)
-    return _("{title}: {wins} wins needed, {deals} new deals in {stage}").format(
-        title=title, wins=plan.wins, deals=top.deals, stage=top.stage.name
+        return f"{title}: {wins}"
+    return _("{title}: {wins}, {deals} new deals in {stage}").format(
+        title=title, wins=wins, deals=top.deals, stage=top.stage.name
     )

@@ -1,0 +1,31 @@
+"""Fixtures for the KPI tests: the known history (tests/kpis/history.py) imported into a
+real database, on SQLite and on PostgreSQL (the `services` fixture of tests/conftest.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.usecases import people
+from bot.usecases.context import Actor, Services
+from bot.usecases.outcomes import Done
+from tests.kpis.history import MANAGER, R1, TEAM, csv_text, import_text
+
+
+@pytest.fixture
+async def imported(services: Services) -> Services:
+    report = await import_text(services, csv_text())
+    assert report.rejected == [] and report.deals_created == 9, report
+    return services
+
+
+@pytest.fixture
+async def with_team(imported: Services) -> Services:
+    """MANAGER manages R1 (set as /deal team does)."""
+    admin = Actor(team_id=TEAM, user_id="UADMIN")
+    added = await people.set_team(imported, admin, manager_id=MANAGER, action="add", rep_ids=[R1])
+    assert isinstance(added, Done), added
+    return imported
+
+
+# The Slack-surface fixtures (the real app over HTTP, Slack played by the stand-in).
+from tests.bot.conftest import slack, standin  # noqa: E402, F401

@@ -1,0 +1,37 @@
+"""Practice deals (onboarding's sandbox) never count in any KPI."""
+
+from __future__ import annotations
+
+from bot.kpi_scope import Scope
+from bot.kpis import compute_stats, stats_json
+from bot.periods import Period
+from bot.usecases import deals, moving, notes
+from bot.usecases.context import Actor, Services
+from bot.usecases.outcomes import Created, Failure
+from tests.kpis.history import R1, TEAM
+
+
+async def test_practice_deals_are_left_out(imported: Services) -> None:
+    async def everything() -> dict[str, object]:
+        stats = await compute_stats(
+            imported, team_id=TEAM, scope=Scope.everyone(), period=Period.everything()
+        )
+        return stats_json(stats)
+
+    before = await everything()
+    rep = Actor(TEAM, R1)
+    created = await deals.create_deal(
+        imported, rep, name="Practice Acme", amount="90k", is_practice=True
+    )
+    assert isinstance(created, Created)
+    ref = f"#{created.card.deal_id}"
+    await notes.record_objection(imported, rep, "too expensive", ref=ref)
+    disqualified = await moving.disqualify(imported, rep, ref, reason="practice run")
+    assert not isinstance(disqualified, Failure), disqualified
+    practice = await deals.create_deal(imported, rep, name="Practice Beta", is_practice=True)
+    assert isinstance(practice, Created)
+    nurtured = await moving.nurture(imported, rep, f"#{practice.card.deal_id}", until="30d")
+    assert not isinstance(nurtured, Failure), nurtured
+
+    after = await everything()
+    assert after == before
