@@ -18,10 +18,15 @@ from flows.i18n import _
 from storage import queries
 from storage.models import Deal
 
+# Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
+# must not reach the query (asyncpg refuses it as out of range).
+MAX_DEAL_ID = 2**31 - 1
+
 
 def parse_deal_id(ref: str) -> int | None:
     text = ref.strip().removeprefix("#")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    # ASCII digits only: str.isdigit() is also true for '²' and '①', which int() refuses.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 40 else None
 
 
 async def find_deal(
@@ -31,7 +36,9 @@ async def find_deal(
         return await _implicit_deal(session, actor)
     deal_id = parse_deal_id(ref)
     if deal_id is not None:
-        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=deal_id)
+        deal = None
+        if deal_id <= MAX_DEAL_ID:
+            deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=deal_id)
         return deal or NotFound(
             _("there is no deal #{id} in this workspace").format(id=deal_id),
             _("use /deal list to see your deals"),
