@@ -21,6 +21,8 @@ from storage.models import Deal
 # Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
 # must not reach the query (asyncpg refuses it as out of range).
 MAX_DEAL_ID = 2**31 - 1
+LONGEST_NAME = 120  # Deal.name's column length (bot.usecases.deals.MAX_NAME)
+QUOTED = 60  # how much of an overlong reference a reply quotes back
 
 
 def parse_deal_id(ref: str) -> int | None:
@@ -67,6 +69,13 @@ async def _implicit_deal(session: AsyncSession, actor: Actor) -> Deal | Failure:
 async def _by_name(
     session: AsyncSession, services: Services, actor: Actor, ref: str
 ) -> Deal | Failure:
+    if len(ref) > LONGEST_NAME:  # no name is that long; SQLite refuses such a LIKE pattern
+        return NotFound(
+            _("no deal's name starts with '{ref}'").format(ref=ref[:QUOTED] + "…"),
+            _("deal names are at most {most} characters; use /deal list to see your deals").format(
+                most=LONGEST_NAME
+            ),
+        )
     matches = await queries.deals_by_name_prefix(session, team_id=actor.team_id, prefix=ref)
     exact = [deal for deal in matches if deal.name_key == ref.lower()]
     if len(exact) == 1 or len(matches) == 1:
