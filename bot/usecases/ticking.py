@@ -26,7 +26,8 @@ def resolve_items(stage: Stage, refs: Iterable[str]) -> list[str] | Invalid:
     count = len(stage.exit)
     for ref in refs:
         ref = ref.strip().lower()
-        if ref.isdigit() and 1 <= int(ref) <= count:
+        # ASCII and short: isdigit() is also true for '²', and int() refuses 4301+ digits
+        if ref.isascii() and ref.isdigit() and len(ref) <= 3 and 1 <= int(ref) <= count:
             ids.append(stage.exit[int(ref) - 1].id)
         elif stage.item(ref):
             ids.append(ref)
