@@ -11,9 +11,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.grammar import BY_NAME, COMMANDS, CommandSpec, ParseError
+from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
+from bot.views.mrkdwn import clip
 from flows.i18n import _
 
+ECHO_LIMIT = 1000  # what a parse error quotes back of the user's text, at most
 GROUP_TITLES = {"deals": _("Deals"), "admin": _("Admins")}
 
 
@@ -60,10 +63,12 @@ def _one(spec: CommandSpec) -> Message:
 
 
 def parse_error_message(error: ParseError) -> Message:
-    lines = [f":x: {error.message}", error.usage]
+    # The message may quote what the user typed, which can be any length: keep to Slack's
+    # limits (slack_sdk refuses a section text over 3000 characters).
+    lines = [f":x: {clip(error.message, ECHO_LIMIT)}", error.usage]
     if error.suggestion:
-        lines.append(_("Try: {suggestion}").format(suggestion=error.suggestion))
+        lines.append(_("Try: {suggestion}").format(suggestion=clip(error.suggestion, ECHO_LIMIT)))
     return Message(
         text=" — ".join(lines),
-        blocks=[SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))],
+        blocks=[SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), SECTION_TEXT)))],
     )
