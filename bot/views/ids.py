@@ -78,7 +78,7 @@ class DealRef:
                 response_url=data.get("response_url"),
                 channel_id=data.get("channel_id"),
             )
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, OverflowError):  # 1e400 is JSON's infinity
             return None
         return ref if ref.deal_id > 0 and ref.stage else None
 
@@ -89,10 +89,15 @@ def checklist_block_id(ref: DealRef) -> str:
     return f"{BlockId.EXIT_ITEMS}|{ref.deal_id}|{ref.stage}"
 
 
-def parse_checklist_block_id(block_id: str | None) -> DealRef | None:
-    prefix, _sep, rest = (block_id or "").partition("|")
+def parse_checklist_block_id(block_id: object) -> DealRef | None:
+    """None for anything but `exit_items|<id>|<stage>` (block ids arrive in payloads)."""
+    if not isinstance(block_id, str):
+        return None
+    prefix, _sep, rest = block_id.partition("|")
     deal_id, _sep, stage = rest.partition("|")
-    if prefix != BlockId.EXIT_ITEMS or not deal_id.isdigit() or not stage:
+    # ASCII digits, not too many: isdigit() is true for '²', which int() refuses
+    digits = deal_id.isascii() and deal_id.isdigit() and len(deal_id) <= 18
+    if prefix != BlockId.EXIT_ITEMS or not digits or not stage:
         return None
     return DealRef(deal_id=int(deal_id), stage=stage)
 
@@ -138,7 +143,7 @@ class ModalMeta:
                     message_ts=_str_or_none(data.get("message_ts")),
                 ),
             )
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # 1e400 is JSON's infinity
             return None
 
     @property
