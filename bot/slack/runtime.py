@@ -4,6 +4,7 @@ client, the reply channels and the background tasks."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from flows.i18n import _
 
 log = logging.getLogger(__name__)
 Body = dict[str, Any]
+SLACK_ID = re.compile(r"[A-Za-z0-9]{1,32}")  # the id columns are 32 characters long
 
 
 @dataclass(slots=True)
@@ -71,11 +73,16 @@ def actor_from(body: Body, *, channel_id: str | None = None) -> Actor | None:
     team = body.get("team_id") or _nested(body, "team", "id") or _nested(body, "user", "team_id")
     user = body.get("user_id") or _nested(body, "user", "id")
     channel = channel_id or body.get("channel_id") or _nested(body, "channel", "id")
-    if not isinstance(team, str) or not isinstance(user, str) or not team or not user:
+    if not _is_slack_id(team) or not _is_slack_id(user):
         return None
-    return Actor(
-        team_id=team, user_id=user, channel_id=channel if isinstance(channel, str) else None
-    )
+    return Actor(team_id=team, user_id=user, channel_id=channel if _is_slack_id(channel) else None)
+
+
+def _is_slack_id(value: Any) -> bool:
+    """Slack's ids (U…, W…, T…, C…, D…) are short runs of letters and digits. Anything else
+    came from a forger: refuse it here, not in the database (SQLite would store a 41-character
+    id in a 32-character column, PostgreSQL refuses it)."""
+    return isinstance(value, str) and SLACK_ID.fullmatch(value) is not None
 
 
 def _nested(body: Body, *keys: str) -> Any:
