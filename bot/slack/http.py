@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -100,7 +101,7 @@ def shape_problem(body: str, content_type: str) -> str | None:
     if "payload" in form:
         return _interactive_problem(form["payload"][0])
     if "ssl_check" in form or "command" in form:
-        return None
+        return _unsendable_problem(form)
     return _("expected a slash command, a payload= form or a JSON event")
 
 
@@ -113,7 +114,7 @@ def _json_problem(body: str) -> str | None:
         return _("the event has no type")
     if data["type"] == "event_callback" and not isinstance(data.get("event"), dict):
         return _("the event_callback has no event")
-    return None
+    return _unsendable_problem(data)
 
 
 def _interactive_problem(payload: str) -> str | None:
@@ -138,6 +139,25 @@ def _interactive_problem(payload: str) -> str | None:
         data.get("team"), (dict, type(None))
     ):
         return _("the payload has no user")
+    return _unsendable_problem(data)
+
+
+# NUL and lone surrogates: Slack never sends them (its JSON is valid UTF-8 text), and
+# PostgreSQL cannot store either, so a request carrying one would fail in the database.
+_UNSENDABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unsendable_problem(data: Any) -> str | None:
+    pending = [data]
+    while pending:  # no recursion: a deeply nested payload must not raise RecursionError
+        item = pending.pop()
+        if isinstance(item, str):
+            if _UNSENDABLE.search(item):
+                return _("the request contains a NUL character or a broken surrogate")
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
     return None
 
 
