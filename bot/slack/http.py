@@ -114,7 +114,7 @@ def _json_problem(body: str) -> str | None:
         return _("the event has no type")
     if data["type"] == "event_callback" and not isinstance(data.get("event"), dict):
         return _("the event_callback has no event")
-    return _unsendable_problem(data)
+    return _bolt_fields_problem(data) or _unsendable_problem(data)
 
 
 def _interactive_problem(payload: str) -> str | None:
@@ -131,15 +131,50 @@ def _interactive_problem(payload: str) -> str | None:
             return _("the payload's view is missing or has no type")
     if kind == "block_actions":
         actions = data.get("actions")
-        if not isinstance(actions, list) or not all(
-            isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions
+        if (
+            not isinstance(actions, list)
+            or not actions  # Bolt reads actions[0] before any listener runs
+            or not all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
         ):
             return _("the payload's actions are missing or malformed")
     if not isinstance(data.get("user"), dict) or not isinstance(
         data.get("team"), (dict, type(None))
     ):
         return _("the payload has no user")
-    return _unsendable_problem(data)
+    return _bolt_fields_problem(data) or _unsendable_problem(data)
+
+
+# Bolt reads these from every body, before any listener runs, and assumes their JSON types
+# (`"id" in body["user"]`, `body.get("event", {}).get(…)`): another type makes it raise.
+_ID_OR_OBJECT = ("user", "team", "channel", "enterprise")
+_OBJECT_OR_NULL = ("view", "container", "message", "item")
+_LIST_OF_OBJECTS = ("authorizations", "response_urls")
+_NESTED = ("event", "message", "previous_message", "item", "assistant_thread")
+
+
+def _bolt_fields_problem(data: dict[str, Any], *, depth: int = 0) -> str | None:
+    for key in _ID_OR_OBJECT:
+        if not isinstance(data.get(key), (str, dict, type(None))):
+            return _("the payload's {key} is neither an id nor an object").format(key=key)
+    for key in _OBJECT_OR_NULL:
+        if not isinstance(data.get(key), (dict, type(None))):
+            return _("the payload's {key} is not an object").format(key=key)
+    if "event" in data and not isinstance(data["event"], dict):
+        return _("the payload's event is not an object")
+    for key in _LIST_OF_OBJECTS:
+        found = data.get(key)
+        if found is not None and not (
+            isinstance(found, list) and all(isinstance(item, dict) for item in found)
+        ):
+            return _("the payload's {key} are not a list of objects").format(key=key)
+    if depth < 2:  # Bolt looks into the event (and its message) for the same fields
+        for key in _NESTED:
+            inner = data.get(key)
+            if isinstance(inner, dict) and (
+                problem := _bolt_fields_problem(inner, depth=depth + 1)
+            ):
+                return problem
+    return None
 
 
 # NUL and lone surrogates: Slack never sends them (its JSON is valid UTF-8 text), and
