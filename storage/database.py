@@ -69,10 +69,10 @@ class Database:
         async with self._writer_turn(), self._writes() as session:
             try:
                 yield session
-                await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+            await _commit(session)
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
@@ -105,6 +105,24 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
         await self.write_engine.dispose()
+
+
+async def _commit(session: AsyncSession) -> None:
+    """Commit; when COMMIT itself fails, throw the connection away.
+
+    The driver may keep the transaction open after a failed COMMIT (SQLite does after
+    SQLITE_BUSY or an I/O error) while SQLAlchemy takes it as over. Back in the pool (which
+    does not roll back on check-in, see _engine), that connection would fail every later
+    BEGIN ("cannot start a transaction within a transaction"), the failed change still
+    pending in it."""
+    connection = await session.connection() if session.in_transaction() else None
+    try:
+        await session.commit()
+    except BaseException:
+        if connection is not None:
+            await connection.invalidate()
+        await session.rollback()
+        raise
 
 
 def _configure_sqlite(engine: AsyncEngine, *, begin: str) -> None:
