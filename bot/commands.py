@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.grammar import Parsed
+from bot.onboarding.start import invite, onboard
+from bot.onboarding.status import onboarding_status
 from bot.usecases import deals, digests, moving, notes, people, stats, ticking
 from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Outcome
@@ -101,6 +103,14 @@ async def _feedback(s: Services, a: Actor, p: Parsed) -> Answer:
     return await notes.record_feedback(s, a, p.args["text"])
 
 
+async def _onboard(s: Services, a: Actor, p: Parsed) -> Answer:
+    if p.args["mode"] == "status":
+        return await onboarding_status(s, a)
+    if p.args["mode"] == "invite":
+        return await invite(s, a, user_id=p.args["user"])
+    return await onboard(s, a)
+
+
 async def _bind(s: Services, a: Actor, p: Parsed) -> Answer:
     return await deals.bind_deal(s, a, p.deal)
 
@@ -158,6 +168,7 @@ HANDLERS: dict[str, Handler] = {
     "override": _override,
     "list": _list,
     "history": _history,
+    "onboard": _onboard,
     "stats": _stats,
     "plan": _plan,
     "feedback": _feedback,

@@ -220,6 +220,22 @@ def _parse_help(rest: str) -> Parsed | ParseError:
     return Parsed("help", args={"topic": rest.strip().lower() or None})
 
 
+def _parse_onboard(rest: str) -> Parsed | ParseError:
+    """Nothing: start or resume; `status`: progress of one's reps; `@user`: invite them."""
+    words = rest.split()
+    if not words:
+        return Parsed("onboard", args={"mode": "resume"})
+    if len(words) == 1 and words[0].lower() == "status":
+        return Parsed("onboard", args={"mode": "status"})
+    if len(words) == 1 and user_id(words[0]):
+        return Parsed("onboard", args={"mode": "invite", "user": user_id(words[0])})
+    return ParseError(
+        _("'{text}' is neither status nor a @user").format(text=rest.strip()),
+        usage_of("onboard"),
+        _("e.g. /deal onboard, /deal onboard status or /deal onboard @sam"),
+    )
+
+
 def _parse_digest(rest: str) -> Parsed | ParseError:
     """`subscribe <#channel> daily|weekly [HH:MM] [team|all|owner @user]`, `unsubscribe
     <#channel>`, `list`; the values themselves are checked by bot.usecases.digests."""
@@ -371,6 +387,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
         _("Timeline of moves, ticks and overrides"),
         _deal_only("history"),
         ("/deal history acme",),
+    ),
+    CommandSpec(
+        "onboard",
+        "/deal onboard [status|@user]",
+        _(
+            "Onboarding by DM: a tour of the map, a quiz, a practice deal (again: resume). "
+            "status: your reps' progress. @user (their manager or an admin): send a new rep "
+            "the tour, once"
+        ),
+        _parse_onboard,
+        ("/deal onboard", "/deal onboard status", "/deal onboard @sam"),
     ),
     CommandSpec(
         "stats",

@@ -31,7 +31,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 async def publish_home(runtime: Runtime, actor: Actor) -> None:
     overview = await home_overview(runtime.services, actor)
     view = home_view(
-        my_rows=overview.my_rows, team_rows=overview.team_rows, stage_order=overview.stage_order
+        my_rows=overview.my_rows,
+        team_rows=overview.team_rows,
+        stage_order=overview.stage_order,
+        onboarding=overview.onboarding,
     )
     await runtime.replies.publish_home(user_id=actor.user_id, view=view)
 

@@ -1,0 +1,102 @@
+"""Marking someone as new (`/deal onboard @user`), and the progress a manager sees
+(`/deal onboard status`, App Home), through the real HTTP app."""
+
+from __future__ import annotations
+
+from bot.testing import app_home_opened_event, event_callback
+from bot.testing.harness import SlackHarness
+from bot.views.ids import ActionId
+from tests.bot.blockkit import text_of
+from tests.bot.conftest import ADMIN, MANAGER, REP, REP2
+from tests.onboarding.conftest import (
+    answer_button,
+    click,
+    dm,
+    last_dm,
+    progress_of,
+    stored_questions,
+)
+
+NEWCOMER = "U0NEW0001"
+
+
+async def make_team(slack: SlackHarness) -> None:
+    answer = await slack.command(f"team <@{MANAGER}> add <@{REP}> <@{REP2}>", user=ADMIN)
+    assert "now report to" in answer.text
+
+
+async def test_a_manager_sends_a_new_rep_the_tour_once(slack: SlackHarness) -> None:
+    await make_team(slack)
+
+    sent = await slack.command(f"onboard <@{REP}>", user=MANAGER)
+
+    assert f"Sent the onboarding tour to <@{REP}>" in sent.text
+    tour = last_dm(slack, REP)
+    assert tour["blocks"][0]["text"]["text"].startswith("Tour 1/")
+    assert f"<@{MANAGER}> added you to onboarding." in tour["blocks"][1]["text"]["text"]
+    assert (await progress_of(slack, REP)).invited_by == MANAGER
+    assert dm(slack, MANAGER) == []  # nothing in the manager's own DM
+
+    again = await slack.command(f"onboard <@{REP}>", user=MANAGER)
+    assert "already started onboarding, so nothing was sent again" in again.text
+    assert len(dm(slack, REP)) == 1
+
+
+async def test_only_an_admin_or_the_manager_may_send_it(slack: SlackHarness) -> None:
+    await make_team(slack)
+
+    refused = await slack.command(f"onboard <@{REP}>", user=REP2)
+    assert "only an admin or the manager" in refused.text
+    assert dm(slack, REP) == []
+
+    by_admin = await slack.command(f"onboard <@{NEWCOMER}>", user=ADMIN)
+    assert "Sent the onboarding tour" in by_admin.text
+    assert len(dm(slack, NEWCOMER)) == 1
+
+
+async def test_onboard_with_a_mention_of_oneself_is_plain_onboard(slack: SlackHarness) -> None:
+    answer = await slack.command(f"onboard <@{REP}>", user=REP)
+    assert "direct messages" in answer.text
+    assert (await progress_of(slack, REP)).invited_by is None
+
+
+async def test_a_bad_onboard_line_says_how_to_write_it(slack: SlackHarness) -> None:
+    answer = await slack.command("onboard everyone now", user=REP)
+    assert "Usage: /deal onboard [status|@user]" in answer.text
+    help_text = (await slack.command("help onboard", user=REP)).text
+    assert "/deal onboard [status|@user]" in help_text
+
+
+async def test_the_manager_sees_each_reps_progress(slack: SlackHarness) -> None:
+    await make_team(slack)
+    await slack.command(f"onboard <@{REP}>", user=MANAGER)
+    await click(slack, REP, last_dm(slack, REP), ActionId.QUIZ_START)
+    for question in await stored_questions(slack, REP):
+        await click(slack, REP, last_dm(slack, REP), answer_button(question, right=True))
+
+    status = await slack.command("onboard status", user=MANAGER)
+
+    shown = text_of(status.json["blocks"])
+    assert "ONBOARDING OF YOUR TEAM" in shown
+    assert (
+        f"@{REP} — tour stage 1 of 10 · quiz best 8 of 8 (1 attempt) · practice not started"
+        in shown
+    )
+    assert f"@{REP2} — not started" in shown
+    assert "0 of 2 done" in shown
+
+    mine = await slack.command("onboard status", user=REP)
+    assert "YOUR ONBOARDING" in text_of(mine.json["blocks"])
+    everyone = await slack.command("onboard status", user=ADMIN)
+    assert "ONBOARDING IN THIS WORKSPACE" in text_of(everyone.json["blocks"])
+    assert f"@{REP2}" not in text_of(everyone.json["blocks"])  # an admin sees who started
+
+    await slack.event(event_callback(app_home_opened_event(MANAGER), team_id=slack.team_id))
+    home = text_of(slack.standin.home(MANAGER)["blocks"])  # type: ignore[index]
+    assert "ONBOARDING" in home and "quiz best 8 of 8" in home
+
+
+async def test_a_rep_without_a_manager_sees_no_onboarding_on_app_home(slack: SlackHarness) -> None:
+    await slack.command("onboard", user=REP)
+    await slack.event(event_callback(app_home_opened_event(REP), team_id=slack.team_id))
+    assert "ONBOARDING" not in text_of(slack.standin.home(REP)["blocks"])  # type: ignore[index]
