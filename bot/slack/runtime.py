@@ -108,11 +108,29 @@ def guarded(runtime: Runtime, listener: Listener) -> Listener:
         except Exception:
             log.exception("listener %s failed", getattr(listener, "__name__", listener))
             if getattr(ack, "response", None) is None:
-                await ack(text=SORRY.text)
+                await _ack_failure(ack, body, SORRY)
             elif isinstance(body.get("response_url"), str):
                 await runtime.replies.to_response_url(body["response_url"], SORRY, replace=False)
 
     return run
+
+
+async def _ack_failure(ack: Any, body: Body, message: Message) -> None:
+    """A modal shows the failure beside its first field (Slack refuses a text answer to a
+    submission); anything else answers with the text, privately."""
+    view = mapping(body.get("view"))
+    blocks = view.get("blocks") if body.get("type") == "view_submission" else None
+    inputs = [
+        block["block_id"]
+        for block in (blocks if isinstance(blocks, list) else [])
+        if isinstance(block, dict)
+        and block.get("type") == "input"
+        and isinstance(block.get("block_id"), str)
+    ]
+    if inputs:
+        await ack(response_action="errors", errors={inputs[0]: message.text})
+    else:
+        await ack(text=message.text)
 
 
 def after_ack(runtime: Runtime, body: Body, work: Awaitable[None], *, name: str) -> None:
