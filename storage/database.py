@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -105,6 +106,17 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
         await self.write_engine.dispose()
+
+
+def unreachable(error: BaseException) -> bool:
+    """True when `error` says the database could not be reached or dropped the connection
+    (rather than refusing a statement)."""
+    if isinstance(error, DBAPIError):
+        return bool(error.connection_invalidated) or isinstance(
+            error, OperationalError | InterfaceError
+        )
+    # asyncpg raises the socket's own error (connection refused) when it cannot connect
+    return isinstance(error, ConnectionError)
 
 
 async def _commit(session: AsyncSession) -> None:

@@ -19,6 +19,7 @@ from bot.slack.tasks import BackgroundTasks
 from bot.usecases.context import Actor, Services
 from bot.views.message import Message
 from flows.i18n import _
+from storage.database import unreachable
 
 log = logging.getLogger(__name__)
 Body = dict[str, Any]
@@ -96,7 +97,23 @@ SORRY = Message(
     text=_(":warning: Something went wrong on our side; nothing was changed. Please try again."),
     blocks=[],
 )
+DATABASE_DOWN = Message(
+    text=_(
+        ":warning: The database is not reachable right now, so nothing was changed. "
+        "Please try again in a minute."
+    ),
+    blocks=[],
+)
 Listener = Callable[..., Awaitable[None]]
+
+
+def failure_message(error: Exception) -> Message:
+    """What the user is told about an error no listener handled."""
+    # aiohttp's errors (the Web API, a response URL) subclass ConnectionError and
+    # TimeoutError too: they are not the database's.
+    if unreachable(error) and not isinstance(error, aiohttp.ClientError):
+        return DATABASE_DOWN
+    return SORRY
 
 
 def guarded(runtime: Runtime, listener: Listener) -> Listener:
@@ -105,12 +122,13 @@ def guarded(runtime: Runtime, listener: Listener) -> Listener:
     async def run(ack: Any, body: Body) -> None:
         try:
             await listener(ack, body)
-        except Exception:
+        except Exception as error:
             log.exception("listener %s failed", getattr(listener, "__name__", listener))
+            message = failure_message(error)
             if getattr(ack, "response", None) is None:
-                await _ack_failure(ack, body, SORRY)
+                await _ack_failure(ack, body, message)
             elif isinstance(body.get("response_url"), str):
-                await runtime.replies.to_response_url(body["response_url"], SORRY, replace=False)
+                await runtime.replies.to_response_url(body["response_url"], message, replace=False)
 
     return run
 
@@ -139,11 +157,11 @@ def after_ack(runtime: Runtime, body: Body, work: Awaitable[None], *, name: str)
     async def run() -> None:
         try:
             await work
-        except Exception:
+        except Exception as error:
             log.exception("%s failed after the acknowledgement", name)
             url = body.get("response_url") or _first_response_url(body)
             if isinstance(url, str):
-                await runtime.replies.to_response_url(url, SORRY, replace=False)
+                await runtime.replies.to_response_url(url, failure_message(error), replace=False)
 
     runtime.tasks.spawn(run(), name=name)
 
