@@ -8,6 +8,7 @@ send requests elsewhere.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 from urllib.parse import urlparse
@@ -47,9 +48,10 @@ class Replies:
             "response_type": "ephemeral",
         }
         response = await webhook.send_dict(body)
-        if response.status_code != 200:
+        shown = response.status_code == 200 and not _refused(response.body)
+        if not shown:
             log.warning("response_url answered %s: %s", response.status_code, response.body)
-        return response.status_code == 200
+        return shown
 
     async def post(self, *, channel: str, message: Message, user: str | None = None) -> None:
         """A new message in a channel or DM; ephemeral to `user` when given."""
@@ -66,3 +68,12 @@ class Replies:
 
     async def publish_home(self, *, user_id: str, view: Any) -> None:
         await self.client.views_publish(user_id=user_id, view=view)
+
+
+def _refused(body: str) -> bool:
+    """A response URL may answer 200 and still refuse: `{"ok": false, "error": …}`."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return False  # plain "ok"
+    return isinstance(answer, dict) and answer.get("ok") is False
