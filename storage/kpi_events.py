@@ -148,7 +148,7 @@ _COUNTED_KINDS = (EventKind.OBJECTION, EventKind.OVERRIDDEN, EventKind.REOPENED)
 
 
 async def event_counts(session: AsyncSession, *, scope: KpiScope, window: Window) -> EventCounts:
-    """All four in one pass over those events (the (team, kind, at) index finds them)."""
+    """All four in one pass over the scope's events, grouped in the database."""
     # computed columns are grouped from a subquery: PostgreSQL matches GROUP BY expressions
     # by their text, and each repetition would get its own bound parameters
     kind = case((_LOSE, "lose"), else_=EVENT.c.kind)

@@ -33,7 +33,8 @@ Definitions, as implemented:
   `time_in_stage_days`: every completed stay counts, open ones never do), `latest` = the
   deal's last completed stay there. They differ only for deals that came back to a stage.
 - *Won*: a deal's first entry into the won stage or any post-sale stage, in the window.
-  *Cycle length*: from the deal's first stage entry to that won entry, in days.
+  *Cycle length*: from the deal's first stage entry (its creation: `created_at` is the
+  time of its `created` event) to that won entry, in days.
 - *Lost* / *disqualified*: deals in that status now whose entry into it (their
   `stage_entered_at`) is in the window; a lost deal reopened later is not lost.
   *Open* and *nurture* are counts of the deals in that status now (a snapshot; the window
@@ -62,15 +63,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    String,
     Table,
     and_,
     case,
     func,
     literal,
     select,
-    type_coerce,
-    union_all,
 )
 from sqlalchemy.sql import ColumnElement, Select, Subquery
 from sqlmodel import SQLModel
@@ -78,8 +76,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.models import EventKind
-from storage.percentiles import EMPTY, Summary, summarize
-from storage.sql_time import days
+from storage.percentiles import EMPTY, Summary, summarize, summarize_columns
+from storage.sql_time import days, epoch_days
 
 DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
@@ -118,6 +116,15 @@ class Window:
             conditions.append(column >= self.start)
         if self.end is not None:
             conditions.append(column < self.end)
+        return and_(True, *conditions)
+
+    def holds_days(self, column: ColumnElement[Any]) -> ColumnElement[bool]:
+        """`holds` for a column of day numbers (storage.sql_time.epoch_days)."""
+        conditions = []
+        if self.start is not None:
+            conditions.append(column >= epoch_days(literal(self.start, EVENT.c.at.type)))
+        if self.end is not None:
+            conditions.append(column < epoch_days(literal(self.end, EVENT.c.at.type)))
         return and_(True, *conditions)
 
     @property
@@ -172,10 +179,22 @@ def _is_entry() -> ColumnElement[bool]:
 
 def _stays(scope: KpiScope) -> Subquery:
     """Completed stays: one row per entry that left a stage (`stage`, the stage left, is
-    the event's `from_stage`; `ended` its time; `started` the time of the deal's entry
-    before it)."""
-    columns = [EVENT.c.deal_id, EVENT.c.from_stage.label("stage"), EVENT.c.at.label("ended")]
-    entries = scoped_events(scope, *columns, _started()).where(_is_entry()).subquery("entries")
+    the event's `from_stage`), with its end (`ended`, the entry's time) and its start
+    (`started`, the time of the deal's entry before it) as day numbers (`epoch_days`):
+    spans are plain differences, one time conversion per entry."""
+    moment = epoch_days(EVENT.c.at)
+    started = func.lag(moment).over(partition_by=EVENT.c.deal_id, order_by=(EVENT.c.at, EVENT.c.id))
+    entries = (
+        scoped_events(
+            scope,
+            EVENT.c.deal_id,
+            EVENT.c.from_stage.label("stage"),
+            moment.label("ended"),
+            started.label("started"),
+        )
+        .where(_is_entry())
+        .subquery("entries")
+    )
     return select(entries).where(entries.c.stage.is_not(None)).subquery("stays")
 
 
@@ -315,52 +334,50 @@ async def time_in_stage(
     per_deal = (
         select(
             stays.c.stage,
-            func.sum(days(stays.c.started, stays.c.ended)).label("cumulative"),
-            days(func.max(stays.c.started), func.max(stays.c.ended)).label("latest"),
+            func.sum(stays.c.ended - stays.c.started).label("cumulative"),
+            (func.max(stays.c.ended) - func.max(stays.c.started)).label("latest"),
         )
-        .where(window.holds(stays.c.started))
+        .where(window.holds_days(stays.c.started))
         .group_by(stays.c.deal_id, stays.c.stage)
-        .cte("per_deal")  # read twice below, computed once
+        .subquery("per_deal")
     )
-    samples = union_all(
-        *(
-            select(
-                literal(variant, String()).label("variant"),
-                per_deal.c.stage,
-                per_deal.c[variant].label("x"),
-            )
-            for variant in STAY_VARIANTS
-        )
-    ).subquery("samples")
-    return await summarize(session, samples, groups=("variant", "stage"), force_window=force_window)
+    found = await summarize_columns(
+        session, per_deal, groups=("stage",), values=STAY_VARIANTS, force_window=force_window
+    )
+    return {
+        (variant, key[0]): summary
+        for variant, summaries in found.items()
+        for key, summary in summaries.items()
+    }
 
 
 # -- won deals: cycle length and amounts --------------------------------------------------------
 
 
 def _won_deals(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
-    """One row per deal won in the window: first entry, won entry, amount, currency."""
-    won_at = func.min(case((EVENT.c.to_stage.in_(shape.won_stages), EVENT.c.at)))
+    """One row per deal won in the window: won entry, amount, currency, and `x`, the days
+    from its creation (its first stage entry) to that first entry into a won stage. Only
+    the entries into won stages are grouped, a few per won deal."""
     per_deal = (
         scoped_events(
             scope,
             EVENT.c.deal_id,
-            func.min(EVENT.c.at).label("first_at"),
-            type_coerce(won_at, EVENT.c.at.type).label("won_at"),
+            DEAL.c.created_at,
+            DEAL.c.amount,
+            DEAL.c.currency,
+            func.min(EVENT.c.at).label("won_at"),
         )
-        .where(_is_entry())
-        .group_by(EVENT.c.deal_id)
+        .where(_is_entry(), EVENT.c.to_stage.in_(shape.won_stages))
+        .group_by(EVENT.c.deal_id, DEAL.c.created_at, DEAL.c.amount, DEAL.c.currency)
         .subquery("per_deal")
     )
     return (
         select(
-            per_deal.c.won_at,
-            DEAL.c.amount,
-            DEAL.c.currency,
-            days(per_deal.c.first_at, per_deal.c.won_at).label("x"),
+            per_deal.c.amount,
+            per_deal.c.currency,
+            days(per_deal.c.created_at, per_deal.c.won_at).label("x"),
         )
-        .join_from(per_deal, DEAL, DEAL.c.id == per_deal.c.deal_id)
-        .where(per_deal.c.won_at.is_not(None), window.holds(per_deal.c.won_at))
+        .where(window.holds(per_deal.c.won_at))
         .subquery("won")
     )
 

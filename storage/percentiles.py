@@ -1,11 +1,13 @@
-"""Count, mean, median and 90th percentile of a column of numbers, per group, in SQL.
+"""Count, mean, median and 90th percentile of columns of numbers, per group, in SQL.
 
 PostgreSQL has `percentile_cont(p) WITHIN GROUP (ORDER BY x)`; SQLite has no percentile
-aggregate in the builds Python ships. The portable fallback ranks the values of each group
-with window functions (`ROW_NUMBER`, `COUNT` over the group) and keeps, per percentile, the
-two neighbours of the position p·(n−1), interpolated linearly: exactly what
-`percentile_cont` computes. Only one row per group comes back to Python either way.
-Both paths run on PostgreSQL too (`force_window=True`), so a test can check they agree.
+aggregate in the builds Python ships. The portable fallback ranks each value column within
+its group with window functions (`ROW_NUMBER`, and `COUNT`/`AVG` over the group), keeps
+only the rows next to a percentile's position p·(n−1) (four per group and column; SQLite
+has no hash aggregation, so grouping every row would cost one more full sort) and
+interpolates linearly between them: exactly what `percentile_cont` computes. Only one row
+per group comes back to Python either way. Both paths run on PostgreSQL too
+(`force_window=True`), so a test can check that they agree.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, case, cast, func, literal, select
+from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.sql_time import floor_int
 
 MEDIAN, P90 = 0.5, 0.9
+FRACTIONS = (MEDIAN, P90)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class Summary:
 
 
 EMPTY = Summary(count=0, mean=None, median=None, p90=None)
+Summaries = dict[tuple[Any, ...], Summary]
 
 
 async def summarize(
@@ -40,78 +44,91 @@ async def summarize(
     *,
     groups: Sequence[str] = (),
     force_window: bool = False,
-) -> dict[tuple[Any, ...], Summary]:
+) -> Summaries:
     """`samples` has the columns named in `groups` and a numeric column `x` (NULLs are
     left out). Returns one Summary per group key (the empty tuple when `groups` is empty)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    query = (
-        _percentile_cont(samples, groups)
-        if postgres and not force_window
-        else _windowed(samples, groups)
+    found = await summarize_columns(
+        session, samples, groups=groups, values=("x",), force_window=force_window
     )
+    return found["x"]
+
+
+async def summarize_columns(
+    session: AsyncSession,
+    samples: Subquery,
+    *,
+    groups: Sequence[str] = (),
+    values: Sequence[str],
+    force_window: bool = False,
+) -> dict[str, Summaries]:
+    """Like `summarize`, for several value columns at once: value name → group → Summary.
+    Rows with a NULL in any value column are left out of all of them."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    build = _percentile_cont if postgres and not force_window else _windowed
     connection = await session.connection()
-    rows = (await connection.execute(query)).all()
-    found: dict[tuple[Any, ...], Summary] = {}
+    rows = (await connection.execute(build(samples, groups, values))).all()
+    found: dict[str, Summaries] = {name: {} for name in values}
     for row in rows:
         key = tuple(row[: len(groups)])
-        count, mean, median, p90 = row[len(groups) :]
-        if count:
-            found[key] = Summary(int(count), _float(mean), _float(median), _float(p90))
+        for index, name in enumerate(values):
+            start = len(groups) + 4 * index
+            count, mean, median, p90 = row[start : start + 4]
+            if count:
+                found[name][key] = Summary(int(count), _float(mean), _float(median), _float(p90))
     return found
 
 
-def _percentile_cont(samples: Subquery, groups: Sequence[str]) -> Any:
-    x = samples.c.x
-    keys = [samples.c[name] for name in groups]
-    return (
-        select(
-            *keys,
-            func.count(x),
-            func.avg(x),
-            func.percentile_cont(MEDIAN).within_group(x),
-            func.percentile_cont(P90).within_group(x),
-        )
-        .where(x.is_not(None))
-        .group_by(*keys)
-    )
+def _present(samples: Subquery, values: Sequence[str]) -> ColumnElement[bool]:
+    return and_(*(samples.c[name].is_not(None) for name in values))
 
 
-def _windowed(samples: Subquery, groups: Sequence[str]) -> Any:
+def _percentile_cont(samples: Subquery, groups: Sequence[str], values: Sequence[str]) -> Any:
     keys = [samples.c[name] for name in groups]
-    ranked = (
-        select(
-            *keys,
-            samples.c.x,
-            (func.row_number().over(partition_by=keys or None, order_by=samples.c.x) - 1).label(
-                "i"
-            ),
-            func.count().over(partition_by=keys or None).label("n"),
-        )
-        .where(samples.c.x.is_not(None))
-        .subquery("ranked")
-    )
+    aggregates: list[Any] = []
+    for name in values:
+        x = samples.c[name]
+        aggregates += [func.count(x), func.avg(x)]
+        aggregates += [func.percentile_cont(p).within_group(x) for p in FRACTIONS]
+    return select(*keys, *aggregates).where(_present(samples, values)).group_by(*keys)
+
+
+def _windowed(samples: Subquery, groups: Sequence[str], values: Sequence[str]) -> Any:
+    keys = [samples.c[name] for name in groups]
+    group = keys or None
+    columns: list[Any] = [func.count().over(partition_by=group).label("n")]
+    for name in values:
+        x = samples.c[name]
+        rank = func.row_number().over(partition_by=group, order_by=x) - 1
+        mean = func.avg(x).over(partition_by=group)
+        columns += [x, rank.label(f"i_{name}"), mean.label(f"mean_{name}")]
+    ranked = select(*keys, *columns).where(_present(samples, values)).subquery("ranked")
+    near = or_(*(_near_a_percentile(ranked, name) for name in values))
     ranked_keys = [ranked.c[name] for name in groups]
-    return select(
-        *ranked_keys,
-        func.count(),
-        func.avg(ranked.c.x),
-        _interpolated(ranked, MEDIAN),
-        _interpolated(ranked, P90),
-    ).group_by(*ranked_keys)
+    aggregates: list[Any] = []
+    for name in values:
+        aggregates += [func.max(ranked.c.n), func.max(ranked.c[f"mean_{name}"])]
+        aggregates += [_interpolated(ranked, name, p) for p in FRACTIONS]
+    return select(*ranked_keys, *aggregates).where(near).group_by(*ranked_keys)
 
 
-def _interpolated(ranked: Subquery, fraction: float) -> ColumnElement[Any]:
-    """Σ over the group of the two neighbours of position p·(n−1), weighted linearly."""
+def _low(ranked: Subquery, fraction: float) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """The rank just below p·(n−1), and how far past it the position lies (0 ≤ w < 1)."""
     position = literal(fraction, Float()) * cast(ranked.c.n - 1, Float())
     low = floor_int(position)
-    weight = position - low
-    return func.sum(
-        case(
-            (ranked.c.i == low, ranked.c.x * (1 - weight)),
-            (ranked.c.i == low + 1, ranked.c.x * weight),
-            else_=0.0,
-        )
-    )
+    return low, position - low
+
+
+def _near_a_percentile(ranked: Subquery, name: str) -> ColumnElement[bool]:
+    rank = ranked.c[f"i_{name}"]
+    lows = [_low(ranked, fraction)[0] for fraction in FRACTIONS]
+    return or_(*(rank == low for low in lows), *(rank == low + 1 for low in lows))
+
+
+def _interpolated(ranked: Subquery, name: str, fraction: float) -> ColumnElement[Any]:
+    """Σ over the kept rows of the two neighbours of position p·(n−1), weighted linearly."""
+    low, weight = _low(ranked, fraction)
+    x, rank = ranked.c[name], ranked.c[f"i_{name}"]
+    return func.sum(case((rank == low, x * (1 - weight)), (rank == low + 1, x * weight), else_=0.0))
 
 
 def _float(value: object) -> float | None:

@@ -1,0 +1,316 @@
+"""How fast are the KPIs? Seed a synthetic history (100,000 deals, about 1,000,000 events)
+into a SQLite file (and PostgreSQL with --pg or TEST_DATABASE_URL), then time
+`compute_stats` for scope all, period all (and a 90-day period and one team) over several runs.
+
+Not a test: run `.venv/bin/python bench/bench_kpis.py [--deals N] [--runs R] [--pg [URL]]`
+and read the table (and the JSON line after it). Target: under 1 s per `compute_stats`.
+The schema comes from the migrations, so the indexes measured are the ones deployed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
+
+from sqlalchemy import insert  # noqa: E402
+
+from bot.catalog import MapCatalog  # noqa: E402
+from bot.kpi_scope import Scope  # noqa: E402
+from bot.kpis import compute_stats, stats_json  # noqa: E402
+from bot.periods import Period  # noqa: E402
+from bot.usecases.context import Services  # noqa: E402
+from bot.usecases.moving import status_for  # noqa: E402  (the app's own status rule)
+from flows.schema import ProcessMap  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.database import Database  # noqa: E402
+from storage.history_store import DEAL, EVENT, PERSON  # noqa: E402
+
+TEAM = "TBENCH"
+NOW = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
+BATCH = 10_000
+REPS, MANAGERS = 60, 6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--deals", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--sqlite", metavar="FILE", help="SQLite file (default: a temp file)")
+    parser.add_argument(
+        "--pg",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="also PostgreSQL (default URL: TEST_DATABASE_URL)",
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded SQLite file")
+    args = parser.parse_args()
+    results = asyncio.run(run_all(args))
+    print_table(results)
+    print(json.dumps(results))
+
+
+async def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
+    pg_url = args.pg or os.environ.get("TEST_DATABASE_URL")
+    if args.pg is not None and not pg_url:
+        sys.exit("--pg needs a URL or TEST_DATABASE_URL")
+    path = args.sqlite or os.path.join(tempfile.mkdtemp(prefix="bench_kpis_"), "bench.db")
+    results = await bench_backend("sqlite", f"sqlite:///{path}", None, args)
+    if pg_url:
+        results += await bench_backend("postgresql", pg_url, "bench_kpis", args)
+    return results
+
+
+async def bench_backend(
+    backend: str, url: str, schema: str | None, args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    if schema:
+        await recreate_schema(url, schema)
+    db = Database(url, schema=schema)
+    catalog = MapCatalog.from_ref("default")
+    seeded = await seed(db, catalog, args) if not (args.reuse and backend == "sqlite") else {}
+    services = Services(db=db, catalog=catalog, clock=lambda: NOW)
+    cases = [
+        ("all / all", Scope.everyone(), Period.everything()),
+        ("all / 90d", Scope.everyone(), Period.last_days(90, today=NOW.date())),
+        ("team / all", Scope.team("UMGR00000"), Period.everything()),
+    ]
+    rows = []
+    for label, scope, period in cases:
+        times = await time_stats(services, scope, period, runs=args.runs)
+        rows.append({"backend": backend, "case": label, **seeded, **summarize_times(times)})
+    await db.dispose()
+    return rows
+
+
+async def recreate_schema(url: str, schema: str) -> None:
+    admin = Database(url)
+    async with admin.engine.begin() as connection:
+        await connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    await admin.dispose()
+
+
+async def time_stats(
+    services: Services, scope: Scope, period: Period, *, runs: int
+) -> list[tuple[float, float]]:
+    """(wall seconds, this process's CPU seconds) per run. On SQLite the database work
+    runs in this process, so its CPU time says what the work costs on a busy machine."""
+    times = []
+    for _ in range(runs):
+        started, cpu = time.perf_counter(), time.process_time()
+        stats = await compute_stats(services, team_id=TEAM, scope=scope, period=period)
+        times.append((time.perf_counter() - started, time.process_time() - cpu))
+        stats_json(stats)
+    return times
+
+
+def summarize_times(times: list[tuple[float, float]]) -> dict[str, Any]:
+    walls = [wall for wall, _cpu in times]
+    return {
+        "runs": len(times),
+        "first_s": round(walls[0], 3),
+        "median_s": round(statistics.median(walls), 3),
+        "best_s": round(min(walls), 3),
+        "cpu_median_s": round(statistics.median(cpu for _wall, cpu in times), 3),
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    head = f"{'backend':<11} {'case':<11} {'deals':>8} {'events':>9} {'seed s':>7} {'runs':>4} {'first s':>8} {'median s':>9} {'best s':>7} {'cpu s':>6}"
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        print(
+            f"{row['backend']:<11} {row['case']:<11} {row.get('deals', '-'):>8} "
+            f"{row.get('events', '-'):>9} {row.get('seed_s', '-'):>7} {row['runs']:>4} "
+            f"{row['first_s']:>8} {row['median_s']:>9} {row['best_s']:>7} {row['cpu_median_s']:>6}"
+        )
+
+
+# -- seeding ---------------------------------------------------------------------------------------
+
+
+async def seed(db: Database, catalog: MapCatalog, args: argparse.Namespace) -> dict[str, Any]:
+    started = time.perf_counter()
+    await migrate.upgrade(db)
+    await catalog.register(db)
+    rng = random.Random(args.seed)
+    deals: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    event_count = 0
+    async with db.write_engine.begin() as connection:
+        await connection.execute(insert(PERSON), people())
+        for deal_id in range(1, args.deals + 1):
+            deal, history = synthetic_deal(catalog.current, deal_id, rng)
+            deals.append(deal)
+            events += history
+            if len(events) >= BATCH:
+                event_count += await flush(connection, deals, events)
+                deals, events = [], []
+        event_count += await flush(connection, deals, events)
+    if db.is_sqlite:
+        async with db.write_engine.begin() as connection:
+            await connection.exec_driver_sql("ANALYZE")
+    else:
+        async with db.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.exec_driver_sql("ANALYZE")
+    return {
+        "deals": args.deals,
+        "events": event_count,
+        "seed_s": round(time.perf_counter() - started, 1),
+    }
+
+
+async def flush(connection: Any, deals: list[dict[str, Any]], events: list[dict[str, Any]]) -> int:
+    if deals:
+        await connection.execute(insert(DEAL), deals)
+    if events:
+        await connection.execute(insert(EVENT), events)
+    return len(events)
+
+
+def people() -> list[dict[str, Any]]:
+    managers = [f"UMGR{n:05d}" for n in range(MANAGERS)]
+    rows = [_person(user, None, "manager") for user in managers]
+    rows += [_person(f"UREP{n:05d}", managers[n % MANAGERS], "rep") for n in range(REPS)]
+    return rows
+
+
+def _person(user_id: str, manager_id: str | None, role: str) -> dict[str, Any]:
+    return {
+        "team_id": TEAM,
+        "user_id": user_id,
+        "role": role,
+        "manager_id": manager_id,
+        "created_at": NOW,
+    }
+
+
+def synthetic_deal(
+    process_map: ProcessMap, deal_id: int, rng: random.Random
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A deal's life on the default map: ticks and objections in each stage, then an
+    advance (sometimes skipping, sometimes overridden), a loss, a nurture or a
+    disqualification; some losses reopen. Stops where it reaches the present."""
+    owner = f"UREP{rng.randrange(REPS):05d}"
+    at = NOW - dt.timedelta(days=rng.uniform(0, 730))
+    walk = list(_walk(process_map, rng, at))
+    history = [_event(deal_id, owner, step) for step in walk]
+    last = [step for step in walk if "to" in step][-1]
+    stage = process_map.stage(last["to"])
+    deal = {
+        "id": deal_id,
+        "team_id": TEAM,
+        "name": f"Deal {deal_id}",
+        "name_key": f"deal {deal_id}",
+        "amount": float(rng.choice((5, 10, 20, 50, 80, 120, 250)) * 1000),
+        "currency": "USD",
+        "owner_id": owner,
+        "created_by": owner,
+        "map_id": process_map.id,
+        "map_version": process_map.version,
+        "stage": stage.id,
+        "status": status_for(process_map, stage).value,
+        "version": 1,
+        "is_practice": rng.random() < 0.01,
+        "created_at": walk[0]["at"],
+        "updated_at": history[-1]["at"],
+        "stage_entered_at": last["at"],
+        "last_activity_at": history[-1]["at"],
+    }
+    return deal, history
+
+
+def _walk(process_map: ProcessMap, rng: random.Random, at: dt.datetime) -> Iterator[dict[str, Any]]:
+    main = [stage.id for stage in process_map.open_stages]
+    here: str = main[0]
+    yield {"kind": "created", "to": here, "at": at}
+    while True:
+        stage = process_map.stage(here)
+        for item in stage.exit[: rng.randint(1, 3)]:
+            at += dt.timedelta(hours=rng.uniform(1, 48))
+            yield {"kind": "ticked", "from": here, "item": item.id, "at": at}
+        if stage.playbook and rng.random() < 0.15:
+            at += dt.timedelta(hours=rng.uniform(1, 24))
+            yield {"kind": "objection", "from": here, "value": stage.playbook[0].id, "at": at}
+        at += dt.timedelta(days=rng.expovariate(1 / (stage.target_days or 10)))
+        if at > NOW:
+            return
+        move = _next_move(process_map, rng, here, main)
+        if move is None:
+            return
+        yield {**move, "from": here, "at": at}
+        here = move["to"]
+
+
+def _next_move(
+    process_map: ProcessMap, rng: random.Random, here: str, main: list[str]
+) -> dict[str, Any] | None:
+    stage = process_map.stage(here)
+    roll = rng.random()
+    if not stage.is_open:
+        if stage.reopen and roll < 0.1:
+            return {"kind": "reopened", "to": stage.reopen[0], "action": "reopen"}
+        return None
+    index = main.index(here)
+    if index + 1 >= len(main):
+        return None
+    branches = {b.value for b in stage.branches}
+    if "lose" in branches and roll < 0.2:
+        reason = rng.choice(process_map.lost_reasons)
+        return {
+            "kind": "branched",
+            "to": "lost",
+            "action": "lose",
+            "value": reason,
+            "reason": reason,
+        }
+    if "nurture" in branches and roll < 0.25:
+        return {"kind": "branched", "to": "nurture", "action": "nurture"}
+    if "disqualify" in branches and roll < 0.3:
+        return {
+            "kind": "branched",
+            "to": "disqualified",
+            "action": "disqualify",
+            "reason": "no fit",
+        }
+    step = 2 if roll > 0.97 and index + 2 < len(main) else 1
+    kind = "overridden" if rng.random() < 0.05 else "advanced"
+    return {"kind": kind, "to": main[index + step], "action": "advance"}
+
+
+def _event(deal_id: int, owner: str, step: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "team_id": TEAM,
+        "deal_id": deal_id,
+        "map_id": "default",
+        "kind": step["kind"],
+        "actor_id": owner,
+        "at": step["at"],
+        "from_stage": step.get("from"),
+        "to_stage": step.get("to"),
+        "item_id": step.get("item"),
+        "action": step.get("action"),
+        "reason": step.get("reason"),
+        "value": step.get("value"),
+    }
+
+
+if __name__ == "__main__":
+    main()
