@@ -13,6 +13,7 @@ import logging
 from typing import Any
 from urllib.parse import urlparse
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -47,7 +48,11 @@ class Replies:
             "replace_original": replace,
             "response_type": "ephemeral",
         }
-        response = await webhook.send_dict(body)
+        try:
+            response = await webhook.send_dict(body)
+        except (aiohttp.ClientError, TimeoutError) as error:  # Slack unreachable: try elsewhere
+            log.warning("response_url could not be reached: %r", error)
+            return False
         shown = response.status_code == 200 and not _refused(response.body)
         if not shown:
             log.warning("response_url answered %s: %s", response.status_code, response.body)
