@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -109,11 +110,25 @@ Listener = Callable[..., Awaitable[None]]
 
 def failure_message(error: Exception) -> Message:
     """What the user is told about an error no listener handled."""
+    if isinstance(error, SlackApiError):
+        return reply_not_shown(error)
     # aiohttp's errors (the Web API, a response URL) subclass ConnectionError and
     # TimeoutError too: they are not the database's.
     if unreachable(error) and not isinstance(error, aiohttp.ClientError):
         return DATABASE_DOWN
     return SORRY
+
+
+def reply_not_shown(error: SlackApiError) -> Message:
+    """The Web API refused the answer. Changes commit before the app answers, so whatever
+    the user changed is kept: say so, instead of "nothing was changed"."""
+    response = error.response
+    code = response.get("error") if response is not None else None
+    text = _(
+        ":warning: Slack could not show the answer ({error}). Anything you changed is saved: "
+        "run /deal show to see the deal as it is now."
+    ).format(error=code or _("no reason given"))
+    return Message(text=text, blocks=[])
 
 
 def guarded(runtime: Runtime, listener: Listener) -> Listener:
