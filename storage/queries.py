@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,6 +34,33 @@ async def deal_by_id(
         # the write session's BEGIN IMMEDIATE instead.
         query = query.with_for_update()
     return (await session.exec(query)).first()
+
+
+async def deal_for_card(
+    session: AsyncSession, *, team_id: str, deal_id: int, user_id: str
+) -> tuple[Deal, list[ExitTick], int | None] | None:
+    """The deal, its current stage's ticks and `user_id`'s last deal id, in one statement.
+
+    Showing a card needs all three; one statement is one round trip (on SQLite, one set of
+    trips to aiosqlite's thread) instead of three. None when there is no such deal.
+    """
+    last_deal = (
+        select(Person.last_deal_id)
+        .where(Person.team_id == team_id, Person.user_id == user_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(Deal, ExitTick, last_deal)
+        .outerjoin(
+            ExitTick,
+            and_(col(ExitTick.deal_id) == col(Deal.id), col(ExitTick.stage) == col(Deal.stage)),
+        )
+        .where(Deal.id == deal_id, Deal.team_id == team_id)
+    )
+    rows = (await session.exec(query)).all()
+    if not rows:
+        return None
+    return rows[0][0], [row[1] for row in rows if row[1] is not None], rows[0][2]
 
 
 async def deals_by_name_prefix(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.usecases.access import manages, may_change, role_of
 from bot.usecases.context import Actor, Services
-from bot.usecases.lookup import card_for, find_deal, rows_for
+from bot.usecases.lookup import card_for, card_of, find_deal, rows_for
 from bot.usecases.outcomes import (
     Created,
     DealHistory,
@@ -138,11 +138,13 @@ async def _may_assign(session, services: Services, actor: Actor, owner: str) -> 
 
 async def show_deal(services: Services, actor: Actor, ref: str | None) -> Outcome:
     async with services.db.read() as session:
-        found = await find_deal(session, services, actor, ref)
-        if isinstance(found, Failure):
-            return found
-        card = await card_for(session, services, found)
-    if ref:  # naming a deal makes it the default for the next command
+        found = await card_of(session, services, actor, ref)
+    if isinstance(found, Failure):
+        return found
+    card, last_deal_id = found
+    # Naming a deal makes it the default for the next command; when it already is, a show
+    # is a read only (no write transaction, no write lock on SQLite).
+    if ref and last_deal_id != card.deal_id:
         async with services.db.write() as session:
             await touch(session, actor, card.deal_id)
     return Shown(card=card)

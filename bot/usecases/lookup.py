@@ -16,7 +16,7 @@ from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Ambiguous, DealCard, DealRow, Failure, NotFound
 from flows.i18n import _
 from storage import queries
-from storage.models import Deal
+from storage.models import Deal, ExitTick
 
 # Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
 # must not reach the query (asyncpg refuses it as out of range).
@@ -98,10 +98,37 @@ async def _by_name(
 
 
 async def card_for(session: AsyncSession, services: Services, deal: Deal) -> DealCard:
-    flow = await services.catalog.flow(services.db, map_id=deal.map_id, version=deal.map_version)
     assert deal.id is not None
     ticks = await queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
+    return await _card(services, deal, ticks)
+
+
+async def _card(services: Services, deal: Deal, ticks: Sequence[ExitTick]) -> DealCard:
+    flow = await services.catalog.flow(services.db, map_id=deal.map_id, version=deal.map_version)
     return build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock())
+
+
+async def card_of(
+    session: AsyncSession, services: Services, actor: Actor, ref: str | None
+) -> tuple[DealCard, int | None] | Failure:
+    """The card of the deal `ref` names, and the actor's last deal id (None: not known).
+
+    A deal named by number comes with its ticks and the actor's last deal in one
+    statement (what `/deal show #42` and every card button ask); any other reference, or
+    a number that names no deal, takes find_deal's way and its answers.
+    """
+    deal_id = parse_deal_id(ref) if ref else None
+    if deal_id is not None and deal_id <= MAX_DEAL_ID:
+        found = await queries.deal_for_card(
+            session, team_id=actor.team_id, deal_id=deal_id, user_id=actor.user_id
+        )
+        if found is not None:
+            deal, ticks, last_deal_id = found
+            return await _card(services, deal, ticks), last_deal_id
+    deal_or_failure = await find_deal(session, services, actor, ref)
+    if isinstance(deal_or_failure, Failure):
+        return deal_or_failure
+    return await card_for(session, services, deal_or_failure), None
 
 
 async def rows_for(
