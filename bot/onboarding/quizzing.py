@@ -92,10 +92,8 @@ async def answer(
             )
         given = {a.question: a for a in await store.answers(session, attempt_id=attempt_id)}
         if question in given:  # a double click, or an old message: nothing changes
-            earlier = given[question]
-            return _answered(
-                attempt, questions, question, earlier.choice, repeated=True, after=None
-            )
+            earlier = given[question].choice
+            return _answered(attempt, questions, index=question, choice=earlier, after=None)
         correct = choice == questions[question].answer
         await store.record_answer(
             session,
@@ -109,8 +107,10 @@ async def answer(
             ),
         )
         right = sum(a.correct for a in given.values()) + correct
-        after = await _after(session, services, row, attempt, questions, {*given, question}, right)
-    return _answered(attempt, questions, question, choice, repeated=False, after=after)
+        after = await _after(
+            session, services, row, attempt, answered={*given, question}, right=right
+        )
+    return _answered(attempt, questions, index=question, choice=choice, after=after)
 
 
 async def _after(
@@ -118,42 +118,45 @@ async def _after(
     services: Services,
     row: OnboardingProgress,
     attempt: QuizAttempt,
-    questions: list[Question],
+    *,
     answered: set[int],
     right: int,
 ) -> QuizAsked | OnboardingOverview:
+    """The first question still open, or, after the last one, the score."""
+    questions = load_questions(attempt.questions)
     unanswered = [i for i in range(len(questions)) if i not in answered]
     if unanswered:
         return _asked(attempt, questions, unanswered[0])
-    _finish(services, row, attempt, right)
+    _finish(services, row, attempt, right=right)
     notice = _("Quiz finished: {right} of {total} right.").format(right=right, total=len(questions))
     return await overview(session, services, row, notice=notice, score=(right, len(questions)))
 
 
-def _finish(services: Services, row: OnboardingProgress, attempt: QuizAttempt, right: int) -> None:
+def _finish(
+    services: Services, row: OnboardingProgress, attempt: QuizAttempt, *, right: int
+) -> None:
     attempt.score, attempt.finished_at = right, services.clock()
     row.quiz_attempts += 1
-    if (
-        row.best_score is None
-        or row.best_total is None
-        or right * row.best_total > row.best_score * attempt.total
-    ):
-        row.best_score, row.best_total = (
-            right,
-            attempt.total,
-        )  # the best share, should totals differ
+    if _better(right, attempt.total, than=(row.best_score, row.best_total)):
+        row.best_score, row.best_total = right, attempt.total
     touch(services, row)
+
+
+def _better(right: int, total: int, *, than: tuple[int | None, int | None]) -> bool:
+    """The best share, not the best count: a later map version may ask more or fewer."""
+    best, best_total = than
+    return best is None or not best_total or right * best_total > best * total
 
 
 def _answered(
     attempt: QuizAttempt,
     questions: list[Question],
+    *,
     index: int,
     choice: int,
-    *,
-    repeated: bool,
     after: QuizAsked | OnboardingOverview | None,
 ) -> QuizAnswered:
+    """Feedback on an answer; no `after` means it had been given before (counted once)."""
     assert attempt.id is not None
     asked = questions[index]
     return QuizAnswered(
@@ -163,6 +166,6 @@ def _answered(
         question=asked,
         choice=choice,
         correct=choice == asked.answer,
-        repeated=repeated,
+        repeated=after is None,
         after=after,
     )
