@@ -5,9 +5,12 @@ Functions take an open session; the caller (a use case) decides the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import and_, func, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -232,13 +235,10 @@ async def upsert_person(
     await session.exec(statement)  # type: ignore[call-overload]
 
 
-def _dialect_insert(session: AsyncSession):  # type: ignore[no-untyped-def]
+def _dialect_insert(session: AsyncSession) -> Callable[..., Any]:
+    """The INSERT of the session's dialect: both have ON CONFLICT DO NOTHING / UPDATE."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
         return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
     return sqlite_insert
 
 

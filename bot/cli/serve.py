@@ -11,6 +11,7 @@ import sys
 
 import aiohttp
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp
 
 from bot.boot import StartupError, open_services
 from bot.digests.scheduler import Scheduler
@@ -18,7 +19,7 @@ from bot.digests.settings import SchedulerSettings
 from bot.settings import DOCUMENTED, Settings, SettingsError
 from bot.slack.app import build_bolt_app
 from bot.slack.http import EVENTS_PATH, build_web_app
-from bot.slack.runtime import build_runtime, web_client
+from bot.slack.runtime import Runtime, build_runtime, web_client
 from bot.slack.socket import SocketModeRunner
 from flows.i18n import _
 from flows.problems import MapError
@@ -99,8 +100,8 @@ async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
 
 
 async def _serve_http(
-    bolt, runtime, host: str, port: int, stop: asyncio.Event, *, map_label: str
-) -> None:  # type: ignore[no-untyped-def]
+    bolt: AsyncApp, runtime: Runtime, host: str, port: int, stop: asyncio.Event, *, map_label: str
+) -> None:
     runner = web.AppRunner(build_web_app(bolt, runtime), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
@@ -109,7 +110,7 @@ async def _serve_http(
     await runner.cleanup()
 
 
-async def _serve_socket(bolt, settings: Settings, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+async def _serve_socket(bolt: AsyncApp, settings: Settings, stop: asyncio.Event) -> None:
     assert settings.app_token is not None
     runner = SocketModeRunner(bolt, app_token=settings.app_token)
     await runner.start()

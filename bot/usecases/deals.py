@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.usecases.access import manages, may_change, role_of
 from bot.usecases.context import Actor, Services
 from bot.usecases.lookup import card_for, card_of, find_deal, rows_for
@@ -123,7 +125,9 @@ def _created_event(deal: Deal, actor: Actor, stage: str) -> DealEvent:
     )
 
 
-async def _may_assign(session, services: Services, actor: Actor, owner: str) -> NotAllowed | None:  # type: ignore[no-untyped-def]
+async def _may_assign(
+    session: AsyncSession, services: Services, actor: Actor, owner: str
+) -> NotAllowed | None:
     if await role_of(session, services, actor) is Role.ADMIN:
         return None
     if await manages(session, team_id=actor.team_id, manager_id=actor.user_id, rep_id=owner):
@@ -204,8 +208,8 @@ async def list_deals(
 
 
 async def _scope_owners(
-    session, services: Services, actor: Actor, scope: str
-) -> tuple[list[str] | None, str]:  # type: ignore[no-untyped-def]
+    session: AsyncSession, services: Services, actor: Actor, scope: str
+) -> tuple[list[str] | None, str]:
     if scope == "mine":
         return [actor.user_id], _("Your open deals")
     if scope == "team":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from bot.usecases.access import may_administer
 from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Done, Invalid, Outcome
@@ -56,8 +58,8 @@ async def set_team(
 
 
 async def _write_team(
-    session, actor: Actor, manager_id: str, action: str, rep_ids: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+    session: AsyncSession, actor: Actor, manager_id: str, action: str, rep_ids: list[str]
+) -> None:
     manager = await queries.person(session, team_id=actor.team_id, user_id=manager_id)
     if manager is None or manager.role == Role.REP:
         await queries.upsert_person(
