@@ -60,11 +60,28 @@ async def upgrade(db: Database, revision: str = "heads") -> None:
         await connection.run_sync(_run, "upgrade", revision)
 
 
+# Any fixed number: the key of the PostgreSQL advisory lock every replica takes to migrate.
+MIGRATION_LOCK = 0x5374616765
+
+
 async def ensure_schema(db: Database) -> bool:
-    """Upgrade to head when the database is behind (an empty one included); True if it ran."""
+    """Upgrade to head when the database is behind (an empty one included); True if it ran.
+
+    Replicas starting together on an empty database would each run the migrations, and
+    all but one fail ("duplicate key … pg_type_typname_nsp_index" creating alembic_version)
+    and exit. They take turns instead (an advisory lock on PostgreSQL, the write lock of
+    `BEGIN IMMEDIATE` on SQLite) and look again once it is theirs."""
     if await current_revisions(db) == head_revisions():
         return False
-    await upgrade(db)
+    async with db.write_engine.begin() as connection:
+        if not db.is_sqlite:
+            await connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        current = await connection.run_sync(
+            lambda sync: set(MigrationContext.configure(sync).get_current_heads())
+        )
+        if current == head_revisions():
+            return False  # another replica migrated while this one waited
+        await connection.run_sync(_run, "upgrade", "heads")
     return True
 
 
