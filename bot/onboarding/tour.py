@@ -19,6 +19,7 @@ class TourStep:
     stage: Stage
     next_stage: Stage | None
     side_exits: tuple[Stage, ...]  # where the stage's branches land (lost, nurture…)
+    reopen_to: tuple[Stage, ...]  # a side stage: where its deals may be reopened to
     playbook: PlaybookEntry | None
 
     @property
@@ -52,6 +53,7 @@ def tour_step(process_map: ProcessMap, index: int) -> TourStep:
         stage=stage,
         next_stage=process_map.stage(following) if following else None,
         side_exits=_side_exits(process_map, stage),
+        reopen_to=tuple(process_map.stage(s) for s in stage.reopen if process_map.has_stage(s)),
         playbook=stage.playbook[0] if stage.playbook else None,
     )
 

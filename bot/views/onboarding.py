@@ -131,8 +131,8 @@ def _where_next(step: TourStep) -> list[str]:
     if step.side_exits:
         names = ", ".join(escape(s.name) for s in step.side_exits)
         found.append(_("It can also go to: {stages}").format(stages=names))
-    if stage.kind is not StageKind.OPEN and stage.reopen:
-        names = ", ".join(escape(s) for s in stage.reopen)
+    if stage.kind is not StageKind.OPEN and step.reopen_to:
+        names = ", ".join(escape(s.name) for s in step.reopen_to)
         found.append(_("Can be reopened to: {stages}").format(stages=names))
     return found or [_("The last stage of the map.")]
 

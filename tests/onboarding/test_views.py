@@ -41,6 +41,10 @@ def test_the_tour_shows_the_main_path_then_the_side_exits() -> None:
     assert set(ids[14:]) == {"lost", "disqualified", "nurture"}
     won = render_text(outcome_message(TourShown(tour_step(process_map, 9))).to_dict()["blocks"])
     assert "The win: a deal counts as won when it enters this stage." in won
+    nurture = tour_step(process_map, ids.index("nurture"))
+    reopen = render_text(outcome_message(TourShown(nurture)).to_dict()["blocks"])
+    names = ", ".join(process_map.stage(s).name for s in process_map.stage("nurture").reopen)
+    assert f"Can be reopened to: {names}" in reopen
     last = tour_step(process_map, 99)  # a saved step past the end (the map shrank): the last
     assert last.index == len(ids) - 1 and last.is_last
 
