@@ -52,7 +52,7 @@ from bot.views.failures import (
 )
 from bot.views.history import history_message
 from bot.views.message import Message
-from bot.views.mrkdwn import escape
+from bot.views.mrkdwn import escape, escape_keeping_mentions
 from bot.views.notices import created_notice, moved_notice, ticked_notice
 from bot.views.onboarding import (
     answered_message,
@@ -105,7 +105,10 @@ def _map_picture(outcome: MapPicture) -> Message:
 @outcome_message.register
 def _done(outcome: Done) -> Message:
     if outcome.card is None:
-        return Message(text=outcome.message, blocks=[section(escape(outcome.message))])
+        # Done messages are ours ("<@U…> is now a manager"): keep their mentions live.
+        return Message(
+            text=outcome.message, blocks=[section(escape_keeping_mentions(outcome.message))]
+        )
     notice = outcome.message
     return Message(
         text=card_text(outcome.card, notice=notice), blocks=card_blocks(outcome.card, notice)
