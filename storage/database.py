@@ -34,7 +34,11 @@ class Database:
         self.schema = schema
         # Separate pools for reads and writes: a read (a card, a list, the first look-up of
         # a change) never waits for a connection held by a writer queued on a deal's lock.
-        self.engine = self._engine(begin="BEGIN", echo=echo)
+        # Reads run in autocommit: no BEGIN and no ROLLBACK around them (two round trips on
+        # PostgreSQL, two trips to aiosqlite's thread on SQLite). Each statement still sees
+        # one consistent snapshot, which is all a read transaction gives under PostgreSQL's
+        # READ COMMITTED: the code already runs correctly with that on both backends.
+        self.engine = self._engine(begin=None, echo=echo)
         self.write_engine = self._engine(begin="BEGIN IMMEDIATE", echo=echo)
         # SQLite: this process's writers take turns in arrival order (see _writer_turn).
         self._write_turn = asyncio.Lock() if self.is_sqlite else None
@@ -43,8 +47,10 @@ class Database:
             self.write_engine, class_=AsyncSession, expire_on_commit=False
         )
 
-    def _engine(self, *, begin: str, echo: bool) -> AsyncEngine:
+    def _engine(self, *, begin: str | None, echo: bool) -> AsyncEngine:
         options: dict[str, Any] = {"echo": echo}
+        if begin is None:
+            options["isolation_level"] = "AUTOCOMMIT"
         if not self.is_sqlite:
             options |= {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
             if self.schema:
@@ -137,7 +143,7 @@ async def _commit(session: AsyncSession) -> None:
         raise
 
 
-def _configure_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, begin: str | None) -> None:
     # pysqlite/aiosqlite open transactions lazily and on their own terms; take over so
     # that BEGIN is emitted when SQLAlchemy begins (the documented recipe).
     @event.listens_for(engine.sync_engine, "connect")
@@ -149,6 +155,9 @@ def _configure_sqlite(engine: AsyncEngine, *, begin: str) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    if begin is None:  # autocommit: SQLite runs each statement in its own transaction
+        return
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
