@@ -38,6 +38,7 @@ from bench.digest_time import digest_timing  # noqa: E402
 from bench.plans import query_plans  # noqa: E402
 from bench.processes import (  # noqa: E402
     SlackSide,
+    cpu_seconds,
     free_port,
     peak_rss_mb,
     start_reference,
@@ -154,10 +155,12 @@ async def measure(
     slack: SlackSide | None = None,
     expect_blocks: bool = False,
     limit: int | None = None,
+    pid: int,
 ) -> None:
     backend, deals, target, kind = label
     for concurrency in plan.concurrency:
         count = plan.count(concurrency) if limit is None else min(limit, plan.count(concurrency))
+        cpu_before = cpu_seconds(pid)
         result = await run_loop(
             session,
             url,
@@ -168,8 +171,16 @@ async def measure(
             slack=slack,
             expect_blocks=expect_blocks,
         )
+        cpu_after = cpu_seconds(pid)
+        cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
         row = to_row(
-            result, backend=backend, deals=deals, target=target, kind=kind, concurrency=concurrency
+            result,
+            backend=backend,
+            deals=deals,
+            target=target,
+            kind=kind,
+            concurrency=concurrency,
+            cpu_s=cpu,
         )
         plan.rows.append(row)
         print(table([row]).splitlines()[-1], flush=True)
@@ -209,6 +220,7 @@ async def measure_serve(
                     slack=slack,
                     expect_blocks=kind != "tick",
                     limit=spare,
+                    pid=server.process.pid,
                 )
         rss = peak_rss_mb(server.process.pid)
     finally:
@@ -231,7 +243,12 @@ async def measure_references(plan: Plan, slack: SlackSide, backend: str, seeded:
                     session, url, traffic.show, count=WARM_UP, concurrency=1, time_limit=30
                 )
                 await measure(
-                    plan, session, url, traffic.show, label=(backend, seeded.deals, target, "noop")
+                    plan,
+                    session,
+                    url,
+                    traffic.show,
+                    label=(backend, seeded.deals, target, "noop"),
+                    pid=server.process.pid,
                 )
         finally:
             await stop(server.process)

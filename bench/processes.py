@@ -67,6 +67,18 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time the process (all its threads) has used so far.
+
+    Per-request CPU is the cost measure that other work on the machine barely disturbs,
+    unlike latency: the benchmark reports it beside the times."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def start_slack_side(logs: Path) -> SlackSide:
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -26,6 +26,7 @@ class Row:
     reply_p50_ms: float
     reply_p99_ms: float
     throughput_rps: float
+    cpu_ms_per_req: float | None = None  # the server process's CPU time per request
     first_error: str | None = None
 
 
@@ -49,7 +50,14 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def to_row(
-    result: LoopResult, *, backend: str, deals: int, target: str, kind: str, concurrency: int
+    result: LoopResult,
+    *,
+    backend: str,
+    deals: int,
+    target: str,
+    kind: str,
+    concurrency: int,
+    cpu_s: float | None = None,
 ) -> Row:
     acks = [s.ack_s * 1000 for s in result.samples]
     replies = [s.reply_s * 1000 for s in result.samples]
@@ -66,6 +74,9 @@ def to_row(
         reply_p50_ms=round(percentile(replies, 0.5), 2),
         reply_p99_ms=round(percentile(replies, 0.99), 2),
         throughput_rps=round(len(result.samples) / result.wall_s, 1) if result.wall_s else 0.0,
+        cpu_ms_per_req=round(cpu_s * 1000 / len(result.samples), 2)
+        if cpu_s is not None and result.samples
+        else None,
         first_error=result.first_error,
     )
 
@@ -83,6 +94,7 @@ COLUMNS = (
     ("reply_p50_ms", "reply p50", ">"),
     ("reply_p99_ms", "reply p99", ">"),
     ("throughput_rps", "req/s", ">"),
+    ("cpu_ms_per_req", "cpu ms/req", ">"),
 )
 
 
