@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import Block
 from bot.kpis import CountedStat, StageStats, Stats
 from bot.usecases.outcomes import StatsReport
 from bot.views.blocks import context, fields, header, section
+from bot.views.counts import counted
 from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.mrkdwn import clip, escape
@@ -103,15 +104,13 @@ def _deviations(stats: Stats) -> str | None:
     backward = sum(stage.flow.backward_into for stage in stats.stages)
     if not any((overrides, reopens, skipped, backward)):
         return None
-    return (
-        "*"
-        + _("Deviations from the map")
-        + "*\n"
-        + _(
-            "{overrides} gate overrides · {reopens} reopened · {skipped} moves skipping stages · "
-            "{backward} moves back"
-        ).format(overrides=overrides, reopens=reopens, skipped=skipped, backward=backward)
-    )
+    parts = [
+        counted(overrides, _("{count} gate override"), _("{count} gate overrides")),
+        counted(reopens, _("{count} reopened"), _("{count} reopened")),
+        counted(skipped, _("{count} move skipping stages"), _("{count} moves skipping stages")),
+        counted(backward, _("{count} move back"), _("{count} moves back")),
+    ]
+    return "*" + _("Deviations from the map") + "*\n" + " · ".join(parts)
 
 
 def _footer(stats: Stats) -> str:
