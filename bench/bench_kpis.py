@@ -57,7 +57,9 @@ def main() -> None:
         metavar="URL",
         help="also PostgreSQL (default URL: TEST_DATABASE_URL)",
     )
-    parser.add_argument("--reuse", action="store_true", help="keep an already seeded SQLite file")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time an already seeded database (file, schema)"
+    )
     args = parser.parse_args()
     results = asyncio.run(run_all(args))
     print_table(results)
@@ -78,11 +80,11 @@ async def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
 async def bench_backend(
     backend: str, url: str, schema: str | None, args: argparse.Namespace
 ) -> list[dict[str, Any]]:
-    if schema:
+    if schema and not args.reuse:
         await recreate_schema(url, schema)
     db = Database(url, schema=schema)
     catalog = MapCatalog.from_ref("default")
-    seeded = await seed(db, catalog, args) if not (args.reuse and backend == "sqlite") else {}
+    seeded = await seed(db, catalog, args) if not args.reuse else {}
     services = Services(db=db, catalog=catalog, clock=lambda: NOW)
     cases = [
         ("all / all", Scope.everyone(), Period.everything()),
