@@ -28,10 +28,11 @@ STOP_WITHIN = 15.0
 
 @asynccontextmanager
 async def fresh_database(server_url: str) -> AsyncIterator[str]:
-    """A new, empty database on the server of `server_url`, dropped afterwards: the servers
-    take a plain DATABASE_URL, which cannot carry a schema search path."""
+    """A new, empty database on the server of `server_url` (created from its `postgres`
+    database), dropped afterwards: the servers take a plain DATABASE_URL, which cannot
+    carry a schema search path."""
     name = f"stagecoach_t_{uuid.uuid4().hex[:12]}"
-    admin = Database(server_url)
+    admin = Database(make_url(server_url).set(database="postgres").render_as_string(False))
     autocommit = admin.engine.execution_options(isolation_level="AUTOCOMMIT")
     async with autocommit.connect() as connection:
         await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')

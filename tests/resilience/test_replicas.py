@@ -92,7 +92,7 @@ async def servers(
         yield started
     finally:
         codes = await stop_servers(started)
-        assert codes == [0, 0], "\n".join(server.output() for server in started)
+    assert codes == [0, 0], "\n".join(server.output() for server in started)  # a clean stop
 
 
 @pytest.fixture
