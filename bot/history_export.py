@@ -47,6 +47,7 @@ async def export_history(services: Services, *, team_id: str, out_dir: Path) -> 
     out_dir.mkdir(parents=True, exist_ok=True)
     deals_file, events_file = out_dir / DEALS_FILE, out_dir / EVENTS_FILE
     async with services.db.read() as session:
+        await history_store.begin_snapshot(session)
         with deals_file.open("w", newline="", encoding="utf-8") as stream:
             writer = csv.writer(stream)
             writer.writerow(DEAL_COLUMNS)

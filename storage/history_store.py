@@ -71,6 +71,14 @@ async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
         await connection.execute(insert(EVENT), list(rows))
 
 
+async def begin_snapshot(session: AsyncSession) -> None:
+    """Give the session (first thing) a transaction with one snapshot for all its reads, so
+    that the exported deals and their history agree. PostgreSQL also streams rows only in a
+    transaction (a server-side cursor), and reads otherwise run in autocommit."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def _export_deals() -> Any:
     return (
         select(DEAL)

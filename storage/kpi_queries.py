@@ -207,11 +207,18 @@ def _started() -> ColumnElement[Any]:
 
 
 async def tune_for_reports(session: AsyncSession) -> None:
-    """PostgreSQL settings for this transaction's report queries: no JIT (compiling them
+    """PostgreSQL settings for the report queries of this session: no JIT (compiling them
     took about a second here, more than running them) and room to sort in memory (the
-    percentiles sort every stay; 4 MB spills to disk)."""
+    percentiles sort every stay; 4 MB spills to disk). Call it first in the session.
+
+    Reads run in autocommit (storage.database), where SET LOCAL does nothing and a plain
+    SET would stay on the pooled connection for whoever takes it next: this session's
+    connection runs in a transaction instead, rolled back (settings and all) at its end.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        connection = await session.connection()
+        connection = await session.connection(
+            execution_options={"isolation_level": "READ COMMITTED"}
+        )
         await connection.exec_driver_sql("SET LOCAL jit = off")
         await connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
 
