@@ -403,27 +403,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "stats",
         "/deal stats [period]",
         _(
-            "KPIs for your deals (managers: your team; admins: everyone): conversion, "
-            "time in stage, cycle, win rate, pipeline. Period: 30d, this-quarter, "
-            "last-quarter, 2026-Q1, 2026, 2026-01-01..2026-03-31 or all (default 90d)"
-        ),
-        _parse_stats,
-        ("/deal stats", "/deal stats last-quarter", "/deal stats 2026-01-01..2026-03-31"),
-    ),
-    CommandSpec(
-        "plan",
-        "/deal plan <quota> [month|quarter|year]",
-        _(
-            "Reverse funnel: how many deals must enter each stage per period to make the "
-            "quota, from your measured conversion rates (default: quarter)"
-        ),
-        _parse_plan,
-        ("/deal plan 1.2m quarter", "/deal plan $400k month"),
-    ),
-    CommandSpec(
-        "stats",
-        "/deal stats [period]",
-        _(
             "KPIs of your deals (managers: the team's; admins: all): conversion, time in "
             "stage, cycle, win rate, pipeline. Period: 30d, last-quarter, 2026-Q1, all… "
             "(default 90d)"
