@@ -89,7 +89,15 @@ class Deal(SQLModel, table=True):
         Index("ix_deal_team_owner", "team_id", "owner_id", "status"),
         Index("ix_deal_team_name", "team_id", "name_key"),
         Index("ix_deal_team_stage", "team_id", "stage"),
-        Index("ix_deal_team_channel", "team_id", "channel_id"),
+        # Partial: only bound deals are in it. With every unbound deal in the index, SQLite's
+        # statistics (ANALYZE) say a channel look-up matches every row, and it scans instead.
+        Index(
+            "ix_deal_team_channel",
+            "team_id",
+            "channel_id",
+            sqlite_where=text("channel_id IS NOT NULL"),
+            postgresql_where=text("channel_id IS NOT NULL"),
+        ),
         # one deal per CRM deal id and workspace: re-importing a history changes nothing
         Index("uq_deal_team_external", "team_id", "external_id", unique=True),
     )
