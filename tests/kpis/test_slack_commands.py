@@ -72,6 +72,7 @@ async def test_plan_refuses_what_it_cannot_use(slack: SlackHarness) -> None:
 async def test_help_lists_both(slack: SlackHarness) -> None:
     listing = await slack.command("help", user=REP)
     shown = str(listing.json["blocks"])
-    assert "/deal stats [period]" in shown and "/deal plan <quota> [month|quarter|year]" in shown
+    assert shown.count("/deal stats [period]") == 1
+    assert shown.count("/deal plan <quota> [month|quarter|year]") == 1
     one = await slack.command("help plan", user=REP)
     assert "/deal plan 1.2m quarter" in text_of(one.json["blocks"])
