@@ -50,7 +50,8 @@ class Database:
     def _engine(self, *, begin: str | None, echo: bool) -> AsyncEngine:
         options: dict[str, Any] = {"echo": echo}
         if begin is None:
-            options["isolation_level"] = "AUTOCOMMIT"
+            # Nothing to roll back either: skip the driver's rollback() (SQLite: a trip).
+            options |= {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
         if not self.is_sqlite:
             options |= {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
             if self.schema:
