@@ -293,7 +293,7 @@ def print_report(plan: Plan, extra: dict[str, object]) -> None:
     for backend, found in dict(extra["digest"]).items():  # type: ignore[call-overload]
         print(f"{backend}: {found}")
     print("\n## Targets\n")
-    print(verdicts_text(verdicts(plan.rows, plan.blocks)))
+    print(verdicts_text(verdicts(plan.rows, plan.blocks, extra["plans"])))  # type: ignore[arg-type]
     print(f"\nlogs and SQLite files: {plan.workdir}")
 
 
@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     extra = asyncio.run(run(plan))
     print_report(plan, extra)
     if json_path:
-        json_path.write_text(json.dumps(as_json(plan.rows, plan.blocks, **extra), indent=2))
+        found = as_json(plan.rows, plan.blocks, **extra)  # type: ignore[arg-type]
+        json_path.write_text(json.dumps(found, indent=2))
     return 0
 
 

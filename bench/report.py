@@ -132,9 +132,24 @@ def _find(rows: Sequence[Row], **match: Any) -> Row | None:
     return next((r for r in rows if all(getattr(r, k) == v for k, v in match.items())), None)
 
 
-def verdicts(rows: Sequence[Row], blocks: Sequence[Block]) -> list[dict[str, Any]]:
+Plans = dict[str, list[dict[str, Any]]]  # backend -> EXPLAINed statements (bench.plans)
+
+
+def verdicts(
+    rows: Sequence[Row], blocks: Sequence[Block], plans: Plans | None = None
+) -> list[dict[str, Any]]:
     """Each target of issue #8, per backend at the largest size: holds or not, and the numbers."""
     found: list[dict[str, Any]] = []
+    for backend, statements in (plans or {}).items():
+        scans = [s["statement"][:60] for s in statements if not s["uses_index"]]
+        found.append(
+            _verdict(
+                backend,
+                f"every per-request statement uses an index ({len(statements)} statements)",
+                not scans,
+                "; ".join(scans) or "no scan",
+            )
+        )
     for backend in sorted({r.backend for r in rows}):
         sizes = sorted({r.deals for r in rows if r.backend == backend})
         big = sizes[-1]
@@ -224,7 +239,8 @@ def _flat_verdicts(rows: Sequence[Row], backend: str, small: int, big: int) -> l
                     backend,
                     f"{row.kind} cost flat {small} -> {big} deals (p50 @c1 within {FLAT_TOLERANCE}x)",
                     ratio <= FLAT_TOLERANCE,
-                    f"{before.reply_p50_ms} -> {row.reply_p50_ms} ms ({ratio:.2f}x)",
+                    f"{before.reply_p50_ms} -> {row.reply_p50_ms} ms ({ratio:.2f}x); "
+                    f"server CPU {before.cpu_ms_per_req} -> {row.cpu_ms_per_req} ms/req",
                 )
             )
     return found
@@ -237,10 +253,13 @@ def verdicts_text(found: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def as_json(rows: Sequence[Row], blocks: Sequence[Block], **extra: Any) -> dict[str, Any]:
+def as_json(
+    rows: Sequence[Row], blocks: Sequence[Block], *, plans: Plans, **extra: Any
+) -> dict[str, Any]:
     return {
         "rows": [asdict(r) for r in rows],
         "servers": [asdict(b) for b in blocks],
-        "verdicts": verdicts(rows, blocks),
+        "verdicts": verdicts(rows, blocks, plans),
+        "plans": plans,
         **extra,
     }
