@@ -42,10 +42,6 @@ class TcpProxy:
             pump.cancel()
         await asyncio.gather(*self._pumps, return_exceptions=True)
 
-    @property
-    def connections(self) -> int:
-        return len(self._writers) // 2
-
     async def _accept(
         self, client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter
     ) -> None:
