@@ -183,7 +183,9 @@ async def test_another_rep_can_read_but_not_change_a_deal(slack: SlackHarness) -
         assert (await session.exec(select(ExitTick))).all() == []
 
 
-async def test_the_map_picture_is_uploaded_to_the_users_dm_with_their_deals(slack: SlackHarness) -> None:
+async def test_the_map_picture_is_uploaded_to_the_users_dm_with_their_deals(
+    slack: SlackHarness,
+) -> None:
     await slack.command("new Acme Corp 50k", user=REP)
     answer = await slack.command("map", user=REP)
     assert answer.status == 200 and "1 open deal" in answer.text

@@ -27,8 +27,8 @@ from tests.bot.test_views_support import (
     make_row,
     message_problems,
 )
-from tests.kpis.samples import SAMPLES as KPI_SAMPLES
 from tests.digests.samples import SAMPLES as DIGEST_SAMPLES
+from tests.kpis.samples import SAMPLES as KPI_SAMPLES
 from tests.onboarding.samples import SAMPLES as ONBOARDING_SAMPLES
 
 MAP = load_shipped("default")
