@@ -25,7 +25,7 @@ from bot.testing.records import RecordedCall
 # A card names its deal in its checklist's block id. Only cards count: a nudge the
 # scheduler sends about the same deal names it too, in a button value, and must not pass
 # for the reply to a click.
-DEAL_ID = re.compile(r"deal_exit_items\|(\d+)\|")
+DEAL_ID = re.compile(r"\"exit_items\|(\d+)\|")
 FORGET_EVERY = 500  # calls; the stand-in keeps every message, the benchmark needs none
 
 
