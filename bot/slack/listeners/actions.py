@@ -8,6 +8,7 @@ The deal is read from the button value or the checklist's block id, never from
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -23,8 +24,8 @@ from bot.slack.runtime import (
     text_or_none,
 )
 from bot.usecases import deals, moving, notes, ticking
-from bot.usecases.context import Actor
-from bot.usecases.outcomes import Failure, Shown
+from bot.usecases.context import Actor, Services
+from bot.usecases.outcomes import Failure, Outcome, Shown
 from bot.views.ids import ActionId, DealRef, ModalMeta, ReplyTarget, parse_checklist_block_id
 from bot.views.message import Message
 from bot.views.modals import branch_modal, evidence_modal
@@ -121,28 +122,30 @@ async def _on_advance(runtime: Runtime, body: Body, actor: Actor, action: dict[s
     await reply_in_place(runtime, body, actor, outcome_message(outcome))
 
 
-async def _on_playbook(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
-    ref = DealRef.loads(action.get("value"))
-    if ref is None:
-        return await _refuse(runtime, body, actor)
-    outcome = await notes.show_playbook(runtime.services, actor, None, ref=f"#{ref.deal_id}")
-    await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=False)
+DealRead = Callable[[Services, Actor, str], Awaitable[Outcome]]
 
 
-async def _on_history(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
-    ref = DealRef.loads(action.get("value"))
-    if ref is None:
-        return await _refuse(runtime, body, actor)
-    outcome = await deals.deal_history(runtime.services, actor, f"#{ref.deal_id}")
-    await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=False)
+def _shown_beside(read: DealRead) -> Any:
+    """A button that shows something about its deal (playbook, history, the card) in a
+    new message beside the one clicked."""
+
+    async def handle(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
+        ref = DealRef.loads(action.get("value"))
+        if ref is None:
+            return await _refuse(runtime, body, actor)
+        outcome = await read(runtime.services, actor, f"#{ref.deal_id}")
+        await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=False)
+
+    return handle
 
 
-async def _on_show(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
-    ref = DealRef.loads(action.get("value"))
-    if ref is None:
-        return await _refuse(runtime, body, actor)
-    outcome = await deals.show_deal(runtime.services, actor, f"#{ref.deal_id}")
-    await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=False)
+async def _playbook(services: Services, actor: Actor, ref: str) -> Outcome:
+    return await notes.show_playbook(services, actor, None, ref=ref)
+
+
+_on_playbook = _shown_beside(_playbook)
+_on_history = _shown_beside(deals.deal_history)
+_on_show = _shown_beside(deals.show_deal)
 
 
 async def _on_more(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
