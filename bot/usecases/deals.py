@@ -177,13 +177,24 @@ def _entry(process_map: ProcessMap, event: DealEvent) -> HistoryEntry:
             else stage_id
         )
 
-    item = None
-    if event.item_id and event.from_stage and process_map.has_stage(event.from_stage):
-        found = process_map.stage(event.from_stage).item(event.item_id)
-        item = found.text if found else event.item_id
     return HistoryEntry(
-        event=event, from_name=name(event.from_stage), to_name=name(event.to_stage), item_text=item
+        event=event,
+        from_name=name(event.from_stage),
+        to_name=name(event.to_stage),
+        item_text=_item_texts(process_map, event),
     )
+
+
+def _item_texts(process_map: ProcessMap, event: DealEvent) -> str | None:
+    """The exit item an event is about, or for an override the items it skipped, as the
+    map words them (ids only where the map no longer has the item)."""
+    ids = [event.item_id] if event.item_id else []
+    if event.kind == EventKind.OVERRIDDEN and event.value:
+        ids = event.value.split(",")
+    if not ids or not event.from_stage or not process_map.has_stage(event.from_stage):
+        return None
+    stage = process_map.stage(event.from_stage)
+    return "; ".join(found.text if (found := stage.item(i)) else i for i in ids)
 
 
 async def list_deals(

@@ -103,7 +103,7 @@ def _advanced(entry: HistoryEntry) -> str:
 
 def _overridden(entry: HistoryEntry) -> str:
     text = _("overrode the gate {source} → {dest}: {reason}").format(**_names(entry))
-    skipped = entry.event.value  # the skipped item ids, comma-separated
+    skipped = entry.item_text or entry.event.value  # the skipped items' texts, else their ids
     if not skipped:
         return text
     return f"{text} " + _("(skipped: {items})").format(items=escape(skipped))
