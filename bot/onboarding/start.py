@@ -13,12 +13,12 @@ from bot.onboarding import quizzing
 from bot.onboarding.outcomes import Delivery, TourShown
 from bot.onboarding.progress import locked_progress, overview
 from bot.onboarding.tour import tour_step
-from bot.usecases.access import manages, role_of
+from bot.usecases.access import is_admin_or_manager_of
 from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Invalid, NotAllowed, Outcome
 from flows.i18n import _
 from storage import onboarding as store
-from storage.models import OnboardingProgress, Role
+from storage.models import OnboardingProgress
 
 
 async def onboard(services: Services, actor: Actor) -> Outcome:
@@ -88,9 +88,7 @@ async def invite(services: Services, actor: Actor, *, user_id: str) -> Outcome:
 async def _may_invite(
     session: AsyncSession, services: Services, actor: Actor, user_id: str
 ) -> NotAllowed | None:
-    if await role_of(session, services, actor) is Role.ADMIN:
-        return None
-    if await manages(session, team_id=actor.team_id, manager_id=actor.user_id, rep_id=user_id):
+    if await is_admin_or_manager_of(session, services, actor, user_id=user_id):
         return None
     return NotAllowed(
         _("only an admin or the manager of <@{user}> can start onboarding for them").format(

@@ -31,7 +31,7 @@ async def may_change(
     """None when `actor` may tick, advance or branch `deal`; otherwise why not."""
     if deal.owner_id == actor.user_id:
         return None
-    if await _is_admin_or_manager_of(session, services, actor, deal):
+    if await is_admin_or_manager_of(session, services, actor, user_id=deal.owner_id):
         return None
     return NotAllowed(
         _("only the deal's owner <@{owner}>, their manager or an admin can change {name}").format(
@@ -46,7 +46,7 @@ async def may_change(
 async def may_override(
     session: AsyncSession, services: Services, actor: Actor, deal: Deal
 ) -> NotAllowed | None:
-    if await _is_admin_or_manager_of(session, services, actor, deal):
+    if await is_admin_or_manager_of(session, services, actor, user_id=deal.owner_id):
         return None
     return NotAllowed(
         _("only the manager of <@{owner}> or an admin can override a stage gate").format(
@@ -67,11 +67,10 @@ async def may_administer(
     )
 
 
-async def _is_admin_or_manager_of(
-    session: AsyncSession, services: Services, actor: Actor, deal: Deal
+async def is_admin_or_manager_of(
+    session: AsyncSession, services: Services, actor: Actor, *, user_id: str
 ) -> bool:
+    """True when `actor` is an admin, or the manager `user_id` reports to."""
     if await role_of(session, services, actor) is Role.ADMIN:
         return True
-    return await manages(
-        session, team_id=actor.team_id, manager_id=actor.user_id, rep_id=deal.owner_id
-    )
+    return await manages(session, team_id=actor.team_id, manager_id=actor.user_id, rep_id=user_id)

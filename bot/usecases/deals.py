@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.usecases.access import manages, may_change, role_of
+from bot.usecases.access import is_admin_or_manager_of, may_change
 from bot.usecases.context import Actor, Services
 from bot.usecases.lookup import card_for, card_of, find_deal, rows_for
 from bot.usecases.outcomes import (
@@ -25,7 +25,7 @@ from bot.usecases.writes import Change, change_deal, touch
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage import queries
-from storage.models import Deal, DealEvent, EventKind, Role
+from storage.models import Deal, DealEvent, EventKind
 
 MAX_NAME = 120
 
@@ -128,9 +128,7 @@ def _created_event(deal: Deal, actor: Actor, stage: str) -> DealEvent:
 async def _may_assign(
     session: AsyncSession, services: Services, actor: Actor, owner: str
 ) -> NotAllowed | None:
-    if await role_of(session, services, actor) is Role.ADMIN:
-        return None
-    if await manages(session, team_id=actor.team_id, manager_id=actor.user_id, rep_id=owner):
+    if await is_admin_or_manager_of(session, services, actor, user_id=owner):
         return None
     return NotAllowed(
         _("only an admin or the manager of <@{owner}> can create a deal for them").format(
