@@ -15,7 +15,7 @@ from bot.commands import HelpRequested, NewDealForm, run_command
 from bot.grammar import ParseError, parse
 from bot.slack.pictures import upload_map
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
-from bot.usecases.outcomes import MapPicture
+from bot.usecases.outcomes import Delivery, MapPicture
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import new_deal_modal
@@ -46,6 +46,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
         else:
             await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+        if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
+            dm = outcome_message(answer.content)
+            work = runtime.replies.post(channel=answer.to_user, message=dm)
+            after_ack(runtime, body, work, name="DM delivery")
 
     app.command(COMMAND)(guarded(runtime, on_deal))
 

@@ -1,10 +1,9 @@
 """Onboarding in Slack: `/deal onboard …`, and the tour, quiz and practice buttons.
 
-`/deal onboard` is parsed and run like every other /deal subcommand (bot.grammar,
-bot.commands); this listener only adds what the generic one does not do: the answer is a
-Delivery, posted to the person's DM after the acknowledgement, where tour and quiz
-messages can then be updated in place (chat.update), which ephemeral ones cannot. It is
-registered before the generic /deal listener and the catch-all for unknown buttons.
+`/deal onboard` is parsed and run like every other /deal subcommand by the generic
+listener, which posts its Delivery to the person's DM after the acknowledgement; there
+tour and quiz messages can be updated in place (chat.update), which ephemeral ones
+cannot. The buttons are registered before the catch-all for unknown buttons.
 """
 
 from __future__ import annotations
@@ -17,18 +16,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import HelpRequested, NewDealForm, run_command
-from bot.grammar import ParseError, parse
-from bot.onboarding.outcomes import Delivery, QuizAnswered
+from bot.onboarding.outcomes import QuizAnswered
 from bot.onboarding.practice import open_practice
 from bot.onboarding.quizzing import answer, start_quiz
 from bot.onboarding.touring import go_to_step
 from bot.slack.listeners.actions import reply_in_place
-from bot.slack.listeners.commands import COMMAND
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping, text_or_none
 from bot.usecases.context import Actor
 from bot.usecases.outcomes import Failure, Outcome
-from bot.views.help import parse_error_message
 from bot.views.ids import ActionId
 from bot.views.message import Message
 from bot.views.onboarding import AnswerRef, parse_step
@@ -41,7 +36,6 @@ Handler = Callable[[Runtime, Body, Actor, Action], Awaitable[None]]
 
 
 def register(app: AsyncApp, runtime: Runtime) -> None:
-    app.command(COMMAND, matchers=[_is_onboard])(guarded(runtime, _on_command(runtime)))
     handlers: dict[str, Handler] = {
         ActionId.TOUR_NEXT: _on_tour,
         ActionId.TOUR_BACK: _on_tour,
@@ -52,31 +46,6 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         app.action(action_id)(guarded(runtime, _acking(runtime, handler)))
     answers = re.compile(rf"^{ActionId.QUIZ_ANSWER}_\d$")
     app.action(answers)(guarded(runtime, _acking(runtime, _on_answer)))
-
-
-async def _is_onboard(body: Body) -> bool:
-    words = str(body.get("text") or "").split()
-    return bool(words) and words[0].lower() == "onboard"
-
-
-def _on_command(runtime: Runtime) -> Callable[[Any, Body], Awaitable[None]]:
-    async def on_onboard(ack: Any, body: Body) -> None:
-        actor = actor_from(body)
-        if actor is None:
-            await ack(text=_("This request has no user or workspace; nothing was done."))
-            return
-        parsed = parse(str(body.get("text") or ""))
-        if isinstance(parsed, ParseError):
-            await ack(response_type="ephemeral", **parse_error_message(parsed).to_dict())
-            return
-        answered = await run_command(runtime.services, actor, parsed)
-        assert not isinstance(answered, HelpRequested | NewDealForm)  # not from `onboard`
-        await ack(response_type="ephemeral", **outcome_message(answered).to_dict())
-        if isinstance(answered, Delivery):
-            work = _dm(runtime, answered.to_user, outcome_message(answered.content))
-            after_ack(runtime, body, work, name="onboarding DM")
-
-    return on_onboard
 
 
 def _acking(runtime: Runtime, handler: Handler) -> Callable[[Any, Body], Awaitable[None]]:
