@@ -48,4 +48,4 @@ async def digest_timing(database_url: str, seeded: Seeded) -> dict[str, Any]:
     except Exception as exc:  # work in progress elsewhere: report, never stop the benchmark
         return {"skipped": f"compose_digest failed: {type(exc).__name__}: {exc}"}
     finally:
-        await services.db.dispose()
+        await services.close()

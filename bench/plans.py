@@ -33,7 +33,7 @@ async def query_plans(database_url: str, seeded: Seeded) -> list[dict[str, Any]]
         recorded = await _record(services, seeded)
         return [await _explain(services.db.engine, sql, params) for sql, params in recorded]
     finally:
-        await services.db.dispose()
+        await services.close()
 
 
 async def _record(services: Services, seeded: Seeded) -> list[Statement]:

@@ -5,10 +5,10 @@ Functions take an open session; the caller (a use case) decides the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import and_, bindparam, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -47,23 +47,33 @@ async def deal_for_card(
     Showing a card needs all three; one statement is one round trip (on SQLite, one set of
     trips to aiosqlite's thread) instead of three. None when there is no such deal.
     """
+    params = {"team_id": team_id, "deal_id": deal_id, "user_id": user_id}
+    rows = (await session.exec(_DEAL_FOR_CARD, params=params)).all()  # type: ignore[call-overload]
+    if not rows:
+        return None
+    return rows[0][0], [row[1] for row in rows if row[1] is not None], rows[0][2]
+
+
+def _deal_for_card() -> Any:
+    # Built once: composing the statement and its cache key cost more than running it.
+    team_id: Any = bindparam("team_id")
+    user_id: Any = bindparam("user_id")
     last_deal = (
         select(Person.last_deal_id)
         .where(Person.team_id == team_id, Person.user_id == user_id)
         .scalar_subquery()
     )
-    query = (
+    return (
         select(Deal, ExitTick, last_deal)
         .outerjoin(
             ExitTick,
             and_(col(ExitTick.deal_id) == col(Deal.id), col(ExitTick.stage) == col(Deal.stage)),
         )
-        .where(Deal.id == deal_id, Deal.team_id == team_id)
+        .where(Deal.id == bindparam("deal_id"), Deal.team_id == team_id)
     )
-    rows = (await session.exec(query)).all()
-    if not rows:
-        return None
-    return rows[0][0], [row[1] for row in rows if row[1] is not None], rows[0][2]
+
+
+_DEAL_FOR_CARD = _deal_for_card()
 
 
 async def deals_by_name_prefix(
@@ -252,3 +262,23 @@ async def claim_event(session: AsyncSession, *, team_id: str, event_id: str) -> 
     )
     result = await session.exec(statement)  # type: ignore[call-overload]
     return bool(result.rowcount == 1)
+
+
+async def set_last_deals(
+    session: AsyncSession, last_deals: Mapping[tuple[str, str], int | None]
+) -> None:
+    """Store each (team id, user id)'s most recently touched deal, creating people as
+    needed: one statement for the whole batch (bot.usecases.recent writes them behind)."""
+    if not last_deals:
+        return
+    insert = _dialect_insert(session)
+    rows = [
+        {"team_id": team_id, "user_id": user_id, "last_deal_id": deal_id}
+        for (team_id, user_id), deal_id in last_deals.items()
+    ]
+    statement = insert(Person).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["team_id", "user_id"],
+        set_={"last_deal_id": statement.excluded.last_deal_id},
+    )
+    await session.exec(statement)  # type: ignore[call-overload]

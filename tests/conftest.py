@@ -95,9 +95,13 @@ def catalog() -> MapCatalog:
 
 
 @pytest.fixture
-async def services(database: Database, catalog: MapCatalog, clock: Clock) -> Services:
+async def services(
+    database: Database, catalog: MapCatalog, clock: Clock
+) -> AsyncIterator[Services]:
     await catalog.register(database)
-    return Services(db=database, catalog=catalog, admins=frozenset({"UADMIN"}), clock=clock)
+    services = Services(db=database, catalog=catalog, admins=frozenset({"UADMIN"}), clock=clock)
+    yield services
+    await services.recent.flush(database)  # what a clean stop writes (Services.close)
 
 
 @pytest.fixture

@@ -67,4 +67,4 @@ async def _run(settings: Settings, schedule: SchedulerSettings, *, now: bool) ->
     try:
         return await Scheduler(services, client=client, settings=schedule).tick(force=now)
     finally:
-        await services.db.dispose()
+        await services.close()

@@ -95,7 +95,7 @@ async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
         await scheduler.stop()
         await runtime.tasks.drain()
         await http_session.close()
-        await services.db.dispose()
+        await services.close()
     return 0
 
 

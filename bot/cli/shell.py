@@ -144,7 +144,7 @@ async def _demo() -> int:
         await seed_people(services)
         made = await seed_demo(services)
     finally:
-        await services.db.dispose()
+        await services.close()
     if made:
         print(
             _(

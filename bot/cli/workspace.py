@@ -47,7 +47,7 @@ async def with_services(
     try:
         return await action(services)
     finally:
-        await services.db.dispose()
+        await services.close()
 
 
 async def team_id_for(services: Services, given: str | None) -> str:

@@ -45,7 +45,7 @@ async def open_shell(
                 save(path, session.clickable_by_user())
             await session.close()
     finally:
-        await services.db.dispose()
+        await services.close()
 
 
 def banner(session: ShellSession) -> str:

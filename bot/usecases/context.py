@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.catalog import MapCatalog
+from bot.usecases.recent import ActorKey, RecentDeals
 from storage.database import Database
 from storage.models import utcnow
 
@@ -19,6 +20,10 @@ class Actor:
     user_id: str
     channel_id: str | None = None
 
+    @property
+    def key(self) -> ActorKey:
+        return (self.team_id, self.user_id)
+
 
 @dataclass(slots=True)
 class Services:
@@ -26,3 +31,13 @@ class Services:
     catalog: MapCatalog
     admins: frozenset[str] = frozenset()  # STAGECOACH_ADMINS: admins in every workspace
     clock: Callable[[], dt.datetime] = field(default=utcnow)
+    recent: RecentDeals = field(default_factory=RecentDeals)  # each user's default deal
+
+    def touch(self, actor: Actor, deal_id: int | None) -> None:
+        """Make `deal_id` the actor's default deal (bot.usecases.recent)."""
+        self.recent.remember(self.db, actor.key, deal_id)
+
+    async def close(self) -> None:
+        """Store what is still held in memory, then close the database's connections."""
+        await self.recent.flush(self.db)
+        await self.db.dispose()

@@ -21,7 +21,7 @@ from bot.usecases.outcomes import (
     Shown,
 )
 from bot.usecases.values import Amount, BadValue, looks_like_amount, parse_amount
-from bot.usecases.writes import Change, change_deal, touch
+from bot.usecases.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage import queries
@@ -76,8 +76,9 @@ async def create_deal(
         session.add(deal)
         await session.flush()
         session.add(_created_event(deal, actor, process_map.first_stage.id))
-        await touch(session, actor, deal.id)
-        await queries.upsert_person(session, team_id=actor.team_id, user_id=owner, values={})
+        for person in {actor.user_id, owner}:  # both are people of the workspace from now
+            await queries.upsert_person(session, team_id=actor.team_id, user_id=person, values={})
+        services.touch(actor, deal.id)
         return Created(card=await card_for(session, services, deal))
 
 
@@ -144,11 +145,11 @@ async def show_deal(services: Services, actor: Actor, ref: str | None) -> Outcom
     if isinstance(found, Failure):
         return found
     card, last_deal_id = found
-    # Naming a deal makes it the default for the next command; when it already is, a show
-    # is a read only (no write transaction, no write lock on SQLite).
-    if ref and last_deal_id != card.deal_id:
-        async with services.db.write() as session:
-            await touch(session, actor, card.deal_id)
+    # Naming a deal makes it the default for the next command (written behind: a show
+    # stays a read, with no write transaction and no write lock on SQLite).
+    held, latest = services.recent.known(actor.key)
+    if ref and (latest if held else last_deal_id) != card.deal_id:
+        services.touch(actor, card.deal_id)
     return Shown(card=card)
 
 

@@ -35,7 +35,7 @@ async def find_deal(
     session: AsyncSession, services: Services, actor: Actor, ref: str | None
 ) -> Deal | Failure:
     if ref is None or not ref.strip():
-        return await _implicit_deal(session, actor)
+        return await _implicit_deal(session, services, actor)
     deal_id = parse_deal_id(ref)
     if deal_id is not None:
         deal = None
@@ -48,22 +48,30 @@ async def find_deal(
     return await _by_name(session, services, actor, ref.strip())
 
 
-async def _implicit_deal(session: AsyncSession, actor: Actor) -> Deal | Failure:
+async def _implicit_deal(session: AsyncSession, services: Services, actor: Actor) -> Deal | Failure:
     if actor.channel_id:
         bound = await queries.deal_bound_to(
             session, team_id=actor.team_id, channel_id=actor.channel_id
         )
         if bound:
             return bound
-    person = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
-    if person and person.last_deal_id:
-        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=person.last_deal_id)
+    last_deal_id = await _last_deal_id(session, services, actor)
+    if last_deal_id:
+        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=last_deal_id)
         if deal:
             return deal
     return NotFound(
         _("no deal given, and you have not worked on one yet"),
         _("name one (/deal show acme or /deal show #42) or create one: /deal new Acme 50k"),
     )
+
+
+async def _last_deal_id(session: AsyncSession, services: Services, actor: Actor) -> int | None:
+    held, deal_id = services.recent.known(actor.key)  # not written yet: newer than the row
+    if held:
+        return deal_id
+    person = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
+    return person.last_deal_id if person else None
 
 
 async def _by_name(

@@ -6,7 +6,6 @@ from bot.usecases.context import Actor, Services
 from bot.usecases.lookup import find_deal
 from bot.usecases.outcomes import Done, Failure, Invalid, ObjectionNoted, Outcome, Playbook
 from bot.usecases.values import BadValue, clean_reason
-from bot.usecases.writes import touch
 from flows import playbook
 from flows.i18n import _
 from storage.models import DealEvent, EventKind
@@ -69,7 +68,7 @@ async def record_objection(
                 value=matches[0][1].id if matches else None,
             )
         )
-        await touch(session, actor, deal.id)
+        services.touch(actor, deal.id)
     return ObjectionNoted(deal_name=deal.name, text=cleaned, matches=matches)
 
 

@@ -116,7 +116,7 @@ async def change_deal(
         if isinstance(outcome, Failure):
             await session.rollback()  # a refused change writes nothing, not even a half
         else:
-            await touch(session, actor, deal.id)
+            services.touch(actor, deal.id)
         return outcome
 
 
@@ -128,11 +128,4 @@ async def _stale(session: AsyncSession, services: Services, deal: Deal) -> Stale
         ),
         _("look at the card and try again if it still applies"),
         card=card,
-    )
-
-
-async def touch(session: AsyncSession, actor: Actor, deal_id: int | None) -> None:
-    """Remember the user's most recently touched deal (the default reference)."""
-    await queries.upsert_person(
-        session, team_id=actor.team_id, user_id=actor.user_id, values={"last_deal_id": deal_id}
     )

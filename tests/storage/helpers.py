@@ -107,11 +107,15 @@ async def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @asynccontextmanager
-async def writes_nothing(db: Database) -> AsyncIterator[None]:
-    """Fails when any table differs after the block from what it held before."""
-    before = await snapshot(db)
+async def writes_nothing(services: Services) -> AsyncIterator[None]:
+    """Fails when any table differs after the block from what it held before. What the
+    services write behind (each user's default deal) is written first, and again after
+    the block, so a failure that set one is caught too."""
+    await services.recent.flush(services.db)
+    before = await snapshot(services.db)
     yield
-    after = await snapshot(db)
+    await services.recent.flush(services.db)
+    after = await snapshot(services.db)
     changed = [table for table in before if after[table] != before[table]]
     assert not changed, f"a failure changed these tables: {', '.join(changed)}"
 

@@ -54,7 +54,7 @@ async def acme_ready(team: Services) -> None:
 async def test_another_rep_cannot_change_a_deal(
     team: Services, acme_ready: None, change: str
 ) -> None:
-    async with writes_nothing(team.db):
+    async with writes_nothing(team):
         refused = expect(await CHANGES[change](team, OTHER_REP), NotAllowed)
 
     assert f"<@{REP.user_id}>" in refused.message
@@ -77,7 +77,7 @@ async def test_the_owners_manager_and_an_admin_can_change_a_deal(
 async def test_a_manager_of_other_reps_cannot_change_a_deal(team: Services) -> None:
     await new_deal(team, OTHER_REP, "Initech")
 
-    async with writes_nothing(team.db):
+    async with writes_nothing(team):
         expect(await ticking.set_ticks(team, MANAGER, "initech", tick=["1"]), NotAllowed)
 
 
@@ -122,7 +122,7 @@ async def test_an_admin_made_by_an_admin_has_every_right(services: Services) -> 
 
 @pytest.mark.parametrize("who", [REP, MANAGER], ids=["rep", "manager"])
 async def test_only_an_admin_sets_roles_and_teams(team: Services, who: Actor) -> None:
-    async with writes_nothing(team.db):
+    async with writes_nothing(team):
         expect(await people.set_role(team, who, user_id=who.user_id, role="admin"), NotAllowed)
         expect(
             await people.set_team(
@@ -139,7 +139,7 @@ async def test_only_an_admin_sets_roles_and_teams(team: Services, who: Actor) ->
 async def test_a_bad_team_change_is_refused(
     services: Services, action: str, reps: list[str]
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(
             await people.set_team(
                 services, ADMIN, manager_id=MANAGER.user_id, action=action, rep_ids=reps
@@ -149,7 +149,7 @@ async def test_a_bad_team_change_is_refused(
 
 
 async def test_an_unknown_role_is_refused(services: Services) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         refused = expect(
             await people.set_role(services, ADMIN, user_id="UDANA", role="boss"), Invalid
         )

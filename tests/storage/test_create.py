@@ -64,7 +64,7 @@ async def test_amounts_as_reps_type_them(
 async def test_an_amount_that_is_not_one_is_refused_and_nothing_is_written(
     services: Services, typed: str
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         refused = expect(await deals.create_deal(services, REP, name="Acme", amount=typed), Invalid)
 
     assert refused.hint  # says what would be right
@@ -74,7 +74,7 @@ async def test_an_amount_that_is_not_one_is_refused_and_nothing_is_written(
 async def test_a_bad_name_is_refused_and_nothing_is_written(
     services: Services, name: str | None
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await deals.create_deal(services, REP, name=name), Invalid)
 
 
@@ -83,7 +83,7 @@ async def test_a_name_of_exactly_the_limit_is_fine(services: Services) -> None:
 
 
 async def test_a_rep_cannot_create_a_deal_for_another_rep(services: Services) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(
             await deals.create_deal(services, REP, name="Acme", owner_id=OTHER_REP.user_id),
             NotAllowed,

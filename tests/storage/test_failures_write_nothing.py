@@ -69,7 +69,7 @@ async def populated(services: Services) -> Services:
 
 @pytest.mark.parametrize("request_name", list(BAD_REQUESTS))
 async def test_a_failure_writes_nothing(populated: Services, request_name: str) -> None:
-    async with writes_nothing(populated.db):
+    async with writes_nothing(populated):
         outcome = await BAD_REQUESTS[request_name](populated)
 
     failure = expect(outcome, Failure)
@@ -79,5 +79,5 @@ async def test_a_failure_writes_nothing(populated: Services, request_name: str) 
 async def test_the_snapshot_sees_a_write(populated: Services) -> None:
     # Guards the test above: a change that does write is caught.
     with pytest.raises(AssertionError, match="exit_tick"):
-        async with writes_nothing(populated.db):
+        async with writes_nothing(populated):
             await ticking.set_ticks(populated, REP, "acme co", tick=["2"])

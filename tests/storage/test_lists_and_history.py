@@ -84,7 +84,7 @@ async def test_stage_lists_the_open_deals_in_a_stage(pipeline: Services, typed: 
 async def test_an_unknown_stage_is_refused_listing_the_stages(
     pipeline: Services, typed: str
 ) -> None:
-    async with writes_nothing(pipeline.db):
+    async with writes_nothing(pipeline):
         refused = expect(await deals.list_deals(pipeline, REP, stage=typed), Invalid)
 
     assert "qualify" in refused.hint and "onboarding" in refused.hint
@@ -144,7 +144,7 @@ async def test_an_objection_is_recorded_with_the_best_playbook_match(services: S
 async def test_an_empty_objection_is_refused(services: Services) -> None:
     await new_deal(services, REP, "Acme")
 
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await notes.record_objection(services, REP, "   ", ref="acme"), Invalid)
 
 
@@ -166,7 +166,7 @@ async def test_feedback_is_recorded_for_the_maps_owners(services: Services) -> N
 
 
 async def test_empty_feedback_is_refused(services: Services) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await notes.record_feedback(services, REP, " "), Invalid)
 
 

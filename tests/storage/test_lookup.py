@@ -62,7 +62,7 @@ async def test_a_prefix_of_several_deals_is_ambiguous_with_the_candidates(
     await new_deal(services, REP, "Acme Labs")
     await new_deal(services, REP, "Globex")
 
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         ambiguous = expect(await deals.show_deal(services, REP, "acme"), Ambiguous)
 
     assert names(ambiguous.candidates) == ["Acme Corp", "Acme Labs"]
@@ -71,7 +71,7 @@ async def test_a_prefix_of_several_deals_is_ambiguous_with_the_candidates(
 async def test_an_unknown_name_is_not_found_with_suggestions(
     services: Services, acme_and_globex: tuple[int, int]
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         missing = expect(await deals.show_deal(services, REP, "glbex"), NotFound)
 
     assert missing.suggestions == ["Globex"]
@@ -81,7 +81,7 @@ async def test_an_unknown_name_is_not_found_with_suggestions(
 async def test_an_unknown_id_is_not_found(
     services: Services, acme_and_globex: tuple[int, int]
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         missing = expect(await deals.show_deal(services, REP, "#999"), NotFound)
 
     assert "#999" in missing.message
@@ -103,7 +103,7 @@ async def test_without_a_reference_the_most_recently_touched_deal(
 
 
 async def test_without_a_reference_and_no_history_is_not_found(services: Services) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await deals.show_deal(services, OTHER_REP, None), NotFound)
 
 
@@ -138,5 +138,5 @@ async def test_binding_moves_a_channel_to_another_deal_and_unbind_clears_it(
 
     assert "Acme Corp" in rebound.message  # says which binding it replaced
     assert shown.card.deal_id == globex_id
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await deals.unbind_deal(services, in_room), Invalid)

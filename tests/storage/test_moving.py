@@ -63,7 +63,7 @@ async def test_advance_is_blocked_with_exactly_the_missing_items(
 ) -> None:
     await ticking.set_ticks(services, REP, "acme", tick=["icp_fit"], evidence={"budget": "20k"})
 
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         blocked = expect(await moving.advance(services, REP, "acme"), Blocked)
 
     assert [item.id for item in blocked.missing] == ["problem", "discovery_booked"]
@@ -107,7 +107,7 @@ async def test_the_last_stage_cannot_advance(services: Services, acme: DealCard)
     last = await advance_to(services, acme, "onboarding")
     await make_ready(services, REP, last)
 
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         refused = expect(await moving.advance(services, REP, "acme"), Invalid)
 
     assert "Onboarding" in refused.message
@@ -148,7 +148,7 @@ async def test_an_admin_may_override(services: Services, acme: DealCard) -> None
 
 @pytest.mark.parametrize("who", [REP, OTHER_REP], ids=["owner", "another rep"])
 async def test_reps_may_not_override(team: Services, acme: DealCard, who: Actor) -> None:
-    async with writes_nothing(team.db):
+    async with writes_nothing(team):
         expect(await moving.override(team, who, "acme", reason="trust me"), NotAllowed)
 
 
@@ -156,14 +156,14 @@ async def test_reps_may_not_override(team: Services, acme: DealCard, who: Actor)
 async def test_an_override_needs_a_reason(
     team: Services, acme: DealCard, reason: str | None
 ) -> None:
-    async with writes_nothing(team.db):
+    async with writes_nothing(team):
         expect(await moving.override(team, MANAGER, "acme", reason=reason), Invalid)
 
 
 async def test_nothing_to_override_is_refused(team: Services, acme: DealCard) -> None:
     await make_ready(team, REP, acme)
 
-    async with writes_nothing(team.db):
+    async with writes_nothing(team):
         refused = expect(await moving.override(team, MANAGER, "acme", reason="hurry"), Invalid)
 
     assert "advance" in refused.hint
@@ -200,7 +200,7 @@ async def test_lose_takes_one_of_the_maps_reasons(
 async def test_an_unknown_lost_reason_is_refused_listing_the_reasons(
     services: Services, acme_in_discovery: DealCard, typed: str | None
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         refused = expect(await moving.lose(services, REP, "acme", reason=typed), Invalid)
 
     for reason in services.catalog.current.lost_reasons:
@@ -210,7 +210,7 @@ async def test_an_unknown_lost_reason_is_refused_listing_the_reasons(
 async def test_a_stage_without_the_lose_branch_cannot_lose(
     services: Services, acme: DealCard
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         refused = expect(await moving.lose(services, REP, "acme", reason="No budget"), Invalid)
 
     assert "disqualify" in refused.hint and "nurture" in refused.hint
@@ -234,7 +234,7 @@ async def test_disqualify_keeps_the_reason(services: Services, acme: DealCard) -
 async def test_disqualify_needs_a_reason(
     services: Services, acme: DealCard, reason: str | None
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await moving.disqualify(services, REP, "acme", reason=reason), Invalid)
 
 
@@ -268,7 +268,7 @@ async def test_nurture_until_a_future_date(
 async def test_nurture_refuses_past_far_and_unreadable_dates(
     services: Services, acme: DealCard, typed: str | None
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await moving.nurture(services, REP, "acme", until=typed), Invalid)
 
 
@@ -306,14 +306,14 @@ async def test_reopen_to_a_named_stage(
 async def test_reopen_to_a_stage_the_map_does_not_allow_is_refused(
     services: Services, acme_lost: DealCard, typed: str
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         refused = expect(await moving.reopen(services, REP, "acme", stage=typed), Invalid)
 
     assert "Discovery (discovery)" in refused.hint
 
 
 async def test_an_open_deal_cannot_be_reopened(services: Services, acme: DealCard) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         expect(await moving.reopen(services, REP, "acme", stage=None), Invalid)
 
 

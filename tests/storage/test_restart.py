@@ -24,7 +24,7 @@ async def restart(services: Services) -> AsyncIterator[Restart]:
     reopened: list[Database] = []
 
     async def restarted() -> Services:
-        await services.db.dispose()
+        await services.close()  # what `serve` and the shell do when they stop
         url = services.db.url.render_as_string(hide_password=False)
         db = Database(url, schema=services.db.schema)
         reopened.append(db)

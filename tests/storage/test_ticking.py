@@ -138,7 +138,7 @@ async def test_bad_items_or_evidence_are_refused_and_nothing_is_written(
 ) -> None:
     await tick(services, acme, tick=["1"])
 
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         refused = await ticking.set_ticks(services, REP, f"#{acme.deal_id}", **options)  # type: ignore[arg-type]
 
     expect(refused, Invalid)

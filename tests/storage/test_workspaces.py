@@ -35,7 +35,7 @@ async def test_a_deal_of_another_workspace_is_not_found_by_id(
 ) -> None:
     acme = f"#{two_workspaces['acme']}"
 
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         outcomes = [
             await deals.show_deal(services, who, acme),
             await deals.deal_history(services, who, acme),
@@ -53,7 +53,7 @@ async def test_a_deal_of_another_workspace_is_not_found_by_id(
 async def test_a_deal_of_another_workspace_is_not_found_by_name(
     services: Services, two_workspaces: dict[str, int]
 ) -> None:
-    async with writes_nothing(services.db):
+    async with writes_nothing(services):
         missing = expect(await deals.show_deal(services, T2_REP, "acme"), NotFound)
         expect(await moving.advance(services, T2_REP, "acme"), NotFound)
 

@@ -1,0 +1,94 @@
+"""Each user's default deal is written behind (bot.usecases.recent): this process sees it
+at once, the database (and so another replica) once the batch lands, in the order the
+commands came, and a batch the database refuses is kept, not lost."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.usecases import deals, ticking
+from bot.usecases.context import Services
+from bot.usecases.outcomes import Shown, Ticked
+from storage import queries
+from tests.storage.helpers import OTHER_REP, REP, expect, new_deal
+
+
+async def stored_default(services: Services) -> int | None:
+    async with services.db.read() as session:
+        person = await queries.person(session, team_id=REP.team_id, user_id=REP.user_id)
+    return person.last_deal_id if person else None
+
+
+def replica_of(services: Services) -> Services:
+    """Another process on the same database: its own memory, nothing held."""
+    return Services(db=services.db, catalog=services.catalog, clock=services.clock)
+
+
+async def test_a_shown_deal_is_the_default_at_once_and_stored_soon(services: Services) -> None:
+    acme = await new_deal(services, REP, "Acme")
+    globex = await new_deal(services, REP, "Globex")
+
+    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)
+    shown = expect(await deals.show_deal(services, REP, None), Shown)  # no flush in between
+    assert shown.card.deal_id == acme.deal_id
+
+    await services.recent.flush(services.db)
+    assert await stored_default(services) == acme.deal_id
+    elsewhere = expect(await deals.show_deal(replica_of(services), REP, None), Shown)
+    assert elsewhere.card.deal_id == acme.deal_id != globex.deal_id
+
+
+async def test_the_last_command_wins_whatever_wrote_it(services: Services) -> None:
+    acme = await new_deal(services, REP, "Acme")
+    globex = await new_deal(services, REP, "Globex")
+
+    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)
+    expect(await ticking.set_ticks(services, REP, f"#{globex.deal_id}", tick=["1"]), Ticked)
+    await services.recent.flush(services.db)
+
+    assert await stored_default(services) == globex.deal_id
+
+
+async def test_many_users_land_in_one_batch(services: Services) -> None:
+    acme = await new_deal(services, REP, "Acme")
+    globex = await new_deal(services, OTHER_REP, "Globex")
+    await services.recent.flush(services.db)
+
+    await asyncio.gather(
+        deals.show_deal(services, REP, f"#{globex.deal_id}"),
+        deals.show_deal(services, OTHER_REP, f"#{acme.deal_id}"),
+    )
+    await services.recent.flush(services.db)
+
+    replica = replica_of(services)
+    assert expect(await deals.show_deal(replica, REP, None), Shown).card.deal_id == globex.deal_id
+    mine = expect(await deals.show_deal(replica, OTHER_REP, None), Shown)
+    assert mine.card.deal_id == acme.deal_id
+
+
+async def test_a_refused_batch_is_kept_and_written_later(services: Services) -> None:
+    acme = await new_deal(services, REP, "Acme")
+    globex = await new_deal(services, REP, "Globex")
+    await services.recent.flush(services.db)
+    assert await stored_default(services) == globex.deal_id
+
+    refusing = Services(db=_Refusing(services), catalog=services.catalog)  # type: ignore[arg-type]
+    refusing.recent = services.recent
+    services.recent.remember(refusing.db, REP.key, acme.deal_id)
+    await services.recent.flush(refusing.db)  # the database says no: kept, not raised
+
+    assert services.recent.known(REP.key) == (True, acme.deal_id)
+    assert await stored_default(services) == globex.deal_id
+    await services.recent.flush(services.db)
+    assert await stored_default(services) == acme.deal_id
+    assert services.recent.known(REP.key) == (False, None)
+
+
+class _Refusing:
+    """A database whose writes fail, as one that went away would."""
+
+    def __init__(self, services: Services) -> None:
+        self.real = services.db
+
+    def write(self) -> object:
+        raise ConnectionError("database unreachable")
