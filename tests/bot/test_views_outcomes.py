@@ -133,6 +133,14 @@ def test_every_outcome_renders_within_slack_limits(kind: type) -> None:
     assert message_problems(message) == []
 
 
+@pytest.mark.parametrize("kind", list(SAMPLES), ids=lambda k: k.__name__)
+def test_every_outcome_serialises_as_slack_sdk_does(kind: type) -> None:
+    """Message.to_dict skips slack_sdk's per-call checks for speed; slack_sdk's own
+    to_dict (every validator run) must give the very same JSON for every view."""
+    message = outcome_message(SAMPLES[kind]())
+    assert message.to_dict()["blocks"] == [block.to_dict() for block in message.blocks]
+
+
 def _texts(message: Message) -> list[str]:
     return block_texts(message.to_dict()["blocks"])
 
