@@ -136,3 +136,15 @@ async def test_a_slash_command_body_signed_for_another_text_is_refused(slack: Sl
     _body, headers = signed_request(body.replace("Acme", "Evil"), secret=SIGNING_SECRET)
     answer = await slack.post(body, headers)
     assert answer.status == 401
+
+
+async def test_a_command_whose_text_says_payload_is_still_that_command(
+    slack: SlackHarness,
+) -> None:
+    # Bolt's own parser takes any body containing "payload" for an interaction and reads
+    # nothing from it; the app hands Bolt the form as it parsed it.
+    answer = await slack.command("new payload Corp 5k", user=REP)
+
+    assert answer.status == 200
+    deals, _events = await all_rows(slack)
+    assert [(deal.name, deal.amount) for deal in deals] == [("payload Corp", 5000)]
