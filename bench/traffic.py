@@ -66,6 +66,7 @@ class Traffic:
         self.rng = random.Random(seed)
         self.ready = deque(self.rng.sample(seeded.ready, len(seeded.ready)))
         self.tickable = deque(self.rng.sample(seeded.tickable, len(seeded.tickable)))
+        self.clicks = 0
 
     def command(self, text: str, user: str) -> Request:
         body = slash_command_body(
@@ -90,8 +91,9 @@ class Traffic:
         """A checkbox click on an ephemeral card: the whole new selection of the checklist.
 
         The deal goes back to the end of the pool, so no two requests in flight share one.
-        Slack would send a response_url; without one the reply goes through the Web API
-        (chat.postMessage to the user), which the stand-in times on arrival.
+        Like Slack's, the payload carries a response URL (a fresh one per click, on the
+        stand-in, which `serve` trusts as its SLACK_API_URL host): the new card goes there,
+        and the stand-in times its arrival.
         """
         deal = self.tickable.popleft()
         self.tickable.append(deal)
@@ -103,7 +105,8 @@ class Traffic:
             message_ts="1700000000.000100",
             is_ephemeral=True,
         )
-        payload.pop("response_url", None)
+        self.clicks += 1
+        payload["response_url"] = f"{self.standin_url}response/bench-{self.clicks}"
         return Request(*signed_form(payload, secret=self.secret), reply_deal=deal.deal_id)
 
 

@@ -20,7 +20,9 @@ DOCUMENTED = {
     "SLACK_BOT_TOKEN": _("the bot token from your Slack app's 'OAuth & Permissions' page: xoxb-…"),
     "SLACK_SIGNING_SECRET": _("the signing secret from 'Basic Information' (32 hex characters)"),
     "SLACK_APP_TOKEN": _("an app-level token with connections:write, for Socket Mode: xapp-…"),
-    "SLACK_API_URL": _("the Web API base URL, default https://slack.com/api/"),
+    "SLACK_API_URL": _(
+        "the Web API base URL, default https://slack.com/api/ (response URLs on its host are trusted too)"
+    ),
     "DATABASE_URL": _("sqlite:///path/file.db or postgresql://user:password@host:5432/db"),
     "STAGECOACH_MAP": _("a shipped map id (default, extended) or a path to a map YAML file"),
     "STAGECOACH_ADMINS": _(
@@ -59,6 +61,7 @@ class Settings:
             async_url(database_url)
         except DatabaseUrlError as exc:
             raise SettingsError(str(exc)) from exc
+        api_url = _api_url(_get(env, "SLACK_API_URL"))
         return cls(
             database_url=database_url,
             map_ref=_get(env, "STAGECOACH_MAP") or DEFAULT_MAP_ID,
@@ -66,8 +69,9 @@ class Settings:
             bot_token=_get(env, "SLACK_BOT_TOKEN"),
             signing_secret=_get(env, "SLACK_SIGNING_SECRET"),
             app_token=_get(env, "SLACK_APP_TOKEN"),
-            api_url=_api_url(_get(env, "SLACK_API_URL")),
+            api_url=api_url,
             port=_port(_get(env, "PORT")),
+            extra_response_url_prefixes=_same_host_responses(api_url),
         )
 
     def require_http(self) -> None:
@@ -119,6 +123,16 @@ def _api_url(raw: str | None) -> str:
             )
         )
     return raw if raw.endswith("/") else raw + "/"
+
+
+def _same_host_responses(api_url: str) -> tuple[str, ...]:
+    """A Slack-compatible endpoint other than Slack's (a stand-in, a gateway) also mints
+    the response URLs of what it sends: they are trusted like hooks.slack.com. The bot
+    token already goes to that host, so trusting it for replies adds no exposure."""
+    if api_url == SLACK_API_DEFAULT:
+        return ()
+    parsed = urlparse(api_url)
+    return (f"{parsed.scheme}://{parsed.netloc}/",)
 
 
 def _port(raw: str | None) -> int:

@@ -1,0 +1,38 @@
+"""Settings from the environment: what an operator sets is what the app trusts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import SLACK_API_DEFAULT, Settings, SettingsError
+from bot.slack.replies import Replies
+from bot.slack.runtime import build_runtime
+from bot.usecases.context import Services
+
+
+def replies_for(services: Services, settings: Settings) -> Replies:
+    return build_runtime(services, settings).replies  # as `stagecoach serve` builds it
+
+
+def test_against_slack_only_slacks_response_urls_are_trusted(services: Services) -> None:
+    settings = Settings.from_env({})
+    replies = replies_for(services, settings)
+
+    assert settings.api_url == SLACK_API_DEFAULT
+    assert replies.trusted("https://hooks.slack.com/actions/T1/1/abc")
+    assert not replies.trusted("http://127.0.0.1:9000/response/abc")
+
+
+def test_a_stand_in_api_host_is_trusted_for_its_response_urls(services: Services) -> None:
+    settings = Settings.from_env({"SLACK_API_URL": "http://127.0.0.1:9000/api"})
+    replies = replies_for(services, settings)
+
+    assert settings.api_url == "http://127.0.0.1:9000/api/"
+    assert replies.trusted("http://127.0.0.1:9000/response/abc")
+    assert not replies.trusted("http://127.0.0.1:9001/response/abc")  # another port
+    assert not replies.trusted("http://127.0.0.1.evil.example/response/abc")
+
+
+def test_a_malformed_api_url_is_refused_with_what_it_must_be() -> None:
+    with pytest.raises(SettingsError, match="SLACK_API_URL is malformed; it must be"):
+        Settings.from_env({"SLACK_API_URL": "slack.com/api"})
