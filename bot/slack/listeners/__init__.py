@@ -9,5 +9,9 @@ from bot.slack.runtime import Runtime
 
 
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
-    for module in (onboarding, commands, actions, views, events):  # onboarding first: why there
+    # Bolt tries listeners in registration order, running each one's matchers, on every
+    # request. /deal, the request sent most, comes first. Onboarding's buttons must come
+    # before the card actions, whose last listener takes any action id left (a clear
+    # "out of date" answer instead of a 404).
+    for module in (commands, onboarding, actions, views, events):
         module.register(app, runtime)
