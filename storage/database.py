@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.urls import async_url, is_sqlite
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PING_TIMEOUT_S = 5.0
 
 
 class Database:
@@ -102,9 +103,12 @@ class Database:
         finally:
             self._write_turn.release()
 
-    async def ping(self) -> bool:
+    async def ping(self, *, timeout_s: float = PING_TIMEOUT_S) -> bool:
+        """Whether the database answers within `timeout_s`: a host that drops packets
+        would otherwise hold /healthz (and start-up) for the driver's own connect timeout,
+        a minute on asyncpg, where a load balancer wants an answer in seconds."""
         try:
-            async with self.engine.connect() as connection:
+            async with asyncio.timeout(timeout_s), self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
             return True
         except Exception:  # any failure to reach the database means "not healthy"

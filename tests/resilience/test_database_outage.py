@@ -7,6 +7,8 @@ request works (the pool replaces its dead connections)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from bot.testing import RESPONSE_URL, SlackStandIn, button_action
 from bot.testing.harness import SlackHarness, start_harness
 from bot.usecases.context import Services
 from bot.views.ids import ActionId, BlockId, CallbackId
+from storage.database import Database
 from storage.models import Deal, DealEvent, EventKind
 from tests.conftest import BACKENDS, PG_URL, Clock
 from tests.resilience.answers import assert_no_leak, reply_text
@@ -163,3 +166,21 @@ async def test_the_database_lost_in_the_middle_of_a_change_leaves_no_half_of_it(
     unticked = await events_of(slack, deal.id, EventKind.UNTICKED)
     assert (len(moved), len(unticked)) == ((1, 0) if line == "advance" else (0, 1))
     assert (await deal_named(slack, "Acme Corp")).version == deal.version + 1
+
+
+async def test_a_database_host_that_never_answers_fails_the_ping_in_time() -> None:
+    # A server that accepts the connection and then says nothing, like a host behind a
+    # firewall that drops packets: the ping gives up at its timeout, not asyncpg's minute.
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # until the client gives up
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    db = Database(f"postgresql://postgres@127.0.0.1:{port}/test")
+    try:
+        started = time.monotonic()
+        assert await db.ping(timeout_s=0.5) is False
+        assert time.monotonic() - started < 3.0
+    finally:
+        await db.dispose()
+        server.close()
