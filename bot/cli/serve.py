@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -64,6 +65,15 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
 
+def _freeze_start_up_objects() -> None:
+    """Keep what start-up built (modules, maps, the app) out of the garbage collector's
+    full passes. Those passes walked it all, each one stopping every request for about
+    80 ms (the p99 under load); frozen, a pass takes a few ms. Nothing frozen is freed,
+    which suits objects that live as long as the process."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
     schedule = SchedulerSettings.from_env(os.environ)
     services = await open_services(settings)
@@ -74,6 +84,7 @@ async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
     scheduler = Scheduler(services, client=runtime.client, settings=schedule)
     scheduler.start()
     bolt = build_bolt_app(runtime)
+    _freeze_start_up_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
