@@ -212,7 +212,7 @@ def synthetic_deal(
     disqualification; some losses reopen. Stops where it reaches the present."""
     owner = f"UREP{rng.randrange(REPS):05d}"
     at = NOW - dt.timedelta(days=rng.uniform(0, 730))
-    walk = list(_walk(process_map, rng, at))
+    walk = list(_stays(_walk(process_map, rng, at)))
     history = [_event(deal_id, owner, step) for step in walk]
     last = [step for step in walk if "to" in step][-1]
     stage = process_map.stage(last["to"])
@@ -259,6 +259,18 @@ def _walk(process_map: ProcessMap, rng: random.Random, at: dt.datetime) -> Itera
             return
         yield {**move, "from": here, "at": at}
         here = move["to"]
+
+
+def _stays(walk: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Give each move the start of the stay it ends (the time of the entry before it), as
+    the app records it (`stay_started_at`, see bot.usecases.moving)."""
+    entered: dt.datetime | None = None
+    for step in walk:
+        if "to" not in step:  # a tick or an objection: no stage entry
+            yield step
+            continue
+        yield {**step, "started": entered}  # None for the creation
+        entered = step["at"]
 
 
 def _next_move(
@@ -311,6 +323,7 @@ def _event(deal_id: int, owner: str, step: dict[str, Any]) -> dict[str, Any]:
         "action": step.get("action"),
         "reason": step.get("reason"),
         "value": step.get("value"),
+        "stay_started_at": step.get("started"),
     }
 
 

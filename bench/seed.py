@@ -182,7 +182,7 @@ def _deal_row(
 
 def _event(deal: dict[str, Any], kind: EventKind, at: dt.datetime, **fields: Any) -> dict[str, Any]:
     base = {"from_stage": None, "to_stage": None, "item_id": None, "action": None}
-    base.update({"reason": None, "value": None})
+    base.update({"reason": None, "value": None, "stay_started_at": None})
     return {
         **base,
         "team_id": TEAM_ID,
@@ -201,9 +201,12 @@ def _path_events(deal: dict[str, Any], main: list[Stage], stage: Stage) -> Itera
     ids = [s.id for s in main]
     passed = ids[: ids.index(stage.id)] if stage.id in ids else ids[:2]
     path = [*passed, stage.id]
+    entered = deal["created_at"]  # each move ends the stay begun by the entry before it
     for before, after in zip(path, path[1:], strict=False):
         kind = EventKind.ADVANCED if stage.is_open or after != stage.id else EventKind.BRANCHED
-        yield _event(deal, kind, deal["stage_entered_at"], from_stage=before, to_stage=after)
+        at = deal["stage_entered_at"]
+        yield _event(deal, kind, at, from_stage=before, to_stage=after, stay_started_at=entered)
+        entered = at
 
 
 def _ticks(rng: random.Random, deal: dict[str, Any], stage: Stage) -> list[dict[str, Any]]:

@@ -193,6 +193,7 @@ def _event_rows(
     owner = _last(plan, "owner")
     events = []
     previous: str | None = None
+    entered: dt.datetime | None = None  # when the deal entered `previous`
     for row in plan.rows:
         kind, action = _move(process_map, previous, row.stage)
         value, reason = _why(process_map, row, action)
@@ -213,9 +214,11 @@ def _event_rows(
                 "action": action,
                 "reason": reason,
                 "value": value,
+                # the stay this row ends began at the row before (None on the first)
+                "stay_started_at": entered,
             }
         )
-        previous = row.stage
+        previous, entered = row.stage, row.at
     return events
 
 

@@ -174,6 +174,20 @@ class DealEvent(SQLModel, table=True):
             sqlite_where=text("to_stage IS NOT NULL"),
             postgresql_where=text("to_stage IS NOT NULL"),
         ),
+        # Completed stays, read off the entries that end them, in each deal's stage order:
+        # time in stage groups them per deal and stage as it scans (no sort), and the
+        # transition matrix reads them without touching the table.
+        Index(
+            "ix_deal_event_stays",
+            "team_id",
+            "deal_id",
+            "from_stage",
+            "stay_started_at",
+            "at",
+            "to_stage",
+            sqlite_where=text("stay_started_at IS NOT NULL"),
+            postgresql_where=text("stay_started_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -189,6 +203,11 @@ class DealEvent(SQLModel, table=True):
     action: str | None = Field(default=None, max_length=40)
     reason: str | None = Field(default=None, sa_column=Column(Text))
     value: str | None = Field(default=None, max_length=500)
+    stay_started_at: dt.datetime | None = Field(
+        default=None,
+        description="on an entry that ends a stay (it has from_stage): when that stay began, "
+        "the time of the deal's entry before it (its stage_entered_at when it moved)",
+    )
 
 
 class ProcessedEvent(SQLModel, table=True):

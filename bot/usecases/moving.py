@@ -246,6 +246,10 @@ async def _enter(
 ) -> Outcome:
     from_stage = change.flow.stage(transition.source)
     dest = change.flow.stage(transition.dest)
+    # The entry written here records when the stay it ends began (the KPIs read stays off
+    # it: storage.kpi_queries): the deal's stage_entered_at, which is the `at` of the entry
+    # that began the stay, since each entry and its stage_entered_at share one `now`.
+    stay_started_at = change.deal.stage_entered_at
     now = change.services.clock()
     await change.save(
         stage=dest.id,
@@ -257,11 +261,13 @@ async def _enter(
         value = ",".join(item.id for item in skipped)
     change.event(
         kind,
+        at=now,
         from_stage=from_stage.id,
         to_stage=dest.id,
         action=transition.move.value,
         reason=reason,
         value=value,
+        stay_started_at=stay_started_at,
     )
     card = await card_for(change.session, change.services, change.deal)
     return Moved(

@@ -9,6 +9,7 @@ write lock on SQLite). If the deal left that stage meanwhile, the answer is `Sta
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -36,7 +37,8 @@ class Change:
     deal: Deal
     flow: Flow
 
-    def event(self, kind: EventKind, **fields: object) -> None:
+    def event(self, kind: EventKind, *, at: dt.datetime | None = None, **fields: object) -> None:
+        """Record an event of the deal, at `at` (default: now)."""
         self.session.add(
             DealEvent(
                 team_id=self.deal.team_id,
@@ -44,7 +46,7 @@ class Change:
                 map_id=self.deal.map_id,
                 kind=kind,
                 actor_id=self.actor.user_id,
-                at=self.services.clock(),
+                at=at or self.services.clock(),
                 **fields,  # type: ignore[arg-type]
             )
         )
