@@ -14,8 +14,11 @@ Definitions, as implemented:
 - A *stay* runs from an entry to the deal's next entry, whatever stage that is (lost,
   disqualified and nurture included). A completed stay is read off the entry that ends it:
   its stage is that entry's `from_stage`, its end that entry's `at`, and its start the `at`
-  of the deal's entry before it (`LAG` over the deal's entries, the one window function
-  the KPIs need). A stay with no next entry is *open* and never counted as a duration.
+  of the deal's entry before it, which the writer records on the entry as
+  `stay_started_at` (the deal's `stage_entered_at` as it moves: bot.usecases.moving; the
+  row before, on import; filled by migration for older history, with `LAG` over the
+  deal's entries). Only the entries that end a stay carry it, so no query walks a deal's
+  entries in order. A stay with no next entry is *open* and never counted as a duration.
 - The *main path* is the map's open stages in map order (sales stages, the won stage, the
   post-sale stages); a stage's position on it is its index. Side stages (lost,
   disqualified, nurture) have no position.
@@ -52,7 +55,7 @@ Definitions, as implemented:
 
 The KPIs that need no stage entries (status counts, pipeline, first response, counted
 events) are in storage.kpi_events. Medians and percentiles: storage.percentiles
-(`percentile_cont` on PostgreSQL, window functions on SQLite).
+(`percentile_cont` on PostgreSQL, bucket counts and a few ranked values on SQLite).
 """
 
 from __future__ import annotations
@@ -68,7 +71,10 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    null,
+    or_,
     select,
+    union_all,
 )
 from sqlalchemy.sql import ColumnElement, Select, Subquery
 from sqlmodel import SQLModel
@@ -116,15 +122,6 @@ class Window:
             conditions.append(column >= self.start)
         if self.end is not None:
             conditions.append(column < self.end)
-        return and_(True, *conditions)
-
-    def holds_days(self, column: ColumnElement[Any]) -> ColumnElement[bool]:
-        """`holds` for a column of day numbers (storage.sql_time.epoch_days)."""
-        conditions = []
-        if self.start is not None:
-            conditions.append(column >= epoch_days(literal(self.start, EVENT.c.at.type)))
-        if self.end is not None:
-            conditions.append(column < epoch_days(literal(self.end, EVENT.c.at.type)))
         return and_(True, *conditions)
 
     @property
@@ -177,33 +174,10 @@ def _is_entry() -> ColumnElement[bool]:
     return and_(EVENT.c.to_stage.is_not(None), EVENT.c.kind.in_(kinds))
 
 
-def _stays(scope: KpiScope) -> Subquery:
-    """Completed stays: one row per entry that left a stage (`stage`, the stage left, is
-    the event's `from_stage`), with its end (`ended`, the entry's time) and its start
-    (`started`, the time of the deal's entry before it) as day numbers (`epoch_days`):
-    spans are plain differences, one time conversion per entry."""
-    moment = epoch_days(EVENT.c.at)
-    started = func.lag(moment).over(partition_by=EVENT.c.deal_id, order_by=(EVENT.c.at, EVENT.c.id))
-    entries = (
-        scoped_events(
-            scope,
-            EVENT.c.deal_id,
-            EVENT.c.from_stage.label("stage"),
-            moment.label("ended"),
-            started.label("started"),
-        )
-        .where(_is_entry())
-        .subquery("entries")
-    )
-    return select(entries).where(entries.c.stage.is_not(None)).subquery("stays")
-
-
-def _started() -> ColumnElement[Any]:
-    """When the stay this entry ends began: the deal's entry before it (`LAG`)."""
-    started = func.lag(EVENT.c.at, type_=EVENT.c.at.type).over(
-        partition_by=EVENT.c.deal_id, order_by=(EVENT.c.at, EVENT.c.id)
-    )
-    return started.label("started")
+def _ends_a_stay() -> ColumnElement[bool]:
+    """The entries that end a stay: every writer records when the stay began on them, and
+    on them only (the predicate of the index of stays, ix_deal_event_stays)."""
+    return EVENT.c.stay_started_at.is_not(None)
 
 
 async def tune_for_reports(session: AsyncSession) -> None:
@@ -245,7 +219,8 @@ class StageFlow:
 @dataclass(frozen=True, slots=True)
 class Transition:
     """Moves from one stage to another: `entered` counts the moves made in the window,
-    `left` the moves that ended a stay begun in the window (`from_stage` None: creation)."""
+    `left` the moves that ended a stay begun in the window (`from_stage` None: creations,
+    which end no stay)."""
 
     from_stage: str | None
     to_stage: str
@@ -256,27 +231,29 @@ class Transition:
 async def transitions(
     session: AsyncSession, *, scope: KpiScope, window: Window
 ) -> list[Transition]:
-    """The stage-to-stage matrix: one pass over the entries, a few dozen rows back."""
+    """The stage-to-stage matrix, a few dozen rows. A deal's entries are its creation and
+    its moves, each move ending a stay and carrying its start: the moves are grouped by
+    their two stages (from the index of stays), the creations by the stage they began in."""
     bounded = window.bounded
-    entries = scoped_events(
-        scope,
-        EVENT.c.from_stage,
-        EVENT.c.to_stage,
-        EVENT.c.at,
-        *([_started()] if bounded else []),
-    ).where(_is_entry())
-    moves = entries.subquery("moves")
-    counts = (
-        (_count_if(window.holds(moves.c.at)), _count_if(window.holds(moves.c.started)))
-        if bounded
-        else (func.count(), func.count())
+    entered, began = window.holds(EVENT.c.at), window.holds(EVENT.c.stay_started_at)
+    moves = (
+        scoped_events(
+            scope,
+            EVENT.c.from_stage,
+            EVENT.c.to_stage,
+            *((_count_if(entered), _count_if(began)) if bounded else (func.count(), func.count())),
+        )
+        .where(_ends_a_stay(), or_(entered, began) if bounded else and_(True))
+        .group_by(EVENT.c.from_stage, EVENT.c.to_stage)
     )
-    query = select(moves.c.from_stage, moves.c.to_stage, *counts).group_by(
-        moves.c.from_stage, moves.c.to_stage
+    created = (
+        scoped_events(scope, null().label("from_stage"), EVENT.c.to_stage, func.count(), literal(0))
+        .where(EVENT.c.kind == EventKind.CREATED.value, EVENT.c.to_stage.is_not(None), entered)
+        .group_by(EVENT.c.to_stage)
     )
     return [
         Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0))
-        for row in await rows_of(session, query)
+        for row in await rows_of(session, union_all(moves, created))
     ]
 
 
@@ -333,19 +310,21 @@ async def time_in_stage(
 ) -> dict[tuple[str, str], Summary]:
     """Days in each stage per deal, keyed by (variant, stage); variants: STAY_VARIANTS.
 
-    One row per deal and stage: `cumulative` adds the stays up; `latest` is the last stay,
-    which is also the one that started last and ended last (a deal's stays never overlap),
-    so it is `MAX(ended) − MAX(started)` and needs no second window.
+    One row per deal and stage (on SQLite grouped as the index of stays is read, without a
+    sort): `cumulative` adds the stays up; `latest` is the last stay, which is also the one that
+    started last and ended last (a deal's stays never overlap), so it is
+    `MAX(ended) − MAX(started)`.
     """
-    stays = _stays(scope)
+    ended, started = epoch_days(EVENT.c.at), epoch_days(EVENT.c.stay_started_at)
     per_deal = (
-        select(
-            stays.c.stage,
-            func.sum(stays.c.ended - stays.c.started).label("cumulative"),
-            (func.max(stays.c.ended) - func.max(stays.c.started)).label("latest"),
+        scoped_events(
+            scope,
+            EVENT.c.from_stage.label("stage"),
+            func.sum(ended - started).label("cumulative"),
+            (func.max(ended) - func.max(started)).label("latest"),
         )
-        .where(window.holds_days(stays.c.started))
-        .group_by(stays.c.deal_id, stays.c.stage)
+        .where(_ends_a_stay(), window.holds(EVENT.c.stay_started_at))
+        .group_by(EVENT.c.deal_id, EVENT.c.from_stage)
         .subquery("per_deal")
     )
     found = await summarize_columns(
@@ -364,27 +343,19 @@ async def time_in_stage(
 def _won_deals(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
     """One row per deal won in the window: won entry, amount, currency, and `x`, the days
     from its creation (its first stage entry) to that first entry into a won stage. Only
-    the entries into won stages are grouped, a few per won deal."""
+    the entries into won stages are grouped, a few per won deal, by deal id alone (the
+    deal's own columns are joined to the few groups afterwards)."""
     per_deal = (
-        scoped_events(
-            scope,
-            EVENT.c.deal_id,
-            DEAL.c.created_at,
-            DEAL.c.amount,
-            DEAL.c.currency,
-            func.min(EVENT.c.at).label("won_at"),
-        )
+        scoped_events(scope, EVENT.c.deal_id, func.min(EVENT.c.at).label("won_at"))
         .where(_is_entry(), EVENT.c.to_stage.in_(shape.won_stages))
-        .group_by(EVENT.c.deal_id, DEAL.c.created_at, DEAL.c.amount, DEAL.c.currency)
+        .group_by(EVENT.c.deal_id)
         .subquery("per_deal")
     )
+    won_at = per_deal.c.won_at
     return (
-        select(
-            per_deal.c.amount,
-            per_deal.c.currency,
-            days(per_deal.c.created_at, per_deal.c.won_at).label("x"),
-        )
-        .where(window.holds(per_deal.c.won_at))
+        select(DEAL.c.amount, DEAL.c.currency, days(DEAL.c.created_at, won_at).label("x"))
+        .select_from(per_deal.join(DEAL, DEAL.c.id == per_deal.c.deal_id))
+        .where(window.holds(won_at))
         .subquery("won")
     )
 
