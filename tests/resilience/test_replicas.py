@@ -26,6 +26,7 @@ from sqlmodel import col, select
 
 from bot.catalog import MapCatalog
 from bot.testing import (
+    RESPONSE_URL,
     SlackStandIn,
     block_actions_payload,
     button_action,
@@ -212,9 +213,9 @@ def advance_outcome(text: str) -> str:
 
 
 async def wait_for_replies(standin: SlackStandIn, count: int) -> None:
-    """Clicks are answered after the ack: by a DM here (the servers do not trust the stand-in's
-    response URLs), one per click."""
-    await standin.wait_for("chat.postMessage", count=count, timeout=30)
+    """Clicks are answered after the ack, through their response URLs (the servers trust
+    the stand-in's, as their SLACK_API_URL host), one per click."""
+    await standin.wait_for(RESPONSE_URL, count=count, timeout=30)
 
 
 async def test_two_replicas_lose_no_tick_and_never_advance_twice(
@@ -263,12 +264,12 @@ async def test_two_replicas_lose_no_tick_and_never_advance_twice(
                 else command(standin, f"advance #{deal.id}")
             )
     rng.shuffle(requests)
-    replies_before = len(standin.calls("chat.postMessage"))
+    replies_before = len(standin.calls(RESPONSE_URL))
     answers = await spread(http, servers, requests)
     assert {status for status, _ in answers} == {200}
     await wait_for_replies(standin, replies_before + DEALS * (ADVANCES_PER_DEAL // 2))
     said = [json.loads(text)["text"] for _, text in answers if text.startswith("{")]
-    said += [str(c.args.get("text")) for c in standin.calls("chat.postMessage")[replies_before:]]
+    said += [str(c.args.get("text")) for c in standin.calls(RESPONSE_URL)[replies_before:]]
     assert len(said) == DEALS * ADVANCES_PER_DEAL
     outcomes = Counter(advance_outcome(text) for text in said)
     assert outcomes["moved"] == DEALS, said  # one per deal; every other one was told why not
@@ -283,6 +284,6 @@ async def test_two_replicas_lose_no_tick_and_never_advance_twice(
         assert order.index(deal.stage) - order.index(FIRST.id) == len(advanced)
         assert_history_consistent(deal, events[deal.id])
         assert replayed_ticks(events[deal.id], FIRST.id) == frozenset(items)
-    for call in standin.calls("chat.postMessage"):
+    for call in standin.calls(RESPONSE_URL):
         text = str(call.args.get("text"))
         assert "went wrong" not in text and "Traceback" not in text, text
