@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Float, Integer, String, column, literal, select, union_all
 
 from bot.usecases.context import Services
-from storage.percentiles import summarize
+from storage.percentiles import summarize, summarize_columns
 
 
 def percentile_cont(values: list[float], fraction: float) -> float:
@@ -70,3 +70,49 @@ async def test_no_groups_is_one_summary(services: Services) -> None:
     async with services.db.read() as session:
         found = await summarize(session, values.subquery("s"))
     assert found[()].median == 3.0 and found[()].count == 3
+
+
+def columns_of(rows: list[tuple[str, float, float]]) -> Any:
+    selects = [
+        select(
+            literal(grp, String()).label("grp"),
+            literal(a, Float()).label("a"),
+            literal(b, Float()).label("b"),
+        )
+        for grp, a, b in rows
+    ]
+    return union_all(*selects).subquery("samples")
+
+
+@pytest.mark.parametrize("force_window", [False, True], ids=["native", "window"])
+async def test_several_columns_over_many_buckets(services: Services, force_window: bool) -> None:
+    # The fallback counts values per bucket (1/24 of a unit) and ranks only the buckets
+    # that hold a percentile's rank: values spread over many buckets, crowded into one,
+    # tied across the rank, below zero, and a second column that moves apart from the first.
+    rng = random.Random(11)
+    spread = [round(rng.uniform(0, 90), 4) for _ in range(101)]
+    crowded = [5.0 + rng.uniform(0, 0.01) for _ in range(40)] + [30.0, 60.0]
+    tied = [7.0] * 9 + [1.0, 50.0]
+    signed = [round(rng.uniform(-3, 3), 3) for _ in range(25)]
+    rows = [
+        (name, a, (a * 3 if index % 4 else a + 17.5))
+        for name, values in {
+            "spread": spread,
+            "crowded": crowded,
+            "tied": tied,
+            "signed": signed,
+        }.items()
+        for index, a in enumerate(values)
+    ]
+    async with services.db.read() as session:
+        found = await summarize_columns(
+            session, columns_of(rows), groups=("grp",), values=("a", "b"), force_window=force_window
+        )
+    for value in ("a", "b"):
+        for name in ("spread", "crowded", "tied", "signed"):
+            values = [a if value == "a" else b for grp, a, b in rows if grp == name]
+            summary = found[value][(name,)]
+            assert summary.count == len(values)
+            assert summary.mean == pytest.approx(sum(values) / len(values))
+            assert summary.median == pytest.approx(percentile_cont(values, 0.5))
+            assert summary.p90 == pytest.approx(percentile_cont(values, 0.9))
