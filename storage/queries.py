@@ -6,12 +6,13 @@ Functions take an open session; the caller (a use case) decides the transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
@@ -143,6 +144,33 @@ async def move_deal(
     )
     result = await session.exec(statement)  # type: ignore[call-overload]
     return bool(result.rowcount == 1)
+
+
+async def add_events(session: AsyncSession, events: Sequence[DealEvent]) -> None:
+    """Insert events in one statement (executemany). The ORM would send one INSERT per
+    event on SQLite, to read each new id back; nothing needs those ids."""
+    await _insert_many(session, DealEvent, events)
+
+
+async def add_ticks(session: AsyncSession, ticks: Sequence[ExitTick]) -> None:
+    """Insert exit ticks in one statement (see add_events)."""
+    await _insert_many(session, ExitTick, ticks)
+
+
+async def _insert_many(
+    session: AsyncSession, model: type[SQLModel], rows: Sequence[SQLModel]
+) -> None:
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    columns = [column.name for column in table.columns if column.name != "id"]
+    values = [{name: _plain(getattr(row, name)) for name in columns} for row in rows]
+    connection = await session.connection()
+    await connection.execute(table.insert(), values)
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, Enum) else value
 
 
 # -- ticks -----------------------------------------------------------------------------

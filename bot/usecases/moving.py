@@ -4,8 +4,10 @@ override, the branches (lose, disqualify, nurture) and reopen."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bot.usecases.access import may_override
+from bot.usecases.cards import build_card
 from bot.usecases.context import Actor, Services
 from bot.usecases.lookup import card_for
 from bot.usecases.outcomes import Blocked, Invalid, Moved, Outcome
@@ -15,7 +17,7 @@ from flows.i18n import _
 from flows.machine import DealState, Move, Transition
 from flows.schema import ProcessMap, Stage, StageKind
 from storage import queries
-from storage.models import DealStatus, EventKind
+from storage.models import DealStatus, EventKind, ExitTick
 
 _STATUS_OF_KIND = {
     StageKind.LOST: DealStatus.LOST,
@@ -43,9 +45,11 @@ async def _advance(change: Change) -> Outcome:
     transition = _transition(change, Move.ADVANCE)
     if isinstance(transition, Invalid):
         return transition
-    state = await _state(change)
-    if not change.flow.fire(transition, state):
-        card = await card_for(change.session, change.services, change.deal)
+    ticks = await _ticks(change)
+    if not change.flow.fire(transition, _state(change, ticks)):
+        card = build_card(  # from the ticks just read: they are the card's
+            deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock()
+        )
         return Blocked(
             _("{name} cannot leave {stage} yet: {count} required item(s) open").format(
                 name=change.deal.name, stage=card.stage.name, count=len(card.missing)
@@ -74,7 +78,7 @@ async def override(
         transition = _transition(change, Move.OVERRIDE)
         if isinstance(transition, Invalid):
             return transition
-        state = await _state(change)
+        state = _state(change, await _ticks(change))
         skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
         if not skipped:
             return Invalid(
@@ -224,9 +228,12 @@ def _transition(change: Change, move: Move) -> Transition | Invalid:
     )
 
 
-async def _state(change: Change) -> DealState:
+async def _ticks(change: Change) -> Sequence[ExitTick]:
     assert change.deal.id is not None
-    ticks = await queries.ticks_for(change.session, deal_id=change.deal.id, stage=change.deal.stage)
+    return await queries.ticks_for(change.session, deal_id=change.deal.id, stage=change.deal.stage)
+
+
+def _state(change: Change, ticks: Sequence[ExitTick]) -> DealState:
     return DealState(
         state=change.deal.stage,
         ticked=frozenset(t.item_id for t in ticks),

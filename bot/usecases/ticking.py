@@ -170,12 +170,12 @@ async def _write_ticks(
             ticked_at=now,
             evidence=values.get(item_id),
         )
-        change.session.add(tick)
         written.append(tick)
         change.event(
             EventKind.TICKED, from_stage=stage.id, item_id=item_id, value=values.get(item_id)
         )
     for item_id in removed:
         change.event(EventKind.UNTICKED, from_stage=stage.id, item_id=item_id)
+    await queries.add_ticks(change.session, written)
     await change.save()
     return written

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,10 +36,12 @@ class Change:
     actor: Actor
     deal: Deal
     flow: Flow
+    pending_events: list[DealEvent] = field(default_factory=list)
 
     def event(self, kind: EventKind, *, at: dt.datetime | None = None, **fields: object) -> None:
-        """Record an event of the deal, at `at` (default: now)."""
-        self.session.add(
+        """Record an event of the deal, at `at` (default: now). The change's events are
+        written together, in one statement, by `save` (or when the change is done)."""
+        self.pending_events.append(
             DealEvent(
                 team_id=self.deal.team_id,
                 deal_id=self.deal.id,
@@ -51,12 +53,19 @@ class Change:
             )
         )
 
+    async def write_events(self) -> None:
+        if self.pending_events:
+            await queries.add_events(self.session, self.pending_events)
+            self.pending_events.clear()
+
     async def save(self, **values: object) -> None:
-        """Write `values` on the deal if its version is unchanged; update the snapshot too.
+        """Write the events so far and `values` on the deal, if its version is unchanged;
+        update the snapshot too.
 
         The lock already serializes writers; the version check keeps a lost race from
         ever overwriting a newer change should the lock be missing (raises LostRace).
         """
+        await self.write_events()
         now = self.services.clock()
         values = {"updated_at": now, "last_activity_at": now, **values}
         saved = await queries.move_deal(
@@ -110,14 +119,16 @@ async def change_deal(
         flow = await services.catalog.flow(
             services.db, map_id=deal.map_id, version=deal.map_version
         )
+        change = Change(session, services, actor, deal, flow)
         try:
-            outcome = await apply(Change(session, services, actor, deal, flow))
+            outcome = await apply(change)
         except LostRace:
             await session.rollback()
             return await _stale(session, services, deal)
         if isinstance(outcome, Failure):
             await session.rollback()  # a refused change writes nothing, not even a half
         else:
+            await change.write_events()  # any recorded after the last save
             services.touch(actor, deal.id)
         return outcome
 
