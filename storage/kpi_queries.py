@@ -197,6 +197,16 @@ async def tune_for_reports(session: AsyncSession) -> None:
         await connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
 
 
+async def _group_in_index_order(session: AsyncSession) -> None:
+    """PostgreSQL: group rows as an index hands them over instead of hashing them. With
+    the report's work_mem it hashes the 300,000 groups of deal and stage (it estimates a
+    third of them), 0.1 s slower than a merge join and grouping in order. SET LOCAL: for
+    this query's transaction (tune_for_reports), not the pooled connection."""
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.exec_driver_sql("SET LOCAL enable_hashagg = off")
+
+
 async def rows_of(session: AsyncSession, query: Any) -> Sequence[Any]:
     connection = await session.connection()
     return (await connection.execute(query)).all()
@@ -310,11 +320,12 @@ async def time_in_stage(
 ) -> dict[tuple[str, str], Summary]:
     """Days in each stage per deal, keyed by (variant, stage); variants: STAY_VARIANTS.
 
-    One row per deal and stage (on SQLite grouped as the index of stays is read, without a
-    sort): `cumulative` adds the stays up; `latest` is the last stay, which is also the one that
-    started last and ended last (a deal's stays never overlap), so it is
-    `MAX(ended) − MAX(started)`.
+    One row per deal and stage, grouped as the index of stays is read (in deal and stage
+    order, so without a sort or a hash table): `cumulative` adds the stays up; `latest` is
+    the last stay, which is also the one that started last and ended last (a deal's stays
+    never overlap), so it is `MAX(ended) − MAX(started)`.
     """
+    await _group_in_index_order(session)
     ended, started = epoch_days(EVENT.c.at), epoch_days(EVENT.c.stay_started_at)
     per_deal = (
         scoped_events(
