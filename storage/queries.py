@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, update
+from sqlalchemy import and_, bindparam, delete, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
@@ -29,15 +29,22 @@ from storage.models import (
 # -- deals -----------------------------------------------------------------------------
 
 
+# The statements every request runs are built once, with bind parameters: composing a
+# statement and its cache key on each call cost about as much as running it.
+_DEAL_BY_ID = select(Deal).where(
+    Deal.id == bindparam("deal_id"), Deal.team_id == bindparam("team_id")
+)
+# PostgreSQL locks the row until commit; SQLite ignores FOR UPDATE and relies on the write
+# session's BEGIN IMMEDIATE instead.
+_DEAL_BY_ID_LOCKED = _DEAL_BY_ID.with_for_update()
+
+
 async def deal_by_id(
     session: AsyncSession, *, team_id: str, deal_id: int, for_update: bool = False
 ) -> Deal | None:
-    query = select(Deal).where(Deal.id == deal_id, Deal.team_id == team_id)
-    if for_update:
-        # PostgreSQL locks the row until commit; SQLite ignores FOR UPDATE and relies on
-        # the write session's BEGIN IMMEDIATE instead.
-        query = query.with_for_update()
-    return (await session.exec(query)).first()
+    query = _DEAL_BY_ID_LOCKED if for_update else _DEAL_BY_ID
+    params = {"deal_id": deal_id, "team_id": team_id}
+    return (await session.exec(query, params=params)).first()  # type: ignore[call-overload]
 
 
 async def deal_for_card(
@@ -136,14 +143,27 @@ async def move_deal(
     Returns False when the deal moved on in the meantime: the caller reports it, never
     overwrites it.
     """
-    statement = (
-        update(Deal)
-        .where(col(Deal.id) == deal.id, col(Deal.version) == expected_version)
-        .values(version=expected_version + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
-    result = await session.exec(statement)  # type: ignore[call-overload]
+    params = {f"new_{key}": value for key, value in values.items()}
+    params.update(deal_id=deal.id, version=expected_version, new_version=expected_version + 1)
+    connection = await session.connection()
+    result = await connection.execute(_move_statement(tuple(sorted(values))), params)
     return bool(result.rowcount == 1)
+
+
+_MOVES: dict[tuple[str, ...], Any] = {}  # one prepared UPDATE per set of columns written
+
+
+def _move_statement(columns: tuple[str, ...]) -> Any:
+    statement = _MOVES.get(columns)
+    if statement is None:
+        table = Deal.__table__  # type: ignore[attr-defined]
+        new = {name: bindparam(f"new_{name}", type_=table.c[name].type) for name in columns}
+        statement = _MOVES[columns] = (
+            table.update()
+            .where(table.c.id == bindparam("deal_id"), table.c.version == bindparam("version"))
+            .values(version=bindparam("new_version"), **new)
+        )
+    return statement
 
 
 async def add_events(session: AsyncSession, events: Sequence[DealEvent]) -> None:
@@ -176,9 +196,29 @@ def _plain(value: object) -> object:
 # -- ticks -----------------------------------------------------------------------------
 
 
+_TICKS_FOR = select(ExitTick).where(
+    ExitTick.deal_id == bindparam("deal_id"), ExitTick.stage == bindparam("stage")
+)
+
+
 async def ticks_for(session: AsyncSession, *, deal_id: int, stage: str) -> Sequence[ExitTick]:
-    query = select(ExitTick).where(ExitTick.deal_id == deal_id, ExitTick.stage == stage)
-    return (await session.exec(query)).all()
+    params = {"deal_id": deal_id, "stage": stage}
+    return (await session.exec(_TICKS_FOR, params=params)).all()  # type: ignore[call-overload]
+
+
+_UNTICK = delete(ExitTick).where(
+    col(ExitTick.deal_id) == bindparam("deal_id"),
+    col(ExitTick.stage) == bindparam("stage"),
+    col(ExitTick.item_id).in_(bindparam("items", expanding=True)),
+)
+
+
+async def remove_ticks(
+    session: AsyncSession, *, deal_id: int, stage: str, items: Sequence[str]
+) -> None:
+    params = {"deal_id": deal_id, "stage": stage, "items": list(items)}
+    connection = await session.connection()
+    await connection.execute(_UNTICK, params)
 
 
 async def ticks_for_deals(

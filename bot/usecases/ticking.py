@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import delete
-from sqlmodel import col
-
 from bot.usecases.cards import build_card
 from bot.usecases.context import Actor, Services
 from bot.usecases.outcomes import Invalid, Outcome, Ticked
@@ -152,13 +149,7 @@ async def _write_ticks(
     assert deal.id is not None
     stale = removed + changed_evidence
     if stale:
-        await change.session.exec(  # type: ignore[call-overload]
-            delete(ExitTick).where(
-                col(ExitTick.deal_id) == deal.id,
-                col(ExitTick.stage) == stage.id,
-                col(ExitTick.item_id).in_(stale),
-            )
-        )
+        await queries.remove_ticks(change.session, deal_id=deal.id, stage=stage.id, items=stale)
     written = []
     for item_id in added + changed_evidence:
         tick = ExitTick(
