@@ -70,6 +70,11 @@ class MapCatalog:
     async def flow(self, db: Database, *, map_id: str, version: int) -> Flow:
         return flow_for(await self.get(db, map_id=map_id, version=version))
 
+    def loaded_flow(self, *, map_id: str, version: int) -> Flow | None:
+        """The flow of a map version already in memory, else None (no database read)."""
+        found = self._maps.get((map_id, version))
+        return flow_for(found) if found is not None else None
+
     @property
     def current_flow(self) -> Flow:
         return flow_for(self.current)

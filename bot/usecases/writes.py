@@ -1,7 +1,8 @@
 """The one way a deal changes: find it, lock it, check who acts and that it has not moved,
 apply the change and its events, commit.
 
-The reference is resolved first, in its own read, so the stage the user saw is known; the
+The reference is resolved first, in its own read, so the stage the user saw is known (a
+click names both the deal and the stage its card showed, so it needs no such read); the
 change then runs in a write transaction holding the deal (row lock on PostgreSQL, the
 write lock on SQLite). If the deal left that stage meanwhile, the answer is `Stale`:
 "this deal just moved; here is where it is now", never a second move.
@@ -17,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.usecases.access import may_change
 from bot.usecases.context import Actor, Services
-from bot.usecases.lookup import card_for, find_deal
+from bot.usecases.lookup import MAX_DEAL_ID, card_for, find_deal, parse_deal_id
 from bot.usecases.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
 from flows.i18n import _
 from flows.machine import Flow
@@ -85,6 +86,19 @@ class LostRace(Exception):
 ChangeFn = Callable[[Change], Awaitable[Outcome]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    deal_id: int
+    stage: str  # the stage the user acted on
+    missing: Failure  # what to say if the deal is not there under the lock
+
+
+@dataclass(frozen=True, slots=True)
+class _MapNeeded:
+    map_id: str
+    version: int
+
+
 async def change_deal(
     services: Services,
     actor: Actor,
@@ -94,31 +108,62 @@ async def change_deal(
     expected_stage: str | None = None,
     permission: Permission = may_change,
 ) -> Outcome:
+    target = await _target(services, actor, ref, expected_stage)
+    if isinstance(target, Failure):
+        return target
+    outcome = await _locked_change(services, actor, target, apply, permission)
+    if isinstance(outcome, _MapNeeded):
+        # Load the deal's map outside the lock. A version not in memory yet (a deal of an
+        # older map, after a restart) is read from the database on a second connection;
+        # with the row lock held, that read could wait for pooled connections held by the
+        # requests queued behind this very lock, and all of them would stall until the pool
+        # timed out. Then the change runs again, from the top.
+        await services.catalog.flow(services.db, map_id=outcome.map_id, version=outcome.version)
+        outcome = await _locked_change(services, actor, target, apply, permission)
+    assert not isinstance(outcome, _MapNeeded), "a map version loaded a moment ago is gone"
+    return outcome
+
+
+async def _target(
+    services: Services, actor: Actor, ref: str | None, expected_stage: str | None
+) -> _Target | Failure:
+    deal_id = parse_deal_id(ref) if ref and expected_stage else None
+    if deal_id is not None and deal_id <= MAX_DEAL_ID:
+        # A click names the deal and the stage its card showed: no read before the lock.
+        missing = NotFound(
+            _("there is no deal #{id} in this workspace").format(id=deal_id),
+            _("use /deal list to see your deals"),
+        )
+        return _Target(deal_id, str(expected_stage), missing)
     async with services.db.read() as session:
         found = await find_deal(session, services, actor, ref)
     if isinstance(found, Failure):
         return found
     assert found.id is not None
-    # Load the deal's map before taking the lock. A version not in memory yet (a deal of an
-    # older map, after a restart) is read from the database on a second connection; with the
-    # row lock held, that read could wait for pooled connections held by the requests queued
-    # behind this very lock, and every one of them would stall until the pool timed out.
+    # Loaded here, before the lock, so the change itself never has to (see change_deal).
     await services.catalog.flow(services.db, map_id=found.map_id, version=found.map_version)
+    missing = NotFound(_("that deal no longer exists"), _("use /deal list"))  # deleted since
+    return _Target(found.id, expected_stage or found.stage, missing)
+
+
+async def _locked_change(
+    services: Services, actor: Actor, target: _Target, apply: ChangeFn, permission: Permission
+) -> Outcome | _MapNeeded:
     async with services.db.write() as session:
         deal = await queries.deal_by_id(
-            session, team_id=actor.team_id, deal_id=found.id, for_update=True
+            session, team_id=actor.team_id, deal_id=target.deal_id, for_update=True
         )
-        if deal is None:  # deleted between the two reads
-            return NotFound(_("that deal no longer exists"), _("use /deal list"))
+        if deal is None:
+            return target.missing
         session.expunge(deal)
+        flow = services.catalog.loaded_flow(map_id=deal.map_id, version=deal.map_version)
+        if flow is None:
+            return _MapNeeded(deal.map_id, deal.map_version)  # the transaction ends unused
         denied = await permission(session, services, actor, deal)
         if denied:
             return denied
-        if deal.stage != (expected_stage or found.stage):
+        if deal.stage != target.stage:
             return await _stale(session, services, deal)
-        flow = await services.catalog.flow(
-            services.db, map_id=deal.map_id, version=deal.map_version
-        )
         change = Change(session, services, actor, deal, flow)
         try:
             outcome = await apply(change)

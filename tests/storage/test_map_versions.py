@@ -96,3 +96,24 @@ async def test_registering_the_same_map_again_is_fine(services: Services) -> Non
 
     await again.register(services.db)
     await again.register(services.db)
+
+
+async def test_a_click_on_a_deal_of_a_version_this_process_has_not_loaded_works(
+    services: Services, v2: Services
+) -> None:
+    # Another replica published v2 after this one started: this catalog has never seen it.
+    # A click reads nothing before taking the lock, so the change finds the unknown version
+    # under the lock, loads it outside, and runs again.
+    globex = await new_deal(v2, REP, "Globex")
+    assert services.catalog.loaded_flow(map_id="default", version=2) is None
+
+    ticked = expect(
+        await ticking.set_ticks(
+            services, REP, f"#{globex.deal_id}", selection=["1"], expected_stage="qualification"
+        ),
+        Ticked,
+    )
+
+    assert ticked.card.stage.name == "Lead qualification"  # v2's wording, not v1's
+    assert ticked.card.ticked.keys() == {globex.stage.exit[0].id}
+    assert services.catalog.loaded_flow(map_id="default", version=2) is not None
