@@ -73,6 +73,8 @@ async def _one_of_each(services: Services, seeded: Seeded) -> None:
 
 async def _explain(engine: AsyncEngine, sql: str, params: Any) -> dict[str, Any]:
     sqlite = engine.dialect.name == "sqlite"
+    if isinstance(params, list):  # an executemany (a change's events): plan one row of it
+        params = params[0]
     async with engine.connect() as connection:
         prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
         shown = await connection.exec_driver_sql(prefix + sql, params)
