@@ -182,8 +182,10 @@ def _ends_a_stay() -> ColumnElement[bool]:
 
 async def tune_for_reports(session: AsyncSession) -> None:
     """PostgreSQL settings for the report queries of this session: no JIT (compiling them
-    took about a second here, more than running them) and room to sort in memory (the
-    percentiles sort every stay; 4 MB spills to disk). Call it first in the session.
+    took about a second here, more than running them), room to sort in memory (the
+    percentiles sort every stay; 4 MB spills to disk), and no parallel workers (a report
+    already runs its queries side by side, one per core: workers on top only share the
+    same cores, and cost their start). Call it first in the session.
 
     Reads run in autocommit (storage.database), where SET LOCAL does nothing and a plain
     SET would stay on the pooled connection for whoever takes it next: this session's
@@ -195,6 +197,7 @@ async def tune_for_reports(session: AsyncSession) -> None:
         )
         await connection.exec_driver_sql("SET LOCAL jit = off")
         await connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        await connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 async def _group_in_index_order(session: AsyncSession) -> None:

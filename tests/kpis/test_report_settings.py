@@ -1,5 +1,5 @@
-"""PostgreSQL report settings (no JIT, more sort memory) hold for the report's session only
-and never stay on a pooled connection (reads run in autocommit)."""
+"""PostgreSQL report settings (no JIT, more sort memory, no parallel workers) hold for the
+report's session only and never stay on a pooled connection (reads run in autocommit)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from storage.database import Database
 from storage.kpi_queries import REPORT_WORK_MEM, tune_for_reports
 
 
-async def settings(session) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+async def settings(session) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
     connection = await session.connection()
     jit = (await connection.exec_driver_sql("SHOW jit")).scalar_one()
     memory = (await connection.exec_driver_sql("SHOW work_mem")).scalar_one()
-    return str(jit), str(memory)
+    workers = "SHOW max_parallel_workers_per_gather"
+    return str(jit), str(memory), str((await connection.exec_driver_sql(workers)).scalar_one())
 
 
 async def test_report_settings_stay_in_the_report_session(database: Database) -> None:
@@ -23,7 +24,7 @@ async def test_report_settings_stay_in_the_report_session(database: Database) ->
         before = await settings(session)
     async with database.read() as session:
         await tune_for_reports(session)
-        assert await settings(session) == ("off", REPORT_WORK_MEM)
+        assert await settings(session) == ("off", REPORT_WORK_MEM, "0")
     for _ in range(3):  # whichever pooled connection comes next
         async with database.read() as session:
             assert await settings(session) == before
