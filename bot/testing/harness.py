@@ -65,10 +65,12 @@ class SlackHarness:
         return Answer(response.status, parsed)
 
     async def settle(self, timeout: float = 5.0) -> None:
-        """Wait until the work started after acknowledgements is done."""
+        """Wait until the work started after acknowledgements is done, and what is written
+        behind (each user's default deal) is written."""
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.runtime.tasks) and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.005)
+        await self.services.recent.flush(self.services.db)
 
     async def command(
         self, text: str, *, user: str, channel: str | None = None, team: str | None = None

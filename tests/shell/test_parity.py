@@ -170,9 +170,14 @@ async def _run(services: Services, run: Runner, steps: list[Step]) -> tuple[Effe
     *scene, last = steps
     for step in scene:
         await run(step)
-    before = await effects(services.db)
+    before = await _settled_effects(services)
     await run(last)
-    return before, await effects(services.db)
+    return before, await _settled_effects(services)
+
+
+async def _settled_effects(services: Services) -> Effects:
+    await services.recent.flush(services.db)  # each user's default deal is written behind
+    return await effects(services.db)
 
 
 def parity_cases() -> dict[str, tuple[list[Step], bool | None]]:
