@@ -22,6 +22,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.cli.event_loop import new_event_loop
+
 PATH = "/slack/events"
 
 
@@ -62,7 +64,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     app = bolt_app() if args.kind == "bolt" else floor_app()
-    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
+    # on the loop `stagecoach serve` runs on, so the comparison is of the frameworks only
+    loop = new_event_loop()
+    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None, loop=loop)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot.boot import StartupError, open_services
+from bot.cli import event_loop
 from bot.digests.scheduler import Scheduler
 from bot.digests.settings import SchedulerSettings
 from bot.settings import DOCUMENTED, Settings, SettingsError
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env(os.environ)
         settings.require_socket() if args.socket else settings.require_http()
-        return asyncio.run(_serve(settings, socket=args.socket, host=args.host))
+        return event_loop.run(_serve(settings, socket=args.socket, host=args.host))
     except (SettingsError, StartupError) as exc:
         print(f"stagecoach: {exc}", file=sys.stderr)
         return 2
