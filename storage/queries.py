@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import (
@@ -166,25 +166,32 @@ def _move_statement(columns: tuple[str, ...]) -> Any:
     return statement
 
 
-async def add_events(session: AsyncSession, events: Sequence[DealEvent]) -> None:
-    """Insert events in one statement (executemany). The ORM would send one INSERT per
-    event on SQLite, to read each new id back; nothing needs those ids."""
-    await _insert_many(session, DealEvent, events)
+_EVENT_TABLE = DealEvent.__table__  # type: ignore[attr-defined]
+_EVENT_COLUMNS = tuple(column.name for column in _EVENT_TABLE.columns if column.name != "id")
+
+
+async def add_events(session: AsyncSession, events: Sequence[Mapping[str, object]]) -> None:
+    """Insert events, given as column values (those left out are empty), in one statement
+    (executemany). The ORM would send one INSERT per event on SQLite, to read each new id
+    back; nothing needs those ids, nor a model object built per event."""
+    if not events:
+        return
+    for event in events:
+        unknown = set(event) - set(_EVENT_COLUMNS)
+        if unknown:
+            raise ValueError(f"deal_event has no column {', '.join(sorted(unknown))}")
+    values = [{name: _plain(event.get(name)) for name in _EVENT_COLUMNS} for event in events]
+    connection = await session.connection()
+    await connection.execute(_EVENT_TABLE.insert(), values)
 
 
 async def add_ticks(session: AsyncSession, ticks: Sequence[ExitTick]) -> None:
     """Insert exit ticks in one statement (see add_events)."""
-    await _insert_many(session, ExitTick, ticks)
-
-
-async def _insert_many(
-    session: AsyncSession, model: type[SQLModel], rows: Sequence[SQLModel]
-) -> None:
-    if not rows:
+    if not ticks:
         return
-    table = model.__table__  # type: ignore[attr-defined]
+    table = ExitTick.__table__  # type: ignore[attr-defined]
     columns = [column.name for column in table.columns if column.name != "id"]
-    values = [{name: _plain(getattr(row, name)) for name in columns} for row in rows]
+    values = [{name: getattr(tick, name) for name in columns} for tick in ticks]
     connection = await session.connection()
     await connection.execute(table.insert(), values)
 

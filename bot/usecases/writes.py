@@ -23,7 +23,7 @@ from bot.usecases.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
 from flows.i18n import _
 from flows.machine import Flow
 from storage import queries
-from storage.models import Deal, DealEvent, EventKind
+from storage.models import Deal, EventKind
 
 Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowed | None]]
 
@@ -37,21 +37,21 @@ class Change:
     actor: Actor
     deal: Deal
     flow: Flow
-    pending_events: list[DealEvent] = field(default_factory=list)
+    pending_events: list[dict[str, object]] = field(default_factory=list)
 
     def event(self, kind: EventKind, *, at: dt.datetime | None = None, **fields: object) -> None:
         """Record an event of the deal, at `at` (default: now). The change's events are
         written together, in one statement, by `save` (or when the change is done)."""
         self.pending_events.append(
-            DealEvent(
-                team_id=self.deal.team_id,
-                deal_id=self.deal.id,
-                map_id=self.deal.map_id,
-                kind=kind,
-                actor_id=self.actor.user_id,
-                at=at or self.services.clock(),
-                **fields,  # type: ignore[arg-type]
-            )
+            {
+                "team_id": self.deal.team_id,
+                "deal_id": self.deal.id,
+                "map_id": self.deal.map_id,
+                "kind": kind.value,
+                "actor_id": self.actor.user_id,
+                "at": at or self.services.clock(),
+                **fields,
+            }
         )
 
     async def write_events(self) -> None:
