@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.util import await_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.sqlite_driver import one_trip_dbapi
 from storage.urls import async_url, is_sqlite
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -62,6 +63,7 @@ class Database:
             # (SQLAlchemy rolls back what is open when it closes): the pool's own rollback
             # on check-in would be one more trip to aiosqlite's thread for nothing.
             options["pool_reset_on_return"] = None
+            options["module"] = one_trip_dbapi()  # one trip to aiosqlite's thread a statement
         engine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             _configure_sqlite(engine, begin=begin)
