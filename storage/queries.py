@@ -176,11 +176,12 @@ async def add_events(session: AsyncSession, events: Sequence[Mapping[str, object
     back; nothing needs those ids, nor a model object built per event."""
     if not events:
         return
-    for event in events:
-        unknown = set(event) - set(_EVENT_COLUMNS)
-        if unknown:
-            raise ValueError(f"deal_event has no column {', '.join(sorted(unknown))}")
-    values = [{name: _plain(event.get(name)) for name in _EVENT_COLUMNS} for event in events]
+    given = set().union(*events)  # one set of keys for every row: the statement's columns
+    unknown = given - set(_EVENT_COLUMNS)
+    if unknown:
+        raise ValueError(f"deal_event has no column {', '.join(sorted(unknown))}")
+    columns = [name for name in _EVENT_COLUMNS if name in given]  # the rest: their defaults
+    values = [{name: _plain(event.get(name)) for name in columns} for event in events]
     connection = await session.connection()
     await connection.execute(_EVENT_TABLE.insert(), values)
 
@@ -343,17 +344,21 @@ async def set_last_deals(
     session: AsyncSession, last_deals: Mapping[tuple[str, str], int | None]
 ) -> None:
     """Store each (team id, user id)'s most recently touched deal, creating people as
-    needed: one statement for the whole batch (bot.usecases.recent writes them behind)."""
-    if not last_deals:
-        return
+    needed: one statement per LAST_DEALS_CHUNK people (bot.usecases.recent writes them
+    behind). Rows go in key order, so two replicas' batches lock rows in the same order
+    and cannot deadlock; chunks keep a statement within the drivers' parameter limits."""
     insert = _dialect_insert(session)
     rows = [
         {"team_id": team_id, "user_id": user_id, "last_deal_id": deal_id}
-        for (team_id, user_id), deal_id in last_deals.items()
+        for (team_id, user_id), deal_id in sorted(last_deals.items())
     ]
-    statement = insert(Person).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["team_id", "user_id"],
-        set_={"last_deal_id": statement.excluded.last_deal_id},
-    )
-    await session.exec(statement)  # type: ignore[call-overload]
+    for start in range(0, len(rows), LAST_DEALS_CHUNK):
+        statement = insert(Person).values(rows[start : start + LAST_DEALS_CHUNK])
+        statement = statement.on_conflict_do_update(
+            index_elements=["team_id", "user_id"],
+            set_={"last_deal_id": statement.excluded.last_deal_id},
+        )
+        await session.exec(statement)  # type: ignore[call-overload]
+
+
+LAST_DEALS_CHUNK = 1000  # people per statement: 5 parameters each, far below 32,766

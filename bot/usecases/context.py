@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -10,6 +12,9 @@ from bot.catalog import MapCatalog
 from bot.usecases.recent import ActorKey, RecentDeals
 from storage.database import Database
 from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+CLOSE_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +42,13 @@ class Services:
         """Make `deal_id` the actor's default deal (bot.usecases.recent)."""
         self.recent.remember(self.db, actor.key, deal_id)
 
-    async def close(self) -> None:
-        """Store what is still held in memory, then close the database's connections."""
-        await self.recent.flush(self.db)
+    async def close(self, *, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+        """Store what is still held in memory, then close the database's connections.
+        Bounded: with the database away a stop must not outlast the process manager's
+        grace period (the pointers held are then lost: a convenience, never a change)."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                await self.recent.close(self.db)
+        except TimeoutError:
+            log.warning("stopped without storing every user's default deal")
         await self.db.dispose()

@@ -78,8 +78,10 @@ async def create_deal(
         session.add(_created_event(deal, actor, process_map.first_stage.id))
         for person in {actor.user_id, owner}:  # both are people of the workspace from now
             await queries.upsert_person(session, team_id=actor.team_id, user_id=person, values={})
-        services.touch(actor, deal.id)
-        return Created(card=await card_for(session, services, deal))
+        created = Created(card=await card_for(session, services, deal))
+    # Only once committed: a deal id rolled back is reused by the next deal (SQLite).
+    services.touch(actor, created.card.deal_id)
+    return created
 
 
 def _new_deal(
@@ -140,6 +142,9 @@ async def _may_assign(
 
 
 async def show_deal(services: Services, actor: Actor, ref: str | None) -> Outcome:
+    # What this process holds, asked before the read: a batch landing during the read
+    # would leave memory without the read having seen it (bot.usecases.recent).
+    held, latest = services.recent.known(actor.key)
     async with services.db.read() as session:
         found = await card_of(session, services, actor, ref)
     if isinstance(found, Failure):
@@ -147,7 +152,6 @@ async def show_deal(services: Services, actor: Actor, ref: str | None) -> Outcom
     card, last_deal_id = found
     # Naming a deal makes it the default for the next command (written behind: a show
     # stays a read, with no write transaction and no write lock on SQLite).
-    held, latest = services.recent.known(actor.key)
     if ref and (latest if held else last_deal_id) != card.deal_id:
         services.touch(actor, card.deal_id)
     return Shown(card=card)

@@ -68,7 +68,7 @@ async def record_objection(
                 value=matches[0][1].id if matches else None,
             )
         )
-        services.touch(actor, deal.id)
+    services.touch(actor, deal.id)  # once committed
     return ObjectionNoted(deal_name=deal.name, text=cleaned, matches=matches)
 
 

@@ -10,9 +10,10 @@ written go into the next.
 This process answers from its own unwritten updates, so the next command sees the deal
 at once; another replica sees it when the batch lands, milliseconds later (a user's two
 commands racing on two replicas had no order anyway). Only this pointer is written
-behind: every change to a deal is committed before its answer says so. A batch that
-cannot be written (the database is away) stays pending, newer updates winning, and goes
-with the next one.
+behind: every change to a deal is committed before its answer says so, and its pointer
+is remembered only then. A batch that cannot be written because the database is away
+stays pending (newer updates winning) and is tried again after a pause; one the database
+refuses is dropped with a log line, so it cannot hold back everyone else's.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ import contextlib
 import logging
 
 from storage import queries
-from storage.database import Database
+from storage.database import Database, unreachable
 
 log = logging.getLogger(__name__)
 
 BATCH_WINDOW_S = 0.05  # long enough to gather a busy moment's shows, short for a replica
+RETRY_S = (0.5, 1.0, 2.0, 5.0, 10.0)  # pauses after failed writes while the database is away
 ActorKey = tuple[str, str]  # (team id, user id)
 Pointer = int | None
 
@@ -34,9 +36,11 @@ Pointer = int | None
 class RecentDeals:
     def __init__(self) -> None:
         self._pending: dict[ActorKey, Pointer] = {}
-        self._writing: dict[ActorKey, Pointer] = {}  # the batch on its way to the database
+        self._in_flight: list[dict[ActorKey, Pointer]] = []  # batches being written, oldest first
+        self._one_writer = asyncio.Lock()  # batches are written one at a time, in order
         self._writer: asyncio.Task[None] | None = None
         self._hurry = asyncio.Event()  # set by flush: write now
+        self._closed = False
 
     def remember(self, db: Database, who: ActorKey, deal_id: Pointer) -> None:
         """Make `deal_id` `who`'s default deal; written behind, seen here at once."""
@@ -46,46 +50,64 @@ class RecentDeals:
 
     def known(self, who: ActorKey) -> tuple[bool, Pointer]:
         """(True, the deal) when this process holds an update the database may not have
-        yet; (False, None) when the database's value is the latest."""
-        for source in (self._pending, self._writing):
+        yet; (False, None) when the database's value is the latest. Ask before reading the
+        database: a batch landing in between leaves memory as it lands."""
+        for source in (self._pending, *reversed(self._in_flight)):
             if who in source:
                 return True, source[who]
         return False, None
 
     async def flush(self, db: Database) -> None:
-        """Write whatever is pending now (at shutdown, and for tests that read the table).
-
-        The writer is hurried, never cancelled: a write cancelled halfway would leave its
-        connection inside a transaction (aiosqlite's thread finishes what it was given)."""
+        """Write whatever is pending now (for tests that read the table); one try if the
+        database is away. A batch the writer is writing is waited for (batches are written
+        one at a time), and the writer is hurried along."""
         self._hurry.set()
         try:
-            if self._writer is not None and not self._writer.done():
-                await asyncio.shield(self._writer)
             while self._pending and await self._write_batch(db):
                 pass
         finally:
             self._hurry.clear()
 
+    async def close(self, db: Database) -> None:
+        """Write what is held, then let the writer end (at shutdown). It is never
+        cancelled: a write cancelled halfway would leave its connection inside a
+        transaction (aiosqlite's thread finishes what it was given)."""
+        self._closed = True
+        await self.flush(db)
+        if self._writer is not None and not self._writer.done():
+            self._hurry.set()
+            await self._writer
+
     async def _gather_and_write(self, db: Database) -> None:
-        while self._pending:
-            with contextlib.suppress(TimeoutError):  # gather for a moment unless hurried
-                await asyncio.wait_for(self._hurry.wait(), BATCH_WINDOW_S)
-            if not await self._write_batch(db):
-                return  # kept pending; the next update starts a writer again
+        failures = 0
+        while self._pending and not self._closed:
+            if failures:  # the database is away: wait it out (a flush may still try)
+                await asyncio.sleep(RETRY_S[min(failures, len(RETRY_S)) - 1])
+            else:
+                with contextlib.suppress(TimeoutError):  # gather for a moment unless hurried
+                    await asyncio.wait_for(self._hurry.wait(), BATCH_WINDOW_S)
+            failures = 0 if await self._write_batch(db) else failures + 1
 
     async def _write_batch(self, db: Database) -> bool:
-        """Write what is pending as one batch; True if it was written. On failure it stays
-        pending, newer updates winning."""
-        self._writing, self._pending = self._pending, {}
-        written = False
-        try:
-            async with db.write() as session:
-                await queries.set_last_deals(session, self._writing)
-            written = True
-        except Exception as error:  # the pointer is a convenience: keep it for later
-            log.warning("could not store %d default deals: %r", len(self._writing), error)
-        finally:
-            if not written:
-                self._pending = {**self._writing, **self._pending}
-            self._writing = {}
-        return written
+        """Write what is pending as one batch; False if the database was away (the batch
+        stays pending, newer updates winning). A batch it refuses is dropped."""
+        async with self._one_writer:
+            batch, self._pending = self._pending, {}
+            if not batch:
+                return True
+            self._in_flight.append(batch)
+            try:
+                async with db.write() as session:
+                    await queries.set_last_deals(session, batch)
+            except Exception as error:
+                if not unreachable(error):
+                    log.error(
+                        "dropped %d default deals the database refused: %r", len(batch), error
+                    )
+                    return True
+                log.warning("could not store %d default deals yet: %r", len(batch), error)
+                self._pending = {**batch, **self._pending}
+                return False
+            finally:
+                self._in_flight.remove(batch)
+            return True

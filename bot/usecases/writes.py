@@ -121,6 +121,8 @@ async def change_deal(
         await services.catalog.flow(services.db, map_id=outcome.map_id, version=outcome.version)
         outcome = await _locked_change(services, actor, target, apply, permission)
     assert not isinstance(outcome, _MapNeeded), "a map version loaded a moment ago is gone"
+    if not isinstance(outcome, Failure):
+        services.touch(actor, target.deal_id)  # committed: it is the user's deal now
     return outcome
 
 
@@ -174,7 +176,6 @@ async def _locked_change(
             await session.rollback()  # a refused change writes nothing, not even a half
         else:
             await change.write_events()  # any recorded after the last save
-            services.touch(actor, deal.id)
         return outcome
 
 

@@ -5,6 +5,9 @@ commands came, and a batch the database refuses is kept, not lost."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+import pytest
 
 from bot.usecases import deals, ticking
 from bot.usecases.context import Services
@@ -92,3 +95,57 @@ class _Refusing:
 
     def write(self) -> object:
         raise ConnectionError("database unreachable")
+
+
+async def test_a_batch_landing_during_a_show_does_not_swallow_the_show(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acme = await new_deal(services, REP, "Acme")
+    globex = await new_deal(services, REP, "Globex")
+    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)
+    await services.recent.flush(services.db)  # stored: acme
+    expect(await deals.show_deal(services, REP, f"#{globex.deal_id}"), Shown)  # held: globex
+    real = queries.deal_for_card
+
+    async def batch_lands_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        found = await real(*args, **kwargs)  # reads the stored acme
+        await services.recent.flush(services.db)  # globex lands and leaves memory
+        return found
+
+    monkeypatch.setattr(queries, "deal_for_card", batch_lands_meanwhile)
+    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)  # back to acme
+    monkeypatch.setattr(queries, "deal_for_card", real)
+    await services.recent.flush(services.db)
+
+    assert await stored_default(services) == acme.deal_id
+
+
+async def test_a_batch_the_database_refuses_is_dropped_not_retried_forever(
+    services: Services,
+) -> None:
+    acme = await new_deal(services, REP, "Acme")
+    await services.recent.flush(services.db)
+    services.recent.remember(services.db, ("T1", "U" + "9" * 40), acme.deal_id)  # too long
+    services.recent.remember(services.db, REP.key, None)
+
+    await services.recent.flush(services.db)
+
+    if services.db.is_sqlite:  # SQLite keeps an over-long text: both are written
+        assert await stored_default(services) is None
+    else:  # PostgreSQL refuses the batch: dropped, and what comes next is written
+        assert services.recent.known(REP.key) == (False, None)
+        services.recent.remember(services.db, REP.key, acme.deal_id)
+        await services.recent.flush(services.db)
+        assert await stored_default(services) == acme.deal_id
+
+
+async def test_a_default_is_set_only_by_a_change_that_committed(services: Services) -> None:
+    acme = await new_deal(services, REP, "Acme")
+    globex = await new_deal(services, REP, "Globex")
+    await services.recent.flush(services.db)
+
+    refused = await ticking.set_ticks(services, REP, f"#{acme.deal_id}", tick=["99"])
+
+    assert not isinstance(refused, Ticked)
+    assert services.recent.known(REP.key) == (False, None)
+    assert await stored_default(services) == globex.deal_id
