@@ -44,7 +44,7 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ("_description", "_rowcount", "_lastrowid")
+    __slots__ = ("_description", "_rowcount", "_lastrowid", "arraysize")
 
     def __init__(self, adapt_connection: AsyncAdapt_aiosqlite_connection) -> None:
         # No cursor is opened here (the parent opens one: a trip of its own).
@@ -55,6 +55,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._description: Any = None
         self._rowcount = -1
         self._lastrowid: int | None = None
+        self.arraysize = 1  # DB-API default; fetchmany() without a size reads it
 
     @property
     def description(self) -> Any:
@@ -82,6 +83,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
         self._description, self._rowcount, self._lastrowid, rows = found
         self._rows = collections.deque(rows)
+
+    def nextset(self) -> None:
+        return None  # SQLite statements have one result set
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        return None  # a no-op in sqlite3 as well
 
     async def _async_soft_close(self) -> None:
         return None  # nothing open on the thread

@@ -59,3 +59,17 @@ async def test_errors_are_sqlalchemys(db: Database) -> None:
     async with db.engine.connect() as connection:  # the connection is still good after both
         assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
     await db.dispose()
+
+
+async def test_fetching_in_pieces_works_as_with_the_stock_cursor(db: Database) -> None:
+    async with db.write() as session:
+        connection = await session.connection()
+        await connection.execute(
+            text("INSERT INTO t (v) VALUES (:v)"), [{"v": str(n)} for n in range(5)]
+        )
+    async with db.engine.connect() as connection:
+        result = await connection.execute(text("SELECT v FROM t ORDER BY id"))
+        assert [row[0] for row in result.fetchmany()] == ["0"]  # DB-API arraysize: 1
+        assert [row[0] for row in result.fetchmany(2)] == ["1", "2"]
+        assert [row[0] for row in result.fetchall()] == ["3", "4"]
+    await db.dispose()
