@@ -63,7 +63,6 @@ async def deal_for_card(
 
 
 def _deal_for_card() -> Any:
-    # Built once: composing the statement and its cache key cost more than running it.
     team_id: Any = bindparam("team_id")
     user_id: Any = bindparam("user_id")
     last_deal = (
@@ -186,15 +185,17 @@ async def add_events(session: AsyncSession, events: Sequence[Mapping[str, object
     await connection.execute(_EVENT_TABLE.insert(), values)
 
 
+_TICK_TABLE = ExitTick.__table__  # type: ignore[attr-defined]
+_TICK_COLUMNS = tuple(column.name for column in _TICK_TABLE.columns if column.name != "id")
+
+
 async def add_ticks(session: AsyncSession, ticks: Sequence[ExitTick]) -> None:
     """Insert exit ticks in one statement (see add_events)."""
     if not ticks:
         return
-    table = ExitTick.__table__  # type: ignore[attr-defined]
-    columns = [column.name for column in table.columns if column.name != "id"]
-    values = [{name: getattr(tick, name) for name in columns} for tick in ticks]
+    values = [{name: getattr(tick, name) for name in _TICK_COLUMNS} for tick in ticks]
     connection = await session.connection()
-    await connection.execute(table.insert(), values)
+    await connection.execute(_TICK_TABLE.insert(), values)
 
 
 def _plain(value: object) -> object:

@@ -41,11 +41,16 @@ async def find_deal(
         deal = None
         if deal_id <= MAX_DEAL_ID:
             deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=deal_id)
-        return deal or NotFound(
-            _("there is no deal #{id} in this workspace").format(id=deal_id),
-            _("use /deal list to see your deals"),
-        )
+        return deal or no_such_deal(deal_id)
     return await _by_name(session, services, actor, ref.strip())
+
+
+def no_such_deal(deal_id: int) -> NotFound:
+    """The answer when the deal a number names is not in the user's workspace."""
+    return NotFound(
+        _("there is no deal #{id} in this workspace").format(id=deal_id),
+        _("use /deal list to see your deals"),
+    )
 
 
 async def _implicit_deal(session: AsyncSession, services: Services, actor: Actor) -> Deal | Failure:

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.usecases.access import may_change
 from bot.usecases.context import Actor, Services
-from bot.usecases.lookup import MAX_DEAL_ID, card_for, find_deal, parse_deal_id
+from bot.usecases.lookup import MAX_DEAL_ID, card_for, find_deal, no_such_deal, parse_deal_id
 from bot.usecases.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
 from flows.i18n import _
 from flows.machine import Flow
@@ -132,11 +132,7 @@ async def _target(
     deal_id = parse_deal_id(ref) if ref and expected_stage else None
     if deal_id is not None and deal_id <= MAX_DEAL_ID:
         # A click names the deal and the stage its card showed: no read before the lock.
-        missing = NotFound(
-            _("there is no deal #{id} in this workspace").format(id=deal_id),
-            _("use /deal list to see your deals"),
-        )
-        return _Target(deal_id, str(expected_stage), missing)
+        return _Target(deal_id, str(expected_stage), no_such_deal(deal_id))
     async with services.db.read() as session:
         found = await find_deal(session, services, actor, ref)
     if isinstance(found, Failure):
