@@ -35,7 +35,10 @@ _DEAL_BY_ID = select(Deal).where(
     Deal.id == bindparam("deal_id"), Deal.team_id == bindparam("team_id")
 )
 # PostgreSQL locks the row until commit; SQLite ignores FOR UPDATE and relies on the write
-# session's BEGIN IMMEDIATE instead.
+# session's BEGIN IMMEDIATE instead. Nothing else is read in the locking statement: under
+# READ COMMITTED, a statement that waited for the lock sees the locked row as it is now
+# but every other table as it was when the statement began (the ticks a concurrent
+# change had just written would be missing).
 _DEAL_BY_ID_LOCKED = _DEAL_BY_ID.with_for_update()
 
 
@@ -167,6 +170,7 @@ def _move_statement(columns: tuple[str, ...]) -> Any:
 
 _EVENT_TABLE = DealEvent.__table__  # type: ignore[attr-defined]
 _EVENT_COLUMNS = tuple(column.name for column in _EVENT_TABLE.columns if column.name != "id")
+_INSERT_EVENT = _EVENT_TABLE.insert()  # built once: its cache key is computed once
 
 
 async def add_events(session: AsyncSession, events: Sequence[Mapping[str, object]]) -> None:
@@ -182,11 +186,12 @@ async def add_events(session: AsyncSession, events: Sequence[Mapping[str, object
     columns = [name for name in _EVENT_COLUMNS if name in given]  # the rest: their defaults
     values = [{name: _plain(event.get(name)) for name in columns} for event in events]
     connection = await session.connection()
-    await connection.execute(_EVENT_TABLE.insert(), values)
+    await connection.execute(_INSERT_EVENT, _one_or_many(values))
 
 
 _TICK_TABLE = ExitTick.__table__  # type: ignore[attr-defined]
 _TICK_COLUMNS = tuple(column.name for column in _TICK_TABLE.columns if column.name != "id")
+_INSERT_TICK = _TICK_TABLE.insert()
 
 
 async def add_ticks(session: AsyncSession, ticks: Sequence[ExitTick]) -> None:
@@ -195,7 +200,13 @@ async def add_ticks(session: AsyncSession, ticks: Sequence[ExitTick]) -> None:
         return
     values = [{name: getattr(tick, name) for name in _TICK_COLUMNS} for tick in ticks]
     connection = await session.connection()
-    await connection.execute(_TICK_TABLE.insert(), values)
+    await connection.execute(_INSERT_TICK, _one_or_many(values))
+
+
+def _one_or_many(rows: list[dict[str, object]]) -> list[dict[str, object]] | dict[str, object]:
+    """A single row as plain parameters: an executemany costs asyncpg a pipeline of its
+    own, and one row (a click's tick, a move's entry) is the usual case."""
+    return rows[0] if len(rows) == 1 else rows
 
 
 def _plain(value: object) -> object:
@@ -345,21 +356,29 @@ async def set_last_deals(
     session: AsyncSession, last_deals: Mapping[tuple[str, str], int | None]
 ) -> None:
     """Store each (team id, user id)'s most recently touched deal, creating people as
-    needed: one statement per LAST_DEALS_CHUNK people (bot.usecases.recent writes them
-    behind). Rows go in key order, so two replicas' batches lock rows in the same order
-    and cannot deadlock; chunks keep a statement within the drivers' parameter limits."""
-    insert = _dialect_insert(session)
-    rows = [
+    needed, in one statement run for every row (executemany; bot.usecases.recent writes
+    them behind). A multi-row VALUES statement was compiled anew for every batch size.
+    Rows go in key order, so two replicas' batches lock rows in the same order and cannot
+    deadlock."""
+    rows: list[dict[str, object]] = [
         {"team_id": team_id, "user_id": user_id, "last_deal_id": deal_id}
         for (team_id, user_id), deal_id in sorted(last_deals.items())
     ]
-    for start in range(0, len(rows), LAST_DEALS_CHUNK):
-        statement = insert(Person).values(rows[start : start + LAST_DEALS_CHUNK])
-        statement = statement.on_conflict_do_update(
+    if rows:
+        connection = await session.connection()
+        await connection.execute(_set_last_deal(session), _one_or_many(rows))
+
+
+_SET_LAST_DEAL: dict[str, Any] = {}  # by dialect name
+
+
+def _set_last_deal(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    statement = _SET_LAST_DEAL.get(dialect)
+    if statement is None:
+        insert = _dialect_insert(session)(Person)
+        statement = _SET_LAST_DEAL[dialect] = insert.on_conflict_do_update(
             index_elements=["team_id", "user_id"],
-            set_={"last_deal_id": statement.excluded.last_deal_id},
+            set_={"last_deal_id": insert.excluded.last_deal_id},
         )
-        await session.exec(statement)  # type: ignore[call-overload]
-
-
-LAST_DEALS_CHUNK = 1000  # people per statement: 5 parameters each, far below 32,766
+    return statement
