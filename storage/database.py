@@ -17,7 +17,6 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.util import await_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.sqlite_driver import one_trip_dbapi
@@ -54,14 +53,16 @@ class Database:
         if begin is None:
             # Nothing to roll back either: skip the driver's rollback() (SQLite: a trip).
             options |= {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
-        if not self.is_sqlite:
+        if not _in_memory(self.url):
             # The pool keeps as many connections as requests that are usually in a
-            # transaction at once, under load as well (20 clicks at once keep 10-20 open
-            # on one process). Connections above pool_size are closed when they come
-            # back, so a smaller pool opened and closed a connection every few requests:
-            # a new server process and a cold statement cache each time, the slowest
-            # 10% of clicks. The ceiling (30 per pool) is unchanged.
-            options |= {"pool_size": 20, "max_overflow": 10, "pool_pre_ping": True}
+            # statement or transaction at once, under load as well (20 requests at once
+            # keep 10-20 busy on one process). Connections above pool_size are closed when
+            # they come back, so a smaller pool (the default keeps 5) opened and closed one
+            # every few requests: a new PostgreSQL server process or aiosqlite thread, a
+            # cold statement cache, the slowest 10% of requests. The ceiling is 30.
+            options |= {"pool_size": 20, "max_overflow": 10}
+        if not self.is_sqlite:
+            options["pool_pre_ping"] = True
             if self.schema:
                 options["connect_args"] = {"server_settings": {"search_path": self.schema}}
         if self.is_sqlite:
@@ -127,6 +128,11 @@ class Database:
         await self.write_engine.dispose()
 
 
+def _in_memory(url: URL) -> bool:
+    """An in-memory SQLite database lives in one connection (SQLAlchemy's StaticPool)."""
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
 def unreachable(error: BaseException) -> bool:
     """True when `error` says the database could not be reached or dropped the connection
     (rather than refusing a statement)."""
@@ -174,6 +180,6 @@ def _configure_sqlite(engine: AsyncEngine, *, begin: str | None) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # One trip to aiosqlite's thread instead of three (open a cursor, execute, close it):
-        # every hop costs a thread switch, and under load a wait for the GIL.
-        await_(connection.connection.driver_connection.execute_fetchall(begin))
+        # No trip of its own: it goes with the transaction's first statement
+        # (storage.sqlite_driver).
+        connection.connection.dbapi_connection.begin_with_next_statement(begin)

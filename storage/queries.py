@@ -34,20 +34,53 @@ from storage.models import (
 _DEAL_BY_ID = select(Deal).where(
     Deal.id == bindparam("deal_id"), Deal.team_id == bindparam("team_id")
 )
-# PostgreSQL locks the row until commit; SQLite ignores FOR UPDATE and relies on the write
-# session's BEGIN IMMEDIATE instead. Nothing else is read in the locking statement: under
-# READ COMMITTED, a statement that waited for the lock sees the locked row as it is now
-# but every other table as it was when the statement began (the ticks a concurrent
-# change had just written would be missing).
+
+
+async def deal_by_id(session: AsyncSession, *, team_id: str, deal_id: int) -> Deal | None:
+    params = {"deal_id": deal_id, "team_id": team_id}
+    return (await session.exec(_DEAL_BY_ID, params=params)).first()  # type: ignore[call-overload]
+
+
 _DEAL_BY_ID_LOCKED = _DEAL_BY_ID.with_for_update()
 
 
-async def deal_by_id(
-    session: AsyncSession, *, team_id: str, deal_id: int, for_update: bool = False
-) -> Deal | None:
-    query = _DEAL_BY_ID_LOCKED if for_update else _DEAL_BY_ID
-    params = {"deal_id": deal_id, "team_id": team_id}
-    return (await session.exec(query, params=params)).first()  # type: ignore[call-overload]
+def _deal_with_ticks() -> Any:
+    return (
+        select(Deal, ExitTick)
+        .outerjoin(
+            ExitTick,
+            and_(col(ExitTick.deal_id) == col(Deal.id), col(ExitTick.stage) == col(Deal.stage)),
+        )
+        .where(Deal.id == bindparam("deal_id"), Deal.team_id == bindparam("team_id"))
+    )
+
+
+_DEAL_WITH_TICKS = _deal_with_ticks()
+
+
+async def locked_deal_with_ticks(
+    session: AsyncSession, *, team_id: str, deal_id: int
+) -> tuple[Deal, list[ExitTick]] | None:
+    """The deal, held for this write transaction, and its current stage's ticks: what
+    every change starts from. None when there is no such deal.
+
+    SQLite: one statement. The write session's BEGIN IMMEDIATE took the database's write
+    lock before it, so nothing can change under it.
+    PostgreSQL: lock the deal's row (SELECT … FOR UPDATE), then read the ticks. Not in one
+    statement: under READ COMMITTED a statement that waited for the lock sees the locked
+    row as it is now but every other table as it was when the statement began, without
+    the ticks the change it waited for had just written.
+    """
+    params = {"team_id": team_id, "deal_id": deal_id}
+    if session.get_bind().dialect.name == "sqlite":
+        rows = (await session.exec(_DEAL_WITH_TICKS, params=params)).all()  # type: ignore[call-overload]
+        if not rows:
+            return None
+        return rows[0][0], [row[1] for row in rows if row[1] is not None]
+    deal = (await session.exec(_DEAL_BY_ID_LOCKED, params=params)).first()  # type: ignore[call-overload]
+    if deal is None:
+        return None
+    return deal, list(await ticks_for(session, deal_id=deal_id, stage=deal.stage))
 
 
 async def deal_for_card(

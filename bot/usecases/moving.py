@@ -16,7 +16,6 @@ from bot.usecases.writes import Change, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
 from flows.schema import ProcessMap, Stage, StageKind
-from storage import queries
 from storage.models import DealStatus, EventKind, ExitTick
 
 _STATUS_OF_KIND = {
@@ -45,9 +44,9 @@ async def _advance(change: Change) -> Outcome:
     transition = _transition(change, Move.ADVANCE)
     if isinstance(transition, Invalid):
         return transition
-    ticks = await _ticks(change)
+    ticks = change.ticks
     if not change.flow.fire(transition, _state(change, ticks)):
-        card = build_card(  # from the ticks just read: they are the card's
+        card = build_card(  # from the ticks read with the deal: they are the card's
             deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock()
         )
         return Blocked(
@@ -78,7 +77,7 @@ async def override(
         transition = _transition(change, Move.OVERRIDE)
         if isinstance(transition, Invalid):
             return transition
-        state = _state(change, await _ticks(change))
+        state = _state(change, change.ticks)
         skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
         if not skipped:
             return Invalid(
@@ -226,11 +225,6 @@ def _transition(change: Change, move: Move) -> Transition | Invalid:
         if allowed
         else _("{stage} is a final stage").format(stage=stage.name),
     )
-
-
-async def _ticks(change: Change) -> Sequence[ExitTick]:
-    assert change.deal.id is not None
-    return await queries.ticks_for(change.session, deal_id=change.deal.id, stage=change.deal.stage)
 
 
 def _state(change: Change, ticks: Sequence[ExitTick]) -> DealState:

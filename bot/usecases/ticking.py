@@ -78,11 +78,7 @@ async def _apply_ticks(
     values = _evidence_values(stage, evidence)
     if isinstance(values, Invalid):
         return values
-    assert change.deal.id is not None
-    current = {
-        t.item_id: t
-        for t in await queries.ticks_for(change.session, deal_id=change.deal.id, stage=stage.id)
-    }
+    current = {t.item_id: t for t in change.ticks}
     wanted_set = set(wanted[0] if wanted[0] is not None else current) | set(wanted[1]) | set(values)
     wanted_set -= set(wanted[2])
     added = [item.id for item in stage.exit if item.id in wanted_set and item.id not in current]
@@ -92,7 +88,7 @@ async def _apply_ticks(
     if added or removed or changed_evidence:
         written = await _write_ticks(change, stage, added, removed, changed_evidence, values)
         stale = set(removed + changed_evidence)
-        ticks = [t for t in ticks if t.item_id not in stale] + written
+        ticks = change.ticks = [t for t in ticks if t.item_id not in stale] + written
     # The card from the ticks as written, not read back: one statement fewer per click.
     card = build_card(deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock())
     return Ticked(card=card, ticked=added + changed_evidence, unticked=removed)

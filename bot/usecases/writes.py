@@ -17,26 +17,29 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.usecases.access import may_change
+from bot.usecases.cards import build_card
 from bot.usecases.context import Actor, Services
-from bot.usecases.lookup import MAX_DEAL_ID, card_for, find_deal, no_such_deal, parse_deal_id
+from bot.usecases.lookup import MAX_DEAL_ID, find_deal, no_such_deal, parse_deal_id
 from bot.usecases.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
 from flows.i18n import _
 from flows.machine import Flow
 from storage import queries
-from storage.models import Deal, EventKind
+from storage.models import Deal, EventKind, ExitTick
 
 Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowed | None]]
 
 
 @dataclass(slots=True)
 class Change:
-    """What a change callback gets: the locked deal (detached: write through `session`)."""
+    """What a change callback gets: the locked deal (detached: write through `session`)
+    and its current stage's ticks, read under the lock."""
 
     session: AsyncSession
     services: Services
     actor: Actor
     deal: Deal
     flow: Flow
+    ticks: list[ExitTick]
     pending_events: list[dict[str, object]] = field(default_factory=list)
 
     def event(self, kind: EventKind, *, at: dt.datetime | None = None, **fields: object) -> None:
@@ -148,11 +151,12 @@ async def _locked_change(
     services: Services, actor: Actor, target: _Target, apply: ChangeFn, permission: Permission
 ) -> Outcome | _MapNeeded:
     async with services.db.write() as session:
-        deal = await queries.deal_by_id(
-            session, team_id=actor.team_id, deal_id=target.deal_id, for_update=True
+        found = await queries.locked_deal_with_ticks(
+            session, team_id=actor.team_id, deal_id=target.deal_id
         )
-        if deal is None:
+        if found is None:
             return target.missing
+        deal, ticks = found
         session.expunge(deal)
         flow = services.catalog.loaded_flow(map_id=deal.map_id, version=deal.map_version)
         if flow is None:
@@ -161,13 +165,13 @@ async def _locked_change(
         if denied:
             return denied
         if deal.stage != target.stage:
-            return await _stale(session, services, deal)
-        change = Change(session, services, actor, deal, flow)
+            return _stale(services, deal, ticks, flow)
+        change = Change(session, services, actor, deal, flow, ticks)
         try:
             outcome = await apply(change)
         except LostRace:
             await session.rollback()
-            return await _stale(session, services, deal)
+            return _stale(services, deal, ticks, flow)
         if isinstance(outcome, Failure):
             await session.rollback()  # a refused change writes nothing, not even a half
         else:
@@ -175,8 +179,8 @@ async def _locked_change(
         return outcome
 
 
-async def _stale(session: AsyncSession, services: Services, deal: Deal) -> Stale:
-    card = await card_for(session, services, deal)
+def _stale(services: Services, deal: Deal, ticks: list[ExitTick], flow: Flow) -> Stale:
+    card = build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock())
     return Stale(
         _("{name} just moved to {stage}; here is where it is now").format(
             name=deal.name, stage=card.stage.name

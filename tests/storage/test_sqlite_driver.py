@@ -4,6 +4,7 @@ errors as SQLAlchemy's own exceptions."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -72,4 +73,67 @@ async def test_fetching_in_pieces_works_as_with_the_stock_cursor(db: Database) -
         assert [row[0] for row in result.fetchmany()] == ["0"]  # DB-API arraysize: 1
         assert [row[0] for row in result.fetchmany(2)] == ["1", "2"]
         assert [row[0] for row in result.fetchall()] == ["3", "4"]
+    await db.dispose()
+
+
+def _locked_from_outside(path: Path) -> bool:
+    """Whether another process's writer would find the write lock taken."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return True
+    finally:
+        other.close()  # closing rolls back what it began
+    return False
+
+
+async def test_a_write_holds_the_lock_from_its_first_statement(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "driver.db"
+    async with db.write() as session:
+        connection = await session.connection()
+        assert not _locked_from_outside(path)  # BEGIN waits for the first statement
+        await connection.execute(text("SELECT count(*) FROM t"))  # a read, yet it locks
+        assert _locked_from_outside(path)
+        await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
+    assert not _locked_from_outside(path)
+    await db.dispose()
+
+
+async def test_a_write_without_statements_ends_without_a_trip_and_leaves_no_begin(
+    db: Database,
+) -> None:
+    async with db.write() as session:
+        await session.connection()  # begun, nothing run
+    async with db.write() as session:  # the same pooled connection, a normal transaction
+        connection = await session.connection()
+        await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
+    async with db.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+    await db.dispose()
+
+
+async def test_a_begin_that_finds_the_lock_taken_fails_its_statement_and_nothing_else(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.database.SQLITE_BUSY_TIMEOUT_MS", 50)
+    quick = Database(f"sqlite:///{tmp_path / 'driver.db'}")  # a 50 ms busy timeout
+    other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(OperationalError, match="locked"):
+        async with quick.write() as session:
+            connection = await session.connection()
+            await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
+    other.execute("ROLLBACK")
+    other.close()
+    async with quick.write() as session:  # the connection is not left inside a transaction
+        connection = await session.connection()
+        await connection.execute(text("INSERT INTO t (v) VALUES ('b')"))
+    async with quick.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
+    assert rows == ["b"]
+    await quick.dispose()
     await db.dispose()
