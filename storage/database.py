@@ -130,7 +130,9 @@ class Database:
 
 def _in_memory(url: URL) -> bool:
     """An in-memory SQLite database lives in one connection (SQLAlchemy's StaticPool)."""
-    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    return url.get_backend_name() == "sqlite" and (
+        url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+    )
 
 
 def unreachable(error: BaseException) -> bool:
@@ -164,7 +166,8 @@ async def _commit(session: AsyncSession) -> None:
 
 def _configure_sqlite(engine: AsyncEngine, *, begin: str | None) -> None:
     # pysqlite/aiosqlite open transactions lazily and on their own terms; take over so
-    # that BEGIN is emitted when SQLAlchemy begins (the documented recipe).
+    # that our BEGIN is emitted when SQLAlchemy begins (the documented recipe), in the
+    # same trip as the transaction's first statement.
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None

@@ -118,6 +118,14 @@ class _OneTripConnection(AsyncAdapt_aiosqlite_connection):
         """Send `begin` (e.g. BEGIN IMMEDIATE) in the same trip as the next statement."""
         self.pending_begin: str | None = begin
 
+    def cursor(self, server_side: bool = False) -> Any:
+        if server_side and self.pending_begin is not None:
+            # A streaming cursor is the stock one, which knows nothing of a pending BEGIN:
+            # send it first, in a trip of its own.
+            begin, self.pending_begin = self.pending_begin, None
+            await_(self._connection.execute_fetchall(begin))
+        return super().cursor(server_side)
+
     def commit(self) -> None:
         if self._unbegun():
             return  # no statement ran: there is nothing to commit

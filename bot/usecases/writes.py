@@ -32,7 +32,8 @@ Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowe
 @dataclass(slots=True)
 class Change:
     """What a change callback gets: the locked deal (detached: write through `session`)
-    and its current stage's ticks, read under the lock."""
+    and the ticks of the stage it was in, read under the lock (a change that writes
+    ticks keeps them current)."""
 
     session: AsyncSession
     services: Services
@@ -157,7 +158,8 @@ async def _locked_change(
         if found is None:
             return target.missing
         deal, ticks = found
-        session.expunge(deal)
+        for loaded in (deal, *ticks):  # kept readable after a rollback (see LostRace)
+            session.expunge(loaded)
         flow = services.catalog.loaded_flow(map_id=deal.map_id, version=deal.map_version)
         if flow is None:
             return _MapNeeded(deal.map_id, deal.map_version)  # the transaction ends unused

@@ -15,6 +15,7 @@ import pytest
 from bot.usecases import moving, ticking
 from bot.usecases.context import Services
 from bot.usecases.outcomes import Blocked, DealCard, Moved, Outcome, Stale, Ticked
+from storage import queries
 from storage.models import EventKind
 from tests.storage.helpers import (
     REP,
@@ -172,3 +173,22 @@ async def test_fifty_clicks_on_a_deal_of_an_older_map_version(services: Services
 
     assert count_types(outcomes) == {Moved: 1, Stale: REQUESTS - 1}
     assert (await deal_row(services.db, card.deal_id)).stage == "discovery"
+
+
+async def test_a_lost_version_race_answers_stale_with_the_card_it_read(
+    services: Services, ready_deal: DealCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the lock ever be missing, the version check refuses the write: the answer is
+    Stale, with the card as read under the transaction that was rolled back."""
+
+    async def somebody_moved_it_first(*_args: object, **_kwargs: object) -> bool:
+        return False
+
+    monkeypatch.setattr(queries, "move_deal", somebody_moved_it_first)
+    before = await events_of(services.db, ready_deal.deal_id)
+    ref = f"#{ready_deal.deal_id}"
+    outcome = await moving.advance(services, REP, ref, expected_stage=ready_deal.stage.id)
+    stale = expect(outcome, Stale)
+    assert stale.card.stage.id == ready_deal.stage.id
+    assert set(stale.card.ticked) == set(ready_deal.ticked) and not stale.card.missing
+    assert await events_of(services.db, ready_deal.deal_id) == before  # nothing written

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -104,15 +105,44 @@ async def test_a_write_holds_the_lock_from_its_first_statement(
 
 
 async def test_a_write_without_statements_ends_without_a_trip_and_leaves_no_begin(
-    db: Database,
+    db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    trips: list[str] = []
+    real_commit, real_rollback = aiosqlite.Connection.commit, aiosqlite.Connection.rollback
+
+    async def commit(self: aiosqlite.Connection) -> None:
+        trips.append("commit")
+        await real_commit(self)
+
+    async def rollback(self: aiosqlite.Connection) -> None:
+        trips.append("rollback")
+        await real_rollback(self)
+
+    monkeypatch.setattr(aiosqlite.Connection, "commit", commit)
+    monkeypatch.setattr(aiosqlite.Connection, "rollback", rollback)
     async with db.write() as session:
         await session.connection()  # begun, nothing run
-    async with db.write() as session:  # the same pooled connection, a normal transaction
+    assert trips == []
+    async with db.write_engine.connect() as connection:  # the same pooled connection
+        raw = await connection.get_raw_connection()
+        assert raw.dbapi_connection.pending_begin is None  # type: ignore[union-attr]
+    async with db.write() as session:  # a normal transaction on it: committed by a trip
         connection = await session.connection()
         await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
+    assert trips == ["commit"]
     async with db.engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+    await db.dispose()
+
+
+async def test_a_streaming_read_in_a_write_sends_the_begin_first(
+    db: Database, tmp_path: Path
+) -> None:
+    async with db.write() as session:
+        connection = await session.connection()
+        streamed = await connection.stream(text("SELECT count(*) FROM t"))
+        assert (await streamed.all())[0][0] == 0
+        assert _locked_from_outside(tmp_path / "driver.db")
     await db.dispose()
 
 
