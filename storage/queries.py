@@ -44,18 +44,25 @@ async def deal_by_id(session: AsyncSession, *, team_id: str, deal_id: int) -> De
 _DEAL_BY_ID_LOCKED = _DEAL_BY_ID.with_for_update()
 
 
-def _deal_with_ticks() -> Any:
+def _deal_with_current_ticks(*columns: Any, team_id: Any) -> Any:
+    """The deal joined to its current stage's ticks (a row per tick; one row with no tick
+    when there is none), and `columns`: see `_deal_and_ticks`."""
     return (
-        select(Deal, ExitTick)
+        select(Deal, ExitTick, *columns)
         .outerjoin(
             ExitTick,
             and_(col(ExitTick.deal_id) == col(Deal.id), col(ExitTick.stage) == col(Deal.stage)),
         )
-        .where(Deal.id == bindparam("deal_id"), Deal.team_id == bindparam("team_id"))
+        .where(Deal.id == bindparam("deal_id"), Deal.team_id == team_id)
     )
 
 
-_DEAL_WITH_TICKS = _deal_with_ticks()
+def _deal_and_ticks(rows: Sequence[Any]) -> tuple[Deal, list[ExitTick]]:
+    """The deal and its ticks from the (non-empty) rows of `_deal_with_current_ticks`."""
+    return rows[0][0], [row[1] for row in rows if row[1] is not None]
+
+
+_DEAL_WITH_TICKS = _deal_with_current_ticks(team_id=bindparam("team_id"))
 
 
 async def locked_deal_with_ticks(
@@ -74,9 +81,7 @@ async def locked_deal_with_ticks(
     params = {"team_id": team_id, "deal_id": deal_id}
     if session.get_bind().dialect.name == "sqlite":
         rows = (await session.exec(_DEAL_WITH_TICKS, params=params)).all()  # type: ignore[call-overload]
-        if not rows:
-            return None
-        return rows[0][0], [row[1] for row in rows if row[1] is not None]
+        return _deal_and_ticks(rows) if rows else None
     deal = (await session.exec(_DEAL_BY_ID_LOCKED, params=params)).first()  # type: ignore[call-overload]
     if deal is None:
         return None
@@ -95,7 +100,7 @@ async def deal_for_card(
     rows = (await session.exec(_DEAL_FOR_CARD, params=params)).all()  # type: ignore[call-overload]
     if not rows:
         return None
-    return rows[0][0], [row[1] for row in rows if row[1] is not None], rows[0][2]
+    return *_deal_and_ticks(rows), rows[0][2]
 
 
 def _deal_for_card() -> Any:
@@ -106,14 +111,7 @@ def _deal_for_card() -> Any:
         .where(Person.team_id == team_id, Person.user_id == user_id)
         .scalar_subquery()
     )
-    return (
-        select(Deal, ExitTick, last_deal)
-        .outerjoin(
-            ExitTick,
-            and_(col(ExitTick.deal_id) == col(Deal.id), col(ExitTick.stage) == col(Deal.stage)),
-        )
-        .where(Deal.id == bindparam("deal_id"), Deal.team_id == team_id)
-    )
+    return _deal_with_current_ticks(last_deal, team_id=team_id)
 
 
 _DEAL_FOR_CARD = _deal_for_card()

@@ -4,7 +4,6 @@ override, the branches (lose, disqualify, nurture) and reopen."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from bot.usecases.access import may_override
 from bot.usecases.cards import build_card
@@ -16,7 +15,7 @@ from bot.usecases.writes import Change, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
 from flows.schema import ProcessMap, Stage, StageKind
-from storage.models import DealStatus, EventKind, ExitTick
+from storage.models import DealStatus, EventKind
 
 _STATUS_OF_KIND = {
     StageKind.LOST: DealStatus.LOST,
@@ -44,10 +43,9 @@ async def _advance(change: Change) -> Outcome:
     transition = _transition(change, Move.ADVANCE)
     if isinstance(transition, Invalid):
         return transition
-    ticks = change.ticks
-    if not change.flow.fire(transition, _state(change, ticks)):
+    if not change.flow.fire(transition, _state(change)):
         card = build_card(  # from the ticks read with the deal: they are the card's
-            deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock()
+            deal=change.deal, ticks=change.ticks, flow=change.flow, now=change.services.clock()
         )
         return Blocked(
             _("{name} cannot leave {stage} yet: {count} required item(s) open").format(
@@ -77,7 +75,7 @@ async def override(
         transition = _transition(change, Move.OVERRIDE)
         if isinstance(transition, Invalid):
             return transition
-        state = _state(change, change.ticks)
+        state = _state(change)
         skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
         if not skipped:
             return Invalid(
@@ -227,11 +225,11 @@ def _transition(change: Change, move: Move) -> Transition | Invalid:
     )
 
 
-def _state(change: Change, ticks: Sequence[ExitTick]) -> DealState:
+def _state(change: Change) -> DealState:
     return DealState(
         state=change.deal.stage,
-        ticked=frozenset(t.item_id for t in ticks),
-        evidence={t.item_id: t.evidence or "" for t in ticks},
+        ticked=frozenset(t.item_id for t in change.ticks),
+        evidence={t.item_id: t.evidence or "" for t in change.ticks},
     )
 
 
