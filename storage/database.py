@@ -9,13 +9,14 @@ deal row (`SELECT … FOR UPDATE`, see storage.queries).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +25,7 @@ from storage.urls import async_url, is_sqlite
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PING_TIMEOUT_S = 5.0
+PING_AFTER_IDLE_S = 1.0  # a pooled connection idle this long is pinged before use
 
 
 class Database:
@@ -61,10 +63,8 @@ class Database:
             # every few requests: a new PostgreSQL server process or aiosqlite thread, a
             # cold statement cache, the slowest 10% of requests. The ceiling is 30.
             options |= {"pool_size": 20, "max_overflow": 10}
-        if not self.is_sqlite:
-            options["pool_pre_ping"] = True
-            if self.schema:
-                options["connect_args"] = {"server_settings": {"search_path": self.schema}}
+        if not self.is_sqlite and self.schema:
+            options["connect_args"] = {"server_settings": {"search_path": self.schema}}
         if self.is_sqlite:
             # A connection that goes back to the pool has committed or rolled back already
             # (SQLAlchemy rolls back what is open when it closes): the pool's own rollback
@@ -74,6 +74,8 @@ class Database:
         engine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             _configure_sqlite(engine, begin=begin)
+        else:
+            _ping_when_in_doubt(engine)
         return engine
 
     @asynccontextmanager
@@ -162,6 +164,37 @@ async def _commit(session: AsyncSession) -> None:
             await connection.invalidate()
         await session.rollback()
         raise
+
+
+def _ping_when_in_doubt(engine: AsyncEngine) -> None:
+    """Before a pooled PostgreSQL connection is used: drop it if the driver already knows
+    it is closed (the server restarted or went away: asyncpg saw the socket close), and
+    ping it if it sat idle for a while (a quiet firewall may have dropped it).
+
+    SQLAlchemy's pool_pre_ping would ping on every checkout: a round trip before every
+    request's first statement, about a tenth of a card's CPU. A connection handed back a
+    moment ago is alive as far as anyone can tell without that trip (HikariCP's "alive
+    bypass window" makes the same bet). A DisconnectionError makes the pool replace it.
+    """
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.driver_connection.is_closed():
+            raise DisconnectionError("the connection was closed while in the pool")
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # new, or back in the pool a moment ago
+        try:
+            alive = sync_engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise DisconnectionError("the pooled connection did not answer a ping") from error
+        if not alive:
+            raise DisconnectionError("the pooled connection did not answer a ping")
 
 
 def _configure_sqlite(engine: AsyncEngine, *, begin: str | None) -> None:
