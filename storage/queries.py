@@ -25,20 +25,35 @@ from storage.models import (
     ProcessedEvent,
     utcnow,
 )
+from storage.rows import RowLoader
 
 # -- deals -----------------------------------------------------------------------------
 
 
 # The statements every request runs are built once, with bind parameters: composing a
-# statement and its cache key on each call cost about as much as running it.
-_DEAL_BY_ID = select(Deal).where(
-    Deal.id == bindparam("deal_id"), Deal.team_id == bindparam("team_id")
+# statement and its cache key on each call cost about as much as running it. They select
+# table columns with Core, and storage.rows builds the objects: the ORM's loading cost a
+# card as much CPU again (their objects belong to no session; nothing saves them).
+DEALS = RowLoader(Deal)
+TICKS = RowLoader(ExitTick)
+_DEALS = Deal.__table__  # type: ignore[attr-defined]
+_TICKS = ExitTick.__table__  # type: ignore[attr-defined]
+_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+assert TICKS.columns[0].primary_key  # a row of the outer join has a tick when this is set
+
+_DEAL_BY_ID = select(*DEALS.columns).where(
+    _DEALS.c.id == bindparam("deal_id"), _DEALS.c.team_id == bindparam("team_id")
 )
 
 
+async def _rows(session: AsyncSession, statement: Any, params: dict[str, Any]) -> Sequence[Any]:
+    connection = await session.connection()
+    return (await connection.execute(statement, params)).all()
+
+
 async def deal_by_id(session: AsyncSession, *, team_id: str, deal_id: int) -> Deal | None:
-    params = {"deal_id": deal_id, "team_id": team_id}
-    return (await session.exec(_DEAL_BY_ID, params=params)).first()  # type: ignore[call-overload]
+    rows = await _rows(session, _DEAL_BY_ID, {"deal_id": deal_id, "team_id": team_id})
+    return DEALS.load(rows[0]) if rows else None
 
 
 _DEAL_BY_ID_LOCKED = _DEAL_BY_ID.with_for_update()
@@ -47,19 +62,19 @@ _DEAL_BY_ID_LOCKED = _DEAL_BY_ID.with_for_update()
 def _deal_with_current_ticks(*columns: Any, team_id: Any) -> Any:
     """The deal joined to its current stage's ticks (a row per tick; one row with no tick
     when there is none), and `columns`: see `_deal_and_ticks`."""
+    current_ticks = and_(_TICKS.c.deal_id == _DEALS.c.id, _TICKS.c.stage == _DEALS.c.stage)
     return (
-        select(Deal, ExitTick, *columns)
-        .outerjoin(
-            ExitTick,
-            and_(col(ExitTick.deal_id) == col(Deal.id), col(ExitTick.stage) == col(Deal.stage)),
-        )
-        .where(Deal.id == bindparam("deal_id"), Deal.team_id == team_id)
+        select(*DEALS.columns, *TICKS.columns, *columns)
+        .select_from(_DEALS.outerjoin(_TICKS, current_ticks))
+        .where(_DEALS.c.id == bindparam("deal_id"), _DEALS.c.team_id == team_id)
     )
 
 
 def _deal_and_ticks(rows: Sequence[Any]) -> tuple[Deal, list[ExitTick]]:
     """The deal and its ticks from the (non-empty) rows of `_deal_with_current_ticks`."""
-    return rows[0][0], [row[1] for row in rows if row[1] is not None]
+    deal_end, tick_end = DEALS.width, DEALS.width + TICKS.width
+    deal = DEALS.load(rows[0][:deal_end])
+    return deal, [TICKS.load(row[deal_end:tick_end]) for row in rows if row[deal_end] is not None]
 
 
 _DEAL_WITH_TICKS = _deal_with_current_ticks(team_id=bindparam("team_id"))
@@ -80,11 +95,12 @@ async def locked_deal_with_ticks(
     """
     params = {"team_id": team_id, "deal_id": deal_id}
     if session.get_bind().dialect.name == "sqlite":
-        rows = (await session.exec(_DEAL_WITH_TICKS, params=params)).all()  # type: ignore[call-overload]
+        rows = await _rows(session, _DEAL_WITH_TICKS, params)
         return _deal_and_ticks(rows) if rows else None
-    deal = (await session.exec(_DEAL_BY_ID_LOCKED, params=params)).first()  # type: ignore[call-overload]
-    if deal is None:
+    locked = await _rows(session, _DEAL_BY_ID_LOCKED, params)
+    if not locked:
         return None
+    deal = DEALS.load(locked[0])
     return deal, list(await ticks_for(session, deal_id=deal_id, stage=deal.stage))
 
 
@@ -97,18 +113,17 @@ async def deal_for_card(
     trips to aiosqlite's thread) instead of three. None when there is no such deal.
     """
     params = {"team_id": team_id, "deal_id": deal_id, "user_id": user_id}
-    rows = (await session.exec(_DEAL_FOR_CARD, params=params)).all()  # type: ignore[call-overload]
+    rows = await _rows(session, _DEAL_FOR_CARD, params)
     if not rows:
         return None
-    return *_deal_and_ticks(rows), rows[0][2]
+    return *_deal_and_ticks(rows), rows[0][-1]
 
 
 def _deal_for_card() -> Any:
     team_id: Any = bindparam("team_id")
-    user_id: Any = bindparam("user_id")
     last_deal = (
-        select(Person.last_deal_id)
-        .where(Person.team_id == team_id, Person.user_id == user_id)
+        select(_PEOPLE.c.last_deal_id)
+        .where(_PEOPLE.c.team_id == team_id, _PEOPLE.c.user_id == bindparam("user_id"))
         .scalar_subquery()
     )
     return _deal_with_current_ticks(last_deal, team_id=team_id)
@@ -220,9 +235,8 @@ async def add_events(session: AsyncSession, events: Sequence[Mapping[str, object
     await connection.execute(_INSERT_EVENT, _one_or_many(values))
 
 
-_TICK_TABLE = ExitTick.__table__  # type: ignore[attr-defined]
-_TICK_COLUMNS = tuple(column.name for column in _TICK_TABLE.columns if column.name != "id")
-_INSERT_TICK = _TICK_TABLE.insert()
+_TICK_COLUMNS = tuple(column.name for column in _TICKS.columns if column.name != "id")
+_INSERT_TICK = _TICKS.insert()
 
 
 async def add_ticks(session: AsyncSession, ticks: Sequence[ExitTick]) -> None:
@@ -247,14 +261,14 @@ def _plain(value: object) -> object:
 # -- ticks -----------------------------------------------------------------------------
 
 
-_TICKS_FOR = select(ExitTick).where(
-    ExitTick.deal_id == bindparam("deal_id"), ExitTick.stage == bindparam("stage")
+_TICKS_FOR = select(*TICKS.columns).where(
+    _TICKS.c.deal_id == bindparam("deal_id"), _TICKS.c.stage == bindparam("stage")
 )
 
 
-async def ticks_for(session: AsyncSession, *, deal_id: int, stage: str) -> Sequence[ExitTick]:
-    params = {"deal_id": deal_id, "stage": stage}
-    return (await session.exec(_TICKS_FOR, params=params)).all()  # type: ignore[call-overload]
+async def ticks_for(session: AsyncSession, *, deal_id: int, stage: str) -> list[ExitTick]:
+    rows = await _rows(session, _TICKS_FOR, {"deal_id": deal_id, "stage": stage})
+    return [TICKS.load(row) for row in rows]
 
 
 _UNTICK = delete(ExitTick).where(

@@ -31,7 +31,7 @@ Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowe
 
 @dataclass(slots=True)
 class Change:
-    """What a change callback gets: the locked deal (detached: write through `session`)
+    """What a change callback gets: the locked deal (in no session: write through `session`)
     and the ticks of the stage it was in, read under the lock (a change that writes
     ticks keeps them current)."""
 
@@ -157,9 +157,7 @@ async def _locked_change(
         )
         if found is None:
             return target.missing
-        deal, ticks = found
-        for loaded in (deal, *ticks):  # kept readable after a rollback (see LostRace)
-            session.expunge(loaded)
+        deal, ticks = found  # in no session: a rollback (see LostRace) leaves them readable
         flow = services.catalog.loaded_flow(map_id=deal.map_id, version=deal.map_version)
         if flow is None:
             return _MapNeeded(deal.map_id, deal.map_version)  # the transaction ends unused

@@ -1,0 +1,38 @@
+"""Model objects from plain rows, for the reads every request makes.
+
+Loading a deal through the ORM (`select(Deal)` in a session) cost a card about as much
+CPU as everything else in the read: the session's identity map, the ORM's compile and
+loading steps. The hot reads select the table's columns with Core instead, and this
+builds the objects the way the ORM's own loader does (the instance's attributes set
+directly, no validation: the values come from the database).
+
+The objects belong to no session. Nothing writes them back through the ORM: changes are
+written with Core statements (see storage.queries.move_deal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Column
+from sqlmodel import SQLModel
+
+Model = TypeVar("Model", bound=SQLModel)
+
+
+class RowLoader(Generic[Model]):
+    """The columns of `model`'s table, in order, and a way back from their values."""
+
+    def __init__(self, model: type[Model]) -> None:
+        mapper: Any = model.__mapper__  # type: ignore[attr-defined]
+        self.columns: tuple[Column[Any], ...] = tuple(mapper.local_table.columns)
+        self.width = len(self.columns)
+        self._keys = tuple(mapper.get_property_by_column(column).key for column in self.columns)
+        self._new = mapper.class_manager.new_instance
+
+    def load(self, values: Sequence[Any]) -> Model:
+        """The object whose columns hold `values` (in `columns` order)."""
+        instance = self._new()
+        instance.__dict__.update(zip(self._keys, values, strict=True))
+        return instance  # type: ignore[no-any-return]
