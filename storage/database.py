@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.sqlite_driver import one_trip_dbapi
+from storage.sqlite_driver import InlineConnection, one_trip_dbapi
 from storage.urls import async_url, is_sqlite
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -70,7 +70,12 @@ class Database:
             # (SQLAlchemy rolls back what is open when it closes): the pool's own rollback
             # on check-in would be one more trip to aiosqlite's thread for nothing.
             options["pool_reset_on_return"] = None
-            options["module"] = one_trip_dbapi()  # one trip to aiosqlite's thread a statement
+            # Reads: one trip to aiosqlite's thread a statement (a long report must not
+            # hold the event loop). Writes: short, and the write lock is held throughout:
+            # they run on the event loop's thread (see storage.sqlite_driver).
+            options["module"] = one_trip_dbapi(
+                inline_busy_timeout_s=None if begin is None else SQLITE_BUSY_TIMEOUT_MS / 1000
+            )
         engine = create_async_engine(self.url, **options)
         if self.is_sqlite:
             _configure_sqlite(engine, begin=begin)
@@ -206,7 +211,10 @@ def _configure_sqlite(engine: AsyncEngine, *, begin: str | None) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # An inline connection must never wait inside SQLite: it would stop the event
+        # loop. Its BEGIN waits for the lock on the loop instead (storage.sqlite_driver).
+        inline = isinstance(dbapi_connection, InlineConnection)
+        cursor.execute(f"PRAGMA busy_timeout={0 if inline else SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -12,12 +12,25 @@ A transaction's BEGIN travels with its first statement (`begin_with_next_stateme
 SQLAlchemy begins right before that statement anyway, and on the write path, where
 writers take turns, every trip saved shortens everyone's wait. A transaction that runs
 no statement commits or rolls back without a trip.
+
+Inline connections (`one_trip_dbapi(inline_busy_timeout_s=…)`, the write engine's) make
+no trip at all: statements, COMMIT and ROLLBACK run on the event loop's own thread. A
+write transaction holds SQLite's one write lock from BEGIN to COMMIT; through the thread,
+every statement gave the loop back to other requests and the lock was held while they
+ran, so writers waited for everyone's CPU, not just each other's. Inline, a change's
+statements run back to back. Nothing in them may wait: their busy timeout is 0, and a
+BEGIN that finds the lock taken (by another process: this one's writers take turns, see
+storage.database) sleeps on the event loop and tries again, up to the busy timeout.
+A change is a handful of indexed statements; long reads stay on the read engine, which
+keeps aiosqlite's thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import sqlite3
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,11 +99,10 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._trip(operation, seq_of_parameters, many=True)
 
     def _trip(self, operation: Any, parameters: Any, *, many: bool) -> None:
-        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         adapted: _OneTripConnection = self._adapt_connection  # type: ignore[assignment]
         begin, adapted.pending_begin = adapted.pending_begin, None
         try:
-            found = await_(driver._execute(_run, driver._conn, begin, operation, parameters, many))
+            found = adapted.run(begin, operation, parameters, many)
         except Exception as error:
             self._adapt_connection._handle_exception(error)
         self._description, self._rowcount, self._lastrowid, rows = found
@@ -113,6 +125,11 @@ class _OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ("pending_begin",)
     # a subclass of the base's cursor class (mypy reads the base's attribute as exact)
     _cursor_cls = OneTripCursor  # type: ignore[assignment]
+
+    def run(self, begin: str | None, operation: str, parameters: Any, many: bool) -> Outcome:
+        """`_run` on aiosqlite's thread (one trip)."""
+        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        return await_(driver._execute(_run, driver._conn, begin, operation, parameters, many))
 
     def begin_with_next_statement(self, begin: str) -> None:
         """Send `begin` (e.g. BEGIN IMMEDIATE) in the same trip as the next statement."""
@@ -142,13 +159,84 @@ class _OneTripConnection(AsyncAdapt_aiosqlite_connection):
         return unbegun
 
 
+async def _done(outcome: Outcome) -> Outcome:
+    return outcome
+
+
+class InlineConnection(_OneTripConnection):
+    """Runs everything on the calling thread, the event loop's (see the module's doc)."""
+
+    __slots__ = ("busy_timeout_s",)
+    busy_timeout_s: float
+
+    def run(self, begin: str | None, operation: str, parameters: Any, many: bool) -> Outcome:
+        raw = self._raw()
+        if begin is not None:
+            self._begin(raw, begin)
+        # SQLAlchemy insists that an async driver awaits something in every statement; an
+        # awaitable that is already done resumes at once, without a turn of the loop.
+        return await_(_done(_run(raw, None, operation, parameters, many)))
+
+    def _begin(self, raw: sqlite3.Connection, begin: str) -> None:
+        """`begin`; while another process holds the write lock, nap on the event loop
+        (other requests go on) and try again, until the busy timeout."""
+        deadline = time.monotonic() + self.busy_timeout_s
+        nap = 0.001
+        while True:
+            try:
+                raw.execute(begin).close()
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            await_(asyncio.sleep(nap))
+            nap = min(nap * 2, 0.05)
+
+    def commit(self) -> None:
+        if self._unbegun():
+            return
+        try:
+            self._raw().commit()
+        except Exception as error:
+            self._handle_exception(error)
+
+    def rollback(self) -> None:
+        if self._unbegun():
+            return
+        try:
+            self._raw().rollback()
+        except Exception as error:
+            self._handle_exception(error)
+
+    def _raw(self) -> sqlite3.Connection:
+        raw = self._connection._conn  # type: ignore[attr-defined]
+        if raw is None:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        return raw  # type: ignore[no-any-return]
+
+
 class _OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def __init__(self, *, inline_busy_timeout_s: float | None) -> None:
+        super().__init__(aiosqlite, sqlite3)
+        self.inline_busy_timeout_s = inline_busy_timeout_s
+
     def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+        inline = self.inline_busy_timeout_s is not None
+        if inline:
+            # opened on aiosqlite's thread, used on the event loop's (never both at once)
+            kw["check_same_thread"] = False
         plain = super().connect(*arg, **kw)
-        connection = _OneTripConnection(self, plain._connection)
+        connection: _OneTripConnection
+        if self.inline_busy_timeout_s is not None:
+            connection = InlineConnection(self, plain._connection)
+            connection.busy_timeout_s = self.inline_busy_timeout_s
+        else:
+            connection = _OneTripConnection(self, plain._connection)
         connection.pending_begin = None
         return connection
 
 
-def one_trip_dbapi() -> AsyncAdapt_aiosqlite_dbapi:
-    return _OneTripDBAPI(aiosqlite, sqlite3)
+def one_trip_dbapi(*, inline_busy_timeout_s: float | None = None) -> AsyncAdapt_aiosqlite_dbapi:
+    """The aiosqlite DBAPI with one trip per statement; with `inline_busy_timeout_s`, no
+    trip at all (InlineConnection), and BEGIN retried for that long."""
+    return _OneTripDBAPI(inline_busy_timeout_s=inline_busy_timeout_s)

@@ -70,8 +70,8 @@ async def test_fifty_typed_advances_never_double_advance(
     # A typed `/deal advance` carries no stage: the stage is the one the request reads
     # first. Requests that read before the move are Stale; one that reads after it asks
     # to leave Discovery, whose items are open, so it is Blocked. None moves it again.
-    # On PostgreSQL reads have their own pool and all fifty read before the winner commits
-    # (49 "just moved"); SQLite's readers queue behind its connections, so some read late.
+    # How many read before the winner commits depends on scheduling (the pools' queues,
+    # the database's): both answers are right, a second move never is.
     outcomes = await asyncio.gather(
         *(moving.advance(services, REP, f"#{ready_deal.deal_id}") for _ in range(REQUESTS))
     )
@@ -79,8 +79,6 @@ async def test_fifty_typed_advances_never_double_advance(
     counts = count_types(outcomes)
     assert counts[Moved] == 1
     assert counts[Stale] + counts[Blocked] == REQUESTS - 1
-    if not services.db.is_sqlite:
-        assert counts[Stale] == REQUESTS - 1
     for blocked in (outcome for outcome in outcomes if isinstance(outcome, Blocked)):
         assert blocked.card is not None and blocked.card.stage.id == "discovery"
     kinds = await kinds_of(services.db, ready_deal.deal_id)

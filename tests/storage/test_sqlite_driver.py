@@ -4,13 +4,15 @@ errors as SQLAlchemy's own exceptions."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.sqlite_driver import OneTripCursor
@@ -104,32 +106,24 @@ async def test_a_write_holds_the_lock_from_its_first_statement(
     await db.dispose()
 
 
-async def test_a_write_without_statements_ends_without_a_trip_and_leaves_no_begin(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+async def test_a_write_without_statements_sends_nothing_and_leaves_no_begin(
+    db: Database,
 ) -> None:
-    trips: list[str] = []
-    real_commit, real_rollback = aiosqlite.Connection.commit, aiosqlite.Connection.rollback
-
-    async def commit(self: aiosqlite.Connection) -> None:
-        trips.append("commit")
-        await real_commit(self)
-
-    async def rollback(self: aiosqlite.Connection) -> None:
-        trips.append("rollback")
-        await real_rollback(self)
-
-    monkeypatch.setattr(aiosqlite.Connection, "commit", commit)
-    monkeypatch.setattr(aiosqlite.Connection, "rollback", rollback)
+    sent: list[str] = []
+    async with db.write_engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        sqlite = raw.dbapi_connection._connection._conn  # type: ignore[union-attr]
+        sqlite.set_trace_callback(sent.append)  # every statement SQLite runs on it
     async with db.write() as session:
         await session.connection()  # begun, nothing run
-    assert trips == []
+    assert sent == []
     async with db.write_engine.connect() as connection:  # the same pooled connection
         raw = await connection.get_raw_connection()
         assert raw.dbapi_connection.pending_begin is None  # type: ignore[union-attr]
-    async with db.write() as session:  # a normal transaction on it: committed by a trip
+    async with db.write() as session:  # a normal transaction on it
         connection = await session.connection()
         await connection.execute(text("INSERT INTO t (v) VALUES ('a')"))
-    assert trips == ["commit"]
+    assert sent == ["BEGIN IMMEDIATE", "INSERT INTO t (v) VALUES ('a')", "COMMIT"]
     async with db.engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
     await db.dispose()
@@ -166,4 +160,48 @@ async def test_a_begin_that_finds_the_lock_taken_fails_its_statement_and_nothing
         rows = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
     assert rows == ["b"]
     await quick.dispose()
+    await db.dispose()
+
+
+async def _thread_running_statements(connection: AsyncConnection) -> int:
+    raw = await connection.get_raw_connection()
+    sqlite = raw.dbapi_connection._connection._conn  # type: ignore[union-attr]
+    sqlite.create_function("thread_id", 0, threading.get_ident)
+    return int((await connection.execute(text("SELECT thread_id()"))).scalar_one())
+
+
+async def test_writes_run_on_the_event_loops_thread_and_reads_on_aiosqlites(
+    db: Database,
+) -> None:
+    async with db.write_engine.begin() as connection:
+        assert await _thread_running_statements(connection) == threading.get_ident()
+    async with db.engine.connect() as connection:
+        assert await _thread_running_statements(connection) != threading.get_ident()
+    await db.dispose()
+
+
+async def test_a_write_waiting_for_another_process_lets_the_event_loop_run(
+    db: Database, tmp_path: Path
+) -> None:
+    other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+
+    async def write() -> None:
+        async with db.write() as session:
+            connection = await session.connection()
+            await connection.execute(text("INSERT INTO t (v) VALUES ('waited')"))
+
+    writing = asyncio.create_task(write())
+    turns = 0
+    for _ in range(20):  # 0.2 s in which the loop must keep serving others
+        await asyncio.sleep(0.01)
+        turns += 1
+    assert not writing.done()
+    other.execute("ROLLBACK")
+    other.close()
+    await asyncio.wait_for(writing, timeout=2)
+    assert turns == 20
+    async with db.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
+    assert rows == ["waited"]
     await db.dispose()
