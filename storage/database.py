@@ -42,15 +42,25 @@ class Database:
         # one consistent snapshot, which is all a read transaction gives under PostgreSQL's
         # READ COMMITTED: the code already runs correctly with that on both backends.
         self.engine = self._engine(begin=None, echo=echo)
-        self.write_engine = self._engine(begin="BEGIN IMMEDIATE", echo=echo)
+        self.write_engine = self._engine(begin="BEGIN IMMEDIATE", echo=echo, inline=True)
+        # SQLite: a request's few indexed reads run on the event loop's thread, as writes
+        # do; other reads (reports, digests, lists) keep aiosqlite's (see quick_read).
+        self.quick_engine = (
+            self._engine(begin=None, echo=echo, inline=True)
+            if self.is_sqlite and not _in_memory(self.url)
+            else self.engine
+        )
         # SQLite: this process's writers take turns in arrival order (see _writer_turn).
         self._write_turn = asyncio.Lock() if self.is_sqlite else None
         self._reads = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._quick_reads = async_sessionmaker(
+            self.quick_engine, class_=AsyncSession, expire_on_commit=False
+        )
         self._writes = async_sessionmaker(
             self.write_engine, class_=AsyncSession, expire_on_commit=False
         )
 
-    def _engine(self, *, begin: str | None, echo: bool) -> AsyncEngine:
+    def _engine(self, *, begin: str | None, echo: bool, inline: bool = False) -> AsyncEngine:
         options: dict[str, Any] = {"echo": echo}
         if begin is None:
             # Nothing to roll back either: skip the driver's rollback() (SQLite: a trip).
@@ -70,11 +80,10 @@ class Database:
             # (SQLAlchemy rolls back what is open when it closes): the pool's own rollback
             # on check-in would be one more trip to aiosqlite's thread for nothing.
             options["pool_reset_on_return"] = None
-            # Reads: one trip to aiosqlite's thread a statement (a long report must not
-            # hold the event loop). Writes: short, and the write lock is held throughout:
-            # they run on the event loop's thread (see storage.sqlite_driver).
+            # One trip to aiosqlite's thread a statement, or none: inline engines run
+            # theirs on the event loop's thread (see storage.sqlite_driver).
             options["module"] = one_trip_dbapi(
-                inline_busy_timeout_s=None if begin is None else SQLITE_BUSY_TIMEOUT_MS / 1000
+                inline_busy_timeout_s=SQLITE_BUSY_TIMEOUT_MS / 1000 if inline else None
             )
         engine = create_async_engine(self.url, **options)
         if self.is_sqlite:
@@ -86,6 +95,15 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self._reads() as session:
+            yield session
+
+    @asynccontextmanager
+    async def quick_read(self) -> AsyncIterator[AsyncSession]:
+        """A read of a few indexed statements, made while a user waits (a card, the deal a
+        command names). On SQLite they run on the event loop's thread, without the two
+        thread switches a statement costs through aiosqlite; nothing else runs meanwhile,
+        so anything longer (a list, a report) uses `read`. On PostgreSQL this is `read`."""
+        async with self._quick_reads() as session:
             yield session
 
     @asynccontextmanager
@@ -133,6 +151,8 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
         await self.write_engine.dispose()
+        if self.quick_engine is not self.engine:
+            await self.quick_engine.dispose()
 
 
 def _in_memory(url: URL) -> bool:

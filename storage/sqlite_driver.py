@@ -13,16 +13,20 @@ SQLAlchemy begins right before that statement anyway, and on the write path, whe
 writers take turns, every trip saved shortens everyone's wait. A transaction that runs
 no statement commits or rolls back without a trip.
 
-Inline connections (`one_trip_dbapi(inline_busy_timeout_s=…)`, the write engine's) make
-no trip at all: statements, COMMIT and ROLLBACK run on the event loop's own thread. A
-write transaction holds SQLite's one write lock from BEGIN to COMMIT; through the thread,
-every statement gave the loop back to other requests and the lock was held while they
-ran, so writers waited for everyone's CPU, not just each other's. Inline, a change's
-statements run back to back. Nothing in them may wait: their busy timeout is 0, and a
-BEGIN that finds the lock taken (by another process: this one's writers take turns, see
-storage.database) sleeps on the event loop and tries again, up to the busy timeout.
-A change is a handful of indexed statements; long reads stay on the read engine, which
-keeps aiosqlite's thread.
+Inline connections (`one_trip_dbapi(inline_busy_timeout_s=…)`: the write engine's, and
+quick reads', see storage.database) make no trip at all: statements, COMMIT and ROLLBACK
+run on the event loop's own thread.
+- Writes: a write transaction holds SQLite's one write lock from BEGIN to COMMIT. Through
+  the thread, every statement gave the loop back to other requests and the lock stayed
+  held while they ran, so writers waited for everyone's CPU, not just each other's.
+  Inline, a change's statements run back to back.
+- Quick reads: a card's one indexed statement costs less than the two thread switches
+  around it.
+Nothing in them may wait inside SQLite: their busy timeout is 0. A BEGIN that finds the
+write lock taken (by another process: this one's writers take turns, see
+storage.database), or a read that meets SQLite busy (a rare moment of WAL recovery or of
+a checkpoint resetting the log), naps on the event loop and tries again, up to the busy
+timeout. Only short statements belong here: long reads stay on aiosqlite's thread.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ import asyncio
 import collections
 import sqlite3
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -43,6 +47,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT, await_
 
 Outcome = tuple[Any, int, int | None, list[Any]]  # description, rowcount, lastrowid, rows
+Result = TypeVar("Result")
 
 
 def _run(
@@ -172,20 +177,25 @@ class InlineConnection(_OneTripConnection):
     def run(self, begin: str | None, operation: str, parameters: Any, many: bool) -> Outcome:
         raw = self._raw()
         if begin is not None:
-            self._begin(raw, begin)
+            self._when_not_busy(lambda: raw.execute(begin).close())
+            outcome = _run(raw, None, operation, parameters, many)
+        elif raw.in_transaction:
+            outcome = _run(raw, None, operation, parameters, many)
+        else:  # autocommit (a read): it changed nothing if it was busy, so it can run again
+            outcome = self._when_not_busy(lambda: _run(raw, None, operation, parameters, many))
         # SQLAlchemy insists that an async driver awaits something in every statement; an
         # awaitable that is already done resumes at once, without a turn of the loop.
-        return await_(_done(_run(raw, None, operation, parameters, many)))
+        return await_(_done(outcome))
 
-    def _begin(self, raw: sqlite3.Connection, begin: str) -> None:
-        """`begin`; while another process holds the write lock, nap on the event loop
-        (other requests go on) and try again, until the busy timeout."""
+    def _when_not_busy(self, attempt: Callable[[], Result]) -> Result:
+        """`attempt()`; while SQLite answers busy (another process holds the write lock, or
+        is checkpointing), nap on the event loop (other requests go on) and try again,
+        until the busy timeout."""
         deadline = time.monotonic() + self.busy_timeout_s
         nap = 0.001
         while True:
             try:
-                raw.execute(begin).close()
-                return
+                return attempt()
             except sqlite3.OperationalError as error:
                 if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                     raise

@@ -145,7 +145,7 @@ async def show_deal(services: Services, actor: Actor, ref: str | None) -> Outcom
     # What this process holds, asked before the read: a batch landing during the read
     # would leave memory without the read having seen it (bot.usecases.recent).
     held, latest = services.recent.known(actor.key)
-    async with services.db.read() as session:
+    async with services.db.quick_read() as session:
         found = await card_of(session, services, actor, ref)
     if isinstance(found, Failure):
         return found

@@ -137,7 +137,7 @@ async def _target(
     if deal_id is not None and deal_id <= MAX_DEAL_ID:
         # A click names the deal and the stage its card showed: no read before the lock.
         return _Target(deal_id, str(expected_stage), no_such_deal(deal_id))
-    async with services.db.read() as session:
+    async with services.db.quick_read() as session:
         found = await find_deal(session, services, actor, ref)
     if isinstance(found, Failure):
         return found

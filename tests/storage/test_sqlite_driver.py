@@ -170,12 +170,16 @@ async def _thread_running_statements(connection: AsyncConnection) -> int:
     return int((await connection.execute(text("SELECT thread_id()"))).scalar_one())
 
 
-async def test_writes_run_on_the_event_loops_thread_and_reads_on_aiosqlites(
+async def test_writes_and_quick_reads_run_on_the_event_loops_thread_others_on_aiosqlites(
     db: Database,
 ) -> None:
     async with db.write_engine.begin() as connection:
         assert await _thread_running_statements(connection) == threading.get_ident()
-    async with db.engine.connect() as connection:
+    async with db.quick_read() as session:
+        connection = await session.connection()
+        assert await _thread_running_statements(connection) == threading.get_ident()
+    async with db.read() as session:
+        connection = await session.connection()
         assert await _thread_running_statements(connection) != threading.get_ident()
     await db.dispose()
 
