@@ -3,13 +3,18 @@ or the user's most recently touched deal (PRODUCT.md, "The /deal command")."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.dialects import sqlite
+from sqlmodel import SQLModel
 
 from bot.usecases import deals, ticking
 from bot.usecases.context import Services
 from bot.usecases.outcomes import Ambiguous, Done, Invalid, NotFound, Shown, Ticked
+from storage import queries
 from tests.storage.helpers import OTHER_REP, REP, expect, names, new_deal, writes_nothing
 
 
@@ -140,3 +145,31 @@ async def test_binding_moves_a_channel_to_another_deal_and_unbind_clears_it(
     assert shown.card.deal_id == globex_id
     async with writes_nothing(services):
         expect(await deals.unbind_deal(services, in_room), Invalid)
+
+
+@pytest.mark.parametrize("ref", ["acm", "acme corp", "acme ", "Acme%", "a_me", "acme\U0010ffff"])
+async def test_a_name_prefix_finds_exactly_the_names_it_starts(
+    services: Services, ref: str
+) -> None:
+    for name in ("Acme", "Acme Corp", "Acmf", "Acl", "Ac", "A_me", "Acme%x", "Acme\U0010ffffz"):
+        await new_deal(services, REP, name)
+    async with services.db.read() as session:
+        found = await queries.deals_by_name_prefix(
+            session, team_id=REP.team_id, prefix=ref, limit=20
+        )
+    key = ref.strip().lower()
+    expected = {
+        name
+        for name in ("Acme", "Acme Corp", "Acmf", "Acl", "Ac", "A_me", "Acme%x", "Acme\U0010ffffz")
+        if name.lower().startswith(key)
+    }
+    assert {deal.name for deal in found} == expected
+
+
+async def test_on_sqlite_a_name_prefix_is_a_range_of_the_name_index(sqlite_only: None) -> None:
+    query = queries.name_prefix_query("sqlite", team_id="T1", prefix="Acme", limit=10)
+    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    connection = sqlite3.connect(":memory:")
+    SQLModel.metadata.create_all(create_engine("sqlite://", creator=lambda: connection))
+    plan = " ".join(str(row[-1]) for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "USING INDEX ix_deal_team_name (team_id=? AND name_key>? AND name_key<?)" in plan, plan
