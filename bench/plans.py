@@ -1,7 +1,7 @@
 """Every statement one request runs, EXPLAINed on the seeded database.
 
-The use cases run in-process (show by number and by the implicit reference, advance, a
-checkbox selection) while an engine hook records each statement with its parameters; then
+The use cases run in-process (show by number, by the implicit reference, by a name's
+prefix and by a name no deal has, advance, a checkbox selection) while an engine hook records each statement with its parameters; then
 each distinct statement is explained with those parameters. A per-request statement must
 find its rows through an index, or its cost grows with the number of deals:
 
@@ -43,7 +43,8 @@ async def _record(services: Services, seeded: Seeded) -> list[Statement]:
         if statement.split(None, 1)[0].upper() in ("SELECT", "UPDATE", "INSERT", "DELETE"):
             seen.setdefault(statement, parameters)
 
-    engines = {services.db.engine.sync_engine, services.db.write_engine.sync_engine}
+    db = services.db
+    engines = {e.sync_engine for e in (db.engine, db.quick_engine, db.write_engine)}
     for engine in engines:
         event.listen(engine, "before_cursor_execute", keep)
     try:
@@ -59,6 +60,8 @@ async def _one_of_each(services: Services, seeded: Seeded) -> None:
     shower = Actor(team_id=seeded.team_id, user_id=seeded.owners[1], channel_id="C0BENCH001")
     await deals.show_deal(services, shower, "#1")
     await deals.show_deal(services, shower, None)  # the implicit deal: bound channel, last deal
+    await deals.show_deal(services, shower, "bench account 000001")  # a name's prefix
+    await deals.show_deal(services, shower, "no such account")  # then the names it is near
     owner = Actor(team_id=seeded.team_id, user_id=ready.owner_id, channel_id="C0BENCH001")
     await moving.advance(services, owner, f"#{ready.deal_id}")
     ticker = Actor(team_id=seeded.team_id, user_id=tickable.owner_id)

@@ -87,8 +87,17 @@ class Deal(SQLModel, table=True):
     __tablename__ = "deal"
     __table_args__ = (
         Index("ix_deal_team_owner", "team_id", "owner_id", "status"),
-        Index("ix_deal_team_name", "team_id", "name_key"),
+        # PostgreSQL: byte order (text_pattern_ops), so that a name's prefix is a range of
+        # it under any collation (storage.queries.name_prefix_query); SQLite's is already.
+        Index(
+            "ix_deal_team_name",
+            "team_id",
+            "name_key",
+            postgresql_ops={"name_key": "text_pattern_ops"},
+        ),
         Index("ix_deal_team_stage", "team_id", "stage"),
+        # the most recently active names, which a mistyped name is matched against
+        Index("ix_deal_team_activity", "team_id", "last_activity_at"),
         # Partial: only bound deals are in it. With every unbound deal in the index, SQLite's
         # statistics (ANALYZE) say a channel look-up matches every row, and it scans instead.
         Index(
