@@ -1,8 +1,9 @@
 """Every statement one request runs, EXPLAINed on the seeded database.
 
 The use cases run in-process (show by number, by the implicit reference, by a name's
-prefix and by a name no deal has, advance, a checkbox selection) while an engine hook records each statement with its parameters; then
-each distinct statement is explained with those parameters. A per-request statement must
+prefix and by a name no deal has, advance, a checkbox selection) while an engine hook
+records each statement with its parameters; then each distinct statement is explained
+with those parameters. A per-request statement must
 find its rows through an index, or its cost grows with the number of deals:
 
 - SQLite: no `SCAN` step (a full table or full index walk); `SEARCH … USING …` is fine.

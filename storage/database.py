@@ -9,6 +9,7 @@ deal row (`SELECT … FOR UPDATE`, see storage.queries).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,9 +24,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.sqlite_driver import InlineConnection, one_trip_dbapi
 from storage.urls import async_url, is_sqlite
 
+log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 PING_TIMEOUT_S = 5.0
 PING_AFTER_IDLE_S = 1.0  # a pooled connection idle this long is pinged before use
+CHECKPOINT_EVERY = 100  # SQLite commits between checkpoints of the write-ahead log
 
 
 class Database:
@@ -52,6 +55,8 @@ class Database:
         )
         # SQLite: this process's writers take turns in arrival order (see _writer_turn).
         self._write_turn = asyncio.Lock() if self.is_sqlite else None
+        self._commits_since_checkpoint = 0
+        self._checkpointing: asyncio.Task[None] | None = None
         self._reads = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._quick_reads = async_sessionmaker(
             self.quick_engine, class_=AsyncSession, expire_on_commit=False
@@ -72,7 +77,10 @@ class Database:
             # they come back, so a smaller pool (the default keeps 5) opened and closed one
             # every few requests: a new PostgreSQL server process or aiosqlite thread, a
             # cold statement cache, the slowest 10% of requests. The ceiling is 30.
-            options |= {"pool_size": 20, "max_overflow": 10}
+            # Last in, first out: requests reuse the connections in use a moment ago, and
+            # those left idle are the ones pinged before use (PostgreSQL, see
+            # _ping_when_in_doubt); first in, first out rotated through all of them.
+            options |= {"pool_size": 20, "max_overflow": 10, "pool_use_lifo": True}
         if not self.is_sqlite and self.schema:
             options["connect_args"] = {"server_settings": {"search_path": self.schema}}
         if self.is_sqlite:
@@ -116,16 +124,47 @@ class Database:
                 await session.rollback()
                 raise
             await _commit(session)
+        self._checkpoint_now_and_then()
+
+    def _checkpoint_now_and_then(self) -> None:
+        """SQLite: every CHECKPOINT_EVERY commits, copy the write-ahead log into the
+        database file, on aiosqlite's thread and in the background.
+
+        The write engine's connections run on the event loop's thread and do not
+        checkpoint when they commit, which SQLite does by default every 1,000 pages of log
+        (a change writes a few): the copy and its sync to disk would stop the loop. A
+        PASSIVE checkpoint waits for no one; what it cannot copy yet, the next one does.
+        """
+        if not self.is_sqlite or not self._checkpoint_due():
+            return
+        if self._checkpointing is None or self._checkpointing.done():
+            self._checkpointing = asyncio.create_task(self._checkpoint())
+
+    def _checkpoint_due(self) -> bool:
+        """Counts this commit; True every CHECKPOINT_EVERY commits."""
+        self._commits_since_checkpoint += 1
+        if self._commits_since_checkpoint < CHECKPOINT_EVERY:
+            return False
+        self._commits_since_checkpoint = 0
+        return True
+
+    async def _checkpoint(self) -> None:
+        try:
+            async with self.engine.connect() as connection:
+                await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # the next one tries again; the log only grows meanwhile
+            log.warning("WAL checkpoint failed", exc_info=True)
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
         """On SQLite, wait for this process's earlier writers first, in order.
 
-        A `BEGIN IMMEDIATE` that finds the write lock taken waits in SQLite's busy handler,
-        which sleeps and retries (naps of up to 100 ms): under load a writer can lose the
-        race again and again, for seconds, until the busy timeout fails it. A FIFO lock in
-        the process hands the turn on at once and in order; `BEGIN IMMEDIATE` still guards
-        against other processes. The same timeout bounds the wait.
+        A `BEGIN IMMEDIATE` that finds the write lock taken naps and tries again (see
+        storage.sqlite_driver): under load a writer could lose the race again and again,
+        for seconds, until the busy timeout failed it. A FIFO lock in the process hands the
+        turn on at once and in order; `BEGIN IMMEDIATE` still guards against other
+        processes (and against this one's migrations, which write outside this lock).
+        The same timeout bounds the wait.
         """
         if self._write_turn is None:
             yield
@@ -149,6 +188,8 @@ class Database:
             return False
 
     async def dispose(self) -> None:
+        if self._checkpointing is not None:
+            await self._checkpointing
         await self.engine.dispose()
         await self.write_engine.dispose()
         if self.quick_engine is not self.engine:
@@ -231,10 +272,14 @@ def _configure_sqlite(engine: AsyncEngine, *, begin: str | None) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        # An inline connection must never wait inside SQLite: it would stop the event
-        # loop. Its BEGIN waits for the lock on the loop instead (storage.sqlite_driver).
-        inline = isinstance(dbapi_connection, InlineConnection)
-        cursor.execute(f"PRAGMA busy_timeout={0 if inline else SQLITE_BUSY_TIMEOUT_MS}")
+        if isinstance(dbapi_connection, InlineConnection):
+            # Nothing may wait or take long inside SQLite on the event loop's thread: what
+            # finds it busy waits on the loop (storage.sqlite_driver), and checkpoints are
+            # made on aiosqlite's thread (Database._checkpoint_now_and_then).
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
+        else:
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

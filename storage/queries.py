@@ -109,8 +109,8 @@ async def deal_for_card(
 ) -> tuple[Deal, list[ExitTick], int | None] | None:
     """The deal, its current stage's ticks and `user_id`'s last deal id, in one statement.
 
-    Showing a card needs all three; one statement is one round trip (on SQLite, one set of
-    trips to aiosqlite's thread) instead of three. None when there is no such deal.
+    Showing a card needs all three; one statement is one round trip instead of three.
+    None when there is no such deal.
     """
     params = {"team_id": team_id, "deal_id": deal_id, "user_id": user_id}
     rows = await _rows(session, _DEAL_FOR_CARD, params)
@@ -168,10 +168,13 @@ def name_prefix_query(dialect: str, *, team_id: str, prefix: str, limit: int) ->
 
 def _prefix_end(key: str) -> str | None:
     """The least string above every string that starts with `key`, in code point order
-    (SQLite's byte order of UTF-8); None when there is none to write."""
-    if not key or ord(key[-1]) >= 0xD7FF:  # empty, or the next code point is a surrogate
-        return None
-    return key[:-1] + chr(ord(key[-1]) + 1)
+    (the byte order of UTF-8); None when there is none (every character is the last)."""
+    while key:
+        last = ord(key[-1])
+        if last != 0x10FFFF:  # the next code point; surrogates are not text, skip them
+            return key[:-1] + chr(0xE000 if last == 0xD7FF else last + 1)
+        key = key[:-1]  # carry: nothing follows U+10FFFF
+    return None
 
 
 async def deal_bound_to(session: AsyncSession, *, team_id: str, channel_id: str) -> Deal | None:

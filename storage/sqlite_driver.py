@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite, one trip to its thread per statement.
+"""SQLite through aiosqlite: one trip to its thread per statement, or none (inline).
 
 SQLAlchemy's aiosqlite adapter makes four trips to the connection's thread for every
 statement: open a cursor, execute, fetch the rows, close the cursor. Each trip is a
@@ -22,11 +22,13 @@ run on the event loop's own thread.
   Inline, a change's statements run back to back.
 - Quick reads: a card's one indexed statement costs less than the two thread switches
   around it.
-Nothing in them may wait inside SQLite: their busy timeout is 0. A BEGIN that finds the
-write lock taken (by another process: this one's writers take turns, see
-storage.database), or a read that meets SQLite busy (a rare moment of WAL recovery or of
-a checkpoint resetting the log), naps on the event loop and tries again, up to the busy
-timeout. Only short statements belong here: long reads stay on aiosqlite's thread.
+Nothing in them may wait inside SQLite: their busy timeout is 0 from the moment they
+open. A BEGIN that finds the write lock taken (by another process: this one's writers
+take turns, see storage.database), or a read that meets SQLite busy (a rare moment of WAL
+recovery), naps on the event loop and tries again, up to the busy timeout. They do not
+checkpoint the WAL either (copying pages to the database file and syncing it can take
+long): storage.database has that done on aiosqlite's thread. Only short statements
+belong here: long reads stay on aiosqlite's thread.
 """
 
 from __future__ import annotations
@@ -179,50 +181,61 @@ class InlineConnection(_OneTripConnection):
         if begin is not None:
             self._when_not_busy(lambda: raw.execute(begin).close())
             outcome = _run(raw, None, operation, parameters, many)
-        elif raw.in_transaction:
+        elif raw.in_transaction or many:
+            # In a write transaction nothing waits (WAL: the write lock is held already).
+            # An executemany outside one commits row by row: it must not run twice.
             outcome = _run(raw, None, operation, parameters, many)
-        else:  # autocommit (a read): it changed nothing if it was busy, so it can run again
+        else:  # one autocommit statement: when busy it changed nothing, so it runs again
             outcome = self._when_not_busy(lambda: _run(raw, None, operation, parameters, many))
         # SQLAlchemy insists that an async driver awaits something in every statement; an
         # awaitable that is already done resumes at once, without a turn of the loop.
         return await_(_done(outcome))
 
-    def _when_not_busy(self, attempt: Callable[[], Result]) -> Result:
-        """`attempt()`; while SQLite answers busy (another process holds the write lock, or
-        is checkpointing), nap on the event loop (other requests go on) and try again,
-        until the busy timeout."""
-        deadline = time.monotonic() + self.busy_timeout_s
-        nap = 0.001
-        while True:
-            try:
-                return attempt()
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
-                    raise
-            await_(asyncio.sleep(nap))
-            nap = min(nap * 2, 0.05)
+    def cursor(self, server_side: bool = False) -> Any:
+        if server_side and self.pending_begin is not None:
+            # The streaming cursor is aiosqlite's own: send the pending BEGIN here first.
+            begin, self.pending_begin = self.pending_begin, None
+            raw = self._raw()
+            self._when_not_busy(lambda: raw.execute(begin).close())
+        return super().cursor(server_side)
 
     def commit(self) -> None:
-        if self._unbegun():
+        if self._unbegun() or not self._connection._connection:  # type: ignore[attr-defined]
             return
         try:
-            self._raw().commit()
+            # Busy only without WAL (readers hold the file); the transaction stays open.
+            self._when_not_busy(self._raw().commit)
         except Exception as error:
             self._handle_exception(error)
 
     def rollback(self) -> None:
-        if self._unbegun():
+        if self._unbegun() or not self._connection._connection:  # type: ignore[attr-defined]
             return
         try:
             self._raw().rollback()
         except Exception as error:
             self._handle_exception(error)
 
+    def _when_not_busy(self, attempt: Callable[[], Result]) -> Result:
+        """`attempt()`; while SQLite answers busy (another process holds the lock, or a
+        rare moment of WAL recovery), nap on the event loop (other requests go on) and try
+        again, until the busy timeout."""
+        deadline = time.monotonic() + self.busy_timeout_s
+        nap = 0.001
+        while True:
+            try:
+                return attempt()
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # extended codes too
+                if not busy or time.monotonic() > deadline:
+                    raise
+            await_(asyncio.sleep(nap))
+            nap = min(nap * 2, 0.05)
+
     def _raw(self) -> sqlite3.Connection:
-        raw = self._connection._conn  # type: ignore[attr-defined]
-        if raw is None:
-            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-        return raw  # type: ignore[no-any-return]
+        """The sqlite3 connection (aiosqlite raises ValueError once it is closed, which
+        SQLAlchemy's adapter translates)."""
+        return self._connection._conn  # type: ignore[attr-defined,no-any-return]
 
 
 class _OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
@@ -231,15 +244,16 @@ class _OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
         self.inline_busy_timeout_s = inline_busy_timeout_s
 
     def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
-        inline = self.inline_busy_timeout_s is not None
-        if inline:
-            # opened on aiosqlite's thread, used on the event loop's (never both at once)
-            kw["check_same_thread"] = False
+        inline = self.inline_busy_timeout_s
+        if inline is not None:
+            # Opened on aiosqlite's thread, used on the event loop's (never both at once).
+            # No wait inside SQLite, from the connection's first PRAGMA on.
+            kw |= {"check_same_thread": False, "timeout": 0}
         plain = super().connect(*arg, **kw)
         connection: _OneTripConnection
-        if self.inline_busy_timeout_s is not None:
+        if inline is not None:
             connection = InlineConnection(self, plain._connection)
-            connection.busy_timeout_s = self.inline_busy_timeout_s
+            connection.busy_timeout_s = inline
         else:
             connection = _OneTripConnection(self, plain._connection)
         connection.pending_begin = None
@@ -248,5 +262,5 @@ class _OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 
 def one_trip_dbapi(*, inline_busy_timeout_s: float | None = None) -> AsyncAdapt_aiosqlite_dbapi:
     """The aiosqlite DBAPI with one trip per statement; with `inline_busy_timeout_s`, no
-    trip at all (InlineConnection), and BEGIN retried for that long."""
+    trip at all (InlineConnection), and what finds SQLite busy retried for that long."""
     return _OneTripDBAPI(inline_busy_timeout_s=inline_busy_timeout_s)

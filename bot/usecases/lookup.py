@@ -31,6 +31,13 @@ def parse_deal_id(ref: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 40 else None
 
 
+def found_by_index(ref: str | None) -> bool:
+    """Whether finding `ref` takes only indexed look-ups of a row or two: a number, or no
+    reference (the channel's deal, the user's last). A name's prefix may match much of the
+    workspace, and one no deal has is matched against hundreds of names."""
+    return ref is None or not ref.strip() or parse_deal_id(ref) is not None
+
+
 async def find_deal(
     session: AsyncSession, services: Services, actor: Actor, ref: str | None
 ) -> Deal | Failure:

@@ -71,7 +71,7 @@ class RecentDeals:
     async def close(self, db: Database) -> None:
         """Write what is held, then let the writer end (at shutdown). It is never
         cancelled: a write cancelled halfway would leave its connection inside a
-        transaction (aiosqlite's thread finishes what it was given)."""
+        transaction."""
         self._closed = True
         await self.flush(db)
         if self._writer is not None and not self._writer.done():

@@ -4,8 +4,10 @@ or the user's most recently touched deal (PRODUCT.md, "The /deal command")."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.usecases import deals, ticking
 from bot.usecases.context import Services
@@ -144,31 +146,38 @@ async def test_binding_moves_a_channel_to_another_deal_and_unbind_clears_it(
         expect(await deals.unbind_deal(services, in_room), Invalid)
 
 
-@pytest.mark.parametrize("ref", ["acm", "acme corp", "acme ", "Acme%", "a_me", "acme\U0010ffff"])
+NAMES = (
+    *("Acme", "Acme Corp", "Acmf", "Acl", "Ac", "A_me", "Acme%x"),
+    *("Café Noir", "Cafè", "Cafe", "ｅvent", "ｆair", "🚀 Rocket", "🚁 Air"),
+    *("\ud7ff Edge", "\ue000 After", "Acme\U0010ffffz", "Acmf\U0010ffff"),
+)
+PREFIXES = (
+    *("acm", "acme corp", "acme ", "Acme%", "a_me", "café", "ｅ", "🚀", "\ud7ff"),
+    *("acme\U0010ffff", "acmf\U0010ffff"),
+)
+
+
+@pytest.mark.parametrize("ref", PREFIXES)
 async def test_a_name_prefix_finds_exactly_the_names_it_starts(
     services: Services, ref: str
 ) -> None:
-    for name in ("Acme", "Acme Corp", "Acmf", "Acl", "Ac", "A_me", "Acme%x", "Acme\U0010ffffz"):
+    for name in NAMES:
         await new_deal(services, REP, name)
     async with services.db.read() as session:
         found = await queries.deals_by_name_prefix(
             session, team_id=REP.team_id, prefix=ref, limit=20
         )
     key = ref.strip().lower()
-    expected = {
-        name
-        for name in ("Acme", "Acme Corp", "Acmf", "Acl", "Ac", "A_me", "Acme%x", "Acme\U0010ffffz")
-        if name.lower().startswith(key)
-    }
-    assert {deal.name for deal in found} == expected
+    assert {deal.name for deal in found} == {n for n in NAMES if n.lower().startswith(key)}
 
 
+@pytest.mark.parametrize("prefix", ["Acme", "café", "🚀", "\ud7ff", "acmf\U0010ffff"])
 async def test_on_sqlite_a_name_prefix_is_a_range_of_the_name_index(
-    database: Database, sqlite_only: None
+    database: Database, sqlite_only: None, prefix: str
 ) -> None:
     # (PostgreSQL's planner picks among indexes by the table's statistics: bench/plans.py
     # shows its plan over 100,000 deals.)
-    query = queries.name_prefix_query("sqlite", team_id="T1", prefix="Acme", limit=10)
+    query = queries.name_prefix_query("sqlite", team_id="T1", prefix=prefix, limit=10)
     sql = str(
         query.compile(dialect=database.engine.dialect, compile_kwargs={"literal_binds": True})
     )
@@ -176,3 +185,29 @@ async def test_on_sqlite_a_name_prefix_is_a_range_of_the_name_index(
         plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
         shown = " ".join(str(row[-1]) for row in plan)
     assert "USING INDEX ix_deal_team_name (team_id=? AND name_key>? AND name_key<?)" in shown
+
+
+async def test_a_number_is_looked_up_inline_and_a_name_on_the_readers_thread(
+    services: Services, acme_and_globex: tuple[int, int]
+) -> None:
+    # A name's prefix may match much of the workspace: never on the event loop's thread
+    # (SQLite's quick reads run there; on PostgreSQL both are the same engine).
+    db = services.db
+    ran: dict[str, list[str]] = {"quick": [], "read": []}
+    engines = {"quick": db.quick_engine, "read": db.engine}
+    for name, engine in engines.items():
+        event.listen(engine.sync_engine, "before_cursor_execute", _recorder(ran[name]))
+    await deals.show_deal(services, REP, f"#{acme_and_globex[0]}")
+    await deals.show_deal(services, REP, "acme")
+    by_name = [sql for sql in ran["read"] if "LIKE" in sql]
+    assert by_name, ran
+    if db.quick_engine is not db.engine:
+        assert not any("LIKE" in sql for sql in ran["quick"]), ran["quick"]
+        assert any("exit_tick" in sql for sql in ran["quick"])  # the card by number
+
+
+def _recorder(into: list[str]) -> Any:
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        into.append(statement)
+
+    return record

@@ -49,8 +49,9 @@ async def backend_pid(db: Database) -> int:
 
 
 async def test_a_connection_back_a_moment_ago_is_used_without_a_ping(
-    pg: Database, pings: list[Any]
+    pg: Database, pings: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(database_module, "PING_AFTER_IDLE_S", 60.0)  # "a moment", however slow
     first = await backend_pid(pg)
     for _ in range(5):
         assert await backend_pid(pg) == first  # the same pooled connection
@@ -81,12 +82,16 @@ async def test_an_idle_connection_that_fails_its_ping_is_replaced(
 
 
 async def test_a_connection_the_server_closed_is_replaced_before_use(pg: Database) -> None:
-    first = await backend_pid(pg)
+    async with pg.engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        first = int((await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
     admin = Database(str(PG_URL))
     try:
         async with admin.engine.connect() as connection:
             await connection.execute(text(f"SELECT pg_terminate_backend({first})"))
     finally:
         await admin.dispose()
-    await asyncio.sleep(0.2)  # the event loop sees the socket close
+    async with asyncio.timeout(5):  # until the event loop has seen the socket close
+        while not driver.is_closed():
+            await asyncio.sleep(0.01)
     assert await backend_pid(pg) != first  # and no request failed on the dead one

@@ -10,12 +10,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.util import greenlet_spawn
 
 from storage.database import Database
-from storage.sqlite_driver import OneTripCursor
+from storage.sqlite_driver import InlineConnection, OneTripCursor
 
 
 @pytest.fixture
@@ -184,28 +185,86 @@ async def test_writes_and_quick_reads_run_on_the_event_loops_thread_others_on_ai
     await db.dispose()
 
 
+async def _insert(db: Database, value: str) -> None:
+    async with db.write() as session:
+        connection = await session.connection()
+        await connection.execute(text("INSERT INTO t (v) VALUES (:v)"), {"v": value})
+
+
+async def _values(db: Database) -> list[str]:
+    async with db.quick_read() as session:
+        connection = await session.connection()
+        return list((await connection.execute(text("SELECT v FROM t ORDER BY v"))).scalars())
+
+
 async def test_a_write_waiting_for_another_process_lets_the_event_loop_run(
     db: Database, tmp_path: Path
 ) -> None:
+    await _insert(db, "before")
     other = sqlite3.connect(tmp_path / "driver.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
 
-    async def write() -> None:
-        async with db.write() as session:
-            connection = await session.connection()
-            await connection.execute(text("INSERT INTO t (v) VALUES ('waited')"))
-
-    writing = asyncio.create_task(write())
-    turns = 0
-    for _ in range(20):  # 0.2 s in which the loop must keep serving others
-        await asyncio.sleep(0.01)
-        turns += 1
+    writing = asyncio.create_task(_insert(db, "waited"))
+    await asyncio.sleep(0.05)
+    # The loop serves others meanwhile: a read (inline too) completes while the write waits.
+    assert await _values(db) == ["before"]
     assert not writing.done()
     other.execute("ROLLBACK")
     other.close()
     await asyncio.wait_for(writing, timeout=2)
-    assert turns == 20
-    async with db.engine.connect() as connection:
-        rows = (await connection.execute(text("SELECT v FROM t"))).scalars().all()
-    assert rows == ["waited"]
+    assert await _values(db) == ["before", "waited"]
     await db.dispose()
+
+
+async def test_opening_a_connection_while_another_process_holds_the_database_waits_on_the_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "other.db"  # made by another program: not in WAL mode yet
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)")
+    other.execute("BEGIN EXCLUSIVE")  # no one else may even read it
+    db = Database(f"sqlite:///{path}")
+    writing = asyncio.create_task(_insert(db, "late"))
+    for _ in range(20):  # 0.2 s of turns of the loop; a connect waiting inside SQLite
+        await asyncio.sleep(0.01)  # would hold it for sqlite3's 5 s, then fail the write
+    assert not writing.done()
+    other.execute("ROLLBACK")
+    other.close()
+    await asyncio.wait_for(writing, timeout=2)
+    assert await _values(db) == ["late"]
+    await db.dispose()
+
+
+@pytest.mark.parametrize("code", [sqlite3.SQLITE_BUSY, 261])  # 261: SQLITE_BUSY_RECOVERY
+async def test_busy_in_any_of_its_forms_is_waited_out(code: int) -> None:
+    connection = InlineConnection.__new__(InlineConnection)
+    connection.busy_timeout_s = 1.0
+    tries: list[int] = []
+
+    def attempt() -> str:
+        tries.append(1)
+        if len(tries) < 3:
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = code
+            raise error
+        return "done"
+
+    assert await greenlet_spawn(connection._when_not_busy, attempt) == "done"
+    assert len(tries) == 3
+
+
+async def test_every_few_commits_the_log_is_checkpointed_on_aiosqlites_thread(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("storage.database.CHECKPOINT_EVERY", 3)
+    seen: list[str] = []
+    event.listen(db.engine.sync_engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+    async with db.write_engine.connect() as connection:  # the write engine never does
+        auto = await connection.exec_driver_sql("PRAGMA wal_autocheckpoint")
+        assert auto.scalar_one() == 0
+    for value in ("a", "b"):
+        await _insert(db, value)
+    assert "PRAGMA wal_checkpoint(PASSIVE)" not in seen
+    await _insert(db, "c")
+    await db.dispose()  # waits for the checkpoint it started
+    assert seen.count("PRAGMA wal_checkpoint(PASSIVE)") == 1
