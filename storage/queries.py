@@ -5,11 +5,12 @@ Functions take an open session; the caller (a use case) decides the transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func
+from sqlalchemy import and_, bindparam, delete, func, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -425,6 +426,21 @@ async def claim_event(session: AsyncSession, *, team_id: str, event_id: str) -> 
     )
     result = await session.exec(statement)  # type: ignore[call-overload]
     return bool(result.rowcount == 1)
+
+
+async def forget_events(session: AsyncSession, *, received_before: dt.datetime, limit: int) -> int:
+    """Forget up to `limit` handled events received before `received_before` (the oldest
+    first); how many were forgotten. Slack retries an event within the hour, so after that
+    its row only takes room."""
+    oldest = (
+        select(ProcessedEvent.team_id, ProcessedEvent.event_id)
+        .where(col(ProcessedEvent.received_at) < received_before)
+        .order_by(col(ProcessedEvent.received_at))
+        .limit(limit)
+    )
+    keys = tuple_(col(ProcessedEvent.team_id), col(ProcessedEvent.event_id))
+    result = await session.exec(delete(ProcessedEvent).where(keys.in_(oldest)))  # type: ignore[call-overload]
+    return int(result.rowcount)
 
 
 async def set_last_deals(

@@ -1,5 +1,6 @@
 """The scheduler: every `interval` seconds, post the digests that are due and the nudges
-that crossed, each claimed through the database so every replica can run it safely.
+that crossed, each claimed through the database so every replica can run it safely, and
+forget the Slack events handled long ago.
 
 `stagecoach serve` starts it beside the Slack app and stops it on shutdown;
 `stagecoach digest run` runs one tick (for cron).
@@ -18,6 +19,7 @@ from bot.digests import nudges, runs
 from bot.digests.pacing import ChannelPacer
 from bot.digests.settings import SchedulerSettings
 from bot.digests.time_zones import resolve_time_zones
+from bot.usecases import housekeeping
 from bot.usecases.context import Services
 
 log = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class TickReport:
     digests: int = 0  # posted in full this tick
     nudges: int = 0
     unfinished: int = 0  # claimed but not (fully) posted: refused, or lost to another replica
+    events_forgotten: int = 0  # handled Slack events old enough to forget (housekeeping)
 
 
 class Scheduler:
@@ -46,6 +49,7 @@ class Scheduler:
         await resolve_time_zones(self.services, client=self.client)
         await self._digests(report, force=force)
         await self._nudges(report)
+        report.events_forgotten = await housekeeping.forget_old_events(self.services)
         return report
 
     async def _digests(self, report: TickReport, *, force: bool) -> None:
