@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.usecases.access import is_admin_or_manager_of, may_change
 from bot.usecases.context import Actor, Services
-from bot.usecases.lookup import card_for, card_of, find_deal, found_by_index, rows_for
+from bot.usecases.lookup import card_for, card_of, find_deal, rows_for, session_to_find
 from bot.usecases.outcomes import (
     Created,
     DealHistory,
@@ -145,8 +145,7 @@ async def show_deal(services: Services, actor: Actor, ref: str | None) -> Outcom
     # What this process holds, asked before the read: a batch landing during the read
     # would leave memory without the read having seen it (bot.usecases.recent).
     held, latest = services.recent.known(actor.key)
-    reads = services.db.quick_read if found_by_index(ref) else services.db.read
-    async with reads() as session:
+    async with session_to_find(services, ref) as session:
         found = await card_of(session, services, actor, ref)
     if isinstance(found, Failure):
         return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,11 +32,15 @@ def parse_deal_id(ref: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 40 else None
 
 
-def found_by_index(ref: str | None) -> bool:
-    """Whether finding `ref` takes only indexed look-ups of a row or two: a number, or no
+def session_to_find(
+    services: Services, ref: str | None
+) -> AbstractAsyncContextManager[AsyncSession]:
+    """The read session to find `ref` in. A quick read (on SQLite, on the event loop's
+    thread) when that takes only indexed look-ups of a row or two: a number, or no
     reference (the channel's deal, the user's last). A name's prefix may match much of the
-    workspace, and one no deal has is matched against hundreds of names."""
-    return ref is None or not ref.strip() or parse_deal_id(ref) is not None
+    workspace, and one no deal has is matched against hundreds of names: a plain read."""
+    found_by_index = ref is None or not ref.strip() or parse_deal_id(ref) is not None
+    return services.db.quick_read() if found_by_index else services.db.read()
 
 
 async def find_deal(

@@ -22,9 +22,9 @@ from bot.usecases.context import Actor, Services
 from bot.usecases.lookup import (
     MAX_DEAL_ID,
     find_deal,
-    found_by_index,
     no_such_deal,
     parse_deal_id,
+    session_to_find,
 )
 from bot.usecases.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
 from flows.i18n import _
@@ -143,8 +143,7 @@ async def _target(
     if deal_id is not None and deal_id <= MAX_DEAL_ID:
         # A click names the deal and the stage its card showed: no read before the lock.
         return _Target(deal_id, str(expected_stage), no_such_deal(deal_id))
-    reads = services.db.quick_read if found_by_index(ref) else services.db.read
-    async with reads() as session:
+    async with session_to_find(services, ref) as session:
         found = await find_deal(session, services, actor, ref)
     if isinstance(found, Failure):
         return found
