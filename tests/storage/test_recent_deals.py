@@ -1,6 +1,7 @@
 """Each user's default deal is written behind (bot.usecases.recent): this process sees it
 at once, the database (and so another replica) once the batch lands, in the order the
-commands came, and a batch the database refuses is kept, not lost."""
+commands came; a batch is kept while the database is away, and one it refuses is dropped
+so that it cannot hold back the ones after it."""
 
 from __future__ import annotations
 
