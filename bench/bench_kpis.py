@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot.catalog import MapCatalog  # noqa: E402
-from bot.kpi_scope import Scope  # noqa: E402
-from bot.kpis import compute_stats, stats_json  # noqa: E402
-from bot.periods import Period  # noqa: E402
-from bot.usecases.context import Services  # noqa: E402
-from bot.usecases.moving import status_for  # noqa: E402  (the app's own status rule)
+from bot.core.catalog import MapCatalog  # noqa: E402
+from bot.core.context import Services  # noqa: E402
+from bot.deals.moving import status_for  # noqa: E402  (the app's own status rule)
+from bot.reporting.kpis import compute_stats, stats_json  # noqa: E402
+from bot.reporting.periods import Period  # noqa: E402
+from bot.reporting.scope import Scope  # noqa: E402
 from flows.schema import ProcessMap  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.database import Database  # noqa: E402
@@ -266,7 +266,7 @@ def _walk(process_map: ProcessMap, rng: random.Random, at: dt.datetime) -> Itera
 
 def _stays(walk: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Give each move the start of the stay it ends (the time of the entry before it), as
-    the app records it (`stay_started_at`, see bot.usecases.moving)."""
+    the app records it (`stay_started_at`, see bot.deals.moving)."""
     entered: dt.datetime | None = None
     for step in walk:
         if "to" not in step:  # a tick or an objection: no stage entry

@@ -13,8 +13,8 @@ import time
 from typing import Any
 
 from bench.seed import Seeded
-from bot.boot import open_services
-from bot.settings import Settings
+from bot.core.boot import open_services
+from bot.core.settings import Settings
 
 WINDOW = dt.timedelta(days=7)
 

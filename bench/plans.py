@@ -19,10 +19,10 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.seed import Seeded
-from bot.boot import open_services
-from bot.settings import Settings
-from bot.usecases import deals, moving, ticking
-from bot.usecases.context import Actor, Services
+from bot.core.boot import open_services
+from bot.core.context import Actor, Services
+from bot.core.settings import Settings
+from bot.deals import deals, moving, ticking
 
 Statement = tuple[str, Any]
 

@@ -20,9 +20,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.testing import SlackStandIn
-from bot.testing.records import JsonDict, RecordedCall
-from bot.testing.workspace import ResponseHook
+from bot.slack_standin import SlackStandIn
+from bot.slack_standin.records import JsonDict, RecordedCall
+from bot.slack_standin.workspace import ResponseHook
 
 # A card names its deal in its checklist's block id. Only cards count: a nudge the
 # scheduler sends about the same deal names it too, in a button value, and must not pass

@@ -18,15 +18,14 @@ import aiohttp
 
 from bench.processes import SlackSide
 from bench.seed import Seeded, SeededDeal
-from bot.testing import (
+from bot.slack_standin import (
     block_actions_payload,
     checkboxes_action,
     option,
-    signed_form,
-    signed_request,
     slash_command_body,
 )
 from bot.views.ids import ActionId, DealRef, checklist_block_id
+from tests.support.signing import signed_form, signed_request
 
 CHANNEL = "C0BENCH001"
 REPLY_TIMEOUT = 10.0  # seconds a click's reply may take before it counts as lost

@@ -15,7 +15,7 @@ Definitions, as implemented:
   disqualified and nurture included). A completed stay is read off the entry that ends it:
   its stage is that entry's `from_stage`, its end that entry's `at`, and its start the `at`
   of the deal's entry before it, which the writer records on the entry as
-  `stay_started_at` (the deal's `stage_entered_at` as it moves: bot.usecases.moving; the
+  `stay_started_at` (the deal's `stage_entered_at` as it moves: bot.deals.moving; the
   row before, on import; filled by migration for older history, with `LAG` over the
   deal's entries). Only the entries that end a stay carry it, so no query walks a deal's
   entries in order. A stay with no next entry is *open* and never counted as a duration.

@@ -447,7 +447,7 @@ async def set_last_deals(
     session: AsyncSession, last_deals: Mapping[tuple[str, str], int | None]
 ) -> None:
     """Store each (team id, user id)'s most recently touched deal, creating people as
-    needed, in one statement run for every row (executemany; bot.usecases.recent writes
+    needed, in one statement run for every row (executemany; bot.core.recent writes
     them behind). A multi-row VALUES statement was compiled anew for every batch size.
     Rows go in key order, so two replicas' batches lock rows in the same order and cannot
     deadlock."""

@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
-from bot.catalog import MapCatalog
-from bot.usecases.context import Services
+from bot.core.catalog import MapCatalog
+from bot.core.context import Services
 from storage.database import Database
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

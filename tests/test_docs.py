@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.grammar import COMMANDS
-from bot.settings import DOCUMENTED
+from bot.commands.grammar import COMMANDS
+from bot.core.settings import DOCUMENTED
 from bot.views.help import help_message
 from flows.schema import ExitItem, Goal, PlaybookEntry, ProcessMap, Stage
 

@@ -12,10 +12,10 @@ import logging
 import os
 import sys
 
-from bot.boot import StartupError, open_services
+from bot.core.boot import StartupError, open_services
+from bot.core.settings import Settings, SettingsError
 from bot.digests.scheduler import Scheduler, TickReport
 from bot.digests.settings import SchedulerSettings
-from bot.settings import Settings, SettingsError
 from bot.slack.runtime import web_client
 from flows.i18n import _
 

@@ -1,5 +1,5 @@
 """`stagecoach import FILE.csv` and `stagecoach export`: a CRM's stage history in, the
-workspace's deals and history out (the logic is in bot.history_import / history_export).
+workspace's deals and history out (the logic is in bot.history.importing / history_export).
 
 import exits 0 when every row was imported (or already was), 1 when some rows were
 rejected (the good ones are imported all the same), 2 for a file it cannot read at all.
@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.workspace import FAILED, OK, USAGE, CliError, fail, team_id_for, with_services
-from bot.history_export import ExportReport, export_history
-from bot.history_import import ImportReport, import_history
-from bot.history_rows import COLUMNS, HistoryFormatError
-from bot.usecases.context import Services
+from bot.core.context import Services
+from bot.history.export import ExportReport, export_history
+from bot.history.importing import ImportReport, import_history
+from bot.history.rows import COLUMNS, HistoryFormatError
 from flows.i18n import _
 
 BAR_WIDTH = 30

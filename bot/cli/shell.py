@@ -13,8 +13,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from bot.boot import StartupError, open_services
-from bot.settings import SettingsError
+from bot.core.boot import StartupError, open_services
+from bot.core.settings import SettingsError
 from bot.shell.demo import seed_demo
 from bot.shell.history import History, history_path
 from bot.shell.people import DEFAULT_CHANNEL, DEFAULT_USER, seed_people

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from bot.boot import StartupError, open_services
-from bot.settings import Settings, SettingsError
-from bot.usecases.context import Services
+from bot.core.boot import StartupError, open_services
+from bot.core.context import Services
+from bot.core.settings import Settings, SettingsError
 from flows.i18n import _
 from flows.problems import MapError
 from storage import history_store

@@ -20,8 +20,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.context import Services
 from bot.digests.settings import SchedulerSettings
-from bot.usecases.context import Services
 from storage import digest_queries
 from storage.digest_models import ClaimStatus
 from storage.digest_queries import ClaimModel

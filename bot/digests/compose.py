@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.context import Services
+from bot.deals.cards import whole_days
 from bot.digests.content import (
     DealLine,
     Deviation,
@@ -19,10 +21,8 @@ from bot.digests.content import (
     ObjectionCount,
     ScopeKind,
 )
-from bot.digests.funnel import funnel_numbers
 from bot.digests.schedule import zone
-from bot.usecases.cards import whole_days
-from bot.usecases.context import Services
+from bot.reporting.funnel import funnel_numbers
 from flows.schema import ProcessMap
 from storage import digest_queries, queries
 from storage.digest_models import DigestSubscription
@@ -168,7 +168,7 @@ def _flag_deals(
     *,
     now: dt.datetime,
 ) -> None:
-    """Stuck and idle as the stage card counts them (bot.usecases.cards.build_card)."""
+    """Stuck and idle as the stage card counts them (bot.deals.cards.build_card)."""
     for deal in deals:
         process_map = maps[(deal.map_id, deal.map_version)]
         if not process_map.has_stage(deal.stage):

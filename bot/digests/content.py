@@ -1,4 +1,4 @@
-"""What a digest says, as plain data: bot.views.digest renders it, bot.charts draws its funnel.
+"""What a digest says, as plain data: bot.views.digest renders it, bot.reporting.charts draws its funnel.
 
 No Slack types and no database rows here, so the view is a pure function of this object.
 """

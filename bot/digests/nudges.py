@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.context import Services
+from bot.deals.lookup import card_for
 from bot.digests import claims
 from bot.digests.claims import Claim
-from bot.digests.pacing import ChannelPacer
-from bot.digests.sending import Sent, Unknown, attempt
 from bot.digests.settings import SchedulerSettings
-from bot.usecases.context import Services
-from bot.usecases.lookup import card_for
+from bot.slack.pacing import ChannelPacer
+from bot.slack.sending import Sent, Unknown, attempt
 from bot.views.digest import nudge_message
 from flows.schema import Stage
 from storage import digest_queries

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.charts import funnel_chart_png
+from bot.core.context import Services
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.compose import compose_digest
 from bot.digests.content import Digest
-from bot.digests.pacing import ChannelPacer
 from bot.digests.schedule import Frequency, Period, current_period, parse_time
-from bot.digests.sending import Sent, Unknown, attempt
 from bot.digests.settings import SchedulerSettings
-from bot.usecases.context import Services
+from bot.reporting.charts import funnel_chart_png
+from bot.slack.pacing import ChannelPacer
+from bot.slack.sending import Sent, Unknown, attempt
 from bot.views.digest import digest_message, local_time
 from flows.i18n import _
 from storage import digest_queries

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.digests import nudges, runs
-from bot.digests.pacing import ChannelPacer
+from bot.core.context import Services
+from bot.digests import housekeeping, nudges, runs
 from bot.digests.settings import SchedulerSettings
-from bot.digests.time_zones import resolve_time_zones
-from bot.usecases import housekeeping
-from bot.usecases.context import Services
+from bot.slack.pacing import ChannelPacer
+from bot.slack.time_zones import resolve_time_zones
 
 log = logging.getLogger(__name__)
 

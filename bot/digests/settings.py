@@ -1,4 +1,4 @@
-"""The scheduler's settings, read once from the environment (documented in bot.settings
+"""The scheduler's settings, read once from the environment (documented in bot.core.settings
 and the README beside the others)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.settings import SettingsError
+from bot.core.settings import SettingsError
 from flows.i18n import _
 
 DEFAULT_INTERVAL = 30.0  # seconds between ticks

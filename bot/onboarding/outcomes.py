@@ -1,6 +1,6 @@
 """What the onboarding use cases return, for bot.views.onboarding to render. No Slack here.
 
-They are members of bot.usecases.outcomes.Outcome; that module imports this one, so the
+They are members of bot.core.outcomes.Outcome; that module imports this one, so the
 deal outcomes a Delivery may carry are named for the type checker only.
 """
 
@@ -13,7 +13,7 @@ from bot.onboarding.quiz import Question
 from bot.onboarding.tour import TourStep
 
 if TYPE_CHECKING:
-    from bot.usecases.outcomes import Outcome
+    from bot.core.outcomes import Outcome
 
 
 @dataclass(frozen=True, slots=True)

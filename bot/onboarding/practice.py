@@ -5,10 +5,10 @@ KPIs and digests leave practice deals out."""
 
 from __future__ import annotations
 
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Created, DealCard, Outcome, Shown
+from bot.deals import deals
 from bot.onboarding.progress import locked_progress, touch
-from bot.usecases import deals
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Created, DealCard, Outcome, Shown
 from flows.i18n import _
 from storage.models import DealStatus
 

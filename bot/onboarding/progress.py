@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.context import Actor, Services
 from bot.onboarding.outcomes import OnboardingOverview, RepProgress
 from bot.onboarding.tour import clamp_step, tour_length
-from bot.usecases.context import Actor, Services
 from storage import onboarding as store
 from storage import queries
 from storage.models import Deal, DealStatus, OnboardingProgress

@@ -12,11 +12,11 @@ import zlib
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Invalid, NotFound, Outcome
 from bot.onboarding.outcomes import OnboardingOverview, QuizAnswered, QuizAsked
 from bot.onboarding.progress import locked_progress, overview, touch
 from bot.onboarding.quiz import Question, build_quiz, dump_questions, load_questions
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Invalid, NotFound, Outcome
 from flows.i18n import _
 from storage import onboarding as store
 from storage.models import OnboardingProgress, QuizAnswer, QuizAttempt

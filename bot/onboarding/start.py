@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.access import is_admin_or_manager_of
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Invalid, NotAllowed, Outcome
 from bot.onboarding import quizzing
 from bot.onboarding.outcomes import Delivery, TourShown
 from bot.onboarding.progress import locked_progress, overview
 from bot.onboarding.tour import tour_step
-from bot.usecases.access import is_admin_or_manager_of
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Invalid, NotAllowed, Outcome
 from flows.i18n import _
 from storage import onboarding as store
 from storage.models import OnboardingProgress

@@ -3,11 +3,11 @@ reporting to them sees everyone who started; anyone else sees their own."""
 
 from __future__ import annotations
 
+from bot.core.access import role_of
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Outcome
 from bot.onboarding.outcomes import OnboardingStatus
 from bot.onboarding.progress import progress_rows
-from bot.usecases.access import role_of
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Outcome
 from flows.i18n import _
 from storage import queries
 from storage.models import Role

@@ -3,11 +3,11 @@ old tour message still lands where its button says; the position is saved each t
 
 from __future__ import annotations
 
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Outcome
 from bot.onboarding.outcomes import TourShown
 from bot.onboarding.progress import locked_progress, overview, touch
 from bot.onboarding.tour import clamp_step, tour_length, tour_step
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Outcome
 from flows.i18n import _
 
 

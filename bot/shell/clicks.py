@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.shell.screen import Surface
-from bot.testing import (
+from bot.slack_standin import (
     SlackStandIn,
     block_actions_payload,
     button_action,

@@ -13,10 +13,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Created, Failure, Outcome
+from bot.deals import deals, moving, notes, ticking
 from bot.shell.people import TEAM_ID, user_id_for
-from bot.usecases import deals, moving, notes, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Created, Failure, Outcome
 from flows.machine import Move, flow_for
 from flows.schema import ExitItem, ProcessMap, Stage
 from storage import queries

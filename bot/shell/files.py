@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.shell.screen import Surface
-from bot.testing import SlackStandIn
+from bot.slack_standin import SlackStandIn
 
 
 def save_files(

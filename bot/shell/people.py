@@ -8,7 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from bot.usecases.context import Services
+from bot.core.context import Services
 from storage import queries
 from storage.models import Role
 

@@ -8,8 +8,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.testing import SlackStandIn
-from bot.testing.workspace import dm_channel
+from bot.slack_standin import SlackStandIn
+from bot.slack_standin.workspace import dm_channel
 from bot.views.text import Choice, interactive_choices
 
 JsonDict = dict[str, Any]

@@ -15,7 +15,8 @@ from typing import Any, Self
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.settings import Settings
+from bot.core.context import Services
+from bot.core.settings import Settings
 from bot.shell.clicks import click_payload
 from bot.shell.files import save_files
 from bot.shell.people import (
@@ -32,7 +33,7 @@ from bot.shell.screen import Surface, capture, changes, find, restore
 from bot.shell.wire import app_calls, dispatch, settle
 from bot.slack.app import build_bolt_app
 from bot.slack.runtime import Runtime, build_runtime
-from bot.testing import (
+from bot.slack_standin import (
     SlackStandIn,
     app_home_opened_event,
     event_callback,
@@ -40,7 +41,6 @@ from bot.testing import (
     slash_command_body,
     view_submission_payload,
 )
-from bot.usecases.context import Services
 
 JsonDict = dict[str, Any]
 BOT_TOKEN = "xoxb-shell"

@@ -8,8 +8,8 @@ import dataclasses
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
-from bot.boot import open_services
-from bot.settings import Settings
+from bot.core.boot import open_services
+from bot.core.settings import Settings
 from bot.shell.demo import seed_demo
 from bot.shell.people import admin_ids, seed_people
 from bot.shell.saved import load, save, screen_path

@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.slack.runtime import SORRY, Runtime
-from bot.testing import COMMAND_ACK, SlackStandIn
+from bot.slack_standin import COMMAND_ACK, SlackStandIn
 
 JsonDict = dict[str, Any]
 SETTLE_TIMEOUT = 30.0

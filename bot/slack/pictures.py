@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.core.context import Actor
+from bot.core.outcomes import MapPicture
 from bot.slack.runtime import Runtime
-from bot.usecases.context import Actor
-from bot.usecases.outcomes import MapPicture
 from flows.diagram import build_diagram
 from flows.diagram_png import to_png
 from flows.i18n import _

@@ -14,10 +14,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.settings import Settings
+from bot.core.context import Actor, Services
+from bot.core.settings import Settings
 from bot.slack.replies import Replies
 from bot.slack.tasks import BackgroundTasks
-from bot.usecases.context import Actor, Services
 from bot.views.message import Message
 from flows.i18n import _
 from storage.database import unreachable

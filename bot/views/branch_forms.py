@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.usecases.outcomes import DealCard
+from bot.core.outcomes import DealCard
 from bot.views.blocks import section
 from bot.views.checklist import open_items_text
 from bot.views.form_parts import field, options_of, text_input

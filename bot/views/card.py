@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import ActionsBlock, Block, InteractiveElement
 
-from bot.usecases.outcomes import DealCard
+from bot.core.outcomes import DealCard
 from bot.views.blocks import button, context, divider, fields, header, section
 from bot.views.checklist import checklist_blocks, checklist_status, open_items_text
 from bot.views.counts import counted

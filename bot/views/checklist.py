@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.basic_components import Option
 
-from bot.usecases.outcomes import DealCard
+from bot.core.outcomes import DealCard
 from bot.views import limits
 from bot.views.blocks import button, section
 from bot.views.counts import counted

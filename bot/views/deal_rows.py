@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import SectionBlock
 
-from bot.usecases.outcomes import DealRow
+from bot.core.outcomes import DealRow
 from bot.views.blocks import button, section
 from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef

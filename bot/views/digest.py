@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.core.outcomes import DealCard
 from bot.digests.content import (
     DealLine,
     Deviation,
@@ -22,7 +23,6 @@ from bot.digests.content import (
     SubscriptionLine,
 )
 from bot.digests.schedule import zone
-from bot.usecases.outcomes import DealCard
 from bot.views.blocks import context, divider, header, section
 from bot.views.card import stage_card
 from bot.views.counts import counted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.usecases.outcomes import Ambiguous, Blocked, Failure, NotFound, Stale
+from bot.core.outcomes import Ambiguous, Blocked, Failure, NotFound, Stale
 from bot.views.blocks import context, section
 from bot.views.card import card_blocks, card_text
 from bot.views.deal_rows import row_block

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import Option
 from slack_sdk.models.views import View
 
-from bot.usecases.outcomes import DealCard
+from bot.core.outcomes import DealCard
 from bot.views import limits
 from bot.views.blocks import section
 from bot.views.mrkdwn import bold, clip, escape

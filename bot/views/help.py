@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.grammar import BY_NAME, COMMANDS, CommandSpec, ParseError
+from bot.commands.grammar import BY_NAME, COMMANDS, CommandSpec, ParseError
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
 from bot.views.mrkdwn import clip

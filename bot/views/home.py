@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
 
+from bot.core.outcomes import DealRow
 from bot.onboarding.outcomes import RepProgress
-from bot.usecases.outcomes import DealRow
 from bot.views import limits
 from bot.views.blocks import button, context, divider, header, section
 from bot.views.counts import counted

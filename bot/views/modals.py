@@ -8,7 +8,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, InputBlock
 from slack_sdk.models.views import View
 
-from bot.usecases.outcomes import DealCard
+from bot.core.outcomes import DealCard
 from bot.views.blocks import context, section
 from bot.views.branch_forms import BRANCH_FORMS
 from bot.views.form_parts import NAME_LENGTH, deal_line, field, modal, text_input

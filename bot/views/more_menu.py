@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.basic_components import Option
 
-from bot.usecases.outcomes import DealCard
+from bot.core.outcomes import DealCard
 from bot.views import limits
 from bot.views.ids import ActionId, DealRef
 from bot.views.mrkdwn import clip

@@ -8,16 +8,7 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from bot.digests.content import DigestSubscriptions
-from bot.onboarding.outcomes import (
-    Delivery,
-    OnboardingOverview,
-    OnboardingStatus,
-    QuizAnswered,
-    QuizAsked,
-    TourShown,
-)
-from bot.usecases.outcomes import (
+from bot.core.outcomes import (
     Ambiguous,
     Blocked,
     Created,
@@ -38,6 +29,15 @@ from bot.usecases.outcomes import (
     Stale,
     StatsReport,
     Ticked,
+)
+from bot.digests.content import DigestSubscriptions
+from bot.onboarding.outcomes import (
+    Delivery,
+    OnboardingOverview,
+    OnboardingStatus,
+    QuizAnswered,
+    QuizAsked,
+    TourShown,
 )
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, stage_card

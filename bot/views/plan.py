@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from bot.plan import Plan, PlanStep, Source
-from bot.usecases.outcomes import PlanReport
+from bot.core.outcomes import PlanReport
+from bot.reporting.plan import Plan, PlanStep, Source
 from bot.views.blocks import context, header, section
 from bot.views.counts import counted
 from bot.views.message import Message

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.testing import SlackStandIn
-from bot.testing.harness import SlackHarness, start_harness
-from bot.usecases.context import Services
+from bot.core.context import Services
+from bot.slack_standin import SlackStandIn
+from tests.support.harness import SlackHarness, start_harness
 
 REP = "U0REP0001"
 REP2 = "U0REP0002"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import SLACK_API_DEFAULT, Settings, SettingsError
+from bot.core.context import Services
+from bot.core.settings import SLACK_API_DEFAULT, Settings, SettingsError
 from bot.slack.replies import Replies
 from bot.slack.runtime import build_runtime
-from bot.usecases.context import Services
 
 
 def replies_for(services: Services, settings: Settings) -> Replies:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.testing import button_action, checkboxes_action, option, overflow_action
-from bot.testing.harness import SlackHarness
+from bot.slack_standin import button_action, checkboxes_action, option, overflow_action
 from bot.views.ids import ActionId, BlockId, CallbackId
 from storage.models import Deal, DealEvent, DealStatus, EventKind, ExitTick
 from tests.bot.blockkit import find, has, text_of
 from tests.bot.conftest import REP, REP2
+from tests.support.harness import SlackHarness
 
 JsonDict = dict
 

@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.settings import Settings
+from bot.core.context import Services
+from bot.core.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.slack.runtime import build_runtime
 from bot.slack.socket import SocketModeRunner
-from bot.testing import form_fields, slash_command_body
-from bot.testing.socket_mode import SocketModeStandIn
-from bot.usecases.context import Services
+from bot.slack_standin import form_fields, slash_command_body
 from tests.bot.conftest import REP
+from tests.support.socket_mode import SocketModeStandIn
 
 APP_TOKEN = "xapp-1-A0TEST-1-secret"
 

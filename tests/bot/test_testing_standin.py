@@ -18,7 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.testing import (
+from bot.slack_standin import (
     COMMAND_ACK,
     FILE_UPLOAD,
     RESPONSE_URL,
@@ -32,12 +32,10 @@ from bot.testing import (
     new_trigger_id,
     option,
     overflow_action,
-    sign,
-    signed_form,
-    signed_request,
     slash_command_body,
     view_submission_payload,
 )
+from tests.support.signing import sign, signed_form, signed_request
 
 SECRET = "test-signing-secret"
 TEAM, CHANNEL, REP = "T0STAGE01", "C0DEALS01", "U0REP0001"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.usecases import outcomes as o
+from bot.core import outcomes as o
 from bot.views.ids import ActionId, DealRef
 from bot.views.message import Message
 from bot.views.outcomes import outcome_message

@@ -1,5 +1,5 @@
 """Builders for the view tests: real maps, deals and ticks in memory (no database), and a
-check of everything Slack would refuse (bot.testing.block_kit_limits) plus our own limits."""
+check of everything Slack would refuse (bot.slack_standin.block_kit_limits) plus our own limits."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
-from bot.testing.block_kit_limits import message_violations, view_violations
-from bot.usecases.cards import build_card, build_row
-from bot.usecases.moving import status_for
-from bot.usecases.outcomes import DealCard, DealRow
+from bot.core.outcomes import DealCard, DealRow
+from bot.deals.cards import build_card, build_row
+from bot.deals.moving import status_for
+from bot.slack_standin.block_kit_limits import message_violations, view_violations
 from bot.views import limits
 from bot.views.message import Message
 from bot.views.money import format_amount

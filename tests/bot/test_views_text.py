@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.usecases import outcomes as o
+from bot.core import outcomes as o
 from bot.views.card import stage_card
 from bot.views.home import home_view
 from bot.views.ids import ActionId, DealRef

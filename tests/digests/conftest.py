@@ -8,14 +8,14 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Done
+from bot.core.settings import Settings
 from bot.digests.scheduler import Scheduler
 from bot.digests.settings import SchedulerSettings
-from bot.settings import Settings
 from bot.slack.runtime import web_client
-from bot.testing import SlackStandIn
-from bot.usecases import people
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Done
+from bot.slack_standin import SlackStandIn
+from bot.team import manage as people
 
 TEAM = "T0TEAM001"
 ADMIN = Actor(team_id=TEAM, user_id="UADMIN")  # in services.admins (tests/conftest.py)

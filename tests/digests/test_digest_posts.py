@@ -9,12 +9,13 @@ import datetime as dt
 
 from sqlmodel import select
 
+from bot.core.context import Services
+from bot.core.outcomes import Created, Failure
+from bot.deals import deals, moving, notes
 from bot.digests import runs
+from bot.digests import subscribe as digests
 from bot.digests.scheduler import Scheduler
-from bot.testing import SlackStandIn
-from bot.usecases import deals, digests, moving, notes
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Created, Failure
+from bot.slack_standin import SlackStandIn
 from storage.digest_models import ClaimStatus, DigestRun
 from tests.conftest import Clock
 from tests.digests.conftest import CHANNEL, FAST, MANAGER, REP

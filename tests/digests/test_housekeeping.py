@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from bot.core.context import Services
+from bot.digests import housekeeping
 from bot.digests.scheduler import Scheduler
-from bot.usecases import housekeeping
-from bot.usecases.context import Services
 from storage.models import ProcessedEvent
 from tests.conftest import Clock
 

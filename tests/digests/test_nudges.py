@@ -6,11 +6,11 @@ import asyncio
 
 from sqlmodel import select
 
+from bot.core.context import Services
+from bot.core.outcomes import Created
+from bot.deals import deals, ticking
 from bot.digests.scheduler import Scheduler
-from bot.testing import SlackStandIn
-from bot.usecases import deals, ticking
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Created
+from bot.slack_standin import SlackStandIn
 from storage.digest_models import ClaimStatus, Nudge
 from tests.conftest import Clock
 from tests.digests.conftest import FAST, REP

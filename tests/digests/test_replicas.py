@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.catalog import MapCatalog
-from bot.testing import SlackStandIn
+from bot.core.catalog import MapCatalog
+from bot.slack_standin import SlackStandIn
 from storage.database import Database
 from storage.digest_models import ClaimStatus, DigestRun, DigestSubscription
 from storage.migrate import upgrade

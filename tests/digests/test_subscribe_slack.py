@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.testing import SlackStandIn
-from bot.testing.harness import SlackHarness, start_harness
-from bot.usecases.context import Services
+from bot.core.context import Services
+from bot.slack_standin import SlackStandIn
 from tests.digests.conftest import MANAGER, REP
+from tests.support.harness import SlackHarness, start_harness
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import struct
 
-from bot.charts import funnel_chart_png
 from bot.digests.content import (
     DealLine,
     Deviation,
@@ -20,7 +19,8 @@ from bot.digests.content import (
     ScopeKind,
     SubscriptionLine,
 )
-from bot.testing import message_violations
+from bot.reporting.charts import funnel_chart_png
+from bot.slack_standin import message_violations
 from bot.views.digest import digest_message, subscriptions_message
 from bot.views.text import render_text
 

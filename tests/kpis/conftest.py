@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.usecases import people
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Done
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Done
+from bot.team import manage as people
 from tests.kpis.history import MANAGER, R1, TEAM, csv_text, import_text
 
 

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import io
 
-from bot.history_import import ImportReport, import_history
-from bot.usecases.context import Services
+from bot.core.context import Services
+from bot.history.importing import ImportReport, import_history
 
 TEAM = "T1"
 R1, R2 = "UREPAAA01", "UREPBBB02"

@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from bot.kpis import CountedStat, StageStats, Stats
-from bot.periods import Period, PlanPeriod
-from bot.plan import reverse_funnel
-from bot.usecases.outcomes import PlanReport, StatsReport
+from bot.core.outcomes import PlanReport, StatsReport
+from bot.reporting.kpis import CountedStat, StageStats, Stats
+from bot.reporting.periods import Period, PlanPeriod
+from bot.reporting.plan import reverse_funnel
 from flows.loader import load_shipped
 from storage.kpi_events import Pipeline, StatusCounts
 from storage.kpi_queries import StageFlow

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.history_export import export_history
-from bot.history_rows import HistoryFormatError
-from bot.usecases.context import Services
+from bot.core.context import Services
+from bot.history.export import export_history
+from bot.history.rows import HistoryFormatError
 from storage.models import Deal, DealEvent, DealStatus, EventKind
 from tests.kpis.history import HEADER, R1, ROWS, TEAM, csv_text, import_text
 
@@ -174,8 +174,8 @@ async def test_export_then_import_round_trips(
 async def test_deals_made_in_stagecoach_export_under_their_own_id(
     services: Services, tmp_path: Path
 ) -> None:
-    from bot.usecases import deals
-    from bot.usecases.context import Actor
+    from bot.core.context import Actor
+    from bot.deals import deals
 
     await deals.create_deal(services, Actor(TEAM, R1), name="Native Corp", amount="12k")
     exported = await export_history(services, team_id=TEAM, out_dir=tmp_path)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.kpi_scope import Scope
-from bot.kpis import compute_stats, stats_json
-from bot.periods import Period
-from bot.usecases.context import Services
+from bot.core.context import Services
+from bot.reporting.kpis import compute_stats, stats_json
+from bot.reporting.periods import Period
+from bot.reporting.scope import Scope
 from tests.kpis.history import MANAGER, R1, R2, TEAM
 
 

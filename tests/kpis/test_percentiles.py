@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Float, Integer, String, column, literal, select, union_all
 
-from bot.usecases.context import Services
+from bot.core.context import Services
 from storage.percentiles import summarize, summarize_columns
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.kpi_scope import Scope
-from bot.kpis import compute_stats, stats_json
-from bot.periods import Period
-from bot.usecases import deals, moving, notes
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Created, Failure
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Created, Failure
+from bot.deals import deals, moving, notes
+from bot.reporting.kpis import compute_stats, stats_json
+from bot.reporting.periods import Period
+from bot.reporting.scope import Scope
 from tests.kpis.history import R1, TEAM
 
 

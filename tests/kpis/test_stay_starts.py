@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.kpi_scope import Scope
-from bot.kpis import compute_stats, stats_json
-from bot.periods import Period
-from bot.usecases import moving, notes
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Moved, ObjectionNoted
+from bot.core.context import Services
+from bot.core.outcomes import Moved, ObjectionNoted
+from bot.deals import moving, notes
+from bot.reporting.kpis import compute_stats, stats_json
+from bot.reporting.periods import Period
+from bot.reporting.scope import Scope
 from storage.kpi_queries import ENTRY_KINDS
 from storage.models import DealEvent, EventKind
 from tests.conftest import Clock

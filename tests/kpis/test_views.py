@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.kpis import StageStats
-from bot.periods import Period, PlanPeriod
-from bot.plan import Plan, reverse_funnel
-from bot.usecases.outcomes import PlanReport, StatsReport
+from bot.core.outcomes import PlanReport, StatsReport
+from bot.reporting.kpis import StageStats
+from bot.reporting.periods import Period, PlanPeriod
+from bot.reporting.plan import Plan, reverse_funnel
 from bot.views.outcomes import outcome_message
 from bot.views.text import render_text
 from flows.loader import load_shipped

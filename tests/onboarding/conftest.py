@@ -8,12 +8,12 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.onboarding.quiz import Question, load_questions
-from bot.testing import button_action
-from bot.testing.harness import Answer, SlackHarness
-from bot.testing.workspace import dm_channel
+from bot.slack_standin import button_action
+from bot.slack_standin.workspace import dm_channel
 from storage.models import OnboardingProgress, QuizAttempt
 from tests.bot import conftest as harness_fixtures
 from tests.bot.blockkit import find
+from tests.support.harness import Answer, SlackHarness
 
 # The Slack-surface fixtures of tests/bot, shared rather than copied.
 standin = harness_fixtures.standin

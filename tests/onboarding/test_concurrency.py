@@ -7,10 +7,10 @@ import asyncio
 
 from sqlmodel import select
 
+from bot.core.context import Actor, Services
 from bot.onboarding.outcomes import QuizAnswered, QuizAsked
 from bot.onboarding.practice import open_practice
 from bot.onboarding.quizzing import answer, start_quiz
-from bot.usecases.context import Actor, Services
 from storage.models import Deal, OnboardingProgress, QuizAnswer, QuizAttempt
 
 REP = Actor(team_id="T0TEAM001", user_id="U0REP0001")

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from bot.testing import app_home_opened_event, event_callback
-from bot.testing.harness import SlackHarness
+from bot.slack_standin import app_home_opened_event, event_callback
 from bot.views.ids import ActionId
 from tests.bot.blockkit import text_of
 from tests.bot.conftest import ADMIN, MANAGER, REP, REP2
@@ -16,6 +15,7 @@ from tests.onboarding.conftest import (
     progress_of,
     stored_questions,
 )
+from tests.support.harness import SlackHarness
 
 NEWCOMER = "U0NEW0001"
 

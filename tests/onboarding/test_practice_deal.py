@@ -6,15 +6,20 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.testing import app_home_opened_event, checkboxes_action, event_callback, option
-from bot.testing.harness import SlackHarness
-from bot.testing.workspace import dm_channel
+from bot.slack_standin import (
+    app_home_opened_event,
+    checkboxes_action,
+    event_callback,
+    option,
+)
+from bot.slack_standin.workspace import dm_channel
 from bot.views.ids import ActionId
 from flows.schema import ProcessMap
 from storage.models import Deal, DealStatus
 from tests.bot.blockkit import find, text_of
 from tests.bot.conftest import ADMIN, MANAGER, REP
 from tests.onboarding.conftest import click, last_dm, progress_of
+from tests.support.harness import SlackHarness
 
 
 def ready_line(process_map: ProcessMap, stage_id: str, deal_id: int) -> str:
@@ -128,9 +133,9 @@ async def test_the_practice_deal_is_in_no_list_home_or_kpi(slack: SlackHarness) 
     assert "Qualification · 1 deal · $50,000" in homes[MANAGER]
     assert f"@{REP} — tour ✓ done · quiz not taken · practice in Qualification" in homes[MANAGER]
 
-    kpis = pytest.importorskip("bot.kpis", reason="the KPI module is not in this tree")
-    from bot.kpi_scope import Scope
-    from bot.periods import Period
+    kpis = pytest.importorskip("bot.reporting.kpis", reason="the KPI module is not in this tree")
+    from bot.reporting.periods import Period
+    from bot.reporting.scope import Scope
 
     stats = await kpis.compute_stats(
         slack.services, team_id=slack.team_id, scope=Scope.everyone(), period=Period.everything()

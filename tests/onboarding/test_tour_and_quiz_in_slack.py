@@ -4,7 +4,6 @@ calls out, the tour and the quiz in the app's DM."""
 from __future__ import annotations
 
 from bot.onboarding.tour import tour_stages
-from bot.testing.harness import SlackHarness
 from bot.views.ids import ActionId
 from storage.models import QuizAnswer
 from tests.bot.blockkit import has, text_of
@@ -19,6 +18,7 @@ from tests.onboarding.conftest import (
     progress_of,
     stored_questions,
 )
+from tests.support.harness import SlackHarness
 
 
 def header(message: dict) -> str:

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from bot.slack.runtime import SORRY
-from bot.testing.harness import Answer
+from tests.support.harness import Answer
 
 # What Python puts in a traceback or an exception's repr; user input is checked for it too,
 # so that an echo of what the user typed is not mistaken for a leak.

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.testing import SlackStandIn
-from bot.testing.harness import SlackHarness, start_harness
-from bot.usecases.context import Services
+from bot.core.context import Services
+from bot.slack_standin import SlackStandIn
 from storage.models import Deal
+from tests.support.harness import SlackHarness, start_harness
 
 OWNER = "U0OWNER01"
 INTRUDER = "U0INTRUDER"  # a rep of the same workspace who owns none of the seeded deals

@@ -18,8 +18,8 @@ from pathlib import Path
 import aiohttp
 from sqlalchemy.engine import make_url
 
-from bot.testing.signing import SignedRequest
 from storage.database import Database
+from tests.support.signing import SignedRequest
 
 STAGECOACH = Path(sys.executable).with_name("stagecoach")  # the console script, bot.cli:run
 READY_WITHIN = 30.0  # seconds for a server to answer /healthz 200

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.grammar import COMMANDS
-from bot.testing.harness import SlackHarness
+from bot.commands.grammar import COMMANDS
 from storage.models import EventKind
 from tests.resilience.answers import NO_ACTOR, assert_no_leak, assert_not_sorry, is_refusal
 from tests.resilience.conftest import ADMIN, INTRUDER, OTHER_OWNER, OTHER_TEAM, OWNER, Seeded
 from tests.resilience.snapshots import Row, Snapshot, changed_tables, rows, snapshot
 from tests.resilience.sweep import sweep
+from tests.support.harness import SlackHarness
 
 SUBCOMMANDS = [spec.name for spec in COMMANDS]
 MENTIONS = ["<@U0OWNER01>", "<@U0INTRUDER|intruder>", "<@W0ABC>", "@nobody", "<@>", "<@u0lower>"]

@@ -17,17 +17,14 @@ from urllib.parse import quote, urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.testing import (
+from bot.slack_standin import (
     app_home_opened_event,
     block_actions_payload,
     button_action,
     event_callback,
-    sign,
     view_submission_payload,
 )
-from bot.testing.harness import SIGNING_SECRET, Answer, SlackHarness
-from bot.testing.records import RecordedCall
-from bot.testing.signing import FORM, JSON, signed_event, signed_form
+from bot.slack_standin.records import RecordedCall
 from bot.views.ids import ActionId, CallbackId
 from tests.resilience.answers import assert_no_leak, assert_not_sorry, is_refusal
 from tests.resilience.conftest import INTRUDER, OTHER_OWNER, OTHER_TEAM, OWNER, Seeded
@@ -53,6 +50,8 @@ from tests.resilience.forged import (
 )
 from tests.resilience.snapshots import changed_tables, snapshot
 from tests.resilience.sweep import sweep
+from tests.support.harness import SIGNING_SECRET, Answer, SlackHarness
+from tests.support.signing import FORM, JSON, sign, signed_event, signed_form
 
 SWEEP = sweep(default_examples=40)
 SENT_METHODS = ("response_url", "chat.postMessage", "chat.postEphemeral", "views.open")

@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.catalog import MapCatalog
+from bot.core.catalog import MapCatalog
+from bot.core.context import Services
 from bot.slack.runtime import DATABASE_DOWN
-from bot.testing import RESPONSE_URL, SlackStandIn, button_action
-from bot.testing.harness import SlackHarness, start_harness
-from bot.usecases.context import Services
+from bot.slack_standin import RESPONSE_URL, SlackStandIn, button_action
 from bot.views.ids import ActionId, BlockId, CallbackId
 from storage.database import Database
 from storage.models import Deal, DealEvent, EventKind
@@ -29,6 +28,7 @@ from tests.resilience.answers import assert_no_leak, reply_text
 from tests.resilience.conftest import OWNER, deal_named, element_on, latest_card, ready_line
 from tests.resilience.outages import Outage, database_that_can_go_away, lost_at
 from tests.resilience.snapshots import snapshot
+from tests.support.harness import SlackHarness, start_harness
 
 
 @pytest.fixture(params=BACKENDS)

@@ -24,8 +24,8 @@ import aiohttp
 import pytest
 from sqlmodel import col, select
 
-from bot.catalog import MapCatalog
-from bot.testing import (
+from bot.core.catalog import MapCatalog
+from bot.slack_standin import (
     RESPONSE_URL,
     SlackStandIn,
     block_actions_payload,
@@ -33,8 +33,7 @@ from bot.testing import (
     checkboxes_action,
     option,
 )
-from bot.testing.payloads import slash_command_body
-from bot.testing.signing import SignedRequest, signed_form, signed_request
+from bot.slack_standin.payloads import slash_command_body
 from bot.views.ids import ActionId, DealRef, checklist_block_id
 from storage import queries
 from storage.database import Database
@@ -48,6 +47,7 @@ from tests.resilience.replicas import (
     stop_servers,
     wait_until_healthy,
 )
+from tests.support.signing import SignedRequest, signed_form, signed_request
 
 pytestmark = pytest.mark.skipif(
     not PG_URL, reason="runs two servers on PostgreSQL: set TEST_DATABASE_URL"

@@ -16,10 +16,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel import select
 
+from bot.core.context import Services
 from bot.slack.app import build_bolt_app
 from bot.slack.http import build_web_app
 from bot.slack.runtime import build_runtime, web_client
-from bot.testing import (
+from bot.slack_standin import (
     RESPONSE_URL,
     SlackStandIn,
     app_home_opened_event,
@@ -28,13 +29,12 @@ from bot.testing import (
     option,
     overflow_action,
 )
-from bot.testing.harness import SlackHarness, harness_settings
-from bot.usecases.context import Services
 from bot.views.ids import ActionId
 from storage.models import DealEvent, EventKind, ExitTick
 from tests.resilience.answers import assert_no_leak
 from tests.resilience.conftest import OWNER, Seeded, element_on, latest_card
 from tests.resilience.snapshots import snapshot
+from tests.support.harness import SlackHarness, harness_settings
 
 JsonDict = dict[str, Any]
 

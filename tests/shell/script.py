@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import col, select
 
-from bot.usecases.context import Services
+from bot.core.context import Services
 from storage.models import Deal, DealEvent, EventKind, ExitTick
 
 

@@ -1,6 +1,6 @@
 """The two ways into the app that the parity test compares, behind one small interface:
 the shell (payloads dispatched in-process), and Slack's HTTP path (signed requests into
-the real aiohttp route, through bot.testing.harness), whose payloads are built here by
+the real aiohttp route, through tests.support.harness), whose payloads are built here by
 hand from what the card shows, as Slack's client would build them."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from bot.shell.forms import form_fields, state_entry, state_values
 from bot.shell.lines import run_line
 from bot.shell.people import Directory, channel_id_for, user_id_for
 from bot.shell.session import ShellSession
-from bot.testing import button_action, checkboxes_action, overflow_action
-from bot.testing.harness import SlackHarness
+from bot.slack_standin import button_action, checkboxes_action, overflow_action
 from tests.bot.blockkit import elements
+from tests.support.harness import SlackHarness
 
 JsonDict = dict[str, Any]
 CHANNEL = "sales"

@@ -12,20 +12,20 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlmodel import SQLModel
 
-from bot.catalog import MapCatalog
-from bot.grammar import COMMANDS
-from bot.settings import Settings
+from bot.commands.grammar import COMMANDS
+from bot.core.catalog import MapCatalog
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Created
+from bot.core.settings import Settings
+from bot.deals import deals, moving, ticking
 from bot.shell.people import TEAM_ID, admin_ids, seed_people, user_id_for
 from bot.shell.session import ShellSession
-from bot.testing import SlackStandIn
-from bot.testing.harness import start_harness
-from bot.usecases import deals, moving, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Created
+from bot.slack_standin import SlackStandIn
 from storage.database import Database
 from tests.conftest import fresh_database
 from tests.shell.effects import Effects, effects
 from tests.shell.sides import Click, HttpSide, Line, ShellSide, Step, shell_channel_id
+from tests.support.harness import start_harness
 
 IN_A_MONTH = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 QUALIFY_READY = {"problem": "Manual quotes", "budget": "40k", "discovery_booked": "Monday"}

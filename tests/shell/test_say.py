@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from bot.boot import open_services
 from bot.cli import main
+from bot.core.boot import open_services
 from bot.shell.repl import Repl
 from bot.shell.startup import open_shell, shell_settings
 from tests.shell.conftest import Env

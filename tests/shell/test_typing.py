@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.grammar import parse
+from bot.commands.grammar import parse
 from bot.shell.completion import candidates
 from bot.shell.forms import BadAnswer, FormField, state_entry
 from bot.shell.history import History

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.usecases import people
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Done
+from bot.core.context import Services
+from bot.core.outcomes import Done
+from bot.team import manage as people
 from storage.database import Database
 from tests.conftest import BACKENDS, drop_database, fresh_database
 from tests.storage.helpers import ADMIN, MANAGER, REP, expect

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 
-from bot.catalog import MapCatalog
-from bot.usecases import deals, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Created, DealCard, Outcome, Ticked
+from bot.core.catalog import MapCatalog
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Created, DealCard, Outcome, Ticked
+from bot.deals import deals, ticking
 from flows.loader import SHIPPED_DIR, parse_map
 from flows.schema import Stage
 from storage.database import Database

@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.usecases import deals, moving, people, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Done, Invalid, Moved, NotAllowed, Outcome, Shown, Ticked
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Done, Invalid, Moved, NotAllowed, Outcome, Shown, Ticked
+from bot.deals import deals, moving, ticking
+from bot.team import manage as people
 from storage import queries
 from storage.models import Role
 from tests.storage.helpers import (

@@ -12,9 +12,9 @@ from collections import Counter
 
 import pytest
 
-from bot.usecases import moving, ticking
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Blocked, DealCard, Moved, Outcome, Stale, Ticked
+from bot.core.context import Services
+from bot.core.outcomes import Blocked, DealCard, Moved, Outcome, Stale, Ticked
+from bot.deals import moving, ticking
 from storage import queries
 from storage.models import EventKind
 from tests.storage.helpers import (

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.usecases import deals
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Created, Invalid, NotAllowed
+from bot.core.context import Services
+from bot.core.outcomes import Created, Invalid, NotAllowed
+from bot.deals import deals
 from storage.models import DealStatus, EventKind
 from tests.storage.helpers import (
     ADMIN,

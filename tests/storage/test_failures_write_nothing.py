@@ -8,9 +8,10 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from bot.usecases import deals, moving, notes, people, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Failure, Moved, Outcome
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Failure, Moved, Outcome
+from bot.deals import deals, moving, notes, ticking
+from bot.team import manage as people
 from tests.storage.helpers import OTHER_REP, REP, expect, new_deal, writes_nothing
 
 Request = Callable[[Services], Awaitable[Outcome]]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.usecases import deals, moving, notes, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import (
+from bot.core.context import Actor, Services
+from bot.core.outcomes import (
     DealHistory,
     DealList,
     Done,
@@ -16,6 +15,7 @@ from bot.usecases.outcomes import (
     ObjectionNoted,
     Playbook,
 )
+from bot.deals import deals, moving, notes, ticking
 from storage.models import DealEvent, EventKind
 from tests.storage.helpers import (
     MANAGER,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from bot.usecases import deals, ticking
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Ambiguous, Done, Invalid, NotFound, Shown, Ticked
+from bot.core.context import Services
+from bot.core.outcomes import Ambiguous, Done, Invalid, NotFound, Shown, Ticked
+from bot.deals import deals, ticking
 from storage import queries
 from storage.database import Database
 from tests.storage.helpers import OTHER_REP, REP, expect, names, new_deal, writes_nothing

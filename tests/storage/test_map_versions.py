@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog import MapCatalog, MapVersionConflict
-from bot.usecases import deals, moving, ticking
-from bot.usecases.context import Services
-from bot.usecases.outcomes import DealHistory, DealList, Moved, Shown, Ticked
+from bot.core.catalog import MapCatalog, MapVersionConflict
+from bot.core.context import Services
+from bot.core.outcomes import DealHistory, DealList, Moved, Shown, Ticked
+from bot.deals import deals, moving, ticking
 from flows.loader import SHIPPED_DIR
 from tests.storage.helpers import (
     REP,

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from bot.usecases import moving, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Blocked, DealCard, Invalid, Moved, NotAllowed
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Blocked, DealCard, Invalid, Moved, NotAllowed
+from bot.deals import moving, ticking
 from flows.machine import Move
 from storage.models import DealEvent, DealStatus, EventKind
 from tests.storage.helpers import (

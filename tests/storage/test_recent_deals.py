@@ -1,4 +1,4 @@
-"""Each user's default deal is written behind (bot.usecases.recent): this process sees it
+"""Each user's default deal is written behind (bot.core.recent): this process sees it
 at once, the database (and so another replica) once the batch lands, in the order the
 commands came; a batch is kept while the database is away, and one it refuses is dropped
 so that it cannot hold back the ones after it."""
@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.usecases import deals, ticking
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Shown, Ticked
+from bot.core.context import Services
+from bot.core.outcomes import Shown, Ticked
+from bot.deals import deals, ticking
 from storage import queries
 from tests.storage.helpers import OTHER_REP, REP, expect, new_deal
 

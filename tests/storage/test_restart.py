@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
-from bot.catalog import MapCatalog
-from bot.usecases import deals, moving, ticking
-from bot.usecases.context import Services
-from bot.usecases.outcomes import DealHistory, Moved, Shown, Ticked
+from bot.core.catalog import MapCatalog
+from bot.core.context import Services
+from bot.core.outcomes import DealHistory, Moved, Shown, Ticked
+from bot.deals import deals, moving, ticking
 from storage.database import Database
 from storage.models import EventKind
 from tests.storage.helpers import REP, expect, make_ready, new_deal, snapshot

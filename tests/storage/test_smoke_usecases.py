@@ -1,6 +1,6 @@
-from bot.usecases import deals, moving, ticking
-from bot.usecases.context import Actor
-from bot.usecases.outcomes import Blocked, Created, Moved, Ticked
+from bot.core.context import Actor
+from bot.core.outcomes import Blocked, Created, Moved, Ticked
+from bot.deals import deals, moving, ticking
 
 
 async def test_create_tick_advance(services):

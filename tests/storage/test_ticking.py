@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.usecases import moving, ticking
-from bot.usecases.context import Services
-from bot.usecases.outcomes import Blocked, DealCard, Invalid, Moved, Ticked
+from bot.core.context import Services
+from bot.core.outcomes import Blocked, DealCard, Invalid, Moved, Ticked
+from bot.deals import moving, ticking
 from storage.models import EventKind
 from tests.storage.helpers import (
     REP,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.usecases import deals, moving, notes, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import DealList, NotFound, Shown
+from bot.core.context import Actor, Services
+from bot.core.outcomes import DealList, NotFound, Shown
+from bot.deals import deals, moving, notes, ticking
 from tests.storage.helpers import REP, T2_REP, expect, make_ready, names, new_deal, writes_nothing
 
 T2_ADMIN = Actor(team_id="T2", user_id="UADMIN")  # STAGECOACH_ADMINS holds in every workspace

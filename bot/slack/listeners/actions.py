@@ -13,6 +13,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Failure, Outcome, Shown
+from bot.deals import deals, moving, notes, ticking
 from bot.slack.listeners.events import publish_home
 from bot.slack.runtime import (
     Body,
@@ -23,9 +26,6 @@ from bot.slack.runtime import (
     mapping,
     text_or_none,
 )
-from bot.usecases import deals, moving, notes, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Failure, Outcome, Shown
 from bot.views.ids import ActionId, DealRef, ModalMeta, ReplyTarget, parse_checklist_block_id
 from bot.views.message import Message
 from bot.views.modals import branch_modal, evidence_modal

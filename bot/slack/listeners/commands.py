@@ -11,11 +11,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.commands import HelpRequested, NewDealForm, run_command
-from bot.grammar import ParseError, parse
+from bot.commands.dispatch import HelpRequested, NewDealForm, run_command
+from bot.commands.grammar import ParseError, parse
+from bot.core.outcomes import Delivery, MapPicture
 from bot.slack.pictures import upload_map
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
-from bot.usecases.outcomes import Delivery, MapPicture
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import new_deal_modal

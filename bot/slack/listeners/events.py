@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core.context import Actor
+from bot.home.app_home import home_overview
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
-from bot.usecases.context import Actor
-from bot.usecases.home import home_overview
 from bot.views.home import home_view
 from storage import queries
 

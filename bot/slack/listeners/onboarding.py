@@ -16,14 +16,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.core.context import Actor
+from bot.core.outcomes import Failure, Outcome
 from bot.onboarding.outcomes import QuizAnswered
 from bot.onboarding.practice import open_practice
 from bot.onboarding.quizzing import answer, start_quiz
 from bot.onboarding.touring import go_to_step
 from bot.slack.listeners.actions import reply_in_place
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping, text_or_none
-from bot.usecases.context import Actor
-from bot.usecases.outcomes import Failure, Outcome
 from bot.views.ids import ActionId
 from bot.views.message import Message
 from bot.views.onboarding import AnswerRef, parse_step

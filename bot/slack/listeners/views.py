@@ -9,10 +9,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Failure, Invalid, Outcome
+from bot.deals import deals, moving, ticking
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
-from bot.usecases import deals, moving, ticking
-from bot.usecases.context import Actor, Services
-from bot.usecases.outcomes import Failure, Invalid, Outcome
 from bot.views.ids import BlockId, CallbackId, ModalMeta
 from bot.views.message import Message
 from bot.views.modals import read_branch, read_evidence, read_new_deal

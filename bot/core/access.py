@@ -1,0 +1,76 @@
+"""Who may do what (PRODUCT.md, "Rules"): anyone in the workspace reads; the owner, the
+owner's manager or an admin changes a deal; only a manager of the owner or an admin
+overrides a gate; admins set roles and teams."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.context import Actor, Services
+from bot.core.outcomes import NotAllowed
+from flows.i18n import _
+from storage import queries
+from storage.models import Deal, Role
+
+
+async def role_of(session: AsyncSession, services: Services, actor: Actor) -> Role:
+    if actor.user_id in services.admins:
+        return Role.ADMIN
+    person = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
+    return Role(person.role) if person else Role.REP
+
+
+async def manages(session: AsyncSession, *, team_id: str, manager_id: str, rep_id: str) -> bool:
+    rep = await queries.person(session, team_id=team_id, user_id=rep_id)
+    return rep is not None and rep.manager_id == manager_id
+
+
+async def may_change(
+    session: AsyncSession, services: Services, actor: Actor, deal: Deal
+) -> NotAllowed | None:
+    """None when `actor` may tick, advance or branch `deal`; otherwise why not."""
+    if deal.owner_id == actor.user_id:
+        return None
+    if await is_admin_or_manager_of(session, services, actor, user_id=deal.owner_id):
+        return None
+    return NotAllowed(
+        _("only the deal's owner <@{owner}>, their manager or an admin can change {name}").format(
+            owner=deal.owner_id, name=deal.name
+        ),
+        _("ask <@{owner}> to do it, or ask an admin to make you their manager").format(
+            owner=deal.owner_id
+        ),
+    )
+
+
+async def may_override(
+    session: AsyncSession, services: Services, actor: Actor, deal: Deal
+) -> NotAllowed | None:
+    if await is_admin_or_manager_of(session, services, actor, user_id=deal.owner_id):
+        return None
+    return NotAllowed(
+        _("only the manager of <@{owner}> or an admin can override a stage gate").format(
+            owner=deal.owner_id
+        ),
+        _("tick the open items and use /deal advance, or ask the owner's manager"),
+    )
+
+
+async def may_administer(
+    session: AsyncSession, services: Services, actor: Actor
+) -> NotAllowed | None:
+    if await role_of(session, services, actor) is Role.ADMIN:
+        return None
+    return NotAllowed(
+        _("only an admin can change roles and teams"),
+        _("ask an admin; the first admins are named in STAGECOACH_ADMINS"),
+    )
+
+
+async def is_admin_or_manager_of(
+    session: AsyncSession, services: Services, actor: Actor, *, user_id: str
+) -> bool:
+    """True when `actor` is an admin, or the manager `user_id` reports to."""
+    if await role_of(session, services, actor) is Role.ADMIN:
+        return True
+    return await manages(session, team_id=actor.team_id, manager_id=actor.user_id, rep_id=user_id)

@@ -1,0 +1,54 @@
+"""Who is acting, where, and the services every use case needs."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.core.catalog import MapCatalog
+from bot.core.recent import ActorKey, RecentDeals
+from storage.database import Database
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+CLOSE_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A Slack user acting in a workspace, optionally from a channel (for bound deals)."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+
+    @property
+    def key(self) -> ActorKey:
+        return (self.team_id, self.user_id)
+
+
+@dataclass(slots=True)
+class Services:
+    db: Database
+    catalog: MapCatalog
+    admins: frozenset[str] = frozenset()  # STAGECOACH_ADMINS: admins in every workspace
+    clock: Callable[[], dt.datetime] = field(default=utcnow)
+    recent: RecentDeals = field(default_factory=RecentDeals)  # each user's default deal
+
+    def touch(self, actor: Actor, deal_id: int | None) -> None:
+        """Make `deal_id` the actor's default deal (bot.core.recent)."""
+        self.recent.remember(self.db, actor.key, deal_id)
+
+    async def close(self, *, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
+        """Store what is still held in memory, then close the database's connections.
+        Bounded: with the database away a stop must not outlast the process manager's
+        grace period (the pointers held are then lost: a convenience, never a change)."""
+        try:
+            async with asyncio.timeout(timeout_s):
+                await self.recent.close(self.db)
+        except TimeoutError:
+            log.warning("stopped without storing every user's default deal")
+        await self.db.dispose()

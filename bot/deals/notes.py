@@ -1,0 +1,99 @@
+"""Objections heard on a deal, feedback on the map, and the objection playbook."""
+
+from __future__ import annotations
+
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Done, Failure, Invalid, ObjectionNoted, Outcome, Playbook
+from bot.core.values import BadValue, clean_reason
+from bot.deals.lookup import find_deal
+from flows import playbook
+from flows.i18n import _
+from storage.models import DealEvent, EventKind
+
+
+async def show_playbook(
+    services: Services, actor: Actor, words: str | None, *, ref: str | None = None
+) -> Outcome:
+    """With words: the best-matching objections across stages. Without: the deal's stage."""
+    if words and words.strip():
+        process_map = services.catalog.current
+        matches = playbook.search(process_map, words)
+        if not matches:
+            return Invalid(
+                _("no objection in the playbook matches '{words}'").format(words=words.strip()),
+                _("try other words (price, timing, competitor…) or /deal playbook for this stage"),
+            )
+        return Playbook(entries=matches, stage=None, query=words.strip())
+    async with services.db.read() as session:
+        deal = await find_deal(session, services, actor, ref)
+    if isinstance(deal, Failure):
+        return Invalid(deal.message, _("or search the playbook: /deal playbook too expensive"))
+    process_map = await services.catalog.get(
+        services.db, map_id=deal.map_id, version=deal.map_version
+    )
+    stage = process_map.stage(deal.stage)
+    return Playbook(
+        entries=[(stage, entry) for entry in stage.playbook],
+        stage=stage,
+        query=None,
+        deal_name=deal.name,
+    )
+
+
+async def record_objection(
+    services: Services, actor: Actor, text: str | None, *, ref: str | None = None
+) -> Outcome:
+    """Anyone may note what a buyer objected to; it feeds digests and the map's feedback."""
+    cleaned = clean_reason(text, what=_("objection"))
+    if isinstance(cleaned, BadValue):
+        return Invalid(cleaned.message, _("e.g. /deal objection they think we're too expensive"))
+    async with services.db.write() as session:
+        deal = await find_deal(session, services, actor, ref)
+        if isinstance(deal, Failure):
+            return deal
+        deal_map = await services.catalog.get(
+            services.db, map_id=deal.map_id, version=deal.map_version
+        )
+        matches = playbook.search(deal_map, cleaned, limit=1)  # the deal's own map version
+        session.add(
+            DealEvent(
+                team_id=actor.team_id,
+                deal_id=deal.id,
+                map_id=deal.map_id,
+                kind=EventKind.OBJECTION,
+                actor_id=actor.user_id,
+                at=services.clock(),
+                from_stage=deal.stage,
+                reason=cleaned,
+                value=matches[0][1].id if matches else None,
+            )
+        )
+    services.touch(actor, deal.id)  # once committed
+    return ObjectionNoted(deal_name=deal.name, text=cleaned, matches=matches)
+
+
+async def record_feedback(services: Services, actor: Actor, text: str | None) -> Outcome:
+    cleaned = clean_reason(text, what=_("feedback"))
+    if isinstance(cleaned, BadValue):
+        return Invalid(
+            cleaned.message, _("e.g. /deal feedback the demo stage needs a security review item")
+        )
+    process_map = services.catalog.current
+    async with services.db.write() as session:
+        session.add(
+            DealEvent(
+                team_id=actor.team_id,
+                deal_id=None,
+                map_id=process_map.id,
+                kind=EventKind.FEEDBACK,
+                actor_id=actor.user_id,
+                at=services.clock(),
+                reason=cleaned,
+                value=str(process_map.version),
+            )
+        )
+    return Done(
+        _("Thanks: your feedback on the {map} map is recorded for its owners.").format(
+            map=process_map.title
+        )
+    )

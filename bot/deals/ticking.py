@@ -1,0 +1,168 @@
+"""Ticking exit items. Ticking sets the selection to what was sent (a checkbox payload
+carries the whole current selection), so a replayed request changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Invalid, Outcome, Ticked
+from bot.deals.cards import build_card
+from bot.deals.writes import Change, change_deal
+from flows.i18n import _
+from flows.schema import Stage
+from storage import queries
+from storage.models import EventKind, ExitTick
+
+MAX_EVIDENCE = 500
+
+
+def resolve_items(stage: Stage, refs: Iterable[str]) -> list[str] | Invalid:
+    """Item numbers (1-based, as the card shows them) or item ids → item ids."""
+    ids: list[str] = []
+    count = len(stage.exit)
+    for ref in refs:
+        ref = ref.strip().lower()
+        # ASCII and short: isdigit() is also true for '²', and int() refuses 4301+ digits
+        if ref.isascii() and ref.isdigit() and len(ref) <= 3 and 1 <= int(ref) <= count:
+            ids.append(stage.exit[int(ref) - 1].id)
+        elif stage.item(ref):
+            ids.append(ref)
+        else:
+            return Invalid(
+                _("'{ref}' is not an exit item of {stage}").format(ref=ref, stage=stage.name)
+                if count
+                else _("{stage} has no exit items to tick").format(stage=stage.name),
+                _("use a number from 1 to {count}, as listed on the card").format(count=count)
+                if count
+                else _("advance the deal instead: /deal advance"),
+            )
+    return ids
+
+
+async def set_ticks(
+    services: Services,
+    actor: Actor,
+    ref: str | None,
+    *,
+    selection: Iterable[str] | None = None,
+    tick: Iterable[str] = (),
+    untick: Iterable[str] = (),
+    evidence: Mapping[str, str] | None = None,
+    expected_stage: str | None = None,
+) -> Outcome:
+    """Set the ticked items of the deal's current stage.
+
+    `selection` (item numbers or ids) replaces the whole set, as a checkbox click does;
+    otherwise `tick` and `untick` are applied to the current set. `evidence` maps items to
+    the value that proves them, and ticks them.
+    """
+
+    async def apply(change: Change) -> Outcome:
+        return await _apply_ticks(change, selection, list(tick), list(untick), dict(evidence or {}))
+
+    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+
+
+async def _apply_ticks(
+    change: Change,
+    selection: Iterable[str] | None,
+    tick: list[str],
+    untick: list[str],
+    evidence: dict[str, str],
+) -> Outcome:
+    stage = change.flow.stage(change.deal.stage)
+    wanted = _wanted(stage, selection, tick, untick, evidence)
+    if isinstance(wanted, Invalid):
+        return wanted
+    values = _evidence_values(stage, evidence)
+    if isinstance(values, Invalid):
+        return values
+    current = {t.item_id: t for t in change.ticks}
+    wanted_set = set(wanted[0] if wanted[0] is not None else current) | set(wanted[1]) | set(values)
+    wanted_set -= set(wanted[2])
+    added = [item.id for item in stage.exit if item.id in wanted_set and item.id not in current]
+    removed = [item.id for item in stage.exit if item.id in current and item.id not in wanted_set]
+    changed_evidence = [i for i, v in values.items() if i in current and current[i].evidence != v]
+    ticks = list(current.values())
+    if added or removed or changed_evidence:
+        written = await _write_ticks(change, stage, added, removed, changed_evidence, values)
+        stale = set(removed + changed_evidence)
+        ticks = change.ticks = [t for t in ticks if t.item_id not in stale] + written
+    # The card from the ticks as written, not read back: one statement fewer per click.
+    card = build_card(deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock())
+    return Ticked(card=card, ticked=added + changed_evidence, unticked=removed)
+
+
+def _wanted(
+    stage: Stage,
+    selection: Iterable[str] | None,
+    tick: list[str],
+    untick: list[str],
+    evidence: dict[str, str],
+) -> tuple[list[str] | None, list[str], list[str]] | Invalid:
+    resolved: list[list[str] | None] = []
+    for refs in (selection, tick, untick):
+        ids = None if refs is None else resolve_items(stage, refs)
+        if isinstance(ids, Invalid):
+            return ids
+        resolved.append(ids)
+    return resolved[0], resolved[1] or [], resolved[2] or []
+
+
+def _evidence_values(stage: Stage, evidence: dict[str, str]) -> dict[str, str] | Invalid:
+    values: dict[str, str] = {}
+    for ref, value in evidence.items():
+        ids = resolve_items(stage, [ref])
+        if isinstance(ids, Invalid):
+            return ids
+        cleaned = " ".join(value.split())
+        if not cleaned or len(cleaned) > MAX_EVIDENCE:
+            item = stage.item(ids[0])
+            return Invalid(
+                _("the evidence for '{item}' is empty or too long").format(
+                    item=item.text if item else ref
+                ),
+                _("give the value in up to {most} characters, e.g. {prompt}").format(
+                    most=MAX_EVIDENCE, prompt=(item.evidence if item else "") or "50k"
+                ),
+                field=f"evidence:{ids[0]}",
+            )
+        values[ids[0]] = cleaned
+    return values
+
+
+async def _write_ticks(
+    change: Change,
+    stage: Stage,
+    added: list[str],
+    removed: list[str],
+    changed_evidence: list[str],
+    values: dict[str, str],
+) -> list[ExitTick]:
+    """Write the ticks and their events; the ticks added, as written."""
+    deal, now = change.deal, change.services.clock()
+    assert deal.id is not None
+    stale = removed + changed_evidence
+    if stale:
+        await queries.remove_ticks(change.session, deal_id=deal.id, stage=stage.id, items=stale)
+    written = []
+    for item_id in added + changed_evidence:
+        tick = ExitTick(
+            team_id=deal.team_id,
+            deal_id=deal.id,
+            stage=stage.id,
+            item_id=item_id,
+            ticked_by=change.actor.user_id,
+            ticked_at=now,
+            evidence=values.get(item_id),
+        )
+        written.append(tick)
+        change.event(
+            EventKind.TICKED, from_stage=stage.id, item_id=item_id, value=values.get(item_id)
+        )
+    for item_id in removed:
+        change.event(EventKind.UNTICKED, from_stage=stage.id, item_id=item_id)
+    await queries.add_ticks(change.session, written)
+    await change.save()
+    return written

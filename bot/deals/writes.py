@@ -1,0 +1,196 @@
+"""The one way a deal changes: find it, lock it, check who acts and that it has not moved,
+apply the change and its events, commit.
+
+The reference is resolved first, in its own read, so the stage the user saw is known (a
+click names both the deal and the stage its card showed, so it needs no such read); the
+change then runs in a write transaction holding the deal (row lock on PostgreSQL, the
+write lock on SQLite). If the deal left that stage meanwhile, the answer is `Stale`:
+"this deal just moved; here is where it is now", never a second move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.access import may_change
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
+from bot.deals.cards import build_card
+from bot.deals.lookup import (
+    MAX_DEAL_ID,
+    find_deal,
+    no_such_deal,
+    parse_deal_id,
+    session_to_find,
+)
+from flows.i18n import _
+from flows.machine import Flow
+from storage import queries
+from storage.models import Deal, EventKind, ExitTick
+
+Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowed | None]]
+
+
+@dataclass(slots=True)
+class Change:
+    """What a change callback gets: the locked deal (in no session: write through `session`)
+    and the ticks of the stage it was in, read under the lock (a change that writes
+    ticks keeps them current)."""
+
+    session: AsyncSession
+    services: Services
+    actor: Actor
+    deal: Deal
+    flow: Flow
+    ticks: list[ExitTick]
+    pending_events: list[dict[str, object]] = field(default_factory=list)
+
+    def event(self, kind: EventKind, *, at: dt.datetime | None = None, **fields: object) -> None:
+        """Record an event of the deal, at `at` (default: now). The change's events are
+        written together, in one statement, by `save` (or when the change is done)."""
+        self.pending_events.append(
+            {
+                "team_id": self.deal.team_id,
+                "deal_id": self.deal.id,
+                "map_id": self.deal.map_id,
+                "kind": kind.value,
+                "actor_id": self.actor.user_id,
+                "at": at or self.services.clock(),
+                **fields,
+            }
+        )
+
+    async def write_events(self) -> None:
+        if self.pending_events:
+            await queries.add_events(self.session, self.pending_events)
+            self.pending_events.clear()
+
+    async def save(self, **values: object) -> None:
+        """Write the events so far and `values` on the deal, if its version is unchanged;
+        update the snapshot too.
+
+        The lock already serializes writers; the version check keeps a lost race from
+        ever overwriting a newer change should the lock be missing (raises LostRace).
+        """
+        await self.write_events()
+        now = self.services.clock()
+        values = {"updated_at": now, "last_activity_at": now, **values}
+        saved = await queries.move_deal(
+            self.session, deal=self.deal, expected_version=self.deal.version, values=values
+        )
+        if not saved:
+            raise LostRace
+        for key, value in values.items():
+            setattr(self.deal, key, value)
+        self.deal.version += 1
+
+
+class LostRace(Exception):
+    """The deal's version changed under us."""
+
+
+ChangeFn = Callable[[Change], Awaitable[Outcome]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    deal_id: int
+    stage: str  # the stage the user acted on
+    missing: Failure  # what to say if the deal is not there under the lock
+
+
+@dataclass(frozen=True, slots=True)
+class _MapNeeded:
+    map_id: str
+    version: int
+
+
+async def change_deal(
+    services: Services,
+    actor: Actor,
+    ref: str | None,
+    apply: ChangeFn,
+    *,
+    expected_stage: str | None = None,
+    permission: Permission = may_change,
+) -> Outcome:
+    target = await _target(services, actor, ref, expected_stage)
+    if isinstance(target, Failure):
+        return target
+    outcome = await _locked_change(services, actor, target, apply, permission)
+    if isinstance(outcome, _MapNeeded):
+        # Load the deal's map outside the lock. A version not in memory yet (a deal of an
+        # older map, after a restart) is read from the database on a second connection;
+        # with the row lock held, that read could wait for pooled connections held by the
+        # requests queued behind this very lock, and all of them would stall until the pool
+        # timed out. Then the change runs again, from the top.
+        await services.catalog.flow(services.db, map_id=outcome.map_id, version=outcome.version)
+        outcome = await _locked_change(services, actor, target, apply, permission)
+    assert not isinstance(outcome, _MapNeeded), "a map version loaded a moment ago is gone"
+    if not isinstance(outcome, Failure):
+        services.touch(actor, target.deal_id)  # committed: it is the user's deal now
+    return outcome
+
+
+async def _target(
+    services: Services, actor: Actor, ref: str | None, expected_stage: str | None
+) -> _Target | Failure:
+    deal_id = parse_deal_id(ref) if ref and expected_stage else None
+    if deal_id is not None and deal_id <= MAX_DEAL_ID:
+        # A click names the deal and the stage its card showed: no read before the lock.
+        return _Target(deal_id, str(expected_stage), no_such_deal(deal_id))
+    async with session_to_find(services, ref) as session:
+        found = await find_deal(session, services, actor, ref)
+    if isinstance(found, Failure):
+        return found
+    assert found.id is not None
+    # Loaded here, before the lock, so the change itself never has to (see change_deal).
+    await services.catalog.flow(services.db, map_id=found.map_id, version=found.map_version)
+    missing = NotFound(_("that deal no longer exists"), _("use /deal list"))  # deleted since
+    return _Target(found.id, expected_stage or found.stage, missing)
+
+
+async def _locked_change(
+    services: Services, actor: Actor, target: _Target, apply: ChangeFn, permission: Permission
+) -> Outcome | _MapNeeded:
+    async with services.db.write() as session:
+        found = await queries.locked_deal_with_ticks(
+            session, team_id=actor.team_id, deal_id=target.deal_id
+        )
+        if found is None:
+            return target.missing
+        deal, ticks = found  # in no session: a rollback (see LostRace) leaves them readable
+        flow = services.catalog.loaded_flow(map_id=deal.map_id, version=deal.map_version)
+        if flow is None:
+            return _MapNeeded(deal.map_id, deal.map_version)  # the transaction ends unused
+        denied = await permission(session, services, actor, deal)
+        if denied:
+            return denied
+        if deal.stage != target.stage:
+            return _stale(services, deal, ticks, flow)
+        change = Change(session, services, actor, deal, flow, ticks)
+        try:
+            outcome = await apply(change)
+        except LostRace:
+            await session.rollback()
+            return _stale(services, deal, ticks, flow)
+        if isinstance(outcome, Failure):
+            await session.rollback()  # a refused change writes nothing, not even a half
+        else:
+            await change.write_events()  # any recorded after the last save
+        return outcome
+
+
+def _stale(services: Services, deal: Deal, ticks: list[ExitTick], flow: Flow) -> Stale:
+    card = build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock())
+    return Stale(
+        _("{name} just moved to {stage}; here is where it is now").format(
+            name=deal.name, stage=card.stage.name
+        ),
+        _("look at the card and try again if it still applies"),
+        card=card,
+    )

@@ -1,0 +1,46 @@
+"""What App Home shows a user: their open deals, and a manager's team pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.access import role_of
+from bot.core.context import Actor, Services
+from bot.core.outcomes import DealRow
+from bot.deals.lookup import rows_for
+from bot.onboarding.outcomes import RepProgress
+from bot.onboarding.progress import progress_rows
+from storage import queries
+from storage.models import Role
+
+
+@dataclass(frozen=True, slots=True)
+class HomeOverview:
+    my_rows: list[DealRow]
+    team_rows: list[DealRow] | None  # None for someone with nobody reporting to them
+    stage_order: list[str]  # stage names in map order, for the pipeline by stage
+    onboarding: list[RepProgress] | None = None  # the reps' onboarding, beside the pipeline
+
+
+async def home_overview(services: Services, actor: Actor) -> HomeOverview:
+    async with services.db.read() as session:
+        mine = await queries.list_deals(session, team_id=actor.team_id, owner_ids=[actor.user_id])
+        reports = list(
+            await queries.reports_of(session, team_id=actor.team_id, manager_id=actor.user_id)
+        )
+        is_admin = await role_of(session, services, actor) is Role.ADMIN
+        team = onboarding = None
+        if reports or is_admin:
+            owners = reports if reports else None  # an admin without reports sees everyone
+            team = await queries.list_deals(
+                session, team_id=actor.team_id, owner_ids=owners, limit=500
+            )
+            onboarding = await progress_rows(
+                session, services, team_id=actor.team_id, user_ids=owners
+            )
+        my_rows = await rows_for(session, services, mine)
+        team_rows = await rows_for(session, services, team) if team is not None else None
+    stage_order = [stage.name for stage in services.catalog.current.stages]
+    return HomeOverview(
+        my_rows=my_rows, team_rows=team_rows, stage_order=stage_order, onboarding=onboarding
+    )

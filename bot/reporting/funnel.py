@@ -1,0 +1,58 @@
+"""The digest's funnel numbers, taken from the KPI layer (bot.reporting.kpis), so a digest and
+`/deal stats` never disagree. This is the one place that knows the KPI types.
+
+Funnel numbers need more history than one day or week holds: they cover the trailing
+FUNNEL_DAYS, while the rest of the digest covers the time since the last one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.context import Services
+from bot.digests.content import Funnel, FunnelRow, ScopeKind
+from bot.reporting.kpis import Stats, compute_stats
+from bot.reporting.periods import Period
+from bot.reporting.scope import Scope
+
+FUNNEL_DAYS = 90
+
+
+def kpi_scope(kind: ScopeKind, user_id: str | None) -> Scope:
+    if kind is ScopeKind.TEAM and user_id:
+        return Scope.team(user_id)
+    if kind is ScopeKind.OWNER and user_id:
+        return Scope.owner(user_id)
+    return Scope.everyone()
+
+
+async def funnel_numbers(
+    services: Services, *, team_id: str, kind: ScopeKind, user_id: str | None, today: dt.date
+) -> Funnel:
+    period = Period.last_days(FUNNEL_DAYS, today=today)
+    stats = await compute_stats(
+        services, team_id=team_id, scope=kpi_scope(kind, user_id), period=period
+    )
+    return funnel_from(stats)
+
+
+def funnel_from(stats: Stats) -> Funnel:
+    """The sales funnel: main-path stages up to the win (post-sale stages are reported apart)."""
+    rows = [
+        FunnelRow(
+            stage_name=stage.stage.name,
+            entered=stage.flow.entered,
+            converted=stage.flow.converted,
+            conversion=stage.conversion,
+            won=stage.won,
+        )
+        for stage in stats.stages
+        if not stage.post_sale
+    ]
+    return Funnel(
+        period_label=stats.period.label,
+        rows=rows,
+        win_rate=stats.win_rate,
+        weighted_pipeline=stats.pipeline.weighted,
+        currency=stats.currency,
+    )

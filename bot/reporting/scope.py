@@ -1,0 +1,64 @@
+"""Whose numbers a KPI report covers: everyone, a manager's team, one owner, or one map."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.values import BadValue
+from flows.i18n import _
+
+SCOPE_EXAMPLES = "all, team:U012AB3CD, owner:U012AB3CD, map:default"
+_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_MAP = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class ScopeKind(StrEnum):
+    ALL = "all"
+    TEAM = "team"  # the manager and everyone reporting to them
+    OWNER = "owner"
+    MAP = "map"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    kind: ScopeKind = ScopeKind.ALL
+    user_id: str | None = None  # team: the manager; owner: the owner
+    map_id: str | None = None  # map: the map; otherwise the deployment's current map
+
+    @property
+    def label(self) -> str:
+        """As `stagecoach stats --scope` takes it, and as the JSON `scope` shows it."""
+        if self.kind in (ScopeKind.TEAM, ScopeKind.OWNER):
+            return f"{self.kind.value}:{self.user_id}"
+        if self.kind is ScopeKind.MAP:
+            return f"map:{self.map_id}"
+        return "all"
+
+    @classmethod
+    def everyone(cls) -> Scope:
+        return cls()
+
+    @classmethod
+    def team(cls, manager_id: str) -> Scope:
+        return cls(ScopeKind.TEAM, user_id=manager_id)
+
+    @classmethod
+    def owner(cls, user_id: str) -> Scope:
+        return cls(ScopeKind.OWNER, user_id=user_id)
+
+
+def parse_scope(text: str | None) -> Scope | BadValue:
+    kind, _sep, value = (text or "all").strip().partition(":")
+    kind = kind.lower()
+    if kind == ScopeKind.ALL and not value:
+        return Scope.everyone()
+    if kind in (ScopeKind.TEAM, ScopeKind.OWNER) and _USER.match(value):
+        return Scope(ScopeKind(kind), user_id=value)
+    if kind == ScopeKind.MAP and _MAP.match(value):
+        return Scope(ScopeKind.MAP, map_id=value)
+    return BadValue(
+        _("'{text}' is not a scope").format(text=(text or "").strip()),
+        _("write one of: {examples}").format(examples=SCOPE_EXAMPLES),
+    )

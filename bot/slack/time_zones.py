@@ -1,0 +1,43 @@
+"""The subscriber's time zone, read from their Slack profile (users.info → user.tz) and
+stored on the subscription, so digests arrive at their local time."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.context import Services
+from bot.digests.schedule import zone
+from bot.slack.sending import Refused, Sent, attempt
+from storage import digest_queries
+
+log = logging.getLogger(__name__)
+FALLBACK = "UTC"
+
+
+async def resolve_time_zones(services: Services, *, client: AsyncWebClient) -> int:
+    """Fill in the zone of new subscriptions; how many were resolved."""
+    async with services.db.read() as session:
+        pending = [s for s in await digest_queries.subscriptions(session) if not s.tz]
+    for subscription in pending:
+        assert subscription.id is not None
+        tz = await _profile_zone(client, subscription.created_by)
+        if tz is None:
+            continue  # Slack unreachable: next tick
+        async with services.db.write() as session:
+            await digest_queries.set_subscription_tz(
+                session, subscription_id=subscription.id, tz=tz
+            )
+    return len(pending)
+
+
+async def _profile_zone(client: AsyncWebClient, user_id: str) -> str | None:
+    result = await attempt(client.users_info(user=user_id), what="users.info")
+    if isinstance(result, Sent):
+        tz = (result.response.get("user") or {}).get("tz")
+        return tz if isinstance(tz, str) and zone(tz).key == tz else FALLBACK
+    if isinstance(result, Refused) and result.error != "unreachable":
+        log.warning("no time zone for %s (%s); digests use %s", user_id, result.error, FALLBACK)
+        return FALLBACK
+    return None

@@ -1,0 +1,54 @@
+"""auth.test, users.info and conversations.open: who the bot is, who users are, where DMs go."""
+
+from __future__ import annotations
+
+import copy
+
+from bot.slack_standin import ids
+from bot.slack_standin.records import JsonDict, SlackError
+from bot.slack_standin.web_api_args import required
+from bot.slack_standin.workspace import Handler, Workspace, dm_channel
+
+
+def auth_test(ws: Workspace, args: JsonDict) -> JsonDict:
+    """Bolt calls this once to learn the bot's user id and team (single-workspace mode)."""
+    return {
+        "ok": True,
+        "url": f"https://{ids.TEAM_DOMAIN}.slack.com/",
+        "team": ids.TEAM_NAME,
+        "user": ids.BOT_NAME,
+        "team_id": ws.team_id,
+        "user_id": ids.BOT_USER_ID,
+        "bot_id": ids.BOT_ID,
+        "is_enterprise_install": False,
+    }
+
+
+def users_info(ws: Workspace, args: JsonDict) -> JsonDict:
+    user = ws.user(required(args, "user", error="user_not_found"))
+    if user is None:
+        raise SlackError("user_not_found")
+    return {"ok": True, "user": copy.deepcopy(user)}
+
+
+def conversations_open(ws: Workspace, args: JsonDict) -> JsonDict:
+    """Open (or find) the bot's DM with one user; the DM id is stable per user."""
+    if args.get("channel"):
+        return {"ok": True, "no_op": True, "already_open": True, "channel": {"id": args["channel"]}}
+    users = [u.strip() for u in required(args, "users", error="users_list_not_supplied").split(",")]
+    if len(users) != 1:
+        raise SlackError("not_enough_users" if not users[0] else "too_many_users")
+    if ws.user(users[0]) is None:
+        raise SlackError("user_not_found")
+    channel = dm_channel(users[0])
+    already_open = channel in ws.channels
+    ws.channels[channel]  # defaultdict: the DM now exists, empty
+    reply: JsonDict = {"ok": True, "channel": {"id": channel}}
+    return {**reply, "no_op": True, "already_open": True} if already_open else reply
+
+
+DIRECTORY_METHODS: dict[str, Handler] = {
+    "auth.test": auth_test,
+    "users.info": users_info,
+    "conversations.open": conversations_open,
+}
