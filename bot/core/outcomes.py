@@ -1,25 +1,27 @@
-"""What a use case returns: typed results a view renders, and failures that say what was
-wrong and what would be right. No Slack types here."""
+"""What every use case may return, whatever its feature: the base of all outcomes, the
+deal as a card shows it, and the failures that say what was wrong and what would be right.
+
+Each feature declares its own outcomes (bot.deals.outcomes, bot.reporting.outcomes,
+bot.onboarding.outcomes, bot.digests.content) as subclasses of `Outcome`; a view is
+registered per type (bot.views.outcomes), so no module needs to know every feature.
+No Slack types here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bot.digests.content import DigestSubscriptions
-from bot.onboarding.outcomes import (
-    Delivery,
-    OnboardingOverview,
-    OnboardingStatus,
-    QuizAnswered,
-    QuizAsked,
-    TourShown,
-)
-from bot.reporting.kpis import Stats
-from bot.reporting.plan import Plan
 from flows.machine import Move, Transition
-from flows.schema import ExitItem, PlaybookEntry, ProcessMap, Stage
-from storage.models import DealEvent, DealStatus
+from flows.schema import ExitItem, ProcessMap, Stage
+from storage.models import DealStatus
+
+
+class Outcome:
+    """What a use case returns: a typed result a view renders, or a Failure."""
+
+    __slots__ = ()
+
 
 # -- the deal as a card shows it ---------------------------------------------------------
 
@@ -87,105 +89,11 @@ class DealRow:
     status: DealStatus
 
 
-# -- results -------------------------------------------------------------------------------
+# -- results every feature may give ----------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Shown:
-    card: DealCard
-    notice: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Created:
-    card: DealCard
-
-
-@dataclass(frozen=True, slots=True)
-class Ticked:
-    card: DealCard
-    ticked: list[str]
-    unticked: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Moved:
-    """The deal changed stage: advanced, overridden, branched or reopened."""
-
-    card: DealCard
-    move: Move
-    from_stage: Stage
-    reason: str | None = None
-    skipped: list[ExitItem] = field(default_factory=list)  # open items an override passed
-
-
-@dataclass(frozen=True, slots=True)
-class DealList:
-    title: str
-    rows: list[DealRow]
-    total: int
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    event: DealEvent
-    from_name: str | None
-    to_name: str | None
-    item_text: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DealHistory:
-    deal_id: int
-    name: str
-    entries: list[HistoryEntry]
-
-
-@dataclass(frozen=True, slots=True)
-class Playbook:
-    """Objection entries: a stage's own, or the best matches for what the buyer said."""
-
-    entries: list[tuple[Stage, PlaybookEntry]]
-    stage: Stage | None
-    query: str | None
-    deal_name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectionNoted:
-    """An objection recorded on a deal, with the playbook entries that answer it."""
-
-    deal_name: str
-    text: str
-    matches: list[tuple[Stage, PlaybookEntry]]
-
-
-@dataclass(frozen=True, slots=True)
-class MapPicture:
-    """The process map, with how many of the user's open deals sit in each stage."""
-
-    process_map: ProcessMap
-    counts: dict[str, int]
-
-
-@dataclass(frozen=True, slots=True)
-class StatsReport:
-    """`/deal stats`: the KPIs of the user's scope (`scope_title` says whose)."""
-
-    stats: Stats
-    scope_title: str
-
-
-@dataclass(frozen=True, slots=True)
-class PlanReport:
-    """`/deal plan`: the reverse funnel from a quota, for the user's scope."""
-
-    plan: Plan
-    scope_title: str
-
-
-@dataclass(frozen=True, slots=True)
-class Done:
+class Done(Outcome):
     """A change that has no card to show (objection recorded, role set…): say what happened."""
 
     message: str
@@ -196,7 +104,7 @@ class Done:
 
 
 @dataclass(frozen=True, slots=True)
-class Failure:
+class Failure(Outcome):
     message: str
     hint: str = ""
 
@@ -237,28 +145,3 @@ class Stale(Failure):
     """The deal moved while this request was on its way; here is where it is now."""
 
     card: DealCard | None = None
-
-
-Outcome = (
-    Shown
-    | Created
-    | Ticked
-    | Moved
-    | DealList
-    | DealHistory
-    | Playbook
-    | ObjectionNoted
-    | MapPicture
-    | DigestSubscriptions  # /deal digest (bot.digests.subscribe)
-    | StatsReport  # /deal stats (bot.reporting.stats)
-    | PlanReport  # /deal plan (bot.reporting.stats)
-    | Done
-    | Failure
-    # onboarding (bot.onboarding)
-    | TourShown
-    | QuizAsked
-    | QuizAnswered
-    | OnboardingOverview
-    | OnboardingStatus
-    | Delivery
-)

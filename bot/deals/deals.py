@@ -6,21 +6,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.access import is_admin_or_manager_of, may_change
 from bot.core.context import Actor, Services
-from bot.core.outcomes import (
-    Created,
-    DealHistory,
-    DealList,
-    Done,
-    Failure,
-    HistoryEntry,
-    Invalid,
-    MapPicture,
-    NotAllowed,
-    Outcome,
-    Shown,
-)
+from bot.core.outcomes import Done, Failure, Invalid, NotAllowed, Outcome
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
 from bot.deals.lookup import card_for, card_of, find_deal, rows_for, session_to_find
+from bot.deals.outcomes import Created, DealHistory, DealList, HistoryEntry, MapPicture, Shown
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import ProcessMap

@@ -7,10 +7,11 @@ import datetime as dt
 
 from bot.core.access import may_override
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Blocked, Invalid, Moved, Outcome
+from bot.core.outcomes import Blocked, Invalid, Outcome
 from bot.core.values import BadValue, clean_reason, match_lost_reason, parse_future_date
 from bot.deals.cards import build_card
 from bot.deals.lookup import card_for
+from bot.deals.outcomes import Moved
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Done, Failure, Invalid, ObjectionNoted, Outcome, Playbook
+from bot.core.outcomes import Done, Failure, Invalid, Outcome
 from bot.core.values import BadValue, clean_reason
 from bot.deals.lookup import find_deal
+from bot.deals.outcomes import ObjectionNoted, Playbook
 from flows import playbook
 from flows.i18n import _
 from storage.models import DealEvent, EventKind

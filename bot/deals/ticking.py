@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Invalid, Outcome, Ticked
+from bot.core.outcomes import Invalid, Outcome
 from bot.deals.cards import build_card
+from bot.deals.outcomes import Ticked
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import Stage

@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from bot.core.outcomes import Outcome
+
 
 class ScopeKind(StrEnum):
     TEAM = "team"  # the manager (subscriber) and everyone reporting to them
@@ -124,7 +126,7 @@ class SubscriptionLine:
 
 
 @dataclass(frozen=True, slots=True)
-class DigestSubscriptions:
+class DigestSubscriptions(Outcome):
     """The workspace's digests (`/deal digest list`), and the one just changed, if any."""
 
     subscriptions: list[SubscriptionLine]

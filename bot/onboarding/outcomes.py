@@ -1,19 +1,15 @@
 """What the onboarding use cases return, for bot.views.onboarding to render. No Slack here.
 
-They are members of bot.core.outcomes.Outcome; that module imports this one, so the
-deal outcomes a Delivery may carry are named for the type checker only.
+Each one that a view renders on its own is an `Outcome` (bot.core.outcomes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from bot.core.outcomes import Outcome
 from bot.onboarding.quiz import Question
 from bot.onboarding.tour import TourStep
-
-if TYPE_CHECKING:
-    from bot.core.outcomes import Outcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +35,13 @@ class RepProgress:
 
 
 @dataclass(frozen=True, slots=True)
-class TourShown:
+class TourShown(Outcome):
     step: TourStep
     notice: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class QuizAsked:
+class QuizAsked(Outcome):
     attempt_id: int
     index: int  # 0-based
     total: int
@@ -53,7 +49,7 @@ class QuizAsked:
 
 
 @dataclass(frozen=True, slots=True)
-class QuizAnswered:
+class QuizAnswered(Outcome):
     """Feedback on one answer; `after` is what comes next (the next question, or the
     overview with the score), None when this answer was already given before."""
 
@@ -68,7 +64,7 @@ class QuizAnswered:
 
 
 @dataclass(frozen=True, slots=True)
-class OnboardingOverview:
+class OnboardingOverview(Outcome):
     """The three parts and where the person stands in each, with what to do next."""
 
     progress: RepProgress
@@ -78,7 +74,7 @@ class OnboardingOverview:
 
 
 @dataclass(frozen=True, slots=True)
-class OnboardingStatus:
+class OnboardingStatus(Outcome):
     """A manager's view of their reps (or a rep's of themselves)."""
 
     title: str
@@ -86,7 +82,7 @@ class OnboardingStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(Outcome):
     """Send `content` to `to_user` privately (the app's DM with them); tell the one who
     asked `note`. `/deal onboard` answers with it: the tour lives in the DM, where its
     messages can be updated in place (ephemeral ones cannot)."""

@@ -6,8 +6,9 @@ KPIs and digests leave practice deals out."""
 from __future__ import annotations
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Created, DealCard, Outcome, Shown
+from bot.core.outcomes import DealCard, Outcome
 from bot.deals import deals
+from bot.deals.outcomes import Created, Shown
 from bot.onboarding.progress import locked_progress, touch
 from flows.i18n import _
 from storage.models import DealStatus

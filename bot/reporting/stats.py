@@ -8,9 +8,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.access import role_of
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Invalid, Outcome, PlanReport, StatsReport
+from bot.core.outcomes import Invalid, Outcome
 from bot.core.values import BadValue, parse_amount
 from bot.reporting.kpis import ScopeError, compute_stats
+from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, parse_period, parse_plan_period
 from bot.reporting.plan import NoPlan, reverse_funnel
 from bot.reporting.scope import Scope

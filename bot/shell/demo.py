@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Created, Failure, Outcome
+from bot.core.outcomes import Failure, Outcome
 from bot.deals import deals, moving, notes, ticking
+from bot.deals.outcomes import Created
 from bot.shell.people import TEAM_ID, user_id_for
 from flows.machine import Move, flow_for
 from flows.schema import ExitItem, ProcessMap, Stage

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.context import Actor
-from bot.core.outcomes import MapPicture
+from bot.deals.outcomes import MapPicture
 from bot.slack.runtime import Runtime
 from flows.diagram import build_diagram
 from flows.diagram_png import to_png

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.core.outcomes import DealList
+from bot.deals.outcomes import DealList
 from bot.views.blocks import context, header, section
 from bot.views.deal_rows import row_block, row_plain
 from bot.views.message import Message

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from slack_sdk.models.blocks import Block
 
-from bot.core.outcomes import DealHistory, HistoryEntry
+from bot.deals.outcomes import DealHistory, HistoryEntry
 from bot.views import limits
 from bot.views.blocks import context, header, section
 from bot.views.counts import counted

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.outcomes import DealCard, Moved, Ticked
+from bot.core.outcomes import DealCard
+from bot.deals.outcomes import Moved, Ticked
 from flows.i18n import _
 from flows.machine import Move
 from flows.schema import ExitItem, Stage

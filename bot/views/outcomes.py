@@ -11,23 +11,23 @@ from functools import singledispatch
 from bot.core.outcomes import (
     Ambiguous,
     Blocked,
-    Created,
-    DealHistory,
-    DealList,
     Done,
     Failure,
     Invalid,
-    MapPicture,
-    Moved,
     NotAllowed,
     NotFound,
-    ObjectionNoted,
     Outcome,
-    PlanReport,
+    Stale,
+)
+from bot.deals.outcomes import (
+    Created,
+    DealHistory,
+    DealList,
+    MapPicture,
+    Moved,
+    ObjectionNoted,
     Playbook,
     Shown,
-    Stale,
-    StatsReport,
     Ticked,
 )
 from bot.digests.content import DigestSubscriptions
@@ -39,6 +39,7 @@ from bot.onboarding.outcomes import (
     QuizAsked,
     TourShown,
 )
+from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, stage_card
 from bot.views.deal_list import deal_list_message

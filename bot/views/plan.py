@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from bot.core.outcomes import PlanReport
+from bot.reporting.outcomes import PlanReport
 from bot.reporting.plan import Plan, PlanStep, Source
 from bot.views.blocks import context, header, section
 from bot.views.counts import counted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.core.outcomes import ObjectionNoted, Playbook
+from bot.deals.outcomes import ObjectionNoted, Playbook
 from bot.views.blocks import context, divider, header, section
 from bot.views.message import Message
 from bot.views.mrkdwn import bold, bullets, escape, quote

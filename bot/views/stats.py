@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.core.outcomes import StatsReport
 from bot.reporting.kpis import CountedStat, StageStats, Stats
+from bot.reporting.outcomes import StatsReport
 from bot.views.blocks import context, fields, header, section
 from bot.views.counts import counted
 from bot.views.message import Message

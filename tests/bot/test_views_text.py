@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.core import outcomes as o
+from bot.deals import outcomes as d
 from bot.views.card import stage_card
 from bot.views.home import home_view
 from bot.views.ids import ActionId, DealRef
@@ -83,7 +84,7 @@ def test_choices_are_numbered_as_shown() -> None:
 
 
 def test_section_accessories_are_numbered_on_their_line() -> None:
-    listing = o.DealList(title="Your open deals", rows=[make_row(deal_id=7, stage="demo")], total=1)
+    listing = d.DealList(title="Your open deals", rows=[make_row(deal_id=7, stage="demo")], total=1)
     message = outcome_message(listing)
     line = render_text(message.blocks).splitlines()[2]
     assert line.startswith("Acme Corp · Solution demo · 3 days in stage") and line.endswith(
@@ -165,7 +166,7 @@ def test_golden_blocked_card() -> None:
 
 
 def test_golden_lost_card() -> None:
-    moved = o.Moved(
+    moved = d.Moved(
         card=make_card(stage="lost"),
         move=Move.LOSE,
         from_stage=load_shipped("default").stage("proposal"),

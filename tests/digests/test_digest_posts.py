@@ -10,8 +10,9 @@ import datetime as dt
 from sqlmodel import select
 
 from bot.core.context import Services
-from bot.core.outcomes import Created, Failure
+from bot.core.outcomes import Failure
 from bot.deals import deals, moving, notes
+from bot.deals.outcomes import Created
 from bot.digests import runs
 from bot.digests import subscribe as digests
 from bot.digests.scheduler import Scheduler

@@ -7,8 +7,8 @@ import asyncio
 from sqlmodel import select
 
 from bot.core.context import Services
-from bot.core.outcomes import Created
 from bot.deals import deals, ticking
+from bot.deals.outcomes import Created
 from bot.digests.scheduler import Scheduler
 from bot.slack_standin import SlackStandIn
 from storage.digest_models import ClaimStatus, Nudge

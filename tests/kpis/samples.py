@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from bot.core.outcomes import PlanReport, StatsReport
 from bot.reporting.kpis import CountedStat, StageStats, Stats
+from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import reverse_funnel
 from flows.loader import load_shipped

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Created, Failure
+from bot.core.outcomes import Failure
 from bot.deals import deals, moving, notes
+from bot.deals.outcomes import Created
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
 from bot.reporting.scope import Scope

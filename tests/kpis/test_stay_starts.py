@@ -13,8 +13,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.core.context import Services
-from bot.core.outcomes import Moved, ObjectionNoted
 from bot.deals import moving, notes
+from bot.deals.outcomes import Moved, ObjectionNoted
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
 from bot.reporting.scope import Scope

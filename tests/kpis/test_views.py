@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.core.outcomes import PlanReport, StatsReport
 from bot.reporting.kpis import StageStats
+from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import Plan, reverse_funnel
 from bot.views.outcomes import outcome_message

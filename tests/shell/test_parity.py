@@ -15,9 +15,9 @@ from sqlmodel import SQLModel
 from bot.commands.grammar import COMMANDS
 from bot.core.catalog import MapCatalog
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Created
 from bot.core.settings import Settings
 from bot.deals import deals, moving, ticking
+from bot.deals.outcomes import Created
 from bot.shell.people import TEAM_ID, admin_ids, seed_people, user_id_for
 from bot.shell.session import ShellSession
 from bot.slack_standin import SlackStandIn

@@ -13,8 +13,9 @@ from sqlmodel import SQLModel, col, select
 
 from bot.core.catalog import MapCatalog
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Created, DealCard, Outcome, Ticked
+from bot.core.outcomes import DealCard, Outcome
 from bot.deals import deals, ticking
+from bot.deals.outcomes import Created, Ticked
 from flows.loader import SHIPPED_DIR, parse_map
 from flows.schema import Stage
 from storage.database import Database

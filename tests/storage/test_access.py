@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Done, Invalid, Moved, NotAllowed, Outcome, Shown, Ticked
+from bot.core.outcomes import Done, Invalid, NotAllowed, Outcome
 from bot.deals import deals, moving, ticking
+from bot.deals.outcomes import Moved, Shown, Ticked
 from bot.team import manage as people
 from storage import queries
 from storage.models import Role

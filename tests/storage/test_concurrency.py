@@ -13,8 +13,9 @@ from collections import Counter
 import pytest
 
 from bot.core.context import Services
-from bot.core.outcomes import Blocked, DealCard, Moved, Outcome, Stale, Ticked
+from bot.core.outcomes import Blocked, DealCard, Outcome, Stale
 from bot.deals import moving, ticking
+from bot.deals.outcomes import Moved, Ticked
 from storage import queries
 from storage.models import EventKind
 from tests.storage.helpers import (

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.context import Services
-from bot.core.outcomes import Created, Invalid, NotAllowed
+from bot.core.outcomes import Invalid, NotAllowed
 from bot.deals import deals
+from bot.deals.outcomes import Created
 from storage.models import DealStatus, EventKind
 from tests.storage.helpers import (
     ADMIN,

@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Failure, Moved, Outcome
+from bot.core.outcomes import Failure, Outcome
 from bot.deals import deals, moving, notes, ticking
+from bot.deals.outcomes import Moved
 from bot.team import manage as people
 from tests.storage.helpers import OTHER_REP, REP, expect, new_deal, writes_nothing
 

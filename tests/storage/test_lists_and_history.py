@@ -6,16 +6,9 @@ import pytest
 from sqlmodel import select
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import (
-    DealHistory,
-    DealList,
-    Done,
-    Invalid,
-    Moved,
-    ObjectionNoted,
-    Playbook,
-)
+from bot.core.outcomes import Done, Invalid
 from bot.deals import deals, moving, notes, ticking
+from bot.deals.outcomes import DealHistory, DealList, Moved, ObjectionNoted, Playbook
 from storage.models import DealEvent, EventKind
 from tests.storage.helpers import (
     MANAGER,

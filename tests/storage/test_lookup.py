@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import event
 
 from bot.core.context import Services
-from bot.core.outcomes import Ambiguous, Done, Invalid, NotFound, Shown, Ticked
+from bot.core.outcomes import Ambiguous, Done, Invalid, NotFound
 from bot.deals import deals, ticking
+from bot.deals.outcomes import Shown, Ticked
 from storage import queries
 from storage.database import Database
 from tests.storage.helpers import OTHER_REP, REP, expect, names, new_deal, writes_nothing

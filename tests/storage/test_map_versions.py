@@ -7,8 +7,8 @@ import pytest
 
 from bot.core.catalog import MapCatalog, MapVersionConflict
 from bot.core.context import Services
-from bot.core.outcomes import DealHistory, DealList, Moved, Shown, Ticked
 from bot.deals import deals, moving, ticking
+from bot.deals.outcomes import DealHistory, DealList, Moved, Shown, Ticked
 from flows.loader import SHIPPED_DIR
 from tests.storage.helpers import (
     REP,

@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Blocked, DealCard, Invalid, Moved, NotAllowed
+from bot.core.outcomes import Blocked, DealCard, Invalid, NotAllowed
 from bot.deals import moving, ticking
+from bot.deals.outcomes import Moved
 from flows.machine import Move
 from storage.models import DealEvent, DealStatus, EventKind
 from tests.storage.helpers import (

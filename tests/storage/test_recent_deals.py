@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bot.core.context import Services
-from bot.core.outcomes import Shown, Ticked
 from bot.deals import deals, ticking
+from bot.deals.outcomes import Shown, Ticked
 from storage import queries
 from tests.storage.helpers import OTHER_REP, REP, expect, new_deal
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.core.catalog import MapCatalog
 from bot.core.context import Services
-from bot.core.outcomes import DealHistory, Moved, Shown, Ticked
 from bot.deals import deals, moving, ticking
+from bot.deals.outcomes import DealHistory, Moved, Shown, Ticked
 from storage.database import Database
 from storage.models import EventKind
 from tests.storage.helpers import REP, expect, make_ready, new_deal, snapshot

@@ -1,6 +1,7 @@
 from bot.core.context import Actor
-from bot.core.outcomes import Blocked, Created, Moved, Ticked
+from bot.core.outcomes import Blocked
 from bot.deals import deals, moving, ticking
+from bot.deals.outcomes import Created, Moved, Ticked
 
 
 async def test_create_tick_advance(services):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.context import Services
-from bot.core.outcomes import Blocked, DealCard, Invalid, Moved, Ticked
+from bot.core.outcomes import Blocked, DealCard, Invalid
 from bot.deals import moving, ticking
+from bot.deals.outcomes import Moved, Ticked
 from storage.models import EventKind
 from tests.storage.helpers import (
     REP,

@@ -14,8 +14,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Failure, Outcome, Shown
+from bot.core.outcomes import Failure, Outcome
 from bot.deals import deals, moving, notes, ticking
+from bot.deals.outcomes import Shown
 from bot.slack.listeners.events import publish_home
 from bot.slack.runtime import (
     Body,

@@ -13,7 +13,8 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.commands.dispatch import HelpRequested, NewDealForm, run_command
 from bot.commands.grammar import ParseError, parse
-from bot.core.outcomes import Delivery, MapPicture
+from bot.deals.outcomes import MapPicture
+from bot.onboarding.outcomes import Delivery
 from bot.slack.pictures import upload_map
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
 from bot.views.help import help_message, parse_error_message

@@ -1,0 +1,88 @@
+"""What the deal use cases return, for bot.views to render. No Slack types here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.outcomes import DealCard, DealRow, Outcome
+from flows.machine import Move
+from flows.schema import ExitItem, PlaybookEntry, ProcessMap, Stage
+from storage.models import DealEvent
+
+
+@dataclass(frozen=True, slots=True)
+class Shown(Outcome):
+    card: DealCard
+    notice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Created(Outcome):
+    card: DealCard
+
+
+@dataclass(frozen=True, slots=True)
+class Ticked(Outcome):
+    card: DealCard
+    ticked: list[str]
+    unticked: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Moved(Outcome):
+    """The deal changed stage: advanced, overridden, branched or reopened."""
+
+    card: DealCard
+    move: Move
+    from_stage: Stage
+    reason: str | None = None
+    skipped: list[ExitItem] = field(default_factory=list)  # open items an override passed
+
+
+@dataclass(frozen=True, slots=True)
+class DealList(Outcome):
+    title: str
+    rows: list[DealRow]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    event: DealEvent
+    from_name: str | None
+    to_name: str | None
+    item_text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DealHistory(Outcome):
+    deal_id: int
+    name: str
+    entries: list[HistoryEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook(Outcome):
+    """Objection entries: a stage's own, or the best matches for what the buyer said."""
+
+    entries: list[tuple[Stage, PlaybookEntry]]
+    stage: Stage | None
+    query: str | None
+    deal_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionNoted(Outcome):
+    """An objection recorded on a deal, with the playbook entries that answer it."""
+
+    deal_name: str
+    text: str
+    matches: list[tuple[Stage, PlaybookEntry]]
+
+
+@dataclass(frozen=True, slots=True)
+class MapPicture(Outcome):
+    """The process map, with how many of the user's open deals sit in each stage."""
+
+    process_map: ProcessMap
+    counts: dict[str, int]
