@@ -6,7 +6,7 @@ others' inserts do nothing. The row then records how far the work got, so a repl
 died holding it is replaced once its lease has expired, and nothing Slack may already
 have received is sent again.
 
-Imported by storage.models (last line), so every table is on SQLModel.metadata.
+storage.tables imports this module and storage.models, so every table is on one metadata.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sqlalchemy import Table, insert, select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.tables  # noqa: F401  (registers every table)
 from storage.kpi_queries import ENTRY_KINDS
 
 DEAL: Table = SQLModel.metadata.tables["deal"]

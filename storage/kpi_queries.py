@@ -80,7 +80,7 @@ from sqlalchemy.sql import ColumnElement, Select, Subquery
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.tables  # noqa: F401  (registers every table)
 from storage.models import EventKind
 from storage.percentiles import EMPTY, Summary, summarize, summarize_columns
 from storage.sql_time import days, epoch_days

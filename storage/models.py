@@ -287,8 +287,3 @@ class QuizAnswer(SQLModel, table=True):
     choice: int
     correct: bool
     answered_at: dt.datetime = Field(default_factory=utcnow)
-
-
-# The digest and nudge tables live in their own module; importing it here puts them on
-# SQLModel.metadata wherever the models are (migrations, create_all, the app).
-import storage.digest_models  # noqa: E402, F401

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables)
+import storage.tables  # noqa: F401  (registers every table)
 from bot.core.catalog import MapCatalog
 from bot.core.context import Services
 from storage.database import Database

@@ -14,9 +14,9 @@ import sys
 
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import Settings, SettingsError
-from bot.digests.scheduler import Scheduler, TickReport
 from bot.digests.settings import SchedulerSettings
 from bot.slack.runtime import web_client
+from bot.slack.scheduler import Scheduler, TickReport
 from flows.i18n import _
 
 

@@ -17,11 +17,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.cli import event_loop
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import DOCUMENTED, Settings, SettingsError
-from bot.digests.scheduler import Scheduler
 from bot.digests.settings import SchedulerSettings
 from bot.slack.app import build_bolt_app
 from bot.slack.http import EVENTS_PATH, build_web_app
 from bot.slack.runtime import Runtime, build_runtime, web_client
+from bot.slack.scheduler import Scheduler
 from bot.slack.socket import SocketModeRunner
 from flows.i18n import _
 from flows.problems import MapError

@@ -14,13 +14,13 @@ from bot.cli import history_io
 from bot.cli.workspace import OK, USAGE, CliError, fail, team_id_for, with_services
 from bot.core.context import Services
 from bot.core.outcomes import Failure, Outcome
+from bot.core.scope import SCOPE_EXAMPLES, Scope, parse_scope
 from bot.core.values import BadValue
 from bot.reporting import stats as reports
 from bot.reporting.kpis import stats_json
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import PERIOD_EXAMPLES
 from bot.reporting.plan import plan_json
-from bot.reporting.scope import SCOPE_EXAMPLES, Scope, parse_scope
 from bot.views.outcomes import outcome_message
 from bot.views.text import render_text
 from flows.i18n import _

@@ -11,16 +11,9 @@ from collections.abc import Sequence
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
+from bot.core.scope import ScopeKind
 from bot.deals.cards import whole_days
-from bot.digests.content import (
-    DealLine,
-    Deviation,
-    Digest,
-    Flagged,
-    Movement,
-    ObjectionCount,
-    ScopeKind,
-)
+from bot.digests.content import DealLine, Deviation, Digest, Flagged, Movement, ObjectionCount
 from bot.digests.schedule import zone
 from bot.reporting.funnel import funnel_numbers
 from flows.schema import ProcessMap

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from bot.core.outcomes import Outcome
-
-
-class ScopeKind(StrEnum):
-    TEAM = "team"  # the manager (subscriber) and everyone reporting to them
-    OWNER = "owner"  # one person's deals
-    ALL = "all"  # the whole workspace
+from bot.core.scope import ScopeKind
+from bot.reporting.funnel import Funnel
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,24 +59,6 @@ class Deviation:
 class ObjectionCount:
     text: str
     count: int
-
-
-@dataclass(frozen=True, slots=True)
-class FunnelRow:
-    stage_name: str
-    entered: int
-    converted: int
-    conversion: float | None
-    won: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Funnel:
-    period_label: str
-    rows: list[FunnelRow]
-    win_rate: float | None
-    weighted_pipeline: float
-    currency: str
 
 
 @dataclass(frozen=True, slots=True)

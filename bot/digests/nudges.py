@@ -11,19 +11,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.core.context import Services
-from bot.deals.lookup import card_for
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
-from bot.slack.pacing import ChannelPacer
-from bot.slack.sending import Sent, Unknown, attempt
-from bot.views.digest import nudge_message
 from flows.schema import Stage
 from storage import digest_queries
-from storage.digest_models import ClaimStatus, Nudge
+from storage.digest_models import Nudge
 from storage.digest_queries import Threshold
 from storage.models import Deal, DealStatus
 
@@ -124,43 +118,6 @@ async def retry_claims(services: Services, settings: SchedulerSettings) -> list[
     return taken
 
 
-async def deliver_nudge(
-    services: Services,
-    settings: SchedulerSettings,
-    *,
-    client: AsyncWebClient,
-    pacer: ChannelPacer,
-    claim: Claim,
-) -> bool:
-    """DM the owner the deal's card with its open items; True when sent."""
-    async with services.db.read() as session:
-        nudge = await session.get(Nudge, claim.row_id)
-        deal = await session.get(Deal, nudge.deal_id) if nudge else None
-        card = await card_for(session, services, deal) if deal else None
-    if nudge is None or deal is None or card is None or not _still_crossed(nudge, deal):
-        await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
-        return False
-    message = nudge_message(card, kind=nudge.kind)
-    if not await claims.start_sending(services, settings, claim):
-        return False
-    await pacer.wait_turn(deal.owner_id)
-    # Posting to a user id lands in the app's DM with them (chat:write; no im:write needed).
-    result = await attempt(
-        client.chat_postMessage(channel=deal.owner_id, **message.to_dict()), what="nudge"
-    )
-    if isinstance(result, Sent):
-        return await claims.record(
-            services,
-            claim,
-            status=ClaimStatus.POSTED.value,
-            posted_at=services.clock(),
-            message_ts=str(result.response.get("ts")),
-        )
-    if not isinstance(result, Unknown):
-        await claims.refused(services, settings, claim, error=result.error)
-    return False
-
-
-def _still_crossed(nudge: Nudge, deal: Deal) -> bool:
+def still_crossed(nudge: Nudge, deal: Deal) -> bool:
     """A retried nudge about a deal that has moved on since would be noise."""
     return deal.status == DealStatus.OPEN and mark_of(deal, nudge.kind) == nudge.since

@@ -12,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.access import role_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, NotAllowed, Outcome
-from bot.digests.content import DigestSubscriptions, ScopeKind, SubscriptionLine
+from bot.core.scope import ScopeKind
+from bot.digests.content import DigestSubscriptions, SubscriptionLine
 from bot.digests.schedule import Frequency, parse_time
 from flows.i18n import _
 from storage import digest_queries, queries

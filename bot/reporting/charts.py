@@ -10,7 +10,7 @@ from html import escape
 
 import pygraphviz as pgv
 
-from bot.digests.content import Funnel, FunnelRow
+from bot.reporting.funnel import Funnel, FunnelRow
 from flows.i18n import _
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"

@@ -8,14 +8,32 @@ FUNNEL_DAYS, while the rest of the digest covers the time since the last one.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from bot.core.context import Services
-from bot.digests.content import Funnel, FunnelRow, ScopeKind
+from bot.core.scope import Scope, ScopeKind
 from bot.reporting.kpis import Stats, compute_stats
 from bot.reporting.periods import Period
-from bot.reporting.scope import Scope
 
 FUNNEL_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelRow:
+    stage_name: str
+    entered: int
+    converted: int
+    conversion: float | None
+    won: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Funnel:
+    period_label: str
+    rows: list[FunnelRow]
+    win_rate: float | None
+    weighted_pipeline: float
+    currency: str
 
 
 def kpi_scope(kind: ScopeKind, user_id: str | None) -> Scope:

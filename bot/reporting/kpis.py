@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
+from bot.core.scope import Scope, ScopeKind
 from bot.reporting.periods import Period
-from bot.reporting.scope import Scope, ScopeKind
 from flows.i18n import _
 from flows.schema import ProcessMap, Stage
 from storage import kpi_events as ev

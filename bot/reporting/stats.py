@@ -9,12 +9,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.access import role_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
+from bot.core.scope import Scope
 from bot.core.values import BadValue, parse_amount
 from bot.reporting.kpis import ScopeError, compute_stats
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, parse_period, parse_plan_period
 from bot.reporting.plan import NoPlan, reverse_funnel
-from bot.reporting.scope import Scope
 from flows.i18n import _
 from storage import queries
 from storage.models import Role

@@ -10,19 +10,19 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from bot.core.outcomes import DealCard
+from bot.core.scope import ScopeKind
 from bot.digests.content import (
     DealLine,
     Deviation,
     Digest,
     DigestSubscriptions,
     Flagged,
-    Funnel,
     Movement,
     ObjectionCount,
-    ScopeKind,
     SubscriptionLine,
 )
 from bot.digests.schedule import zone
+from bot.reporting.funnel import Funnel
 from bot.views.blocks import context, divider, header, section
 from bot.views.card import stage_card
 from bot.views.counts import counted

@@ -11,9 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done
 from bot.core.settings import Settings
-from bot.digests.scheduler import Scheduler
 from bot.digests.settings import SchedulerSettings
 from bot.slack.runtime import web_client
+from bot.slack.scheduler import Scheduler
 from bot.slack_standin import SlackStandIn
 from bot.team import manage as people
 

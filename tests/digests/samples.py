@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.digests.content import DigestSubscriptions, ScopeKind, SubscriptionLine
+from bot.core.scope import ScopeKind
+from bot.digests.content import DigestSubscriptions, SubscriptionLine
 
 LINE = SubscriptionLine("C0SALES01", "weekly", "09:00", "Europe/Istanbul", ScopeKind.TEAM, "U0MGR0001", "U0MGR0001")  # fmt: skip
 

@@ -15,7 +15,7 @@ from bot.deals import deals, moving, notes
 from bot.deals.outcomes import Created
 from bot.digests import runs
 from bot.digests import subscribe as digests
-from bot.digests.scheduler import Scheduler
+from bot.slack.scheduler import Scheduler
 from bot.slack_standin import SlackStandIn
 from storage.digest_models import ClaimStatus, DigestRun
 from tests.conftest import Clock

@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot.core.context import Services
 from bot.deals import deals, ticking
 from bot.deals.outcomes import Created
-from bot.digests.scheduler import Scheduler
+from bot.slack.scheduler import Scheduler
 from bot.slack_standin import SlackStandIn
 from storage.digest_models import ClaimStatus, Nudge
 from tests.conftest import Clock

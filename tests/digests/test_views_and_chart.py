@@ -6,20 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import struct
 
+from bot.core.scope import ScopeKind
 from bot.digests.content import (
     DealLine,
     Deviation,
     Digest,
     DigestSubscriptions,
     Flagged,
-    Funnel,
-    FunnelRow,
     Movement,
     ObjectionCount,
-    ScopeKind,
     SubscriptionLine,
 )
 from bot.reporting.charts import funnel_chart_png
+from bot.reporting.funnel import Funnel, FunnelRow
 from bot.slack_standin import message_violations
 from bot.views.digest import digest_message, subscriptions_message
 from bot.views.text import render_text

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.context import Services
+from bot.core.scope import Scope
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
-from bot.reporting.scope import Scope
 from storage.kpi_events import StatusCounts
 from tests.kpis.history import TEAM
 from tests.kpis.samples import sample_stats

@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any
 
 from bot.core.context import Services
+from bot.core.scope import Scope
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
-from bot.reporting.scope import Scope
 from tests.kpis.history import MANAGER, R1, R2, TEAM
 
 

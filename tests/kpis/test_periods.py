@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from bot.core.scope import Scope, ScopeKind, parse_scope
 from bot.core.values import BadValue
 from bot.reporting.periods import Period, PlanPeriod, parse_period, parse_plan_period
-from bot.reporting.scope import Scope, ScopeKind, parse_scope
 
 TODAY = dt.date(2026, 5, 14)
 

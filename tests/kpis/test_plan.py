@@ -8,10 +8,10 @@ import math
 import pytest
 
 from bot.core.context import Services
+from bot.core.scope import Scope
 from bot.reporting.kpis import compute_stats
 from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import NoPlan, Plan, Source, default_conversion, plan_json, reverse_funnel
-from bot.reporting.scope import Scope
 from flows.loader import load_shipped
 from tests.kpis.history import TEAM
 from tests.kpis.samples import sample_stats

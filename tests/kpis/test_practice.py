@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure
+from bot.core.scope import Scope
 from bot.deals import deals, moving, notes
 from bot.deals.outcomes import Created
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
-from bot.reporting.scope import Scope
 from tests.kpis.history import R1, TEAM
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.core.context import Services
+from bot.core.scope import Scope
 from bot.deals import moving, notes
 from bot.deals.outcomes import Moved, ObjectionNoted
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
-from bot.reporting.scope import Scope
 from storage.kpi_queries import ENTRY_KINDS
 from storage.models import DealEvent, EventKind
 from tests.conftest import Clock

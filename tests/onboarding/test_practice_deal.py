@@ -134,8 +134,8 @@ async def test_the_practice_deal_is_in_no_list_home_or_kpi(slack: SlackHarness) 
     assert f"@{REP} — tour ✓ done · quiz not taken · practice in Qualification" in homes[MANAGER]
 
     kpis = pytest.importorskip("bot.reporting.kpis", reason="the KPI module is not in this tree")
+    from bot.core.scope import Scope
     from bot.reporting.periods import Period
-    from bot.reporting.scope import Scope
 
     stats = await kpis.compute_stats(
         slack.services, team_id=slack.team_id, scope=Scope.everyone(), period=Period.everything()

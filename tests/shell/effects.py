@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Table, select
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables)
+import storage.tables  # noqa: F401  (registers every table)
 from storage.database import Database
 
 SKIPPED_TABLES = frozenset({"processed_event"})  # Slack's event ids differ run to run

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.context import Services
 from bot.digests import housekeeping, nudges, runs
 from bot.digests.settings import SchedulerSettings
+from bot.slack import digest_posts, nudge_posts
 from bot.slack.pacing import ChannelPacer
 from bot.slack.time_zones import resolve_time_zones
 
@@ -57,7 +58,7 @@ class Scheduler:
             claim = await runs.claim_digest(self.services, self.settings, due)
             if claim is None:
                 continue  # another replica has it
-            posted = await runs.deliver_digest(
+            posted = await digest_posts.deliver_digest(
                 self.services, self.settings, client=self.client, pacer=self.pacer, claim=claim
             )
             report.digests += posted
@@ -69,7 +70,7 @@ class Scheduler:
             claim = await nudges.claim_crossing(self.services, self.settings, crossing)
             claimed += [claim] if claim is not None else []
         for claim in claimed:
-            sent = await nudges.deliver_nudge(
+            sent = await nudge_posts.deliver_nudge(
                 self.services, self.settings, client=self.client, pacer=self.pacer, claim=claim
             )
             report.nudges += sent

@@ -1,0 +1,17 @@
+"""Every table of stagecoach on one metadata.
+
+The deal tables (storage.models) and the digest tables (storage.digest_models) each
+register themselves on SQLModel.metadata when imported; the digest tables build on the
+deal module, never the other way round. Whatever needs every table at once (migrations,
+create_all, Core statements that look tables up by name) imports this module.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlmodel import SQLModel
+
+from storage import digest_models, models
+
+METADATA: MetaData = SQLModel.metadata
+MODULES = (models, digest_models)  # imported for their tables
