@@ -1,6 +1,6 @@
 """The process map as a picture: a renderer-neutral diagram that Mermaid and PNG both draw.
 
-Why not `GraphMachine(graph_engine="mermaid")` (ARCHITECTURE.md's first idea)? In transitions
+Why not `GraphMachine(graph_engine="mermaid")`, transitions' own diagrams? In transitions
 0.9.3 it needs a model bound to the machine and always styles that model's state "active"
 (the first stage, unless we reach into `model_graphs`), its states take no `label`, so names,
 owners and counts need a custom state class, it does not escape quotes in labels, and its

@@ -2,9 +2,9 @@
 
 Deals are not bound to the machine (no `add_model`): a trigger runs on a small plain
 `DealState` through `machine.events[name].trigger(state)`. The machine is synchronous and
-runs to completion; database and Slack I/O happen before and after it (ARCHITECTURE.md).
-A failed condition only returns False, so `missing_items` recomputes the reason for the
-reply while the condition stays the guard.
+runs to completion; database and Slack I/O happen before and after it (docs/architecture.md,
+"The state machine", says why not AsyncMachine). A failed condition only returns False, so
+`missing_items` recomputes the reason for the reply while the condition stays the guard.
 """
 
 from __future__ import annotations

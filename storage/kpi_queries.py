@@ -1,4 +1,5 @@
-"""KPIs as SQL over the append-only event history (PRODUCT.md, "Digests and KPIs").
+"""KPIs as SQL over the append-only event history; the definitions below are the
+reference (the README's KPI paragraph points here).
 
 Pure data access: every function takes an open session, a `KpiScope` (workspace, map,
 optionally the owners) and a `Window` (half-open UTC time range), aggregates in the

@@ -231,7 +231,7 @@ class ProcessedEvent(SQLModel, table=True):
 
 
 class OnboardingProgress(SQLModel, table=True):
-    """A person's way through onboarding (PRODUCT.md, "Onboarding"): where the tour stopped,
+    """A person's way through onboarding (bot.onboarding): where the tour stopped,
     the quiz results, and the practice deal. One row per person and workspace; every
     onboarding write locks it first, so two clicks at once cannot both start a quiz."""
 

@@ -1,5 +1,5 @@
 """`stagecoach import FILE.csv` and `stagecoach export`: a CRM's stage history in, the
-workspace's deals and history out (the logic is in bot.history.importing / history_export).
+workspace's deals and history out (the logic is in bot.history.importing / bot.history.export).
 
 import exits 0 when every row was imported (or already was), 1 when some rows were
 rejected (the good ones are imported all the same), 2 for a file it cannot read at all.

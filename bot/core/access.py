@@ -1,6 +1,6 @@
-"""Who may do what (PRODUCT.md, "Rules"): anyone in the workspace reads; the owner, the
-owner's manager or an admin changes a deal; only a manager of the owner or an admin
-overrides a gate; admins set roles and teams."""
+"""Who may do what (the rule the README states under "The /deal command"): anyone in the
+workspace reads; the owner, the owner's manager or an admin changes a deal; only a manager
+of the owner or an admin overrides a gate; admins set roles and teams."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Reading a stage-history CSV (PRODUCT.md, "History import") into checked rows.
+"""Reading a stage-history CSV (the format the README documents under "KPIs, plans and
+history import") into checked rows.
 
 Each row is checked on its own; a bad row is rejected with its line number and why, and
 the good rows go on. Header: deal_id,deal_name,owner,amount,currency,stage,entered_at,reason

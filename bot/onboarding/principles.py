@@ -1,7 +1,8 @@
-"""True/false statements on the principles of the source article (seed/000_…: "Satış Süreci
-Haritalama"), restated in English. Each says why it is true or false; `{owners}` and
-`{sides}` in the reason are filled from the map the quiz is about, so the answer points
-at something the rep has just seen in the tour."""
+"""True/false statements on the principles of the source article (a Turkish article on
+sales process mapping, "Satış Süreci Haritalama", that the product is built on), restated
+in English. Each says why it is true or false; `{owners}` and `{sides}` in the reason are
+filled from the map the quiz is about, so the answer points at something the rep has just
+seen in the tour."""
 
 from __future__ import annotations
 

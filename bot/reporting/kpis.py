@@ -1,6 +1,6 @@
 """KPIs for a scope and a period, assembled from storage.kpi_queries (where the SQL and
-the definitions live), and their JSON form: the shape `stagecoach stats --json` pins in
-PRODUCT.md, plus extra keys.
+the definitions live), and their JSON form: the shape `stagecoach stats --json` keeps
+stable (pinned by tests/kpis/test_json_shape.py), plus extra keys.
 
 Money KPIs (weighted pipeline, average won amount, velocity) count deals in the map's
 currency only: amounts in different currencies are never added up; the others are listed
@@ -280,7 +280,8 @@ def _objection_text(process_map: ProcessMap, entry_id: str | None) -> str:
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
-    """The pinned `stagecoach stats --json` shape (PRODUCT.md), then the extra keys."""
+    """The pinned `stagecoach stats --json` shape (tests/kpis/test_json_shape.py), then the
+    extra keys."""
     return {
         "scope": stats.scope,
         "period": stats.period.as_json(),

@@ -1,5 +1,5 @@
-"""The reverse funnel (PRODUCT.md): from a quota back to how many deals must enter each
-stage per period.
+"""The reverse funnel (`/deal plan`, `stagecoach plan`): from a quota back to how many deals
+must enter each stage per period.
 
 wins needed = ⌈quota ÷ average won amount⌉; then, walking back from the won stage, the
 deals that must enter a stage = those that must enter the next one ÷ the stage's

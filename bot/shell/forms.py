@@ -1,5 +1,5 @@
 """A modal's input blocks as prompts, and the answers as the `view.state.values` Slack
-sends on submit (shapes as in ../shared/slack/payloads/view_submission.json).
+sends on submit (the shape bot.views.modal_state reads).
 
 Like Slack's client, the shell refuses to submit a required field left empty and keeps
 an initial value the user does not change.

@@ -1,7 +1,8 @@
 """Request payloads in Slack's real shapes: slash commands, block_actions, view_submission, events.
 
-Shapes follow the captured samples in ../shared/slack/payloads/. Pure functions (ids and
-timestamps aside): sign the result with `tests.support.signing` for HTTP, or hand the dict to
+Shapes follow what Slack really sends (tests/bot/test_testing_standin.py compares them with
+captured samples when those are at hand). Pure functions (ids and timestamps aside): sign
+the result with `tests.support.signing` for HTTP, or hand the dict to
 `AsyncBoltRequest(body=…, mode="socket_mode")` in-process.
 """
 
