@@ -1,5 +1,6 @@
-"""`stagecoach stats --json` keeps the shape PRODUCT.md pins: its keys, their types, stages
-in map order, rates to 4 decimals and days or hours to 1; extra keys are allowed."""
+"""`stagecoach stats --json` keeps its documented shape (PINNED below is the reference):
+its keys, their types, stages in map order, rates to 4 decimals and days or hours to 1;
+extra keys are allowed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from storage.kpi_events import StatusCounts
 from tests.kpis.history import TEAM
 from tests.kpis.samples import sample_stats
 
-# The example from PRODUCT.md, "stagecoach stats --json"
+# The documented example of `stagecoach stats --json`: what a consumer may rely on
 PINNED: dict[str, Any] = {
     "scope": "all",
     "period": {"from": "2026-01-01", "to": "2026-06-30"},

@@ -1,5 +1,6 @@
-"""Who may change a deal (PRODUCT.md, "Rules"): the owner, the owner's manager or an
-admin; anyone in the workspace may read it. Admins set roles and teams."""
+"""Who may change a deal (bot/core/access.py; the README, "The /deal command"): the owner, the
+owner's manager or an admin; anyone in the workspace may read it. Admins set roles and
+teams."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Two people acting on one deal at once never lose an update or double-advance it
-(PRODUCT.md, "Rules"; issue "Deals that persist", "Done when"). Fifty requests at once,
-through the real use cases, on both backends: SQLite serializes writers with BEGIN
-IMMEDIATE, PostgreSQL with a row lock plus the version check."""
+(docs/architecture.md, "One change path"). Fifty requests at once, through the real use
+cases, on both backends: SQLite serializes writers with BEGIN IMMEDIATE, PostgreSQL with a
+row lock plus the version check."""
 
 from __future__ import annotations
 

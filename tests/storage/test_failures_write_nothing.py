@@ -1,6 +1,6 @@
-"""Every error changes nothing (PRODUCT.md: "Every error says what was wrong and what
-would be right, privately, and changes nothing"): each bad request below is answered
-with a failure, and every table holds exactly the rows it held before."""
+"""Every error changes nothing (the README: errors are private, say what was wrong and
+what would be right, and change nothing): each bad request below is answered with a
+failure, and every table holds exactly the rows it held before."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Finding the deal a command is about: `#id`, a name prefix, the channel's bound deal,
-or the user's most recently touched deal (PRODUCT.md, "The /deal command")."""
+or the user's most recently touched deal (the README, "The /deal command"; bot/core/refs.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A deal keeps the map version it was created under (PRODUCT.md, "Rules"): publishing a
+"""A deal keeps the map version it was created under (docs/maps.md): publishing a
 new version changes new deals only, and an edited map cannot reuse an old version number."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Two Slack workspaces on one deployment: none ever sees another's deals (PRODUCT.md,
-"Rules"). T1 and T2 each have deals, some with the same names."""
+"""Two Slack workspaces on one deployment: none ever sees another's deals (every row
+carries its team id, storage/models.py). T1 and T2 each have deals, some with the same
+names."""
 
 from __future__ import annotations
 
