@@ -1,7 +1,8 @@
 """The one translation function every user-facing string goes through.
 
-English is the source language. Catalogues are compiled with Babel's tooling
-(`pybabel extract -F babel.cfg`) into `flows/locale/<lang>/LC_MESSAGES/stagecoach.mo`;
+English is the source language. Catalogues are to be built with Babel's tooling (`pybabel
+extract`, then `compile`: a tool for whoever translates, not a dependency of the app) into
+`flows/locale/<lang>/LC_MESSAGES/stagecoach.mo`, which the standard library's gettext reads;
 until a catalogue exists, `gettext.translation(..., fallback=True)` returns the English text.
 """
 
