@@ -28,9 +28,10 @@ def describe(error: Any, model: type[BaseModel]) -> tuple[Path, str, str]:
             count=len(found), most=MAX_EXIT_ITEMS
         )
         return path, message, _("a Slack checkbox group holds 10: merge or drop items")
+    reason = error["msg"].removeprefix("Value error, ")  # a rule of ours says it in full
     return (
         path,
-        _("found {found!r}: {reason}").format(found=_short(found), reason=error["msg"]),
+        _("found {found!r}: {reason}").format(found=_short(found), reason=reason),
         (_hint_for(path)),
     )
 
@@ -57,6 +58,13 @@ _HINTS = {
     "activities": _("a list of at least one thing that happens in this stage"),
     "explore": _("a list of at least one question to ask the buyer"),
     "stages": _("a list of at least two stages"),
+    "evidence": _(
+        "a prompt (Budget amount), or prompt, type (text, number, money, date, person, url, "
+        "choice) and, for a choice, options"
+    ),
+    "prompt": _("what to ask for, e.g. Budget amount"),
+    "type": _("one of: text, number, money, date, person, url, choice"),
+    "options": _("a list of at least two different choices, for type: choice only"),
 }
 
 

@@ -10,7 +10,14 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
@@ -53,15 +60,56 @@ class BuyerStage(StrEnum):
     ADVOCACY = "advocacy"
 
 
+class EvidenceType(StrEnum):
+    """What kind of value proves an item; Slack shows the matching input (docs/maps.md)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    PERSON = "person"
+    URL = "url"
+    CHOICE = "choice"
+
+
+MAX_CHOICES = 20  # what a map author can keep readable in one menu (Slack allows 100)
+
+
+class Evidence(_Strict):
+    """The value an exit item asks for: a prompt, its type and, for a choice, the options.
+    A map may write just the prompt (`evidence: Budget amount`): a text value."""
+
+    prompt: Text
+    type: EvidenceType = EvidenceType.TEXT
+    options: list[Text] = Field(default_factory=list, max_length=MAX_CHOICES)
+
+    @model_validator(mode="after")
+    def _options_only_for_a_choice(self) -> Evidence:
+        if self.type is EvidenceType.CHOICE and len(self.options) < 2:
+            raise ValueError("a choice needs at least two options")
+        if self.type is not EvidenceType.CHOICE and self.options:
+            raise ValueError(f"options are only for type: choice, not {self.type.value}")
+        if len({option.casefold() for option in self.options}) < len(self.options):
+            raise ValueError("options must differ from each other")
+        return self
+
+
 class ExitItem(_Strict):
     """One checklist item that must be done before a deal may leave its stage."""
 
     id: Ident
     text: Text
     required: bool = True
-    evidence: Text | None = Field(
-        default=None, description="Prompt for the value that proves the item, e.g. 'Budget amount'."
+    evidence: Evidence | None = Field(
+        default=None,
+        description="The value that proves the item: a prompt ('Budget amount'), or "
+        "{prompt, type, options}.",
     )
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _prompt_alone_is_text(cls, value: object) -> object:
+        return {"prompt": value} if isinstance(value, str) else value
 
 
 class PlaybookEntry(_Strict):

@@ -146,7 +146,9 @@ def _marker(process_map: ProcessMap, stage: Stage) -> str:
 def _item_text(item: ExitItem) -> str:
     box = "[ ]" if item.required else "( )"
     optional = "" if item.required else " " + _("(optional)")
-    evidence = " " + _("— evidence: {prompt}").format(prompt=item.evidence) if item.evidence else ""
+    evidence = (
+        " " + _("— evidence: {prompt}").format(prompt=item.evidence.prompt) if item.evidence else ""
+    )
     return f"{box} {item.text}{optional}{evidence}"
 
 

@@ -125,7 +125,8 @@ def _evidence_values(stage: Stage, evidence: dict[str, str]) -> dict[str, str] |
                     item=item.text if item else ref
                 ),
                 _("give the value in up to {most} characters, e.g. {prompt}").format(
-                    most=MAX_EVIDENCE, prompt=(item.evidence if item else "") or "50k"
+                    most=MAX_EVIDENCE,
+                    prompt=(item.evidence.prompt if item and item.evidence else "") or "50k",
                 ),
                 field=f"evidence:{ids[0]}",
             )

@@ -108,7 +108,8 @@ EVIDENCE = {
 
 
 def evidence_for(item: ExitItem) -> str:
-    return EVIDENCE.get(item.id, f"{item.evidence}: recorded in the CRM")
+    prompt = item.evidence.prompt if item.evidence else item.text
+    return EVIDENCE.get(item.id, f"{prompt}: recorded in the CRM")
 
 
 async def seed_demo(services: Services, *, team_id: str = TEAM_ID) -> int:

@@ -34,9 +34,9 @@ def item_note(item: ExitItem, card: DealCard) -> str | None:
         recorded = card.ticked.get(item.id)
         value = recorded.evidence if recorded else None
         notes.append(
-            f"{item.evidence}: {value}"
+            f"{item.evidence.prompt}: {value}"
             if value
-            else _("needed: {prompt}").format(prompt=item.evidence)
+            else _("needed: {prompt}").format(prompt=item.evidence.prompt)
         )
     return " · ".join(notes) or None
 
@@ -94,5 +94,5 @@ def open_items_text(card: DealCard, items: Sequence[ExitItem]) -> str:
 
 def _missing_evidence(item: ExitItem, card: DealCard) -> str:
     if item.evidence and item.id in card.ticked:
-        return " " + _("(ticked, but needs: {prompt})").format(prompt=escape(item.evidence))
+        return " " + _("(ticked, but needs: {prompt})").format(prompt=escape(item.evidence.prompt))
     return ""

@@ -89,7 +89,7 @@ def evidence_modal(card: DealCard, *, private_metadata: str) -> View:
             continue
         recorded = card.ticked.get(item.id)
         element = text_input(initial=recorded.evidence if recorded else None)
-        label = f"{number}. {item.evidence}"
+        label = f"{number}. {item.evidence.prompt}"
         inputs.append(
             field(
                 f"{BlockId.EVIDENCE_PREFIX}{item.id}", label, element, optional=True, hint=item.text

@@ -52,6 +52,11 @@ def _add_stage(**fields: Any) -> Mutation:
     return lambda data: data["stages"].append(base | fields)
 
 
+def _evidence(evidence: object) -> Mutation:
+    """Give Discovery's second exit item (budget) this evidence."""
+    return lambda data: stage(data, "discovery")["exit"][1].update(evidence=evidence)
+
+
 def _no_branches(stage: dict[str, Any]) -> dict[str, Any]:
     return stage | {"branches": []}
 
@@ -96,6 +101,46 @@ CASES = [
         r"11 exit items; a stage may have at most 10",
         "stages[1].exit",
         r"checkbox group holds 10",
+    ),
+    Case(
+        "evidence choice without options",
+        _evidence({"prompt": "Deal size", "type": "choice"}),
+        _evidence({"prompt": "Deal size", "type": "choice", "options": ["Small", "Large"]}),
+        r"a choice needs at least two options",
+        "stages[0].exit[1].evidence",
+        r"for a choice, options",
+    ),
+    Case(
+        "evidence options on another type",
+        _evidence({"prompt": "Seats", "type": "number", "options": ["10", "20"]}),
+        _evidence({"prompt": "Seats", "type": "number"}),
+        r"options are only for type: choice, not number",
+        "stages[0].exit[1].evidence",
+        r"for a choice, options",
+    ),
+    Case(
+        "evidence options that repeat",
+        _evidence({"prompt": "Size", "type": "choice", "options": ["Small", "small"]}),
+        _evidence({"prompt": "Size", "type": "choice", "options": ["Small", "Medium"]}),
+        r"options must differ from each other",
+        "stages[0].exit[1].evidence",
+        r"for a choice, options",
+    ),
+    Case(
+        "unknown evidence type",
+        _evidence({"prompt": "Budget", "type": "colour"}),
+        _evidence({"prompt": "Budget", "type": "money"}),
+        r"found 'colour'",
+        "stages[0].exit[1].evidence.type",
+        r"one of: text, number, money, date, person, url, choice",
+    ),
+    Case(
+        "evidence without a prompt",
+        _evidence({"type": "date"}),
+        _evidence("Signature date"),  # the prompt alone is a text value
+        r"missing required field 'prompt'",
+        "stages[0].exit[1].evidence.prompt",
+        r"what to ask for",
     ),
     Case(
         "bad id pattern",
