@@ -20,12 +20,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.core.scope import Scope, ScopeKind
+from bot.core.teams import owners_in
 from bot.reporting.periods import Period
 from flows.i18n import _
 from flows.schema import ProcessMap, Stage
 from storage import kpi_events as ev
 from storage import kpi_queries as q
-from storage import queries
 from storage.percentiles import EMPTY, Summary
 
 RATE_DIGITS, DAY_DIGITS, MONEY_DIGITS = 4, 1, 2
@@ -109,7 +109,7 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
     """Every KPI for `scope` in `period` (raises ScopeError for a map with no copy here)."""
     process_map = await _map_for(services, scope)
     async with services.db.read() as session:
-        owners = await _owners(session, team_id=team_id, scope=scope)
+        owners = await owners_in(session, team_id=team_id, scope=scope)
         kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
         shown = await _dated(session, kpi_scope, period, today=services.clock().date())
     measured = await _measure(services, kpi_scope, period, map_shape(process_map))
@@ -139,17 +139,6 @@ async def _map_for(services: Services, scope: Scope) -> ProcessMap:
             _("no deals follow a map called '{map}' in this database").format(map=scope.map_id)
         )
     return await services.catalog.get(services.db, map_id=scope.map_id, version=version)
-
-
-async def _owners(session: AsyncSession, *, team_id: str, scope: Scope) -> tuple[str, ...] | None:
-    if scope.kind is ScopeKind.OWNER:
-        assert scope.user_id is not None
-        return (scope.user_id,)
-    if scope.kind is ScopeKind.TEAM:
-        assert scope.user_id is not None
-        reports = await queries.reports_of(session, team_id=team_id, manager_id=scope.user_id)
-        return (scope.user_id, *sorted(reports))
-    return None
 
 
 @dataclass(frozen=True, slots=True)
