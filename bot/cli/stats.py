@@ -17,7 +17,7 @@ from bot.core.outcomes import Failure, Outcome
 from bot.core.scope import SCOPE_EXAMPLES, Scope, parse_scope
 from bot.core.values import BadValue
 from bot.reporting import stats as reports
-from bot.reporting.kpis import stats_json
+from bot.reporting.kpi_json import stats_json
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import PERIOD_EXAMPLES
 from bot.reporting.plan import plan_json
