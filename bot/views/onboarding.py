@@ -23,7 +23,7 @@ from bot.onboarding.outcomes import (
     RepProgress,
     TourShown,
 )
-from bot.onboarding.quiz import Question
+from bot.onboarding.questions import Question
 from bot.onboarding.tour import TourStep
 from bot.views import limits
 from bot.views.blocks import button, context, header, section
