@@ -15,7 +15,7 @@ from bot.digests.nudges import still_crossed
 from bot.digests.settings import SchedulerSettings
 from bot.slack.pacing import ChannelPacer
 from bot.slack.sending import Sent, Unknown, attempt
-from bot.views.digest import nudge_message
+from bot.views.nudge import nudge_message
 from storage.digest_models import ClaimStatus, Nudge
 from storage.models import Deal
 
