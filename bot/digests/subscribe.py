@@ -90,9 +90,7 @@ async def subscribe(
         denied = await may_schedule(session, services, actor)
         if denied:
             return denied
-        row = await digest_queries.subscription_for_channel(
-            session, team_id=actor.team_id, channel_id=channel_id
-        )
+        row = await _subscription_of(session, actor, channel_id)
         replaced = row is not None and row.active
         row = await _save(session, services, actor, row, channel_id=channel_id, schedule=schedule)
         listing = await _listing(session, actor)
@@ -135,9 +133,7 @@ async def unsubscribe(services: Services, actor: Actor, *, channel_id: str) -> O
         denied = await may_schedule(session, services, actor)
         if denied:
             return denied
-        row = await digest_queries.subscription_for_channel(
-            session, team_id=actor.team_id, channel_id=channel_id
-        )
+        row = await _subscription_of(session, actor, channel_id)
         if row is None or not row.active:
             return Invalid(
                 _("that channel gets no digest"),
@@ -157,6 +153,15 @@ async def list_subscriptions(services: Services, actor: Actor) -> Outcome:
         if denied:
             return denied
         return DigestSubscriptions(await _listing(session, actor))
+
+
+async def _subscription_of(
+    session: AsyncSession, actor: Actor, channel_id: str
+) -> DigestSubscription | None:
+    """The channel's subscription, active or not: one per channel, reused when subscribed again."""
+    return await digest_queries.subscription_for_channel(
+        session, team_id=actor.team_id, channel_id=channel_id
+    )
 
 
 async def _listing(session: AsyncSession, actor: Actor) -> list[SubscriptionLine]:
