@@ -24,3 +24,9 @@ def _catalogue(locale: str) -> gettext.NullTranslations:
 def _(message: str, *, locale: str = "en") -> str:
     """Translate `message` (English source) into `locale`."""
     return _catalogue(locale).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogue without translating it (gettext's name, which Babel's
+    extractor knows): for tables built at import, translated with `_` where they are shown."""
+    return message

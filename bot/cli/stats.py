@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from functools import partial
+from typing import Protocol
 
 from bot.cli import history_io
 from bot.cli.workspace import OK, USAGE, CliError, fail, team_id_for, with_services
@@ -18,7 +20,7 @@ from bot.core.outcomes import Failure, Outcome
 from bot.core.scope import SCOPE_EXAMPLES, Scope, parse_scope
 from bot.core.values import BadValue
 from bot.reporting import stats as reports
-from bot.reporting.kpis import stats_json
+from bot.reporting.kpi_json import stats_json
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import PERIOD_EXAMPLES
 from bot.reporting.plan import plan_json
@@ -76,42 +78,33 @@ def _scope_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    async def action(services: Services, scope: Scope) -> Outcome:
-        return await reports.stats_for(
-            services,
-            team_id=await team_id_for(services, args.team_id),
-            scope=scope,
-            title=scope.label,
-            period=args.period,
-            default_period="all",
-        )
-
-    return _report(args, action)
+    return _report(args, partial(reports.stats_for, period=args.period, default_period="all"))
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    async def action(services: Services, scope: Scope) -> Outcome:
-        return await reports.plan_for(
-            services,
-            team_id=await team_id_for(services, args.team_id),
-            scope=scope,
-            title=scope.label,
-            quota=args.quota,
-            period=args.period,
-        )
-
-    return _report(args, action)
+    return _report(args, partial(reports.plan_for, quota=args.quota, period=args.period))
 
 
-ReportAction = Callable[[Services, Scope], Awaitable[Outcome]]
+class ReportAction(Protocol):
+    """A report of `scope` in the `team_id` workspace, headed `title`."""
+
+    def __call__(
+        self, services: Services, *, team_id: str, scope: Scope, title: str
+    ) -> Awaitable[Outcome]: ...
 
 
 def _report(args: argparse.Namespace, action: ReportAction) -> int:
+    """Run a report of the --scope in the --team-id workspace and print it."""
     scope = parse_scope(args.scope)
     if isinstance(scope, BadValue):
         return fail(CliError(f"{scope.message}; {scope.hint}"))
+
+    async def run(services: Services) -> Outcome:
+        team_id = await team_id_for(services, args.team_id)
+        return await action(services, team_id=team_id, scope=scope, title=scope.label)
+
     try:
-        outcome = asyncio.run(with_services(lambda services: action(services, scope)))
+        outcome = asyncio.run(with_services(run))
     except CliError as error:
         return fail(error)
     if isinstance(outcome, Failure):

@@ -1,4 +1,5 @@
-"""Whose numbers a KPI report covers: everyone, a manager's team, one owner, or one map."""
+"""Whose numbers a KPI report or a digest covers: everyone, a manager's team, one owner, or
+one map. Who is in a team, and so whose deals a scope covers, is bot.core.teams."""
 
 from __future__ import annotations
 
@@ -47,6 +48,16 @@ class Scope:
     @classmethod
     def owner(cls, user_id: str) -> Scope:
         return cls(ScopeKind.OWNER, user_id=user_id)
+
+    @classmethod
+    def of(cls, kind: ScopeKind, user_id: str | None) -> Scope:
+        """A stored scope (a digest subscription's kind and user) as a Scope: a team or
+        owner scope without its user covers everyone, as it always has."""
+        if kind is ScopeKind.TEAM and user_id:
+            return cls.team(user_id)
+        if kind is ScopeKind.OWNER and user_id:
+            return cls.owner(user_id)
+        return cls.everyone()
 
 
 def parse_scope(text: str | None) -> Scope | BadValue:

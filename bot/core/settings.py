@@ -3,6 +3,7 @@ setting stops start-up with one line naming the variable and what it must look l
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from flows.loader import DEFAULT_MAP_ID
 from storage.urls import DatabaseUrlError, async_url, default_url
 
 DEFAULT_PORT = 3000
+# A KPI report runs its queries side by side (bot.reporting.measure): one per core by default.
+DEFAULT_REPORT_QUERIES = os.cpu_count() or 1
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
 # name → what it must look like (shown in the error and in `stagecoach serve --help`)
@@ -34,6 +37,9 @@ DOCUMENTED = {
     "STAGECOACH_CLAIM_LEASE": _(
         "seconds a replica holds claimed digest or nudge work before another may take it over, default 300"
     ),
+    "STAGECOACH_REPORT_QUERIES": _(
+        "how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"
+    ),
     "PORT": _("the HTTP port, 1-65535, default 3000"),
 }
 
@@ -53,6 +59,7 @@ class Settings:
     api_url: str = SLACK_API_DEFAULT
     port: int = DEFAULT_PORT
     extra_response_url_prefixes: tuple[str, ...] = field(default=())
+    report_queries: int = DEFAULT_REPORT_QUERIES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -72,6 +79,7 @@ class Settings:
             api_url=api_url,
             port=_port(_get(env, "PORT")),
             extra_response_url_prefixes=_same_host_responses(api_url),
+            report_queries=report_queries(env),
         )
 
     def require_http(self) -> None:
@@ -141,5 +149,19 @@ def _port(raw: str | None) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(
             _("PORT is {raw!r}; it must be {what}").format(raw=raw, what=DOCUMENTED["PORT"])
+        )
+    return int(raw)
+
+
+def report_queries(env: Mapping[str, str]) -> int:
+    """STAGECOACH_REPORT_QUERIES, else one query per core."""
+    raw = _get(env, "STAGECOACH_REPORT_QUERIES")
+    if raw is None:
+        return DEFAULT_REPORT_QUERIES
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(
+            _("STAGECOACH_REPORT_QUERIES is {raw!r}; it must be {what}").format(
+                raw=raw, what=DOCUMENTED["STAGECOACH_REPORT_QUERIES"]
+            )
         )
     return int(raw)

@@ -8,33 +8,20 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.core.context import Services
-from bot.core.scope import ScopeKind
+from bot.core.scope import Scope, ScopeKind
+from bot.core.teams import owners_in
 from bot.deals.cards import whole_days
 from bot.digests.content import DealLine, Deviation, Digest, Flagged, Movement, ObjectionCount
 from bot.digests.schedule import zone
 from bot.reporting.funnel import funnel_numbers
 from flows.schema import ProcessMap
-from storage import digest_queries, queries
+from storage import digest_queries
 from storage.digest_models import DigestSubscription
 from storage.models import Deal, DealEvent, EventKind
 
 TOP_OBJECTIONS = 5
 MAX_OPEN_DEALS = 2000
-
-
-async def scope_owners(
-    session: AsyncSession, *, team_id: str, kind: ScopeKind, user_id: str | None
-) -> list[str] | None:
-    """Whose deals a digest covers; None for the whole workspace."""
-    if kind is ScopeKind.OWNER and user_id:
-        return [user_id]
-    if kind is ScopeKind.TEAM and user_id:
-        reports = await queries.reports_of(session, team_id=team_id, manager_id=user_id)
-        return [user_id, *reports]
-    return None
 
 
 async def compose_digest(
@@ -46,9 +33,9 @@ async def compose_digest(
 ) -> Digest:
     kind = ScopeKind(subscription.scope)
     team_id, user_id = subscription.team_id, subscription.scope_user_id
-    now = services.clock()
+    scope, now = Scope.of(kind, user_id), services.clock()
     async with services.db.read() as session:
-        owners = await scope_owners(session, team_id=team_id, kind=kind, user_id=user_id)
+        owners = await owners_in(session, team_id=team_id, scope=scope)
         events = await digest_queries.events_between(
             session, team_id=team_id, owner_ids=owners, start=window_start, end=window_end
         )
@@ -64,9 +51,7 @@ async def compose_digest(
         tz=subscription.tz or "UTC",
         window_start=window_start,
         window_end=window_end,
-        funnel=await funnel_numbers(
-            services, team_id=team_id, kind=kind, user_id=user_id, today=today
-        ),
+        funnel=await funnel_numbers(services, team_id=team_id, scope=scope, today=today),
     )
     _sort_events(digest, events, maps)
     _flag_deals(digest, deals, maps, now=now)

@@ -7,6 +7,8 @@ reads it on its next tick when it is not known yet).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.access import role_of
@@ -34,9 +36,19 @@ async def may_schedule(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A checked digest schedule, as the subscriber gave it."""
+
+    frequency: Frequency
+    at_time: str  # HH:MM in the subscriber's zone
+    scope: ScopeKind
+    scope_user: str | None  # an owner scope's owner
+
+
 def check_schedule(
     *, frequency: str, at_time: str | None, scope: str, scope_user: str | None
-) -> tuple[Frequency, str, ScopeKind] | Invalid:
+) -> Schedule | Invalid:
     """The frequency, the HH:MM time and the scope, or what is wrong with them."""
     try:
         chosen = Frequency(frequency.lower())
@@ -56,7 +68,7 @@ def check_schedule(
     kind = ScopeKind(scope)
     if kind is ScopeKind.OWNER and not scope_user:
         return Invalid(_("whose deals?"), _("write owner @dana"), field="scope")
-    return chosen, f"{at:%H:%M}", kind
+    return Schedule(chosen, f"{at:%H:%M}", kind, scope_user)
 
 
 async def subscribe(
@@ -69,38 +81,51 @@ async def subscribe(
     scope: str = ScopeKind.TEAM.value,
     scope_user: str | None = None,
 ) -> Outcome:
-    checked = check_schedule(
+    schedule = check_schedule(
         frequency=frequency, at_time=at_time, scope=scope, scope_user=scope_user
     )
-    if isinstance(checked, Invalid):
-        return checked
-    chosen, at, kind = checked
+    if isinstance(schedule, Invalid):
+        return schedule
     async with services.db.write() as session:
         denied = await may_schedule(session, services, actor)
         if denied:
             return denied
-        me = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
-        row = await digest_queries.subscription_for_channel(
-            session, team_id=actor.team_id, channel_id=channel_id
-        )
+        row = await _subscription_of(session, actor, channel_id)
         replaced = row is not None and row.active
-        row = row or DigestSubscription(
-            team_id=actor.team_id,
-            channel_id=channel_id,
-            frequency=chosen.value,
-            at_time=at,
-            scope=kind.value,
-            created_by=actor.user_id,
-        )
-        row.frequency, row.at_time, row.scope = chosen.value, at, kind.value
-        row.scope_user_id = actor.user_id if kind is ScopeKind.TEAM else scope_user
-        row.created_by, row.tz = actor.user_id, me.tz if me else None
-        row.active, row.active_since = True, services.clock()
-        session.add(row)
-        await session.flush()
+        row = await _save(session, services, actor, row, channel_id=channel_id, schedule=schedule)
         listing = await _listing(session, actor)
     action = "replaced" if replaced else "subscribed"
     return DigestSubscriptions(listing, changed=line_of(row), action=action)
+
+
+async def _save(
+    session: AsyncSession,
+    services: Services,
+    actor: Actor,
+    row: DigestSubscription | None,
+    *,
+    channel_id: str,
+    schedule: Schedule,
+) -> DigestSubscription:
+    """The channel's one subscription, new or replaced, set to `schedule` by `actor`: a team
+    digest covers the subscriber's team, in the subscriber's time zone."""
+    me = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
+    row = row or DigestSubscription(
+        team_id=actor.team_id,
+        channel_id=channel_id,
+        frequency=schedule.frequency.value,
+        at_time=schedule.at_time,
+        scope=schedule.scope.value,
+        created_by=actor.user_id,
+    )
+    row.frequency, row.at_time = schedule.frequency.value, schedule.at_time
+    row.scope = schedule.scope.value
+    row.scope_user_id = actor.user_id if schedule.scope is ScopeKind.TEAM else schedule.scope_user
+    row.created_by, row.tz = actor.user_id, me.tz if me else None
+    row.active, row.active_since = True, services.clock()
+    session.add(row)
+    await session.flush()
+    return row
 
 
 async def unsubscribe(services: Services, actor: Actor, *, channel_id: str) -> Outcome:
@@ -108,9 +133,7 @@ async def unsubscribe(services: Services, actor: Actor, *, channel_id: str) -> O
         denied = await may_schedule(session, services, actor)
         if denied:
             return denied
-        row = await digest_queries.subscription_for_channel(
-            session, team_id=actor.team_id, channel_id=channel_id
-        )
+        row = await _subscription_of(session, actor, channel_id)
         if row is None or not row.active:
             return Invalid(
                 _("that channel gets no digest"),
@@ -130,6 +153,15 @@ async def list_subscriptions(services: Services, actor: Actor) -> Outcome:
         if denied:
             return denied
         return DigestSubscriptions(await _listing(session, actor))
+
+
+async def _subscription_of(
+    session: AsyncSession, actor: Actor, channel_id: str
+) -> DigestSubscription | None:
+    """The channel's subscription, active or not: one per channel, reused when subscribed again."""
+    return await digest_queries.subscription_for_channel(
+        session, team_id=actor.team_id, channel_id=channel_id
+    )
 
 
 async def _listing(session: AsyncSession, actor: Actor) -> list[SubscriptionLine]:

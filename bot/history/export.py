@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,21 +49,29 @@ async def export_history(services: Services, *, team_id: str, out_dir: Path) -> 
     deals_file, events_file = out_dir / DEALS_FILE, out_dir / EVENTS_FILE
     async with services.db.read() as session:
         await history_store.begin_snapshot(session)
-        with deals_file.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(DEAL_COLUMNS)
-            deals = 0
-            async for deal in history_store.deals_of(session, team_id=team_id):
-                writer.writerow(_deal_row(deal))
-                deals += 1
-        with events_file.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(COLUMNS)
-            events = 0
-            async for entry in history_store.stage_entries_of(session, team_id=team_id):
-                writer.writerow(_entry_row(entry))
-                events += 1
+        deals = await _write_csv(
+            deals_file, DEAL_COLUMNS, history_store.deals_of(session, team_id=team_id), _deal_row
+        )
+        entries = history_store.stage_entries_of(session, team_id=team_id)
+        events = await _write_csv(events_file, COLUMNS, entries, _entry_row)
     return ExportReport(deals, events, deals_file, events_file)
+
+
+async def _write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: AsyncIterator[dict[str, Any]],
+    to_columns: Callable[[dict[str, Any]], list[str]],
+) -> int:
+    """Stream `rows` into a CSV file under `header`; how many rows it has."""
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        async for row in rows:
+            writer.writerow(to_columns(row))
+            count += 1
+    return count
 
 
 def deal_key(*, external_id: str | None, deal_id: int) -> str:
@@ -72,11 +81,7 @@ def deal_key(*, external_id: str | None, deal_id: int) -> str:
 
 def _deal_row(deal: dict[str, Any]) -> list[str]:
     return [
-        deal_key(external_id=deal["external_id"], deal_id=deal["id"]),
-        deal["name"],
-        deal["owner_id"],
-        amount_text(deal["amount"]),
-        deal["currency"],
+        *_deal_columns(deal, id_field="id"),
         deal["stage"],
         deal["status"],
         deal["map_id"],
@@ -89,14 +94,21 @@ def _deal_row(deal: dict[str, Any]) -> list[str]:
 
 def _entry_row(entry: dict[str, Any]) -> list[str]:
     return [
-        deal_key(external_id=entry["external_id"], deal_id=entry["deal_id"]),
-        entry["name"],
-        entry["owner_id"],
-        amount_text(entry["amount"]),
-        entry["currency"],
+        *_deal_columns(entry, id_field="deal_id"),
         entry["to_stage"],
         _time(entry["at"]),
         entry["reason"] or "",
+    ]
+
+
+def _deal_columns(row: dict[str, Any], *, id_field: str) -> list[str]:
+    """The columns both files start with: the deal's key, name, owner, amount, currency."""
+    return [
+        deal_key(external_id=row["external_id"], deal_id=row[id_field]),
+        row["name"],
+        row["owner_id"],
+        amount_text(row["amount"]),
+        row["currency"],
     ]
 
 

@@ -24,8 +24,8 @@ from itertools import groupby
 from typing import Any
 
 from bot.core.context import Services
+from bot.core.deal_status import status_for
 from bot.core.values import ChosenReason, match_lost_reason
-from bot.deals.moving import status_for
 from bot.history.rows import HistoryRow, Rejected, read_rows
 from flows.i18n import _
 from flows.schema import BRANCH_TARGET_KIND, ProcessMap, StageKind

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.access import role_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import DealRow
+from bot.core.teams import overseen_by
 from bot.deals.lookup import rows_for
 from bot.onboarding.outcomes import RepProgress
 from bot.onboarding.progress import progress_rows
 from storage import queries
-from storage.models import Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +24,10 @@ class HomeOverview:
 async def home_overview(services: Services, actor: Actor) -> HomeOverview:
     async with services.db.read() as session:
         mine = await queries.list_deals(session, team_id=actor.team_id, owner_ids=[actor.user_id])
-        reports = list(
-            await queries.reports_of(session, team_id=actor.team_id, manager_id=actor.user_id)
-        )
-        is_admin = await role_of(session, services, actor) is Role.ADMIN
+        overseen = await overseen_by(session, services, actor)
         team = onboarding = None
-        if reports or is_admin:
-            owners = reports if reports else None  # an admin without reports sees everyone
+        if overseen.anyone:
+            owners = overseen.user_ids
             team = await queries.list_deals(
                 session, team_id=actor.team_id, owner_ids=owners, limit=500
             )

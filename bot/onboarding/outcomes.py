@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.outcomes import Outcome
-from bot.onboarding.quiz import Question
+from bot.onboarding.questions import Question
 from bot.onboarding.tour import TourStep
 
 

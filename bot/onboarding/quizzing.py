@@ -16,7 +16,8 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, NotFound, Outcome
 from bot.onboarding.outcomes import OnboardingOverview, QuizAnswered, QuizAsked
 from bot.onboarding.progress import locked_progress, overview, touch
-from bot.onboarding.quiz import Question, build_quiz, dump_questions, load_questions
+from bot.onboarding.questions import Question
+from bot.onboarding.quiz import build_quiz, dump_questions, load_questions
 from flows.i18n import _
 from storage import onboarding as store
 from storage.models import OnboardingProgress, QuizAnswer, QuizAttempt

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.core.context import Services
-from bot.core.scope import Scope, ScopeKind
+from bot.core.scope import Scope
 from bot.reporting.kpis import Stats, compute_stats
 from bot.reporting.periods import Period
 
@@ -36,21 +36,11 @@ class Funnel:
     currency: str
 
 
-def kpi_scope(kind: ScopeKind, user_id: str | None) -> Scope:
-    if kind is ScopeKind.TEAM and user_id:
-        return Scope.team(user_id)
-    if kind is ScopeKind.OWNER and user_id:
-        return Scope.owner(user_id)
-    return Scope.everyone()
-
-
 async def funnel_numbers(
-    services: Services, *, team_id: str, kind: ScopeKind, user_id: str | None, today: dt.date
+    services: Services, *, team_id: str, scope: Scope, today: dt.date
 ) -> Funnel:
     period = Period.last_days(FUNNEL_DAYS, today=today)
-    stats = await compute_stats(
-        services, team_id=team_id, scope=kpi_scope(kind, user_id), period=period
-    )
+    stats = await compute_stats(services, team_id=team_id, scope=scope, period=period)
     return funnel_from(stats)
 
 

@@ -1,6 +1,6 @@
 """KPIs for a scope and a period, assembled from storage.kpi_queries (where the SQL and
-the definitions live), and their JSON form: the shape `stagecoach stats --json` keeps
-stable (pinned by tests/kpis/test_json_shape.py), plus extra keys.
+the definitions live; bot.reporting.measure runs them). Their JSON form is
+bot.reporting.kpi_json.
 
 Money KPIs (weighted pipeline, average won amount, velocity) count deals in the map's
 currency only: amounts in different currencies are never added up; the others are listed
@@ -10,28 +10,23 @@ map, with the stage list of its newest version.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.core.scope import Scope, ScopeKind
+from bot.core.teams import owners_in
+from bot.reporting.measure import Measured, measure
 from bot.reporting.periods import Period
 from flows.i18n import _
 from flows.schema import ProcessMap, Stage
 from storage import kpi_events as ev
 from storage import kpi_queries as q
-from storage import queries
 from storage.percentiles import EMPTY, Summary
 
-RATE_DIGITS, DAY_DIGITS, MONEY_DIGITS = 4, 1, 2
 TOP_OBJECTIONS = 10
-PARALLEL_QUERIES = 2  # queries one report runs at once: one per core (the machine has 2)
-T = TypeVar("T")
 
 
 class ScopeError(LookupError):
@@ -109,10 +104,10 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
     """Every KPI for `scope` in `period` (raises ScopeError for a map with no copy here)."""
     process_map = await _map_for(services, scope)
     async with services.db.read() as session:
-        owners = await _owners(session, team_id=team_id, scope=scope)
+        owners = await owners_in(session, team_id=team_id, scope=scope)
         kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
         shown = await _dated(session, kpi_scope, period, today=services.clock().date())
-    measured = await _measure(services, kpi_scope, period, map_shape(process_map))
+    measured = await measure(services, kpi_scope, period, map_shape(process_map))
     return _assemble(measured, scope=scope, period=shown, process_map=process_map)
 
 
@@ -141,78 +136,8 @@ async def _map_for(services: Services, scope: Scope) -> ProcessMap:
     return await services.catalog.get(services.db, map_id=scope.map_id, version=version)
 
 
-async def _owners(session: AsyncSession, *, team_id: str, scope: Scope) -> tuple[str, ...] | None:
-    if scope.kind is ScopeKind.OWNER:
-        assert scope.user_id is not None
-        return (scope.user_id,)
-    if scope.kind is ScopeKind.TEAM:
-        assert scope.user_id is not None
-        reports = await queries.reports_of(session, team_id=team_id, manager_id=scope.user_id)
-        return (scope.user_id, *sorted(reports))
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class _Measured:
-    flows: dict[str, q.StageFlow]
-    stays: dict[tuple[str, str], Summary]
-    cycle: Summary
-    won: list[q.MoneyByCurrency]
-    statuses: ev.StatusCounts
-    pipeline: list[ev.Pipeline]
-    first_response: Summary
-    events: ev.EventCounts
-
-
-async def _measure(
-    services: Services, scope: q.KpiScope, period: Period, shape: q.MapShape
-) -> _Measured:
-    """Run the KPI queries side by side, each in its own read session, two at a time:
-    time in stage takes about as long as all the others together, so it runs on one core
-    while they take turns on the other (a third at once only shares the two cores, and
-    delays time in stage). Each query is consistent in itself; a write landing meanwhile
-    may show in one and not in another, which a report of rates and medians can live
-    with."""
-    window = period.window()
-    gate = asyncio.Semaphore(PARALLEL_QUERIES)
-
-    async def run(query: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        async with gate, services.db.read() as session:
-            await q.tune_for_reports(session)
-            return await query(session)
-
-    async with asyncio.TaskGroup() as group:
-        # the slowest first (time in stage, then the ones that read every event or every
-        # stay), so that the quick ones fill the gaps at the end instead of a slow one
-        # starting last
-        stays = group.create_task(run(lambda s: q.time_in_stage(s, scope=scope, window=window)))
-        counted = group.create_task(run(lambda s: ev.event_counts(s, scope=scope, window=window)))
-        flows = group.create_task(
-            run(lambda s: q.stage_flow(s, scope=scope, window=window, shape=shape))
-        )
-        first = group.create_task(run(lambda s: ev.first_response(s, scope=scope, window=window)))
-        cycle = group.create_task(
-            run(lambda s: q.cycle_length(s, scope=scope, window=window, shape=shape))
-        )
-        won = group.create_task(
-            run(lambda s: q.won_amounts(s, scope=scope, window=window, shape=shape))
-        )
-        statuses = group.create_task(run(lambda s: ev.status_counts(s, scope=scope, window=window)))
-        pipeline = group.create_task(run(lambda s: ev.pipeline(s, scope=scope, shape=shape)))
-    return _Measured(
-        flows=flows.result(),
-        stays=stays.result(),
-        cycle=cycle.result(),
-        won=won.result(),
-        statuses=statuses.result(),
-        pipeline=pipeline.result(),
-        first_response=first.result(),
-        events=counted.result(),
-    )
-
-
 def _assemble(
-    measured: _Measured, *, scope: Scope, period: Period, process_map: ProcessMap
+    measured: Measured, *, scope: Scope, period: Period, process_map: ProcessMap
 ) -> Stats:
     currency, events = process_map.currency, measured.events
     won_here = next((m for m in measured.won if m.currency == currency), None)
@@ -246,7 +171,7 @@ def _assemble(
     )
 
 
-def _stage(process_map: ProcessMap, stage: Stage, measured: _Measured) -> StageStats:
+def _stage(process_map: ProcessMap, stage: Stage, measured: Measured) -> StageStats:
     flow = measured.flows.get(stage.id) or q.StageFlow(stage.id, 0, 0, 0, 0, 0, 0)
     return StageStats(
         stage=stage,
@@ -274,112 +199,3 @@ def _objection_text(process_map: ProcessMap, entry_id: str | None) -> str:
             if entry.id == entry_id:
                 return entry.objection
     return _("Not in the playbook")
-
-
-# -- JSON ---------------------------------------------------------------------------------------
-
-
-def stats_json(stats: Stats) -> dict[str, Any]:
-    """The pinned `stagecoach stats --json` shape (tests/kpis/test_json_shape.py), then the
-    extra keys."""
-    return {
-        "scope": stats.scope,
-        "period": stats.period.as_json(),
-        "deals": {
-            "open": stats.statuses.open,
-            "won": stats.won,
-            "lost": stats.statuses.lost,
-            "disqualified": stats.statuses.disqualified,
-            "nurture": stats.statuses.nurture,
-        },
-        "win_rate": _rate(stats.win_rate),
-        "cycle_length_days": {
-            "median": _days(stats.cycle.median),
-            "mean": _days(stats.cycle.mean),
-        },
-        "stages": [_stage_json(stage) for stage in stats.stages],
-        "weighted_pipeline": _money(stats.pipeline.weighted),
-        "velocity_per_day": _round(stats.velocity_per_day, DAY_DIGITS),
-        "first_response_hours": {"median": _days(stats.first_response_hours.median)},
-        "lost_reasons": [{"reason": c.label, "count": c.count} for c in stats.lost_reasons],
-        **_extras_json(stats),
-    }
-
-
-def _stage_json(stage: StageStats) -> dict[str, Any]:
-    return {
-        "id": stage.stage.id,
-        "entered": stage.flow.entered,
-        "converted": stage.flow.converted,
-        "conversion": _rate(stage.conversion),
-        "time_in_stage_days": _spread(stage.cumulative),
-        "name": stage.stage.name,
-        "still_in": stage.flow.still_in,
-        "won": stage.won,
-        "post_sale": stage.post_sale,
-        "time_in_stage_deals": stage.cumulative.count,
-        "time_in_stage_latest_days": _spread(stage.latest),
-        "skipped_into": stage.flow.skipped_into,
-        "backward_into": stage.flow.backward_into,
-    }
-
-
-def _extras_json(stats: Stats) -> dict[str, Any]:
-    return {
-        "map": stats.map_id,
-        "currency": stats.currency,
-        "period_label": stats.period.label,
-        "win_rate_deals": stats.won + stats.statuses.lost,
-        "cycle_length_deals": stats.cycle.count,
-        "first_response_deals": stats.first_response_hours.count,
-        "pipeline": {
-            "open": stats.pipeline.open,
-            "open_qualified": stats.pipeline.qualified,
-            "amount": _money(stats.pipeline.amount),
-            "average_won_amount": _round(stats.average_won_amount, MONEY_DIGITS),
-        },
-        "exits": [
-            {
-                "id": s.stage.id,
-                "kind": s.stage.kind.value,
-                "entered": s.flow.entered,
-                "time_in_stage_days": _spread(s.cumulative),
-            }
-            for s in stats.exits
-        ],
-        "objections": [
-            {"id": c.key, "objection": c.label, "stage": c.stage, "count": c.count}
-            for c in stats.objections
-        ],
-        "deviations": {
-            "overrides": [{"stage": c.stage, "count": c.count} for c in stats.overrides],
-            "reopens": [{"stage": c.stage, "count": c.count} for c in stats.reopens],
-            "skipped_moves": sum(s.flow.skipped_into for s in stats.stages),
-            "stages_skipped": sum(s.flow.stages_skipped for s in stats.stages),
-            "backward_moves": sum(s.flow.backward_into for s in stats.stages),
-        },
-        "other_currencies": [
-            {"currency": p.currency, "open": p.open, "weighted_pipeline": _money(p.weighted)}
-            for p in stats.other_currencies
-        ],
-    }
-
-
-def _spread(summary: Summary) -> dict[str, float | None]:
-    return {"median": _days(summary.median), "p90": _days(summary.p90)}
-
-
-def _rate(value: float | None) -> float | None:
-    return _round(value, RATE_DIGITS)
-
-
-def _days(value: float | None) -> float | None:
-    return _round(value, DAY_DIGITS)
-
-
-def _money(value: float | None) -> float | None:
-    return _round(value, MONEY_DIGITS)
-
-
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(float(value), digits)

@@ -4,19 +4,17 @@ reports'), an admin the whole workspace."""
 
 from __future__ import annotations
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.core.access import role_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
 from bot.core.scope import Scope
+from bot.core.teams import reports_of
 from bot.core.values import BadValue, parse_amount
 from bot.reporting.kpis import ScopeError, compute_stats
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, parse_period, parse_plan_period
 from bot.reporting.plan import NoPlan, reverse_funnel
 from flows.i18n import _
-from storage import queries
 from storage.models import Role
 
 DEFAULT_PERIOD = "90d"
@@ -102,11 +100,8 @@ async def scope_of(services: Services, actor: Actor) -> tuple[Scope, str]:
         role = await role_of(session, services, actor)
         if role is Role.ADMIN:
             return Scope.everyone(), _("the whole workspace")
-        if role is Role.MANAGER or await _has_reports(session, actor):
+        if role is Role.MANAGER or await reports_of(
+            session, team_id=actor.team_id, manager_id=actor.user_id
+        ):
             return Scope.team(actor.user_id), _("your team")
     return Scope.owner(actor.user_id), _("your deals")
-
-
-async def _has_reports(session: AsyncSession, actor: Actor) -> bool:
-    reports = await queries.reports_of(session, team_id=actor.team_id, manager_id=actor.user_id)
-    return bool(reports)

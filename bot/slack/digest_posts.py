@@ -10,32 +10,22 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.core.context import Services
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.compose import compose_digest
 from bot.digests.content import Digest
-from bot.digests.settings import SchedulerSettings
 from bot.reporting.charts import funnel_chart_png
-from bot.slack.pacing import ChannelPacer
-from bot.slack.sending import Sent, Unknown, attempt
+from bot.slack.posting import Poster
 from bot.views.digest import digest_message, local_time
 from flows.i18n import _
 from storage import digest_queries
 from storage.digest_models import ClaimStatus, DigestSubscription
 
 
-async def deliver_digest(
-    services: Services,
-    settings: SchedulerSettings,
-    *,
-    client: AsyncWebClient,
-    pacer: ChannelPacer,
-    claim: Claim,
-) -> bool:
+async def deliver_digest(poster: Poster, claim: Claim) -> bool:
     """Post what is still missing of a claimed digest; True once it is all out."""
+    services = poster.services
     async with services.db.read() as session:
         run = await digest_queries.digest_run(session, run_id=claim.row_id)
         subscription = await session.get(DigestSubscription, run.subscription_id) if run else None
@@ -48,70 +38,50 @@ async def deliver_digest(
         window_end=run.window_end,
     )
     channel = subscription.channel_id
-    if run.message_ts is None:
-        ts = await _post_message(services, settings, client, pacer, claim, channel, digest)
-        if ts is None:
-            return False
-    return await _post_chart(services, settings, client, pacer, claim, channel, digest)
+    if run.message_ts is None and not await _post_message(poster, claim, channel, digest):
+        return False
+    return await _post_chart(poster, claim, channel, digest)
 
 
-async def _post_message(
-    services: Services,
-    settings: SchedulerSettings,
-    client: AsyncWebClient,
-    pacer: ChannelPacer,
-    claim: Claim,
-    channel: str,
-    digest: Digest,
-) -> str | None:
+async def _post_message(poster: Poster, claim: Claim, channel: str, digest: Digest) -> bool:
     message = digest_message(digest)
-    if not await claims.start_sending(services, settings, claim):
-        return None
-    await pacer.wait_turn(channel)
-    result = await attempt(
-        client.chat_postMessage(channel=channel, **message.to_dict()), what="digest message"
+    sent = await poster.send(
+        claim,
+        channel=channel,
+        call=lambda: poster.client.chat_postMessage(channel=channel, **message.to_dict()),
+        what="digest message",
     )
-    if not isinstance(result, Sent):
-        await _not_sent(services, settings, claim, result)
-        return None
-    ts = str(result.response.get("ts"))
-    lease_until = services.clock() + dt.timedelta(seconds=settings.lease)
+    if sent is None:
+        return False
+    lease_until = poster.services.clock() + dt.timedelta(seconds=poster.settings.lease)
     await claims.record(
-        services,
+        poster.services,
         claim,
         status=ClaimStatus.CLAIMED.value,
-        message_ts=ts,
+        message_ts=str(sent.response.get("ts")),
         lease_until=lease_until,
     )
-    return ts
+    return True
 
 
-async def _post_chart(
-    services: Services,
-    settings: SchedulerSettings,
-    client: AsyncWebClient,
-    pacer: ChannelPacer,
-    claim: Claim,
-    channel: str,
-    digest: Digest,
-) -> bool:
+async def _post_chart(poster: Poster, claim: Claim, channel: str, digest: Digest) -> bool:
     if digest.funnel is None:
-        return await _finish(services, claim, file_id=None)
+        return await _finish(poster.services, claim, file_id=None)
     title = chart_title(digest)
     # Drawing is C work in pygraphviz: off the event loop, which keeps answering Slack.
     png = await asyncio.to_thread(funnel_chart_png, digest.funnel, title=title)
-    if not await claims.start_sending(services, settings, claim):
-        return False
-    await pacer.wait_turn(channel)
-    upload = client.files_upload_v2(
-        channel=channel, content=png, filename="funnel.png", title=title, alt_txt=title
+    sent = await poster.send(
+        claim,
+        channel=channel,
+        call=lambda: poster.client.files_upload_v2(
+            channel=channel, content=png, filename="funnel.png", title=title, alt_txt=title
+        ),
+        what="digest chart",
     )
-    result = await attempt(upload, what="digest chart")
-    if not isinstance(result, Sent):
-        await _not_sent(services, settings, claim, result)
+    if sent is None:
         return False
-    file = result.response.get("file") or {}
-    return await _finish(services, claim, file_id=file.get("id"))
+    file = sent.response.get("file") or {}
+    return await _finish(poster.services, claim, file_id=file.get("id"))
 
 
 def chart_title(digest: Digest) -> str:
@@ -129,11 +99,3 @@ async def _finish(services: Services, claim: Claim, *, file_id: str | None) -> b
         posted_at=services.clock(),
         chart_file_id=file_id,
     )
-
-
-async def _not_sent(
-    services: Services, settings: SchedulerSettings, claim: Claim, result: object
-) -> None:
-    if isinstance(result, Unknown):
-        return  # stays `sending`: never repeated (bot.digests.claims)
-    await claims.refused(services, settings, claim, error=getattr(result, "error", "refused"))

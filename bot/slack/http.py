@@ -123,26 +123,35 @@ def parse_slack_body(body: str, content_type: str) -> Parsed | str:
 
 
 def _json_body(body: str) -> Parsed | str:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return _("the JSON body cannot be parsed")
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        return _("the event has no type")
+    data = _typed_json(
+        body, unreadable=_("the JSON body cannot be parsed"), untyped=_("the event has no type")
+    )
+    if isinstance(data, str):
+        return data
     if data["type"] == "event_callback" and not isinstance(data.get("event"), dict):
         return _("the event_callback has no event")
     return _bolt_fields_problem(data) or _unsendable_problem(data) or data
 
 
 def _interactive_body(payload: str) -> Parsed | str:
+    data = _typed_json(
+        payload, unreadable=_("payload= is not valid JSON"), untyped=_("the payload has no type")
+    )
+    if isinstance(data, str):
+        return data
+    return _interactive_problem(data) or data
+
+
+def _typed_json(text: str, *, unreadable: str, untyped: str) -> Parsed | str:
+    """`text` as a JSON object with a string `type` (what Bolt dispatches on), or the
+    problem to answer 400 with."""
     try:
-        data = json.loads(payload)
+        data = json.loads(text)
     except ValueError:
-        return _("payload= is not valid JSON")
+        return unreadable
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        return _("the payload has no type")
-    problem = _interactive_problem(data)
-    return problem or data
+        return untyped
+    return data
 
 
 def _interactive_problem(data: Parsed) -> str | None:

@@ -5,30 +5,19 @@ Which deals crossed a threshold, and who claims each crossing, is bot.digests.nu
 
 from __future__ import annotations
 
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.core.context import Services
 from bot.deals.lookup import card_for
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.nudges import still_crossed
-from bot.digests.settings import SchedulerSettings
-from bot.slack.pacing import ChannelPacer
-from bot.slack.sending import Sent, Unknown, attempt
-from bot.views.digest import nudge_message
+from bot.slack.posting import Poster
+from bot.views.nudge import nudge_message
 from storage.digest_models import ClaimStatus, Nudge
 from storage.models import Deal
 
 
-async def deliver_nudge(
-    services: Services,
-    settings: SchedulerSettings,
-    *,
-    client: AsyncWebClient,
-    pacer: ChannelPacer,
-    claim: Claim,
-) -> bool:
+async def deliver_nudge(poster: Poster, claim: Claim) -> bool:
     """DM the owner the deal's card with its open items; True when sent."""
+    services = poster.services
     async with services.db.read() as session:
         nudge = await session.get(Nudge, claim.row_id)
         deal = await session.get(Deal, nudge.deal_id) if nudge else None
@@ -37,21 +26,19 @@ async def deliver_nudge(
         await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
         return False
     message = nudge_message(card, kind=nudge.kind)
-    if not await claims.start_sending(services, settings, claim):
-        return False
-    await pacer.wait_turn(deal.owner_id)
     # Posting to a user id lands in the app's DM with them (chat:write; no im:write needed).
-    result = await attempt(
-        client.chat_postMessage(channel=deal.owner_id, **message.to_dict()), what="nudge"
+    sent = await poster.send(
+        claim,
+        channel=deal.owner_id,
+        call=lambda: poster.client.chat_postMessage(channel=deal.owner_id, **message.to_dict()),
+        what="nudge",
     )
-    if isinstance(result, Sent):
-        return await claims.record(
-            services,
-            claim,
-            status=ClaimStatus.POSTED.value,
-            posted_at=services.clock(),
-            message_ts=str(result.response.get("ts")),
-        )
-    if not isinstance(result, Unknown):
-        await claims.refused(services, settings, claim, error=result.error)
-    return False
+    if sent is None:
+        return False
+    return await claims.record(
+        services,
+        claim,
+        status=ClaimStatus.POSTED.value,
+        posted_at=services.clock(),
+        message_ts=str(sent.response.get("ts")),
+    )

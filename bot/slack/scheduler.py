@@ -20,6 +20,7 @@ from bot.digests import housekeeping, nudges, runs
 from bot.digests.settings import SchedulerSettings
 from bot.slack import digest_posts, nudge_posts
 from bot.slack.pacing import ChannelPacer
+from bot.slack.posting import Poster
 from bot.slack.time_zones import resolve_time_zones
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class Scheduler:
         self.services = services
         self.client = client
         self.settings = settings
-        self.pacer = ChannelPacer()
+        self.poster = Poster(services, settings, client, ChannelPacer())
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -58,9 +59,7 @@ class Scheduler:
             claim = await runs.claim_digest(self.services, self.settings, due)
             if claim is None:
                 continue  # another replica has it
-            posted = await digest_posts.deliver_digest(
-                self.services, self.settings, client=self.client, pacer=self.pacer, claim=claim
-            )
+            posted = await digest_posts.deliver_digest(self.poster, claim)
             report.digests += posted
             report.unfinished += not posted
 
@@ -70,9 +69,7 @@ class Scheduler:
             claim = await nudges.claim_crossing(self.services, self.settings, crossing)
             claimed += [claim] if claim is not None else []
         for claim in claimed:
-            sent = await nudge_posts.deliver_nudge(
-                self.services, self.settings, client=self.client, pacer=self.pacer, claim=claim
-            )
+            sent = await nudge_posts.deliver_nudge(self.poster, claim)
             report.nudges += sent
             report.unfinished += not sent
 

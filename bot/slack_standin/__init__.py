@@ -8,17 +8,19 @@
 from __future__ import annotations
 
 from bot.slack_standin import ids
-from bot.slack_standin.block_kit_limits import message_violations, view_violations
-from bot.slack_standin.payloads import (
-    app_home_opened_event,
+from bot.slack_standin.action_payloads import (
     block_actions_payload,
     button_action,
     checkboxes_action,
+    option,
+    overflow_action,
+)
+from bot.slack_standin.block_kit_limits import message_violations, view_violations
+from bot.slack_standin.payloads import (
+    app_home_opened_event,
     event_callback,
     form_fields,
     new_trigger_id,
-    option,
-    overflow_action,
     slash_command_body,
     view_submission_payload,
 )

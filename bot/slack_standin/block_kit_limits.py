@@ -1,4 +1,6 @@
-"""Block Kit limits Slack enforces and slack_sdk does not check, as findings with Slack's error names.
+"""Block Kit limits Slack enforces and slack_sdk does not check, as findings with Slack's error names:
+messages, views and their blocks here; text objects and elements in
+bot.slack_standin.element_limits.
 
 The numbers are Slack's published limits (docs.slack.dev, "Block Kit" reference pages).
 Messages are refused with `invalid_blocks`, views with `invalid_arguments`, as Slack does.
@@ -10,6 +12,13 @@ import json
 from collections.abc import Callable
 from typing import Any, Literal
 
+from bot.slack_standin.element_limits import (
+    ID_LIMIT,
+    Findings,
+    check_element,
+    check_length,
+    check_text,
+)
 from bot.slack_standin.records import JsonDict, Violation
 
 Surface = Literal["message", "modal", "home"]
@@ -20,30 +29,7 @@ KNOWN_BLOCK_TYPES = frozenset(
 MAX_BLOCKS: dict[Surface, int] = {"message": 50, "modal": 100, "home": 100}
 MESSAGE_TEXT_LIMIT = 40_000
 VIEW_SIZE_LIMIT = 250_000  # bytes of view JSON; views.* answers `view_too_large` above it
-ID_LIMIT = 255
 PRIVATE_METADATA_LIMIT = 3000
-# Elements whose option lists Slack caps, as (minimum, maximum).
-OPTION_COUNTS = {
-    "checkboxes": (1, 10),
-    "radio_buttons": (1, 10),
-    "overflow": (1, 5),
-    "static_select": (1, 100),
-    "multi_static_select": (1, 100),
-}
-# Option texts may be mrkdwn only in checkboxes and radio buttons.
-MRKDWN_OPTIONS = frozenset({"checkboxes", "radio_buttons"})
-
-
-class Findings:
-    """Collects violations for one call; `error` is the Slack error block problems map to."""
-
-    def __init__(self, *, method: str, error: str) -> None:
-        self.method = method
-        self.error = error
-        self.items: list[Violation] = []
-
-    def add(self, rule: str, pointer: str, detail: str, *, error: str | None = None) -> None:
-        self.items.append(Violation(self.method, rule, error or self.error, pointer, detail))
 
 
 def message_violations(args: JsonDict, *, method: str) -> list[Violation]:
@@ -104,10 +90,10 @@ def _check_modal_chrome(view: JsonDict, findings: Findings) -> None:
 
 def _check_view_ids(view: JsonDict, findings: Findings) -> None:
     for key in ("callback_id", "external_id"):
-        _check_length(
+        check_length(
             view.get(key), f"/view/{key}", findings, limit=ID_LIMIT, rule=f"{key}_too_long"
         )
-    _check_length(
+    check_length(
         view.get("private_metadata"),
         "/view/private_metadata",
         findings,
@@ -143,9 +129,7 @@ def _check_block(block: Any, at: str, findings: Findings, block_ids: set[str]) -
         return
     block_id = block.get("block_id")
     if block_id is not None:
-        _check_length(
-            block_id, f"{at}/block_id", findings, limit=ID_LIMIT, rule="block_id_too_long"
-        )
+        check_length(block_id, f"{at}/block_id", findings, limit=ID_LIMIT, rule="block_id_too_long")
         if block_id in block_ids:
             findings.add("duplicate_block_id", f"{at}/block_id", f"block_id {block_id!r} repeats")
         block_ids.add(block_id)
@@ -207,7 +191,7 @@ def _check_image(block: JsonDict, at: str, findings: Findings) -> None:
         findings.add("missing_field", f"{at}/image_url", "an image needs image_url or slack_file")
     if not block.get("alt_text"):
         findings.add("missing_field", f"{at}/alt_text", "an image needs alt_text")
-    _check_length(
+    check_length(
         block.get("alt_text"), f"{at}/alt_text", findings, limit=2000, rule="text_too_long"
     )
 
@@ -220,87 +204,3 @@ BLOCK_CHECKS: dict[str, Callable[[JsonDict, str, Findings], None]] = {
     "input": _check_input,
     "image": _check_image,
 }
-
-
-def check_element(element: Any, at: str, findings: Findings, action_ids: set[str]) -> None:
-    """Check an interactive element: its action_id, button text, options and confirm dialog."""
-    if not isinstance(element, dict):
-        findings.add("invalid_element", at, "an element must be a JSON object")
-        return
-    kind = element.get("type", "")
-    action_id = element.get("action_id")
-    if action_id is not None:
-        _check_length(
-            action_id, f"{at}/action_id", findings, limit=ID_LIMIT, rule="action_id_too_long"
-        )
-        if action_id in action_ids:
-            findings.add(
-                "duplicate_action_id", f"{at}/action_id", f"action_id {action_id!r} repeats"
-            )
-        action_ids.add(action_id)
-    if kind == "button":
-        _check_button(element, at, findings)
-    if kind in OPTION_COUNTS:
-        _check_options(element, at, findings, kind=kind)
-    if "placeholder" in element:
-        check_text(
-            element["placeholder"], f"{at}/placeholder", findings, limit=150, plain_only=True
-        )
-    if "confirm" in element:
-        _check_confirm(element["confirm"], f"{at}/confirm", findings)
-
-
-def _check_button(element: JsonDict, at: str, findings: Findings) -> None:
-    check_text(element.get("text"), f"{at}/text", findings, limit=75, plain_only=True)
-    _check_length(element.get("value"), f"{at}/value", findings, limit=2000, rule="value_too_long")
-    _check_length(element.get("url"), f"{at}/url", findings, limit=3000, rule="url_too_long")
-    if element.get("style") not in (None, "primary", "danger"):
-        findings.add("invalid_style", f"{at}/style", "style must be primary or danger")
-
-
-def _check_options(element: JsonDict, at: str, findings: Findings, *, kind: str) -> None:
-    if "option_groups" in element:
-        return
-    options = element.get("options") or []
-    least, most = OPTION_COUNTS[kind]
-    if len(options) > most:
-        findings.add("too_many_options", f"{at}/options", f"must be at most {most} items")
-    elif len(options) < least:
-        findings.add("too_few_options", f"{at}/options", f"must be at least {least} items")
-    plain_only = kind not in MRKDWN_OPTIONS
-    for index, item in enumerate(options):
-        where = f"{at}/options/{index}"
-        check_text(item.get("text"), f"{where}/text", findings, limit=75, plain_only=plain_only)
-        _check_length(
-            item.get("value"), f"{where}/value", findings, limit=150, rule="value_too_long"
-        )
-
-
-def _check_confirm(confirm: JsonDict, at: str, findings: Findings) -> None:
-    limits = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
-    for key, limit in limits.items():
-        check_text(confirm.get(key), f"{at}/{key}", findings, limit=limit, plain_only=key != "text")
-
-
-def check_text(
-    obj: Any, at: str, findings: Findings, *, limit: int, plain_only: bool = False
-) -> None:
-    """Check a text object: present, a known type, plain_text where Slack demands it, not empty, short enough."""
-    if obj is None:
-        findings.add("missing_field", at, "a text object is required")
-        return
-    if not isinstance(obj, dict) or obj.get("type") not in ("plain_text", "mrkdwn"):
-        findings.add("invalid_text_object", at, "must be a plain_text or mrkdwn text object")
-        return
-    if plain_only and obj["type"] != "plain_text":
-        findings.add("plain_text_required", f"{at}/type", "must be plain_text here, not mrkdwn")
-    text = obj.get("text")
-    if not isinstance(text, str) or not text:
-        findings.add("empty_text", f"{at}/text", "must be more than 0 characters")
-        return
-    _check_length(text, f"{at}/text", findings, limit=limit, rule="text_too_long")
-
-
-def _check_length(value: Any, at: str, findings: Findings, *, limit: int, rule: str) -> None:
-    if isinstance(value, str) and len(value) > limit:
-        findings.add(rule, at, f"must be less than {limit + 1} characters (has {len(value)})")

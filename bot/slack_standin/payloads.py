@@ -1,4 +1,5 @@
-"""Request payloads in Slack's real shapes: slash commands, block_actions, view_submission, events.
+"""Request payloads in Slack's real shapes: slash commands, view_submission, events, and the
+envelope every interaction shares (block_actions: bot.slack_standin.action_payloads).
 
 Shapes follow what Slack really sends (tests/bot/test_testing_standin.py compares them with
 captured samples when those are at hand). Pure functions (ids and timestamps aside): sign
@@ -12,13 +13,11 @@ import copy
 import secrets
 import time
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from bot.slack_standin import ids
 from bot.slack_standin.records import JsonDict
-
-_T = TypeVar("_T")
 
 
 def new_trigger_id() -> str:
@@ -26,11 +25,11 @@ def new_trigger_id() -> str:
     return f"{secrets.randbelow(10**13)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
 
 
-def _response_url(team_id: str, kind: str) -> str:
+def response_url_for(team_id: str, kind: str) -> str:
     return f"https://hooks.slack.com/{kind}/{team_id}/{secrets.randbelow(10**13)}/{secrets.token_urlsafe(18)}"
 
 
-def _now_ts() -> str:
+def now_ts() -> str:
     return f"{time.time():.6f}"
 
 
@@ -44,27 +43,24 @@ def slash_command_body(
     response_url: str | None = None,
     trigger_id: str | None = None,
     user_name: str | None = None,
-    team_domain: str = ids.TEAM_DOMAIN,
     channel_name: str = "general",
-    api_app_id: str = ids.APP_ID,
-    token: str = ids.VERIFICATION_TOKEN,
     is_enterprise_install: bool = False,
 ) -> str:
     """The form body Slack POSTs for a slash command, fields in Slack's order."""
     fields = [
-        ("token", token),
+        ("token", ids.VERIFICATION_TOKEN),
         ("team_id", team_id),
-        ("team_domain", team_domain),
+        ("team_domain", ids.TEAM_DOMAIN),
         ("channel_id", channel_id),
         ("channel_name", channel_name),
         ("user_id", user_id),
         ("user_name", user_name or user_id.lower()),
         ("command", command),
         ("text", text),
-        ("api_app_id", api_app_id),
+        ("api_app_id", ids.APP_ID),
         # a string on the wire, like every form field
         ("is_enterprise_install", "true" if is_enterprise_install else "false"),
-        ("response_url", response_url or _response_url(team_id, "commands")),
+        ("response_url", response_url or response_url_for(team_id, "commands")),
         ("trigger_id", trigger_id or new_trigger_id()),
     ]
     return urlencode(fields)
@@ -75,151 +71,21 @@ def form_fields(body: str) -> dict[str, str]:
     return dict(parse_qsl(body, keep_blank_values=True))
 
 
-def option(value: str, text: str, *, mrkdwn: bool = False) -> JsonDict:
-    """An option object as Slack echoes it in selected_option(s)."""
-    if mrkdwn:
-        return {"text": {"type": "mrkdwn", "text": text, "verbatim": False}, "value": value}
-    return {"text": {"type": "plain_text", "text": text, "emoji": True}, "value": value}
-
-
-def button_action(
-    action_id: str, *, block_id: str, value: str = "", text: str = "", style: str | None = None
+def interaction(
+    kind: str, team_id: str, user_id: str, user_name: str | None, trigger_id: str | None
 ) -> JsonDict:
-    """The `actions[0]` of a button click."""
-    action: JsonDict = {
-        "action_id": action_id,
-        "block_id": block_id,
-        "text": {"type": "plain_text", "text": text or action_id, "emoji": True},
-        "value": value,
-        "type": "button",
-        "action_ts": _now_ts(),
-    }
-    if style:
-        action["style"] = style
-    return action
-
-
-def overflow_action(action_id: str, *, block_id: str, selected_option: JsonDict) -> JsonDict:
-    """The `actions[0]` of an overflow menu choice."""
+    """What every interaction payload (block_actions, view_submission) says of who acted,
+    where, and for which app."""
     return {
-        "type": "overflow",
-        "action_id": action_id,
-        "block_id": block_id,
-        "selected_option": copy.deepcopy(selected_option),
-        "action_ts": _now_ts(),
-    }
-
-
-def checkboxes_action(
-    action_id: str, *, block_id: str, selected_options: Sequence[JsonDict]
-) -> JsonDict:
-    """The `actions[0]` of a checkbox tick or untick: the whole current selection, not a delta."""
-    return {
-        "selected_options": copy.deepcopy(list(selected_options)),
-        "action_id": action_id,
-        "block_id": block_id,
-        "type": "checkboxes",
-        "action_ts": _now_ts(),
-    }
-
-
-def block_actions_payload(
-    action: JsonDict,
-    *,
-    user_id: str,
-    team_id: str,
-    channel_id: str | None = None,
-    message_ts: str | None = None,
-    message: JsonDict | None = None,
-    is_ephemeral: bool = False,
-    view: JsonDict | None = None,
-    state_values: JsonDict | None = None,
-    response_url: str | None = None,
-    trigger_id: str | None = None,
-    user_name: str | None = None,
-    team_domain: str = ids.TEAM_DOMAIN,
-    channel_name: str = "general",
-    api_app_id: str = ids.APP_ID,
-    token: str = ids.VERIFICATION_TOKEN,
-) -> JsonDict:
-    """A block_actions payload for a click in a message, an ephemeral message, or a view.
-
-    A message in a channel carries `message`; an ephemeral one does not (Slack never sends
-    it), only `container.is_ephemeral: true`; a modal or App Home click carries `view`.
-    """
-    values = _state_values(action, state_values)
-    payload: JsonDict = {
-        "type": "block_actions",
+        "type": kind,
+        "team": {"id": team_id, "domain": ids.TEAM_DOMAIN},
         "user": _user(user_id, team_id=team_id, user_name=user_name),
-        "api_app_id": api_app_id,
-        "token": token,
-        "container": {},
+        "api_app_id": ids.APP_ID,
+        "token": ids.VERIFICATION_TOKEN,
         "trigger_id": trigger_id or new_trigger_id(),
-        "team": {"id": team_id, "domain": team_domain},
-        "enterprise": None,
         "is_enterprise_install": False,
+        "enterprise": None,
     }
-    if view is not None:
-        _add_view_source(payload, view=view, values=values)
-    else:
-        _add_message_source(
-            payload,
-            channel={"id": _need(channel_id, "channel_id"), "name": channel_name},
-            message_ts=_need(message_ts or (message or {}).get("ts"), "message_ts"),
-            message=None if is_ephemeral else _need(message, "message"),
-            values=values,
-            response_url=response_url,
-        )
-    payload["actions"] = [copy.deepcopy(action)]
-    return payload
-
-
-def _need(value: _T | None, name: str) -> _T:
-    """A click in a message names its channel and message; a channel message's click carries it."""
-    if value is None:
-        raise ValueError(f"block_actions_payload: pass {name}= (or view= for a click in a view)")
-    return value
-
-
-def _add_message_source(
-    payload: JsonDict,
-    *,
-    channel: JsonDict,
-    message_ts: str,
-    message: JsonDict | None,
-    values: JsonDict,
-    response_url: str | None,
-) -> None:
-    """Slack sends no `message` for an ephemeral message: only `container.is_ephemeral`."""
-    payload["container"] = {
-        "type": "message",
-        "message_ts": message_ts,
-        "channel_id": channel["id"],
-        "is_ephemeral": message is None,
-    }
-    payload["channel"] = channel
-    if message is not None:
-        payload["message"] = copy.deepcopy(message)
-    payload["state"] = {"values": values}
-    payload["response_url"] = response_url or _response_url(payload["team"]["id"], "actions")
-
-
-def _add_view_source(payload: JsonDict, *, view: JsonDict, values: JsonDict) -> None:
-    payload["container"] = {"type": "view", "view_id": view["id"]}
-    shown = copy.deepcopy(view)
-    shown["state"] = {"values": {**shown.get("state", {}).get("values", {}), **values}}
-    payload["view"] = shown
-
-
-def _state_values(action: JsonDict, given: JsonDict | None) -> JsonDict:
-    """state.values: what the caller gives, plus a checkbox group's current selection."""
-    values = copy.deepcopy(given or {})
-    if action.get("type") == "checkboxes":
-        values.setdefault(action["block_id"], {})[action["action_id"]] = {
-            "type": "checkboxes",
-            "selected_options": copy.deepcopy(action["selected_options"]),
-        }
-    return values
 
 
 def _user(user_id: str, *, team_id: str, user_name: str | None) -> JsonDict:
@@ -240,9 +106,6 @@ def view_submission_payload(
     response_urls: Sequence[JsonDict] = (),
     trigger_id: str | None = None,
     user_name: str | None = None,
-    team_domain: str = ids.TEAM_DOMAIN,
-    api_app_id: str = ids.APP_ID,
-    token: str = ids.VERIFICATION_TOKEN,
 ) -> JsonDict:
     """A view_submission payload. Pass `view=` (e.g. from `standin.open_views`) to submit
     that view; otherwise a modal is made up from `title` and `blocks`."""
@@ -254,18 +117,8 @@ def view_submission_payload(
             "state": {"values": state_values},
         }
     )
-    return {
-        "type": "view_submission",
-        "team": {"id": team_id, "domain": team_domain},
-        "user": _user(user_id, team_id=team_id, user_name=user_name),
-        "api_app_id": api_app_id,
-        "token": token,
-        "trigger_id": trigger_id or new_trigger_id(),
-        "view": shown,
-        "response_urls": list(response_urls),
-        "is_enterprise_install": False,
-        "enterprise": None,
-    }
+    payload = interaction("view_submission", team_id, user_id, user_name, trigger_id)
+    return payload | {"view": shown, "response_urls": list(response_urls)}
 
 
 def _made_up_modal(title: str, blocks: Sequence[JsonDict], team_id: str) -> JsonDict:
@@ -307,7 +160,7 @@ def app_home_opened_event(
         "user": user_id,
         "channel": channel or "D" + user_id[1:],
         "tab": tab,
-        "event_ts": event_ts or _now_ts(),
+        "event_ts": event_ts or now_ts(),
     }
     if view is not None:
         event["view"] = copy.deepcopy(view)
@@ -320,15 +173,12 @@ def event_callback(
     team_id: str,
     event_id: str | None = None,
     event_time: int | None = None,
-    api_app_id: str = ids.APP_ID,
-    bot_user_id: str = ids.BOT_USER_ID,
-    token: str = ids.VERIFICATION_TOKEN,
 ) -> JsonDict:
     """The Events API envelope around `event`; reuse `event_id` to imitate Slack's retries."""
     envelope: dict[str, Any] = {
-        "token": token,
+        "token": ids.VERIFICATION_TOKEN,
         "team_id": team_id,
-        "api_app_id": api_app_id,
+        "api_app_id": ids.APP_ID,
         "event": copy.deepcopy(event),
         "type": "event_callback",
         "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
@@ -337,7 +187,7 @@ def event_callback(
             {
                 "enterprise_id": None,
                 "team_id": team_id,
-                "user_id": bot_user_id,
+                "user_id": ids.BOT_USER_ID,
                 "is_bot": True,
                 "is_enterprise_install": False,
             }

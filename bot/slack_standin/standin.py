@@ -7,21 +7,19 @@ ephemeral messages, modals and App Home views as Slack would, refuses what Slack
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import secrets
-from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import Self
 
 from aiohttp import web
 
+from bot.slack_standin.call_log import CallLog, Reply
 from bot.slack_standin.chat_methods import CHAT_METHODS, respond
 from bot.slack_standin.directory_methods import DIRECTORY_METHODS
 from bot.slack_standin.file_methods import FILE_METHODS, receive_upload
-from bot.slack_standin.records import JsonDict, RecordedCall, SlackError, Violation
+from bot.slack_standin.records import JsonDict, SlackError
 from bot.slack_standin.view_methods import VIEW_METHODS, close_view
 from bot.slack_standin.web_api_args import check_token, pop_token, read_args
 from bot.slack_standin.workspace import Handler, ResponseHook, UploadedFile, Workspace, user_profile
@@ -40,31 +38,13 @@ WEB_API_METHODS: dict[str, Handler] = {
 MAX_BODY = 50 * 1024 * 1024  # uploads of chart images go through the same server
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
-    """A canned failure for the next call of a method."""
-
-    status: int
-    error: str
-    retry_after: int | None = None
-
-    def headers(self) -> dict[str, str]:
-        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
-
-
-Reply = tuple[int, JsonDict, dict[str, str]]
-
-
-class SlackStandIn:
+class SlackStandIn(CallLog):
     """Slack's Web API, response URLs and file uploads, served on 127.0.0.1."""
 
     def __init__(self, *, host: str = "127.0.0.1") -> None:
+        super().__init__()
         self.host = host
         self.workspace = Workspace()
-        self._calls: list[RecordedCall] = []
-        self._violations: list[Violation] = []
-        self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
-        self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -157,54 +137,10 @@ class SlackStandIn:
             raise SlackError("expired_url", status=404)
         return respond(self.workspace, hook, body, method=method, count_use=count_use)
 
-    # -- recording and answering -------------------------------------------------------------
-
-    def _record(
-        self, method: str, args: JsonDict, request: web.Request | None, *, token: str | None = None
-    ) -> RecordedCall:
-        headers = dict(request.headers) if request is not None else {}
-        call = RecordedCall(method=method, args=args, headers=headers, token=token)
-        self._calls.append(call)
-        return call
-
-    def _settle(self, call: RecordedCall, *, run: Callable[[], JsonDict]) -> Reply:
-        """Answer a call: a queued fault first, else the handler; record the answer."""
-        headers: dict[str, str] = {}
-        faults = self._faults.get(call.method)
-        if faults:
-            fault = faults.popleft()
-            status, body, headers = (
-                fault.status,
-                {"ok": False, "error": fault.error},
-                fault.headers(),
-            )
-        else:
-            try:
-                status, body = 200, run()
-            except SlackError as error:
-                status, body = error.status, error.answer()
-                self._violations.extend(error.violations)
-        call.status, call.response = status, body
-        self._changed.set()
-        return status, body, headers
-
     @staticmethod
     def _http(reply: Reply) -> web.Response:
         status, body, headers = reply
         return web.json_response(body, status=status, headers=headers)
-
-    # -- switches ----------------------------------------------------------------------------
-
-    def fail_next(
-        self, method: str, *, error: str = "ratelimited", status: int = 200, times: int = 1
-    ) -> None:
-        """Answer the next `times` calls of `method` with `ok: false` and `error`."""
-        self._faults[method].extend([Fault(status=status, error=error)] * times)
-
-    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
-        """Answer the next `times` calls of `method` with HTTP 429 and a Retry-After header."""
-        fault = Fault(status=429, error="ratelimited", retry_after=retry_after)
-        self._faults[method].extend([fault] * times)
 
     # -- the workspace's other side: what Slack itself would create --------------------------
 
@@ -258,40 +194,7 @@ class SlackStandIn:
         """The user closed a modal (or a submission's ack cleared it): it and views above it go."""
         close_view(self.workspace, view_id)
 
-    # -- queries -----------------------------------------------------------------------------
-
-    def calls(self, method: str | None = None) -> list[RecordedCall]:
-        """Every attempt, refused and rate-limited ones included, oldest first."""
-        return [c for c in self._calls if method is None or c.method == method]
-
-    def last(self, method: str) -> RecordedCall:
-        found = self.calls(method)
-        if not found:
-            seen = sorted({c.method for c in self._calls})
-            raise AssertionError(f"no {method} call was made; calls made: {seen}")
-        return found[-1]
-
-    def attempts(self, method: str) -> int:
-        return len(self.calls(method))
-
-    async def wait_for(
-        self, method: str, *, count: int = 1, timeout: float = 2.0
-    ) -> list[RecordedCall]:
-        """Wait until `count` calls of `method` were answered (work done after the ack)."""
-        try:
-            async with asyncio.timeout(timeout):
-                while len(found := self._answered(method)) < count:
-                    self._changed.clear()
-                    await self._changed.wait()
-        except TimeoutError:
-            seen = [c.method for c in self._calls]
-            raise AssertionError(
-                f"waited {timeout}s for {count} {method} call(s); calls: {seen}"
-            ) from None
-        return found
-
-    def _answered(self, method: str) -> list[RecordedCall]:
-        return [c for c in self.calls(method) if c.response]
+    # -- what the workspace holds now ---------------------------------------------------------
 
     def messages(self, channel: str) -> list[JsonDict]:
         """The channel's messages, oldest first (a user id means the bot's DM with them)."""
@@ -318,25 +221,10 @@ class SlackStandIn:
     def uploaded_files(self) -> list[UploadedFile]:
         return [f for f in self.workspace.files.values() if f.completed]
 
-    @property
-    def violations(self) -> list[Violation]:
-        """Everything refused because Slack would have refused it, oldest first."""
-        return list(self._violations)
-
-    def assert_clean(self) -> None:
-        """Fail, listing each violation, if any call broke a Slack rule."""
-        if self._violations:
-            lines = "\n".join(f"  - {violation}" for violation in self._violations)
-            raise AssertionError(
-                f"Slack would have refused {len(self._violations)} thing(s):\n{lines}"
-            )
-
     def reset(self) -> None:
         """Forget calls, violations, switches and the whole workspace; keep serving."""
         self.workspace = Workspace(base_url=self.workspace.base_url)
-        self._calls.clear()
-        self._violations.clear()
-        self._faults.clear()
+        self.forget_calls()
 
 
 def _raiser(error: SlackError) -> Callable[[], JsonDict]:

@@ -45,12 +45,7 @@ def _lose(card: DealCard, reopen_to: str | None) -> Form:
         title=_("Mark as lost"),
         submit=_("Mark lost"),
         callback_id=CallbackId.LOSE,
-        blocks=[
-            field(BlockId.REASON, _("Why was it lost?"), element, hint=hint),
-            field(
-                BlockId.NOTE, _("Note"), text_input(multiline=True, max_length=400), optional=True
-            ),
-        ],
+        blocks=[field(BlockId.REASON, _("Why was it lost?"), element, hint=hint), _note()],
     )
 
 
@@ -73,12 +68,7 @@ def _nurture(card: DealCard, reopen_to: str | None) -> Form:
         title=_("Nurture deal"),
         submit=_("Nurture"),
         callback_id=CallbackId.NURTURE,
-        blocks=[
-            field(BlockId.DATE, _("Re-engage on"), picker, hint=hint),
-            field(
-                BlockId.NOTE, _("Note"), text_input(multiline=True, max_length=400), optional=True
-            ),
-        ],
+        blocks=[field(BlockId.DATE, _("Re-engage on"), picker, hint=hint), _note()],
     )
 
 
@@ -109,6 +99,11 @@ def _override(card: DealCard, reopen_to: str | None) -> Form:
         callback_id=CallbackId.OVERRIDE,
         blocks=[section(skipped), field(BlockId.REASON, _("Why override?"), reason, hint=hint)],
     )
+
+
+def _note() -> Block:
+    """An optional free-text note beside the reason or the date, kept with the move."""
+    return field(BlockId.NOTE, _("Note"), text_input(multiline=True, max_length=400), optional=True)
 
 
 BRANCH_FORMS: dict[Move, Callable[[DealCard, str | None], Form]] = {

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import ActionsBlock, Block, InteractiveElement
 
+from bot.core.deal_status import side_status
 from bot.core.outcomes import DealCard
 from bot.views.blocks import button, context, divider, fields, header, section
 from bot.views.checklist import checklist_blocks, checklist_status, open_items_text
@@ -20,7 +21,7 @@ from bot.views.more_menu import more_menu, parse_overflow_value
 from bot.views.mrkdwn import bold, bullets, escape, mention
 from flows.i18n import _
 from flows.machine import Move
-from flows.schema import ExitItem, Stage, StageKind
+from flows.schema import ExitItem, Stage
 from storage.models import DealStatus
 
 __all__ = ["card_blocks", "card_text", "parse_overflow_value", "stage_card"]
@@ -100,13 +101,9 @@ def _status_blocks(card: DealCard) -> list[Block]:
 
 def _side_status(card: DealCard) -> DealStatus | None:
     """The stage's kind is the truth for side stages; only "won" needs the deal's status."""
-    kinds = {
-        StageKind.LOST: DealStatus.LOST,
-        StageKind.DISQUALIFIED: DealStatus.DISQUALIFIED,
-        StageKind.NURTURE: DealStatus.NURTURE,
-    }
-    if card.stage.kind in kinds:
-        return kinds[card.stage.kind]
+    side = side_status(card.stage.kind)
+    if side is not None:
+        return side
     return DealStatus.WON if card.status is DealStatus.WON else None
 
 

@@ -1,5 +1,5 @@
-"""Digests, their subscriptions and stuck-deal nudges as Slack messages: pure functions of
-bot.digests.content (and, for nudges, of the deal's card)."""
+"""A channel digest as a Slack message: a pure function of bot.digests.content. Its
+subscriptions are bot.views.subscriptions, a stuck deal's nudge bot.views.nudge."""
 
 from __future__ import annotations
 
@@ -9,32 +9,25 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
-from bot.core.outcomes import DealCard
 from bot.core.scope import ScopeKind
 from bot.digests.content import (
     DealLine,
     Deviation,
     Digest,
-    DigestSubscriptions,
     Flagged,
     Movement,
     ObjectionCount,
-    SubscriptionLine,
 )
 from bot.digests.schedule import zone
 from bot.reporting.funnel import Funnel
 from bot.views.blocks import context, divider, header, section
-from bot.views.card import stage_card
 from bot.views.counts import counted
 from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.mrkdwn import bold, bullets, escape, mention
-from bot.views.plain import from_mrkdwn
 from flows.i18n import _
 
 MAX_LINES = 8  # per list; the rest is counted ("and 4 more")
-MAX_SUBSCRIPTIONS = 40
-LINES_PER_SECTION = 20  # of about 120 characters: within a section's 3000
 
 
 # -- the digest ----------------------------------------------------------------------------
@@ -195,92 +188,3 @@ def _funnel_row(stage: str, entered: int, conversion: float | None) -> str:
 
 def _percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate:.0%}"
-
-
-# -- /deal digest answers --------------------------------------------------------------------
-
-
-def subscriptions_message(listing: DigestSubscriptions) -> Message:
-    notice = change_notice(listing)
-    blocks: list[Block] = [section(notice)] if notice else []
-    if not listing.subscriptions:
-        empty = _("No channel gets a digest yet.")
-        hint = _("Subscribe one: /deal digest subscribe #sales weekly 09:00 team")
-        blocks += [section(empty), context(escape(hint))]
-        return Message(text=from_mrkdwn(notice) if notice else empty, blocks=blocks)
-    lines = [subscription_line(line) for line in listing.subscriptions[:MAX_SUBSCRIPTIONS]]
-    more = len(listing.subscriptions) - len(lines)
-    if more:
-        lines.append(_("and {count} more").format(count=more))
-    blocks.append(section(bold(_("Digests in this workspace"))))
-    for start in range(0, len(lines), LINES_PER_SECTION):  # a section holds 3000 characters
-        blocks.append(section(bullets(lines[start : start + LINES_PER_SECTION])))
-    count = counted(len(listing.subscriptions), _("{count} digest"), _("{count} digests"))
-    return Message(text=from_mrkdwn(notice) if notice else count, blocks=blocks)
-
-
-def change_notice(listing: DigestSubscriptions) -> str | None:
-    line = listing.changed
-    if line is None:
-        return None
-    if listing.action == "unsubscribed":
-        return ":white_check_mark: " + _("<#{channel}> gets no more digests.").format(
-            channel=line.channel_id
-        )
-    said = _("<#{channel}> will get a {schedule} for {scope}.").format(
-        channel=line.channel_id,
-        schedule=schedule_text(line),
-        scope=scope_text(line.scope, line.scope_user_id),
-    )
-    invite = _("If stagecoach is not in that channel yet, add it there: /invite @stagecoach")
-    return f":white_check_mark: {said}\n{escape(invite)}"
-
-
-def schedule_text(line: SubscriptionLine) -> str:
-    """ "daily digest at 09:00 (Europe/Istanbul)"."""
-    when = (
-        _("daily digest at {time}")
-        if line.frequency == "daily"
-        else _("weekly digest, Mondays at {time}")
-    )
-    tz = line.tz or _("your Slack time zone")
-    return f"{when.format(time=line.at_time)} ({escape(tz)})"
-
-
-def subscription_line(line: SubscriptionLine) -> str:
-    return " · ".join(
-        [
-            f"<#{line.channel_id}>",
-            schedule_text(line),
-            scope_text(line.scope, line.scope_user_id),
-            _("set by {who}").format(who=mention(line.created_by)),
-        ]
-    )
-
-
-# -- nudges ------------------------------------------------------------------------------------
-
-
-def nudge_message(card: DealCard, *, kind: str) -> Message:
-    """The owner's DM: why the deal needs attention, then its card with the open items."""
-    return stage_card(card, notice=nudge_notice(card, kind=kind), highlight=card.missing)
-
-
-def nudge_notice(card: DealCard, *, kind: str) -> str:
-    if kind == "stuck":
-        return "⏰ " + _(
-            "{name} has been in {stage} for {days}; the target is {target} days."
-        ).format(
-            name=card.name,
-            stage=card.stage.name,
-            days=counted(card.days_in_stage, _("{count} day"), _("{count} days")),
-            target=card.stage.target_days,
-        )
-    return "💤 " + _(
-        "Nothing has happened on {name} for {days}; {stage} flags deals idle after {rot} days."
-    ).format(
-        name=card.name,
-        days=counted(card.idle_days, _("{count} day"), _("{count} days")),
-        stage=card.stage.name,
-        rot=card.stage.rot_days,
-    )

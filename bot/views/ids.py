@@ -17,7 +17,7 @@ class ActionId(StrEnum):
     EVIDENCE = "deal_evidence"  # opens the evidence modal
     SHOW = "deal_show"  # App Home / lists: open a deal's card
     REFRESH_HOME = "home_refresh"
-    # onboarding, in the app's DM (bot.views.onboarding)
+    # onboarding, in the app's DM (bot.views.tour, bot.views.quiz, bot.views.onboarding)
     TOUR_NEXT = "onboard_tour_next"  # value: the step to show (one past the last: finish)
     TOUR_BACK = "onboard_tour_back"  # value: the step to show
     QUIZ_START = "onboard_quiz_start"  # start, continue or retake the quiz

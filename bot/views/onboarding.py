@@ -1,5 +1,6 @@
-"""Onboarding messages: a tour step, a quiz question and its feedback, the overview of the
-three parts, a manager's status list, and the note a `/deal onboard` answers with.
+"""Onboarding messages: the overview of the three parts, a manager's status list, and the
+note a `/deal onboard` answers with; and what the tour's and the quiz's buttons carry (the
+tour step is bot.views.tour, a quiz question bot.views.quiz).
 
 The tour and the quiz live in the app's DM: normal messages, which the app updates in
 place. Buttons carry what they lead to (the step; the attempt, question and choice), so a
@@ -9,30 +10,22 @@ click on an old message still does what its label says.
 from __future__ import annotations
 
 import json
-import string
 from dataclasses import dataclass
 
-from slack_sdk.models.blocks import ActionsBlock, Block, InteractiveElement
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.onboarding.outcomes import (
     Delivery,
     OnboardingOverview,
     OnboardingStatus,
-    QuizAnswered,
-    QuizAsked,
     RepProgress,
-    TourShown,
 )
-from bot.onboarding.quiz import Question
-from bot.onboarding.tour import TourStep
-from bot.views import limits
 from bot.views.blocks import button, context, header, section
 from bot.views.counts import counted
 from bot.views.ids import ActionId
 from bot.views.message import Message
-from bot.views.mrkdwn import bold, bullets, escape, escape_keeping_mentions, join_clipped, quote
+from bot.views.mrkdwn import bold, escape_keeping_mentions
 from flows.i18n import _
-from flows.schema import Stage, StageKind
 
 STATUS_LINES = 20  # reps per section: 20 short lines stay far below 3000 characters
 STATUS_SECTIONS = 40
@@ -66,152 +59,6 @@ def parse_step(value: object) -> int | None:
     text = value if isinstance(value, str) else ""
     # ASCII digits only: isdigit() is true for '²', which int() refuses
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
-
-
-# -- the tour --------------------------------------------------------------------------------
-
-
-def tour_message(shown: TourShown) -> Message:
-    step = shown.step
-    title = _("Tour {number}/{total}: {stage}").format(
-        number=step.index + 1, total=step.total, stage=step.stage.name
-    )
-    blocks: list[Block] = [header(title)]
-    if shown.notice:
-        blocks.append(section(escape_keeping_mentions(shown.notice)))
-    blocks += _stage_sections(step)
-    blocks += [context(*_where_next(step)), _tour_buttons(step)]
-    text = _("Tour of {map}, stage {number} of {total}: {stage} (owner: {owner})").format(
-        map=step.map_title,
-        number=step.index + 1,
-        total=step.total,
-        stage=step.stage.name,
-        owner=step.stage.owner,
-    )
-    return Message(text=text, blocks=blocks)
-
-
-def _stage_sections(step: TourStep) -> list[Block]:
-    stage = step.stage
-    parts = [
-        f"{bold(_('Owner team'))}: {escape(stage.owner)}",
-        f"{bold(_('What lets a deal be here'))}\n{escape(stage.entry)}",
-        f"{bold(_('What happens here'))}\n{bullets(escape(a) for a in stage.activities)}",
-    ]
-    blocks: list[Block] = [section(join_clipped(parts, limit=limits.SECTION_TEXT))]
-    blocks.append(section(_exit_text(stage)))
-    if step.playbook is not None:
-        entry = step.playbook
-        said = quote(bold(escape(entry.objection)))
-        answer = f"{escape(entry.response)}\n{bold(_('Next step'))}: {escape(entry.next_step)}"
-        blocks.append(section(f"{bold(_('From the playbook'))}\n{said}\n{answer}"))
-    return blocks
-
-
-def _exit_text(stage: Stage) -> str:
-    if not stage.exit:
-        if stage.is_open:
-            return bold(_("No exit checklist: nothing has to be ticked to move on."))
-        return bold(_("A side exit: deals land here, with their reason, instead of moving on."))
-    lines = [
-        f"{n}. {escape(item.text)}" + ("" if item.required else " _(" + _("optional") + ")_")
-        for n, item in enumerate(stage.exit, start=1)
-    ]
-    head = bold(_("Exit criteria: done before a deal may move on"))
-    return join_clipped([head, *lines], limit=limits.SECTION_TEXT)
-
-
-def _where_next(step: TourStep) -> list[str]:
-    stage = step.stage
-    found = []
-    if stage.won:
-        found.append(":trophy: " + _("The win: a deal counts as won when it enters this stage."))
-    if step.next_stage is not None:
-        found.append(_("Advance leads to {stage}").format(stage=escape(step.next_stage.name)))
-    if step.side_exits:
-        names = ", ".join(escape(s.name) for s in step.side_exits)
-        found.append(_("It can also go to: {stages}").format(stages=names))
-    if stage.kind is not StageKind.OPEN and step.reopen_to:
-        names = ", ".join(escape(s.name) for s in step.reopen_to)
-        found.append(_("Can be reopened to: {stages}").format(stages=names))
-    return found or [_("The last stage of the map.")]
-
-
-def _tour_buttons(step: TourStep) -> ActionsBlock:
-    elements: list[InteractiveElement] = []
-    if step.index > 0:
-        elements.append(button(_("Back"), action_id=ActionId.TOUR_BACK, value=str(step.index - 1)))
-    label = _("Finish tour") if step.is_last else _("Next")
-    elements.append(
-        button(label, action_id=ActionId.TOUR_NEXT, value=str(step.index + 1), style="primary")
-    )
-    elements.append(button(_("Skip to quiz"), action_id=ActionId.QUIZ_START, value="skip"))
-    return ActionsBlock(elements=elements)
-
-
-# -- the quiz --------------------------------------------------------------------------------
-
-
-def _letter(index: int) -> str:
-    return string.ascii_uppercase[index]
-
-
-def _choice_lines(question: Question, marks: dict[int, str] | None = None) -> str:
-    marks = marks or {}
-    lines = [
-        f"{marks.get(i, '')}{bold(_letter(i) + '.')} {escape(choice)}".strip()
-        for i, choice in enumerate(question.choices)
-    ]
-    return "\n".join(lines)
-
-
-def _quiz_title(index: int, total: int) -> str:
-    return _("Quiz: question {number} of {total}").format(number=index + 1, total=total)
-
-
-def question_message(asked: QuizAsked) -> Message:
-    question = asked.question
-    body = f"{bold(escape(question.prompt))}\n\n{_choice_lines(question)}"
-    buttons: list[InteractiveElement] = [
-        button(
-            f"{_letter(i)}. {choice}",
-            action_id=f"{ActionId.QUIZ_ANSWER}_{i}",
-            value=AnswerRef(asked.attempt_id, asked.index, i).dumps(),
-        )
-        for i, choice in enumerate(question.choices)
-    ]
-    blocks: list[Block] = [
-        header(_quiz_title(asked.index, asked.total)),
-        section(body),
-        ActionsBlock(elements=buttons),
-    ]
-    text = f"{_quiz_title(asked.index, asked.total)}: {question.prompt}"
-    return Message(text=text, blocks=blocks)
-
-
-def answered_message(answered: QuizAnswered) -> Message:
-    question = answered.question
-    marks = {question.answer: ":white_check_mark: "}
-    if not answered.correct:
-        marks[answered.choice] = ":x: "
-    right = f"{bold(_letter(question.answer) + '.')} {escape(question.right)}"
-    verdict = (
-        ":white_check_mark: " + _("Right: {answer}").format(answer=right)
-        if answered.correct
-        else ":x: " + _("Not quite. The right answer is {answer}").format(answer=right)
-    )
-    notes = [_("From: {source}").format(source=escape(question.source))]
-    if answered.repeated:
-        notes.append(_("You had answered this question already; it counts once."))
-    blocks: list[Block] = [
-        header(_quiz_title(answered.index, answered.total)),
-        section(f"{bold(escape(question.prompt))}\n\n{_choice_lines(question, marks)}"),
-        section(verdict),
-        context(*notes),
-    ]
-    said = _("Right") if answered.correct else _("Not quite")
-    text = f"{_quiz_title(answered.index, answered.total)}: {said}. {question.right}"
-    return Message(text=text, blocks=blocks)
 
 
 # -- where the person stands -----------------------------------------------------------------

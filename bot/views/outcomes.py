@@ -43,7 +43,6 @@ from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, stage_card
 from bot.views.deal_list import deal_list_message
-from bot.views.digest import subscriptions_message
 from bot.views.failures import (
     ambiguous_message,
     blocked_message,
@@ -55,17 +54,13 @@ from bot.views.history import history_message
 from bot.views.message import Message
 from bot.views.mrkdwn import escape, escape_keeping_mentions
 from bot.views.notices import created_notice, moved_notice, ticked_notice
-from bot.views.onboarding import (
-    answered_message,
-    delivery_message,
-    overview_message,
-    question_message,
-    status_message,
-    tour_message,
-)
+from bot.views.onboarding import delivery_message, overview_message, status_message
 from bot.views.plan import plan_message
 from bot.views.playbook import objection_message, playbook_message
+from bot.views.quiz import answered_message, question_message
 from bot.views.stats import stats_message
+from bot.views.subscriptions import subscriptions_message
+from bot.views.tour import tour_message
 from flows.i18n import _
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot.core.context import Services
@@ -36,3 +38,11 @@ def test_a_stand_in_api_host_is_trusted_for_its_response_urls(services: Services
 def test_a_malformed_api_url_is_refused_with_what_it_must_be() -> None:
     with pytest.raises(SettingsError, match="SLACK_API_URL is malformed; it must be"):
         Settings.from_env({"SLACK_API_URL": "slack.com/api"})
+
+
+def test_report_queries_default_to_one_per_core_and_can_be_set() -> None:
+    assert Settings.from_env({}).report_queries == (os.cpu_count() or 1)
+    assert Settings.from_env({"STAGECOACH_REPORT_QUERIES": "3"}).report_queries == 3
+    for bad in ("0", "two", "-1", "²"):
+        with pytest.raises(SettingsError, match="STAGECOACH_REPORT_QUERIES is"):
+            Settings.from_env({"STAGECOACH_REPORT_QUERIES": bad})

@@ -20,7 +20,8 @@ from bot.digests.content import (
 from bot.reporting.charts import funnel_chart_png
 from bot.reporting.funnel import Funnel, FunnelRow
 from bot.slack_standin import message_violations
-from bot.views.digest import digest_message, subscriptions_message
+from bot.views.digest import digest_message
+from bot.views.subscriptions import subscriptions_message
 from bot.views.text import render_text
 
 START = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)

@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.core.context import Services
 from bot.core.scope import Scope
-from bot.reporting.kpis import compute_stats, stats_json
+from bot.reporting.kpi_json import stats_json
+from bot.reporting.kpis import compute_stats
 from bot.reporting.periods import Period
 from storage.kpi_events import StatusCounts
 from tests.kpis.history import TEAM

@@ -7,7 +7,8 @@ from bot.core.outcomes import Failure
 from bot.core.scope import Scope
 from bot.deals import deals, moving, notes
 from bot.deals.outcomes import Created
-from bot.reporting.kpis import compute_stats, stats_json
+from bot.reporting.kpi_json import stats_json
+from bot.reporting.kpis import compute_stats
 from bot.reporting.periods import Period
 from tests.kpis.history import R1, TEAM
 

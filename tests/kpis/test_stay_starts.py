@@ -16,7 +16,8 @@ from bot.core.context import Services
 from bot.core.scope import Scope
 from bot.deals import moving, notes
 from bot.deals.outcomes import Moved, ObjectionNoted
-from bot.reporting.kpis import compute_stats, stats_json
+from bot.reporting.kpi_json import stats_json
+from bot.reporting.kpis import compute_stats
 from bot.reporting.periods import Period
 from storage.kpi_queries import ENTRY_KINDS
 from storage.models import DealEvent, EventKind

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.onboarding.quiz import Question, load_questions
+from bot.onboarding.questions import Question
+from bot.onboarding.quiz import load_questions
 from bot.slack_standin import button_action
 from bot.slack_standin.workspace import dm_channel
 from storage.models import OnboardingProgress, QuizAttempt

@@ -15,18 +15,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.onboarding.choices import MAX_CHOICES, MIN_CHOICES, shown
 from bot.onboarding.principles import principles
-from bot.onboarding.quiz import (
-    MAX_CHOICES,
-    MIN_CHOICES,
-    QUIZ_SIZE,
-    Question,
-    QuestionKind,
-    build_quiz,
-    dump_questions,
-    load_questions,
-    shown,
-)
+from bot.onboarding.questions import Question, QuestionKind
+from bot.onboarding.quiz import QUIZ_SIZE, build_quiz, dump_questions, load_questions
 from flows.loader import load_shipped, parse_map, shipped_map_ids
 from flows.schema import ProcessMap, Stage
 from tests.flows.conftest import GOOD_MAP

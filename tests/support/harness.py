@@ -18,11 +18,8 @@ from bot.core.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.slack.http import EVENTS_PATH, build_web_app
 from bot.slack.runtime import Runtime, build_runtime, web_client
-from bot.slack_standin.payloads import (
-    block_actions_payload,
-    slash_command_body,
-    view_submission_payload,
-)
+from bot.slack_standin.action_payloads import block_actions_payload
+from bot.slack_standin.payloads import slash_command_body, view_submission_payload
 from bot.slack_standin.records import JsonDict
 from bot.slack_standin.standin import SlackStandIn
 from tests.support.signing import signed_event, signed_form, signed_request

@@ -1,0 +1,116 @@
+"""The JSON form of a report's KPIs: the shape `stagecoach stats --json` promises (pinned by
+tests/kpis/test_json_shape.py), then extra keys. Rates, days and money are rounded here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.reporting.kpis import StageStats, Stats
+from storage.percentiles import Summary
+
+RATE_DIGITS, DAY_DIGITS, MONEY_DIGITS = 4, 1, 2
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """The pinned `stagecoach stats --json` shape, then the extra keys."""
+    return {
+        "scope": stats.scope,
+        "period": stats.period.as_json(),
+        "deals": {
+            "open": stats.statuses.open,
+            "won": stats.won,
+            "lost": stats.statuses.lost,
+            "disqualified": stats.statuses.disqualified,
+            "nurture": stats.statuses.nurture,
+        },
+        "win_rate": _rate(stats.win_rate),
+        "cycle_length_days": {
+            "median": _days(stats.cycle.median),
+            "mean": _days(stats.cycle.mean),
+        },
+        "stages": [_stage_json(stage) for stage in stats.stages],
+        "weighted_pipeline": _money(stats.pipeline.weighted),
+        "velocity_per_day": _round(stats.velocity_per_day, DAY_DIGITS),
+        "first_response_hours": {"median": _days(stats.first_response_hours.median)},
+        "lost_reasons": [{"reason": c.label, "count": c.count} for c in stats.lost_reasons],
+        **_extras_json(stats),
+    }
+
+
+def _stage_json(stage: StageStats) -> dict[str, Any]:
+    return {
+        "id": stage.stage.id,
+        "entered": stage.flow.entered,
+        "converted": stage.flow.converted,
+        "conversion": _rate(stage.conversion),
+        "time_in_stage_days": _spread(stage.cumulative),
+        "name": stage.stage.name,
+        "still_in": stage.flow.still_in,
+        "won": stage.won,
+        "post_sale": stage.post_sale,
+        "time_in_stage_deals": stage.cumulative.count,
+        "time_in_stage_latest_days": _spread(stage.latest),
+        "skipped_into": stage.flow.skipped_into,
+        "backward_into": stage.flow.backward_into,
+    }
+
+
+def _extras_json(stats: Stats) -> dict[str, Any]:
+    return {
+        "map": stats.map_id,
+        "currency": stats.currency,
+        "period_label": stats.period.label,
+        "win_rate_deals": stats.won + stats.statuses.lost,
+        "cycle_length_deals": stats.cycle.count,
+        "first_response_deals": stats.first_response_hours.count,
+        "pipeline": {
+            "open": stats.pipeline.open,
+            "open_qualified": stats.pipeline.qualified,
+            "amount": _money(stats.pipeline.amount),
+            "average_won_amount": _round(stats.average_won_amount, MONEY_DIGITS),
+        },
+        "exits": [
+            {
+                "id": s.stage.id,
+                "kind": s.stage.kind.value,
+                "entered": s.flow.entered,
+                "time_in_stage_days": _spread(s.cumulative),
+            }
+            for s in stats.exits
+        ],
+        "objections": [
+            {"id": c.key, "objection": c.label, "stage": c.stage, "count": c.count}
+            for c in stats.objections
+        ],
+        "deviations": {
+            "overrides": [{"stage": c.stage, "count": c.count} for c in stats.overrides],
+            "reopens": [{"stage": c.stage, "count": c.count} for c in stats.reopens],
+            "skipped_moves": sum(s.flow.skipped_into for s in stats.stages),
+            "stages_skipped": sum(s.flow.stages_skipped for s in stats.stages),
+            "backward_moves": sum(s.flow.backward_into for s in stats.stages),
+        },
+        "other_currencies": [
+            {"currency": p.currency, "open": p.open, "weighted_pipeline": _money(p.weighted)}
+            for p in stats.other_currencies
+        ],
+    }
+
+
+def _spread(summary: Summary) -> dict[str, float | None]:
+    return {"median": _days(summary.median), "p90": _days(summary.p90)}
+
+
+def _rate(value: float | None) -> float | None:
+    return _round(value, RATE_DIGITS)
+
+
+def _days(value: float | None) -> float | None:
+    return _round(value, DAY_DIGITS)
+
+
+def _money(value: float | None) -> float | None:
+    return _round(value, MONEY_DIGITS)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)

@@ -1,0 +1,87 @@
+"""Running one report's KPI queries (storage.kpi_queries, storage.kpi_events) side by side.
+
+Each query runs in its own read session, at most STAGECOACH_REPORT_QUERIES at once (one
+per core by default): time in stage takes about as long as all the others together, so on
+two cores it runs on one while the others take turns on the other, and a query more at
+once than there are cores only shares them, and delays time in stage. Each query is
+consistent in itself; a write landing meanwhile may show in one and not in another, which
+a report of rates and medians can live with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.context import Services
+from bot.core.settings import report_queries
+from bot.reporting.periods import Period
+from storage import kpi_events as ev
+from storage import kpi_queries as q
+from storage.percentiles import Summary
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    flows: dict[str, q.StageFlow]
+    stays: dict[tuple[str, str], Summary]
+    cycle: Summary
+    won: list[q.MoneyByCurrency]
+    statuses: ev.StatusCounts
+    pipeline: list[ev.Pipeline]
+    first_response: Summary
+    events: ev.EventCounts
+
+
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """Starts each query in its own read session, as many at once as the gate lets in."""
+
+    services: Services
+    group: asyncio.TaskGroup
+    gate: asyncio.Semaphore
+
+    def start(self, query: Callable[[AsyncSession], Awaitable[T]]) -> asyncio.Task[T]:
+        return self.group.create_task(self._run(query))
+
+    async def _run(self, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async with self.gate, self.services.db.read() as session:
+            await q.tune_for_reports(session)
+            return await query(session)
+
+
+async def measure(
+    services: Services, scope: q.KpiScope, period: Period, shape: q.MapShape
+) -> Measured:
+    window, gate = period.window(), asyncio.Semaphore(report_queries(os.environ))
+    async with asyncio.TaskGroup() as group:
+        reads = _Reads(services, group, gate)
+        # the slowest first (time in stage, then the ones that read every event or every
+        # stay), so that the quick ones fill the gaps at the end instead of a slow one
+        # starting last
+        stays = reads.start(partial(q.time_in_stage, scope=scope, window=window))
+        events = reads.start(partial(ev.event_counts, scope=scope, window=window))
+        flows = reads.start(partial(q.stage_flow, scope=scope, window=window, shape=shape))
+        first = reads.start(partial(ev.first_response, scope=scope, window=window))
+        cycle = reads.start(partial(q.cycle_length, scope=scope, window=window, shape=shape))
+        won = reads.start(partial(q.won_amounts, scope=scope, window=window, shape=shape))
+        statuses = reads.start(partial(ev.status_counts, scope=scope, window=window))
+        pipeline = reads.start(partial(ev.pipeline, scope=scope, shape=shape))
+    return Measured(
+        flows=flows.result(),
+        stays=stays.result(),
+        cycle=cycle.result(),
+        won=won.result(),
+        statuses=statuses.result(),
+        pipeline=pipeline.result(),
+        first_response=first.result(),
+        events=events.result(),
+    )

@@ -1,0 +1,133 @@
+"""The stand-in's record of calls: every call with its answer, the faults queued for the
+next calls of a method, and what Slack would have refused. SlackStandIn is one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.slack_standin.records import JsonDict, RecordedCall, SlackError, Violation
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A canned failure for the next call of a method."""
+
+    status: int
+    error: str
+    retry_after: int | None = None
+
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+
+
+Reply = tuple[int, JsonDict, dict[str, str]]
+
+
+class CallLog:
+    """Records each call, answers it (a queued fault first, else its handler) and keeps what
+    Slack would have refused; tests and the shell ask it what happened, or wait for it."""
+
+    def __init__(self) -> None:
+        self._calls: list[RecordedCall] = []
+        self._violations: list[Violation] = []
+        self._faults: defaultdict[str, deque[Fault]] = defaultdict(deque)
+        self._changed = asyncio.Event()
+
+    def _record(
+        self, method: str, args: JsonDict, request: web.Request | None, *, token: str | None = None
+    ) -> RecordedCall:
+        headers = dict(request.headers) if request is not None else {}
+        call = RecordedCall(method=method, args=args, headers=headers, token=token)
+        self._calls.append(call)
+        return call
+
+    def _settle(self, call: RecordedCall, *, run: Callable[[], JsonDict]) -> Reply:
+        """Answer a call: a queued fault first, else the handler; record the answer."""
+        headers: dict[str, str] = {}
+        faults = self._faults.get(call.method)
+        if faults:
+            fault = faults.popleft()
+            status, body, headers = (
+                fault.status,
+                {"ok": False, "error": fault.error},
+                fault.headers(),
+            )
+        else:
+            try:
+                status, body = 200, run()
+            except SlackError as error:
+                status, body = error.status, error.answer()
+                self._violations.extend(error.violations)
+        call.status, call.response = status, body
+        self._changed.set()
+        return status, body, headers
+
+    def fail_next(
+        self, method: str, *, error: str = "ratelimited", status: int = 200, times: int = 1
+    ) -> None:
+        """Answer the next `times` calls of `method` with `ok: false` and `error`."""
+        self._faults[method].extend([Fault(status=status, error=error)] * times)
+
+    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 429 and a Retry-After header."""
+        fault = Fault(status=429, error="ratelimited", retry_after=retry_after)
+        self._faults[method].extend([fault] * times)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[RecordedCall]:
+        """Every attempt, refused and rate-limited ones included, oldest first."""
+        return [c for c in self._calls if method is None or c.method == method]
+
+    def last(self, method: str) -> RecordedCall:
+        found = self.calls(method)
+        if not found:
+            seen = sorted({c.method for c in self._calls})
+            raise AssertionError(f"no {method} call was made; calls made: {seen}")
+        return found[-1]
+
+    def attempts(self, method: str) -> int:
+        return len(self.calls(method))
+
+    async def wait_for(
+        self, method: str, *, count: int = 1, timeout: float = 2.0
+    ) -> list[RecordedCall]:
+        """Wait until `count` calls of `method` were answered (work done after the ack)."""
+        try:
+            async with asyncio.timeout(timeout):
+                while len(found := self._answered(method)) < count:
+                    self._changed.clear()
+                    await self._changed.wait()
+        except TimeoutError:
+            seen = [c.method for c in self._calls]
+            raise AssertionError(
+                f"waited {timeout}s for {count} {method} call(s); calls: {seen}"
+            ) from None
+        return found
+
+    def _answered(self, method: str) -> list[RecordedCall]:
+        return [c for c in self.calls(method) if c.response]
+
+    @property
+    def violations(self) -> list[Violation]:
+        """Everything refused because Slack would have refused it, oldest first."""
+        return list(self._violations)
+
+    def assert_clean(self) -> None:
+        """Fail, listing each violation, if any call broke a Slack rule."""
+        if self._violations:
+            lines = "\n".join(f"  - {violation}" for violation in self._violations)
+            raise AssertionError(
+                f"Slack would have refused {len(self._violations)} thing(s):\n{lines}"
+            )
+
+    def forget_calls(self) -> None:
+        """Forget calls, violations and switches."""
+        self._calls.clear()
+        self._violations.clear()
+        self._faults.clear()
