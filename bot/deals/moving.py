@@ -8,7 +8,14 @@ import datetime as dt
 from bot.core.access import may_override
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Blocked, Invalid, Outcome
-from bot.core.values import BadValue, clean_reason, match_lost_reason, parse_future_date
+from bot.core.refs import DealRef
+from bot.core.values import (
+    BadValue,
+    ChosenReason,
+    clean_reason,
+    match_lost_reason,
+    parse_future_date,
+)
 from bot.deals.cards import build_card
 from bot.deals.lookup import card_for
 from bot.deals.outcomes import Moved
@@ -33,11 +40,9 @@ def status_for(process_map: ProcessMap, stage: Stage) -> DealStatus:
     return DealStatus.OPEN
 
 
-async def advance(
-    services: Services, actor: Actor, ref: str | None, *, expected_stage: str | None = None
-) -> Outcome:
+async def advance(services: Services, actor: Actor, ref: DealRef) -> Outcome:
     """Move to the next stage only if every required exit item is ticked."""
-    return await change_deal(services, actor, ref, _advance, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, _advance)
 
 
 async def _advance(change: Change) -> Outcome:
@@ -60,17 +65,12 @@ async def _advance(change: Change) -> Outcome:
 
 
 async def override(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    reason: str | None,
-    expected_stage: str | None = None,
+    services: Services, actor: Actor, ref: DealRef, *, reason: str | None
 ) -> Outcome:
     """A manager advances despite open items; the reason and the skipped items are kept."""
-    cleaned = clean_reason(reason, what=_("reason for the override"))
-    if isinstance(cleaned, BadValue):
-        return Invalid(cleaned.message, cleaned.hint, field="reason")
+    cleaned = _checked_reason(reason, what=_("reason for the override"))
+    if isinstance(cleaned, Invalid):
+        return cleaned
 
     async def apply(change: Change) -> Outcome:
         transition = _transition(change, Move.OVERRIDE)
@@ -88,55 +88,62 @@ async def override(
             change, transition, EventKind.OVERRIDDEN, reason=cleaned, skipped=skipped
         )
 
-    return await change_deal(
-        services, actor, ref, apply, expected_stage=expected_stage, permission=may_override
-    )
+    return await change_deal(services, actor, ref, apply, permission=may_override)
 
 
 async def lose(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    reason: str | None,
-    expected_stage: str | None = None,
+    services: Services, actor: Actor, ref: DealRef, *, reason: str | None, note: str | None = None
 ) -> Outcome:
+    """Lost, for one of the map's lost reasons. What the rep adds is kept after it
+    ("Price too high: 20% over budget"): the words after the reason in a command, and a
+    note given apart (the Lose form's own field)."""
+
     async def apply(change: Change) -> Outcome:
         chosen = match_lost_reason(reason, change.flow.map.lost_reasons)
         if isinstance(chosen, BadValue):
             return Invalid(chosen.message, chosen.hint, field="reason")
-        text = f"{chosen.reason}: {chosen.note}" if chosen.note else chosen.reason
+        text = _lost_text(chosen, note)
+        if isinstance(text, Invalid):
+            return text
         return await _branch(change, Move.LOSE, reason=text, value=chosen.reason)
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
+
+
+def _lost_text(chosen: ChosenReason, note: str | None) -> str | Invalid:
+    """What the event records: the reason, then what the rep added after it, if anything
+    (a form's note is trimmed as the words after a reason are: bot.core.values)."""
+    added = [chosen.note] if chosen.note else []
+    if note and note.strip():
+        checked = _checked_reason(note, what=_("note"), field="note")
+        if isinstance(checked, Invalid):
+            return checked
+        if trimmed := checked.strip(" -:—"):
+            added.append(trimmed)
+    return f"{chosen.reason}: {' - '.join(added)}" if added else chosen.reason
 
 
 async def disqualify(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    reason: str | None,
-    expected_stage: str | None = None,
+    services: Services, actor: Actor, ref: DealRef, *, reason: str | None
 ) -> Outcome:
-    cleaned = clean_reason(reason, what=_("reason for disqualifying"))
-    if isinstance(cleaned, BadValue):
-        return Invalid(cleaned.message, cleaned.hint, field="reason")
+    cleaned = _checked_reason(reason, what=_("reason for disqualifying"))
+    if isinstance(cleaned, Invalid):
+        return cleaned
 
     async def apply(change: Change) -> Outcome:
         return await _branch(change, Move.DISQUALIFY, reason=cleaned)
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
 
 
-async def nurture(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    until: str | None,
-    expected_stage: str | None = None,
-) -> Outcome:
+def _checked_reason(text: str | None, *, what: str, field: str = "reason") -> str | Invalid:
+    cleaned = clean_reason(text, what=what)
+    if isinstance(cleaned, BadValue):
+        return Invalid(cleaned.message, cleaned.hint, field=field)
+    return cleaned
+
+
+async def nurture(services: Services, actor: Actor, ref: DealRef, *, until: str | None) -> Outcome:
     date = parse_future_date(until or "", today=services.clock().date())
     if isinstance(date, BadValue):
         return Invalid(date.message, date.hint, field="date")
@@ -144,17 +151,10 @@ async def nurture(
     async def apply(change: Change) -> Outcome:
         return await _branch(change, Move.NURTURE, reason=None, value=date.isoformat(), until=date)
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
 
 
-async def reopen(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    stage: str | None,
-    expected_stage: str | None = None,
-) -> Outcome:
+async def reopen(services: Services, actor: Actor, ref: DealRef, *, stage: str | None) -> Outcome:
     """Back from lost / disqualified / nurture to a stage the map allows (default: its first)."""
 
     async def apply(change: Change) -> Outcome:
@@ -172,7 +172,7 @@ async def reopen(
         change.flow.fire(transition, DealState(change.deal.stage))
         return await _enter(change, transition, EventKind.REOPENED, reason=None)
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
 
 
 def _pick_reopen(
