@@ -4,8 +4,9 @@ override, the branches (lose, disqualify, nurture) and reopen."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
-from bot.core.access import may_override
+from bot.core.access import may_change, may_override
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Blocked, Invalid, Outcome
 from bot.core.refs import DealRef
@@ -19,7 +20,7 @@ from bot.core.values import (
 from bot.deals.cards import build_card
 from bot.deals.lookup import card_for
 from bot.deals.outcomes import Moved
-from bot.deals.writes import Change, change_deal
+from bot.deals.writes import Change, Permission, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
 from flows.schema import ProcessMap, Stage, StageKind
@@ -68,27 +69,23 @@ async def override(
     services: Services, actor: Actor, ref: DealRef, *, reason: str | None
 ) -> Outcome:
     """A manager advances despite open items; the reason and the skipped items are kept."""
-    cleaned = _checked_reason(reason, what=_("reason for the override"))
-    if isinstance(cleaned, Invalid):
-        return cleaned
+    what = _("reason for the override")
+    return await _with_reason(services, actor, ref, reason, what, _override, may_override)
 
-    async def apply(change: Change) -> Outcome:
-        transition = _transition(change, Move.OVERRIDE)
-        if isinstance(transition, Invalid):
-            return transition
-        state = _state(change)
-        skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
-        if not skipped:
-            return Invalid(
-                _("nothing to override: every required item of this stage is done"),
-                _("use /deal advance"),
-            )
-        change.flow.fire(transition, state)
-        return await _enter(
-            change, transition, EventKind.OVERRIDDEN, reason=cleaned, skipped=skipped
+
+async def _override(change: Change, reason: str) -> Outcome:
+    transition = _transition(change, Move.OVERRIDE)
+    if isinstance(transition, Invalid):
+        return transition
+    state = _state(change)
+    skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
+    if not skipped:
+        return Invalid(
+            _("nothing to override: every required item of this stage is done"),
+            _("use /deal advance"),
         )
-
-    return await change_deal(services, actor, ref, apply, permission=may_override)
+    change.flow.fire(transition, state)
+    return await _enter(change, transition, EventKind.OVERRIDDEN, reason=reason, skipped=skipped)
 
 
 async def lose(
@@ -126,14 +123,32 @@ def _lost_text(chosen: ChosenReason, note: str | None) -> str | Invalid:
 async def disqualify(
     services: Services, actor: Actor, ref: DealRef, *, reason: str | None
 ) -> Outcome:
-    cleaned = _checked_reason(reason, what=_("reason for disqualifying"))
+    what = _("reason for disqualifying")
+    return await _with_reason(services, actor, ref, reason, what, _disqualify, may_change)
+
+
+async def _disqualify(change: Change, reason: str) -> Outcome:
+    return await _branch(change, Move.DISQUALIFY, reason=reason)
+
+
+async def _with_reason(
+    services: Services,
+    actor: Actor,
+    ref: DealRef,
+    reason: str | None,
+    what: str,
+    apply: Callable[[Change, str], Awaitable[Outcome]],
+    permission: Permission,
+) -> Outcome:
+    """A move that needs a reason: the reason is checked first, before any read or lock."""
+    cleaned = _checked_reason(reason, what=what)
     if isinstance(cleaned, Invalid):
         return cleaned
 
-    async def apply(change: Change) -> Outcome:
-        return await _branch(change, Move.DISQUALIFY, reason=cleaned)
+    async def apply_with_reason(change: Change) -> Outcome:
+        return await apply(change, cleaned)
 
-    return await change_deal(services, actor, ref, apply)
+    return await change_deal(services, actor, ref, apply_with_reason, permission=permission)
 
 
 def _checked_reason(text: str | None, *, what: str, field: str = "reason") -> str | Invalid:
