@@ -204,6 +204,56 @@ async def test_lose_takes_one_of_the_maps_reasons(
     )
 
 
+@pytest.mark.parametrize(
+    ("reason", "note", "text"),
+    [
+        ("Price too high", " 20%  over budget ", "Price too high: 20% over budget"),
+        ("Price too high", "— 20% over —", "Price too high: 20% over"),
+        ("Price too high", "  ", "Price too high"),
+        ("price too high - 30% over", "and slow", "Price too high: 30% over - and slow"),
+    ],
+)
+async def test_the_forms_note_is_recorded_after_the_reason(
+    services: Services, acme_in_discovery: DealCard, reason: str, note: str, text: str
+) -> None:
+    """The Lose form sends its reason and its note apart; the note is kept as the words
+    typed after a reason are."""
+    lost = expect(
+        await moving.lose(services, REP, DealName("acme"), reason=reason, note=note), Moved
+    )
+
+    assert lost.reason == text
+    event = await last_event(services, acme_in_discovery)
+    assert (event.value, event.reason) == ("Price too high", text)
+
+
+async def test_a_note_too_long_is_refused_beside_the_note(
+    services: Services, acme_in_discovery: DealCard
+) -> None:
+    async with writes_nothing(services):
+        refused = expect(
+            await moving.lose(
+                services, REP, DealName("acme"), reason="Price too high", note="x" * 501
+            ),
+            Invalid,
+        )
+
+    assert refused.field == "note"
+
+
+async def test_a_note_without_a_reason_is_refused_listing_the_reasons(
+    services: Services, acme_in_discovery: DealCard
+) -> None:
+    async with writes_nothing(services):
+        refused = expect(
+            await moving.lose(services, REP, DealName("acme"), reason=None, note="cheaper"),
+            Invalid,
+        )
+
+    assert refused.field == "reason"
+    assert "Price too high" in refused.hint
+
+
 @pytest.mark.parametrize("typed", ["the weather", "no", "   ", None])
 async def test_an_unknown_lost_reason_is_refused_listing_the_reasons(
     services: Services, acme_in_discovery: DealCard, typed: str | None
