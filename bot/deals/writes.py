@@ -3,10 +3,9 @@ apply the change and its events, commit.
 
 The reference is resolved first, in its own read, so the stage the user saw is known (a
 click, a `SeenDeal`, names both the deal and the stage its card showed, so it needs no
-such read); the
-change then runs in a write transaction holding the deal (row lock on PostgreSQL, the
-write lock on SQLite). If the deal left that stage meanwhile, the answer is `Stale`:
-"this deal just moved; here is where it is now", never a second move.
+such read); the change then runs in a write transaction holding the deal (row lock on
+PostgreSQL, the write lock on SQLite). If the deal left that stage meanwhile, the answer
+is `Stale`: "this deal just moved; here is where it is now", never a second move.
 """
 
 from __future__ import annotations
