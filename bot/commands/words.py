@@ -12,7 +12,8 @@ from bot.commands.spec import Refused
 from bot.core.refs import CURRENT, DealRef, parse_deal_ref
 from flows.i18n import _
 
-# What the grammar takes for a deal named before the text; refs.parse_deal_ref reads it.
+# A first word that names the deal before a command's own text (`/deal lose #42 …`);
+# refs.parse_deal_ref turns it into the reference.
 DEAL_NUMBER_WORD = re.compile(r"^#\d{1,12}$")
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")  # what may follow an amount: 50k EUR, 1.2m USD
 
