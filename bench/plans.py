@@ -21,8 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bench.seed import Seeded
 from bot.core.boot import open_services
 from bot.core.context import Actor, Services
+from bot.core.refs import CURRENT, DealName, DealNumber, SeenDeal
 from bot.core.settings import Settings
-from bot.deals import deals, moving, ticking
+from bot.deals import moving, ticking
+from bot.deals.showing import show_deal
 
 Statement = tuple[str, Any]
 
@@ -59,19 +61,18 @@ async def _record(services: Services, seeded: Seeded) -> list[Statement]:
 async def _one_of_each(services: Services, seeded: Seeded) -> None:
     ready, tickable = seeded.ready.pop(), seeded.tickable[0]
     shower = Actor(team_id=seeded.team_id, user_id=seeded.owners[1], channel_id="C0BENCH001")
-    await deals.show_deal(services, shower, "#1")
-    await deals.show_deal(services, shower, None)  # the implicit deal: bound channel, last deal
-    await deals.show_deal(services, shower, "bench account 000001")  # a name's prefix
-    await deals.show_deal(services, shower, "no such account")  # then the names it is near
+    await show_deal(services, shower, DealNumber(1))
+    await show_deal(services, shower, CURRENT)  # the implicit deal: bound channel, last deal
+    await show_deal(services, shower, DealName("bench account 000001"))  # a name's prefix
+    await show_deal(services, shower, DealName("no such account"))  # then the names it is near
     owner = Actor(team_id=seeded.team_id, user_id=ready.owner_id, channel_id="C0BENCH001")
-    await moving.advance(services, owner, f"#{ready.deal_id}")
+    await moving.advance(services, owner, DealNumber(ready.deal_id))
     ticker = Actor(team_id=seeded.team_id, user_id=tickable.owner_id)
     await ticking.set_ticks(
         services,
         ticker,
-        f"#{tickable.deal_id}",
+        SeenDeal(tickable.deal_id, tickable.stage),
         selection=list(tickable.items[:1]),
-        expected_stage=tickable.stage,
     )
 
 

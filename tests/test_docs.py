@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands.grammar import COMMANDS
+from bot.commands import COMMANDS
 from bot.core.settings import DOCUMENTED
 from bot.views.help import help_message
 from flows.schema import ExitItem, Goal, PlaybookEntry, ProcessMap, Stage

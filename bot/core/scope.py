@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.slack_ids import is_user_id
 from bot.core.values import BadValue
 from flows.i18n import _
 
 SCOPE_EXAMPLES = "all, team:U012AB3CD, owner:U012AB3CD, map:default"
-_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _MAP = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -65,7 +65,7 @@ def parse_scope(text: str | None) -> Scope | BadValue:
     kind = kind.lower()
     if kind == ScopeKind.ALL and not value:
         return Scope.everyone()
-    if kind in (ScopeKind.TEAM, ScopeKind.OWNER) and _USER.match(value):
+    if kind in (ScopeKind.TEAM, ScopeKind.OWNER) and is_user_id(value):
         return Scope(ScopeKind(kind), user_id=value)
     if kind == ScopeKind.MAP and _MAP.match(value):
         return Scope(ScopeKind.MAP, map_id=value)

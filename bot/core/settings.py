@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from bot.core.slack_ids import is_user_id
 from flows.i18n import _
 from flows.loader import DEFAULT_MAP_ID
 from storage.urls import DatabaseUrlError, async_url, default_url
@@ -110,7 +111,7 @@ def _require(name: str, value: str | None, pattern: str) -> None:
 
 def _admins(raw: str | None) -> frozenset[str]:
     ids = [part.strip() for part in (raw or "").split(",") if part.strip()]
-    bad = [item for item in ids if not re.fullmatch(r"[UW][A-Z0-9]{2,}", item)]
+    bad = [item for item in ids if not is_user_id(item)]
     if bad:
         raise SettingsError(
             _(

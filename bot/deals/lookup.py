@@ -1,7 +1,8 @@
-"""Finding the deal a command is about, and loading what its card needs.
+"""Finding the deal a command or a click is about, and loading what its card needs.
 
-A reference is `#42` (or `42`), a name prefix (case-insensitive), or nothing: then the
-deal bound to the current channel, else the user's most recently touched deal.
+A reference (bot.core.refs) is a number, a name prefix (case-insensitive), a click's deal
+and stage, or nothing: then the deal bound to the current channel, else the user's most
+recently touched deal.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Ambiguous, DealCard, DealRow, Failure, NotFound
+from bot.core.refs import CurrentDeal, DealName, DealNumber, DealRef, SeenDeal
 from bot.deals.cards import build_card, build_row
 from flows.i18n import _
 from storage import queries
@@ -22,39 +24,35 @@ from storage.models import Deal, ExitTick
 # Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
 # must not reach the query (asyncpg refuses it as out of range).
 MAX_DEAL_ID = 2**31 - 1
-LONGEST_NAME = 120  # Deal.name's column length (bot.deals.deals.MAX_NAME)
+LONGEST_NAME = 120  # Deal.name's column length (bot.deals.creating.MAX_NAME)
 QUOTED = 60  # how much of an overlong reference a reply quotes back
 
 
-def parse_deal_id(ref: str) -> int | None:
-    text = ref.strip().removeprefix("#")
-    # ASCII digits only: str.isdigit() is also true for '²' and '①', which int() refuses.
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 40 else None
+def named_id(ref: DealRef) -> int | None:
+    """The deal id a reference names outright (a number, or a click's deal), else None."""
+    return ref.deal_id if isinstance(ref, DealNumber | SeenDeal) else None
 
 
-def session_to_find(
-    services: Services, ref: str | None
-) -> AbstractAsyncContextManager[AsyncSession]:
+def session_to_find(services: Services, ref: DealRef) -> AbstractAsyncContextManager[AsyncSession]:
     """The read session to find `ref` in. A quick read (on SQLite, on the event loop's
     thread) when that takes only indexed look-ups of a row or two: a number, or no
     reference (the channel's deal, the user's last). A name's prefix may match much of the
     workspace, and one no deal has is matched against hundreds of names: a plain read."""
-    found_by_index = ref is None or not ref.strip() or parse_deal_id(ref) is not None
+    found_by_index = not isinstance(ref, DealName)
     return services.db.quick_read() if found_by_index else services.db.read()
 
 
 async def find_deal(
-    session: AsyncSession, services: Services, actor: Actor, ref: str | None
+    session: AsyncSession, services: Services, actor: Actor, ref: DealRef
 ) -> Deal | Failure:
-    if ref is None or not ref.strip():
+    if isinstance(ref, CurrentDeal):
         return await _implicit_deal(session, services, actor)
-    deal_id = parse_deal_id(ref)
-    if deal_id is not None:
-        deal = None
-        if deal_id <= MAX_DEAL_ID:
-            deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=deal_id)
-        return deal or no_such_deal(deal_id)
-    return await _by_name(session, services, actor, ref.strip())
+    if isinstance(ref, DealName):
+        return await _by_name(session, services, actor, ref.prefix)
+    deal = None
+    if ref.deal_id <= MAX_DEAL_ID:
+        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=ref.deal_id)
+    return deal or no_such_deal(ref.deal_id)
 
 
 def no_such_deal(deal_id: int) -> NotFound:
@@ -134,7 +132,7 @@ async def _card(services: Services, deal: Deal, ticks: Sequence[ExitTick]) -> De
 
 
 async def card_of(
-    session: AsyncSession, services: Services, actor: Actor, ref: str | None
+    session: AsyncSession, services: Services, actor: Actor, ref: DealRef
 ) -> tuple[DealCard, int | None] | Failure:
     """The card of the deal `ref` names, and the actor's last deal id (None: not known).
 
@@ -142,7 +140,7 @@ async def card_of(
     statement (what `/deal show #42` and every card button ask); any other reference, or
     a number that names no deal, takes find_deal's way and its answers.
     """
-    deal_id = parse_deal_id(ref) if ref else None
+    deal_id = named_id(ref)
     if deal_id is not None and deal_id <= MAX_DEAL_ID:
         found = await queries.deal_for_card(
             session, team_id=actor.team_id, deal_id=deal_id, user_id=actor.user_id

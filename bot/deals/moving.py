@@ -4,15 +4,23 @@ override, the branches (lose, disqualify, nurture) and reopen."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
-from bot.core.access import may_override
+from bot.core.access import may_change, may_override
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Blocked, Invalid, Outcome
-from bot.core.values import BadValue, clean_reason, match_lost_reason, parse_future_date
+from bot.core.refs import DealRef
+from bot.core.values import (
+    BadValue,
+    ChosenReason,
+    clean_reason,
+    match_lost_reason,
+    parse_future_date,
+)
 from bot.deals.cards import build_card
 from bot.deals.lookup import card_for
 from bot.deals.outcomes import Moved
-from bot.deals.writes import Change, change_deal
+from bot.deals.writes import Change, Permission, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
 from flows.schema import ProcessMap, Stage, StageKind
@@ -33,11 +41,9 @@ def status_for(process_map: ProcessMap, stage: Stage) -> DealStatus:
     return DealStatus.OPEN
 
 
-async def advance(
-    services: Services, actor: Actor, ref: str | None, *, expected_stage: str | None = None
-) -> Outcome:
+async def advance(services: Services, actor: Actor, ref: DealRef) -> Outcome:
     """Move to the next stage only if every required exit item is ticked."""
-    return await change_deal(services, actor, ref, _advance, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, _advance)
 
 
 async def _advance(change: Change) -> Outcome:
@@ -60,83 +66,99 @@ async def _advance(change: Change) -> Outcome:
 
 
 async def override(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    reason: str | None,
-    expected_stage: str | None = None,
+    services: Services, actor: Actor, ref: DealRef, *, reason: str | None
 ) -> Outcome:
     """A manager advances despite open items; the reason and the skipped items are kept."""
-    cleaned = clean_reason(reason, what=_("reason for the override"))
-    if isinstance(cleaned, BadValue):
-        return Invalid(cleaned.message, cleaned.hint, field="reason")
+    what = _("reason for the override")
+    return await _with_reason(services, actor, ref, reason, what, _override, may_override)
 
-    async def apply(change: Change) -> Outcome:
-        transition = _transition(change, Move.OVERRIDE)
-        if isinstance(transition, Invalid):
-            return transition
-        state = _state(change)
-        skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
-        if not skipped:
-            return Invalid(
-                _("nothing to override: every required item of this stage is done"),
-                _("use /deal advance"),
-            )
-        change.flow.fire(transition, state)
-        return await _enter(
-            change, transition, EventKind.OVERRIDDEN, reason=cleaned, skipped=skipped
+
+async def _override(change: Change, reason: str) -> Outcome:
+    transition = _transition(change, Move.OVERRIDE)
+    if isinstance(transition, Invalid):
+        return transition
+    state = _state(change)
+    skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
+    if not skipped:
+        return Invalid(
+            _("nothing to override: every required item of this stage is done"),
+            _("use /deal advance"),
         )
-
-    return await change_deal(
-        services, actor, ref, apply, expected_stage=expected_stage, permission=may_override
-    )
+    change.flow.fire(transition, state)
+    return await _enter(change, transition, EventKind.OVERRIDDEN, reason=reason, skipped=skipped)
 
 
 async def lose(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    reason: str | None,
-    expected_stage: str | None = None,
+    services: Services, actor: Actor, ref: DealRef, *, reason: str | None, note: str | None = None
 ) -> Outcome:
+    """Lost, for one of the map's lost reasons. What the rep adds is kept after it
+    ("Price too high: 20% over budget"): the words after the reason in a command, and a
+    note given apart (the Lose form's own field)."""
+
     async def apply(change: Change) -> Outcome:
         chosen = match_lost_reason(reason, change.flow.map.lost_reasons)
         if isinstance(chosen, BadValue):
             return Invalid(chosen.message, chosen.hint, field="reason")
-        text = f"{chosen.reason}: {chosen.note}" if chosen.note else chosen.reason
+        text = _lost_text(chosen, note)
+        if isinstance(text, Invalid):
+            return text
         return await _branch(change, Move.LOSE, reason=text, value=chosen.reason)
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
+
+
+def _lost_text(chosen: ChosenReason, note: str | None) -> str | Invalid:
+    """What the event records: the reason, then what the rep added after it, if anything
+    (a form's note is trimmed as the words after a reason are: bot.core.values)."""
+    added = [chosen.note] if chosen.note else []
+    if note and note.strip():
+        checked = _checked_reason(note, what=_("note"), field="note")
+        if isinstance(checked, Invalid):
+            return checked
+        if trimmed := checked.strip(" -:—"):
+            added.append(trimmed)
+    return f"{chosen.reason}: {' - '.join(added)}" if added else chosen.reason
 
 
 async def disqualify(
+    services: Services, actor: Actor, ref: DealRef, *, reason: str | None
+) -> Outcome:
+    what = _("reason for disqualifying")
+    return await _with_reason(services, actor, ref, reason, what, _disqualify, may_change)
+
+
+async def _disqualify(change: Change, reason: str) -> Outcome:
+    return await _branch(change, Move.DISQUALIFY, reason=reason)
+
+
+async def _with_reason(
     services: Services,
     actor: Actor,
-    ref: str | None,
-    *,
+    ref: DealRef,
     reason: str | None,
-    expected_stage: str | None = None,
+    what: str,
+    apply: Callable[[Change, str], Awaitable[Outcome]],
+    permission: Permission,
 ) -> Outcome:
-    cleaned = clean_reason(reason, what=_("reason for disqualifying"))
+    """A move that needs a reason: the reason is checked first, before any read or lock."""
+    cleaned = _checked_reason(reason, what=what)
+    if isinstance(cleaned, Invalid):
+        return cleaned
+
+    async def apply_with_reason(change: Change) -> Outcome:
+        return await apply(change, cleaned)
+
+    return await change_deal(services, actor, ref, apply_with_reason, permission=permission)
+
+
+def _checked_reason(text: str | None, *, what: str, field: str = "reason") -> str | Invalid:
+    cleaned = clean_reason(text, what=what)
     if isinstance(cleaned, BadValue):
-        return Invalid(cleaned.message, cleaned.hint, field="reason")
-
-    async def apply(change: Change) -> Outcome:
-        return await _branch(change, Move.DISQUALIFY, reason=cleaned)
-
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+        return Invalid(cleaned.message, cleaned.hint, field=field)
+    return cleaned
 
 
-async def nurture(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    until: str | None,
-    expected_stage: str | None = None,
-) -> Outcome:
+async def nurture(services: Services, actor: Actor, ref: DealRef, *, until: str | None) -> Outcome:
     date = parse_future_date(until or "", today=services.clock().date())
     if isinstance(date, BadValue):
         return Invalid(date.message, date.hint, field="date")
@@ -144,17 +166,10 @@ async def nurture(
     async def apply(change: Change) -> Outcome:
         return await _branch(change, Move.NURTURE, reason=None, value=date.isoformat(), until=date)
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
 
 
-async def reopen(
-    services: Services,
-    actor: Actor,
-    ref: str | None,
-    *,
-    stage: str | None,
-    expected_stage: str | None = None,
-) -> Outcome:
+async def reopen(services: Services, actor: Actor, ref: DealRef, *, stage: str | None) -> Outcome:
     """Back from lost / disqualified / nurture to a stage the map allows (default: its first)."""
 
     async def apply(change: Change) -> Outcome:
@@ -172,7 +187,7 @@ async def reopen(
         change.flow.fire(transition, DealState(change.deal.stage))
         return await _enter(change, transition, EventKind.REOPENED, reason=None)
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
 
 
 def _pick_reopen(

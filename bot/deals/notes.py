@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done, Failure, Invalid, Outcome
+from bot.core.refs import CURRENT, DealRef
 from bot.core.values import BadValue, clean_reason
 from bot.deals.lookup import find_deal
 from bot.deals.outcomes import ObjectionNoted, Playbook
@@ -13,7 +14,7 @@ from storage.models import DealEvent, EventKind
 
 
 async def show_playbook(
-    services: Services, actor: Actor, words: str | None, *, ref: str | None = None
+    services: Services, actor: Actor, words: str | None, *, ref: DealRef = CURRENT
 ) -> Outcome:
     """With words: the best-matching objections across stages. Without: the deal's stage."""
     if words and words.strip():
@@ -42,7 +43,7 @@ async def show_playbook(
 
 
 async def record_objection(
-    services: Services, actor: Actor, text: str | None, *, ref: str | None = None
+    services: Services, actor: Actor, text: str | None, *, ref: DealRef = CURRENT
 ) -> Outcome:
     """Anyone may note what a buyer objected to; it feeds digests and the map's feedback."""
     cleaned = clean_reason(text, what=_("objection"))

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
+from bot.core.refs import DealRef
 from bot.deals.cards import build_card
 from bot.deals.outcomes import Ticked
 from bot.deals.writes import Change, change_deal
@@ -44,13 +45,12 @@ def resolve_items(stage: Stage, refs: Iterable[str]) -> list[str] | Invalid:
 async def set_ticks(
     services: Services,
     actor: Actor,
-    ref: str | None,
+    ref: DealRef,
     *,
     selection: Iterable[str] | None = None,
     tick: Iterable[str] = (),
     untick: Iterable[str] = (),
     evidence: Mapping[str, str] | None = None,
-    expected_stage: str | None = None,
 ) -> Outcome:
     """Set the ticked items of the deal's current stage.
 
@@ -62,7 +62,7 @@ async def set_ticks(
     async def apply(change: Change) -> Outcome:
         return await _apply_ticks(change, selection, list(tick), list(untick), dict(evidence or {}))
 
-    return await change_deal(services, actor, ref, apply, expected_stage=expected_stage)
+    return await change_deal(services, actor, ref, apply)
 
 
 async def _apply_ticks(

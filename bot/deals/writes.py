@@ -2,10 +2,10 @@
 apply the change and its events, commit.
 
 The reference is resolved first, in its own read, so the stage the user saw is known (a
-click names both the deal and the stage its card showed, so it needs no such read); the
-change then runs in a write transaction holding the deal (row lock on PostgreSQL, the
-write lock on SQLite). If the deal left that stage meanwhile, the answer is `Stale`:
-"this deal just moved; here is where it is now", never a second move.
+click, a `SeenDeal`, names both the deal and the stage its card showed, so it needs no
+such read); the change then runs in a write transaction holding the deal (row lock on
+PostgreSQL, the write lock on SQLite). If the deal left that stage meanwhile, the answer
+is `Stale`: "this deal just moved; here is where it is now", never a second move.
 """
 
 from __future__ import annotations
@@ -19,14 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.access import may_change
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
+from bot.core.refs import DealRef, SeenDeal
 from bot.deals.cards import build_card
-from bot.deals.lookup import (
-    MAX_DEAL_ID,
-    find_deal,
-    no_such_deal,
-    parse_deal_id,
-    session_to_find,
-)
+from bot.deals.lookup import MAX_DEAL_ID, find_deal, no_such_deal, session_to_find
 from flows.i18n import _
 from flows.machine import Flow
 from storage import queries
@@ -112,13 +107,12 @@ class _MapNeeded:
 async def change_deal(
     services: Services,
     actor: Actor,
-    ref: str | None,
+    ref: DealRef,
     apply: ChangeFn,
     *,
-    expected_stage: str | None = None,
     permission: Permission = may_change,
 ) -> Outcome:
-    target = await _target(services, actor, ref, expected_stage)
+    target = await _target(services, actor, ref)
     if isinstance(target, Failure):
         return target
     outcome = await _locked_change(services, actor, target, apply, permission)
@@ -136,13 +130,10 @@ async def change_deal(
     return outcome
 
 
-async def _target(
-    services: Services, actor: Actor, ref: str | None, expected_stage: str | None
-) -> _Target | Failure:
-    deal_id = parse_deal_id(ref) if ref and expected_stage else None
-    if deal_id is not None and deal_id <= MAX_DEAL_ID:
+async def _target(services: Services, actor: Actor, ref: DealRef) -> _Target | Failure:
+    if isinstance(ref, SeenDeal) and ref.deal_id <= MAX_DEAL_ID:
         # A click names the deal and the stage its card showed: no read before the lock.
-        return _Target(deal_id, str(expected_stage), no_such_deal(deal_id))
+        return _Target(ref.deal_id, ref.stage, no_such_deal(ref.deal_id))
     async with session_to_find(services, ref) as session:
         found = await find_deal(session, services, actor, ref)
     if isinstance(found, Failure):
@@ -151,7 +142,8 @@ async def _target(
     # Loaded here, before the lock, so the change itself never has to (see change_deal).
     await services.catalog.flow(services.db, map_id=found.map_id, version=found.map_version)
     missing = NotFound(_("that deal no longer exists"), _("use /deal list"))  # deleted since
-    return _Target(found.id, expected_stage or found.stage, missing)
+    seen = ref.stage if isinstance(ref, SeenDeal) else found.stage
+    return _Target(found.id, seen, missing)
 
 
 async def _locked_change(

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from bot.core.slack_ids import is_user_id
 from bot.core.values import Amount, BadValue, parse_amount
 from flows.i18n import _
 from flows.schema import ProcessMap, StageKind
@@ -21,7 +22,6 @@ from flows.schema import ProcessMap, StageKind
 COLUMNS = ("deal_id", "deal_name", "owner", "amount", "currency", "stage", "entered_at", "reason")
 REQUIRED = ("deal_id", "stage", "entered_at")
 MAX_EXTERNAL_ID = 64
-_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 REASON_REQUIRED = (StageKind.LOST, StageKind.DISQUALIFIED)
 
@@ -110,7 +110,7 @@ def _check(
     if isinstance(money, BadValue):
         return reject(money.message)
     owner = fields.get("owner") or None
-    if owner is not None and not _USER.match(owner):
+    if owner is not None and not is_user_id(owner):
         return reject(_("owner '{owner}' is not a Slack user id (U…)").format(owner=owner))
     reason = " ".join(fields.get("reason", "").split()) or None
     if reason is None and process_map.stage(stage).kind in REASON_REQUIRED:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import DealCard, Outcome
-from bot.deals import deals
+from bot.core.refs import DealNumber
+from bot.deals.creating import create_deal
 from bot.deals.outcomes import Created, Shown
+from bot.deals.showing import show_deal
 from bot.onboarding.progress import locked_progress, touch
 from flows.i18n import _
 from storage.models import DealStatus
@@ -20,10 +22,10 @@ async def open_practice(services: Services, actor: Actor) -> Outcome:
         row, _created = await locked_progress(session, services, actor)
         existing = row.practice_deal_id
     if existing is not None:
-        shown = await deals.show_deal(services, actor, f"#{existing}")
+        shown = await show_deal(services, actor, DealNumber(existing))
         if isinstance(shown, Shown):
             return Shown(card=shown.card, notice=practice_notice(shown.card, new=False))
-    created = await deals.create_deal(
+    created = await create_deal(
         services,
         actor,
         name=_("Practice deal"),
@@ -48,7 +50,7 @@ async def _keep(
             touch(services, row)
         kept = row.practice_deal_id
     if kept != card.deal_id:
-        return await deals.show_deal(services, actor, f"#{kept}")
+        return await show_deal(services, actor, DealNumber(kept))
     return Shown(card=card, notice=practice_notice(card, new=True))
 
 

@@ -1,12 +1,12 @@
-"""Tab completion: the shell's commands, `/deal` subcommands from the grammar's table
-(bot.commands.grammar.COMMANDS, the same table `/deal help` reads), people and channels."""
+"""Tab completion: the shell's commands, `/deal` subcommands from the commands' registry
+(bot.commands.COMMANDS, the same table `/deal help` reads), people and channels."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
-from bot.commands.grammar import COMMANDS
+from bot.commands import COMMANDS
 from bot.shell.lines import APP_COMMANDS, SHELL_COMMANDS
 from bot.shell.people import DEMO_PEOPLE
 

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
-from bot.deals import deals, moving, notes, ticking
+from bot.core.refs import DealNumber, DealRef
+from bot.deals import moving, notes, ticking
+from bot.deals.creating import create_deal
 from bot.deals.outcomes import Created
 from bot.shell.people import TEAM_ID, user_id_for
 from flows.machine import Move, flow_for
@@ -133,9 +135,9 @@ async def _walk(services: Services, deal: DemoDeal, *, team_id: str, now: dt.dat
     owner = Actor(team_id=team_id, user_id=user_id_for(deal.owner))
     at = _at(services, now)
     at(deal.age)
-    created = _ok(await deals.create_deal(services, owner, name=deal.name, amount=deal.amount))
+    created = _ok(await create_deal(services, owner, name=deal.name, amount=deal.amount))
     assert isinstance(created, Created)
-    ref, process_map = f"#{created.card.deal_id}", services.catalog.current
+    ref, process_map = DealNumber(created.card.deal_id), services.catalog.current
     path = main_path(process_map)[: deal.steps + 1]
     gap = (deal.age - deal.in_stage) / max(len(path) - 1, 1)
     kind, _sep, detail = (deal.ending or "").partition(":")
@@ -153,7 +155,7 @@ async def _walk(services: Services, deal: DemoDeal, *, team_id: str, now: dt.dat
         await _tick(services, owner, ref, process_map.stage(path[-1]), count=deal.ticked)
 
 
-async def _finish(services: Services, owner: Actor, ref: str, deal: DemoDeal) -> None:
+async def _finish(services: Services, owner: Actor, ref: DealRef, deal: DemoDeal) -> None:
     """The objection heard, and the loss or the nurture (where the map allows it there)."""
     if deal.objection:
         _ok(await notes.record_objection(services, owner, deal.objection, ref=ref))
@@ -168,7 +170,7 @@ async def _finish(services: Services, owner: Actor, ref: str, deal: DemoDeal) ->
 
 
 async def _tick(
-    services: Services, owner: Actor, ref: str, stage: Stage, *, count: int | None
+    services: Services, owner: Actor, ref: DealRef, stage: Stage, *, count: int | None
 ) -> None:
     """All required items (count None), or the first `count` items, with their evidence."""
     chosen = [i for i in stage.exit if i.required] if count is None else stage.exit[:count]

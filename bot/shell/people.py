@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.context import Services
+from bot.core.slack_ids import ANY_ID
 from storage import queries
 from storage.models import Role
 
@@ -20,7 +21,7 @@ _NAME = re.compile(r"[a-z][a-z0-9._-]{0,30}")
 # A mention or channel starts a word; `a@b.com` and the deal reference `#42` stay as typed.
 _MENTION = re.compile(r"(?<![\w<])@([a-zA-Z][a-zA-Z0-9._-]{0,30})")
 _CHANNEL = re.compile(r"(?<![\w<])#([a-zA-Z][a-zA-Z0-9_-]{0,79})")
-_SHOWN_ID = re.compile(r"([@#])([UWCGD][A-Z0-9]{2,})\b")
+_SHOWN_ID = re.compile(rf"([@#])({ANY_ID})\b")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.slack_ids import is_user_id
 from bot.slack_standin import ids
 from bot.slack_standin.records import JsonDict
 
 # Timestamps start at a fixed instant (2026-01-01) so transcripts are stable between runs.
 TS_EPOCH = 1_767_225_600
-USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 # The characters Slack's generated block ids use (e.g. "4j/Gd", "VSVtX").
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+="
 
@@ -75,7 +74,7 @@ class Workspace:
 
     def resolve_channel(self, channel: str) -> str:
         """Posting to a user id posts in the bot's DM with that user, as Slack does."""
-        return dm_channel(channel) if USER_ID.match(channel) else channel
+        return dm_channel(channel) if is_user_id(channel) else channel
 
     def bot_message(self, *, text: str, blocks: list[JsonDict] | None, ts: str) -> JsonDict:
         """A message as Slack stores and returns it (the shape block_actions payloads carry)."""
@@ -110,7 +109,7 @@ class Workspace:
 
     def user(self, user_id: str) -> JsonDict | None:
         """A known user, or one made up for any plausible id (with UTC as time zone)."""
-        if user_id not in self.users and USER_ID.match(user_id):
+        if user_id not in self.users and is_user_id(user_id):
             self.users[user_id] = user_profile(user_id, team_id=self.team_id)
         return self.users.get(user_id)
 

@@ -1,6 +1,8 @@
-"""`/deal help` and parse errors, generated from the grammar's command table."""
+"""`/deal help` and parse errors, generated from the commands' registry."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -10,7 +12,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.commands.grammar import BY_NAME, COMMANDS, CommandSpec, ParseError
+from bot.commands import BY_NAME, COMMANDS, CommandSpec, ParseError
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
 from bot.views.mrkdwn import clip
@@ -51,7 +53,7 @@ def help_message(topic: str | None) -> Message:
     )
 
 
-def _one(spec: CommandSpec) -> Message:
+def _one(spec: CommandSpec[Any]) -> Message:
     examples = "\n".join(f"• `{example}`" for example in spec.examples)
     text = f"*`{spec.usage}`*\n{spec.summary}" + (
         f"\n\n*{_('Examples')}*\n{examples}" if examples else ""

@@ -1,28 +1,42 @@
-"""Reading what a modal submitted (`view["state"]["values"]`) as plain values.
+"""Reading what a modal submitted (`view["state"]["values"]`) as typed answers, one
+value a field: a form's reason and its note stay two values all the way to the use case.
 
 The state arrives over the network: every reader tolerates missing blocks, other action
-ids and wrong types, and answers None (or leaves the key out) instead of raising.
+ids and wrong types, and answers None (or leaves the item out) instead of raising.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.views.ids import BlockId
 from flows.machine import Move
 
-BRANCH_FIELDS = {
-    "reason": BlockId.REASON,
-    "note": BlockId.NOTE,
-    "date": BlockId.DATE,
-    "stage": BlockId.STAGE,
-}
-BRANCH_INPUTS: dict[Move, frozenset[str]] = {
-    Move.LOSE: frozenset({"reason", "note"}),
-    Move.DISQUALIFY: frozenset({"reason"}),
-    Move.NURTURE: frozenset({"date", "note"}),
-    Move.REOPEN: frozenset({"stage"}),
-    Move.OVERRIDE: frozenset({"reason"}),
+
+@dataclass(frozen=True, slots=True)
+class BranchAnswers:
+    """What a branch form (bot.views.branch_forms) asked; None where it did not ask."""
+
+    reason: str | None = None
+    note: str | None = None
+    date: str | None = None  # YYYY-MM-DD, as the date picker gives it
+    stage: str | None = None  # a stage id, as the select gives it
+
+
+@dataclass(frozen=True, slots=True)
+class NewDealAnswers:
+    name: str | None = None
+    amount: str | None = None  # as typed: bot.core.values.parse_amount reads it
+    company: str | None = None
+
+
+BRANCH_INPUTS: dict[Move, frozenset[BlockId]] = {
+    Move.LOSE: frozenset({BlockId.REASON, BlockId.NOTE}),
+    Move.DISQUALIFY: frozenset({BlockId.REASON}),
+    Move.NURTURE: frozenset({BlockId.DATE, BlockId.NOTE}),
+    Move.REOPEN: frozenset({BlockId.STAGE}),
+    Move.OVERRIDE: frozenset({BlockId.REASON}),
 }
 
 
@@ -60,21 +74,27 @@ def entry_value(entry: object) -> str | None:
     return (raw.strip() or None) if raw is not None else None
 
 
-def read_branch(view_state: object, move: Move) -> dict[str, str | None]:
-    """{"reason", "note", "date", "stage"}: the ones `move` does not ask for are None."""
+def read_branch(view_state: object, move: Move) -> BranchAnswers:
+    """The answers of `move`'s form; the fields it does not ask for are None."""
     wanted = BRANCH_INPUTS.get(move, frozenset())
-    return {
-        key: read_input(view_state, block_id) if key in wanted else None
-        for key, block_id in BRANCH_FIELDS.items()
-    }
+
+    def answer(block_id: BlockId) -> str | None:
+        return read_input(view_state, block_id) if block_id in wanted else None
+
+    return BranchAnswers(
+        reason=answer(BlockId.REASON),
+        note=answer(BlockId.NOTE),
+        date=answer(BlockId.DATE),
+        stage=answer(BlockId.STAGE),
+    )
 
 
-def read_new_deal(view_state: object) -> dict[str, str | None]:
-    return {
-        "name": read_input(view_state, BlockId.NAME),
-        "amount": read_input(view_state, BlockId.AMOUNT),
-        "company": read_input(view_state, BlockId.COMPANY),
-    }
+def read_new_deal(view_state: object) -> NewDealAnswers:
+    return NewDealAnswers(
+        name=read_input(view_state, BlockId.NAME),
+        amount=read_input(view_state, BlockId.AMOUNT),
+        company=read_input(view_state, BlockId.COMPANY),
+    )
 
 
 def read_evidence(view_state: object) -> dict[str, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.core.slack_ids import USER_ID
+
 ELLIPSIS = "…"
 
 
@@ -13,7 +15,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_ESCAPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]+)&gt;")
+_ESCAPED_MENTION = re.compile(rf"&lt;@({USER_ID})&gt;")
 
 
 def escape_keeping_mentions(text: str) -> str:

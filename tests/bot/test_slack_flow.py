@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import select
 
 from bot.slack_standin import button_action, checkboxes_action, option, overflow_action
@@ -136,12 +138,12 @@ def ready_line(slack: SlackHarness, stage_id: str) -> str:
     return "tick " + " ".join(parts)
 
 
-async def test_losing_through_the_modal_requires_a_listed_reason(slack: SlackHarness) -> None:
+async def open_lose_form(slack: SlackHarness) -> dict[str, Any]:
+    """Globex in Discovery (Qualification allows no 'lose'), and its card's Lose form."""
     await slack.command("new Globex 20k", user=REP)
     await slack.command(ready_line(slack, "qualify"), user=REP)
-    await slack.command("advance", user=REP)  # Qualification allows no 'lose'; Discovery does
-    deal = await deal_row(slack, "Globex")
-    assert deal.stage == "discovery"
+    await slack.command("advance", user=REP)
+    assert (await deal_row(slack, "Globex")).stage == "discovery"
     card = latest_card(slack, REP)
     block, menu = find(card["blocks"], ActionId.MORE)
     lose = next(o for o in menu["options"] if o["value"].startswith("lose"))
@@ -152,6 +154,12 @@ async def test_losing_through_the_modal_requires_a_listed_reason(slack: SlackHar
     )
     modal = slack.standin.last("views.open").args["view"]
     assert modal["callback_id"] == CallbackId.LOSE
+    return modal
+
+
+async def test_losing_through_the_modal_requires_a_listed_reason(slack: SlackHarness) -> None:
+    modal = await open_lose_form(slack)
+    deal = await deal_row(slack, "Globex")
 
     # no reason picked: the modal answers with an error beside the field, nothing changes
     empty = await slack.submit(CallbackId.LOSE, modal["private_metadata"], {}, user=REP)
@@ -170,6 +178,28 @@ async def test_losing_through_the_modal_requires_a_listed_reason(slack: SlackHar
     assert lost.status == DealStatus.LOST and lost.id == deal.id
     branched = await events(slack, EventKind.BRANCHED)
     assert [e.reason for e in branched] == [reason]
+
+
+async def test_the_lose_forms_reason_and_note_are_recorded_together(
+    slack: SlackHarness,
+) -> None:
+    modal = await open_lose_form(slack)
+    reason = slack.services.catalog.current.lost_reasons[0]
+    picked = {"type": "static_select", "selected_option": option(reason, reason)}
+    values: dict[str, Any] = {BlockId.REASON: {BlockId.REASON: picked}}
+
+    too_long = {BlockId.NOTE: {BlockId.NOTE: {"type": "plain_text_input", "value": "x" * 600}}}
+    refused = await slack.submit(
+        CallbackId.LOSE, modal["private_metadata"], values | too_long, user=REP, view=modal
+    )
+    assert list(refused.json["errors"]) == [BlockId.NOTE]  # beside the note, not the reason
+    assert (await deal_row(slack, "Globex")).status == DealStatus.OPEN
+
+    note = {BlockId.NOTE: {BlockId.NOTE: {"type": "plain_text_input", "value": "20% cheaper"}}}
+    await slack.submit(CallbackId.LOSE, modal["private_metadata"], values | note, user=REP)
+    assert (await deal_row(slack, "Globex")).status == DealStatus.LOST
+    branched = await events(slack, EventKind.BRANCHED)
+    assert [(e.value, e.reason) for e in branched] == [(reason, f"{reason}: 20% cheaper")]
 
 
 async def test_another_rep_can_read_but_not_change_a_deal(slack: SlackHarness) -> None:

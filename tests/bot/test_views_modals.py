@@ -13,7 +13,7 @@ import pytest
 from slack_sdk.models.views import View
 
 from bot.views.ids import BlockId, CallbackId
-from bot.views.modal_state import read_input
+from bot.views.modal_state import BranchAnswers, NewDealAnswers, read_input
 from bot.views.modals import (
     branch_modal,
     evidence_modal,
@@ -112,12 +112,9 @@ def test_lose_offers_the_maps_reasons_and_reads_them_back() -> None:
     assert options == card.process_map.lost_reasons
     assert inputs[BlockId.NOTE]["optional"] is True
     state = submitted(view, {BlockId.REASON: "Price too high", BlockId.NOTE: " 20% over budget "})
-    assert read_branch(state["state"]["values"], Move.LOSE) == {
-        "reason": "Price too high",
-        "note": "20% over budget",
-        "date": None,
-        "stage": None,
-    }
+    assert read_branch(state["state"]["values"], Move.LOSE) == BranchAnswers(
+        reason="Price too high", note="20% over budget"
+    )
 
 
 def test_disqualify_asks_for_a_reason() -> None:
@@ -125,7 +122,7 @@ def test_disqualify_asks_for_a_reason() -> None:
     reason = _inputs(view)[BlockId.REASON]
     assert reason["optional"] is False and reason["element"]["multiline"] is True
     state = submitted(view, {BlockId.REASON: "Outside our market"})
-    assert read_branch(state["state"]["values"], Move.DISQUALIFY)["reason"] == "Outside our market"
+    assert read_branch(state["state"]["values"], Move.DISQUALIFY).reason == "Outside our market"
 
 
 def test_nurture_asks_for_a_date_and_an_optional_note() -> None:
@@ -134,12 +131,7 @@ def test_nurture_asks_for_a_date_and_an_optional_note() -> None:
     assert inputs[BlockId.DATE]["element"]["type"] == "datepicker"
     assert inputs[BlockId.DATE]["optional"] is False and inputs[BlockId.NOTE]["optional"] is True
     state = submitted(view, {BlockId.DATE: "2026-09-01"})
-    assert read_branch(state, Move.NURTURE) == {
-        "reason": None,
-        "note": None,
-        "date": "2026-09-01",
-        "stage": None,
-    }
+    assert read_branch(state, Move.NURTURE) == BranchAnswers(date="2026-09-01")
 
 
 def test_reopen_preselects_the_stage_asked_for_or_the_first() -> None:
@@ -149,7 +141,7 @@ def test_reopen_preselects_the_stage_asked_for_or_the_first() -> None:
     first = _inputs(branch_modal(card, Move.REOPEN, private_metadata=META, reopen_to="nowhere"))
     assert first[BlockId.STAGE]["element"]["initial_option"]["value"] == "discovery"
     view = branch_modal(card, Move.REOPEN, private_metadata=META)
-    assert read_branch(submitted(view, {BlockId.STAGE: "demo"}), Move.REOPEN)["stage"] == "demo"
+    assert read_branch(submitted(view, {BlockId.STAGE: "demo"}), Move.REOPEN).stage == "demo"
 
 
 def test_override_shows_the_items_it_will_skip() -> None:
@@ -160,7 +152,7 @@ def test_override_shows_the_items_it_will_skip() -> None:
     assert "3. Send the proposal and record its total value" in text
     assert "1. Confirm scope" not in text
     state = submitted(view, {BlockId.REASON: "Signed PO arrives Monday"})
-    assert read_branch(state, Move.OVERRIDE)["reason"] == "Signed PO arrives Monday"
+    assert read_branch(state, Move.OVERRIDE).reason == "Signed PO arrives Monday"
 
 
 def test_new_deal_modal_and_its_reader() -> None:
@@ -172,7 +164,7 @@ def test_new_deal_modal_and_its_reader() -> None:
     assert inputs[BlockId.AMOUNT]["element"]["placeholder"]["text"] == "50k"
     assert inputs[BlockId.COMPANY]["optional"] is True
     state = submitted(view, {BlockId.NAME: "Acme Corp", BlockId.AMOUNT: "50k"})
-    assert read_new_deal(state) == {"name": "Acme Corp", "amount": "50k", "company": None}
+    assert read_new_deal(state) == NewDealAnswers(name="Acme Corp", amount="50k")
 
 
 def test_evidence_modal_holds_what_is_recorded_and_reads_back_what_changed() -> None:
@@ -231,8 +223,8 @@ def test_readers_tolerate_anything(state: Any) -> None:
         Move.OVERRIDE,
         Move.ADVANCE,
     ):
-        assert set(read_branch(state, move)) == {"reason", "note", "date", "stage"}
-    assert set(read_new_deal(state)) == {"name", "amount", "company"}
+        assert isinstance(read_branch(state, move), BranchAnswers)
+    assert isinstance(read_new_deal(state), NewDealAnswers)
     assert read_evidence(state) == {}
 
 
@@ -240,12 +232,12 @@ def test_readers_accept_the_values_the_state_or_the_view() -> None:
     view = branch_modal(make_card(stage="demo"), Move.NURTURE, private_metadata=META)
     payload = submitted(view, {BlockId.DATE: "2026-09-01"})
     for given in (payload, payload["state"], payload["state"]["values"], {"view": payload}):
-        assert read_branch(given, Move.NURTURE)["date"] == "2026-09-01"
+        assert read_branch(given, Move.NURTURE).date == "2026-09-01"
 
 
 def test_a_lone_element_under_another_action_id_is_still_read() -> None:
     state = {BlockId.NAME: {"renamed": {"type": "plain_text_input", "value": "Acme"}}}
-    assert read_new_deal(state)["name"] == "Acme"
+    assert read_new_deal(state).name == "Acme"
 
 
 def test_the_reader_reads_a_real_view_submission() -> None:
@@ -262,5 +254,5 @@ def test_the_reader_reads_a_real_view_submission() -> None:
 
 def test_dates_in_the_modals_are_iso() -> None:
     view = branch_modal(make_card(stage="demo"), Move.NURTURE, private_metadata=META)
-    picked = read_branch(submitted(view, {BlockId.DATE: "2026-09-01"}), Move.NURTURE)["date"]
+    picked = read_branch(submitted(view, {BlockId.DATE: "2026-09-01"}), Move.NURTURE).date
     assert dt.date.fromisoformat(picked or "") == dt.date(2026, 9, 1)

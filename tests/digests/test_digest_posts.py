@@ -11,7 +11,9 @@ from sqlmodel import select
 
 from bot.core.context import Services
 from bot.core.outcomes import Failure
-from bot.deals import deals, moving, notes
+from bot.core.refs import DealNumber
+from bot.deals import moving, notes
+from bot.deals.creating import create_deal
 from bot.deals.outcomes import Created
 from bot.digests import runs
 from bot.digests import subscribe as digests
@@ -33,16 +35,20 @@ async def _subscribe(services: Services, clock: Clock, **kwargs: str) -> None:
 
 async def _activity(services: Services, clock: Clock) -> None:
     """A day of work: two new deals, one advanced (with an override), one lost, objections."""
-    acme = await deals.create_deal(services, REP, name="Acme Corp", amount="50k")
-    globex = await deals.create_deal(services, REP, name="Globex", amount="20k")
+    acme = await create_deal(services, REP, name="Acme Corp", amount="50k")
+    globex = await create_deal(services, REP, name="Globex", amount="20k")
     assert isinstance(acme, Created) and isinstance(globex, Created)
     clock.advance(hours=1)
-    overridden = await moving.override(services, MANAGER, "#1", reason="pilot terms signed already")
+    overridden = await moving.override(
+        services, MANAGER, DealNumber(1), reason="pilot terms signed already"
+    )
     assert not isinstance(overridden, Failure), overridden
-    disqualified = await moving.disqualify(services, REP, "#2", reason="No budget this year")
+    disqualified = await moving.disqualify(
+        services, REP, DealNumber(2), reason="No budget this year"
+    )
     assert not isinstance(disqualified, Failure), disqualified
-    await notes.record_objection(services, REP, "we already use a competitor", ref="#1")
-    await notes.record_objection(services, REP, "too expensive for us", ref="#1")
+    await notes.record_objection(services, REP, "we already use a competitor", ref=DealNumber(1))
+    await notes.record_objection(services, REP, "too expensive for us", ref=DealNumber(1))
 
 
 def _digest_posts(standin: SlackStandIn) -> list[dict]:  # type: ignore[type-arg]

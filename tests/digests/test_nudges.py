@@ -7,7 +7,9 @@ import asyncio
 from sqlmodel import select
 
 from bot.core.context import Services
-from bot.deals import deals, ticking
+from bot.core.refs import DealNumber
+from bot.deals import ticking
+from bot.deals.creating import create_deal
 from bot.deals.outcomes import Created
 from bot.slack.scheduler import Scheduler
 from bot.slack_standin import SlackStandIn
@@ -19,7 +21,7 @@ DM = "D0REP0001"  # the app's DM with REP, as the stand-in names it
 
 
 async def _new_deal(services: Services) -> None:
-    created = await deals.create_deal(services, REP, name="Acme Corp", amount="50k")
+    created = await create_deal(services, REP, name="Acme Corp", amount="50k")
     assert isinstance(created, Created)
 
 
@@ -49,7 +51,7 @@ async def test_activity_starts_a_new_idle_crossing(
     await _new_deal(services)
     clock.advance(days=3)
     await scheduler.tick()
-    await ticking.set_ticks(services, REP, "#1", tick=["1"])  # activity: no longer idle
+    await ticking.set_ticks(services, REP, DealNumber(1), tick=["1"])  # activity: no longer idle
     clock.advance(days=2)
     assert (await scheduler.tick()).nudges == 0
     clock.advance(days=1)  # idle again, three days after the tick
@@ -89,7 +91,7 @@ async def test_a_refused_nudge_is_retried_and_sent_once(
 async def test_practice_and_closed_deals_are_never_nudged(
     services: Services, clock: Clock, standin: SlackStandIn, scheduler: Scheduler
 ) -> None:
-    practice = await deals.create_deal(services, REP, name="Sandbox", is_practice=True)
+    practice = await create_deal(services, REP, name="Sandbox", is_practice=True)
     assert isinstance(practice, Created)
     clock.advance(days=30)
     assert (await scheduler.tick()).nudges == 0

@@ -175,9 +175,9 @@ async def test_deals_made_in_stagecoach_export_under_their_own_id(
     services: Services, tmp_path: Path
 ) -> None:
     from bot.core.context import Actor
-    from bot.deals import deals
+    from bot.deals.creating import create_deal
 
-    await deals.create_deal(services, Actor(TEAM, R1), name="Native Corp", amount="12k")
+    await create_deal(services, Actor(TEAM, R1), name="Native Corp", amount="12k")
     exported = await export_history(services, team_id=TEAM, out_dir=tmp_path)
     text = exported.events_file.read_text(encoding="utf-8")
     assert "stagecoach-1,Native Corp,UREPAAA01,12000,USD,qualify," in text

@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.core.context import Services
+from bot.core.refs import DealName, DealNumber
 from bot.core.scope import Scope
 from bot.deals import moving, notes
 from bot.deals.outcomes import Moved, ObjectionNoted
@@ -59,21 +60,24 @@ async def test_every_move_records_when_the_stay_it_ends_began(
     clock.advance(days=1)
     await make_ready(services, REP, card)  # ticked events: not entries
     clock.advance(days=1)
-    await move(moving.advance(services, REP, "acme"))
+    await move(moving.advance(services, REP, DealName("acme")))
     clock.advance(days=2)
-    expect(await notes.record_objection(services, REP, "too expensive", ref="acme"), ObjectionNoted)
+    expect(
+        await notes.record_objection(services, REP, "too expensive", ref=DealName("acme")),
+        ObjectionNoted,
+    )
     clock.advance(days=3)
-    await move(moving.override(services, ADMIN, "acme", reason="the buyer is in a hurry"))
+    await move(moving.override(services, ADMIN, DealName("acme"), reason="the buyer is in a hurry"))
     clock.advance(days=3)
-    await move(moving.lose(services, REP, "acme", reason="Chose a competitor"))
+    await move(moving.lose(services, REP, DealName("acme"), reason="Chose a competitor"))
     clock.advance(days=4)
-    await move(moving.reopen(services, REP, "acme", stage="demo"))
+    await move(moving.reopen(services, REP, DealName("acme"), stage="demo"))
     clock.advance(days=6)
-    await move(moving.nurture(services, REP, "acme", until="2026-12-01"))
+    await move(moving.nurture(services, REP, DealName("acme"), until="2026-12-01"))
     clock.advance(days=1)
-    await move(moving.reopen(services, REP, "acme", stage="qualify"))
+    await move(moving.reopen(services, REP, DealName("acme"), stage="qualify"))
     clock.advance(days=2)
-    await move(moving.disqualify(services, REP, "acme", reason="no budget at all"))
+    await move(moving.disqualify(services, REP, DealName("acme"), reason="no budget at all"))
 
     events = await events_of(services.db, card.deal_id)
     kinds = [EventKind(e.kind) for e in events if e.kind in ENTRIES]
@@ -132,7 +136,7 @@ async def test_a_period_counts_the_stays_that_began_in_it(services: Services, cl
     clock.advance(days=2)
     for card in (early, late):
         await make_ready(services, REP, card)
-        await move(moving.advance(services, REP, f"#{card.deal_id}"))
+        await move(moving.advance(services, REP, DealNumber(card.deal_id)))
 
     start = (clock() - dt.timedelta(days=2)).date()
     found = stats_json(

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commands.grammar import COMMANDS
+from bot.commands import COMMANDS
 from storage.models import EventKind
 from tests.resilience.answers import NO_ACTOR, assert_no_leak, assert_not_sorry, is_refusal
 from tests.resilience.conftest import ADMIN, INTRUDER, OTHER_OWNER, OTHER_TEAM, OWNER, Seeded

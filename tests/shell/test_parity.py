@@ -12,11 +12,13 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlmodel import SQLModel
 
-from bot.commands.grammar import COMMANDS
+from bot.commands import COMMANDS
 from bot.core.catalog import MapCatalog
 from bot.core.context import Actor, Services
+from bot.core.refs import DealNumber
 from bot.core.settings import Settings
-from bot.deals import deals, moving, ticking
+from bot.deals import moving, ticking
+from bot.deals.creating import create_deal
 from bot.deals.outcomes import Created
 from bot.shell.people import TEAM_ID, admin_ids, seed_people, user_id_for
 from bot.shell.session import ShellSession
@@ -116,13 +118,13 @@ async def starting_state(services: Services) -> None:
     await _create(services, ben, "Stark", "60k")
 
 
-async def _create(services: Services, actor: Actor, name: str, amount: str) -> str:
-    created = await deals.create_deal(services, actor, name=name, amount=amount)
+async def _create(services: Services, actor: Actor, name: str, amount: str) -> DealNumber:
+    created = await create_deal(services, actor, name=name, amount=amount)
     assert isinstance(created, Created)
-    return f"#{created.card.deal_id}"
+    return DealNumber(created.card.deal_id)
 
 
-async def _ready(services: Services, actor: Actor, ref: str) -> None:
+async def _ready(services: Services, actor: Actor, ref: DealNumber) -> None:
     await ticking.set_ticks(services, actor, ref, tick=["1"], evidence=QUALIFY_READY)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands.grammar import parse
+from bot.commands import Command, parse
+from bot.commands.admin import TEAM, TeamArgs
 from bot.shell.completion import candidates
 from bot.shell.forms import BadAnswer, FormField, state_entry
 from bot.shell.history import History
@@ -22,7 +23,7 @@ def test_mentions_and_channels_are_escaped_as_slack_does() -> None:
         f"<#{channel_id_for('deal-room')}|deal-room>, mail a@b.com #42"
     )
     parsed = parse("team " + directory.escape("@maria add @ben"))
-    assert parsed.args == {"manager": "U0MARIA", "action": "add", "reps": ["U0BEN"]}  # type: ignore[union-attr]
+    assert parsed == Command(TEAM, TeamArgs(manager="U0MARIA", action="add", reps=("U0BEN",)))
 
 
 def test_ids_come_from_names_and_stay_apart() -> None:

@@ -14,7 +14,9 @@ from sqlmodel import SQLModel, col, select
 from bot.core.catalog import MapCatalog
 from bot.core.context import Actor, Services
 from bot.core.outcomes import DealCard, Outcome
-from bot.deals import deals, ticking
+from bot.core.refs import DealNumber
+from bot.deals import ticking
+from bot.deals.creating import create_deal
 from bot.deals.outcomes import Created, Ticked
 from flows.loader import SHIPPED_DIR, parse_map
 from flows.schema import Stage
@@ -42,7 +44,7 @@ def expect(outcome: Outcome, kind: type[OutcomeT]) -> OutcomeT:
 async def new_deal(
     services: Services, actor: Actor, name: str, amount: str | None = None
 ) -> DealCard:
-    return expect(await deals.create_deal(services, actor, name=name, amount=amount), Created).card
+    return expect(await create_deal(services, actor, name=name, amount=amount), Created).card
 
 
 def required_refs(stage: Stage) -> list[str]:
@@ -64,7 +66,7 @@ async def make_ready(services: Services, actor: Actor, card: DealCard) -> DealCa
     ticked = await ticking.set_ticks(
         services,
         actor,
-        f"#{card.deal_id}",
+        DealNumber(card.deal_id),
         tick=required_refs(card.stage),
         evidence=evidence_for(card.stage),
     )

@@ -10,8 +10,11 @@ import pytest
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done, Invalid, NotAllowed, Outcome
-from bot.deals import deals, moving, ticking
+from bot.core.refs import DealName
+from bot.deals import moving, ticking
+from bot.deals.binding import bind_deal
 from bot.deals.outcomes import Moved, Shown, Ticked
+from bot.deals.showing import show_deal
 from bot.team import manage as people
 from storage import queries
 from storage.models import Role
@@ -30,12 +33,12 @@ Change = Callable[[Services, Actor], Awaitable[Outcome]]
 
 # Each change a non-owner might try on REP's deal "Acme" (in Qualification).
 CHANGES: dict[str, Change] = {
-    "tick": lambda s, a: ticking.set_ticks(s, a, "acme", tick=["1"]),
-    "untick": lambda s, a: ticking.set_ticks(s, a, "acme", selection=[]),
-    "advance": lambda s, a: moving.advance(s, a, "acme"),
-    "disqualify": lambda s, a: moving.disqualify(s, a, "acme", reason="no fit"),
-    "nurture": lambda s, a: moving.nurture(s, a, "acme", until="30d"),
-    "bind": lambda s, a: deals.bind_deal(s, Actor(a.team_id, a.user_id, "CROOM"), "acme"),
+    "tick": lambda s, a: ticking.set_ticks(s, a, DealName("acme"), tick=["1"]),
+    "untick": lambda s, a: ticking.set_ticks(s, a, DealName("acme"), selection=[]),
+    "advance": lambda s, a: moving.advance(s, a, DealName("acme")),
+    "disqualify": lambda s, a: moving.disqualify(s, a, DealName("acme"), reason="no fit"),
+    "nurture": lambda s, a: moving.nurture(s, a, DealName("acme"), until="30d"),
+    "bind": lambda s, a: bind_deal(s, Actor(a.team_id, a.user_id, "CROOM"), DealName("acme")),
 }
 ALLOWED = {
     "tick": Ticked,
@@ -64,7 +67,7 @@ async def test_another_rep_cannot_change_a_deal(
 
 
 async def test_another_rep_can_read_a_deal(team: Services, acme_ready: None) -> None:
-    shown = expect(await deals.show_deal(team, OTHER_REP, "acme"), Shown)
+    shown = expect(await show_deal(team, OTHER_REP, DealName("acme")), Shown)
 
     assert shown.card.owner_id == REP.user_id
 
@@ -81,7 +84,7 @@ async def test_a_manager_of_other_reps_cannot_change_a_deal(team: Services) -> N
     await new_deal(team, OTHER_REP, "Initech")
 
     async with writes_nothing(team):
-        expect(await ticking.set_ticks(team, MANAGER, "initech", tick=["1"]), NotAllowed)
+        expect(await ticking.set_ticks(team, MANAGER, DealName("initech"), tick=["1"]), NotAllowed)
 
 
 async def test_a_manager_removed_from_the_team_loses_the_right(team: Services) -> None:
@@ -93,7 +96,7 @@ async def test_a_manager_removed_from_the_team_loses_the_right(team: Services) -
         Done,
     )
 
-    expect(await ticking.set_ticks(team, MANAGER, "acme", tick=["1"]), NotAllowed)
+    expect(await ticking.set_ticks(team, MANAGER, DealName("acme"), tick=["1"]), NotAllowed)
 
 
 # -- roles and teams -----------------------------------------------------------------------
@@ -119,8 +122,8 @@ async def test_an_admin_made_by_an_admin_has_every_right(services: Services) -> 
     dana = Actor(team_id="T1", user_id="UDANA")
 
     expect(await people.set_role(services, dana, user_id="USAM", role="manager"), Done)
-    expect(await ticking.set_ticks(services, dana, "acme", tick=["1"]), Ticked)
-    expect(await moving.override(services, dana, "acme", reason="board decision"), Moved)
+    expect(await ticking.set_ticks(services, dana, DealName("acme"), tick=["1"]), Ticked)
+    expect(await moving.override(services, dana, DealName("acme"), reason="board decision"), Moved)
 
 
 @pytest.mark.parametrize("who", [REP, MANAGER], ids=["rep", "manager"])

@@ -14,6 +14,7 @@ import pytest
 
 from bot.core.context import Services
 from bot.core.outcomes import Blocked, DealCard, Outcome, Stale
+from bot.core.refs import DealNumber, SeenDeal
 from bot.deals import moving, ticking
 from bot.deals.outcomes import Moved, Ticked
 from storage import queries
@@ -50,7 +51,7 @@ async def test_fifty_clicks_on_advance_move_the_deal_once(
     # Each click carries the stage of the card it was on (the Advance button's value).
     outcomes = await asyncio.gather(
         *(
-            moving.advance(services, REP, f"#{ready_deal.deal_id}", expected_stage="qualify")
+            moving.advance(services, REP, SeenDeal(ready_deal.deal_id, "qualify"))
             for _ in range(REQUESTS)
         )
     )
@@ -74,7 +75,7 @@ async def test_fifty_typed_advances_never_double_advance(
     # How many read before the winner commits depends on scheduling (the pools' queues,
     # the database's): both answers are right, a second move never is.
     outcomes = await asyncio.gather(
-        *(moving.advance(services, REP, f"#{ready_deal.deal_id}") for _ in range(REQUESTS))
+        *(moving.advance(services, REP, DealNumber(ready_deal.deal_id)) for _ in range(REQUESTS))
     )
 
     counts = count_types(outcomes)
@@ -114,7 +115,7 @@ async def test_fifty_concurrent_selections_apply_one_after_another(
 
     outcomes = await asyncio.gather(
         *(
-            ticking.set_ticks(services, REP, f"#{card.deal_id}", selection=selection)
+            ticking.set_ticks(services, REP, DealNumber(card.deal_id), selection=selection)
             for selection in selections
         )
     )
@@ -163,7 +164,7 @@ async def test_fifty_clicks_on_a_deal_of_an_older_map_version(services: Services
     outcomes = await asyncio.wait_for(
         asyncio.gather(
             *(
-                moving.advance(after_deploy, REP, f"#{card.deal_id}", expected_stage="qualify")
+                moving.advance(after_deploy, REP, SeenDeal(card.deal_id, "qualify"))
                 for _ in range(REQUESTS)
             )
         ),
@@ -185,8 +186,8 @@ async def test_a_lost_version_race_answers_stale_with_the_card_it_read(
 
     monkeypatch.setattr(queries, "move_deal", somebody_moved_it_first)
     before = await events_of(services.db, ready_deal.deal_id)
-    ref = f"#{ready_deal.deal_id}"
-    outcome = await moving.advance(services, REP, ref, expected_stage=ready_deal.stage.id)
+    seen = SeenDeal(ready_deal.deal_id, ready_deal.stage.id)
+    outcome = await moving.advance(services, REP, seen)
     stale = expect(outcome, Stale)
     assert stale.card.stage.id == ready_deal.stage.id
     assert set(stale.card.ticked) == set(ready_deal.ticked) and not stale.card.missing

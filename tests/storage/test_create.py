@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.context import Services
 from bot.core.outcomes import Invalid, NotAllowed
-from bot.deals import deals
+from bot.deals.creating import MAX_NAME, create_deal
 from bot.deals.outcomes import Created
 from storage.models import DealStatus, EventKind
 from tests.storage.helpers import (
@@ -24,9 +24,7 @@ from tests.storage.helpers import (
 async def test_a_new_deal_starts_at_the_first_stage_with_a_created_event(
     services: Services,
 ) -> None:
-    created = expect(
-        await deals.create_deal(services, REP, name="  Acme   Corp ", amount="50k"), Created
-    )
+    created = expect(await create_deal(services, REP, name="  Acme   Corp ", amount="50k"), Created)
 
     card = created.card
     assert (card.name, card.amount, card.currency) == ("Acme Corp", 50_000, "USD")
@@ -55,7 +53,7 @@ async def test_a_new_deal_starts_at_the_first_stage_with_a_created_event(
 async def test_amounts_as_reps_type_them(
     services: Services, typed: str, value: float, currency: str
 ) -> None:
-    card = expect(await deals.create_deal(services, REP, name="Acme", amount=typed), Created).card
+    card = expect(await create_deal(services, REP, name="Acme", amount=typed), Created).card
 
     assert card.amount == pytest.approx(value)
     assert card.currency == currency
@@ -66,7 +64,7 @@ async def test_an_amount_that_is_not_one_is_refused_and_nothing_is_written(
     services: Services, typed: str
 ) -> None:
     async with writes_nothing(services):
-        refused = expect(await deals.create_deal(services, REP, name="Acme", amount=typed), Invalid)
+        refused = expect(await create_deal(services, REP, name="Acme", amount=typed), Invalid)
 
     assert refused.hint  # says what would be right
 
@@ -76,23 +74,23 @@ async def test_a_bad_name_is_refused_and_nothing_is_written(
     services: Services, name: str | None
 ) -> None:
     async with writes_nothing(services):
-        expect(await deals.create_deal(services, REP, name=name), Invalid)
+        expect(await create_deal(services, REP, name=name), Invalid)
 
 
 async def test_a_name_of_exactly_the_limit_is_fine(services: Services) -> None:
-    expect(await deals.create_deal(services, REP, name="x" * deals.MAX_NAME), Created)
+    expect(await create_deal(services, REP, name="x" * MAX_NAME), Created)
 
 
 async def test_a_rep_cannot_create_a_deal_for_another_rep(services: Services) -> None:
     async with writes_nothing(services):
         expect(
-            await deals.create_deal(services, REP, name="Acme", owner_id=OTHER_REP.user_id),
+            await create_deal(services, REP, name="Acme", owner_id=OTHER_REP.user_id),
             NotAllowed,
         )
 
 
 async def test_an_admin_can_create_a_deal_for_a_rep(services: Services) -> None:
-    created = await deals.create_deal(services, ADMIN, name="Acme", owner_id=REP.user_id)
+    created = await create_deal(services, ADMIN, name="Acme", owner_id=REP.user_id)
 
     card = expect(created, Created).card
     assert card.owner_id == REP.user_id
@@ -100,8 +98,8 @@ async def test_an_admin_can_create_a_deal_for_a_rep(services: Services) -> None:
 
 
 async def test_a_manager_can_create_a_deal_for_their_rep_only(team: Services) -> None:
-    mine = await deals.create_deal(team, MANAGER, name="Acme", owner_id=REP.user_id)
-    not_mine = await deals.create_deal(team, MANAGER, name="Globex", owner_id=OTHER_REP.user_id)
+    mine = await create_deal(team, MANAGER, name="Acme", owner_id=REP.user_id)
+    not_mine = await create_deal(team, MANAGER, name="Globex", owner_id=OTHER_REP.user_id)
 
     assert expect(mine, Created).card.owner_id == REP.user_id
     expect(not_mine, NotAllowed)

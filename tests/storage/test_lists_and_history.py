@@ -7,8 +7,11 @@ from sqlmodel import select
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done, Invalid
-from bot.deals import deals, moving, notes, ticking
+from bot.core.refs import DealName
+from bot.deals import moving, notes, ticking
+from bot.deals.listing import list_deals
 from bot.deals.outcomes import DealHistory, DealList, Moved, ObjectionNoted, Playbook
+from bot.deals.showing import deal_history
 from storage.models import DealEvent, EventKind
 from tests.storage.helpers import (
     MANAGER,
@@ -29,17 +32,17 @@ async def pipeline(team: Services) -> Services:
     MANAGER (REP's manager): Umbrella."""
     acme = await new_deal(team, REP, "Acme")
     await make_ready(team, REP, acme)
-    expect(await moving.advance(team, REP, "acme"), Moved)
+    expect(await moving.advance(team, REP, DealName("acme")), Moved)
     await new_deal(team, REP, "Globex")
     await new_deal(team, REP, "Hooli")
-    expect(await moving.disqualify(team, REP, "hooli", reason="no fit"), Moved)
+    expect(await moving.disqualify(team, REP, DealName("hooli"), reason="no fit"), Moved)
     await new_deal(team, OTHER_REP, "Initech")
     await new_deal(team, MANAGER, "Umbrella")
     return team
 
 
 async def listed(services: Services, actor: Actor, **options: str) -> DealList:
-    return expect(await deals.list_deals(services, actor, **options), DealList)
+    return expect(await list_deals(services, actor, **options), DealList)
 
 
 async def test_mine_lists_my_open_deals(pipeline: Services) -> None:
@@ -78,20 +81,20 @@ async def test_an_unknown_stage_is_refused_listing_the_stages(
     pipeline: Services, typed: str
 ) -> None:
     async with writes_nothing(pipeline):
-        refused = expect(await deals.list_deals(pipeline, REP, stage=typed), Invalid)
+        refused = expect(await list_deals(pipeline, REP, stage=typed), Invalid)
 
     assert "qualify" in refused.hint and "onboarding" in refused.hint
 
 
 async def test_history_shows_each_event_in_order_with_names(services: Services) -> None:
     card = await new_deal(services, REP, "Acme", "50k")
-    await ticking.set_ticks(services, REP, "acme", tick=["icp_fit"])
-    await ticking.set_ticks(services, REP, "acme", untick=["icp_fit"])
+    await ticking.set_ticks(services, REP, DealName("acme"), tick=["icp_fit"])
+    await ticking.set_ticks(services, REP, DealName("acme"), untick=["icp_fit"])
     await make_ready(services, REP, card)
-    expect(await moving.advance(services, REP, "acme"), Moved)
+    expect(await moving.advance(services, REP, DealName("acme")), Moved)
     expect(await notes.record_objection(services, REP, "too expensive for us"), ObjectionNoted)
 
-    history = expect(await deals.deal_history(services, OTHER_REP, "acme"), DealHistory)
+    history = expect(await deal_history(services, OTHER_REP, DealName("acme")), DealHistory)
 
     assert (history.deal_id, history.name) == (card.deal_id, "Acme")
     kinds = [entry.event.kind for entry in history.entries]
@@ -117,7 +120,7 @@ async def test_an_objection_is_recorded_with_the_best_playbook_match(services: S
 
     noted = expect(
         await notes.record_objection(
-            services, OTHER_REP, " just send me some information ", ref="acme"
+            services, OTHER_REP, " just send me some information ", ref=DealName("acme")
         ),
         ObjectionNoted,
     )
@@ -138,7 +141,7 @@ async def test_an_empty_objection_is_refused(services: Services) -> None:
     await new_deal(services, REP, "Acme")
 
     async with writes_nothing(services):
-        expect(await notes.record_objection(services, REP, "   ", ref="acme"), Invalid)
+        expect(await notes.record_objection(services, REP, "   ", ref=DealName("acme")), Invalid)
 
 
 async def test_feedback_is_recorded_for_the_maps_owners(services: Services) -> None:
@@ -166,7 +169,7 @@ async def test_empty_feedback_is_refused(services: Services) -> None:
 async def test_the_playbook_of_the_deals_stage_and_a_search(services: Services) -> None:
     await new_deal(services, REP, "Acme")
 
-    own = expect(await notes.show_playbook(services, REP, None, ref="acme"), Playbook)
+    own = expect(await notes.show_playbook(services, REP, None, ref=DealName("acme")), Playbook)
     found = expect(await notes.show_playbook(services, REP, "legal is slow"), Playbook)
 
     assert own.stage is not None and own.stage.id == "qualify"

@@ -11,8 +11,11 @@ from sqlalchemy import event
 
 from bot.core.context import Services
 from bot.core.outcomes import Ambiguous, Done, Invalid, NotFound
-from bot.deals import deals, ticking
+from bot.core.refs import CURRENT, DealName, DealNumber, parse_deal_ref
+from bot.deals import ticking
+from bot.deals.binding import bind_deal, unbind_deal
 from bot.deals.outcomes import Shown, Ticked
+from bot.deals.showing import show_deal
 from storage import queries
 from storage.database import Database
 from tests.storage.helpers import OTHER_REP, REP, expect, names, new_deal, writes_nothing
@@ -29,7 +32,7 @@ async def acme_and_globex(services: Services) -> tuple[int, int]:
 async def test_show_by_id(services: Services, acme_and_globex: tuple[int, int], form: str) -> None:
     acme_id, _ = acme_and_globex
 
-    shown = expect(await deals.show_deal(services, REP, form.format(id=acme_id)), Shown)
+    shown = expect(await show_deal(services, REP, parse_deal_ref(form.format(id=acme_id))), Shown)
 
     assert shown.card.name == "Acme Corp"
 
@@ -38,7 +41,7 @@ async def test_show_by_id(services: Services, acme_and_globex: tuple[int, int], 
 async def test_show_by_case_insensitive_name_prefix(
     services: Services, acme_and_globex: tuple[int, int], ref: str
 ) -> None:
-    shown = expect(await deals.show_deal(services, REP, ref), Shown)
+    shown = expect(await show_deal(services, REP, parse_deal_ref(ref)), Shown)
 
     assert shown.card.name == "Acme Corp"
 
@@ -46,7 +49,7 @@ async def test_show_by_case_insensitive_name_prefix(
 async def test_anyone_in_the_workspace_may_read_a_deal(
     services: Services, acme_and_globex: tuple[int, int]
 ) -> None:
-    shown = expect(await deals.show_deal(services, OTHER_REP, "globex"), Shown)
+    shown = expect(await show_deal(services, OTHER_REP, DealName("globex")), Shown)
 
     assert shown.card.owner_id == REP.user_id
 
@@ -55,7 +58,7 @@ async def test_an_exact_name_wins_over_longer_names_with_that_prefix(services: S
     await new_deal(services, REP, "Acme")
     await new_deal(services, REP, "Acme Corp")
 
-    shown = expect(await deals.show_deal(services, REP, "acme"), Shown)
+    shown = expect(await show_deal(services, REP, DealName("acme")), Shown)
 
     assert shown.card.name == "Acme"
 
@@ -68,7 +71,7 @@ async def test_a_prefix_of_several_deals_is_ambiguous_with_the_candidates(
     await new_deal(services, REP, "Globex")
 
     async with writes_nothing(services):
-        ambiguous = expect(await deals.show_deal(services, REP, "acme"), Ambiguous)
+        ambiguous = expect(await show_deal(services, REP, DealName("acme")), Ambiguous)
 
     assert names(ambiguous.candidates) == ["Acme Corp", "Acme Labs"]
 
@@ -77,7 +80,7 @@ async def test_an_unknown_name_is_not_found_with_suggestions(
     services: Services, acme_and_globex: tuple[int, int]
 ) -> None:
     async with writes_nothing(services):
-        missing = expect(await deals.show_deal(services, REP, "glbex"), NotFound)
+        missing = expect(await show_deal(services, REP, DealName("glbex")), NotFound)
 
     assert missing.suggestions == ["Globex"]
     assert "Globex" in missing.hint
@@ -87,7 +90,7 @@ async def test_an_unknown_id_is_not_found(
     services: Services, acme_and_globex: tuple[int, int]
 ) -> None:
     async with writes_nothing(services):
-        missing = expect(await deals.show_deal(services, REP, "#999"), NotFound)
+        missing = expect(await show_deal(services, REP, DealNumber(999)), NotFound)
 
     assert "#999" in missing.message
 
@@ -97,11 +100,11 @@ async def test_without_a_reference_the_most_recently_touched_deal(
 ) -> None:
     acme_id, globex_id = acme_and_globex  # creating Globex touched it last
 
-    first = expect(await deals.show_deal(services, REP, None), Shown)
-    expect(await deals.show_deal(services, REP, "acme"), Shown)  # naming a deal touches it
-    second = expect(await deals.show_deal(services, REP, None), Shown)
-    ticked = expect(await ticking.set_ticks(services, REP, "globex", tick=["1"]), Ticked)
-    third = expect(await deals.show_deal(services, REP, None), Shown)
+    first = expect(await show_deal(services, REP, CURRENT), Shown)
+    expect(await show_deal(services, REP, DealName("acme")), Shown)  # naming a deal touches it
+    second = expect(await show_deal(services, REP, CURRENT), Shown)
+    ticked = expect(await ticking.set_ticks(services, REP, DealName("globex"), tick=["1"]), Ticked)
+    third = expect(await show_deal(services, REP, CURRENT), Shown)
 
     assert (first.card.deal_id, second.card.deal_id) == (globex_id, acme_id)
     assert third.card.deal_id == ticked.card.deal_id == globex_id
@@ -109,7 +112,7 @@ async def test_without_a_reference_the_most_recently_touched_deal(
 
 async def test_without_a_reference_and_no_history_is_not_found(services: Services) -> None:
     async with writes_nothing(services):
-        expect(await deals.show_deal(services, OTHER_REP, None), NotFound)
+        expect(await show_deal(services, OTHER_REP, CURRENT), NotFound)
 
 
 async def test_a_channel_bound_deal_is_the_default_there(
@@ -117,13 +120,13 @@ async def test_a_channel_bound_deal_is_the_default_there(
 ) -> None:
     acme_id, _ = acme_and_globex
     in_room = replace(REP, channel_id="CACME")
-    expect(await deals.bind_deal(services, in_room, f"#{acme_id}"), Done)
-    expect(await deals.show_deal(services, REP, "globex"), Shown)  # touched last
+    expect(await bind_deal(services, in_room, DealNumber(acme_id)), Done)
+    expect(await show_deal(services, REP, DealName("globex")), Shown)  # touched last
 
-    in_room_shown = expect(await deals.show_deal(services, in_room, None), Shown)
-    elsewhere = expect(await deals.show_deal(services, REP, None), Shown)
+    in_room_shown = expect(await show_deal(services, in_room, CURRENT), Shown)
+    elsewhere = expect(await show_deal(services, REP, CURRENT), Shown)
     other_in_room = expect(
-        await deals.show_deal(services, replace(OTHER_REP, channel_id="CACME"), None), Shown
+        await show_deal(services, replace(OTHER_REP, channel_id="CACME"), CURRENT), Shown
     )
 
     assert in_room_shown.card.deal_id == acme_id == other_in_room.card.deal_id
@@ -135,16 +138,16 @@ async def test_binding_moves_a_channel_to_another_deal_and_unbind_clears_it(
 ) -> None:
     acme_id, globex_id = acme_and_globex
     in_room = replace(REP, channel_id="CROOM")
-    expect(await deals.bind_deal(services, in_room, f"#{acme_id}"), Done)
+    expect(await bind_deal(services, in_room, DealNumber(acme_id)), Done)
 
-    rebound = expect(await deals.bind_deal(services, in_room, f"#{globex_id}"), Done)
-    shown = expect(await deals.show_deal(services, in_room, None), Shown)
-    expect(await deals.unbind_deal(services, in_room), Done)
+    rebound = expect(await bind_deal(services, in_room, DealNumber(globex_id)), Done)
+    shown = expect(await show_deal(services, in_room, CURRENT), Shown)
+    expect(await unbind_deal(services, in_room), Done)
 
     assert "Acme Corp" in rebound.message  # says which binding it replaced
     assert shown.card.deal_id == globex_id
     async with writes_nothing(services):
-        expect(await deals.unbind_deal(services, in_room), Invalid)
+        expect(await unbind_deal(services, in_room), Invalid)
 
 
 NAMES = (
@@ -198,8 +201,8 @@ async def test_a_number_is_looked_up_inline_and_a_name_on_the_readers_thread(
     engines = {"quick": db.quick_engine, "read": db.engine}
     for name, engine in engines.items():
         event.listen(engine.sync_engine, "before_cursor_execute", _recorder(ran[name]))
-    await deals.show_deal(services, REP, f"#{acme_and_globex[0]}")
-    await deals.show_deal(services, REP, "acme")
+    await show_deal(services, REP, DealNumber(acme_and_globex[0]))
+    await show_deal(services, REP, DealName("acme"))
     by_name = [sql for sql in ran["read"] if "LIKE" in sql]
     assert by_name, ran
     if db.quick_engine is not db.engine:

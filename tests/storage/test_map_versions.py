@@ -7,8 +7,11 @@ import pytest
 
 from bot.core.catalog import MapCatalog, MapVersionConflict
 from bot.core.context import Services
-from bot.deals import deals, moving, ticking
+from bot.core.refs import DealName, SeenDeal
+from bot.deals import moving, ticking
+from bot.deals.listing import list_deals
 from bot.deals.outcomes import DealHistory, DealList, Moved, Shown, Ticked
+from bot.deals.showing import deal_history, show_deal
 from flows.loader import SHIPPED_DIR
 from tests.storage.helpers import (
     REP,
@@ -35,7 +38,7 @@ async def test_a_deal_keeps_its_map_version_after_a_new_one_is_published(
 ) -> None:
     old = await new_deal(services, REP, "Acme")  # created under v1
 
-    shown = expect(await deals.show_deal(v2, REP, "acme"), Shown)
+    shown = expect(await show_deal(v2, REP, DealName("acme")), Shown)
     new = await new_deal(v2, REP, "Globex")
 
     assert (shown.card.process_map.version, shown.card.stage.id) == (1, "qualify")
@@ -56,11 +59,11 @@ async def test_an_old_deal_keeps_working_under_its_own_version(
     old = await new_deal(services, REP, "Acme")
 
     ticked = await ticking.set_ticks(
-        v2, REP, "acme", tick=required_refs(old.stage), evidence=evidence_for(old.stage)
+        v2, REP, DealName("acme"), tick=required_refs(old.stage), evidence=evidence_for(old.stage)
     )
-    moved = expect(await moving.advance(v2, REP, "acme"), Moved)
-    history = expect(await deals.deal_history(v2, REP, "acme"), DealHistory)
-    listed = expect(await deals.list_deals(v2, REP, scope="mine"), DealList)
+    moved = expect(await moving.advance(v2, REP, DealName("acme")), Moved)
+    history = expect(await deal_history(v2, REP, DealName("acme")), DealHistory)
+    listed = expect(await list_deals(v2, REP, scope="mine"), DealList)
 
     assert not expect(ticked, Ticked).card.missing
     assert (moved.from_stage.id, moved.card.stage.id) == ("qualify", "discovery")
@@ -76,7 +79,7 @@ async def test_a_fresh_catalog_reads_old_versions_from_the_database(
     restarted = catalog_from(default_map_v2_source())
     after_restart = Services(db=v2.db, catalog=restarted, admins=v2.admins, clock=v2.clock)
 
-    shown = expect(await deals.show_deal(after_restart, REP, "acme"), Shown)
+    shown = expect(await show_deal(after_restart, REP, DealName("acme")), Shown)
 
     assert (shown.card.process_map.version, shown.card.stage.name) == (1, "Qualification")
 
@@ -109,7 +112,7 @@ async def test_a_click_on_a_deal_of_a_version_this_process_has_not_loaded_works(
 
     ticked = expect(
         await ticking.set_ticks(
-            services, REP, f"#{globex.deal_id}", selection=["1"], expected_stage="qualification"
+            services, REP, SeenDeal(globex.deal_id, "qualification"), selection=["1"]
         ),
         Ticked,
     )

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from bot.core.context import Services
-from bot.deals import deals, ticking
+from bot.core.refs import CURRENT, DealNumber
+from bot.deals import ticking
 from bot.deals.outcomes import Shown, Ticked
+from bot.deals.showing import show_deal
 from storage import queries
 from tests.storage.helpers import OTHER_REP, REP, expect, new_deal
 
@@ -32,13 +34,13 @@ async def test_a_shown_deal_is_the_default_at_once_and_stored_soon(services: Ser
     acme = await new_deal(services, REP, "Acme")
     globex = await new_deal(services, REP, "Globex")
 
-    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)
-    shown = expect(await deals.show_deal(services, REP, None), Shown)  # no flush in between
+    expect(await show_deal(services, REP, DealNumber(acme.deal_id)), Shown)
+    shown = expect(await show_deal(services, REP, CURRENT), Shown)  # no flush in between
     assert shown.card.deal_id == acme.deal_id
 
     await services.recent.flush(services.db)
     assert await stored_default(services) == acme.deal_id
-    elsewhere = expect(await deals.show_deal(replica_of(services), REP, None), Shown)
+    elsewhere = expect(await show_deal(replica_of(services), REP, CURRENT), Shown)
     assert elsewhere.card.deal_id == acme.deal_id != globex.deal_id
 
 
@@ -46,8 +48,8 @@ async def test_the_last_command_wins_whatever_wrote_it(services: Services) -> No
     acme = await new_deal(services, REP, "Acme")
     globex = await new_deal(services, REP, "Globex")
 
-    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)
-    expect(await ticking.set_ticks(services, REP, f"#{globex.deal_id}", tick=["1"]), Ticked)
+    expect(await show_deal(services, REP, DealNumber(acme.deal_id)), Shown)
+    expect(await ticking.set_ticks(services, REP, DealNumber(globex.deal_id), tick=["1"]), Ticked)
     await services.recent.flush(services.db)
 
     assert await stored_default(services) == globex.deal_id
@@ -59,14 +61,14 @@ async def test_many_users_land_in_one_batch(services: Services) -> None:
     await services.recent.flush(services.db)
 
     await asyncio.gather(
-        deals.show_deal(services, REP, f"#{globex.deal_id}"),
-        deals.show_deal(services, OTHER_REP, f"#{acme.deal_id}"),
+        show_deal(services, REP, DealNumber(globex.deal_id)),
+        show_deal(services, OTHER_REP, DealNumber(acme.deal_id)),
     )
     await services.recent.flush(services.db)
 
     replica = replica_of(services)
-    assert expect(await deals.show_deal(replica, REP, None), Shown).card.deal_id == globex.deal_id
-    mine = expect(await deals.show_deal(replica, OTHER_REP, None), Shown)
+    assert expect(await show_deal(replica, REP, CURRENT), Shown).card.deal_id == globex.deal_id
+    mine = expect(await show_deal(replica, OTHER_REP, CURRENT), Shown)
     assert mine.card.deal_id == acme.deal_id
 
 
@@ -103,9 +105,9 @@ async def test_a_batch_landing_during_a_show_does_not_swallow_the_show(
 ) -> None:
     acme = await new_deal(services, REP, "Acme")
     globex = await new_deal(services, REP, "Globex")
-    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)
+    expect(await show_deal(services, REP, DealNumber(acme.deal_id)), Shown)
     await services.recent.flush(services.db)  # stored: acme
-    expect(await deals.show_deal(services, REP, f"#{globex.deal_id}"), Shown)  # held: globex
+    expect(await show_deal(services, REP, DealNumber(globex.deal_id)), Shown)  # held: globex
     real = queries.deal_for_card
 
     async def batch_lands_meanwhile(*args: Any, **kwargs: Any) -> Any:
@@ -114,7 +116,7 @@ async def test_a_batch_landing_during_a_show_does_not_swallow_the_show(
         return found
 
     monkeypatch.setattr(queries, "deal_for_card", batch_lands_meanwhile)
-    expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)  # back to acme
+    expect(await show_deal(services, REP, DealNumber(acme.deal_id)), Shown)  # back to acme
     monkeypatch.setattr(queries, "deal_for_card", real)
     await services.recent.flush(services.db)
 
@@ -145,7 +147,7 @@ async def test_a_default_is_set_only_by_a_change_that_committed(services: Servic
     globex = await new_deal(services, REP, "Globex")
     await services.recent.flush(services.db)
 
-    refused = await ticking.set_ticks(services, REP, f"#{acme.deal_id}", tick=["99"])
+    refused = await ticking.set_ticks(services, REP, DealNumber(acme.deal_id), tick=["99"])
 
     assert not isinstance(refused, Ticked)
     assert services.recent.known(REP.key) == (False, None)

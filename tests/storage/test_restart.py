@@ -9,8 +9,10 @@ import pytest
 
 from bot.core.catalog import MapCatalog
 from bot.core.context import Services
-from bot.deals import deals, moving, ticking
+from bot.core.refs import CURRENT, DealName
+from bot.deals import moving, ticking
 from bot.deals.outcomes import DealHistory, Moved, Shown, Ticked
+from bot.deals.showing import deal_history, show_deal
 from storage.database import Database
 from storage.models import EventKind
 from tests.storage.helpers import REP, expect, make_ready, new_deal, snapshot
@@ -42,10 +44,10 @@ async def test_deals_ticks_and_events_survive_a_restart(
 ) -> None:
     acme = await new_deal(services, REP, "Acme", "$1.2m")
     await make_ready(services, REP, acme)
-    moved = expect(await moving.advance(services, REP, "acme"), Moved)
+    moved = expect(await moving.advance(services, REP, DealName("acme")), Moved)
     ticked = expect(
         await ticking.set_ticks(
-            services, REP, "acme", tick=["requirements"], evidence={"1": "2m/yr"}
+            services, REP, DealName("acme"), tick=["requirements"], evidence={"1": "2m/yr"}
         ),
         Ticked,
     )
@@ -55,7 +57,7 @@ async def test_deals_ticks_and_events_survive_a_restart(
     after_restart = await restart()
 
     assert await snapshot(after_restart.db) == before
-    shown = expect(await deals.show_deal(after_restart, REP, None), Shown)  # last touched
+    shown = expect(await show_deal(after_restart, REP, CURRENT), Shown)  # last touched
     assert shown.card.deal_id == acme.deal_id
     assert (shown.card.stage.id, shown.card.amount) == ("discovery", 1_200_000)
     assert (
@@ -68,7 +70,7 @@ async def test_deals_ticks_and_events_survive_a_restart(
     )
     assert shown.card.ticked["pain_quantified"].evidence == "2m/yr"
     assert shown.card.version == ticked.card.version == moved.card.version + 1
-    history = expect(await deals.deal_history(after_restart, REP, "acme"), DealHistory)
+    history = expect(await deal_history(after_restart, REP, DealName("acme")), DealHistory)
     assert [entry.event.kind for entry in history.entries].count(EventKind.ADVANCED) == 1
 
 
@@ -77,7 +79,7 @@ async def test_work_goes_on_after_a_restart(services: Services, restart: Restart
 
     after_restart = await restart()
     await make_ready(after_restart, REP, acme)
-    moved = expect(await moving.advance(after_restart, REP, "acme"), Moved)
+    moved = expect(await moving.advance(after_restart, REP, DealName("acme")), Moved)
     second = await new_deal(after_restart, REP, "Globex")
 
     assert moved.card.stage.id == "discovery"

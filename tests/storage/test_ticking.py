@@ -7,6 +7,7 @@ import pytest
 
 from bot.core.context import Services
 from bot.core.outcomes import Blocked, DealCard, Invalid
+from bot.core.refs import DealNumber
 from bot.deals import moving, ticking
 from bot.deals.outcomes import Moved, Ticked
 from storage.models import EventKind
@@ -33,7 +34,7 @@ async def acme(services: Services) -> DealCard:
 
 
 async def tick(services: Services, card: DealCard, **options: object) -> Ticked:
-    outcome = await ticking.set_ticks(services, REP, f"#{card.deal_id}", **options)  # type: ignore[arg-type]
+    outcome = await ticking.set_ticks(services, REP, DealNumber(card.deal_id), **options)  # type: ignore[arg-type]
     return expect(outcome, Ticked)
 
 
@@ -107,7 +108,7 @@ async def test_an_evidence_item_ticked_without_its_value_still_blocks(
     evidence.pop("budget")
     await tick(services, acme, tick=required_refs(acme.stage), evidence=evidence)
 
-    blocked = expect(await moving.advance(services, REP, f"#{acme.deal_id}"), Blocked)
+    blocked = expect(await moving.advance(services, REP, DealNumber(acme.deal_id)), Blocked)
 
     assert [item.id for item in blocked.missing] == ["budget"]
     assert blocked.card is not None and "budget" in blocked.card.ticked
@@ -116,7 +117,7 @@ async def test_an_evidence_item_ticked_without_its_value_still_blocks(
 async def test_optional_items_never_block(services: Services, acme: DealCard) -> None:
     await tick(services, acme, tick=required_refs(acme.stage), evidence=evidence_for(acme.stage))
 
-    moved = expect(await moving.advance(services, REP, f"#{acme.deal_id}"), Moved)
+    moved = expect(await moving.advance(services, REP, DealNumber(acme.deal_id)), Moved)
 
     assert "timeline" not in moved.card.ticked  # the optional item was never ticked
     assert moved.card.stage.id == "discovery"
@@ -140,14 +141,14 @@ async def test_bad_items_or_evidence_are_refused_and_nothing_is_written(
     await tick(services, acme, tick=["1"])
 
     async with writes_nothing(services):
-        refused = await ticking.set_ticks(services, REP, f"#{acme.deal_id}", **options)  # type: ignore[arg-type]
+        refused = await ticking.set_ticks(services, REP, DealNumber(acme.deal_id), **options)  # type: ignore[arg-type]
 
     expect(refused, Invalid)
 
 
 async def test_ticks_belong_to_their_stage(services: Services, acme: DealCard) -> None:
     await tick(services, acme, tick=required_refs(acme.stage), evidence=evidence_for(acme.stage))
-    moved = expect(await moving.advance(services, REP, f"#{acme.deal_id}"), Moved)
+    moved = expect(await moving.advance(services, REP, DealNumber(acme.deal_id)), Moved)
 
     assert moved.card.ticked == {}
     assert len(moved.card.missing) == len(required_refs(moved.card.stage))

@@ -8,8 +8,11 @@ import pytest
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import NotFound
-from bot.deals import deals, moving, notes, ticking
+from bot.core.refs import CURRENT, DealName, DealNumber
+from bot.deals import moving, notes, ticking
+from bot.deals.listing import list_deals
 from bot.deals.outcomes import DealList, Shown
+from bot.deals.showing import deal_history, show_deal
 from tests.storage.helpers import REP, T2_REP, expect, make_ready, names, new_deal, writes_nothing
 
 T2_ADMIN = Actor(team_id="T2", user_id="UADMIN")  # STAGECOACH_ADMINS holds in every workspace
@@ -35,12 +38,12 @@ async def two_workspaces(services: Services) -> dict[str, int]:
 async def test_a_deal_of_another_workspace_is_not_found_by_id(
     services: Services, two_workspaces: dict[str, int], who: Actor
 ) -> None:
-    acme = f"#{two_workspaces['acme']}"
+    acme = DealNumber(two_workspaces["acme"])
 
     async with writes_nothing(services):
         outcomes = [
-            await deals.show_deal(services, who, acme),
-            await deals.deal_history(services, who, acme),
+            await show_deal(services, who, acme),
+            await deal_history(services, who, acme),
             await ticking.set_ticks(services, who, acme, selection=[]),
             await moving.advance(services, who, acme),
             await moving.override(services, who, acme, reason="go"),
@@ -56,8 +59,8 @@ async def test_a_deal_of_another_workspace_is_not_found_by_name(
     services: Services, two_workspaces: dict[str, int]
 ) -> None:
     async with writes_nothing(services):
-        missing = expect(await deals.show_deal(services, T2_REP, "acme"), NotFound)
-        expect(await moving.advance(services, T2_REP, "acme"), NotFound)
+        missing = expect(await show_deal(services, T2_REP, DealName("acme")), NotFound)
+        expect(await moving.advance(services, T2_REP, DealName("acme")), NotFound)
 
     assert "Acme" not in missing.hint
     assert missing.suggestions == []  # not even a "did you mean"
@@ -66,8 +69,8 @@ async def test_a_deal_of_another_workspace_is_not_found_by_name(
 async def test_the_same_name_finds_each_workspaces_own_deal(
     services: Services, two_workspaces: dict[str, int]
 ) -> None:
-    in_t1 = expect(await deals.show_deal(services, REP, "globex"), Shown)
-    in_t2 = expect(await deals.show_deal(services, T2_REP, "globex"), Shown)
+    in_t1 = expect(await show_deal(services, REP, DealName("globex")), Shown)
+    in_t2 = expect(await show_deal(services, T2_REP, DealName("globex")), Shown)
 
     assert in_t1.card.deal_id == two_workspaces["t1_globex"]
     assert in_t2.card.deal_id == two_workspaces["t2_globex"]
@@ -89,9 +92,9 @@ async def test_lists_never_include_another_workspaces_deals(
     t1: list[str],
     t2: list[str],
 ) -> None:
-    t1_list = expect(await deals.list_deals(services, REP, **options), DealList)
-    t2_list = expect(await deals.list_deals(services, T2_REP, **options), DealList)
-    t2_admin = expect(await deals.list_deals(services, T2_ADMIN, **options), DealList)
+    t1_list = expect(await list_deals(services, REP, **options), DealList)
+    t2_list = expect(await list_deals(services, T2_REP, **options), DealList)
+    t2_admin = expect(await list_deals(services, T2_ADMIN, **options), DealList)
 
     assert names(t1_list.rows) == t1
     assert names(t2_list.rows) == t2
@@ -106,6 +109,6 @@ async def test_a_t2_user_with_a_t1_deal_id_as_last_deal_still_sees_nothing(
     # The same Slack user id in two workspaces (Enterprise Grid) keeps separate defaults.
     same_user = Actor(team_id="T2", user_id=REP.user_id)
 
-    missing = await deals.show_deal(services, same_user, None)
+    missing = await show_deal(services, same_user, CURRENT)
 
     expect(missing, NotFound)

@@ -15,8 +15,12 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
-from bot.deals import deals, moving, notes, ticking
+from bot.core.refs import DealNumber, DealRef, SeenDeal
+from bot.deals import moving
+from bot.deals.notes import show_playbook
 from bot.deals.outcomes import Shown
+from bot.deals.showing import deal_history, show_deal
+from bot.deals.ticking import set_ticks
 from bot.slack.listeners.events import publish_home
 from bot.slack.runtime import (
     Body,
@@ -27,7 +31,8 @@ from bot.slack.runtime import (
     mapping,
     text_or_none,
 )
-from bot.views.ids import ActionId, DealRef, ModalMeta, ReplyTarget, parse_checklist_block_id
+from bot.views.ids import ActionId, ModalMeta, ReplyTarget, parse_checklist_block_id
+from bot.views.ids import DealRef as CardRef
 from bot.views.message import Message
 from bot.views.modals import branch_modal, evidence_modal
 from bot.views.more_menu import parse_overflow_value
@@ -102,28 +107,29 @@ async def _refuse(runtime: Runtime, body: Body, actor: Actor) -> None:
 async def _on_exit_items(
     runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]
 ) -> None:
-    ref = parse_checklist_block_id(action.get("block_id"))
+    card = parse_checklist_block_id(action.get("block_id"))
     selected = action.get("selected_options")
-    if ref is None or not isinstance(selected, list):
+    if card is None or not isinstance(selected, list):
         return await _refuse(runtime, body, actor)
     values = [str(option.get("value")) for option in selected if isinstance(option, dict)]
-    outcome = await ticking.set_ticks(
-        runtime.services, actor, f"#{ref.deal_id}", selection=values, expected_stage=ref.stage
-    )
+    outcome = await set_ticks(runtime.services, actor, _seen(card), selection=values)
     await reply_in_place(runtime, body, actor, outcome_message(outcome))
+
+
+def _seen(card: CardRef) -> SeenDeal:
+    """A change from a card: its deal, and the stage the card showed (stale if it moved)."""
+    return SeenDeal(card.deal_id, card.stage)
 
 
 async def _on_advance(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
-    ref = DealRef.loads(action.get("value"))
-    if ref is None:
+    card = CardRef.loads(action.get("value"))
+    if card is None:
         return await _refuse(runtime, body, actor)
-    outcome = await moving.advance(
-        runtime.services, actor, f"#{ref.deal_id}", expected_stage=ref.stage
-    )
+    outcome = await moving.advance(runtime.services, actor, _seen(card))
     await reply_in_place(runtime, body, actor, outcome_message(outcome))
 
 
-DealRead = Callable[[Services, Actor, str], Awaitable[Outcome]]
+DealRead = Callable[[Services, Actor, DealRef], Awaitable[Outcome]]
 
 
 def _shown_beside(read: DealRead) -> Any:
@@ -131,22 +137,23 @@ def _shown_beside(read: DealRead) -> Any:
     new message beside the one clicked."""
 
     async def handle(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
-        ref = DealRef.loads(action.get("value"))
-        if ref is None:
+        card = CardRef.loads(action.get("value"))
+        if card is None:
             return await _refuse(runtime, body, actor)
-        outcome = await read(runtime.services, actor, f"#{ref.deal_id}")
+        # A read shows the deal as it is now, whatever stage the card showed: by number.
+        outcome = await read(runtime.services, actor, DealNumber(card.deal_id))
         await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=False)
 
     return handle
 
 
-async def _playbook(services: Services, actor: Actor, ref: str) -> Outcome:
-    return await notes.show_playbook(services, actor, None, ref=ref)
+async def _playbook(services: Services, actor: Actor, ref: DealRef) -> Outcome:
+    return await show_playbook(services, actor, None, ref=ref)
 
 
 _on_playbook = _shown_beside(_playbook)
-_on_history = _shown_beside(deals.deal_history)
-_on_show = _shown_beside(deals.show_deal)
+_on_history = _shown_beside(deal_history)
+_on_show = _shown_beside(show_deal)
 
 
 async def _on_more(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
@@ -154,25 +161,25 @@ async def _on_more(runtime: Runtime, body: Body, actor: Actor, action: dict[str,
     parsed = parse_overflow_value(selected.get("value") if isinstance(selected, dict) else None)
     if parsed is None:
         return await _refuse(runtime, body, actor)
-    move_name, ref = parsed
-    await _open_deal_modal(runtime, body, actor, ref, move_name)
+    move_name, card = parsed
+    await _open_deal_modal(runtime, body, actor, card, move_name)
 
 
 async def _on_evidence(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
-    ref = DealRef.loads(action.get("value"))
-    if ref is None:
+    card = CardRef.loads(action.get("value"))
+    if card is None:
         return await _refuse(runtime, body, actor)
-    await _open_deal_modal(runtime, body, actor, ref, "evidence")
+    await _open_deal_modal(runtime, body, actor, card, "evidence")
 
 
 async def _open_deal_modal(
-    runtime: Runtime, body: Body, actor: Actor, ref: DealRef, move_name: str
+    runtime: Runtime, body: Body, actor: Actor, card: CardRef, move_name: str
 ) -> None:
-    shown = await deals.show_deal(runtime.services, actor, f"#{ref.deal_id}")
+    shown = await show_deal(runtime.services, actor, DealNumber(card.deal_id))
     if not isinstance(shown, Shown):
         return await reply_in_place(runtime, body, actor, outcome_message(shown), replace=False)
     meta = ModalMeta(
-        deal_id=ref.deal_id, stage=ref.stage, move=move_name, reply=_reply_target(body)
+        deal_id=card.deal_id, stage=card.stage, move=move_name, reply=_reply_target(body)
     )
     view = _modal_for(shown, move_name, meta)
     if view is None:

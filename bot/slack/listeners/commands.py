@@ -11,8 +11,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.commands.dispatch import HelpRequested, NewDealForm, run_command
-from bot.commands.grammar import ParseError, parse
+from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
 from bot.deals.outcomes import MapPicture
 from bot.onboarding.outcomes import Delivery
 from bot.slack.pictures import upload_map

@@ -11,10 +11,14 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Invalid, Outcome
-from bot.deals import deals, moving, ticking
+from bot.core.refs import SeenDeal
+from bot.deals import moving
+from bot.deals.creating import create_deal
+from bot.deals.ticking import set_ticks
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
 from bot.views.ids import BlockId, CallbackId, ModalMeta
 from bot.views.message import Message
+from bot.views.modal_state import BranchAnswers
 from bot.views.modals import read_branch, read_evidence, read_new_deal
 from bot.views.outcomes import outcome_message
 from flows.i18n import _
@@ -27,47 +31,69 @@ FIELD_BLOCKS = {
     "amount": BlockId.AMOUNT,
     "company": BlockId.COMPANY,
     "reason": BlockId.REASON,
+    "note": BlockId.NOTE,
     "date": BlockId.DATE,
     "stage": BlockId.STAGE,
 }
 
 
+def _seen(meta: ModalMeta) -> SeenDeal:
+    """The deal the form was opened on, and the stage its card showed then."""
+    deal = meta.deal
+    assert deal is not None, "a form about a deal is refused without one (_submission)"
+    return SeenDeal(deal.deal_id, deal.stage)
+
+
 async def _new_deal(
     services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
 ) -> Outcome:
-    values = read_new_deal(state)
-    return await deals.create_deal(
-        services,
-        actor,
-        name=values.get("name"),
-        amount=values.get("amount") or None,
-        company=values.get("company"),
+    answers = read_new_deal(state)
+    return await create_deal(
+        services, actor, name=answers.name, amount=answers.amount, company=answers.company
     )
+
+
+async def _lose(services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers) -> Outcome:
+    return await moving.lose(services, actor, seen, reason=form.reason, note=form.note)
+
+
+async def _disqualify(
+    services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers
+) -> Outcome:
+    return await moving.disqualify(services, actor, seen, reason=form.reason)
+
+
+async def _nurture(
+    services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers
+) -> Outcome:
+    return await moving.nurture(services, actor, seen, until=form.date)
+
+
+async def _reopen(services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers) -> Outcome:
+    return await moving.reopen(services, actor, seen, stage=form.stage)
+
+
+async def _override(
+    services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers
+) -> Outcome:
+    return await moving.override(services, actor, seen, reason=form.reason)
+
+
+BranchMove = Callable[[Services, Actor, SeenDeal, BranchAnswers], Awaitable[Outcome]]
+BRANCH_MOVES: dict[Move, BranchMove] = {
+    Move.LOSE: _lose,
+    Move.DISQUALIFY: _disqualify,
+    Move.NURTURE: _nurture,
+    Move.REOPEN: _reopen,
+    Move.OVERRIDE: _override,
+}
 
 
 def _branch(move: Move) -> Submit:
     async def submit(
         services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
     ) -> Outcome:
-        values = read_branch(state, move)
-        ref, stage = f"#{meta.deal_id}", meta.stage
-        reason, note = values.get("reason"), values.get("note")
-        if move is Move.LOSE:
-            text = f"{reason} - {note}" if reason and note else reason
-            return await moving.lose(services, actor, ref, reason=text, expected_stage=stage)
-        if move is Move.DISQUALIFY:
-            return await moving.disqualify(
-                services, actor, ref, reason=reason, expected_stage=stage
-            )
-        if move is Move.NURTURE:
-            return await moving.nurture(
-                services, actor, ref, until=values.get("date"), expected_stage=stage
-            )
-        if move is Move.REOPEN:
-            return await moving.reopen(
-                services, actor, ref, stage=values.get("stage"), expected_stage=stage
-            )
-        return await moving.override(services, actor, ref, reason=reason, expected_stage=stage)
+        return await BRANCH_MOVES[move](services, actor, _seen(meta), read_branch(state, move))
 
     return submit
 
@@ -78,9 +104,7 @@ async def _evidence(
     values = {
         item: value for item, value in read_evidence(state).items() if value and value.strip()
     }
-    return await ticking.set_ticks(
-        services, actor, f"#{meta.deal_id}", evidence=values, expected_stage=meta.stage
-    )
+    return await set_ticks(services, actor, _seen(meta), evidence=values)
 
 
 SUBMITS: dict[CallbackId, tuple[Submit, bool]] = {  # (handler, needs a deal in the metadata)

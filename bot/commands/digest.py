@@ -1,0 +1,118 @@
+"""`/deal digest`: subscribe a channel to a daily or weekly digest, unsubscribe it, or
+list the subscriptions. The values themselves (frequency, time) are checked by
+bot.digests.subscribe."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.commands.spec import Answer, CommandSpec, Refused
+from bot.core.context import Actor, Services
+from bot.core.scope import ScopeKind
+from bot.core.slack_ids import channel_id, user_id
+from bot.digests.subscribe import list_subscriptions, subscribe, unsubscribe
+from flows.i18n import _
+
+_TIME = re.compile(r"[\d:.]+")  # a time of day, as typed; the use case reads it
+
+
+@dataclass(frozen=True, slots=True)
+class DigestList:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DigestUnsubscribe:
+    channel: str  # a channel id
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSubscribe:
+    channel: str  # a channel id
+    frequency: str  # daily or weekly, as typed
+    at_time: str | None = None  # HH:MM, as typed; None: the default hour
+    scope: str = ScopeKind.TEAM.value  # team, all or owner
+    scope_user: str | None = None  # the owner's user id, for the owner scope
+
+
+DigestArgs = DigestList | DigestUnsubscribe | DigestSubscribe
+
+
+def _parse_digest(rest: str) -> DigestArgs | Refused:
+    """`subscribe <#channel> daily|weekly [HH:MM] [team|all|owner @user]`, `unsubscribe
+    <#channel>`, `list`."""
+    action, *words = rest.split() or [""]
+    action = action.lower()
+    if action == "list" and not words:
+        return DigestList()
+    if action not in ("subscribe", "unsubscribe"):
+        return Refused(
+            _("'{word}' is not a digest action").format(word=action)
+            if action
+            else _("digest needs an action"),
+            _("write subscribe, unsubscribe or list"),
+        )
+    channel = channel_id(words[0]) if words else None
+    if channel is None:
+        return Refused(
+            _("'{token}' is not a channel").format(token=words[0] if words else ""),
+            _("name the channel with #, picked from Slack's list, e.g. #sales"),
+        )
+    if action == "subscribe":
+        return _parse_schedule(channel, words[1:])
+    if len(words) > 1:
+        return Refused(_("unsubscribe takes only the channel"))
+    return DigestUnsubscribe(channel)
+
+
+def _parse_schedule(channel: str, words: list[str]) -> DigestSubscribe | Refused:
+    if not words:
+        return Refused(_("daily or weekly?"))
+    frequency, rest = words[0], words[1:]
+    at_time = None
+    if rest and _TIME.fullmatch(rest[0]):
+        at_time, rest = rest[0], rest[1:]
+    if rest in (["team"], ["all"], []):
+        scope = rest[0] if rest else ScopeKind.TEAM.value
+        return DigestSubscribe(channel, frequency, at_time, scope)
+    owner = user_id(rest[1]) if len(rest) == 2 and rest[0] == "owner" else None
+    if owner:
+        return DigestSubscribe(channel, frequency, at_time, ScopeKind.OWNER.value, owner)
+    return Refused(
+        _("'{text}' is not a digest scope").format(text=" ".join(rest)),
+        _("write team (yours), all, or owner @dana"),
+    )
+
+
+async def _digest(services: Services, actor: Actor, args: DigestArgs) -> Answer:
+    if isinstance(args, DigestList):
+        return await list_subscriptions(services, actor)
+    if isinstance(args, DigestUnsubscribe):
+        return await unsubscribe(services, actor, channel_id=args.channel)
+    return await subscribe(
+        services,
+        actor,
+        channel_id=args.channel,
+        frequency=args.frequency,
+        at_time=args.at_time,
+        scope=args.scope,
+        scope_user=args.scope_user,
+    )
+
+
+DIGEST: CommandSpec[DigestArgs] = CommandSpec(
+    "digest",
+    "/deal digest subscribe #channel daily|weekly [HH:MM] [team|all|owner @user] · unsubscribe #channel · list",
+    _(
+        "Managers: post a daily or weekly digest (movement, stuck and idle deals, overrides, "
+        "objections, funnel) to a channel at your local time; weekly is on Mondays"
+    ),
+    _parse_digest,
+    _digest,
+    (
+        "/deal digest subscribe #sales weekly 09:00 team",
+        "/deal digest unsubscribe #sales",
+        "/deal digest list",
+    ),
+)

@@ -1,0 +1,76 @@
+"""The commands that note something: the objection playbook, an objection heard, feedback
+on the map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.commands.spec import Answer, CommandSpec
+from bot.commands.words import deal_and_optional_text, deal_and_text
+from bot.core.context import Actor, Services
+from bot.core.refs import DealRef
+from bot.deals.notes import record_feedback, record_objection, show_playbook
+from flows.i18n import _
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookArgs:
+    ref: DealRef
+    words: str | None  # what the buyer said; None: the playbook of the deal's stage
+
+
+async def _playbook(services: Services, actor: Actor, args: PlaybookArgs) -> Answer:
+    return await show_playbook(services, actor, args.words, ref=args.ref)
+
+
+PLAYBOOK = CommandSpec(
+    "playbook",
+    "/deal playbook [words]",
+    _("Objection playbook of the stage, or the best answer to what the buyer said"),
+    deal_and_optional_text(PlaybookArgs),
+    _playbook,
+    ("/deal playbook", "/deal playbook too expensive"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionArgs:
+    ref: DealRef
+    text: str
+
+
+async def _objection(services: Services, actor: Actor, args: ObjectionArgs) -> Answer:
+    return await record_objection(services, actor, args.text, ref=args.ref)
+
+
+OBJECTION = CommandSpec(
+    "objection",
+    "/deal objection [#deal] <text>",
+    _("Record an objection heard on the deal"),
+    deal_and_text(ObjectionArgs, what=_("the objection")),
+    _objection,
+    ("/deal objection we already use a competitor",),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackArgs:
+    text: str
+
+
+def _feedback_args(ref: DealRef, text: str) -> FeedbackArgs:
+    return FeedbackArgs(text)  # feedback is on the map: a leading #deal is passed over
+
+
+async def _feedback(services: Services, actor: Actor, args: FeedbackArgs) -> Answer:
+    return await record_feedback(services, actor, args.text)
+
+
+FEEDBACK = CommandSpec(
+    "feedback",
+    "/deal feedback <text>",
+    _("Feedback on the process map for its owners"),
+    deal_and_text(_feedback_args, what=_("the feedback")),
+    _feedback,
+    ("/deal feedback demo needs a security review item",),
+)

@@ -1,0 +1,89 @@
+"""Every `/deal` subcommand, in the order `/deal help` lists them, and the one way a
+command line is read and run. Slack's listener and the shell (through the stand-in Slack)
+both go through `parse` and `run_command`; `/deal help`, the shell's tab completion and
+the README's command table (tests/test_docs.py) read `COMMANDS`.
+
+A command line is `/deal <subcommand> <rest>`; each subcommand parses its own rest, since
+free text (reasons, objections) must keep its apostrophes and spacing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from bot.commands.admin import ROLE, TEAM
+from bot.commands.deal_commands import BIND, HISTORY, LIST, MAP, NEW, SHOW, UNBIND
+from bot.commands.digest import DIGEST
+from bot.commands.help import HELP
+from bot.commands.moves import ADVANCE, DISQUALIFY, LOSE, NURTURE, OVERRIDE, REOPEN
+from bot.commands.notes import FEEDBACK, OBJECTION, PLAYBOOK
+from bot.commands.onboard import ONBOARD
+from bot.commands.reporting import PLAN, STATS
+from bot.commands.spec import Answer, Command, CommandSpec, ParseError
+from bot.commands.ticks import TICK, UNTICK
+from bot.commands.words import DEAL_NUMBER_WORD, DealArgs
+from bot.core.context import Actor, Services
+from bot.core.refs import parse_deal_ref
+from flows.i18n import _
+
+COMMANDS: tuple[CommandSpec[Any], ...] = (
+    SHOW,
+    NEW,
+    TICK,
+    UNTICK,
+    ADVANCE,
+    PLAYBOOK,
+    OBJECTION,
+    LOSE,
+    NURTURE,
+    DISQUALIFY,
+    REOPEN,
+    OVERRIDE,
+    LIST,
+    HISTORY,
+    ONBOARD,
+    STATS,
+    PLAN,
+    FEEDBACK,
+    BIND,
+    UNBIND,
+    ROLE,
+    TEAM,
+    MAP,
+    DIGEST,
+    HELP,
+)
+
+BY_NAME: dict[str, CommandSpec[Any]] = {spec.name: spec for spec in COMMANDS}
+
+
+def usage_of(name: str) -> str:
+    return BY_NAME[name].usage_line
+
+
+def parse(text: str) -> Command[Any] | ParseError:
+    """Parse what follows `/deal`. Empty text shows the current deal's card."""
+    head, _sep, rest = text.strip().partition(" ")
+    name = head.lower()
+    if not name:
+        return Command(SHOW, DealArgs())
+    spec = BY_NAME.get(name)
+    if spec is not None:
+        return spec.read(rest)
+    if DEAL_NUMBER_WORD.match(head):  # `/deal #42` is `/deal show #42`
+        return Command(SHOW, DealArgs(parse_deal_ref(head)))
+    return _unknown(head)
+
+
+async def run_command(services: Services, actor: Actor, command: Command[Any]) -> Answer:
+    return await command.run(services, actor)
+
+
+def _unknown(word: str) -> ParseError:
+    close = difflib.get_close_matches(word.lower(), list(BY_NAME), n=1, cutoff=0.6)
+    return ParseError(
+        _("'{word}' is not a /deal command").format(word=word),
+        _("Usage: /deal <command> … — /deal help lists them"),
+        _("did you mean /deal {name}?").format(name=close[0]) if close else None,
+    )

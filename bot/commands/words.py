@@ -1,0 +1,81 @@
+"""What several commands' parsers read alike: a leading `#42` that names the deal, a free
+text after it (reasons, objections keep their apostrophes and spacing), or nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from bot.commands.spec import Refused
+from bot.core.refs import CURRENT, DealRef, parse_deal_ref
+from flows.i18n import _
+
+# A first word that names the deal before a command's own text (`/deal lose #42 …`);
+# refs.parse_deal_ref turns it into the reference.
+DEAL_NUMBER_WORD = re.compile(r"^#\d{1,12}$")
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")  # what may follow an amount: 50k EUR, 1.2m USD
+
+Args = TypeVar("Args")
+Parser = Callable[[str], Args | Refused]
+
+
+def split_deal(rest: str) -> tuple[DealRef, str]:
+    """A leading `#42` names the deal; the remainder is the command's own argument."""
+    head, _sep, tail = rest.strip().partition(" ")
+    if DEAL_NUMBER_WORD.match(head):
+        return parse_deal_ref(head), tail.strip()
+    return CURRENT, rest.strip()
+
+
+def deal_only(make: Callable[[DealRef], Args]) -> Parser[Args]:
+    """All of the text names the deal (`acme`, `#42`), or there is none."""
+
+    def parse(rest: str) -> Args | Refused:
+        return make(parse_deal_ref(rest))
+
+    return parse
+
+
+def deal_and_text(make: Callable[[DealRef, str], Args], *, what: str) -> Parser[Args]:
+    """`[#deal] <text>`, the text required; `what` names it when it is missing."""
+
+    def parse(rest: str) -> Args | Refused:
+        ref, text = split_deal(rest)
+        if not text:
+            return Refused(_("{what} is missing").format(what=what))
+        return make(ref, text)
+
+    return parse
+
+
+def deal_and_optional_text(make: Callable[[DealRef, str | None], Args]) -> Parser[Args]:
+    """`[#deal] [text]`."""
+
+    def parse(rest: str) -> Args | Refused:
+        ref, text = split_deal(rest)
+        return make(ref, text or None)
+
+    return parse
+
+
+def no_arguments(name: str, make: Callable[[], Args]) -> Parser[Args]:
+    def parse(rest: str) -> Args | Refused:
+        if rest.strip():
+            return Refused(_("{name} takes no arguments").format(name=name))
+        return make()
+
+    return parse
+
+
+@dataclass(frozen=True, slots=True)
+class DealArgs:
+    """The arguments of a command whose one argument is the deal (show, advance…)."""
+
+    ref: DealRef = CURRENT
+
+
+@dataclass(frozen=True, slots=True)
+class NoArgs:
+    """The arguments of a command that takes none (map, unbind)."""

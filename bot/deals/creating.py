@@ -1,0 +1,130 @@
+"""Creating a deal: its name and amount checked, at the map's first stage, owned by the
+creator or (for an admin or their manager) by someone else."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.access import is_admin_or_manager_of
+from bot.core.context import Actor, Services
+from bot.core.outcomes import Invalid, NotAllowed, Outcome
+from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
+from bot.deals.lookup import card_for
+from bot.deals.outcomes import Created
+from flows.i18n import _
+from flows.schema import ProcessMap
+from storage import queries
+from storage.models import Deal, DealEvent, EventKind
+
+MAX_NAME = 120
+
+
+def check_name(name: str | None) -> str | Invalid:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        return Invalid(_("a deal needs a name"), _("e.g. /deal new Acme Corp 50k"), field="name")
+    if len(cleaned) > MAX_NAME:
+        return Invalid(
+            _("the name is {count} characters long").format(count=len(cleaned)),
+            _("keep it under {most} characters").format(most=MAX_NAME),
+            field="name",
+        )
+    if cleaned.lstrip("#").isdigit() or (looks_like_amount(cleaned) and " " not in cleaned):
+        return Invalid(
+            _("'{name}' looks like a number or an amount, not a deal name").format(name=cleaned),
+            _("name the deal after the buyer, e.g. /deal new Acme Corp 50k"),
+            field="name",
+        )
+    return cleaned
+
+
+async def create_deal(
+    services: Services,
+    actor: Actor,
+    *,
+    name: str | None,
+    amount: str | None = None,
+    owner_id: str | None = None,
+    company: str | None = None,
+    is_practice: bool = False,
+) -> Outcome:
+    cleaned = check_name(name)
+    if isinstance(cleaned, Invalid):
+        return cleaned
+    value = parse_amount(amount) if amount else None
+    if isinstance(value, BadValue):
+        return Invalid(value.message, value.hint, field="amount")
+    owner = owner_id or actor.user_id
+    process_map = services.catalog.current
+    async with services.db.write() as session:
+        if owner != actor.user_id:
+            denied = await _may_assign(session, services, actor, owner)
+            if denied:
+                return denied
+        deal = _new_deal(services, actor, process_map, cleaned, value, owner, company, is_practice)
+        session.add(deal)
+        await session.flush()
+        session.add(_created_event(deal, actor, process_map.first_stage.id))
+        for person in {actor.user_id, owner}:  # both are people of the workspace from now
+            await queries.upsert_person(session, team_id=actor.team_id, user_id=person, values={})
+        created = Created(card=await card_for(session, services, deal))
+    # Only once committed: a deal id rolled back is reused by the next deal (SQLite).
+    services.touch(actor, created.card.deal_id)
+    return created
+
+
+def _new_deal(
+    services: Services,
+    actor: Actor,
+    process_map: ProcessMap,
+    name: str,
+    value: Amount | None,
+    owner: str,
+    company: str | None,
+    is_practice: bool,
+) -> Deal:
+    now = services.clock()
+    return Deal(
+        team_id=actor.team_id,
+        name=name,
+        name_key=name.lower(),
+        company=" ".join(company.split()) if company and company.strip() else None,
+        amount=value.value if value else None,
+        currency=(value.currency if value and value.currency else process_map.currency),
+        owner_id=owner,
+        created_by=actor.user_id,
+        map_id=process_map.id,
+        map_version=process_map.version,
+        stage=process_map.first_stage.id,
+        is_practice=is_practice,
+        created_at=now,
+        updated_at=now,
+        stage_entered_at=now,
+        last_activity_at=now,
+    )
+
+
+def _created_event(deal: Deal, actor: Actor, stage: str) -> DealEvent:
+    return DealEvent(
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        map_id=deal.map_id,
+        kind=EventKind.CREATED,
+        actor_id=actor.user_id,
+        at=deal.created_at,
+        to_stage=stage,
+        value=str(deal.amount) if deal.amount is not None else None,
+    )
+
+
+async def _may_assign(
+    session: AsyncSession, services: Services, actor: Actor, owner: str
+) -> NotAllowed | None:
+    if await is_admin_or_manager_of(session, services, actor, user_id=owner):
+        return None
+    return NotAllowed(
+        _("only an admin or the manager of <@{owner}> can create a deal for them").format(
+            owner=owner
+        ),
+        _("create it for yourself: leave out the @owner"),
+    )

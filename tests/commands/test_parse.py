@@ -1,0 +1,205 @@
+"""What `/deal <text>` parses to: each command's own typed arguments, the deal named as a
+typed reference (bot.core.refs), and a refusal that says what is wrong and how to write it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.commands import COMMANDS, Command, CommandSpec, ParseError, parse
+from bot.commands.admin import ROLE, TEAM, RoleArgs, TeamArgs
+from bot.commands.deal_commands import (
+    BIND,
+    HISTORY,
+    LIST,
+    MAP,
+    NEW,
+    SHOW,
+    UNBIND,
+    ListArgs,
+    NewArgs,
+)
+from bot.commands.digest import DIGEST, DigestList, DigestSubscribe, DigestUnsubscribe
+from bot.commands.help import HELP, HelpArgs
+from bot.commands.moves import (
+    ADVANCE,
+    DISQUALIFY,
+    LOSE,
+    NURTURE,
+    OVERRIDE,
+    REOPEN,
+    NurtureArgs,
+    ReasonArgs,
+    ReopenArgs,
+)
+from bot.commands.notes import (
+    FEEDBACK,
+    OBJECTION,
+    PLAYBOOK,
+    FeedbackArgs,
+    ObjectionArgs,
+    PlaybookArgs,
+)
+from bot.commands.onboard import ONBOARD, OnboardArgs
+from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
+from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
+from bot.commands.words import DealArgs, NoArgs
+from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
+
+# text after `/deal` → the command it is, with its arguments
+PARSED: list[tuple[str, CommandSpec[Any], object]] = [
+    ("", SHOW, DealArgs(CURRENT)),
+    ("#42", SHOW, DealArgs(DealNumber(42))),
+    ("show", SHOW, DealArgs(CURRENT)),
+    ("show acme corp", SHOW, DealArgs(DealName("acme corp"))),
+    ("SHOW 42", SHOW, DealArgs(DealNumber(42))),
+    ("new Acme Corp 50k", NEW, NewArgs("Acme Corp", "50k", None)),
+    ("new Globex $1.2m <@U0DANA|dana>", NEW, NewArgs("Globex", "$1.2m", "U0DANA")),
+    ("new Initech 20000 EUR", NEW, NewArgs("Initech", "20000 EUR", None)),
+    ("new", NEW, NewArgs()),
+    ("tick 1 3", TICK, TickArgs(CURRENT, ("1", "3"), {})),
+    ('tick #7 1, 2="budget 50k"', TICK, TickArgs(DealNumber(7), ("1",), {"2": "budget 50k"})),
+    ("untick #7 2", UNTICK, UntickArgs(DealNumber(7), ("2",))),
+    ("advance", ADVANCE, DealArgs(CURRENT)),
+    ("advance acme", ADVANCE, DealArgs(DealName("acme"))),
+    ("playbook", PLAYBOOK, PlaybookArgs(CURRENT, None)),
+    ("playbook too expensive", PLAYBOOK, PlaybookArgs(CURRENT, "too expensive")),
+    ("playbook #3", PLAYBOOK, PlaybookArgs(DealNumber(3), None)),
+    ("objection #3 we'd rather wait", OBJECTION, ObjectionArgs(DealNumber(3), "we'd rather wait")),
+    ("lose chose a competitor", LOSE, ReasonArgs(CURRENT, "chose a competitor")),
+    ("lose #2 price too high", LOSE, ReasonArgs(DealNumber(2), "price too high")),
+    ("nurture #2 3m", NURTURE, NurtureArgs(DealNumber(2), "3m")),
+    ("disqualify no budget", DISQUALIFY, ReasonArgs(CURRENT, "no budget")),
+    ("reopen", REOPEN, ReopenArgs(CURRENT, None)),
+    ("reopen #4 demo", REOPEN, ReopenArgs(DealNumber(4), "demo")),
+    ("override signed already", OVERRIDE, ReasonArgs(CURRENT, "signed already")),
+    ("list", LIST, ListArgs("mine", None)),
+    ("list team", LIST, ListArgs("team", None)),
+    ("list stage Closed won", LIST, ListArgs("all", "Closed won")),
+    ("history #9", HISTORY, DealArgs(DealNumber(9))),
+    ("onboard", ONBOARD, OnboardArgs()),
+    ("onboard Status", ONBOARD, OnboardArgs(status=True)),
+    ("onboard <@U0SAM|sam>", ONBOARD, OnboardArgs(invite="U0SAM")),
+    ("stats", STATS, StatsArgs(None)),
+    ("stats last-quarter", STATS, StatsArgs("last-quarter")),
+    ("plan 1.2m", PLAN, PlanArgs("1.2m", None)),
+    ("plan 400k EUR month", PLAN, PlanArgs("400k EUR", "month")),
+    ("feedback #3 add a security item", FEEDBACK, FeedbackArgs("add a security item")),
+    ("bind acme", BIND, DealArgs(DealName("acme"))),
+    ("unbind", UNBIND, NoArgs()),
+    ("role <@U0DANA|dana> manager", ROLE, RoleArgs("U0DANA", "manager")),
+    (
+        "team <@U0MARIA> remove <@U0BEN> W0LEE",
+        TEAM,
+        TeamArgs("U0MARIA", "remove", ("U0BEN", "W0LEE")),
+    ),
+    ("map", MAP, NoArgs()),
+    ("digest list", DIGEST, DigestList()),
+    ("digest unsubscribe <#C0SALES|sales>", DIGEST, DigestUnsubscribe("C0SALES")),
+    (
+        "digest subscribe <#C0SALES|sales> weekly 09:00",
+        DIGEST,
+        DigestSubscribe("C0SALES", "weekly", "09:00", "team", None),
+    ),
+    (
+        "digest subscribe <#C0SALES> daily owner <@U0ANA|ana>",
+        DIGEST,
+        DigestSubscribe("C0SALES", "daily", None, "owner", "U0ANA"),
+    ),
+    ("help", HELP, HelpArgs(None)),
+    ("help Tick", HELP, HelpArgs("tick")),
+]
+
+
+@pytest.mark.parametrize(("text", "spec", "args"), PARSED, ids=[case[0] for case in PARSED])
+def test_a_command_parses_to_its_own_typed_arguments(
+    text: str, spec: CommandSpec[Any], args: object
+) -> None:
+    assert parse(text) == Command(spec, args)
+
+
+def test_every_command_has_a_parse_case() -> None:
+    assert {spec.name for _text, spec, _args in PARSED} == {spec.name for spec in COMMANDS}
+
+
+REFUSED = [
+    ("lose", "the reason is missing", "Usage: /deal lose [#deal] <reason>"),
+    ("lose #2", "the reason is missing", "Usage: /deal lose [#deal] <reason>"),
+    ("tick", "which items? give their numbers", "Usage: /deal tick [#deal] <n…> [n=evidence]"),
+    ('untick 2="x"', "untick takes item numbers only", "Usage: /deal untick [#deal] <n…>"),
+    (
+        "new Acme @nobody",
+        "'@nobody' is not a Slack user",
+        "Usage: /deal new <name> [amount] [@owner]",
+    ),
+    ("list everything", "'everything' is not a list scope", LIST.usage_line),
+    ("role @dana", "role needs a user and a role", ROLE.usage_line),
+    ("team <@U0MARIA> add @sam", "mention each rep with @", TEAM.usage_line),
+    ("map now", "map takes no arguments", MAP.usage_line),
+    ("digest subscribe sales daily", "'sales' is not a channel", DIGEST.usage_line),
+    ("stats 30d 90d", "stats takes one period, not '30d 90d'", STATS.usage_line),
+    (
+        "advnce",
+        "'advnce' is not a /deal command",
+        "Usage: /deal <command> … — /deal help lists them",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message", "usage"), REFUSED, ids=[case[0] for case in REFUSED])
+def test_text_a_command_cannot_read_is_refused_with_its_usage(
+    text: str, message: str, usage: str
+) -> None:
+    refused = parse(text)
+    assert isinstance(refused, ParseError)
+    assert (refused.message, refused.usage) == (message, usage)
+
+
+def test_an_unknown_command_suggests_the_closest() -> None:
+    refused = parse("advnce acme")
+    assert isinstance(refused, ParseError) and refused.suggestion == "did you mean /deal advance?"
+
+
+# -- deal references, generated -------------------------------------------------------------
+
+NUMBERS = st.integers(min_value=0, max_value=10**12 - 1)
+# What people call deals: letters of any script, digits, spaces and the punctuation of
+# company names; a name that is all digits is a number, so it is left out.
+NAMES = st.text(
+    st.characters(categories=("L", "N", "Zs"), include_characters="&-.,'()"),
+    min_size=1,
+    max_size=40,
+).filter(lambda name: name.strip() and deal_number(name) is None)
+DEAL_ONLY = [SHOW, ADVANCE, HISTORY, BIND]
+
+
+@given(number=NUMBERS, hashed=st.booleans(), spec=st.sampled_from(DEAL_ONLY))
+def test_a_number_names_the_deal_by_number(
+    number: int, hashed: bool, spec: CommandSpec[Any]
+) -> None:
+    text = f"{spec.name} {'#' if hashed else ''}{number}"
+    assert parse(text) == Command(spec, DealArgs(DealNumber(number)))
+
+
+@given(name=NAMES, spec=st.sampled_from(DEAL_ONLY))
+def test_anything_else_names_the_deal_by_its_name(name: str, spec: CommandSpec[Any]) -> None:
+    assert parse(f"{spec.name} {name}") == Command(spec, DealArgs(DealName(name.strip())))
+
+
+@given(number=NUMBERS)
+def test_a_bare_hash_number_shows_that_deal(number: int) -> None:
+    assert parse(f"#{number}") == Command(SHOW, DealArgs(DealNumber(number)))
+
+
+@given(number=NUMBERS, reason=NAMES)
+def test_a_leading_hash_number_names_the_deal_before_free_text(number: int, reason: str) -> None:
+    parsed = parse(f"lose #{number} {reason}")
+    assert parsed == Command(LOSE, ReasonArgs(DealNumber(number), reason.strip()))
+
+
+@given(reason=NAMES)
+def test_free_text_without_a_hash_number_is_about_the_current_deal(reason: str) -> None:
+    assert parse(f"disqualify {reason}") == Command(DISQUALIFY, ReasonArgs(CURRENT, reason.strip()))
