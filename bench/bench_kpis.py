@@ -29,8 +29,8 @@ from sqlalchemy import insert  # noqa: E402
 
 from bot.core.catalog import MapCatalog  # noqa: E402
 from bot.core.context import Services  # noqa: E402
+from bot.core.deal_status import status_for  # noqa: E402  (the app's own status rule)
 from bot.core.scope import Scope  # noqa: E402
-from bot.deals.moving import status_for  # noqa: E402  (the app's own status rule)
 from bot.reporting.kpi_json import stats_json
 from bot.reporting.kpis import compute_stats  # noqa: E402
 from bot.reporting.periods import Period  # noqa: E402

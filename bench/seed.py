@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from bot.deals.moving import status_for
+from bot.core.deal_status import status_for
 from flows.loader import load_map, resolve_map_path
 from flows.schema import ProcessMap, Stage
 from storage.models import Deal, DealEvent, EventKind, ExitTick, Person

@@ -10,12 +10,6 @@ from pathlib import Path
 BOT = Path(__file__).resolve().parents[1] / "bot"
 MODULE_LINES = 300
 FUNCTION_LINES = 40
-# Modules still over the limit, each with the work that brings it under; an entry that is
-# no longer needed fails the test, so the list only shrinks.
-KNOWN_LONG_MODULES = {
-    "commands/grammar.py": "each command spec owns its typed arguments and parser (issue 14)",
-    "deals/deals.py": "the deals room's split (issue 14)",
-}
 
 
 def _modules() -> list[Path]:
@@ -39,9 +33,7 @@ def _long_functions(path: Path) -> list[str]:
 
 def test_modules_are_small() -> None:
     lines = {_name(path): len(path.read_text(encoding="utf-8").splitlines()) for path in _modules()}
-    long = {name: count for name, count in lines.items() if count > MODULE_LINES}
-    assert sorted(set(long) - set(KNOWN_LONG_MODULES)) == [], long
-    assert sorted(set(KNOWN_LONG_MODULES) - set(long)) == [], "small now: drop from the list"
+    assert {name: count for name, count in lines.items() if count > MODULE_LINES} == {}
 
 
 def test_functions_are_small() -> None:

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
+from bot.core.teams import team_around
 from bot.deals.lookup import rows_for
 from bot.deals.outcomes import DealList
 from flows.i18n import _
@@ -44,18 +45,9 @@ async def _scope_owners(
     if scope == "mine":
         return [actor.user_id], _("Your open deals")
     if scope == "team":
-        reports = list(
-            await queries.reports_of(session, team_id=actor.team_id, manager_id=actor.user_id)
-        )
-        if reports:
-            return [actor.user_id, *reports], _("Your team's open deals")
-        me = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
-        if me and me.manager_id:
-            peers = list(
-                await queries.reports_of(session, team_id=actor.team_id, manager_id=me.manager_id)
-            )
-            return [me.manager_id, *peers], _("Your team's open deals")
-        return None, _("Open deals in this workspace")
+        owners = await team_around(session, team_id=actor.team_id, user_id=actor.user_id)
+        if owners is not None:
+            return list(owners), _("Your team's open deals")
     return None, _("Open deals in this workspace")
 
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.access import may_change, may_override
 from bot.core.context import Actor, Services
+from bot.core.deal_status import status_for
 from bot.core.outcomes import Blocked, Invalid, Outcome
 from bot.core.refs import DealRef
 from bot.core.values import (
@@ -23,22 +24,7 @@ from bot.deals.outcomes import Moved
 from bot.deals.writes import Change, Permission, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
-from flows.schema import ProcessMap, Stage, StageKind
-from storage.models import DealStatus, EventKind
-
-_STATUS_OF_KIND = {
-    StageKind.LOST: DealStatus.LOST,
-    StageKind.DISQUALIFIED: DealStatus.DISQUALIFIED,
-    StageKind.NURTURE: DealStatus.NURTURE,
-}
-
-
-def status_for(process_map: ProcessMap, stage: Stage) -> DealStatus:
-    if stage.kind in _STATUS_OF_KIND:
-        return _STATUS_OF_KIND[stage.kind]
-    if stage.won or process_map.is_post_sale(stage.id):
-        return DealStatus.WON
-    return DealStatus.OPEN
+from storage.models import EventKind
 
 
 async def advance(services: Services, actor: Actor, ref: DealRef) -> Outcome:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
+from bot.core.deal_status import status_for
 from bot.core.outcomes import DealCard, DealRow
 from bot.deals.cards import build_card, build_row
-from bot.deals.moving import status_for
 from bot.slack_standin.block_kit_limits import message_violations, view_violations
 from bot.views import limits
 from bot.views.message import Message
