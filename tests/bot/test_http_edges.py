@@ -12,9 +12,9 @@ from sqlmodel import select
 from bot.slack_standin import app_home_opened_event, button_action, event_callback
 from bot.slack_standin.payloads import slash_command_body
 from storage.models import Deal, DealEvent
-from tests.bot.conftest import REP
 from tests.support.harness import SIGNING_SECRET, SlackHarness
 from tests.support.signing import FORM, sign, signed_form, signed_request
+from tests.support.slack import REP
 
 
 async def all_rows(slack: SlackHarness) -> tuple[list[Deal], list[DealEvent]]:

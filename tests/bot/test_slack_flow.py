@@ -6,42 +6,16 @@ from sqlmodel import select
 
 from bot.slack_standin import button_action, checkboxes_action, option, overflow_action
 from bot.views.ids import ActionId, BlockId, CallbackId
-from storage.models import Deal, DealEvent, DealStatus, EventKind, ExitTick
-from tests.bot.blockkit import find, has, text_of
-from tests.bot.conftest import REP, REP2
+from storage.models import DealEvent, DealStatus, EventKind, ExitTick
+from tests.support.blockkit import find, has, text_of
 from tests.support.harness import SlackHarness
-
-JsonDict = dict
-
-
-async def deal_row(slack: SlackHarness, name: str) -> Deal:
-    async with slack.services.db.read() as session:
-        return (await session.exec(select(Deal).where(Deal.name == name))).one()
+from tests.support.slack import REP, REP2, click_from, latest_card
+from tests.support.slack import deal_named as deal_row
 
 
 async def events(slack: SlackHarness, kind: EventKind) -> list[DealEvent]:
     async with slack.services.db.read() as session:
         return list((await session.exec(select(DealEvent).where(DealEvent.kind == kind))).all())
-
-
-def latest_card(slack: SlackHarness, user: str) -> JsonDict:
-    """The newest ephemeral the user sees (the card, after replacements)."""
-    shown = slack.standin.ephemerals(user)
-    assert shown, "the user sees no ephemeral message"
-    return shown[-1]
-
-
-def click_from(slack: SlackHarness, message: JsonDict, user: str) -> dict:
-    """How a click on an ephemeral card arrives: no `message`, a response URL to replace it."""
-    url = slack.standin.response_url(
-        channel=message["channel"], user=user, message_ts=message["ts"]
-    )
-    return {
-        "is_ephemeral": True,
-        "channel_id": message["channel"],
-        "message_ts": message["ts"],
-        "response_url": url,
-    }
 
 
 async def test_new_deal_answers_with_the_stage_card_in_the_acknowledgement(

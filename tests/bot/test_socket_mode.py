@@ -13,7 +13,7 @@ from bot.slack.app import build_bolt_app
 from bot.slack.runtime import build_runtime
 from bot.slack.socket import SocketModeRunner
 from bot.slack_standin import form_fields, slash_command_body
-from tests.bot.conftest import REP
+from tests.support.slack import REP
 from tests.support.socket_mode import SocketModeStandIn
 
 APP_TOKEN = "xapp-1-A0TEST-1-secret"

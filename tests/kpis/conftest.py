@@ -25,7 +25,3 @@ async def with_team(imported: Services) -> Services:
     added = await people.set_team(imported, admin, manager_id=MANAGER, action="add", rep_ids=[R1])
     assert isinstance(added, Done), added
     return imported
-
-
-# The Slack-surface fixtures (the real app over HTTP, Slack played by the stand-in).
-from tests.bot.conftest import slack, standin  # noqa: E402, F401

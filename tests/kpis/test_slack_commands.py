@@ -3,10 +3,10 @@ the acknowledgement, scoped by who asks; and both in /deal help."""
 
 from __future__ import annotations
 
-from tests.bot.blockkit import text_of
-from tests.bot.conftest import ADMIN, MANAGER, REP, REP2
 from tests.kpis.history import R1, R2, csv_text, import_text
+from tests.support.blockkit import text_of
 from tests.support.harness import SlackHarness
+from tests.support.slack import ADMIN, MANAGER, REP, REP2
 
 
 async def history_for_the_harness(slack: SlackHarness) -> None:
