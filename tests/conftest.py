@@ -17,7 +17,12 @@ from bot.core.context import Services
 from storage.database import Database
 
 # Fixtures and helpers several test folders share, defined once in tests/support.
-pytest_plugins = ["tests.support.slack"]
+pytest_plugins = [
+    "tests.support.deals",
+    "tests.support.maps",
+    "tests.support.shell",
+    "tests.support.slack",
+]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]

@@ -15,7 +15,7 @@ from bot.views.message import Message
 from bot.views.more_menu import menu_transitions
 from flows.loader import load_shipped
 from flows.machine import REOPEN_PREFIX, Move, Transition
-from tests.bot.test_views_support import (
+from tests.support.views import (
     block_texts,
     done_card,
     elements_of,

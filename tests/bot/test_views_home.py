@@ -8,7 +8,7 @@ from bot.views.home import home_view
 from bot.views.ids import ActionId, DealRef
 from bot.views.text import render_text
 from flows.loader import load_shipped
-from tests.bot.test_views_support import block_texts, make_row, view_problems
+from tests.support.views import block_texts, make_row, view_problems
 
 ORDER = [stage.name for stage in load_shipped("default").stages]
 

@@ -24,7 +24,7 @@ from bot.views.modals import (
 )
 from bot.views.text import render_view
 from flows.machine import Move
-from tests.bot.test_views_support import every_stage, make_card, view_problems
+from tests.support.views import every_stage, make_card, view_problems
 
 META = '{"deal_id":42,"stage":"proposal","move":"lose"}'
 PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "slack" / "payloads"

@@ -17,7 +17,10 @@ from bot.views.outcomes import outcome_message
 from flows.loader import load_shipped
 from flows.machine import Move
 from storage.models import DealEvent, EventKind
-from tests.bot.test_views_support import (
+from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
+from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
+from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
+from tests.support.views import (
     NOW,
     OWNER,
     block_texts,
@@ -27,9 +30,6 @@ from tests.bot.test_views_support import (
     make_row,
     message_problems,
 )
-from tests.digests.samples import SAMPLES as DIGEST_SAMPLES
-from tests.kpis.samples import SAMPLES as KPI_SAMPLES
-from tests.onboarding.samples import SAMPLES as ONBOARDING_SAMPLES
 
 MAP = load_shipped("default")
 

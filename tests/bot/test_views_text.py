@@ -21,7 +21,7 @@ from bot.views.plain import from_mrkdwn
 from bot.views.text import interactive_choices, render_text, render_view
 from flows.loader import load_shipped
 from flows.machine import Move
-from tests.bot.test_views_support import make_card, make_row
+from tests.support.views import make_card, make_row
 
 GOLDEN = Path(__file__).parent / "golden"
 

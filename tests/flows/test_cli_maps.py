@@ -8,7 +8,7 @@ import pytest
 
 from bot.cli import main
 from flows.loader import shipped_map_ids
-from tests.flows.conftest import GOOD_MAP, MapFile
+from tests.support.maps import GOOD_MAP, MapFile
 
 VAGUE = GOOD_MAP.replace("Collect the signed order form", "Order form etc")
 BROKEN = GOOD_MAP.replace("probability: 60", "probability: 160")

@@ -1,5 +1,6 @@
-"""Fixtures for the KPI tests: the known history (tests/kpis/history.py) imported into a
-real database, on SQLite and on PostgreSQL (the `services` fixture of tests/conftest.py)."""
+"""Fixtures for the KPI tests: the known history (tests/support/known_history.py) imported
+into a real database, on SQLite and on PostgreSQL (the `services` fixture of
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done
 from bot.team import manage as people
-from tests.kpis.history import MANAGER, R1, TEAM, csv_text, import_text
+from tests.support.known_history import MANAGER, R1, TEAM, csv_text, import_text
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.kpis.history import HEADER, TEAM, csv_text
+from tests.support.known_history import HEADER, TEAM, csv_text
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.core.context import Services
 from bot.history.export import export_history
 from bot.history.rows import HistoryFormatError
 from storage.models import Deal, DealEvent, DealStatus, EventKind
-from tests.kpis.history import HEADER, R1, ROWS, TEAM, csv_text, import_text
+from tests.support.known_history import HEADER, R1, ROWS, TEAM, csv_text, import_text
 
 
 async def counts(services: Services) -> tuple[int, int]:

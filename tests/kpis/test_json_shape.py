@@ -10,8 +10,8 @@ from bot.core.scope import Scope
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
 from storage.kpi_events import StatusCounts
-from tests.kpis.history import TEAM
-from tests.kpis.samples import sample_stats
+from tests.support.known_history import TEAM
+from tests.support.samples.reporting import sample_stats
 
 # The example from PRODUCT.md, "stagecoach stats --json"
 PINNED: dict[str, Any] = {

@@ -1,5 +1,5 @@
-"""Every KPI of the known history (tests/kpis/history.py), computed by hand, on SQLite and
-PostgreSQL."""
+"""Every KPI of the known history (tests/support/known_history.py), computed by hand, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bot.core.context import Services
 from bot.core.scope import Scope
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
-from tests.kpis.history import MANAGER, R1, R2, TEAM
+from tests.support.known_history import MANAGER, R1, R2, TEAM
 
 
 async def stats_of(

@@ -13,8 +13,8 @@ from bot.reporting.kpis import compute_stats
 from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import NoPlan, Plan, Source, default_conversion, plan_json, reverse_funnel
 from flows.loader import load_shipped
-from tests.kpis.history import TEAM
-from tests.kpis.samples import sample_stats
+from tests.support.known_history import TEAM
+from tests.support.samples.reporting import sample_stats
 
 MAP = load_shipped("default")
 

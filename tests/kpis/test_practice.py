@@ -9,7 +9,7 @@ from bot.deals import deals, moving, notes
 from bot.deals.outcomes import Created
 from bot.reporting.kpis import compute_stats, stats_json
 from bot.reporting.periods import Period
-from tests.kpis.history import R1, TEAM
+from tests.support.known_history import R1, TEAM
 
 
 async def test_practice_deals_are_left_out(imported: Services) -> None:

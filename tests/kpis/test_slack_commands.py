@@ -3,9 +3,9 @@ the acknowledgement, scoped by who asks; and both in /deal help."""
 
 from __future__ import annotations
 
-from tests.kpis.history import R1, R2, csv_text, import_text
 from tests.support.blockkit import text_of
 from tests.support.harness import SlackHarness
+from tests.support.known_history import R1, R2, csv_text, import_text
 from tests.support.slack import ADMIN, MANAGER, REP, REP2
 
 

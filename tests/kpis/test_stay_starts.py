@@ -21,8 +21,8 @@ from bot.reporting.periods import Period
 from storage.kpi_queries import ENTRY_KINDS
 from storage.models import DealEvent, EventKind
 from tests.conftest import Clock
-from tests.kpis.history import TEAM
-from tests.storage.helpers import ADMIN, REP, events_of, expect, make_ready, new_deal
+from tests.support.deals import ADMIN, REP, events_of, expect, make_ready, new_deal
+from tests.support.known_history import TEAM
 
 ENTRIES = {kind.value for kind in ENTRY_KINDS}
 

@@ -15,8 +15,8 @@ from flows.loader import load_shipped
 from storage.kpi_events import Pipeline, StatusCounts
 from storage.kpi_queries import StageFlow
 from storage.percentiles import EMPTY
-from tests.bot.test_views_support import message_problems
-from tests.kpis.samples import sample_plan_report, sample_stats
+from tests.support.samples.reporting import sample_plan_report, sample_stats
+from tests.support.views import message_problems
 
 
 def test_stats_say_the_headline_numbers_and_the_funnel() -> None:

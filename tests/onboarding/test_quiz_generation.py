@@ -29,8 +29,8 @@ from bot.onboarding.quiz import (
 )
 from flows.loader import load_shipped, parse_map, shipped_map_ids
 from flows.schema import ProcessMap, Stage
-from tests.flows.conftest import GOOD_MAP
 from tests.onboarding.strategies import plain_maps, quiz_maps
+from tests.support.maps import GOOD_MAP
 
 PROPERTIES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

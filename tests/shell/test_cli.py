@@ -11,7 +11,7 @@ import pytest
 from bot.cli import main
 from bot.shell.render import Terminal
 from bot.shell.reply import Reply
-from tests.shell.conftest import Env
+from tests.support.shell import Env
 
 
 def test_the_shell_starts_on_a_fresh_sqlite_file_and_keeps_history(

@@ -14,7 +14,7 @@ from bot.deals.outcomes import Moved, Shown, Ticked
 from bot.team import manage as people
 from storage import queries
 from storage.models import Role
-from tests.storage.helpers import (
+from tests.support.deals import (
     ADMIN,
     MANAGER,
     OTHER_REP,

@@ -18,7 +18,7 @@ from bot.deals import moving, ticking
 from bot.deals.outcomes import Moved, Ticked
 from storage import queries
 from storage.models import EventKind
-from tests.storage.helpers import (
+from tests.support.deals import (
     REP,
     catalog_from,
     deal_row,

@@ -9,7 +9,7 @@ from bot.core.outcomes import Invalid, NotAllowed
 from bot.deals import deals
 from bot.deals.outcomes import Created
 from storage.models import DealStatus, EventKind
-from tests.storage.helpers import (
+from tests.support.deals import (
     ADMIN,
     MANAGER,
     OTHER_REP,

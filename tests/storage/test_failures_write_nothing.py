@@ -13,7 +13,7 @@ from bot.core.outcomes import Failure, Outcome
 from bot.deals import deals, moving, notes, ticking
 from bot.deals.outcomes import Moved
 from bot.team import manage as people
-from tests.storage.helpers import OTHER_REP, REP, expect, new_deal, writes_nothing
+from tests.support.deals import OTHER_REP, REP, expect, new_deal, writes_nothing
 
 Request = Callable[[Services], Awaitable[Outcome]]
 

@@ -10,7 +10,7 @@ from bot.core.outcomes import Done, Invalid
 from bot.deals import deals, moving, notes, ticking
 from bot.deals.outcomes import DealHistory, DealList, Moved, ObjectionNoted, Playbook
 from storage.models import DealEvent, EventKind
-from tests.storage.helpers import (
+from tests.support.deals import (
     MANAGER,
     OTHER_REP,
     REP,

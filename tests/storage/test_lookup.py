@@ -15,7 +15,7 @@ from bot.deals import deals, ticking
 from bot.deals.outcomes import Shown, Ticked
 from storage import queries
 from storage.database import Database
-from tests.storage.helpers import OTHER_REP, REP, expect, names, new_deal, writes_nothing
+from tests.support.deals import OTHER_REP, REP, expect, names, new_deal, writes_nothing
 
 
 @pytest.fixture

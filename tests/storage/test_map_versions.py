@@ -10,7 +10,7 @@ from bot.core.context import Services
 from bot.deals import deals, moving, ticking
 from bot.deals.outcomes import DealHistory, DealList, Moved, Shown, Ticked
 from flows.loader import SHIPPED_DIR
-from tests.storage.helpers import (
+from tests.support.deals import (
     REP,
     catalog_from,
     deal_row,

@@ -13,7 +13,7 @@ from bot.deals import moving, ticking
 from bot.deals.outcomes import Moved
 from flows.machine import Move
 from storage.models import DealEvent, DealStatus, EventKind
-from tests.storage.helpers import (
+from tests.support.deals import (
     ADMIN,
     MANAGER,
     OTHER_REP,

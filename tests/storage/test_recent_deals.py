@@ -14,7 +14,7 @@ from bot.core.context import Services
 from bot.deals import deals, ticking
 from bot.deals.outcomes import Shown, Ticked
 from storage import queries
-from tests.storage.helpers import OTHER_REP, REP, expect, new_deal
+from tests.support.deals import OTHER_REP, REP, expect, new_deal
 
 
 async def stored_default(services: Services) -> int | None:

@@ -13,7 +13,7 @@ from bot.deals import deals, moving, ticking
 from bot.deals.outcomes import DealHistory, Moved, Shown, Ticked
 from storage.database import Database
 from storage.models import EventKind
-from tests.storage.helpers import REP, expect, make_ready, new_deal, snapshot
+from tests.support.deals import REP, expect, make_ready, new_deal, snapshot
 
 Restart = Callable[[], Awaitable[Services]]
 

@@ -10,7 +10,7 @@ from bot.core.outcomes import Blocked, DealCard, Invalid
 from bot.deals import moving, ticking
 from bot.deals.outcomes import Moved, Ticked
 from storage.models import EventKind
-from tests.storage.helpers import (
+from tests.support.deals import (
     REP,
     deal_row,
     events_of,

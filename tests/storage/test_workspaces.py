@@ -9,7 +9,7 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import NotFound
 from bot.deals import deals, moving, notes, ticking
 from bot.deals.outcomes import DealList, Shown
-from tests.storage.helpers import REP, T2_REP, expect, make_ready, names, new_deal, writes_nothing
+from tests.support.deals import REP, T2_REP, expect, make_ready, names, new_deal, writes_nothing
 
 T2_ADMIN = Actor(team_id="T2", user_id="UADMIN")  # STAGECOACH_ADMINS holds in every workspace
 

@@ -1,5 +1,5 @@
 """One sample of each onboarding outcome, for tests/bot/test_views_outcomes.py (every
-Outcome type has a sample and a view) and for the view tests here."""
+Outcome type has a sample and a view) and for tests/onboarding/test_views.py."""
 
 from __future__ import annotations
 

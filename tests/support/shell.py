@@ -1,4 +1,5 @@
-"""The shell on a fresh SQLite file per test, through the same start-up as `stagecoach shell`."""
+"""The shell on a fresh SQLite file per test, through the same start-up as `stagecoach shell`
+(a pytest plugin, registered in tests/conftest.py)."""
 
 from __future__ import annotations
 

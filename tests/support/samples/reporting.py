@@ -1,5 +1,5 @@
 """One sample of each KPI outcome, for tests/bot/test_views_outcomes.py (every Outcome type
-has a sample and a view) and for the view tests here: built by hand, no database."""
+has a sample and a view) and for the reporting tests: built by hand, no database."""
 
 from __future__ import annotations
 
