@@ -1,5 +1,5 @@
 """A sample of each outcome type the digest commands add, for the view suite's "every
-outcome type has a view" check (tests/bot/test_views_outcomes.py merges SAMPLES)."""
+outcome type has a view" check (tests/views/test_views_outcomes.py merges SAMPLES)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One sample of each onboarding outcome, for tests/bot/test_views_outcomes.py (every
+"""One sample of each onboarding outcome, for tests/views/test_views_outcomes.py (every
 Outcome type has a sample and a view) and for tests/onboarding/test_views.py."""
 
 from __future__ import annotations

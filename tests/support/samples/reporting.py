@@ -1,4 +1,4 @@
-"""One sample of each KPI outcome, for tests/bot/test_views_outcomes.py (every Outcome type
+"""One sample of each KPI outcome, for tests/views/test_views_outcomes.py (every Outcome type
 has a sample and a view) and for the reporting tests: built by hand, no database."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """render_text: readable plain text of any blocks, with the clickable things numbered in the
-order `interactive_choices` returns them. Golden files in tests/bot/golden/ show whole
+order `interactive_choices` returns them. Golden files in tests/views/golden/ show whole
 renderings; regenerate them with STAGECOACH_UPDATE_GOLDEN=1 and review the diff."""
 
 from __future__ import annotations
