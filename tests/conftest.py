@@ -18,10 +18,10 @@ from storage.database import Database
 
 # Fixtures and helpers several test folders share, defined once in tests/support.
 pytest_plugins = [
-    "tests.support.deals",
     "tests.support.maps",
     "tests.support.shell",
     "tests.support.slack",
+    "tests.support.team",
 ]
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")

@@ -1,6 +1,5 @@
 """Small helpers for the tests that drive the use cases directly: who acts, creating and
-readying deals, reading what the database holds, and checking that a failure wrote nothing;
-and the `team` fixture (a pytest plugin, registered in tests/conftest.py)."""
+readying deals, reading what the database holds, and checking that a failure wrote nothing."""
 
 from __future__ import annotations
 
@@ -9,16 +8,14 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 
 from bot.core.catalog import MapCatalog
 from bot.core.context import Actor, Services
-from bot.core.outcomes import DealCard, Done, Outcome
+from bot.core.outcomes import DealCard, Outcome
 from bot.deals import deals, ticking
 from bot.deals.outcomes import Created, Ticked
-from bot.team import manage as people
 from flows.loader import SHIPPED_DIR, parse_map
 from flows.schema import Stage
 from storage.database import Database
@@ -31,6 +28,7 @@ OTHER_REP = Actor(team_id="T1", user_id="UOTHER")
 MANAGER = Actor(team_id="T1", user_id="UMGR")
 ADMIN = Actor(team_id="T1", user_id="UADMIN")
 T2_REP = Actor(team_id="T2", user_id="UT2REP")
+
 
 OutcomeT = TypeVar("OutcomeT")
 
@@ -138,13 +136,3 @@ def default_map_v2_source() -> str:
 
 def catalog_from(source: str) -> MapCatalog:
     return MapCatalog(parse_map(source, file="default@edited"), source=source)
-
-
-@pytest.fixture
-async def team(services: Services) -> Services:
-    """UMGR manages UREP (set by an admin, as /deal team does); UOTHER reports to nobody."""
-    added = await people.set_team(
-        services, ADMIN, manager_id=MANAGER.user_id, action="add", rep_ids=[REP.user_id]
-    )
-    expect(added, Done)
-    return services
