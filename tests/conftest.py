@@ -16,6 +16,14 @@ from bot.core.catalog import MapCatalog
 from bot.core.context import Services
 from storage.database import Database
 
+# Fixtures and helpers several test folders share, defined once in tests/support.
+pytest_plugins = [
+    "tests.support.maps",
+    "tests.support.shell",
+    "tests.support.slack",
+    "tests.support.team",
+]
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -1,6 +1,6 @@
 """`stagecoach stats` and `stagecoach plan`: the KPIs and the reverse funnel of a scope,
 as text (what `/deal stats` shows) or JSON (`stats --json`: the stable shape that
-tests/kpis/test_json_shape.py pins).
+tests/reporting/test_json_shape.py pins).
 This module also registers the history commands (`import`, `export`, bot.cli.history_io):
 together they are the reporting group of the command line."""
 

@@ -1,5 +1,5 @@
 """The JSON form of a report's KPIs: the shape `stagecoach stats --json` promises (pinned by
-tests/kpis/test_json_shape.py), then extra keys. Rates, days and money are rounded here."""
+tests/reporting/test_json_shape.py), then extra keys. Rates, days and money are rounded here."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Request payloads in Slack's real shapes: slash commands, view_submission, events, and the
 envelope every interaction shares (block_actions: bot.slack_standin.action_payloads).
 
-Shapes follow what Slack really sends (tests/bot/test_testing_standin.py compares them with
+Shapes follow what Slack really sends (tests/slack_standin/test_standin.py compares them with
 captured samples when those are at hand). Pure functions (ids and timestamps aside): sign
 the result with `tests.support.signing` for HTTP, or hand the dict to
 `AsyncBoltRequest(body=…, mode="socket_mode")` in-process.

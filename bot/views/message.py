@@ -28,7 +28,7 @@ def as_json(value: Any) -> Any:
     the attributes twice: for a stage card that was a quarter of the time a `/deal show`
     spends in Python. The views already keep to Slack's limits (bot.views.limits), and the
     tests hold this to `to_dict()`'s output, validators included, for every view
-    (tests/bot/test_views_outcomes.py). Classes that write their own `to_dict()` (options,
+    (tests/views/test_views_outcomes.py). Classes that write their own `to_dict()` (options,
     confirm dialogs, …) keep it.
     """
     kind = type(value)

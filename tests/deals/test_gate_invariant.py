@@ -40,7 +40,7 @@ from flows.loader import load_map, parse_map, resolve_map_path
 from flows.machine import Move, flow_for
 from flows.schema import ProcessMap
 from tests.conftest import BACKENDS, drop_database, fresh_database
-from tests.flows.test_properties import map_data
+from tests.support.generated_maps import map_data
 
 TEAM = "T0GATES01"
 ADMIN, MANAGER, REP = "UADMIN", "U0MANAGER1", "U0REP00001"

@@ -1,9 +1,7 @@
-"""Fixtures for digests and nudges: the Slack stand-in, a scheduler pointed at it, and a
-small team (an admin makes UMGR the manager of UREP) with deals created at known times."""
+"""Fixtures for digests and nudges: a Web API client and a scheduler pointed at the Slack
+stand-in (tests/support/slack.py), and a small team (an admin makes UMGR the manager of UREP) with deals created at known times."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,12 +22,6 @@ REP = Actor(team_id=TEAM, user_id="U0REP0001")
 REP2 = Actor(team_id=TEAM, user_id="U0REP0002")
 CHANNEL = "C0SALES01"
 FAST = SchedulerSettings(interval=0.05, lease=60.0)
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[SlackStandIn]:
-    async with SlackStandIn() as running:
-        yield running
 
 
 @pytest.fixture

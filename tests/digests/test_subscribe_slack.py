@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
-from bot.core.context import Services
-from bot.slack_standin import SlackStandIn
 from tests.digests.conftest import MANAGER, REP
-from tests.support.harness import SlackHarness, start_harness
+from tests.support.harness import SlackHarness
 
-
-@pytest.fixture
-async def slack(team: Services, standin: SlackStandIn) -> AsyncIterator[SlackHarness]:
-    harness = await start_harness(team, standin)
-    yield harness
-    await harness.runtime.tasks.drain()
-    await harness.client.close()
-    standin.assert_clean()
+pytestmark = pytest.mark.usefixtures("team")  # an admin made MANAGER the manager of REP
 
 
 async def test_a_manager_subscribes_lists_and_unsubscribes_a_channel(slack: SlackHarness) -> None:

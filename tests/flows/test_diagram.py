@@ -13,7 +13,7 @@ from flows.diagram_png import to_png
 from flows.loader import parse_map
 from flows.machine import Move, map_transitions
 from flows.schema import ProcessMap
-from tests.flows.conftest import GOOD_MAP
+from tests.support.maps import GOOD_MAP
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -13,7 +13,8 @@ from flows.lint import RULES, lint_file, lint_map, lint_text
 from flows.loader import parse_map
 from flows.problems import MapError, Severity
 from flows.wording import is_action_verb, vagueness
-from tests.flows.conftest import GOOD_MAP, MapFile, edited, line_of
+from tests.flows.conftest import edited, line_of
+from tests.support.maps import GOOD_MAP, MapFile
 
 Mutation = Callable[[dict[str, Any]], object]
 

@@ -6,7 +6,7 @@ import pytest
 
 from flows.loader import parse_map
 from flows.machine import REOPEN_PREFIX, DealState, Flow, Move, flow_for
-from tests.flows.conftest import GOOD_MAP
+from tests.support.maps import GOOD_MAP
 
 DONE = frozenset({"pain", "budget"})
 BUDGET = {"budget": "40k EUR"}

@@ -11,7 +11,8 @@ import pytest
 
 from flows.loader import parse_map
 from flows.problems import Severity
-from tests.flows.conftest import GOOD_MAP, edited, line_of, load_errors
+from tests.flows.conftest import edited, line_of, load_errors
+from tests.support.maps import GOOD_MAP
 
 Mutation = Callable[[dict[str, Any]], object]
 

@@ -1,5 +1,5 @@
-"""The real app over HTTP with the Slack stand-in (the fixtures of tests/bot), and how a
-person clicks in the app's DM, where onboarding lives."""
+"""How a person reads and clicks in the app's DM, where onboarding lives (the real app over
+HTTP with the Slack stand-in is the `slack` fixture of tests/support/slack.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from bot.onboarding.quiz import load_questions
 from bot.slack_standin import button_action
 from bot.slack_standin.workspace import dm_channel
 from storage.models import OnboardingProgress, QuizAttempt
-from tests.bot import conftest as harness_fixtures
-from tests.bot.blockkit import find
+from tests.support.blockkit import find
 from tests.support.harness import Answer, SlackHarness
-
-# The Slack-surface fixtures of tests/bot, shared rather than copied.
-standin = harness_fixtures.standin
-slack = harness_fixtures.slack
 
 JsonDict = dict[str, Any]
 

@@ -1,6 +1,6 @@
 """Generated maps for the quiz properties.
 
-They start from the valid maps of tests/flows/test_properties.py (`map_data`: random
+They start from the valid maps of tests/support/generated_maps.py (`map_data`: random
 paths, side stages, branches, `next` jumps; every owner "Sales", exit texts repeated
 across stages) and then make them hard for a quiz on purpose: owners, stage names, exit
 texts and playbook answers drawn from small pools, so that two stages often share an
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from flows.loader import parse_map
 from flows.schema import ProcessMap
-from tests.flows.test_properties import map_data
+from tests.support.generated_maps import map_data
 
 OWNERS = ["Sales", "Sales (SDR)", "sales", "Marketing", "Customer Success", "Sales Engineering"]
 NAMES = ["Discovery", "discovery", "Demo", "Proposal", "Negotiation", "Closed won"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from bot.slack_standin import app_home_opened_event, event_callback
 from bot.views.ids import ActionId
-from tests.bot.blockkit import text_of
-from tests.bot.conftest import ADMIN, MANAGER, REP, REP2
 from tests.onboarding.conftest import (
     answer_button,
     click,
@@ -15,7 +13,9 @@ from tests.onboarding.conftest import (
     progress_of,
     stored_questions,
 )
+from tests.support.blockkit import text_of
 from tests.support.harness import SlackHarness
+from tests.support.slack import ADMIN, MANAGER, REP, REP2
 
 NEWCOMER = "U0NEW0001"
 

@@ -16,10 +16,10 @@ from bot.slack_standin.workspace import dm_channel
 from bot.views.ids import ActionId
 from flows.schema import ProcessMap
 from storage.models import Deal, DealStatus
-from tests.bot.blockkit import find, text_of
-from tests.bot.conftest import ADMIN, MANAGER, REP
 from tests.onboarding.conftest import click, last_dm, progress_of
+from tests.support.blockkit import find, text_of
 from tests.support.harness import SlackHarness
+from tests.support.slack import ADMIN, MANAGER, REP
 
 
 def ready_line(process_map: ProcessMap, stage_id: str, deal_id: int) -> str:

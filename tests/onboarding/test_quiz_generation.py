@@ -21,8 +21,8 @@ from bot.onboarding.questions import Question, QuestionKind
 from bot.onboarding.quiz import QUIZ_SIZE, build_quiz, dump_questions, load_questions
 from flows.loader import load_shipped, parse_map, shipped_map_ids
 from flows.schema import ProcessMap, Stage
-from tests.flows.conftest import GOOD_MAP
 from tests.onboarding.strategies import plain_maps, quiz_maps
+from tests.support.maps import GOOD_MAP
 
 PROPERTIES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -11,11 +11,6 @@ from bot.onboarding.quiz import load_questions  # noqa: E402
 from bot.shell.session import ShellSession  # noqa: E402
 from bot.views.text import render_text  # noqa: E402
 from storage import onboarding as store  # noqa: E402
-from tests.shell import conftest as shell_fixtures  # noqa: E402
-
-# The shell's fixtures (a session on a fresh SQLite file), shared rather than copied.
-shell_env = shell_fixtures.shell_env
-session = shell_fixtures.session
 
 ANA = "U0ANA"
 

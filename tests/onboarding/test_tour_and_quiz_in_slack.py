@@ -6,8 +6,6 @@ from __future__ import annotations
 from bot.onboarding.tour import tour_stages
 from bot.views.ids import ActionId
 from storage.models import QuizAnswer
-from tests.bot.blockkit import has, text_of
-from tests.bot.conftest import REP
 from tests.onboarding.conftest import (
     answer_button,
     attempts_of,
@@ -18,7 +16,9 @@ from tests.onboarding.conftest import (
     progress_of,
     stored_questions,
 )
+from tests.support.blockkit import has, text_of
 from tests.support.harness import SlackHarness
+from tests.support.slack import REP
 
 
 def header(message: dict) -> str:

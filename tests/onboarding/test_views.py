@@ -14,8 +14,8 @@ from bot.views.onboarding import AnswerRef, parse_step
 from bot.views.outcomes import outcome_message
 from bot.views.text import render_text
 from flows.loader import load_shipped, shipped_map_ids
-from tests.bot.test_views_support import elements_of, make_row, message_problems, view_problems
-from tests.onboarding.samples import SAMPLES, answered, overview, progress
+from tests.support.samples.onboarding import SAMPLES, answered, overview, progress
+from tests.support.views import elements_of, make_row, message_problems, view_problems
 
 
 @pytest.mark.parametrize("map_id", shipped_map_ids())

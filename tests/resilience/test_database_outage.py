@@ -25,10 +25,11 @@ from storage.database import Database
 from storage.models import Deal, DealEvent, EventKind
 from tests.conftest import BACKENDS, PG_URL, Clock
 from tests.resilience.answers import assert_no_leak, reply_text
-from tests.resilience.conftest import OWNER, deal_named, element_on, latest_card, ready_line
+from tests.resilience.conftest import OWNER, element_on, ready_line
 from tests.resilience.outages import Outage, database_that_can_go_away, lost_at
 from tests.resilience.snapshots import snapshot
 from tests.support.harness import SlackHarness, start_harness
+from tests.support.slack import deal_named, latest_card
 
 
 @pytest.fixture(params=BACKENDS)

@@ -32,9 +32,10 @@ from bot.slack_standin import (
 from bot.views.ids import ActionId
 from storage.models import DealEvent, EventKind, ExitTick
 from tests.resilience.answers import assert_no_leak
-from tests.resilience.conftest import OWNER, Seeded, element_on, latest_card
+from tests.resilience.conftest import OWNER, Seeded, element_on
 from tests.resilience.snapshots import snapshot
 from tests.support.harness import SlackHarness, harness_settings
+from tests.support.slack import latest_card
 
 JsonDict = dict[str, Any]
 

@@ -13,8 +13,9 @@ from bot.shell.lines import run_line
 from bot.shell.people import Directory, channel_id_for, user_id_for
 from bot.shell.session import ShellSession
 from bot.slack_standin import button_action, checkboxes_action, overflow_action
-from tests.bot.blockkit import elements
+from tests.support.blockkit import elements
 from tests.support.harness import SlackHarness
+from tests.support.slack import click_from
 
 JsonDict = dict[str, Any]
 CHANNEL = "sales"
@@ -74,7 +75,9 @@ class HttpSide:
         card = self.harness.standin.ephemerals(user)[-1]
         opened = len(self.harness.standin.calls("views.open"))
         await self.harness.action(
-            slack_action(card["blocks"], step.label), user=user, **_from(self, card, user)
+            slack_action(card["blocks"], step.label),
+            user=user,
+            **click_from(self.harness, card, user),
         )
         if len(self.harness.standin.calls("views.open")) > opened:
             view = self.harness.standin.open_views[-1]
@@ -83,19 +86,6 @@ class HttpSide:
                 await self.harness.submit(
                     view["callback_id"], view["private_metadata"], values, user=user, view=view
                 )
-
-
-def _from(side: HttpSide, card: JsonDict, user: str) -> JsonDict:
-    """How a click on an ephemeral card arrives: no `message`, a response URL to replace it."""
-    url = side.harness.standin.response_url(
-        channel=card["channel"], user=user, message_ts=card["ts"]
-    )
-    return {
-        "is_ephemeral": True,
-        "channel_id": card["channel"],
-        "message_ts": card["ts"],
-        "response_url": url,
-    }
 
 
 def slack_action(blocks: list[JsonDict], label: str) -> JsonDict:

@@ -12,10 +12,10 @@ from bot.cli import main
 from bot.core.boot import open_services
 from bot.shell.repl import Repl
 from bot.shell.startup import open_shell, shell_settings
-from tests.shell.conftest import Env
 from tests.shell.effects import Effects, effects
 from tests.shell.script import SCRIPT, Step, assert_script_outcome
 from tests.shell.test_scripted_session import typed
+from tests.support.shell import Env
 
 
 def say(step: Step, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:

@@ -16,7 +16,7 @@ from bot.deals import ticking
 from bot.deals.outcomes import Shown, Ticked
 from bot.deals.showing import show_deal
 from storage import queries
-from tests.storage.helpers import OTHER_REP, REP, expect, new_deal
+from tests.support.deals import OTHER_REP, REP, expect, new_deal
 
 
 async def stored_default(services: Services) -> int | None:

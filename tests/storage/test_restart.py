@@ -15,7 +15,7 @@ from bot.deals.outcomes import DealHistory, Moved, Shown, Ticked
 from bot.deals.showing import deal_history, show_deal
 from storage.database import Database
 from storage.models import EventKind
-from tests.storage.helpers import REP, expect, make_ready, new_deal, snapshot
+from tests.support.deals import REP, expect, make_ready, new_deal, snapshot
 
 Restart = Callable[[], Awaitable[Services]]
 

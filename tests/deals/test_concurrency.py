@@ -1,0 +1,194 @@
+"""Two people acting on one deal at once never lose an update or double-advance it
+(docs/architecture.md, "One change path"). Fifty requests at once, through the real use
+cases, on both backends: SQLite serializes writers with BEGIN IMMEDIATE, PostgreSQL with a
+row lock plus the version check."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+from collections import Counter
+
+import pytest
+
+from bot.core.context import Services
+from bot.core.outcomes import Blocked, DealCard, Outcome, Stale
+from bot.core.refs import DealNumber, SeenDeal
+from bot.deals import moving, ticking
+from bot.deals.outcomes import Moved, Ticked
+from storage import queries
+from storage.models import EventKind
+from tests.support.deals import (
+    REP,
+    catalog_from,
+    deal_row,
+    default_map_v2_source,
+    events_of,
+    expect,
+    kinds_of,
+    make_ready,
+    new_deal,
+    ticked_items,
+)
+
+REQUESTS = 50
+
+
+@pytest.fixture
+async def ready_deal(services: Services) -> DealCard:
+    """Acme in Qualification with every required item done: one advance away from Discovery."""
+    return await make_ready(services, REP, await new_deal(services, REP, "Acme", "50k"))
+
+
+def count_types(outcomes: list[Outcome]) -> Counter[type]:
+    return Counter(type(outcome) for outcome in outcomes)
+
+
+async def test_fifty_clicks_on_advance_move_the_deal_once(
+    services: Services, ready_deal: DealCard
+) -> None:
+    # Each click carries the stage of the card it was on (the Advance button's value).
+    outcomes = await asyncio.gather(
+        *(
+            moving.advance(services, REP, SeenDeal(ready_deal.deal_id, "qualify"))
+            for _ in range(REQUESTS)
+        )
+    )
+
+    assert count_types(outcomes) == {Moved: 1, Stale: REQUESTS - 1}
+    for stale in (outcome for outcome in outcomes if isinstance(outcome, Stale)):
+        assert stale.card is not None and stale.card.stage.id == "discovery"
+        assert "just moved" in stale.message
+    kinds = await kinds_of(services.db, ready_deal.deal_id)
+    assert kinds.count(EventKind.ADVANCED) == 1
+    row = await deal_row(services.db, ready_deal.deal_id)
+    assert (row.stage, row.version) == ("discovery", ready_deal.version + 1)
+
+
+async def test_fifty_typed_advances_never_double_advance(
+    services: Services, ready_deal: DealCard
+) -> None:
+    # A typed `/deal advance` carries no stage: the stage is the one the request reads
+    # first. Requests that read before the move are Stale; one that reads after it asks
+    # to leave Discovery, whose items are open, so it is Blocked. None moves it again.
+    # How many read before the winner commits depends on scheduling (the pools' queues,
+    # the database's): both answers are right, a second move never is.
+    outcomes = await asyncio.gather(
+        *(moving.advance(services, REP, DealNumber(ready_deal.deal_id)) for _ in range(REQUESTS))
+    )
+
+    counts = count_types(outcomes)
+    assert counts[Moved] == 1
+    assert counts[Stale] + counts[Blocked] == REQUESTS - 1
+    for blocked in (outcome for outcome in outcomes if isinstance(outcome, Blocked)):
+        assert blocked.card is not None and blocked.card.stage.id == "discovery"
+    kinds = await kinds_of(services.db, ready_deal.deal_id)
+    assert kinds.count(EventKind.ADVANCED) == 1
+    assert (await deal_row(services.db, ready_deal.deal_id)).stage == "discovery"
+
+
+def fifty_selections() -> list[list[str]]:
+    """Fifty checkbox states of Qualification's five items (every one of the 32 subsets,
+    then 18 more), in a fixed shuffled order."""
+    subsets = [
+        [str(n) for n in combo]
+        for size in range(6)
+        for combo in itertools.combinations(range(1, 6), size)
+    ]
+    chosen = subsets + random.Random(7).sample(subsets, REQUESTS - len(subsets))
+    random.Random(11).shuffle(chosen)
+    return chosen
+
+
+def applied_order(pair: tuple[Ticked, list[str]]) -> tuple[int, bool]:
+    result = pair[0]
+    return result.card.version, not (result.ticked or result.unticked)
+
+
+async def test_fifty_concurrent_selections_apply_one_after_another(
+    services: Services,
+) -> None:
+    card = await new_deal(services, REP, "Acme")
+    stage = card.stage
+    selections = fifty_selections()
+
+    outcomes = await asyncio.gather(
+        *(
+            ticking.set_ticks(services, REP, DealNumber(card.deal_id), selection=selection)
+            for selection in selections
+        )
+    )
+
+    # Ticking never moves the deal, so no request is Stale: every one applied.
+    results = [expect(outcome, Ticked) for outcome in outcomes]
+    # Replay them in the order they were applied: by the deal's version after each, a
+    # request that changed nothing (its selection was already the set) after the change
+    # that produced the version it saw. Each one's change is exactly the difference
+    # between its selection and the set before it.
+    ordered = sorted(zip(results, selections, strict=True), key=applied_order)
+    current: set[str] = set()
+    expected_events: list[tuple[EventKind, str]] = []
+    for result, selection in ordered:
+        wanted = {stage.exit[int(number) - 1].id for number in selection}
+        assert set(result.ticked) == wanted - current
+        assert set(result.unticked) == current - wanted
+        assert set(result.card.ticked) == wanted
+        expected_events += [(EventKind.TICKED, item) for item in result.ticked]
+        expected_events += [(EventKind.UNTICKED, item) for item in result.unticked]
+        current = wanted
+    final = await ticked_items(services.db, card.deal_id, stage.id)
+    assert final == current
+    assert final in [{stage.exit[int(n) - 1].id for n in s} for s in selections]
+    events = [
+        (EventKind(event.kind), event.item_id)
+        for event in await events_of(services.db, card.deal_id)
+        if event.kind != EventKind.CREATED
+    ]
+    assert events == expected_events
+    changes = sum(1 for result in results if result.ticked or result.unticked)
+    assert (await deal_row(services.db, card.deal_id)).version == card.version + changes
+
+
+async def test_fifty_clicks_on_a_deal_of_an_older_map_version(services: Services) -> None:
+    # After a new map version is published, a deal of the old version needs its map
+    # read from the database; that read must not wait for a connection that the
+    # requests queued behind the deal's lock are holding.
+    card = await make_ready(services, REP, await new_deal(services, REP, "Acme"))
+    published = catalog_from(default_map_v2_source())
+    await published.register(services.db)
+    after_deploy = Services(
+        db=services.db, catalog=published, admins=services.admins, clock=services.clock
+    )
+
+    outcomes = await asyncio.wait_for(
+        asyncio.gather(
+            *(
+                moving.advance(after_deploy, REP, SeenDeal(card.deal_id, "qualify"))
+                for _ in range(REQUESTS)
+            )
+        ),
+        timeout=20,
+    )
+
+    assert count_types(outcomes) == {Moved: 1, Stale: REQUESTS - 1}
+    assert (await deal_row(services.db, card.deal_id)).stage == "discovery"
+
+
+async def test_a_lost_version_race_answers_stale_with_the_card_it_read(
+    services: Services, ready_deal: DealCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the lock ever be missing, the version check refuses the write: the answer is
+    Stale, with the card as read under the transaction that was rolled back."""
+
+    async def somebody_moved_it_first(*_args: object, **_kwargs: object) -> bool:
+        return False
+
+    monkeypatch.setattr(queries, "move_deal", somebody_moved_it_first)
+    before = await events_of(services.db, ready_deal.deal_id)
+    seen = SeenDeal(ready_deal.deal_id, ready_deal.stage.id)
+    outcome = await moving.advance(services, REP, seen)
+    stale = expect(outcome, Stale)
+    assert stale.card.stage.id == ready_deal.stage.id
+    assert set(stale.card.ticked) == set(ready_deal.ticked) and not stale.card.missing
+    assert await events_of(services.db, ready_deal.deal_id) == before  # nothing written

@@ -1,0 +1,172 @@
+"""Every KPI of the known history (tests/support/known_history.py), computed by hand, on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.core.context import Services
+from bot.core.scope import Scope
+from bot.reporting.kpi_json import stats_json
+from bot.reporting.kpis import compute_stats
+from bot.reporting.periods import Period
+from tests.support.known_history import MANAGER, R1, R2, TEAM
+
+
+async def stats_of(
+    services: Services, period: Period | None = None, scope: Scope | None = None
+) -> dict[str, Any]:
+    stats = await compute_stats(
+        services,
+        team_id=TEAM,
+        scope=scope or Scope.everyone(),
+        period=period or Period.everything(),
+    )
+    return stats_json(stats)
+
+
+def by_stage(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {stage["id"]: stage for stage in found["stages"]}
+
+
+FEBRUARY = Period.between(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+
+
+async def test_deal_counts_and_win_rate(imported: Services) -> None:
+    found = await stats_of(imported)
+    # open now: D4 (demo), D6 (qualify), D7 (proposal), D9 (demo); won D1, D3; lost now:
+    # D2, D8 (D7 was lost and reopened, so it is not); disqualified D5
+    assert found["deals"] == {"open": 4, "won": 2, "lost": 2, "disqualified": 1, "nurture": 0}
+    assert found["win_rate"] == 0.5  # 2 ÷ (2 + 2)
+
+
+async def test_conversion_by_entry_cohort(imported: Services) -> None:
+    stages = by_stage(await stats_of(imported))
+    counts = {sid: (s["entered"], s["converted"], s["still_in"]) for sid, s in stages.items()}
+    assert counts == {
+        # D1-D9 entered; D5 was disqualified, D6 is still there; the others moved on (D3 by
+        # skipping discovery, which converts)
+        "qualify": (9, 7, 1),
+        # D4 and D9 entered twice; D2 → lost and D4's first stay → nurture do not convert
+        "discovery": (8, 6, 0),
+        # D7's first stay → lost, D9's first → discovery (back); D4 and D9's second: open
+        "demo": (8, 4, 2),
+        # D1 → commit, D3 → closed_won (skip) convert; D8 → lost; D7 is still there
+        "proposal": (4, 2, 1),
+        "commit": (1, 1, 0),
+        "closed_won": (2, 0, 2),
+        "onboarding": (0, 0, 0),
+    }
+    assert stages["qualify"]["conversion"] == 0.7778  # 7 ÷ 9, four decimals
+    assert stages["discovery"]["conversion"] == 0.75
+    assert stages["demo"]["conversion"] == 0.5
+    assert stages["onboarding"]["conversion"] is None  # nothing to divide by
+    assert [s["id"] for s in (await stats_of(imported))["stages"]] == list(counts)  # map order
+
+
+async def test_skips_and_moves_back(imported: Services) -> None:
+    found = await stats_of(imported)
+    stages = by_stage(found)
+    # D3: qualify → demo and proposal → closed_won; D9: demo → discovery
+    assert stages["demo"]["skipped_into"] == 1 and stages["closed_won"]["skipped_into"] == 1
+    assert stages["discovery"]["backward_into"] == 1
+    deviations = found["deviations"]
+    assert (deviations["skipped_moves"], deviations["stages_skipped"]) == (2, 2)
+    assert deviations["backward_moves"] == 1
+    # reopened out of nurture (D4 → discovery) and out of lost (D7 → demo)
+    assert deviations["reopens"] == [
+        {"stage": "demo", "count": 1},
+        {"stage": "discovery", "count": 1},
+    ]
+    assert deviations["overrides"] == []
+
+
+async def test_time_in_stage_per_deal_cumulative_and_latest(imported: Services) -> None:
+    stages = by_stage(await stats_of(imported))
+    spread = {sid: s["time_in_stage_days"] for sid, s in stages.items()}
+    # qualify, completed stays: 2 4 4 1 2 2 2 3 (D6 open) → sorted 1 2 2 2 2 3 4 4;
+    # median between the 4th and 5th (2, 2); p90 at 0.9 × 7 = 6.3 → 4 + 0.3 × (4 − 4)
+    assert spread["qualify"] == {"median": 2.0, "p90": 4.0}
+    # discovery per deal: D1 5, D2 10, D4 10 + 10, D7 5, D8 5, D9 7 + 2 → 5 5 5 9 10 20;
+    # median (5 + 9) ÷ 2 = 7; p90 at 4.5 → 10 + 0.5 × 10 = 15
+    assert spread["discovery"] == {"median": 7.0, "p90": 15.0}
+    # the last stay per deal instead: 5 10 10 5 5 2 → 2 5 5 5 10 10
+    assert stages["discovery"]["time_in_stage_latest_days"] == {"median": 5.0, "p90": 10.0}
+    # demo, completed stays only: D1 7, D3 10, D7 20 + 10, D8 5, D9 10 (D4's and D9's
+    # second stay are open) → 5 7 10 10 30; p90 at 3.6 → 10 + 0.6 × 20 = 22
+    assert spread["demo"] == {"median": 10.0, "p90": 22.0}
+    # the last completed stay per deal: 7 10 10 5 10 → 5 7 10 10 10
+    assert stages["demo"]["time_in_stage_latest_days"] == {"median": 10.0, "p90": 10.0}
+    assert spread["proposal"] == {"median": 10.0, "p90": 18.0}  # 5 10 20
+    assert spread["commit"] == {"median": 11.0, "p90": 11.0}
+    assert spread["closed_won"] == {"median": None, "p90": None}  # both still there
+    exits = {e["id"]: e for e in (await stats_of(imported))["exits"]}
+    assert exits["lost"]["entered"] == 3
+    assert exits["lost"]["time_in_stage_days"]["median"] == 10.0  # D7, lost 01-30 → 02-09
+    assert exits["nurture"]["time_in_stage_days"]["median"] == 11.0  # D4
+
+
+async def test_cycle_pipeline_velocity_and_first_response(imported: Services) -> None:
+    found = await stats_of(imported)
+    # D1 30 days (01-01 → 01-31), D3 34 days (01-05 → 02-08)
+    assert found["cycle_length_days"] == {"median": 32.0, "mean": 32.0}
+    # open: D4 demo 40,000 × 40%, D6 no amount, D7 proposal 60,000 × 60%, D9 demo 25,000 × 40%
+    assert found["weighted_pipeline"] == 62000.0
+    assert found["pipeline"]["open_qualified"] == 3  # D6 is still in the first stage
+    assert found["pipeline"]["average_won_amount"] == 20000.0  # (10,000 + 30,000) ÷ 2
+    # 3 × 20,000 × 0.5 ÷ 32
+    assert found["velocity_per_day"] == 937.5
+    # creation → second entry: 48 96 96 24 48 48 48 72 hours (D6 has none) → median 48
+    assert found["first_response_hours"] == {"median": 48.0}
+
+
+async def test_lost_reasons_count_every_loss(imported: Services) -> None:
+    found = await stats_of(imported)
+    # D7's loss counts although it was reopened; "Chose a competitor went with Globex" is
+    # the map's "Chose a competitor" with a note
+    assert found["lost_reasons"] == [
+        {"reason": "Chose a competitor", "count": 2},
+        {"reason": "Price too high", "count": 1},
+    ]
+
+
+async def test_a_period_counts_entries_and_stays_that_began_in_it(imported: Services) -> None:
+    found = await stats_of(imported, FEBRUARY)
+    assert found["period"] == {"from": "2026-02-01", "to": "2026-02-28"}
+    stages = by_stage(found)
+    counts = {sid: (s["entered"], s["converted"]) for sid, s in stages.items()}
+    assert counts["qualify"] == (1, 0)  # D6
+    assert counts["discovery"] == (2, 2)  # D4 and D9 came back and moved on to demo
+    assert counts["demo"] == (3, 1)  # D4, D7 (→ proposal), D9
+    assert counts["proposal"] == (2, 0)  # D7 still there, D8 lost
+    assert counts["closed_won"] == (1, 0)  # D3
+    # won in February: D3; lost in February and still lost: D8
+    assert (found["deals"]["won"], found["deals"]["lost"]) == (1, 1)
+    assert found["cycle_length_days"] == {"median": 34.0, "mean": 34.0}
+    # discovery stays begun in February: D4 10, D9 2 → median 6, p90 2 + 0.9 × 8
+    assert stages["discovery"]["time_in_stage_days"] == {"median": 6.0, "p90": 9.2}
+    assert found["first_response_hours"] == {"median": None}  # D6 has no second event
+    assert found["lost_reasons"] == [{"reason": "Chose a competitor", "count": 1}]
+
+
+async def test_owner_and_team_scopes(with_team: Services) -> None:
+    mine = await stats_of(with_team, scope=Scope.owner(R1))  # D1 D2 D5 D7 D8
+    assert mine["scope"] == f"owner:{R1}"
+    assert by_stage(mine)["qualify"]["entered"] == 5
+    assert mine["deals"] == {"open": 1, "won": 1, "lost": 2, "disqualified": 1, "nurture": 0}
+    team = await stats_of(with_team, scope=Scope.team(MANAGER))  # the manager and R1
+    assert team["scope"] == f"team:{MANAGER}"
+    assert by_stage(team)["qualify"]["entered"] == 5
+    theirs = await stats_of(with_team, scope=Scope.owner(R2))  # D3 D4 D6 D9
+    assert by_stage(theirs)["qualify"]["entered"] == 4
+
+
+async def test_another_workspace_sees_nothing(imported: Services) -> None:
+    stats = await compute_stats(
+        imported, team_id="T2", scope=Scope.everyone(), period=Period.everything()
+    )
+    found = stats_json(stats)
+    assert found["deals"] == {"open": 0, "won": 0, "lost": 0, "disqualified": 0, "nurture": 0}
+    assert all(stage["entered"] == 0 for stage in found["stages"])
+    assert found["win_rate"] is None and found["velocity_per_day"] is None

@@ -1,0 +1,112 @@
+"""The reverse funnel: wins from the quota, then back stage by stage through measured
+conversions, or the map's defaults where a stage has too little history (it says so)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bot.core.context import Services
+from bot.core.scope import Scope
+from bot.reporting.kpis import compute_stats
+from bot.reporting.periods import Period, PlanPeriod
+from bot.reporting.plan import NoPlan, Plan, Source, default_conversion, plan_json, reverse_funnel
+from flows.loader import load_shipped
+from tests.support.known_history import TEAM
+from tests.support.samples.reporting import sample_stats
+
+MAP = load_shipped("default")
+
+
+def planned(**changes: object) -> Plan:
+    plan = reverse_funnel(sample_stats(), **changes)  # type: ignore[arg-type]
+    assert isinstance(plan, Plan), plan
+    return plan
+
+
+def test_measured_conversions_walk_back_from_the_wins() -> None:
+    # sample: average won deal 48,000; entered/converted per stage: qualify 120/80,
+    # discovery 80/50, demo 50/36, proposal 36/30, commit 30/25 (all ≥ 10 entries)
+    plan = planned(quota=1_200_000.0, period=PlanPeriod.QUARTER)
+    assert plan.wins == 25  # ⌈1,200,000 ÷ 48,000⌉
+    needed = {step.stage.id: step.needed for step in plan.steps}
+    commit = 25 / (25 / 30)  # 30
+    proposal = commit / (30 / 36)  # 36
+    demo = proposal / (36 / 50)  # 50
+    discovery = demo / (50 / 80)  # 80
+    qualify = discovery / (80 / 120)  # 120
+    assert needed == pytest.approx(
+        {
+            "commit": commit,
+            "proposal": proposal,
+            "demo": demo,
+            "discovery": discovery,
+            "qualify": qualify,
+        }
+    )
+    assert [step.deals for step in plan.steps] == [120, 80, 50, 36, 30]
+    assert all(step.source is Source.MEASURED for step in plan.steps)
+    assert plan_json(plan)["stages"][0] == {
+        "id": "qualify",
+        "deals": 120,
+        "deals_per_month": 40,
+        "conversion": 0.6667,
+        "source": "measured",
+        "entries": 120,
+    }
+
+
+def test_wins_round_up() -> None:
+    assert planned(quota=1_000_000.0, period=PlanPeriod.YEAR).wins == math.ceil(1_000_000 / 48_000)
+
+
+def test_thin_history_falls_back_to_the_maps_probabilities_and_says_so() -> None:
+    plan = planned(quota=480_000.0, period=PlanPeriod.MONTH, min_entries=40)
+    sources = {step.stage.id: step.source for step in plan.steps}
+    # qualify (120), discovery (80) and demo (50) have enough entries; proposal (36) and
+    # commit (30) do not
+    assert sources == {
+        "qualify": Source.MEASURED,
+        "discovery": Source.MEASURED,
+        "demo": Source.MEASURED,
+        "proposal": Source.MAP,
+        "commit": Source.MAP,
+    }
+    commit = next(step for step in plan.steps if step.stage.id == "commit")
+    # commit is at 80%, closed won at 100%: 80% of commit's deals are expected to win
+    assert commit.conversion == 0.8 and commit.needed == pytest.approx(10 / 0.8)
+    proposal = next(step for step in plan.steps if step.stage.id == "proposal")
+    assert proposal.conversion == 0.75  # 60% → 80%
+
+
+def test_default_conversions_come_from_the_map() -> None:
+    assert default_conversion(MAP.stage("qualify"), MAP.stage("discovery")) == 0.5  # 10 → 20
+    assert default_conversion(MAP.stage("demo"), MAP.stage("proposal")) == pytest.approx(2 / 3)
+    # never above 100% (a map whose probabilities go down)
+    assert default_conversion(MAP.stage("commit"), MAP.stage("qualify")) == 1.0
+
+
+def test_no_won_amount_no_plan() -> None:
+    found = reverse_funnel(
+        sample_stats(average_won_amount=None), quota=100_000.0, period=PlanPeriod.QUARTER
+    )
+    assert isinstance(found, NoPlan) and "average deal size" in found.message
+
+
+async def test_a_plan_from_the_imported_history(imported: Services) -> None:
+    stats = await compute_stats(
+        imported, team_id=TEAM, scope=Scope.everyone(), period=Period.everything()
+    )
+    plan = reverse_funnel(stats, quota=100_000.0, period=PlanPeriod.QUARTER)
+    assert isinstance(plan, Plan)
+    assert plan.wins == 5  # average won 20,000
+    # only 9 entries at most per stage in this history: every stage uses the map's defaults
+    assert {step.source for step in plan.steps} == {Source.MAP}
+    assert [step.entries for step in plan.steps] == [9, 8, 8, 4, 1]
+    # with a lower bar the measured rates are used: qualify 7/9, discovery 6/8, ...
+    measured = reverse_funnel(stats, quota=100_000.0, period=PlanPeriod.QUARTER, min_entries=1)
+    assert isinstance(measured, Plan)
+    assert [round(step.conversion, 4) for step in measured.steps] == [0.7778, 0.75, 0.5, 0.5, 1.0]
+    # back from 5 wins: commit 5, proposal 10, demo 20, discovery 26.67, qualify 34.29
+    assert [step.deals for step in measured.steps] == [35, 27, 20, 10, 5]

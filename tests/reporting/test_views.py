@@ -1,0 +1,82 @@
+"""The /deal stats and /deal plan messages: what they say, within Slack's limits, for both
+shipped maps and for a scope with no data at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.reporting.kpis import StageStats
+from bot.reporting.outcomes import PlanReport, StatsReport
+from bot.reporting.periods import Period, PlanPeriod
+from bot.reporting.plan import Plan, reverse_funnel
+from bot.views.outcomes import outcome_message
+from bot.views.text import render_text
+from flows.loader import load_shipped
+from storage.kpi_events import Pipeline, StatusCounts
+from storage.kpi_queries import StageFlow
+from storage.percentiles import EMPTY
+from tests.support.samples.reporting import sample_plan_report, sample_stats
+from tests.support.views import message_problems
+
+
+def test_stats_say_the_headline_numbers_and_the_funnel() -> None:
+    message = outcome_message(StatsReport(stats=sample_stats(), scope_title="your team"))
+    assert message_problems(message) == []
+    assert message.text == (
+        "KPIs: your team, 2026-01-01..2026-06-30: win rate 41.7%, 25 won, 35 lost, "
+        "cycle 38.5 days (median)"
+    )
+    shown = render_text(message.blocks)
+    assert "Weighted pipeline: $812,000" in shown
+    assert "Qualification               120  66.7%    6.0 / 14.5" in shown
+    assert "Onboarding" not in shown  # post-sale stages are reported apart (JSON)
+    assert "Chose a competitor: 12 lost" in shown
+    assert "2 gate overrides · 1 reopened" in shown
+
+
+def test_stats_with_nothing_to_show() -> None:
+    extended = load_shipped("extended")
+    nothing = sample_stats(
+        map_id=extended.id,
+        statuses=StatusCounts(),
+        won=0,
+        cycle=EMPTY,
+        stages=[
+            StageStats(stage, StageFlow(stage.id, 0, 0, 0, 0, 0, 0), EMPTY, EMPTY, won=stage.won)
+            for stage in extended.open_stages
+        ],
+        exits=[],
+        pipeline=Pipeline("USD", 0, 0, 0.0, 0.0),
+        average_won_amount=None,
+        first_response_hours=EMPTY,
+        lost_reasons=[],
+        objections=[],
+        overrides=[],
+        reopens=[],
+        period=Period.between(dt.date(2026, 1, 1), dt.date(2026, 1, 31), "2026-01"),
+    )
+    message = outcome_message(StatsReport(stats=nothing, scope_title="your deals"))
+    assert message_problems(message) == []
+    shown = render_text(message.blocks)
+    assert "Win rate: –" in shown and "Velocity: not enough data" in shown
+    assert "Brand awareness" in shown and "Deviations" not in shown
+
+
+def test_the_plan_says_where_the_rates_come_from() -> None:
+    report = sample_plan_report()
+    message = outcome_message(report)
+    assert message_problems(message) == []
+    assert message.text == (
+        "Plan: $1,200,000 per quarter, your team: 25 wins needed, 120 new deals in Qualification"
+    )
+    shown = render_text(message.blocks)
+    assert "Average won deal: $48,000 (from 25 won deals) → 25 wins per quarter." in shown
+    assert "Qualification                   120       40  66.7% measured (120 entries)" in shown
+    assert "Every conversion is measured." in shown
+
+    thin = reverse_funnel(sample_stats(), quota=480_000.0, period=PlanPeriod.MONTH, min_entries=40)
+    assert isinstance(thin, Plan)
+    shown = render_text(outcome_message(PlanReport(plan=thin, scope_title="x")).blocks)
+    assert "75.0% map default (36 entries: too few)" in shown
+    assert "Map defaults (win probabilities) for: Proposal, Negotiation and commit." in shown
+    assert "a month" not in shown  # the period is a month already
