@@ -8,7 +8,7 @@ from bot.commands.spec import Answer, CommandSpec
 from bot.commands.words import DealArgs, deal_and_optional_text, deal_and_text, deal_only
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
-from bot.deals import moving
+from bot.deals import moving, reopening
 from flows.i18n import _
 
 
@@ -89,7 +89,7 @@ class ReopenArgs:
 
 
 async def _reopen(services: Services, actor: Actor, args: ReopenArgs) -> Answer:
-    return await moving.reopen(services, actor, args.ref, stage=args.stage)
+    return await reopening.reopen(services, actor, args.ref, stage=args.stage)
 
 
 REOPEN = CommandSpec(

@@ -1,5 +1,5 @@
 """Moving a deal between stages: advance (gated by the exit criteria), a manager's
-override, the branches (lose, disqualify, nurture) and reopen."""
+override, the branches (lose, disqualify, nurture); reopening is bot.deals.reopening."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def _advance(change: Change) -> Outcome:
             card=card,
             missing=card.missing,
         )
-    return await _enter(change, transition, EventKind.ADVANCED, reason=None)
+    return await enter_stage(change, transition, EventKind.ADVANCED, reason=None)
 
 
 async def override(
@@ -71,7 +71,9 @@ async def _override(change: Change, reason: str) -> Outcome:
             _("use /deal advance"),
         )
     change.flow.fire(transition, state)
-    return await _enter(change, transition, EventKind.OVERRIDDEN, reason=reason, skipped=skipped)
+    return await enter_stage(
+        change, transition, EventKind.OVERRIDDEN, reason=reason, skipped=skipped
+    )
 
 
 async def lose(
@@ -155,45 +157,6 @@ async def nurture(services: Services, actor: Actor, ref: DealRef, *, until: str 
     return await change_deal(services, actor, ref, apply)
 
 
-async def reopen(services: Services, actor: Actor, ref: DealRef, *, stage: str | None) -> Outcome:
-    """Back from lost / disqualified / nurture to a stage the map allows (default: its first)."""
-
-    async def apply(change: Change) -> Outcome:
-        options = [t for t in change.flow.available(change.deal.stage) if t.move is Move.REOPEN]
-        if not options:
-            return Invalid(
-                _("{name} is in {stage}, which cannot be reopened").format(
-                    name=change.deal.name, stage=change.flow.stage(change.deal.stage).name
-                ),
-                _("only lost, disqualified or nurtured deals reopen, where the map allows it"),
-            )
-        transition = _pick_reopen(change, options, stage)
-        if isinstance(transition, Invalid):
-            return transition
-        change.flow.fire(transition, DealState(change.deal.stage))
-        return await _enter(change, transition, EventKind.REOPENED, reason=None)
-
-    return await change_deal(services, actor, ref, apply)
-
-
-def _pick_reopen(
-    change: Change, options: list[Transition], wanted: str | None
-) -> Transition | Invalid:
-    if not wanted or not wanted.strip():
-        return options[0]
-    key = wanted.strip().lower()
-    for transition in options:
-        stage = change.flow.stage(transition.dest)
-        if key in (stage.id, stage.name.lower()) or stage.name.lower().startswith(key):
-            return transition
-    names = ", ".join(f"{change.flow.stage(t.dest).name} ({t.dest})" for t in options)
-    return Invalid(
-        _("'{stage}' is not a stage this deal can be reopened to").format(stage=wanted),
-        _("pick one of: ") + names,
-        field="stage",
-    )
-
-
 async def _branch(
     change: Change,
     move: Move,
@@ -206,7 +169,7 @@ async def _branch(
     if isinstance(transition, Invalid):
         return transition
     change.flow.fire(transition, DealState(change.deal.stage))
-    return await _enter(
+    return await enter_stage(
         change, transition, EventKind.BRANCHED, reason=reason, value=value, until=until
     )
 
@@ -235,7 +198,7 @@ def _state(change: Change) -> DealState:
     )
 
 
-async def _enter(
+async def enter_stage(
     change: Change,
     transition: Transition,
     kind: EventKind,

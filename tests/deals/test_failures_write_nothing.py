@@ -11,7 +11,7 @@ import pytest
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealName, DealNumber, SeenDeal
-from bot.deals import moving, notes, ticking
+from bot.deals import moving, notes, reopening, ticking
 from bot.deals.binding import bind_deal
 from bot.deals.creating import create_deal
 from bot.deals.listing import list_deals
@@ -30,7 +30,7 @@ BAD_REQUESTS: dict[str, Request] = {
     "tick unknown deal": lambda s: ticking.set_ticks(s, REP, DealNumber(999), tick=["1"]),
     "advance unknown name": lambda s: moving.advance(s, REP, DealName("nosuchdeal")),
     "lose unknown deal": lambda s: moving.lose(s, REP, DealNumber(999), reason="No budget"),
-    "reopen unknown deal": lambda s: moving.reopen(s, REP, DealNumber(999), stage=None),
+    "reopen unknown deal": lambda s: reopening.reopen(s, REP, DealNumber(999), stage=None),
     "history unknown deal": lambda s: deal_history(s, REP, DealNumber(999)),
     "objection unknown deal": lambda s: notes.record_objection(
         s, REP, "too pricey", ref=DealNumber(999)
@@ -53,8 +53,8 @@ BAD_REQUESTS: dict[str, Request] = {
     "nurture past date": lambda s: moving.nurture(s, REP, DealName("acme co"), until="2026-01-01"),
     "nurture yesterday": lambda s: moving.nurture(s, REP, DealName("acme co"), until="yesterday"),
     "nurture far away": lambda s: moving.nurture(s, REP, DealName("acme co"), until="2031-01-01"),
-    "reopen unknown stage": lambda s: moving.reopen(s, REP, DealName("globex"), stage="nowhere"),
-    "reopen an open deal": lambda s: moving.reopen(s, REP, DealName("acme co"), stage=None),
+    "reopen unknown stage": lambda s: reopening.reopen(s, REP, DealName("globex"), stage="nowhere"),
+    "reopen an open deal": lambda s: reopening.reopen(s, REP, DealName("acme co"), stage=None),
     "list unknown stage": lambda s: list_deals(s, REP, stage="nowhere"),
     "tick unknown item": lambda s: ticking.set_ticks(s, REP, DealName("acme co"), tick=["1", "12"]),
     "set role unknown": lambda s: people.set_role(s, REP, user_id=REP.user_id, role="boss"),

@@ -10,7 +10,7 @@ import pytest
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Blocked, DealCard, Invalid, NotAllowed
 from bot.core.refs import DealName, DealNumber
-from bot.deals import moving, ticking
+from bot.deals import moving, reopening, ticking
 from bot.deals.outcomes import Moved
 from flows.machine import Move
 from storage.models import DealEvent, DealStatus, EventKind
@@ -340,7 +340,7 @@ async def test_nurture_refuses_past_far_and_unreadable_dates(
 async def test_reopen_goes_to_the_maps_default_stage(
     services: Services, acme_lost: DealCard
 ) -> None:
-    reopened = expect(await moving.reopen(services, REP, DealName("acme"), stage=None), Moved)
+    reopened = expect(await reopening.reopen(services, REP, DealName("acme"), stage=None), Moved)
 
     assert (reopened.move, reopened.card.stage.id) == (Move.REOPEN, "discovery")
     assert reopened.card.status is DealStatus.OPEN
@@ -352,16 +352,57 @@ async def test_reopen_goes_to_the_maps_default_stage(
     )
 
 
+@pytest.fixture
+async def acme_lost_in_proposal(services: Services, acme: DealCard) -> DealCard:
+    await advance_to(services, acme, "proposal")
+    lost = await moving.lose(services, REP, DealName("acme"), reason="Chose a competitor")
+    return expect(lost, Moved).card
+
+
 @pytest.mark.parametrize(
     ("typed", "stage_id"),
-    [("proposal", "proposal"), ("Solution demo", "demo"), ("negotiation", "commit")],
+    [("proposal", "proposal"), ("Solution demo", "demo"), ("disc", "discovery")],
 )
-async def test_reopen_to_a_named_stage(
-    services: Services, acme_lost: DealCard, typed: str, stage_id: str
+async def test_reopen_to_a_named_stage_no_later_than_the_one_it_left(
+    services: Services, acme_lost_in_proposal: DealCard, typed: str, stage_id: str
 ) -> None:
-    reopened = expect(await moving.reopen(services, REP, DealName("acme"), stage=typed), Moved)
+    reopened = expect(await reopening.reopen(services, REP, DealName("acme"), stage=typed), Moved)
 
     assert reopened.card.stage.id == stage_id
+
+
+@pytest.mark.parametrize("typed", ["negotiation", "commit"])
+async def test_reopen_past_the_stage_it_left_is_refused_and_points_to_the_override(
+    services: Services, acme_lost_in_proposal: DealCard, typed: str
+) -> None:
+    async with writes_nothing(services):
+        refused = expect(
+            await reopening.reopen(services, REP, DealName("acme"), stage=typed), Invalid
+        )
+
+    assert refused.message == (
+        "Acme left at Proposal; reopening it further on would skip exit criteria"
+    )
+    assert refused.hint == (
+        "reopen it to one of: Discovery (discovery), Solution demo (demo), Proposal (proposal); "
+        "a manager may then /deal override the gates"
+    )
+    assert refused.field == "stage"
+
+
+async def test_a_nurtured_deal_cannot_skip_the_gates_it_never_passed(
+    services: Services, acme: DealCard
+) -> None:
+    """The first round's bug: Qualification, nothing ticked, nurture, reopen to Proposal."""
+    expect(await moving.nurture(services, REP, DealName("acme"), until="6w"), Moved)
+
+    async with writes_nothing(services):
+        for later in ("discovery", "demo", "proposal"):
+            refused = reopening.reopen(services, REP, DealName("acme"), stage=later)
+            assert "left at Qualification" in expect(await refused, Invalid).message
+
+    reopened = await reopening.reopen(services, REP, DealName("acme"), stage=None)
+    assert expect(reopened, Moved).card.stage.id == "qualify"
 
 
 @pytest.mark.parametrize("typed", ["onboarding", "qualify", "no such stage"])
@@ -369,14 +410,16 @@ async def test_reopen_to_a_stage_the_map_does_not_allow_is_refused(
     services: Services, acme_lost: DealCard, typed: str
 ) -> None:
     async with writes_nothing(services):
-        refused = expect(await moving.reopen(services, REP, DealName("acme"), stage=typed), Invalid)
+        refused = expect(
+            await reopening.reopen(services, REP, DealName("acme"), stage=typed), Invalid
+        )
 
-    assert "Discovery (discovery)" in refused.hint
+    assert refused.hint.endswith("Discovery (discovery)")
 
 
 async def test_an_open_deal_cannot_be_reopened(services: Services, acme: DealCard) -> None:
     async with writes_nothing(services):
-        expect(await moving.reopen(services, REP, DealName("acme"), stage=None), Invalid)
+        expect(await reopening.reopen(services, REP, DealName("acme"), stage=None), Invalid)
 
 
 async def test_a_nurtured_deal_reopens_and_forgets_its_date(
@@ -384,7 +427,9 @@ async def test_a_nurtured_deal_reopens_and_forgets_its_date(
 ) -> None:
     expect(await moving.nurture(services, REP, DealName("acme"), until="30d"), Moved)
 
-    reopened = expect(await moving.reopen(services, REP, DealName("acme"), stage="qualify"), Moved)
+    reopened = expect(
+        await reopening.reopen(services, REP, DealName("acme"), stage="qualify"), Moved
+    )
 
     assert reopened.card.nurture_until is None
     assert await kinds_of(services.db, acme.deal_id) == [

@@ -15,7 +15,7 @@ from sqlmodel import col, select
 from bot.core.context import Services
 from bot.core.refs import DealName, DealNumber
 from bot.core.scope import Scope
-from bot.deals import moving, notes
+from bot.deals import moving, notes, reopening
 from bot.deals.outcomes import Moved, ObjectionNoted
 from bot.reporting.kpi_json import stats_json
 from bot.reporting.kpis import compute_stats
@@ -71,11 +71,11 @@ async def test_every_move_records_when_the_stay_it_ends_began(
     clock.advance(days=3)
     await move(moving.lose(services, REP, DealName("acme"), reason="Chose a competitor"))
     clock.advance(days=4)
-    await move(moving.reopen(services, REP, DealName("acme"), stage="demo"))
+    await move(reopening.reopen(services, REP, DealName("acme"), stage="demo"))
     clock.advance(days=6)
     await move(moving.nurture(services, REP, DealName("acme"), until="2026-12-01"))
     clock.advance(days=1)
-    await move(moving.reopen(services, REP, DealName("acme"), stage="qualify"))
+    await move(reopening.reopen(services, REP, DealName("acme"), stage="qualify"))
     clock.advance(days=2)
     await move(moving.disqualify(services, REP, DealName("acme"), reason="no budget at all"))
 

@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import SeenDeal
-from bot.deals import moving
+from bot.deals import moving, reopening
 from bot.deals.creating import create_deal
 from bot.deals.ticking import set_ticks
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
@@ -70,7 +70,7 @@ async def _nurture(
 
 
 async def _reopen(services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers) -> Outcome:
-    return await moving.reopen(services, actor, seen, stage=form.stage)
+    return await reopening.reopen(services, actor, seen, stage=form.stage)
 
 
 async def _override(
