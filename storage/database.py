@@ -3,7 +3,7 @@
 Reads and writes use separate engines (and pools). On SQLite a write session starts
 with `BEGIN IMMEDIATE`, so the write lock is taken before the deal is read and two writers
 serialize instead of failing on a stale snapshot. On PostgreSQL the write path locks the
-deal row (`SELECT … FOR UPDATE`, see storage.queries).
+deal row (`SELECT … FOR UPDATE`, see storage.deal_queries).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from bot.deals.outcomes import Created, DealHistory, DealList, HistoryEntry, Map
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import ProcessMap
-from storage import queries
+from storage import deal_queries, queries
 from storage.models import Deal, DealEvent, EventKind
 
 MAX_NAME = 120
@@ -152,7 +152,7 @@ async def deal_history(services: Services, actor: Actor, ref: str | None) -> Out
         if isinstance(found, Failure):
             return found
         assert found.id is not None
-        events = await queries.history(session, team_id=actor.team_id, deal_id=found.id)
+        events = await deal_queries.history(session, team_id=actor.team_id, deal_id=found.id)
         process_map = await services.catalog.get(
             services.db, map_id=found.map_id, version=found.map_version
         )
@@ -203,7 +203,7 @@ async def list_deals(
                 found,
                 _("Deals in {stage}").format(stage=services.catalog.current.stage(found).name),
             )
-        deals = await queries.list_deals(
+        deals = await deal_queries.list_deals(
             session, team_id=actor.team_id, owner_ids=owners, stage=stage_id
         )
         rows = await rows_for(session, services, deals)
@@ -250,7 +250,7 @@ async def bind_deal(services: Services, actor: Actor, ref: str | None) -> Outcom
         return Invalid(_("binding needs a channel"), _("run /deal bind in the deal's channel"))
 
     async def apply(change: Change) -> Outcome:
-        previous = await queries.deal_bound_to(
+        previous = await deal_queries.deal_bound_to(
             change.session, team_id=actor.team_id, channel_id=actor.channel_id or ""
         )
         if previous is not None and previous.id != change.deal.id:
@@ -275,7 +275,7 @@ async def bind_deal(services: Services, actor: Actor, ref: str | None) -> Outcom
 
 async def unbind_deal(services: Services, actor: Actor) -> Outcome:
     async with services.db.read() as session:
-        bound = await queries.deal_bound_to(
+        bound = await deal_queries.deal_bound_to(
             session, team_id=actor.team_id, channel_id=actor.channel_id or ""
         )
     if bound is None:
@@ -293,7 +293,7 @@ async def map_picture(services: Services, actor: Actor) -> Outcome:
     """The current map, with the user's open deals counted per stage."""
     process_map = services.catalog.current
     async with services.db.read() as session:
-        mine = await queries.list_deals(
+        mine = await deal_queries.list_deals(
             session, team_id=actor.team_id, owner_ids=[actor.user_id], limit=1000
         )
     counts: dict[str, int] = {}

@@ -16,7 +16,7 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Ambiguous, DealCard, DealRow, Failure, NotFound
 from bot.deals.cards import build_card, build_row
 from flows.i18n import _
-from storage import queries
+from storage import deal_queries, queries
 from storage.models import Deal, ExitTick
 
 # Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
@@ -52,7 +52,7 @@ async def find_deal(
     if deal_id is not None:
         deal = None
         if deal_id <= MAX_DEAL_ID:
-            deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=deal_id)
+            deal = await deal_queries.deal_by_id(session, team_id=actor.team_id, deal_id=deal_id)
         return deal or no_such_deal(deal_id)
     return await _by_name(session, services, actor, ref.strip())
 
@@ -67,14 +67,14 @@ def no_such_deal(deal_id: int) -> NotFound:
 
 async def _implicit_deal(session: AsyncSession, services: Services, actor: Actor) -> Deal | Failure:
     if actor.channel_id:
-        bound = await queries.deal_bound_to(
+        bound = await deal_queries.deal_bound_to(
             session, team_id=actor.team_id, channel_id=actor.channel_id
         )
         if bound:
             return bound
     last_deal_id = await _last_deal_id(session, services, actor)
     if last_deal_id:
-        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=last_deal_id)
+        deal = await deal_queries.deal_by_id(session, team_id=actor.team_id, deal_id=last_deal_id)
         if deal:
             return deal
     return NotFound(
@@ -101,7 +101,7 @@ async def _by_name(
                 most=LONGEST_NAME
             ),
         )
-    matches = await queries.deals_by_name_prefix(session, team_id=actor.team_id, prefix=ref)
+    matches = await deal_queries.deals_by_name_prefix(session, team_id=actor.team_id, prefix=ref)
     exact = [deal for deal in matches if deal.name_key == ref.lower()]
     if len(exact) == 1 or len(matches) == 1:
         return exact[0] if exact else matches[0]
@@ -111,7 +111,7 @@ async def _by_name(
             _("name it by number, e.g. /deal show #{id}").format(id=matches[0].id),
             candidates=await rows_for(session, services, matches),
         )
-    names = await queries.all_deal_names(session, team_id=actor.team_id)
+    names = await deal_queries.all_deal_names(session, team_id=actor.team_id)
     close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
     return NotFound(
         _("no deal's name starts with '{ref}'").format(ref=ref),
@@ -124,7 +124,7 @@ async def _by_name(
 
 async def card_for(session: AsyncSession, services: Services, deal: Deal) -> DealCard:
     assert deal.id is not None
-    ticks = await queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
+    ticks = await deal_queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
     return await _card(services, deal, ticks)
 
 
@@ -144,7 +144,7 @@ async def card_of(
     """
     deal_id = parse_deal_id(ref) if ref else None
     if deal_id is not None and deal_id <= MAX_DEAL_ID:
-        found = await queries.deal_for_card(
+        found = await deal_queries.deal_for_card(
             session, team_id=actor.team_id, deal_id=deal_id, user_id=actor.user_id
         )
         if found is not None:
@@ -159,7 +159,7 @@ async def card_of(
 async def rows_for(
     session: AsyncSession, services: Services, deals: Sequence[Deal]
 ) -> list[DealRow]:
-    ticks = await queries.ticks_for_deals(session, deals=deals)
+    ticks = await deal_queries.ticks_for_deals(session, deals=deals)
     rows = []
     for deal in deals:
         assert deal.id is not None

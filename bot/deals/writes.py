@@ -29,7 +29,7 @@ from bot.deals.lookup import (
 )
 from flows.i18n import _
 from flows.machine import Flow
-from storage import queries
+from storage import deal_queries, deal_writes
 from storage.models import Deal, EventKind, ExitTick
 
 Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowed | None]]
@@ -66,7 +66,7 @@ class Change:
 
     async def write_events(self) -> None:
         if self.pending_events:
-            await queries.add_events(self.session, self.pending_events)
+            await deal_writes.add_events(self.session, self.pending_events)
             self.pending_events.clear()
 
     async def save(self, **values: object) -> None:
@@ -79,8 +79,9 @@ class Change:
         await self.write_events()
         now = self.services.clock()
         values = {"updated_at": now, "last_activity_at": now, **values}
-        saved = await queries.move_deal(
-            self.session, deal=self.deal, expected_version=self.deal.version, values=values
+        assert self.deal.id is not None
+        saved = await deal_writes.save_deal(
+            self.session, deal_id=self.deal.id, expected_version=self.deal.version, values=values
         )
         if not saved:
             raise LostRace
@@ -158,7 +159,7 @@ async def _locked_change(
     services: Services, actor: Actor, target: _Target, apply: ChangeFn, permission: Permission
 ) -> Outcome | _MapNeeded:
     async with services.db.write() as session:
-        found = await queries.locked_deal_with_ticks(
+        found = await deal_queries.locked_deal_with_ticks(
             session, team_id=actor.team_id, deal_id=target.deal_id
         )
         if found is None:

@@ -10,7 +10,7 @@ from bot.core.outcomes import DealRow
 from bot.deals.lookup import rows_for
 from bot.onboarding.outcomes import RepProgress
 from bot.onboarding.progress import progress_rows
-from storage import queries
+from storage import deal_queries, queries
 from storage.models import Role
 
 
@@ -24,7 +24,9 @@ class HomeOverview:
 
 async def home_overview(services: Services, actor: Actor) -> HomeOverview:
     async with services.db.read() as session:
-        mine = await queries.list_deals(session, team_id=actor.team_id, owner_ids=[actor.user_id])
+        mine = await deal_queries.list_deals(
+            session, team_id=actor.team_id, owner_ids=[actor.user_id]
+        )
         reports = list(
             await queries.reports_of(session, team_id=actor.team_id, manager_id=actor.user_id)
         )
@@ -32,7 +34,7 @@ async def home_overview(services: Services, actor: Actor) -> HomeOverview:
         team = onboarding = None
         if reports or is_admin:
             owners = reports if reports else None  # an admin without reports sees everyone
-            team = await queries.list_deals(
+            team = await deal_queries.list_deals(
                 session, team_id=actor.team_id, owner_ids=owners, limit=500
             )
             onboarding = await progress_rows(

@@ -16,7 +16,7 @@ from bot.core.context import Services
 from bot.core.outcomes import Blocked, DealCard, Outcome, Stale
 from bot.deals import moving, ticking
 from bot.deals.outcomes import Moved, Ticked
-from storage import queries
+from storage import deal_writes
 from storage.models import EventKind
 from tests.storage.helpers import (
     REP,
@@ -183,7 +183,7 @@ async def test_a_lost_version_race_answers_stale_with_the_card_it_read(
     async def somebody_moved_it_first(*_args: object, **_kwargs: object) -> bool:
         return False
 
-    monkeypatch.setattr(queries, "move_deal", somebody_moved_it_first)
+    monkeypatch.setattr(deal_writes, "save_deal", somebody_moved_it_first)
     before = await events_of(services.db, ready_deal.deal_id)
     ref = f"#{ready_deal.deal_id}"
     outcome = await moving.advance(services, REP, ref, expected_stage=ready_deal.stage.id)

@@ -13,7 +13,7 @@ import pytest
 from bot.core.context import Services
 from bot.deals import deals, ticking
 from bot.deals.outcomes import Shown, Ticked
-from storage import queries
+from storage import deal_queries, queries
 from tests.storage.helpers import OTHER_REP, REP, expect, new_deal
 
 
@@ -106,16 +106,16 @@ async def test_a_batch_landing_during_a_show_does_not_swallow_the_show(
     expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)
     await services.recent.flush(services.db)  # stored: acme
     expect(await deals.show_deal(services, REP, f"#{globex.deal_id}"), Shown)  # held: globex
-    real = queries.deal_for_card
+    real = deal_queries.deal_for_card
 
     async def batch_lands_meanwhile(*args: Any, **kwargs: Any) -> Any:
         found = await real(*args, **kwargs)  # reads the stored acme
         await services.recent.flush(services.db)  # globex lands and leaves memory
         return found
 
-    monkeypatch.setattr(queries, "deal_for_card", batch_lands_meanwhile)
+    monkeypatch.setattr(deal_queries, "deal_for_card", batch_lands_meanwhile)
     expect(await deals.show_deal(services, REP, f"#{acme.deal_id}"), Shown)  # back to acme
-    monkeypatch.setattr(queries, "deal_for_card", real)
+    monkeypatch.setattr(deal_queries, "deal_for_card", real)
     await services.recent.flush(services.db)
 
     assert await stored_default(services) == acme.deal_id
