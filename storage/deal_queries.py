@@ -1,6 +1,7 @@
 """The reads of deals and their exit ticks, each scoped by the workspace's team id.
 
-Functions take an open session; the caller (a use case) decides the transaction.
+Functions take an open session; storage.deal_store chooses it (and so the engine and
+the thread a read runs on). The app reads deals through that store, not from here.
 """
 
 from __future__ import annotations
@@ -84,13 +85,17 @@ async def locked_deal_with_ticks(
 
 
 async def deal_for_card(
-    session: AsyncSession, *, team_id: str, deal_id: int, user_id: str
+    session: AsyncSession, *, team_id: str, deal_id: int, user_id: str | None
 ) -> tuple[Deal, list[ExitTick], int | None] | None:
-    """The deal, its current stage's ticks and `user_id`'s last deal id, in one statement.
+    """The deal, its current stage's ticks and `user_id`'s last deal id (None without a
+    user), in one statement.
 
-    Showing a card needs all three; one statement is one round trip instead of three.
-    None when there is no such deal.
+    Showing a card to the user who named it needs all three; one statement is one round
+    trip instead of three. None when there is no such deal.
     """
+    if user_id is None:
+        found = await rows(session, _DEAL_WITH_TICKS, {"team_id": team_id, "deal_id": deal_id})
+        return (*_deal_and_ticks(found), None) if found else None
     params = {"team_id": team_id, "deal_id": deal_id, "user_id": user_id}
     found = await rows(session, _DEAL_FOR_CARD, params)
     if not found:
@@ -110,10 +115,31 @@ def _deal_for_card() -> Any:
 
 _DEAL_FOR_CARD = _deal_for_card()
 
+_LAST_DEAL_ID = select(_PEOPLE.c.last_deal_id).where(
+    _PEOPLE.c.team_id == bindparam("team_id"), _PEOPLE.c.user_id == bindparam("user_id")
+)
 
-async def deal_bound_to(session: AsyncSession, *, team_id: str, channel_id: str) -> Deal | None:
-    query = select(Deal).where(Deal.team_id == team_id, Deal.channel_id == channel_id)
-    return (await session.exec(query)).first()
+
+async def last_deal_id(session: AsyncSession, *, team_id: str, user_id: str) -> int | None:
+    """The deal `user_id` touched last, as stored (storage.last_deals writes it behind)."""
+    found = await rows(session, _LAST_DEAL_ID, {"team_id": team_id, "user_id": user_id})
+    return found[0][0] if found else None
+
+
+_BOUND_TO = select(*DEALS.columns).where(
+    _DEALS.c.team_id == bindparam("team_id"), _DEALS.c.channel_id == bindparam("channel_id")
+)
+_BOUND_TO_LOCKED = _BOUND_TO.with_for_update()
+
+
+async def deal_bound_to(
+    session: AsyncSession, *, team_id: str, channel_id: str, locked: bool = False
+) -> Deal | None:
+    """The deal bound to the channel; `locked`: held for this write transaction (a row
+    lock on PostgreSQL; on SQLite the write session holds the database's write lock)."""
+    statement = _BOUND_TO_LOCKED if locked else _BOUND_TO
+    found = await rows(session, statement, {"team_id": team_id, "channel_id": channel_id})
+    return DEALS.load(found[0]) if found else None
 
 
 async def deals_by_name_prefix(

@@ -1,6 +1,6 @@
 """The writes of a change to a deal: its row (only at the version it was read at), its
 exit ticks and its events. Each runs in the write transaction that holds the deal
-(bot.deals.writes)."""
+(storage.deal_store.LockedDeal); the app writes through that, not from here."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """The reads and writes of people, map versions and handled Slack events, each scoped by
-the workspace's team id where it has one. (Deals and their ticks: storage.deal_queries
-and storage.deal_writes.)
+the workspace's team id where it has one. (Deals: storage.deal_store.)
 
 Functions take an open session; the caller (a use case) decides the transaction.
 """
@@ -8,15 +7,14 @@ Functions take an open session; the caller (a use case) decides the transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import delete, func, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Deal, MapVersion, Person, ProcessedEvent, utcnow
-from storage.statements import dialect_insert, one_or_many
+from storage.statements import dialect_insert
 
 # -- people ----------------------------------------------------------------------------
 
@@ -105,35 +103,3 @@ async def forget_events(session: AsyncSession, *, received_before: dt.datetime, 
     keys = tuple_(col(ProcessedEvent.team_id), col(ProcessedEvent.event_id))
     result = await session.exec(delete(ProcessedEvent).where(keys.in_(oldest)))  # type: ignore[call-overload]
     return int(result.rowcount)
-
-
-async def set_last_deals(
-    session: AsyncSession, last_deals: Mapping[tuple[str, str], int | None]
-) -> None:
-    """Store each (team id, user id)'s most recently touched deal, creating people as
-    needed, in one statement run for every row (executemany; bot.core.recent writes
-    them behind). A multi-row VALUES statement was compiled anew for every batch size.
-    Rows go in key order, so two replicas' batches lock rows in the same order and cannot
-    deadlock."""
-    rows: list[dict[str, object]] = [
-        {"team_id": team_id, "user_id": user_id, "last_deal_id": deal_id}
-        for (team_id, user_id), deal_id in sorted(last_deals.items())
-    ]
-    if rows:
-        connection = await session.connection()
-        await connection.execute(_set_last_deal(session), one_or_many(rows))
-
-
-_SET_LAST_DEAL: dict[str, Any] = {}  # by dialect name
-
-
-def _set_last_deal(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    statement = _SET_LAST_DEAL.get(dialect)
-    if statement is None:
-        insert = dialect_insert(session)(Person)
-        statement = _SET_LAST_DEAL[dialect] = insert.on_conflict_do_update(
-            index_elements=["team_id", "user_id"],
-            set_={"last_deal_id": insert.excluded.last_deal_id},
-        )
-    return statement

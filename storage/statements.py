@@ -1,5 +1,5 @@
 """Running statements: what the query modules (storage.deal_queries, storage.deal_writes,
-storage.queries, storage.onboarding) share."""
+storage.queries, storage.last_deals, storage.onboarding) share."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from bot.core.access import is_admin_or_manager_of, may_change
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done, Failure, Invalid, NotAllowed, Outcome
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
-from bot.deals.lookup import card_for, card_of, find_deal, rows_for, session_to_find
+from bot.deals.lookup import build_deal_card, card_of, find_deal, rows_for
 from bot.deals.outcomes import Created, DealHistory, DealList, HistoryEntry, MapPicture, Shown
-from bot.deals.writes import Change, change_deal
+from bot.deals.writes import Change, LostRace, change_deal
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage import deal_queries, queries
@@ -56,21 +56,19 @@ async def create_deal(
         return Invalid(value.message, value.hint, field="amount")
     owner = owner_id or actor.user_id
     process_map = services.catalog.current
-    async with services.db.write() as session:
-        if owner != actor.user_id:
+    if owner != actor.user_id:
+        async with services.db.read() as session:
             denied = await _may_assign(session, services, actor, owner)
-            if denied:
-                return denied
-        deal = _new_deal(services, actor, process_map, cleaned, value, owner, company, is_practice)
-        session.add(deal)
-        await session.flush()
-        session.add(_created_event(deal, actor, process_map.first_stage.id))
-        for person in {actor.user_id, owner}:  # both are people of the workspace from now
-            await queries.upsert_person(session, team_id=actor.team_id, user_id=person, values={})
-        created = Created(card=await card_for(session, services, deal))
+        if denied:
+            return denied
+    new = _new_deal(services, actor, process_map, cleaned, value, owner, company, is_practice)
+    created = _created_event(new, actor, process_map.first_stage.id)
+    # Both are people of the workspace from now.
+    deal = await services.deals.create(new, created, people={actor.user_id, owner})
+    card = await build_deal_card(services, deal, ticks=[])  # a new deal has no ticks yet
     # Only once committed: a deal id rolled back is reused by the next deal (SQLite).
-    services.touch(actor, created.card.deal_id)
-    return created
+    services.touch(actor, card.deal_id)
+    return Created(card=card)
 
 
 def _new_deal(
@@ -105,9 +103,9 @@ def _new_deal(
 
 
 def _created_event(deal: Deal, actor: Actor, stage: str) -> DealEvent:
+    """The deal's first event (storage gives it the deal's id once the deal has one)."""
     return DealEvent(
         team_id=deal.team_id,
-        deal_id=deal.id,
         map_id=deal.map_id,
         kind=EventKind.CREATED,
         actor_id=actor.user_id,
@@ -131,31 +129,23 @@ async def _may_assign(
 
 
 async def show_deal(services: Services, actor: Actor, ref: str | None) -> Outcome:
-    # What this process holds, asked before the read: a batch landing during the read
-    # would leave memory without the read having seen it (bot.core.recent).
-    held, latest = services.recent.known(actor.key)
-    async with session_to_find(services, ref) as session:
-        found = await card_of(session, services, actor, ref)
+    # Naming a deal makes it the default for the next command (card_of; written behind:
+    # a show stays a read, with no write transaction and no write lock on SQLite).
+    found = await card_of(services, actor, ref)
     if isinstance(found, Failure):
         return found
-    card, last_deal_id = found
-    # Naming a deal makes it the default for the next command (written behind: a show
-    # stays a read, with no write transaction and no write lock on SQLite).
-    if ref and (latest if held else last_deal_id) != card.deal_id:
-        services.touch(actor, card.deal_id)
-    return Shown(card=card)
+    return Shown(card=found)
 
 
 async def deal_history(services: Services, actor: Actor, ref: str | None) -> Outcome:
-    async with services.db.read() as session:
-        found = await find_deal(session, services, actor, ref)
-        if isinstance(found, Failure):
-            return found
-        assert found.id is not None
-        events = await deal_queries.history(session, team_id=actor.team_id, deal_id=found.id)
-        process_map = await services.catalog.get(
-            services.db, map_id=found.map_id, version=found.map_version
-        )
+    found = await find_deal(services, actor, ref)
+    if isinstance(found, Failure):
+        return found
+    assert found.id is not None
+    events = await services.deals.history(actor.team_id, found.id)
+    process_map = await services.catalog.get(
+        services.db, map_id=found.map_id, version=found.map_version
+    )
     return DealHistory(
         deal_id=found.id, name=found.name, entries=[_entry(process_map, e) for e in events]
     )
@@ -250,34 +240,26 @@ async def bind_deal(services: Services, actor: Actor, ref: str | None) -> Outcom
         return Invalid(_("binding needs a channel"), _("run /deal bind in the deal's channel"))
 
     async def apply(change: Change) -> Outcome:
-        previous = await deal_queries.deal_bound_to(
-            change.session, team_id=actor.team_id, channel_id=actor.channel_id or ""
-        )
-        if previous is not None and previous.id != change.deal.id:
-            previous.channel_id = None
-            change.session.add(previous)
+        previous = await change.held.lock_bound_to(actor.channel_id or "")
+        replaced = previous if previous is not None and previous.id != change.deal.id else None
+        # One deal per channel: the one bound before is unbound, at its version too.
+        if replaced is not None and not await change.held.save(replaced, {"channel_id": None}):
+            raise LostRace
         await change.save(channel_id=actor.channel_id)
         change.event(EventKind.BOUND, value=actor.channel_id)
-        note = (
-            _(" (it replaces {name})").format(name=previous.name)
-            if previous and previous.id != change.deal.id
-            else ""
-        )
+        note = _(" (it replaces {name})").format(name=replaced.name) if replaced else ""
         return Done(
             _("{name} is now bound to this channel{note}: /deal here needs no deal name").format(
                 name=change.deal.name, note=note
             ),
-            card=await card_for(change.session, change.services, change.deal),
+            card=await change.card(),
         )
 
     return await change_deal(services, actor, ref, apply, permission=may_change)
 
 
 async def unbind_deal(services: Services, actor: Actor) -> Outcome:
-    async with services.db.read() as session:
-        bound = await deal_queries.deal_bound_to(
-            session, team_id=actor.team_id, channel_id=actor.channel_id or ""
-        )
+    bound = await services.deals.bound_to(actor.team_id, actor.channel_id or "")
     if bound is None:
         return Invalid(_("no deal is bound to this channel"), _("bind one with /deal bind <deal>"))
 

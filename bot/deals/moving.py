@@ -10,7 +10,6 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Blocked, Invalid, Outcome
 from bot.core.values import BadValue, clean_reason, match_lost_reason, parse_future_date
 from bot.deals.cards import build_card
-from bot.deals.lookup import card_for
 from bot.deals.outcomes import Moved
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
@@ -269,7 +268,7 @@ async def _enter(
         value=value,
         stay_started_at=stay_started_at,
     )
-    card = await card_for(change.session, change.services, change.deal)
+    card = await change.card()
     return Moved(
         card=card, move=transition.move, from_stage=from_stage, reason=reason, skipped=skipped or []
     )

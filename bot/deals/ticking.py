@@ -12,7 +12,6 @@ from bot.deals.outcomes import Ticked
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import Stage
-from storage import deal_writes
 from storage.models import EventKind, ExitTick
 
 MAX_EVIDENCE = 500
@@ -146,7 +145,7 @@ async def _write_ticks(
     assert deal.id is not None
     stale = removed + changed_evidence
     if stale:
-        await deal_writes.remove_ticks(change.session, deal_id=deal.id, stage=stage.id, items=stale)
+        await change.held.remove_ticks(stage.id, stale)
     written = []
     for item_id in added + changed_evidence:
         tick = ExitTick(
@@ -164,6 +163,6 @@ async def _write_ticks(
         )
     for item_id in removed:
         change.event(EventKind.UNTICKED, from_stage=stage.id, item_id=item_id)
-    await deal_writes.add_ticks(change.session, written)
+    await change.held.add_ticks(written)
     await change.save()
     return written

@@ -8,7 +8,7 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Services
-from bot.deals.lookup import card_for
+from bot.deals.lookup import build_deal_card
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.nudges import still_crossed
@@ -17,7 +17,6 @@ from bot.slack.pacing import ChannelPacer
 from bot.slack.sending import Sent, Unknown, attempt
 from bot.views.digest import nudge_message
 from storage.digest_models import ClaimStatus, Nudge
-from storage.models import Deal
 
 
 async def deliver_nudge(
@@ -31,8 +30,9 @@ async def deliver_nudge(
     """DM the owner the deal's card with its open items; True when sent."""
     async with services.db.read() as session:
         nudge = await session.get(Nudge, claim.row_id)
-        deal = await session.get(Deal, nudge.deal_id) if nudge else None
-        card = await card_for(session, services, deal) if deal else None
+    found = await services.deals.for_card(nudge.team_id, nudge.deal_id) if nudge else None
+    deal = found.deal if found else None
+    card = await build_deal_card(services, found.deal, found.ticks) if found else None
     if nudge is None or deal is None or card is None or not still_crossed(nudge, deal):
         await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
         return False
