@@ -76,6 +76,9 @@ class LastDeals:
         try:
             while self._pending and await self._write_batch():
                 pass
+            if self._in_flight:  # taken by the writer before anything was pending here
+                async with self._one_writer:
+                    pass
         finally:
             self._hurry.clear()
 
