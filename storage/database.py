@@ -3,7 +3,7 @@
 Reads and writes use separate engines (and pools). On SQLite a write session starts
 with `BEGIN IMMEDIATE`, so the write lock is taken before the deal is read and two writers
 serialize instead of failing on a stale snapshot. On PostgreSQL the write path locks the
-deal row (`SELECT … FOR UPDATE`, see storage.queries).
+deal row (`SELECT … FOR UPDATE`, see storage.deal_queries).
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ class Database:
         """A read of a few indexed statements, made while a user waits (a card, the deal a
         command names). On SQLite they run on the event loop's thread, without the two
         thread switches a statement costs through aiosqlite; nothing else runs meanwhile,
-        so anything longer (a list, a report) uses `read`. On PostgreSQL this is `read`."""
+        so anything longer (a list, a report) uses `read`. On PostgreSQL this is `read`.
+        Which reads are quick is decided in storage.deal_store, not by the app."""
         async with self._quick_reads() as session:
             yield session
 

@@ -1,5 +1,5 @@
 """The tables. Every row that belongs to a workspace carries its Slack team id (`team_id`),
-and every query in `storage.queries` filters on it: one deployment may serve several
+and every query in `storage` filters on it: one deployment may serve several
 workspaces and none ever sees another's deals, people or numbers.
 
 Times are timezone-aware UTC (`utcnow()`); sqlmodel stores them as `timestamptz` on
@@ -88,7 +88,7 @@ class Deal(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deal_team_owner", "team_id", "owner_id", "status"),
         # PostgreSQL: byte order (text_pattern_ops), so that a name's prefix is a range of
-        # it under any collation (storage.queries.name_prefix_query); SQLite's is already.
+        # it under any collation (storage.deal_queries.name_prefix_query); SQLite's is already.
         Index(
             "ix_deal_team_name",
             "team_id",

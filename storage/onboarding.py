@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Deal, OnboardingProgress, QuizAnswer, QuizAttempt
-from storage.queries import _dialect_insert  # the same INSERT … ON CONFLICT helper
+from storage.statements import dialect_insert
 
 
 async def progress(
@@ -30,7 +30,7 @@ async def lock_progress(
 ) -> tuple[OnboardingProgress, bool]:
     """The person's progress row, created if missing, locked until commit; and whether
     this call created it. (SQLite's write session already holds the database lock.)"""
-    insert = _dialect_insert(session)
+    insert = dialect_insert(session)
     statement = (
         insert(OnboardingProgress)
         .values(team_id=team_id, user_id=user_id, invited_by=invited_by)
@@ -109,7 +109,7 @@ async def answers(session: AsyncSession, *, attempt_id: int) -> Sequence[QuizAns
 
 async def record_answer(session: AsyncSession, *, answer: QuizAnswer) -> bool:
     """Store the answer unless the question was answered already; True if stored."""
-    insert = _dialect_insert(session)
+    insert = dialect_insert(session)
     statement = (
         insert(QuizAnswer)
         .values(

@@ -7,7 +7,7 @@ builds the objects the way the ORM's own loader does (the instance's attributes 
 directly, no validation: the values come from the database).
 
 The objects belong to no session. Nothing writes them back through the ORM: changes are
-written with Core statements (see storage.queries.move_deal). Reading through Core also
+written with Core statements (see storage.deal_writes.save_deal). Reading through Core also
 skips the session's autoflush: objects added to the session and not flushed yet are not
 seen (no caller reads what it has just added; flush first if one ever must).
 """

@@ -109,7 +109,7 @@ async def services(
     await catalog.register(database)
     services = Services(db=database, catalog=catalog, admins=frozenset({"UADMIN"}), clock=clock)
     yield services
-    await services.recent.flush(database)  # what a clean stop writes (Services.close)
+    await services.deals.flush()  # what a clean stop writes (Services.close)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core.catalog import MapCatalog
-from bot.core.recent import ActorKey, RecentDeals
 from storage.database import Database
+from storage.deal_store import DealStore, UserKey
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ class Actor:
     channel_id: str | None = None
 
     @property
-    def key(self) -> ActorKey:
+    def key(self) -> UserKey:
         return (self.team_id, self.user_id)
 
 
@@ -36,11 +36,14 @@ class Services:
     catalog: MapCatalog
     admins: frozenset[str] = frozenset()  # STAGECOACH_ADMINS: admins in every workspace
     clock: Callable[[], dt.datetime] = field(default=utcnow)
-    recent: RecentDeals = field(default_factory=RecentDeals)  # each user's default deal
+    deals: DealStore = field(init=False)  # the one way to read and write deals
+
+    def __post_init__(self) -> None:
+        self.deals = DealStore(self.db)
 
     def touch(self, actor: Actor, deal_id: int | None) -> None:
-        """Make `deal_id` the actor's default deal (bot.core.recent)."""
-        self.recent.remember(self.db, actor.key, deal_id)
+        """Make `deal_id` the actor's default deal (written behind: storage.last_deals)."""
+        self.deals.remember(actor.key, deal_id)
 
     async def close(self, *, timeout_s: float = CLOSE_TIMEOUT_S) -> None:
         """Store what is still held in memory, then close the database's connections.
@@ -48,7 +51,7 @@ class Services:
         grace period (the pointers held are then lost: a convenience, never a change)."""
         try:
             async with asyncio.timeout(timeout_s):
-                await self.recent.close(self.db)
+                await self.deals.close()
         except TimeoutError:
             log.warning("stopped without storing every user's default deal")
         await self.db.dispose()

@@ -6,10 +6,8 @@ from bot.core.access import may_change
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done, Invalid, Outcome
 from bot.core.refs import DealNumber, DealRef
-from bot.deals.lookup import card_for
-from bot.deals.writes import Change, change_deal
+from bot.deals.writes import Change, LostRace, change_deal
 from flows.i18n import _
-from storage import queries
 from storage.models import EventKind
 
 
@@ -19,34 +17,26 @@ async def bind_deal(services: Services, actor: Actor, ref: DealRef) -> Outcome:
         return Invalid(_("binding needs a channel"), _("run /deal bind in the deal's channel"))
 
     async def apply(change: Change) -> Outcome:
-        previous = await queries.deal_bound_to(
-            change.session, team_id=actor.team_id, channel_id=actor.channel_id or ""
-        )
-        if previous is not None and previous.id != change.deal.id:
-            previous.channel_id = None
-            change.session.add(previous)
+        previous = await change.held.lock_bound_to(actor.channel_id or "")
+        replaced = previous if previous is not None and previous.id != change.deal.id else None
+        # One deal per channel: the one bound before is unbound, at its version too.
+        if replaced is not None and not await change.held.save(replaced, {"channel_id": None}):
+            raise LostRace
         await change.save(channel_id=actor.channel_id)
         change.event(EventKind.BOUND, value=actor.channel_id)
-        note = (
-            _(" (it replaces {name})").format(name=previous.name)
-            if previous and previous.id != change.deal.id
-            else ""
-        )
+        note = _(" (it replaces {name})").format(name=replaced.name) if replaced else ""
         return Done(
             _("{name} is now bound to this channel{note}: /deal here needs no deal name").format(
                 name=change.deal.name, note=note
             ),
-            card=await card_for(change.session, change.services, change.deal),
+            card=await change.card(),
         )
 
     return await change_deal(services, actor, ref, apply, permission=may_change)
 
 
 async def unbind_deal(services: Services, actor: Actor) -> Outcome:
-    async with services.db.read() as session:
-        bound = await queries.deal_bound_to(
-            session, team_id=actor.team_id, channel_id=actor.channel_id or ""
-        )
+    bound = await services.deals.bound_to(actor.team_id, actor.channel_id or "")
     if bound is None:
         return Invalid(_("no deal is bound to this channel"), _("bind one with /deal bind <deal>"))
 

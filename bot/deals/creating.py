@@ -9,11 +9,10 @@ from bot.core.access import is_admin_or_manager_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, NotAllowed, Outcome
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
-from bot.deals.lookup import card_for
+from bot.deals.lookup import build_deal_card
 from bot.deals.outcomes import Created
 from flows.i18n import _
 from flows.schema import ProcessMap
-from storage import queries
 from storage.models import Deal, DealEvent, EventKind
 
 MAX_NAME = 120
@@ -56,21 +55,19 @@ async def create_deal(
         return Invalid(value.message, value.hint, field="amount")
     owner = owner_id or actor.user_id
     process_map = services.catalog.current
-    async with services.db.write() as session:
-        if owner != actor.user_id:
+    if owner != actor.user_id:
+        async with services.db.read() as session:
             denied = await _may_assign(session, services, actor, owner)
-            if denied:
-                return denied
-        deal = _new_deal(services, actor, process_map, cleaned, value, owner, company, is_practice)
-        session.add(deal)
-        await session.flush()
-        session.add(_created_event(deal, actor, process_map.first_stage.id))
-        for person in {actor.user_id, owner}:  # both are people of the workspace from now
-            await queries.upsert_person(session, team_id=actor.team_id, user_id=person, values={})
-        created = Created(card=await card_for(session, services, deal))
+        if denied:
+            return denied
+    new = _new_deal(services, actor, process_map, cleaned, value, owner, company, is_practice)
+    created = _created_event(new, actor, process_map.first_stage.id)
+    # Both are people of the workspace from now.
+    deal = await services.deals.create(new, created, people={actor.user_id, owner})
+    card = await build_deal_card(services, deal, ticks=[])  # a new deal has no ticks yet
     # Only once committed: a deal id rolled back is reused by the next deal (SQLite).
-    services.touch(actor, created.card.deal_id)
-    return created
+    services.touch(actor, card.deal_id)
+    return Created(card=card)
 
 
 def _new_deal(
@@ -105,9 +102,9 @@ def _new_deal(
 
 
 def _created_event(deal: Deal, actor: Actor, stage: str) -> DealEvent:
+    """The deal's first event (storage gives it the deal's id once the deal has one)."""
     return DealEvent(
         team_id=deal.team_id,
-        deal_id=deal.id,
         map_id=deal.map_id,
         kind=EventKind.CREATED,
         actor_id=actor.user_id,

@@ -13,7 +13,7 @@ from bot.deals.lookup import rows_for
 from bot.deals.outcomes import DealList
 from flows.i18n import _
 from flows.schema import ProcessMap
-from storage import queries
+from storage import deal_queries
 
 ListScope = Literal["mine", "team", "all"]
 
@@ -32,7 +32,7 @@ async def list_deals(
                 found,
                 _("Deals in {stage}").format(stage=services.catalog.current.stage(found).name),
             )
-        deals = await queries.list_deals(
+        deals = await deal_queries.list_deals(
             session, team_id=actor.team_id, owner_ids=owners, stage=stage_id
         )
         rows = await rows_for(session, services, deals)

@@ -8,8 +8,7 @@ recently touched deal.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Mapping, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,12 +17,9 @@ from bot.core.outcomes import Ambiguous, DealCard, DealRow, Failure, NotFound
 from bot.core.refs import CurrentDeal, DealName, DealNumber, DealRef, SeenDeal
 from bot.deals.cards import build_card, build_row
 from flows.i18n import _
-from storage import queries
+from storage import deal_queries
 from storage.models import Deal, ExitTick
 
-# Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
-# must not reach the query (asyncpg refuses it as out of range).
-MAX_DEAL_ID = 2**31 - 1
 LONGEST_NAME = 120  # Deal.name's column length (bot.deals.creating.MAX_NAME)
 QUOTED = 60  # how much of an overlong reference a reply quotes back
 
@@ -33,25 +29,12 @@ def named_id(ref: DealRef) -> int | None:
     return ref.deal_id if isinstance(ref, DealNumber | SeenDeal) else None
 
 
-def session_to_find(services: Services, ref: DealRef) -> AbstractAsyncContextManager[AsyncSession]:
-    """The read session to find `ref` in. A quick read (on SQLite, on the event loop's
-    thread) when that takes only indexed look-ups of a row or two: a number, or no
-    reference (the channel's deal, the user's last). A name's prefix may match much of the
-    workspace, and one no deal has is matched against hundreds of names: a plain read."""
-    found_by_index = not isinstance(ref, DealName)
-    return services.db.quick_read() if found_by_index else services.db.read()
-
-
-async def find_deal(
-    session: AsyncSession, services: Services, actor: Actor, ref: DealRef
-) -> Deal | Failure:
+async def find_deal(services: Services, actor: Actor, ref: DealRef) -> Deal | Failure:
     if isinstance(ref, CurrentDeal):
-        return await _implicit_deal(session, services, actor)
+        return await _implicit_deal(services, actor)
     if isinstance(ref, DealName):
-        return await _by_name(session, services, actor, ref.prefix)
-    deal = None
-    if ref.deal_id <= MAX_DEAL_ID:
-        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=ref.deal_id)
+        return await _by_name(services, actor, ref.prefix)
+    deal = await services.deals.by_id(actor.team_id, ref.deal_id)  # None past the id range
     return deal or no_such_deal(ref.deal_id)
 
 
@@ -63,35 +46,17 @@ def no_such_deal(deal_id: int) -> NotFound:
     )
 
 
-async def _implicit_deal(session: AsyncSession, services: Services, actor: Actor) -> Deal | Failure:
-    if actor.channel_id:
-        bound = await queries.deal_bound_to(
-            session, team_id=actor.team_id, channel_id=actor.channel_id
-        )
-        if bound:
-            return bound
-    last_deal_id = await _last_deal_id(session, services, actor)
-    if last_deal_id:
-        deal = await queries.deal_by_id(session, team_id=actor.team_id, deal_id=last_deal_id)
-        if deal:
-            return deal
+async def _implicit_deal(services: Services, actor: Actor) -> Deal | Failure:
+    deal = await services.deals.current(actor.team_id, actor.user_id, actor.channel_id)
+    if deal:
+        return deal
     return NotFound(
         _("no deal given, and you have not worked on one yet"),
         _("name one (/deal show acme or /deal show #42) or create one: /deal new Acme 50k"),
     )
 
 
-async def _last_deal_id(session: AsyncSession, services: Services, actor: Actor) -> int | None:
-    held, deal_id = services.recent.known(actor.key)  # not written yet: newer than the row
-    if held:
-        return deal_id
-    person = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
-    return person.last_deal_id if person else None
-
-
-async def _by_name(
-    session: AsyncSession, services: Services, actor: Actor, ref: str
-) -> Deal | Failure:
+async def _by_name(services: Services, actor: Actor, ref: str) -> Deal | Failure:
     if len(ref) > LONGEST_NAME:  # no name is that long; SQLite refuses such a LIKE pattern
         return NotFound(
             _("no deal's name starts with '{ref}'").format(ref=ref[:QUOTED] + "…"),
@@ -99,7 +64,8 @@ async def _by_name(
                 most=LONGEST_NAME
             ),
         )
-    matches = await queries.deals_by_name_prefix(session, team_id=actor.team_id, prefix=ref)
+    found = await services.deals.by_name(actor.team_id, ref)
+    matches = found.deals
     exact = [deal for deal in matches if deal.name_key == ref.lower()]
     if len(exact) == 1 or len(matches) == 1:
         return exact[0] if exact else matches[0]
@@ -107,10 +73,9 @@ async def _by_name(
         return Ambiguous(
             _("'{ref}' matches {count} deals").format(ref=ref, count=len(matches)),
             _("name it by number, e.g. /deal show #{id}").format(id=matches[0].id),
-            candidates=await rows_for(session, services, matches),
+            candidates=await build_rows(services, matches, await services.deals.ticks_of(matches)),
         )
-    names = await queries.all_deal_names(session, team_id=actor.team_id)
-    close = difflib.get_close_matches(ref, list(names), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(ref, found.recent_names, n=3, cutoff=0.5)
     return NotFound(
         _("no deal's name starts with '{ref}'").format(ref=ref),
         (_("did you mean: ") + ", ".join(close))
@@ -120,44 +85,51 @@ async def _by_name(
     )
 
 
-async def card_for(session: AsyncSession, services: Services, deal: Deal) -> DealCard:
-    assert deal.id is not None
-    ticks = await queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
-    return await _card(services, deal, ticks)
+async def card_for(services: Services, deal: Deal) -> DealCard:
+    return await build_deal_card(services, deal, await services.deals.ticks(deal))
 
 
-async def _card(services: Services, deal: Deal, ticks: Sequence[ExitTick]) -> DealCard:
+async def build_deal_card(services: Services, deal: Deal, ticks: Sequence[ExitTick]) -> DealCard:
+    """The card of `deal` with `ticks` (its current stage's), under the deal's map."""
     flow = await services.catalog.flow(services.db, map_id=deal.map_id, version=deal.map_version)
     return build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock())
 
 
-async def card_of(
-    session: AsyncSession, services: Services, actor: Actor, ref: DealRef
-) -> tuple[DealCard, int | None] | Failure:
-    """The card of the deal `ref` names, and the actor's last deal id (None: not known).
+async def card_of(services: Services, actor: Actor, ref: DealRef) -> DealCard | Failure:
+    """The card of the deal `ref` names; a deal named (not the implicit one) becomes the
+    actor's default deal.
 
-    A deal named by number comes with its ticks and the actor's last deal in one
-    statement (what `/deal show #42` and every card button ask); any other reference, or
-    a number that names no deal, takes find_deal's way and its answers.
+    A deal named by number comes with its ticks (and the actor's default deal, so that
+    an unchanged one is not written again) in one statement: what `/deal show #42` and
+    every card button ask. Any other reference, or a number that names no deal, takes
+    find_deal's way and its answers.
     """
     deal_id = named_id(ref)
-    if deal_id is not None and deal_id <= MAX_DEAL_ID:
-        found = await queries.deal_for_card(
-            session, team_id=actor.team_id, deal_id=deal_id, user_id=actor.user_id
-        )
+    if deal_id is not None:
+        found = await services.deals.for_card(actor.team_id, deal_id, named_by=actor.user_id)
         if found is not None:
-            deal, ticks, last_deal_id = found
-            return await _card(services, deal, ticks), last_deal_id
-    deal_or_failure = await find_deal(session, services, actor, ref)
+            return await build_deal_card(services, found.deal, found.ticks)
+    deal_or_failure = await find_deal(services, actor, ref)
     if isinstance(deal_or_failure, Failure):
         return deal_or_failure
-    return await card_for(session, services, deal_or_failure), None
+    card = await card_for(services, deal_or_failure)
+    if not isinstance(ref, CurrentDeal):
+        services.touch(actor, card.deal_id)
+    return card
 
 
 async def rows_for(
     session: AsyncSession, services: Services, deals: Sequence[Deal]
 ) -> list[DealRow]:
-    ticks = await queries.ticks_for_deals(session, deals=deals)
+    """The rows of a list of deals, their ticks read in `session` (the list's read)."""
+    return await build_rows(
+        services, deals, await deal_queries.ticks_for_deals(session, deals=deals)
+    )
+
+
+async def build_rows(
+    services: Services, deals: Sequence[Deal], ticks: Mapping[int, list[ExitTick]]
+) -> list[DealRow]:
     rows = []
     for deal in deals:
         assert deal.id is not None

@@ -5,14 +5,14 @@ from __future__ import annotations
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Outcome
 from bot.deals.outcomes import MapPicture
-from storage import queries
+from storage import deal_queries
 
 
 async def map_picture(services: Services, actor: Actor) -> Outcome:
     """The current map, with the user's open deals counted per stage."""
     process_map = services.catalog.current
     async with services.db.read() as session:
-        mine = await queries.list_deals(
+        mine = await deal_queries.list_deals(
             session, team_id=actor.team_id, owner_ids=[actor.user_id], limit=1000
         )
     counts: dict[str, int] = {}

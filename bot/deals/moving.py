@@ -19,7 +19,6 @@ from bot.core.values import (
     parse_future_date,
 )
 from bot.deals.cards import build_card
-from bot.deals.lookup import card_for
 from bot.deals.outcomes import Moved
 from bot.deals.writes import Change, Permission, change_deal
 from flows.i18n import _
@@ -233,7 +232,7 @@ async def enter_stage(
         value=value,
         stay_started_at=stay_started_at,
     )
-    card = await card_for(change.session, change.services, change.deal)
+    card = await change.card()
     return Moved(
         card=card, move=transition.move, from_stage=from_stage, reason=reason, skipped=skipped or []
     )

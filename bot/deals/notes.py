@@ -26,8 +26,7 @@ async def show_playbook(
                 _("try other words (price, timing, competitor…) or /deal playbook for this stage"),
             )
         return Playbook(entries=matches, stage=None, query=words.strip())
-    async with services.db.read() as session:
-        deal = await find_deal(session, services, actor, ref)
+    deal = await find_deal(services, actor, ref)
     if isinstance(deal, Failure):
         return Invalid(deal.message, _("or search the playbook: /deal playbook too expensive"))
     process_map = await services.catalog.get(
@@ -49,14 +48,12 @@ async def record_objection(
     cleaned = clean_reason(text, what=_("objection"))
     if isinstance(cleaned, BadValue):
         return Invalid(cleaned.message, _("e.g. /deal objection they think we're too expensive"))
-    async with services.db.write() as session:
-        deal = await find_deal(session, services, actor, ref)
-        if isinstance(deal, Failure):
-            return deal
-        deal_map = await services.catalog.get(
-            services.db, map_id=deal.map_id, version=deal.map_version
-        )
-        matches = playbook.search(deal_map, cleaned, limit=1)  # the deal's own map version
+    deal = await find_deal(services, actor, ref)
+    if isinstance(deal, Failure):
+        return deal
+    deal_map = await services.catalog.get(services.db, map_id=deal.map_id, version=deal.map_version)
+    matches = playbook.search(deal_map, cleaned, limit=1)  # the deal's own map version
+    async with services.db.write() as session:  # an event only: the deal does not change
         session.add(
             DealEvent(
                 team_id=actor.team_id,

@@ -37,7 +37,7 @@ async def reopen(services: Services, actor: Actor, ref: DealRef, *, stage: str |
             )
         assert change.deal.id is not None
         left = await stage_left(
-            change.session, deal_id=change.deal.id, side_stage=change.deal.stage
+            change.held.session, deal_id=change.deal.id, side_stage=change.deal.stage
         )
         transition = _pick(change, _no_later_than(change.flow.map, options, left), stage, left)
         if isinstance(transition, Invalid):

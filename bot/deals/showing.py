@@ -4,41 +4,31 @@ from __future__ import annotations
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
-from bot.core.refs import CurrentDeal, DealRef
-from bot.deals.lookup import card_of, find_deal, session_to_find
+from bot.core.refs import DealRef
+from bot.deals.lookup import card_of, find_deal
 from bot.deals.outcomes import DealHistory, HistoryEntry, Shown
 from flows.schema import ProcessMap
-from storage import queries
 from storage.models import DealEvent, EventKind
 
 
 async def show_deal(services: Services, actor: Actor, ref: DealRef) -> Outcome:
-    # What this process holds, asked before the read: a batch landing during the read
-    # would leave memory without the read having seen it (bot.core.recent).
-    held, latest = services.recent.known(actor.key)
-    async with session_to_find(services, ref) as session:
-        found = await card_of(session, services, actor, ref)
+    # Naming a deal makes it the default for the next command (card_of; written behind:
+    # a show stays a read, with no write transaction and no write lock on SQLite).
+    found = await card_of(services, actor, ref)
     if isinstance(found, Failure):
         return found
-    card, last_deal_id = found
-    # Naming a deal makes it the default for the next command (written behind: a show
-    # stays a read, with no write transaction and no write lock on SQLite).
-    named = not isinstance(ref, CurrentDeal)
-    if named and (latest if held else last_deal_id) != card.deal_id:
-        services.touch(actor, card.deal_id)
-    return Shown(card=card)
+    return Shown(card=found)
 
 
 async def deal_history(services: Services, actor: Actor, ref: DealRef) -> Outcome:
-    async with services.db.read() as session:
-        found = await find_deal(session, services, actor, ref)
-        if isinstance(found, Failure):
-            return found
-        assert found.id is not None
-        events = await queries.history(session, team_id=actor.team_id, deal_id=found.id)
-        process_map = await services.catalog.get(
-            services.db, map_id=found.map_id, version=found.map_version
-        )
+    found = await find_deal(services, actor, ref)
+    if isinstance(found, Failure):
+        return found
+    assert found.id is not None
+    events = await services.deals.history(actor.team_id, found.id)
+    process_map = await services.catalog.get(
+        services.db, map_id=found.map_id, version=found.map_version
+    )
     return DealHistory(
         deal_id=found.id, name=found.name, entries=[_entry(process_map, e) for e in events]
     )

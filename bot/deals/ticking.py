@@ -13,7 +13,6 @@ from bot.deals.outcomes import Ticked
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import Stage
-from storage import queries
 from storage.models import EventKind, ExitTick
 
 MAX_EVIDENCE = 500
@@ -147,7 +146,7 @@ async def _write_ticks(
     assert deal.id is not None
     stale = removed + changed_evidence
     if stale:
-        await queries.remove_ticks(change.session, deal_id=deal.id, stage=stage.id, items=stale)
+        await change.held.remove_ticks(stage.id, stale)
     written = []
     for item_id in added + changed_evidence:
         tick = ExitTick(
@@ -165,6 +164,6 @@ async def _write_ticks(
         )
     for item_id in removed:
         change.event(EventKind.UNTICKED, from_stage=stage.id, item_id=item_id)
-    await queries.add_ticks(change.session, written)
+    await change.held.add_ticks(written)
     await change.save()
     return written

@@ -18,13 +18,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.access import may_change
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Failure, NotAllowed, NotFound, Outcome, Stale
+from bot.core.outcomes import DealCard, Failure, NotAllowed, NotFound, Outcome, Stale
 from bot.core.refs import DealRef, SeenDeal
 from bot.deals.cards import build_card
-from bot.deals.lookup import MAX_DEAL_ID, find_deal, no_such_deal, session_to_find
+from bot.deals.lookup import find_deal, no_such_deal
 from flows.i18n import _
 from flows.machine import Flow
-from storage import queries
+from storage.deal_store import LockedDeal
 from storage.models import Deal, EventKind, ExitTick
 
 Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowed | None]]
@@ -32,11 +32,11 @@ Permission = Callable[[AsyncSession, Services, Actor, Deal], Awaitable[NotAllowe
 
 @dataclass(slots=True)
 class Change:
-    """What a change callback gets: the locked deal (in no session: write through `session`)
+    """What a change callback gets: the locked deal (in no session: write through `held`)
     and the ticks of the stage it was in, read under the lock (a change that writes
     ticks keeps them current)."""
 
-    session: AsyncSession
+    held: LockedDeal
     services: Services
     actor: Actor
     deal: Deal
@@ -61,7 +61,7 @@ class Change:
 
     async def write_events(self) -> None:
         if self.pending_events:
-            await queries.add_events(self.session, self.pending_events)
+            await self.held.add_events(self.pending_events)
             self.pending_events.clear()
 
     async def save(self, **values: object) -> None:
@@ -74,14 +74,14 @@ class Change:
         await self.write_events()
         now = self.services.clock()
         values = {"updated_at": now, "last_activity_at": now, **values}
-        saved = await queries.move_deal(
-            self.session, deal=self.deal, expected_version=self.deal.version, values=values
-        )
-        if not saved:
+        if not await self.held.save(self.deal, values):
             raise LostRace
-        for key, value in values.items():
-            setattr(self.deal, key, value)
-        self.deal.version += 1
+
+    async def card(self) -> DealCard:
+        """The deal's card as this change leaves it (its current stage's ticks read in the
+        change's transaction)."""
+        ticks = await self.held.current_ticks()
+        return build_card(deal=self.deal, ticks=ticks, flow=self.flow, now=self.services.clock())
 
 
 class LostRace(Exception):
@@ -131,11 +131,11 @@ async def change_deal(
 
 
 async def _target(services: Services, actor: Actor, ref: DealRef) -> _Target | Failure:
-    if isinstance(ref, SeenDeal) and ref.deal_id <= MAX_DEAL_ID:
-        # A click names the deal and the stage its card showed: no read before the lock.
+    if isinstance(ref, SeenDeal):
+        # A click names the deal and the stage its card showed: no read before the lock
+        # (the store finds no deal past the id range, and answers `missing`).
         return _Target(ref.deal_id, ref.stage, no_such_deal(ref.deal_id))
-    async with session_to_find(services, ref) as session:
-        found = await find_deal(session, services, actor, ref)
+    found = await find_deal(services, actor, ref)
     if isinstance(found, Failure):
         return found
     assert found.id is not None
@@ -149,29 +149,26 @@ async def _target(services: Services, actor: Actor, ref: DealRef) -> _Target | F
 async def _locked_change(
     services: Services, actor: Actor, target: _Target, apply: ChangeFn, permission: Permission
 ) -> Outcome | _MapNeeded:
-    async with services.db.write() as session:
-        found = await queries.locked_deal_with_ticks(
-            session, team_id=actor.team_id, deal_id=target.deal_id
-        )
-        if found is None:
+    async with services.deals.lock(actor.team_id, target.deal_id) as held:
+        if held is None:
             return target.missing
-        deal, ticks = found  # in no session: a rollback (see LostRace) leaves them readable
+        deal, ticks = held.deal, held.ticks  # a rollback (see LostRace) leaves them readable
         flow = services.catalog.loaded_flow(map_id=deal.map_id, version=deal.map_version)
         if flow is None:
             return _MapNeeded(deal.map_id, deal.map_version)  # the transaction ends unused
-        denied = await permission(session, services, actor, deal)
+        denied = await permission(held.session, services, actor, deal)
         if denied:
             return denied
         if deal.stage != target.stage:
             return _stale(services, deal, ticks, flow)
-        change = Change(session, services, actor, deal, flow, ticks)
+        change = Change(held, services, actor, deal, flow, ticks)
         try:
             outcome = await apply(change)
         except LostRace:
-            await session.rollback()
+            await held.rollback()
             return _stale(services, deal, ticks, flow)
         if isinstance(outcome, Failure):
-            await session.rollback()  # a refused change writes nothing, not even a half
+            await held.rollback()  # a refused change writes nothing, not even a half
         else:
             await change.write_events()  # any recorded after the last save
         return outcome

@@ -10,7 +10,7 @@ from bot.core.teams import overseen_by
 from bot.deals.lookup import rows_for
 from bot.onboarding.outcomes import RepProgress
 from bot.onboarding.progress import progress_rows
-from storage import queries
+from storage import deal_queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +23,14 @@ class HomeOverview:
 
 async def home_overview(services: Services, actor: Actor) -> HomeOverview:
     async with services.db.read() as session:
-        mine = await queries.list_deals(session, team_id=actor.team_id, owner_ids=[actor.user_id])
+        mine = await deal_queries.list_deals(
+            session, team_id=actor.team_id, owner_ids=[actor.user_id]
+        )
         overseen = await overseen_by(session, services, actor)
         team = onboarding = None
         if overseen.anyone:
             owners = overseen.user_ids
-            team = await queries.list_deals(
+            team = await deal_queries.list_deals(
                 session, team_id=actor.team_id, owner_ids=owners, limit=500
             )
             onboarding = await progress_rows(

@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.context import Actor, Services
 from bot.onboarding.outcomes import OnboardingOverview, RepProgress
 from bot.onboarding.tour import clamp_step, tour_length
+from storage import deal_queries
 from storage import onboarding as store
-from storage import queries
 from storage.models import Deal, DealStatus, OnboardingProgress
 
 
@@ -118,7 +118,7 @@ async def rep_progress(
 async def _practice_deal(session: AsyncSession, row: OnboardingProgress) -> Deal | None:
     if row.practice_deal_id is None:
         return None
-    return await queries.deal_by_id(session, team_id=row.team_id, deal_id=row.practice_deal_id)
+    return await deal_queries.deal_by_id(session, team_id=row.team_id, deal_id=row.practice_deal_id)
 
 
 async def _stage_name(services: Services, deal: Deal) -> str:

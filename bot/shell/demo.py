@@ -22,7 +22,6 @@ from bot.deals.outcomes import Created
 from bot.shell.people import TEAM_ID, user_id_for
 from flows.machine import Move, flow_for
 from flows.schema import ExitItem, ProcessMap, Stage
-from storage import queries
 
 log = logging.getLogger(__name__)
 MANAGER = "maria"
@@ -116,11 +115,8 @@ def evidence_for(item: ExitItem) -> str:
 
 async def seed_demo(services: Services, *, team_id: str = TEAM_ID) -> int:
     """Create the demo deals (once: none when they are there already); how many were made."""
-    async with services.db.read() as session:
-        there = await queries.deals_by_name_prefix(
-            session, team_id=team_id, prefix=DEMO_DEALS[0].name.lower()
-        )
-    if there:
+    there = await services.deals.by_name(team_id, DEMO_DEALS[0].name.lower())
+    if there.deals:
         return 0
     now, real_clock = services.clock(), services.clock
     try:

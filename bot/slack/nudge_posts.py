@@ -5,14 +5,13 @@ Which deals crossed a threshold, and who claims each crossing, is bot.digests.nu
 
 from __future__ import annotations
 
-from bot.deals.lookup import card_for
+from bot.deals.lookup import build_deal_card
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.nudges import still_crossed
 from bot.slack.posting import Poster
 from bot.views.nudge import nudge_message
 from storage.digest_models import ClaimStatus, Nudge
-from storage.models import Deal
 
 
 async def deliver_nudge(poster: Poster, claim: Claim) -> bool:
@@ -20,8 +19,9 @@ async def deliver_nudge(poster: Poster, claim: Claim) -> bool:
     services = poster.services
     async with services.db.read() as session:
         nudge = await session.get(Nudge, claim.row_id)
-        deal = await session.get(Deal, nudge.deal_id) if nudge else None
-        card = await card_for(session, services, deal) if deal else None
+    found = await services.deals.for_card(nudge.team_id, nudge.deal_id) if nudge else None
+    deal = found.deal if found else None
+    card = await build_deal_card(services, found.deal, found.ticks) if found else None
     if nudge is None or deal is None or card is None or not still_crossed(nudge, deal):
         await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
         return False

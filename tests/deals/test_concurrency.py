@@ -1,7 +1,8 @@
 """Two people acting on one deal at once never lose an update or double-advance it
 (docs/architecture.md, "One change path"). Fifty requests at once, through the real use
 cases, on both backends: SQLite serializes writers with BEGIN IMMEDIATE, PostgreSQL with a
-row lock plus the version check."""
+row lock plus the version check. A bind writes two deals (the one it binds, the one it
+unbinds) and holds both the same way."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ import asyncio
 import itertools
 import random
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
 from bot.core.context import Services
-from bot.core.outcomes import Blocked, DealCard, Outcome, Stale
+from bot.core.outcomes import Blocked, DealCard, Done, Outcome, Stale
 from bot.core.refs import DealNumber, SeenDeal
 from bot.deals import moving, ticking
+from bot.deals.binding import bind_deal
 from bot.deals.outcomes import Moved, Ticked
-from storage import queries
-from storage.models import EventKind
+from storage import deal_writes
+from storage.models import Deal, EventKind
 from tests.support.deals import (
     REP,
     catalog_from,
@@ -173,6 +176,7 @@ async def test_fifty_clicks_on_a_deal_of_an_older_map_version(services: Services
 
     assert count_types(outcomes) == {Moved: 1, Stale: REQUESTS - 1}
     assert (await deal_row(services.db, card.deal_id)).stage == "discovery"
+    await after_deploy.deals.flush()  # before the database goes (see test_map_versions)
 
 
 async def test_a_lost_version_race_answers_stale_with_the_card_it_read(
@@ -184,7 +188,7 @@ async def test_a_lost_version_race_answers_stale_with_the_card_it_read(
     async def somebody_moved_it_first(*_args: object, **_kwargs: object) -> bool:
         return False
 
-    monkeypatch.setattr(queries, "move_deal", somebody_moved_it_first)
+    monkeypatch.setattr(deal_writes, "save_deal", somebody_moved_it_first)
     before = await events_of(services.db, ready_deal.deal_id)
     seen = SeenDeal(ready_deal.deal_id, ready_deal.stage.id)
     outcome = await moving.advance(services, REP, seen)
@@ -192,3 +196,121 @@ async def test_a_lost_version_race_answers_stale_with_the_card_it_read(
     assert stale.card.stage.id == ready_deal.stage.id
     assert set(stale.card.ticked) == set(ready_deal.ticked) and not stale.card.missing
     assert await events_of(services.db, ready_deal.deal_id) == before  # nothing written
+
+
+ROOMS = 10  # pairs of requests at once, each pair on deals and a channel of its own
+
+
+async def _bound(services: Services, card: DealCard, room: str) -> Deal:
+    """`card`'s deal bound to `room`, as the database holds it now."""
+    expect(await bind_deal(services, replace(REP, channel_id=room), DealNumber(card.deal_id)), Done)
+    return await deal_row(services.db, card.deal_id)
+
+
+async def test_a_bind_and_an_advance_of_the_deal_it_unbinds_both_land(
+    services: Services,
+) -> None:
+    """Binding a channel unbinds the deal bound there before; that deal advancing at the
+    same moment keeps its move, loses its binding, and takes a version for each."""
+    olds, news = [], []
+    for room in range(ROOMS):
+        ready = await make_ready(services, REP, await new_deal(services, REP, f"Old {room}"))
+        olds.append(await _bound(services, ready, f"CROOM{room}"))
+        news.append(await new_deal(services, REP, f"New {room}"))
+
+    outcomes = await asyncio.gather(
+        *(
+            request
+            for room, (old, new) in enumerate(zip(olds, news, strict=True))
+            for request in (
+                bind_deal(
+                    services, replace(REP, channel_id=f"CROOM{room}"), DealNumber(new.deal_id)
+                ),
+                moving.advance(services, REP, DealNumber(old.id), expected_stage="qualify"),
+            )
+        )
+    )
+
+    assert count_types(outcomes) == {Done: ROOMS, Moved: ROOMS}
+    for room, (old, new) in enumerate(zip(olds, news, strict=True)):
+        assert old.id is not None
+        moved, bound = await deal_row(services.db, old.id), await deal_row(services.db, new.deal_id)
+        assert (moved.stage, moved.channel_id, moved.version) == (
+            "discovery",
+            None,
+            old.version + 2,
+        )
+        assert (bound.channel_id, bound.version) == (f"CROOM{room}", new.version + 1)
+        assert (await kinds_of(services.db, old.id)).count(EventKind.ADVANCED) == 1
+
+
+async def test_a_bind_and_an_advance_of_the_same_deal_both_land_or_say_why(
+    services: Services,
+) -> None:
+    """The advance (a click: it names the stage) always moves the deal; the typed bind
+    read the deal's stage first, so it is Stale when the move came in between. The deal
+    holds exactly what the answers say, with a version for each write."""
+    cards = [
+        await make_ready(services, REP, await new_deal(services, REP, f"Acme {room}"))
+        for room in range(ROOMS)
+    ]
+
+    outcomes = await asyncio.gather(
+        *(
+            request
+            for room, card in enumerate(cards)
+            for request in (
+                bind_deal(
+                    services, replace(REP, channel_id=f"CROOM{room}"), DealNumber(card.deal_id)
+                ),
+                moving.advance(services, REP, DealNumber(card.deal_id), expected_stage="qualify"),
+            )
+        )
+    )
+
+    binds, advances = outcomes[::2], outcomes[1::2]
+    assert count_types(advances) == {Moved: ROOMS}
+    for room, (card, bind) in enumerate(zip(cards, binds, strict=True)):
+        bound = isinstance(bind, Done)
+        assert bound or isinstance(bind, Stale)
+        row = await deal_row(services.db, card.deal_id)
+        assert (row.stage, row.channel_id, row.version) == (
+            "discovery",
+            f"CROOM{room}" if bound else None,
+            card.version + 1 + bound,
+        )
+        kinds = await kinds_of(services.db, card.deal_id)
+        assert (kinds.count(EventKind.ADVANCED), kinds.count(EventKind.BOUND)) == (1, bound)
+
+
+async def test_a_deal_moving_to_another_channel_keeps_it_when_its_old_one_is_rebound(
+    services: Services,
+) -> None:
+    """B is bound to room 1. At once: A is bound to room 1 (which unbinds B there) and B
+    to room 2. Whichever goes first, B ends in room 2: the unbinding of B holds B and
+    looks again at where it is bound, so it never undoes B's move."""
+    pairs = []
+    for room in range(ROOMS):
+        b = await new_deal(services, REP, f"B {room}")
+        await _bound(services, b, f"CFIRST{room}")
+        pairs.append((await new_deal(services, REP, f"A {room}"), b))
+
+    outcomes = await asyncio.gather(
+        *(
+            request
+            for room, (a, b) in enumerate(pairs)
+            for request in (
+                bind_deal(
+                    services, replace(REP, channel_id=f"CFIRST{room}"), DealNumber(a.deal_id)
+                ),
+                bind_deal(
+                    services, replace(REP, channel_id=f"CSECOND{room}"), DealNumber(b.deal_id)
+                ),
+            )
+        )
+    )
+
+    assert count_types(outcomes) == {Done: 2 * ROOMS}
+    for room, (a, b) in enumerate(pairs):
+        assert (await deal_row(services.db, a.deal_id)).channel_id == f"CFIRST{room}"
+        assert (await deal_row(services.db, b.deal_id)).channel_id == f"CSECOND{room}"

@@ -16,7 +16,7 @@ from bot.deals import ticking
 from bot.deals.binding import bind_deal, unbind_deal
 from bot.deals.outcomes import Shown, Ticked
 from bot.deals.showing import show_deal
-from storage import queries
+from storage import deal_queries
 from storage.database import Database
 from tests.support.deals import OTHER_REP, REP, expect, names, new_deal, writes_nothing
 
@@ -168,7 +168,7 @@ async def test_a_name_prefix_finds_exactly_the_names_it_starts(
     for name in NAMES:
         await new_deal(services, REP, name)
     async with services.db.read() as session:
-        found = await queries.deals_by_name_prefix(
+        found = await deal_queries.deals_by_name_prefix(
             session, team_id=REP.team_id, prefix=ref, limit=20
         )
     key = ref.strip().lower()
@@ -181,7 +181,7 @@ async def test_on_sqlite_a_name_prefix_is_a_range_of_the_name_index(
 ) -> None:
     # (PostgreSQL's planner picks among indexes by the table's statistics: bench/plans.py
     # shows its plan over 100,000 deals.)
-    query = queries.name_prefix_query("sqlite", team_id="T1", prefix=prefix, limit=10)
+    query = deal_queries.name_prefix_query("sqlite", team_id="T1", prefix=prefix, limit=10)
     sql = str(
         query.compile(dialect=database.engine.dialect, compile_kwargs={"literal_binds": True})
     )

@@ -35,7 +35,7 @@ from bot.slack_standin import (
 )
 from bot.slack_standin.payloads import slash_command_body
 from bot.views.ids import ActionId, DealRef, checklist_block_id
-from storage import queries
+from storage import deal_queries
 from storage.database import Database
 from storage.models import Deal, DealEvent, EventKind
 from tests.conftest import PG_URL
@@ -165,7 +165,7 @@ async def deals_and_events(db: Database) -> tuple[list[Deal], dict[int, list[Dea
 async def current_ticks(db: Database, deal: Deal) -> frozenset[str]:
     assert deal.id is not None
     async with db.read() as session:
-        ticks = await queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
+        ticks = await deal_queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
     return frozenset(tick.item_id for tick in ticks)
 
 

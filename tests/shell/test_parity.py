@@ -178,7 +178,7 @@ async def _run(services: Services, run: Runner, steps: list[Step]) -> tuple[Effe
 
 
 async def _settled_effects(services: Services) -> Effects:
-    await services.recent.flush(services.db)  # each user's default deal is written behind
+    await services.deals.flush()  # each user's default deal is written behind
     return await effects(services.db)
 
 

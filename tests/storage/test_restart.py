@@ -51,7 +51,7 @@ async def test_deals_ticks_and_events_survive_a_restart(
         ),
         Ticked,
     )
-    await services.recent.flush(services.db)  # what a clean stop writes, written now
+    await services.deals.flush()  # what a clean stop writes, written now
     before = await snapshot(services.db)
 
     after_restart = await restart()

@@ -114,10 +114,10 @@ async def writes_nothing(services: Services) -> AsyncIterator[None]:
     """Fails when any table differs after the block from what it held before. What the
     services write behind (each user's default deal) is written first, and again after
     the block, so a failure that set one is caught too."""
-    await services.recent.flush(services.db)
+    await services.deals.flush()
     before = await snapshot(services.db)
     yield
-    await services.recent.flush(services.db)
+    await services.deals.flush()
     after = await snapshot(services.db)
     changed = [table for table in before if after[table] != before[table]]
     assert not changed, f"a failure changed these tables: {', '.join(changed)}"

@@ -71,7 +71,7 @@ class SlackHarness:
         deadline = asyncio.get_running_loop().time() + timeout
         while len(self.runtime.tasks) and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.005)
-        await self.services.recent.flush(self.services.db)
+        await self.services.deals.flush()
 
     async def command(
         self, text: str, *, user: str, channel: str | None = None, team: str | None = None

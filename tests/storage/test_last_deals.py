@@ -1,4 +1,4 @@
-"""Each user's default deal is written behind (bot.core.recent): this process sees it
+"""Each user's default deal is written behind (storage.last_deals): this process sees it
 at once, the database (and so another replica) once the batch lands, in the order the
 commands came; a batch is kept while the database is away, and one it refuses is dropped
 so that it cannot hold back the ones after it."""
@@ -15,7 +15,7 @@ from bot.core.refs import CURRENT, DealNumber
 from bot.deals import ticking
 from bot.deals.outcomes import Shown, Ticked
 from bot.deals.showing import show_deal
-from storage import queries
+from storage import deal_queries, queries
 from tests.support.deals import OTHER_REP, REP, expect, new_deal
 
 
@@ -38,7 +38,7 @@ async def test_a_shown_deal_is_the_default_at_once_and_stored_soon(services: Ser
     shown = expect(await show_deal(services, REP, CURRENT), Shown)  # no flush in between
     assert shown.card.deal_id == acme.deal_id
 
-    await services.recent.flush(services.db)
+    await services.deals.flush()
     assert await stored_default(services) == acme.deal_id
     elsewhere = expect(await show_deal(replica_of(services), REP, CURRENT), Shown)
     assert elsewhere.card.deal_id == acme.deal_id != globex.deal_id
@@ -50,7 +50,7 @@ async def test_the_last_command_wins_whatever_wrote_it(services: Services) -> No
 
     expect(await show_deal(services, REP, DealNumber(acme.deal_id)), Shown)
     expect(await ticking.set_ticks(services, REP, DealNumber(globex.deal_id), tick=["1"]), Ticked)
-    await services.recent.flush(services.db)
+    await services.deals.flush()
 
     assert await stored_default(services) == globex.deal_id
 
@@ -58,13 +58,13 @@ async def test_the_last_command_wins_whatever_wrote_it(services: Services) -> No
 async def test_many_users_land_in_one_batch(services: Services) -> None:
     acme = await new_deal(services, REP, "Acme")
     globex = await new_deal(services, OTHER_REP, "Globex")
-    await services.recent.flush(services.db)
+    await services.deals.flush()
 
     await asyncio.gather(
         show_deal(services, REP, DealNumber(globex.deal_id)),
         show_deal(services, OTHER_REP, DealNumber(acme.deal_id)),
     )
-    await services.recent.flush(services.db)
+    await services.deals.flush()
 
     replica = replica_of(services)
     assert expect(await show_deal(replica, REP, CURRENT), Shown).card.deal_id == globex.deal_id
@@ -72,32 +72,28 @@ async def test_many_users_land_in_one_batch(services: Services) -> None:
     assert mine.card.deal_id == acme.deal_id
 
 
-async def test_a_refused_batch_is_kept_and_written_later(services: Services) -> None:
+async def test_a_refused_batch_is_kept_and_written_later(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     acme = await new_deal(services, REP, "Acme")
     globex = await new_deal(services, REP, "Globex")
-    await services.recent.flush(services.db)
+    await services.deals.flush()
     assert await stored_default(services) == globex.deal_id
 
-    refusing = Services(db=_Refusing(services), catalog=services.catalog)  # type: ignore[arg-type]
-    refusing.recent = services.recent
-    services.recent.remember(refusing.db, REP.key, acme.deal_id)
-    await services.recent.flush(refusing.db)  # the database says no: kept, not raised
+    with monkeypatch.context() as away:  # writes fail, as they do when the database went away
+        away.setattr(services.db, "write", _unreachable)
+        services.deals.remember(REP.key, acme.deal_id)
+        await services.deals.flush()  # the database says no: kept, not raised
+        assert services.deals.known(REP.key) == (True, acme.deal_id)
+        assert await stored_default(services) == globex.deal_id
 
-    assert services.recent.known(REP.key) == (True, acme.deal_id)
-    assert await stored_default(services) == globex.deal_id
-    await services.recent.flush(services.db)
+    await services.deals.flush()
     assert await stored_default(services) == acme.deal_id
-    assert services.recent.known(REP.key) == (False, None)
+    assert services.deals.known(REP.key) == (False, None)
 
 
-class _Refusing:
-    """A database whose writes fail, as one that went away would."""
-
-    def __init__(self, services: Services) -> None:
-        self.real = services.db
-
-    def write(self) -> object:
-        raise ConnectionError("database unreachable")
+def _unreachable() -> object:
+    raise ConnectionError("database unreachable")
 
 
 async def test_a_batch_landing_during_a_show_does_not_swallow_the_show(
@@ -106,19 +102,19 @@ async def test_a_batch_landing_during_a_show_does_not_swallow_the_show(
     acme = await new_deal(services, REP, "Acme")
     globex = await new_deal(services, REP, "Globex")
     expect(await show_deal(services, REP, DealNumber(acme.deal_id)), Shown)
-    await services.recent.flush(services.db)  # stored: acme
+    await services.deals.flush()  # stored: acme
     expect(await show_deal(services, REP, DealNumber(globex.deal_id)), Shown)  # held: globex
-    real = queries.deal_for_card
+    real = deal_queries.deal_for_card
 
     async def batch_lands_meanwhile(*args: Any, **kwargs: Any) -> Any:
         found = await real(*args, **kwargs)  # reads the stored acme
-        await services.recent.flush(services.db)  # globex lands and leaves memory
+        await services.deals.flush()  # globex lands and leaves memory
         return found
 
-    monkeypatch.setattr(queries, "deal_for_card", batch_lands_meanwhile)
+    monkeypatch.setattr(deal_queries, "deal_for_card", batch_lands_meanwhile)
     expect(await show_deal(services, REP, DealNumber(acme.deal_id)), Shown)  # back to acme
-    monkeypatch.setattr(queries, "deal_for_card", real)
-    await services.recent.flush(services.db)
+    monkeypatch.setattr(deal_queries, "deal_for_card", real)
+    await services.deals.flush()
 
     assert await stored_default(services) == acme.deal_id
 
@@ -127,28 +123,28 @@ async def test_a_batch_the_database_refuses_is_dropped_not_retried_forever(
     services: Services,
 ) -> None:
     acme = await new_deal(services, REP, "Acme")
-    await services.recent.flush(services.db)
-    services.recent.remember(services.db, ("T1", "U" + "9" * 40), acme.deal_id)  # too long
-    services.recent.remember(services.db, REP.key, None)
+    await services.deals.flush()
+    services.deals.remember(("T1", "U" + "9" * 40), acme.deal_id)  # too long
+    services.deals.remember(REP.key, None)
 
-    await services.recent.flush(services.db)
+    await services.deals.flush()
 
     if services.db.is_sqlite:  # SQLite keeps an over-long text: both are written
         assert await stored_default(services) is None
     else:  # PostgreSQL refuses the batch: dropped, and what comes next is written
-        assert services.recent.known(REP.key) == (False, None)
-        services.recent.remember(services.db, REP.key, acme.deal_id)
-        await services.recent.flush(services.db)
+        assert services.deals.known(REP.key) == (False, None)
+        services.deals.remember(REP.key, acme.deal_id)
+        await services.deals.flush()
         assert await stored_default(services) == acme.deal_id
 
 
 async def test_a_default_is_set_only_by_a_change_that_committed(services: Services) -> None:
     acme = await new_deal(services, REP, "Acme")
     globex = await new_deal(services, REP, "Globex")
-    await services.recent.flush(services.db)
+    await services.deals.flush()
 
     refused = await ticking.set_ticks(services, REP, DealNumber(acme.deal_id), tick=["99"])
 
     assert not isinstance(refused, Ticked)
-    assert services.recent.known(REP.key) == (False, None)
+    assert services.deals.known(REP.key) == (False, None)
     assert await stored_default(services) == globex.deal_id

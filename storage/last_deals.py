@@ -21,34 +21,45 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
+from typing import Any
 
-from storage import queries
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from storage.database import Database, unreachable
+from storage.models import Person
+from storage.statements import dialect_insert, one_or_many
 
 log = logging.getLogger(__name__)
 
 BATCH_WINDOW_S = 0.05  # long enough to gather a busy moment's shows, short for a replica
 RETRY_S = (0.5, 1.0, 2.0, 5.0, 10.0)  # pauses after failed writes while the database is away
-ActorKey = tuple[str, str]  # (team id, user id)
+UserKey = tuple[str, str]  # (team id, user id)
 Pointer = int | None
 
 
-class RecentDeals:
-    def __init__(self) -> None:
-        self._pending: dict[ActorKey, Pointer] = {}
-        self._in_flight: list[dict[ActorKey, Pointer]] = []  # batches being written, oldest first
+class LastDeals:
+    """Each user's last deal, held here until written (see the module's doc)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._pending: dict[UserKey, Pointer] = {}
+        self._in_flight: list[dict[UserKey, Pointer]] = []  # batches being written, oldest first
         self._one_writer = asyncio.Lock()  # batches are written one at a time, in order
         self._writer: asyncio.Task[None] | None = None
         self._hurry = asyncio.Event()  # set by flush: write now
         self._closed = False
 
-    def remember(self, db: Database, who: ActorKey, deal_id: Pointer) -> None:
-        """Make `deal_id` `who`'s default deal; written behind, seen here at once."""
+    def remember(self, who: UserKey, deal_id: Pointer) -> None:
+        """Make `deal_id` `who`'s default deal; written behind, seen here at once. Nothing
+        to write when this process holds that very update already."""
+        if self.known(who) == (True, deal_id):
+            return
         self._pending[who] = deal_id
         if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._gather_and_write(db), name="recent deals")
+            self._writer = asyncio.create_task(self._gather_and_write(), name="last deals")
 
-    def known(self, who: ActorKey) -> tuple[bool, Pointer]:
+    def known(self, who: UserKey) -> tuple[bool, Pointer]:
         """(True, the deal) when this process holds an update the database may not have
         yet; (False, None) when the database's value is the latest. Ask before reading the
         database: a batch landing in between leaves memory as it lands."""
@@ -57,28 +68,31 @@ class RecentDeals:
                 return True, source[who]
         return False, None
 
-    async def flush(self, db: Database) -> None:
+    async def flush(self) -> None:
         """Write whatever is pending now (for tests that read the table); one try if the
         database is away. A batch the writer is writing is waited for (batches are written
         one at a time), and the writer is hurried along."""
         self._hurry.set()
         try:
-            while self._pending and await self._write_batch(db):
+            while self._pending and await self._write_batch():
                 pass
+            if self._in_flight:  # taken by the writer before anything was pending here
+                async with self._one_writer:
+                    pass
         finally:
             self._hurry.clear()
 
-    async def close(self, db: Database) -> None:
+    async def close(self) -> None:
         """Write what is held, then let the writer end (at shutdown). It is never
         cancelled: a write cancelled halfway would leave its connection inside a
         transaction."""
         self._closed = True
-        await self.flush(db)
+        await self.flush()
         if self._writer is not None and not self._writer.done():
             self._hurry.set()
             await self._writer
 
-    async def _gather_and_write(self, db: Database) -> None:
+    async def _gather_and_write(self) -> None:
         failures = 0
         while self._pending and not self._closed:
             if failures:  # the database is away: wait it out (a flush may still try)
@@ -86,9 +100,9 @@ class RecentDeals:
             else:
                 with contextlib.suppress(TimeoutError):  # gather for a moment unless hurried
                     await asyncio.wait_for(self._hurry.wait(), BATCH_WINDOW_S)
-            failures = 0 if await self._write_batch(db) else failures + 1
+            failures = 0 if await self._write_batch() else failures + 1
 
-    async def _write_batch(self, db: Database) -> bool:
+    async def _write_batch(self) -> bool:
         """Write what is pending as one batch; False if the database was away (the batch
         stays pending, newer updates winning). A batch it refuses is dropped."""
         async with self._one_writer:
@@ -97,8 +111,8 @@ class RecentDeals:
                 return True
             self._in_flight.append(batch)
             try:
-                async with db.write() as session:
-                    await queries.set_last_deals(session, batch)
+                async with self._db.write() as session:
+                    await set_last_deals(session, batch)
             except Exception as error:
                 if not unreachable(error):
                     log.error(
@@ -111,3 +125,32 @@ class RecentDeals:
             finally:
                 self._in_flight.remove(batch)
             return True
+
+
+async def set_last_deals(session: AsyncSession, last_deals: Mapping[UserKey, Pointer]) -> None:
+    """Store each (team id, user id)'s most recently touched deal, creating people as
+    needed, in one statement run for every row (executemany). A multi-row VALUES statement
+    was compiled anew for every batch size. Rows go in key order, so two replicas' batches
+    lock rows in the same order and cannot deadlock."""
+    rows: list[dict[str, object]] = [
+        {"team_id": team_id, "user_id": user_id, "last_deal_id": deal_id}
+        for (team_id, user_id), deal_id in sorted(last_deals.items())
+    ]
+    if rows:
+        connection = await session.connection()
+        await connection.execute(_set_last_deal(session), one_or_many(rows))
+
+
+_SET_LAST_DEAL: dict[str, Any] = {}  # by dialect name
+
+
+def _set_last_deal(session: AsyncSession) -> Any:
+    dialect = session.get_bind().dialect.name
+    statement = _SET_LAST_DEAL.get(dialect)
+    if statement is None:
+        insert = dialect_insert(session)(Person)
+        statement = _SET_LAST_DEAL[dialect] = insert.on_conflict_do_update(
+            index_elements=["team_id", "user_id"],
+            set_={"last_deal_id": insert.excluded.last_deal_id},
+        )
+    return statement

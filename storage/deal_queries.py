@@ -1,0 +1,261 @@
+"""The reads of deals and their exit ticks, each scoped by the workspace's team id.
+
+Functions take an open session; storage.deal_store chooses it (and so the engine and
+the thread a read runs on). The app reads deals through that store, not from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import and_, bindparam
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Deal, DealEvent, DealStatus, ExitTick, Person
+from storage.rows import RowLoader
+from storage.statements import is_sqlite, rows
+
+# The statements every request runs are built once, with bind parameters: composing a
+# statement and its cache key on each call cost about as much as running it. They select
+# table columns with Core, and storage.rows builds the objects: the ORM's loading cost a
+# card as much CPU again (their objects belong to no session; nothing saves them).
+DEALS = RowLoader(Deal)
+TICKS = RowLoader(ExitTick)
+_DEALS = Deal.__table__  # type: ignore[attr-defined]
+_TICKS = ExitTick.__table__  # type: ignore[attr-defined]
+_PEOPLE = Person.__table__  # type: ignore[attr-defined]
+assert TICKS.columns[0].primary_key  # a row of the outer join has a tick when this is set
+
+_DEAL_BY_ID = select(*DEALS.columns).where(
+    _DEALS.c.id == bindparam("deal_id"), _DEALS.c.team_id == bindparam("team_id")
+)
+_DEAL_BY_ID_LOCKED = _DEAL_BY_ID.with_for_update()
+
+
+async def deal_by_id(session: AsyncSession, *, team_id: str, deal_id: int) -> Deal | None:
+    found = await rows(session, _DEAL_BY_ID, {"deal_id": deal_id, "team_id": team_id})
+    return DEALS.load(found[0]) if found else None
+
+
+def _deal_with_current_ticks(*columns: Any, team_id: Any) -> Any:
+    """The deal joined to its current stage's ticks (a row per tick; one row with no tick
+    when there is none), and `columns`: see `_deal_and_ticks`."""
+    current_ticks = and_(_TICKS.c.deal_id == _DEALS.c.id, _TICKS.c.stage == _DEALS.c.stage)
+    return (
+        select(*DEALS.columns, *TICKS.columns, *columns)
+        .select_from(_DEALS.outerjoin(_TICKS, current_ticks))
+        .where(_DEALS.c.id == bindparam("deal_id"), _DEALS.c.team_id == team_id)
+    )
+
+
+def _deal_and_ticks(found: Sequence[Any]) -> tuple[Deal, list[ExitTick]]:
+    """The deal and its ticks from the (non-empty) rows of `_deal_with_current_ticks`."""
+    deal_end, tick_end = DEALS.width, DEALS.width + TICKS.width
+    deal = DEALS.load(found[0][:deal_end])
+    return deal, [TICKS.load(row[deal_end:tick_end]) for row in found if row[deal_end] is not None]
+
+
+_DEAL_WITH_TICKS = _deal_with_current_ticks(team_id=bindparam("team_id"))
+
+
+async def locked_deal_with_ticks(
+    session: AsyncSession, *, team_id: str, deal_id: int
+) -> tuple[Deal, list[ExitTick]] | None:
+    """The deal, held for this write transaction, and its current stage's ticks: what
+    every change starts from. None when there is no such deal.
+
+    SQLite: one statement. The write session's BEGIN IMMEDIATE took the database's write
+    lock before it, so nothing can change under it.
+    PostgreSQL: lock the deal's row (SELECT … FOR UPDATE), then read the ticks. Not in one
+    statement: under READ COMMITTED a statement that waited for the lock sees the locked
+    row as it is now but every other table as it was when the statement began, without
+    the ticks the change it waited for had just written.
+    """
+    params = {"team_id": team_id, "deal_id": deal_id}
+    if is_sqlite(session):
+        found = await rows(session, _DEAL_WITH_TICKS, params)
+        return _deal_and_ticks(found) if found else None
+    locked = await rows(session, _DEAL_BY_ID_LOCKED, params)
+    if not locked:
+        return None
+    deal = DEALS.load(locked[0])
+    return deal, await ticks_for(session, deal_id=deal_id, stage=deal.stage)
+
+
+async def deal_for_card(
+    session: AsyncSession, *, team_id: str, deal_id: int, user_id: str | None
+) -> tuple[Deal, list[ExitTick], int | None] | None:
+    """The deal, its current stage's ticks and `user_id`'s last deal id (None without a
+    user), in one statement.
+
+    Showing a card to the user who named it needs all three; one statement is one round
+    trip instead of three. None when there is no such deal.
+    """
+    if user_id is None:
+        found = await rows(session, _DEAL_WITH_TICKS, {"team_id": team_id, "deal_id": deal_id})
+        return (*_deal_and_ticks(found), None) if found else None
+    params = {"team_id": team_id, "deal_id": deal_id, "user_id": user_id}
+    found = await rows(session, _DEAL_FOR_CARD, params)
+    if not found:
+        return None
+    return *_deal_and_ticks(found), found[0][-1]
+
+
+def _deal_for_card() -> Any:
+    team_id: Any = bindparam("team_id")
+    last_deal = (
+        select(_PEOPLE.c.last_deal_id)
+        .where(_PEOPLE.c.team_id == team_id, _PEOPLE.c.user_id == bindparam("user_id"))
+        .scalar_subquery()
+    )
+    return _deal_with_current_ticks(last_deal, team_id=team_id)
+
+
+_DEAL_FOR_CARD = _deal_for_card()
+
+_LAST_DEAL_ID = select(_PEOPLE.c.last_deal_id).where(
+    _PEOPLE.c.team_id == bindparam("team_id"), _PEOPLE.c.user_id == bindparam("user_id")
+)
+
+
+async def last_deal_id(session: AsyncSession, *, team_id: str, user_id: str) -> int | None:
+    """The deal `user_id` touched last, as stored (storage.last_deals writes it behind)."""
+    found = await rows(session, _LAST_DEAL_ID, {"team_id": team_id, "user_id": user_id})
+    return found[0][0] if found else None
+
+
+_BOUND_TO = select(*DEALS.columns).where(
+    _DEALS.c.team_id == bindparam("team_id"), _DEALS.c.channel_id == bindparam("channel_id")
+)
+_BOUND_TO_LOCKED = _BOUND_TO.with_for_update()
+
+
+async def deal_bound_to(
+    session: AsyncSession, *, team_id: str, channel_id: str, locked: bool = False
+) -> Deal | None:
+    """The deal bound to the channel; `locked`: held for this write transaction (a row
+    lock on PostgreSQL; on SQLite the write session holds the database's write lock)."""
+    statement = _BOUND_TO_LOCKED if locked else _BOUND_TO
+    found = await rows(session, statement, {"team_id": team_id, "channel_id": channel_id})
+    return DEALS.load(found[0]) if found else None
+
+
+async def deals_by_name_prefix(
+    session: AsyncSession, *, team_id: str, prefix: str, limit: int = 10
+) -> Sequence[Deal]:
+    dialect = session.get_bind().dialect.name
+    query = name_prefix_query(dialect, team_id=team_id, prefix=prefix, limit=limit)
+    return (await session.exec(query)).all()
+
+
+def name_prefix_query(dialect: str, *, team_id: str, prefix: str, limit: int) -> Any:
+    """Open deals first, then the most recently active, whose name starts with `prefix`."""
+    key = prefix.strip().lower()
+    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(Deal)
+        .where(Deal.team_id == team_id, col(Deal.name_key).like(pattern, escape="\\"))
+        .where(Deal.is_practice == False)  # noqa: E712  (SQL comparison, not Python)
+        .order_by(col(Deal.status) != DealStatus.OPEN, col(Deal.last_activity_at).desc())
+        .limit(limit)
+    )
+    end = _prefix_end(key)
+    if end is not None:
+        # No index served the LIKE: every deal of the workspace was read (16 ms at 100,000
+        # on SQLite). SQLite's LIKE ignores ASCII case and the column's collation does not;
+        # PostgreSQL's needs the prefix written out, and a byte-order index. The same
+        # prefix as a range of name_key (lower-cased already), in byte order, is a range of
+        # the (team_id, name_key) index on both; the LIKE stays for what a range cannot say.
+        name_key: Any = col(Deal.name_key)
+        if dialect == "postgresql":  # byte order whatever the collation (text_pattern_ops)
+            query = query.where(name_key.op("~>=~")(key), name_key.op("~<~")(end))
+        else:
+            query = query.where(name_key >= key, name_key < end)
+    return query
+
+
+def _prefix_end(key: str) -> str | None:
+    """The least string above every string that starts with `key`, in code point order
+    (the byte order of UTF-8); None when there is none (every character is the last)."""
+    while key:
+        last = ord(key[-1])
+        if last != 0x10FFFF:  # the next code point; surrogates are not text, skip them
+            return key[:-1] + chr(0xE000 if last == 0xD7FF else last + 1)
+        key = key[:-1]  # carry: nothing follows U+10FFFF
+    return None
+
+
+async def all_deal_names(session: AsyncSession, *, team_id: str, limit: int = 500) -> Sequence[str]:
+    query = (
+        select(Deal.name)
+        .where(Deal.team_id == team_id, Deal.is_practice == False)  # noqa: E712
+        .order_by(col(Deal.last_activity_at).desc())
+        .limit(limit)
+    )
+    return (await session.exec(query)).all()
+
+
+async def list_deals(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    owner_ids: Iterable[str] | None = None,
+    stage: str | None = None,
+    statuses: Iterable[DealStatus] = (DealStatus.OPEN,),
+    include_practice: bool = False,
+    limit: int = 100,
+) -> Sequence[Deal]:
+    query = select(Deal).where(Deal.team_id == team_id, col(Deal.status).in_(list(statuses)))
+    if owner_ids is not None:
+        query = query.where(col(Deal.owner_id).in_(list(owner_ids)))
+    if stage is not None:
+        query = query.where(Deal.stage == stage)
+    if not include_practice:
+        query = query.where(Deal.is_practice == False)  # noqa: E712
+    query = query.order_by(col(Deal.stage_entered_at)).limit(limit)
+    return (await session.exec(query)).all()
+
+
+# -- ticks -----------------------------------------------------------------------------
+
+
+_TICKS_FOR = select(*TICKS.columns).where(
+    _TICKS.c.deal_id == bindparam("deal_id"), _TICKS.c.stage == bindparam("stage")
+)
+
+
+async def ticks_for(session: AsyncSession, *, deal_id: int, stage: str) -> list[ExitTick]:
+    found = await rows(session, _TICKS_FOR, {"deal_id": deal_id, "stage": stage})
+    return [TICKS.load(row) for row in found]
+
+
+async def ticks_for_deals(
+    session: AsyncSession, *, deals: Sequence[Deal]
+) -> dict[int, list[ExitTick]]:
+    """The current-stage ticks of many deals in one query (lists, App Home)."""
+    found: dict[int, list[ExitTick]] = {deal.id: [] for deal in deals if deal.id is not None}
+    if not found:
+        return found
+    query = select(ExitTick).where(col(ExitTick.deal_id).in_(list(found)))
+    stage_of = {deal.id: deal.stage for deal in deals}
+    for tick in (await session.exec(query)).all():
+        if stage_of.get(tick.deal_id) == tick.stage:
+            found[tick.deal_id].append(tick)
+    return found
+
+
+# -- events ----------------------------------------------------------------------------
+
+
+async def history(
+    session: AsyncSession, *, team_id: str, deal_id: int, limit: int = 200
+) -> Sequence[DealEvent]:
+    query = (
+        select(DealEvent)
+        .where(DealEvent.team_id == team_id, DealEvent.deal_id == deal_id)
+        .order_by(col(DealEvent.id))
+        .limit(limit)
+    )
+    return (await session.exec(query)).all()

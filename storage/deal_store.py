@@ -1,0 +1,174 @@
+"""The one way the app reads and writes deals.
+
+It finds a deal (by number, by the start of its name, the channel's bound deal, the
+user's last deal), reads what a card needs, creates a deal, and holds one for a change
+(`lock`, then `LockedDeal.save` at the version it was read at). It also keeps each user's
+last deal, written behind (storage.last_deals).
+
+Which engine a read runs on is decided here and nowhere else (storage.database): a few
+indexed look-ups of a row or two, made while a user waits, are quick reads (on SQLite,
+on the event loop's thread); a read whose cost grows with the workspace (a name's prefix
+may match much of it, and a name no deal has is matched against hundreds of names) is a
+plain read, on aiosqlite's thread; a change runs in a write transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from storage import deal_queries, queries
+from storage.database import Database
+from storage.last_deals import LastDeals, Pointer, UserKey
+from storage.locked_deal import LockedDeal
+from storage.models import Deal, DealEvent, ExitTick
+
+# Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
+# must not reach a query (asyncpg refuses it as out of range).
+MAX_DEAL_ID = 2**31 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class DealAndTicks:
+    """A deal and the exit ticks of the stage it is in: what its card shows."""
+
+    deal: Deal
+    ticks: list[ExitTick]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatches:
+    """The deals whose name starts with a prefix, open ones first, then the most recently
+    active (at most ten); when there is none, the workspace's most recently active names
+    (at most 500), to suggest one from."""
+
+    deals: list[Deal]
+    recent_names: list[str]
+
+
+class DealStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._last_deals = LastDeals(db)
+
+    # -- finding ---------------------------------------------------------------------
+
+    async def by_id(self, team_id: str, deal_id: int) -> Deal | None:
+        if deal_id > MAX_DEAL_ID:
+            return None
+        async with self.db.quick_read() as session:
+            return await deal_queries.deal_by_id(session, team_id=team_id, deal_id=deal_id)
+
+    async def bound_to(self, team_id: str, channel_id: str) -> Deal | None:
+        """The deal bound to the channel (a deal room), if any."""
+        async with self.db.quick_read() as session:
+            return await deal_queries.deal_bound_to(session, team_id=team_id, channel_id=channel_id)
+
+    async def current(self, team_id: str, user_id: str, channel_id: str | None) -> Deal | None:
+        """The deal bound to the channel, else the user's last deal, if any: in one read."""
+        # Asked before the read: a batch landing during it would leave memory without the
+        # read having seen it (LastDeals.known).
+        held, last_deal_id = self._last_deals.known((team_id, user_id))
+        async with self.db.quick_read() as session:
+            if channel_id:
+                bound = await deal_queries.deal_bound_to(
+                    session, team_id=team_id, channel_id=channel_id
+                )
+                if bound:
+                    return bound
+            if not held:
+                last_deal_id = await deal_queries.last_deal_id(
+                    session, team_id=team_id, user_id=user_id
+                )
+            if last_deal_id is None:
+                return None
+            return await deal_queries.deal_by_id(session, team_id=team_id, deal_id=last_deal_id)
+
+    async def by_name(self, team_id: str, prefix: str) -> NameMatches:
+        async with self.db.read() as session:
+            deals = await deal_queries.deals_by_name_prefix(session, team_id=team_id, prefix=prefix)
+            names = [] if deals else await deal_queries.all_deal_names(session, team_id=team_id)
+        return NameMatches(list(deals), recent_names=list(names))
+
+    async def for_card(
+        self, team_id: str, deal_id: int, *, named_by: str | None = None
+    ) -> DealAndTicks | None:
+        """The deal and its current ticks, in one statement. `named_by`: the user who named
+        the deal, whose default deal it becomes; their stored last deal comes in the same
+        statement, and an unchanged one is not written again."""
+        if deal_id > MAX_DEAL_ID:
+            return None
+        held, latest = self._last_deals.known((team_id, named_by)) if named_by else (False, None)
+        async with self.db.quick_read() as session:
+            found = await deal_queries.deal_for_card(
+                session, team_id=team_id, deal_id=deal_id, user_id=named_by
+            )
+        if found is None:
+            return None
+        deal, ticks, stored = found
+        if named_by and (latest if held else stored) != deal_id:
+            self._last_deals.remember((team_id, named_by), deal_id)
+        return DealAndTicks(deal, ticks)
+
+    async def ticks(self, deal: Deal) -> list[ExitTick]:
+        """The exit ticks of the stage the deal is in."""
+        assert deal.id is not None
+        async with self.db.quick_read() as session:
+            return await deal_queries.ticks_for(session, deal_id=deal.id, stage=deal.stage)
+
+    async def ticks_of(self, deals: Sequence[Deal]) -> dict[int, list[ExitTick]]:
+        """The exit ticks of the stage each deal is in, by deal id, in one statement."""
+        async with self.db.read() as session:
+            return await deal_queries.ticks_for_deals(session, deals=deals)
+
+    async def history(self, team_id: str, deal_id: int) -> Sequence[DealEvent]:
+        """The deal's events, oldest first (at most 200)."""
+        async with self.db.read() as session:
+            return await deal_queries.history(session, team_id=team_id, deal_id=deal_id)
+
+    # -- changing --------------------------------------------------------------------
+
+    async def create(self, deal: Deal, created: DealEvent, people: Iterable[str]) -> Deal:
+        """Insert the deal, then its first event (whose deal id is set here), and make
+        `people` people of the workspace, in one transaction; the deal, with its id."""
+        async with self.db.write() as session:
+            session.add(deal)
+            await session.flush()
+            created.deal_id = deal.id
+            session.add(created)
+            for user_id in people:
+                await queries.upsert_person(
+                    session, team_id=deal.team_id, user_id=user_id, values={}
+                )
+        return deal
+
+    @asynccontextmanager
+    async def lock(self, team_id: str, deal_id: int) -> AsyncIterator[LockedDeal | None]:
+        """A write transaction holding the deal (None: no such deal), committed when the
+        block ends, rolled back if it raises (see LockedDeal)."""
+        async with self.db.write() as session:
+            found = None
+            if deal_id <= MAX_DEAL_ID:
+                found = await deal_queries.locked_deal_with_ticks(
+                    session, team_id=team_id, deal_id=deal_id
+                )
+            yield LockedDeal(session, *found) if found else None
+
+    # -- each user's last deal -------------------------------------------------------
+
+    def remember(self, who: UserKey, deal_id: Pointer) -> None:
+        """Make `deal_id` `who`'s last deal: seen by this process at once, written behind."""
+        self._last_deals.remember(who, deal_id)
+
+    def known(self, who: UserKey) -> tuple[bool, Pointer]:
+        """(True, the deal) when this process holds an update not written yet."""
+        return self._last_deals.known(who)
+
+    async def flush(self) -> None:
+        """Write the last deals held now (tests that read the table; a clean stop)."""
+        await self._last_deals.flush()
+
+    async def close(self) -> None:
+        """Write what is held, then stop the writer (at shutdown)."""
+        await self._last_deals.close()
