@@ -30,7 +30,9 @@ async def open_services(settings: Settings) -> Services:
         log.info("database schema upgraded to the latest revision")
     catalog = MapCatalog.from_ref(settings.map_ref)
     await catalog.register(db)
-    return Services(db=db, catalog=catalog, admins=settings.admins)
+    return Services(
+        db=db, catalog=catalog, admins=settings.admins, report_queries=settings.report_queries
+    )
 
 
 def _safe(url: str) -> str:

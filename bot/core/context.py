@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core.catalog import MapCatalog
+from bot.core.settings import DEFAULT_REPORT_QUERIES
 from storage.database import Database
 from storage.deal_store import DealStore, UserKey
 from storage.models import utcnow
@@ -36,6 +37,8 @@ class Services:
     catalog: MapCatalog
     admins: frozenset[str] = frozenset()  # STAGECOACH_ADMINS: admins in every workspace
     clock: Callable[[], dt.datetime] = field(default=utcnow)
+    # STAGECOACH_REPORT_QUERIES: how many of a report's queries run at once
+    report_queries: int = DEFAULT_REPORT_QUERIES
     deals: DealStore = field(init=False)  # the one way to read and write deals
 
     def __post_init__(self) -> None:

@@ -11,7 +11,6 @@ a report of rates and medians can live with.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -20,7 +19,6 @@ from typing import TypeVar
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
-from bot.core.settings import report_queries
 from bot.reporting.periods import Period
 from storage import kpi_events as ev
 from storage import kpi_queries as q
@@ -61,7 +59,7 @@ class _Reads:
 async def measure(
     services: Services, scope: q.KpiScope, period: Period, shape: q.MapShape
 ) -> Measured:
-    window, gate = period.window(), asyncio.Semaphore(report_queries(os.environ))
+    window, gate = period.window(), asyncio.Semaphore(services.report_queries)
     async with asyncio.TaskGroup() as group:
         reads = _Reads(services, group, gate)
         # the slowest first (time in stage, then the ones that read every event or every

@@ -15,12 +15,13 @@ from sqlalchemy import event
 
 from bot.core.context import Services
 from bot.core.outcomes import DealCard, Done
-from bot.deals import deals
+from bot.core.refs import DealName
+from bot.deals.binding import bind_deal
 from storage import queries
 from storage.database import Database
 from storage.deal_store import MAX_DEAL_ID, DealStore
 from storage.models import Deal, EventKind
-from tests.storage.helpers import (
+from tests.support.deals import (
     OTHER_REP,
     REP,
     T2_REP,
@@ -81,7 +82,7 @@ async def test_current_is_the_channels_deal_else_the_users_last(
     services: Services, acme: DealCard
 ) -> None:
     globex = await new_deal(services, REP, "Globex")  # REP's last deal now (held, unwritten)
-    expect(await deals.bind_deal(services, replace(REP, channel_id="CACME"), "acme"), Done)
+    expect(await bind_deal(services, replace(REP, channel_id="CACME"), DealName("acme")), Done)
     services.touch(REP, globex.deal_id)
     store = services.deals
 
@@ -215,7 +216,7 @@ async def test_the_deal_a_channel_is_bound_to_is_held_and_saved_at_its_version(
     services: Services, acme: DealCard
 ) -> None:
     globex = await new_deal(services, REP, "Globex")
-    expect(await deals.bind_deal(services, replace(REP, channel_id="CROOM"), "globex"), Done)
+    expect(await bind_deal(services, replace(REP, channel_id="CROOM"), DealName("globex")), Done)
     bound_version = (await deal_row(services.db, globex.deal_id)).version
 
     async with services.deals.lock(REP.team_id, acme.deal_id) as held:
