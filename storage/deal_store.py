@@ -85,10 +85,13 @@ class DealStore:
                 return None
             return await deal_queries.deal_by_id(session, team_id=team_id, deal_id=last_deal_id)
 
-    async def by_name(self, team_id: str, prefix: str) -> NameMatches:
+    async def by_name(self, team_id: str, prefix: str, *, suggest: bool = True) -> NameMatches:
+        """`suggest=False`: no recent names to suggest from when nothing matches (a probe
+        of free text for a deal's name, where no match is the usual answer)."""
         async with self.db.read() as session:
             deals = await deal_queries.deals_by_name_prefix(session, team_id=team_id, prefix=prefix)
-            names = [] if deals else await deal_queries.all_deal_names(session, team_id=team_id)
+            wanted = suggest and not deals
+            names = await deal_queries.all_deal_names(session, team_id=team_id) if wanted else []
         return NameMatches(list(deals), recent_names=list(names))
 
     async def for_card(

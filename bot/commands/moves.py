@@ -9,6 +9,8 @@ from bot.commands.words import DealArgs, deal_and_optional_text, deal_and_text, 
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
 from bot.deals import moving, reopening
+from bot.deals.naming import deal_named_in_text
+from bot.deals.outcomes import WhichDeal
 from flows.i18n import _
 
 
@@ -35,7 +37,10 @@ class ReasonArgs:
 
 
 async def _lose(services: Services, actor: Actor, args: ReasonArgs) -> Answer:
-    return await moving.lose(services, actor, args.ref, reason=args.reason)
+    named = await deal_named_in_text(services, actor, args.ref, args.reason, command="lose")
+    if isinstance(named, WhichDeal):
+        return named
+    return await moving.lose(services, actor, named.ref, reason=named.text)
 
 
 LOSE = CommandSpec(
@@ -55,7 +60,10 @@ class NurtureArgs:
 
 
 async def _nurture(services: Services, actor: Actor, args: NurtureArgs) -> Answer:
-    return await moving.nurture(services, actor, args.ref, until=args.until)
+    named = await deal_named_in_text(services, actor, args.ref, args.until, command="nurture")
+    if isinstance(named, WhichDeal):
+        return named
+    return await moving.nurture(services, actor, named.ref, until=named.text)
 
 
 NURTURE = CommandSpec(
@@ -69,7 +77,10 @@ NURTURE = CommandSpec(
 
 
 async def _disqualify(services: Services, actor: Actor, args: ReasonArgs) -> Answer:
-    return await moving.disqualify(services, actor, args.ref, reason=args.reason)
+    named = await deal_named_in_text(services, actor, args.ref, args.reason, command="disqualify")
+    if isinstance(named, WhichDeal):
+        return named
+    return await moving.disqualify(services, actor, named.ref, reason=named.text)
 
 
 DISQUALIFY = CommandSpec(
@@ -89,7 +100,12 @@ class ReopenArgs:
 
 
 async def _reopen(services: Services, actor: Actor, args: ReopenArgs) -> Answer:
-    return await reopening.reopen(services, actor, args.ref, stage=args.stage)
+    if args.stage is None:
+        return await reopening.reopen(services, actor, args.ref, stage=None)
+    named = await deal_named_in_text(services, actor, args.ref, args.stage, command="reopen")
+    if isinstance(named, WhichDeal):
+        return named
+    return await reopening.reopen(services, actor, named.ref, stage=named.text)
 
 
 REOPEN = CommandSpec(
@@ -103,7 +119,10 @@ REOPEN = CommandSpec(
 
 
 async def _override(services: Services, actor: Actor, args: ReasonArgs) -> Answer:
-    return await moving.override(services, actor, args.ref, reason=args.reason)
+    named = await deal_named_in_text(services, actor, args.ref, args.reason, command="override")
+    if isinstance(named, WhichDeal):
+        return named
+    return await moving.override(services, actor, named.ref, reason=named.text)
 
 
 OVERRIDE = CommandSpec(

@@ -9,7 +9,9 @@ from bot.commands.spec import Answer, CommandSpec
 from bot.commands.words import deal_and_optional_text, deal_and_text
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
+from bot.deals.naming import deal_named_in_text
 from bot.deals.notes import record_feedback, record_objection, show_playbook
+from bot.deals.outcomes import WhichDeal
 from flows.i18n import _
 
 
@@ -40,7 +42,10 @@ class ObjectionArgs:
 
 
 async def _objection(services: Services, actor: Actor, args: ObjectionArgs) -> Answer:
-    return await record_objection(services, actor, args.text, ref=args.ref)
+    named = await deal_named_in_text(services, actor, args.ref, args.text, command="objection")
+    if isinstance(named, WhichDeal):
+        return named
+    return await record_objection(services, actor, named.text, ref=named.ref)
 
 
 OBJECTION = CommandSpec(

@@ -10,10 +10,15 @@ from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.commands.words import split_deal
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
+from bot.deals.naming import Named, deal_named_in_text
+from bot.deals.outcomes import WhichDeal
 from bot.deals.ticking import set_ticks
 from flows.i18n import _
 
-_ITEM_TOKEN = re.compile(r'(\w+)=("[^"]*"|\S+)|(\S+)')
+# A word: `n="a quoted value, with spaces"`, `n=value`, or anything else up to a space.
+_WORD = re.compile(r'\w+="[^"]*"?|\S+')
+_EVIDENCE = re.compile(r"(?P<item>\w+)=(?P<value>.*)", re.S)
+_ITEM_WORD = re.compile(r"^[\w,]+$")  # item numbers or ids, perhaps run together with commas
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +35,30 @@ class UntickArgs:
 
 
 def _items_and_evidence(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
-    """`1 3 2="$50k budget"` → (("1", "3"), {"2": "$50k budget"}); commas also separate."""
+    """`1 3 2="$50k budget"` → (("1", "3"), {"2": "$50k budget"}); commas also separate
+    items. A value keeps its punctuation: quoted, it is what stands between the quotes;
+    unquoted, it runs on over the following words until the next item number or `n=`
+    (`4=it's Q1, maybe 5` → {"4": "it's Q1, maybe"} and item 5)."""
     items: list[str] = []
     evidence: dict[str, str] = {}
-    for match in _ITEM_TOKEN.finditer(text.replace(",", " ")):
-        if match.group(1):
-            evidence[match.group(1)] = match.group(2).strip('"')
+    open_item: str | None = None  # an unquoted value still taking words
+    for word in _WORD.findall(text):
+        given = _EVIDENCE.fullmatch(word)
+        if given:
+            item, value = given["item"], given["value"]
+            quoted = value.startswith('"')
+            evidence[item] = value.strip('"') if quoted else value
+            open_item = None if quoted else item
+        elif open_item is not None and not _is_item_number(word):
+            evidence[open_item] = f"{evidence[open_item]} {word}"
         else:
-            items.append(match.group(3))
-    return tuple(items), evidence
+            open_item = None
+            items.extend(part for part in word.split(",") if part)
+    return tuple(items), {item: value.strip().rstrip(",") for item, value in evidence.items()}
+
+
+def _is_item_number(word: str) -> bool:
+    return all(part.isdigit() for part in word.split(",") if part) and any(word.split(","))
 
 
 def _which_items(name: str) -> Refused:
@@ -66,11 +86,31 @@ def _parse_untick(rest: str) -> UntickArgs | Refused:
 
 
 async def _tick(services: Services, actor: Actor, args: TickArgs) -> Answer:
-    return await set_ticks(services, actor, args.ref, tick=args.items, evidence=args.evidence)
+    named = await _named_before_items(services, actor, "tick", args.ref, args.items)
+    if isinstance(named, WhichDeal):
+        return named
+    items = tuple(named.text.split())
+    return await set_ticks(services, actor, named.ref, tick=items, evidence=args.evidence)
 
 
 async def _untick(services: Services, actor: Actor, args: UntickArgs) -> Answer:
-    return await set_ticks(services, actor, args.ref, untick=args.items)
+    named = await _named_before_items(services, actor, "untick", args.ref, args.items)
+    if isinstance(named, WhichDeal):
+        return named
+    return await set_ticks(services, actor, named.ref, untick=tuple(named.text.split()))
+
+
+async def _named_before_items(
+    services: Services, actor: Actor, command: str, ref: DealRef, items: tuple[str, ...]
+) -> Named | WhichDeal:
+    """`/deal tick initech 1`: words before the item numbers may name the deal. Item ids
+    are words too (`/deal tick budget`), so only a deal's whole name counts."""
+    if not items or items[0].isdigit():
+        return Named(ref, " ".join(items))
+    text = " ".join(items)
+    return await deal_named_in_text(
+        services, actor, ref, text, command=command, ask_beside_current=False
+    )
 
 
 TICK = CommandSpec(

@@ -86,3 +86,22 @@ class MapPicture(Outcome):
 
     process_map: ProcessMap
     counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class DealChoice:
+    """One answer to "which deal?": the deal, and what the command's text is for it."""
+
+    deal_id: int
+    name: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class WhichDeal(Outcome):
+    """The words after a command could name a deal or be its text: ask, never guess.
+    Each choice runs `command` on its deal with its text (bot.slack.listeners.choices)."""
+
+    question: str
+    command: str
+    choices: tuple[DealChoice, ...]

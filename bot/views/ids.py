@@ -23,6 +23,7 @@ class ActionId(StrEnum):
     QUIZ_START = "onboard_quiz_start"  # start, continue or retake the quiz
     QUIZ_ANSWER = "onboard_answer"  # a prefix: each choice's button adds "_<n>"
     PRACTICE = "onboard_practice"  # open (or create) the practice deal
+    CHOOSE_DEAL = "deal_choose"  # a prefix: "which deal?" buttons add "_<n>" (unique per block)
 
 
 class CallbackId(StrEnum):
@@ -81,6 +82,28 @@ class DealRef:
         except (ValueError, TypeError, KeyError, OverflowError):  # 1e400 is JSON's infinity
             return None
         return ref if ref.deal_id > 0 and ref.stage else None
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenDeal:
+    """A "which deal?" button: run `command` on this deal with this text."""
+
+    command: str
+    deal_id: int
+    text: str
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: object) -> ChosenDeal | None:
+        """None for anything but what `dumps` wrote (a forged or truncated value)."""
+        try:
+            data = json.loads(text if isinstance(text, str) else "")
+            chosen = cls(str(data["command"]), int(data["deal_id"]), str(data["text"]))
+        except (ValueError, TypeError, KeyError, OverflowError):
+            return None
+        return chosen if chosen.deal_id > 0 and chosen.command else None
 
 
 def checklist_block_id(ref: DealRef) -> str:

@@ -29,6 +29,7 @@ from bot.deals.outcomes import (
     Playbook,
     Shown,
     Ticked,
+    WhichDeal,
 )
 from bot.digests.content import DigestSubscriptions
 from bot.onboarding.outcomes import (
@@ -61,6 +62,7 @@ from bot.views.quiz import answered_message, question_message
 from bot.views.stats import stats_message
 from bot.views.subscriptions import subscriptions_message
 from bot.views.tour import tour_message
+from bot.views.which_deal import which_deal_message
 from flows.i18n import _
 
 
@@ -112,6 +114,7 @@ def _done(outcome: Done) -> Message:
 
 
 outcome_message.register(DealList, deal_list_message)
+outcome_message.register(WhichDeal, which_deal_message)
 outcome_message.register(DealHistory, history_message)
 outcome_message.register(Playbook, playbook_message)
 outcome_message.register(ObjectionNoted, objection_message)
