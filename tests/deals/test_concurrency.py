@@ -226,7 +226,7 @@ async def test_a_bind_and_an_advance_of_the_deal_it_unbinds_both_land(
                 bind_deal(
                     services, replace(REP, channel_id=f"CROOM{room}"), DealNumber(new.deal_id)
                 ),
-                moving.advance(services, REP, DealNumber(old.id), expected_stage="qualify"),
+                moving.advance(services, REP, SeenDeal(old.id, "qualify")),
             )
         )
     )
@@ -263,7 +263,7 @@ async def test_a_bind_and_an_advance_of_the_same_deal_both_land_or_say_why(
                 bind_deal(
                     services, replace(REP, channel_id=f"CROOM{room}"), DealNumber(card.deal_id)
                 ),
-                moving.advance(services, REP, DealNumber(card.deal_id), expected_stage="qualify"),
+                moving.advance(services, REP, SeenDeal(card.deal_id, "qualify")),
             )
         )
     )

@@ -51,7 +51,7 @@ SUBCOMMANDS: dict[str, tuple[list[Step], bool]] = {
     "lose": ([Line("ana", "/deal lose #2 price too high")], True),
     "nurture": ([Line("ana", "/deal nurture #2 3m")], True),
     "disqualify": ([Line("ana", "/deal disqualify #1 under 20 employees")], True),
-    "reopen": ([Line("ana", "/deal reopen #4 demo")], True),
+    "reopen": ([Line("ana", "/deal reopen #4 discovery")], True),  # where it left the path
     "override": ([Line("maria", "/deal override #1 signed the pilot terms already")], True),
     "list": ([Line("maria", "/deal list team")], False),
     "history": ([Line("ana", "/deal history #2")], False),
@@ -96,7 +96,7 @@ CARD_ELEMENTS: dict[str, tuple[list[Step], bool]] = {
         ],
         True,
     ),
-    "More: Reopen": ([show("#4"), Click("ana", "Reopen to Solution demo")], True),
+    "More: Reopen": ([show("#4"), Click("ana", "Reopen to Discovery")], True),
 }
 
 

@@ -122,6 +122,7 @@ async def test_for_card_reads_the_deal_its_ticks_and_the_default_in_one_statemen
     services: Services, acme: DealCard, sqlite_only: None
 ) -> None:
     ready = await make_ready(services, REP, acme)
+    await services.deals.flush()  # the pointer's batch lands now, not while we count
     with statements_by_engine(services.db) as seen:
         found = await services.deals.for_card(REP.team_id, acme.deal_id, named_by=REP.user_id)
 
