@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from storage import deal_queries, queries
+from storage import branches, deal_queries, queries
 from storage.database import Database
 from storage.last_deals import LastDeals, Pointer, UserKey
 from storage.locked_deal import LockedDeal
@@ -113,6 +113,12 @@ class DealStore:
         if named_by and (latest if held else stored) != deal_id:
             self._last_deals.remember((team_id, named_by), deal_id)
         return DealAndTicks(deal, ticks)
+
+    async def stage_left(self, deal: Deal) -> str | None:
+        """The main-path stage a deal in a side stage left to get there (storage.branches)."""
+        assert deal.id is not None
+        async with self.db.quick_read() as session:
+            return await branches.stage_left(session, deal_id=deal.id, side_stage=deal.stage)
 
     async def ticks(self, deal: Deal) -> list[ExitTick]:
         """The exit ticks of the stage the deal is in."""

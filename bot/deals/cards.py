@@ -4,17 +4,57 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.core.outcomes import DealCard, DealRow, TickInfo
-from flows.machine import Flow
+from flows.machine import Flow, Move, Transition
+from flows.schema import ProcessMap
 from storage.models import Deal, DealStatus, ExitTick
+
+
+@dataclass(frozen=True, slots=True)
+class LeftAt:
+    """Where a deal in a side stage left the main path (None: its history does not say)."""
+
+    stage: str | None
+
+
+def reopen_moves(
+    process_map: ProcessMap, options: list[Transition], left: str | None
+) -> list[Transition]:
+    """The reopen moves that land no later on the main path than the stage the deal left:
+    a later one would walk around gates it never passed (bot.deals.reopening). With no
+    record of where it left (imported straight into a side stage), the earliest only."""
+    position = {stage.id: n for n, stage in enumerate(process_map.open_stages)}
+    last = len(position)
+    if left is None or left not in position:
+        return sorted(options, key=lambda t: position.get(t.dest, last))[:1]
+    return [t for t in options if position.get(t.dest, last) <= position[left]]
+
+
+def _moves(flow: Flow, stage_id: str, left: LeftAt | None) -> list[Transition]:
+    moves = flow.available(stage_id)
+    if left is None:  # not looked up: what the map allows (lists and rows show no moves)
+        return moves
+    reopen = [t for t in moves if t.move is Move.REOPEN]
+    allowed = reopen_moves(flow.map, reopen, left.stage)
+    return [t for t in moves if t.move is not Move.REOPEN or t in allowed]
 
 
 def whole_days(start: dt.datetime, end: dt.datetime) -> int:
     return max(0, (end - start).days)
 
 
-def build_card(*, deal: Deal, ticks: Sequence[ExitTick], flow: Flow, now: dt.datetime) -> DealCard:
+def build_card(
+    *,
+    deal: Deal,
+    ticks: Sequence[ExitTick],
+    flow: Flow,
+    now: dt.datetime,
+    left: LeftAt | None = None,
+) -> DealCard:
+    """`left`: where a deal in a side stage left the main path, so the card offers only the
+    reopen moves that are allowed."""
     assert deal.id is not None
     stage = flow.stage(deal.stage)
     ticked = {
@@ -35,7 +75,7 @@ def build_card(*, deal: Deal, ticks: Sequence[ExitTick], flow: Flow, now: dt.dat
         process_map=flow.map,
         ticked=ticked,
         missing=flow.missing_items(stage.id, frozenset(ticked), evidence),
-        moves=flow.available(stage.id),
+        moves=_moves(flow, stage.id, left),
         days_in_stage=days_in_stage,
         idle_days=idle_days,
         stuck=stage.target_days is not None and days_in_stage > stage.target_days,

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Ambiguous, DealCard, DealRow, Failure, NotFound
 from bot.core.refs import CurrentDeal, DealName, DealNumber, DealRef, SeenDeal
-from bot.deals.cards import build_card, build_row
+from bot.deals.cards import LeftAt, build_card, build_row
 from flows.i18n import _
 from storage import deal_queries
 from storage.models import Deal, ExitTick
@@ -92,7 +92,8 @@ async def card_for(services: Services, deal: Deal) -> DealCard:
 async def build_deal_card(services: Services, deal: Deal, ticks: Sequence[ExitTick]) -> DealCard:
     """The card of `deal` with `ticks` (its current stage's), under the deal's map."""
     flow = await services.catalog.flow(services.db, map_id=deal.map_id, version=deal.map_version)
-    return build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock())
+    left = None if flow.stage(deal.stage).is_open else LeftAt(await services.deals.stage_left(deal))
+    return build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock(), left=left)
 
 
 async def card_of(services: Services, actor: Actor, ref: DealRef) -> DealCard | Failure:

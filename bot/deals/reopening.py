@@ -13,11 +13,11 @@ from __future__ import annotations
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
 from bot.core.refs import DealRef
+from bot.deals.cards import reopen_moves
 from bot.deals.moving import enter_stage
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
-from flows.schema import ProcessMap
 from storage.branches import stage_left
 from storage.models import EventKind
 
@@ -39,25 +39,13 @@ async def reopen(services: Services, actor: Actor, ref: DealRef, *, stage: str |
         left = await stage_left(
             change.held.session, deal_id=change.deal.id, side_stage=change.deal.stage
         )
-        transition = _pick(change, _no_later_than(change.flow.map, options, left), stage, left)
+        transition = _pick(change, reopen_moves(change.flow.map, options, left), stage, left)
         if isinstance(transition, Invalid):
             return transition
         change.flow.fire(transition, DealState(change.deal.stage))
         return await enter_stage(change, transition, EventKind.REOPENED, reason=None)
 
     return await change_deal(services, actor, ref, apply)
-
-
-def _no_later_than(
-    process_map: ProcessMap, options: list[Transition], left: str | None
-) -> list[Transition]:
-    """The reopen moves that land no later on the main path than the stage the deal left.
-    With no record of where it left (imported straight into a side stage), only the
-    earliest stage the map allows."""
-    position = {stage.id: n for n, stage in enumerate(process_map.open_stages)}
-    if left is None or left not in position:
-        return sorted(options, key=lambda t: position.get(t.dest, len(position)))[:1]
-    return [t for t in options if position.get(t.dest, len(position)) <= position[left]]
 
 
 def _pick(

@@ -20,10 +20,11 @@ from bot.core.access import may_change
 from bot.core.context import Actor, Services
 from bot.core.outcomes import DealCard, Failure, NotAllowed, NotFound, Outcome, Stale
 from bot.core.refs import DealRef, SeenDeal
-from bot.deals.cards import build_card
+from bot.deals.cards import LeftAt, build_card
 from bot.deals.lookup import find_deal, no_such_deal
 from flows.i18n import _
 from flows.machine import Flow
+from storage.branches import stage_left
 from storage.deal_store import LockedDeal
 from storage.models import Deal, EventKind, ExitTick
 
@@ -81,7 +82,16 @@ class Change:
         """The deal's card as this change leaves it (its current stage's ticks read in the
         change's transaction)."""
         ticks = await self.held.current_ticks()
-        return build_card(deal=self.deal, ticks=ticks, flow=self.flow, now=self.services.clock())
+        left = None
+        if not self.flow.stage(self.deal.stage).is_open:
+            await self.write_events()  # a branch's own event says where the deal left
+            assert self.deal.id is not None
+            side = self.deal.stage
+            left = LeftAt(
+                await stage_left(self.held.session, deal_id=self.deal.id, side_stage=side)
+            )
+        now = self.services.clock()
+        return build_card(deal=self.deal, ticks=ticks, flow=self.flow, now=now, left=left)
 
 
 class LostRace(Exception):

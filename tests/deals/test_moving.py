@@ -11,7 +11,8 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Blocked, DealCard, Invalid, NotAllowed
 from bot.core.refs import DealName, DealNumber
 from bot.deals import moving, reopening, ticking
-from bot.deals.outcomes import Moved
+from bot.deals.outcomes import Moved, Shown
+from bot.deals.showing import show_deal
 from flows.machine import Move
 from storage.models import DealEvent, DealStatus, EventKind
 from tests.support.deals import (
@@ -403,6 +404,18 @@ async def test_a_nurtured_deal_cannot_skip_the_gates_it_never_passed(
 
     reopened = await reopening.reopen(services, REP, DealName("acme"), stage=None)
     assert expect(reopened, Moved).card.stage.id == "qualify"
+
+
+async def test_a_side_stage_card_offers_only_the_reopens_that_are_allowed(
+    services: Services, acme: DealCard
+) -> None:
+    await advance_to(services, acme, "proposal")
+    lost = await moving.lose(services, REP, DealName("acme"), reason="Chose a competitor")
+    shown = expect(await show_deal(services, REP, DealName("acme")), Shown)
+
+    allowed = ["discovery", "demo", "proposal"]  # the map also lists commit, past the gate
+    for card in (expect(lost, Moved).card, shown.card):
+        assert [t.dest for t in card.moves if t.move is Move.REOPEN] == allowed
 
 
 @pytest.mark.parametrize("typed", ["onboarding", "qualify", "no such stage"])

@@ -86,6 +86,14 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     d.Playbook: _playbook,
     d.ObjectionNoted: lambda: d.ObjectionNoted(deal_name="Acme", text="too expensive", matches=[]),
     d.MapPicture: lambda: d.MapPicture(process_map=MAP, counts={"qualify": 2, "proposal": 1}),
+    d.WhichDeal: lambda: d.WhichDeal(
+        "Which deal? 'globex' may name Globex, or be part of what you wrote",
+        "override",
+        (
+            d.DealChoice(2, "Globex", "CFO agreed verbally"),
+            d.DealChoice(5, "Pied Piper & Sons", "globex CFO agreed verbally " + "x" * 600),
+        ),
+    ),
     o.Done: lambda: o.Done("Role set"),
     o.Failure: lambda: o.Failure("something broke", "try again"),
     o.Invalid: lambda: o.Invalid("'5O0k' is not an amount", "e.g. 50k", field="amount"),
