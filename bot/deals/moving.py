@@ -83,6 +83,11 @@ async def lose(
     note given apart (the Lose form's own field)."""
 
     async def apply(change: Change) -> Outcome:
+        # Whether the deal may be lost here at all comes first: a better reason for a move
+        # that cannot happen would only earn a second refusal.
+        cannot = _transition(change, Move.LOSE)
+        if isinstance(cannot, Invalid):
+            return cannot
         chosen = match_lost_reason(reason, change.flow.map.lost_reasons)
         if isinstance(chosen, BadValue):
             return Invalid(chosen.message, chosen.hint, field="reason")

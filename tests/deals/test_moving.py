@@ -450,3 +450,13 @@ async def test_a_nurtured_deal_reopens_and_forgets_its_date(
         EventKind.BRANCHED,
         EventKind.REOPENED,
     ]
+
+
+async def test_a_deal_that_cannot_be_lost_here_says_so_before_judging_the_reason(
+    services: Services, acme: DealCard
+) -> None:
+    """Qualification has no lose branch: the reason does not matter, and is not judged."""
+    async with writes_nothing(services):
+        refused = await moving.lose(services, REP, DealName("acme"), reason="went elsewhere")
+
+    assert expect(refused, Invalid).message == "a deal in Qualification cannot lose"
