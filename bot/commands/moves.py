@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.spec import Answer, CommandSpec
-from bot.commands.words import DealArgs, deal_and_optional_text, deal_and_text, deal_only
+from bot.commands.words import (
+    DealArgs,
+    deal_and_optional_text,
+    deal_and_text,
+    deal_only,
+    on_named_deal,
+)
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
 from bot.deals import moving, reopening
-from bot.deals.naming import deal_named_in_text
-from bot.deals.outcomes import WhichDeal
 from flows.i18n import _
 
 
@@ -37,10 +41,14 @@ class ReasonArgs:
 
 
 async def _lose(services: Services, actor: Actor, args: ReasonArgs) -> Answer:
-    named = await deal_named_in_text(services, actor, args.ref, args.reason, command="lose")
-    if isinstance(named, WhichDeal):
-        return named
-    return await moving.lose(services, actor, named.ref, reason=named.text)
+    return await on_named_deal(
+        services,
+        actor,
+        "lose",
+        args.ref,
+        args.reason,
+        lambda ref, text: moving.lose(services, actor, ref, reason=text),
+    )
 
 
 LOSE = CommandSpec(
@@ -60,10 +68,14 @@ class NurtureArgs:
 
 
 async def _nurture(services: Services, actor: Actor, args: NurtureArgs) -> Answer:
-    named = await deal_named_in_text(services, actor, args.ref, args.until, command="nurture")
-    if isinstance(named, WhichDeal):
-        return named
-    return await moving.nurture(services, actor, named.ref, until=named.text)
+    return await on_named_deal(
+        services,
+        actor,
+        "nurture",
+        args.ref,
+        args.until,
+        lambda ref, text: moving.nurture(services, actor, ref, until=text),
+    )
 
 
 NURTURE = CommandSpec(
@@ -77,10 +89,14 @@ NURTURE = CommandSpec(
 
 
 async def _disqualify(services: Services, actor: Actor, args: ReasonArgs) -> Answer:
-    named = await deal_named_in_text(services, actor, args.ref, args.reason, command="disqualify")
-    if isinstance(named, WhichDeal):
-        return named
-    return await moving.disqualify(services, actor, named.ref, reason=named.text)
+    return await on_named_deal(
+        services,
+        actor,
+        "disqualify",
+        args.ref,
+        args.reason,
+        lambda ref, text: moving.disqualify(services, actor, ref, reason=text),
+    )
 
 
 DISQUALIFY = CommandSpec(
@@ -102,10 +118,14 @@ class ReopenArgs:
 async def _reopen(services: Services, actor: Actor, args: ReopenArgs) -> Answer:
     if args.stage is None:
         return await reopening.reopen(services, actor, args.ref, stage=None)
-    named = await deal_named_in_text(services, actor, args.ref, args.stage, command="reopen")
-    if isinstance(named, WhichDeal):
-        return named
-    return await reopening.reopen(services, actor, named.ref, stage=named.text)
+    return await on_named_deal(
+        services,
+        actor,
+        "reopen",
+        args.ref,
+        args.stage,
+        lambda ref, text: reopening.reopen(services, actor, ref, stage=text),
+    )
 
 
 REOPEN = CommandSpec(
@@ -119,10 +139,14 @@ REOPEN = CommandSpec(
 
 
 async def _override(services: Services, actor: Actor, args: ReasonArgs) -> Answer:
-    named = await deal_named_in_text(services, actor, args.ref, args.reason, command="override")
-    if isinstance(named, WhichDeal):
-        return named
-    return await moving.override(services, actor, named.ref, reason=named.text)
+    return await on_named_deal(
+        services,
+        actor,
+        "override",
+        args.ref,
+        args.reason,
+        lambda ref, text: moving.override(services, actor, ref, reason=text),
+    )
 
 
 OVERRIDE = CommandSpec(

@@ -6,12 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.spec import Answer, CommandSpec
-from bot.commands.words import deal_and_optional_text, deal_and_text
+from bot.commands.words import deal_and_optional_text, deal_and_text, on_named_deal
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
-from bot.deals.naming import deal_named_in_text
 from bot.deals.notes import record_feedback, record_objection, show_playbook
-from bot.deals.outcomes import WhichDeal
 from flows.i18n import _
 
 
@@ -42,10 +40,14 @@ class ObjectionArgs:
 
 
 async def _objection(services: Services, actor: Actor, args: ObjectionArgs) -> Answer:
-    named = await deal_named_in_text(services, actor, args.ref, args.text, command="objection")
-    if isinstance(named, WhichDeal):
-        return named
-    return await record_objection(services, actor, named.text, ref=named.ref)
+    return await on_named_deal(
+        services,
+        actor,
+        "objection",
+        args.ref,
+        args.text,
+        lambda ref, text: record_objection(services, actor, text, ref=ref),
+    )
 
 
 OBJECTION = CommandSpec(

@@ -4,12 +4,15 @@ text after it (reasons, objections keep their apostrophes and spacing), or nothi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.commands.spec import Refused
+from bot.commands.spec import Answer, Refused
+from bot.core.context import Actor, Services
 from bot.core.refs import CURRENT, DealRef, parse_deal_ref
+from bot.deals.naming import deal_named_in_text
+from bot.deals.outcomes import WhichDeal
 from flows.i18n import _
 
 # A first word that names the deal before a command's own text (`/deal lose #42 …`);
@@ -79,3 +82,19 @@ class DealArgs:
 @dataclass(frozen=True, slots=True)
 class NoArgs:
     """The arguments of a command that takes none (map, unbind)."""
+
+
+async def on_named_deal(
+    services: Services,
+    actor: Actor,
+    command: str,
+    ref: DealRef,
+    text: str,
+    run: Callable[[DealRef, str], Awaitable[Answer]],
+) -> Answer:
+    """Run a command whose free text may begin with a deal's name (bot.deals.naming) on the
+    deal it names, with the rest of the text; or answer with the question."""
+    named = await deal_named_in_text(services, actor, ref, text, command=command)
+    if isinstance(named, WhichDeal):
+        return named
+    return await run(named.ref, named.text)
