@@ -131,7 +131,7 @@ async def _reopen(services: Services, actor: Actor, args: ReopenArgs) -> Answer:
 REOPEN = CommandSpec(
     "reopen",
     "/deal reopen [#deal] [stage]",
-    _("Bring a lost, disqualified or nurtured deal back"),
+    _("Bring a lost, disqualified or nurtured deal back, to the stage it left or earlier"),
     deal_and_optional_text(ReopenArgs),
     _reopen,
     ("/deal reopen", "/deal reopen discovery"),
