@@ -1,6 +1,6 @@
 """Where a deal stood on the main path when it left it (lost, disqualified, nurtured).
 
-A reopen may bring the deal back to that stage or an earlier one (bot.deals.moving); the
+A reopen may bring the deal back to that stage or an earlier one (bot.deals.reopening); the
 answer is in the deal's history, in the last move into the side stage it stands in now.
 """
 

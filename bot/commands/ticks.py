@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.commands.words import split_deal
@@ -41,20 +41,24 @@ def _items_and_evidence(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     (`4=it's Q1, maybe 5` → {"4": "it's Q1, maybe"} and item 5)."""
     items: list[str] = []
     evidence: dict[str, str] = {}
+    unquoted: set[str] = set()  # their values end at a comma that separates, not their own
     open_item: str | None = None  # an unquoted value still taking words
-    for word in _WORD.findall(text):
+    for word in _WORD.findall(text.replace("“", '"').replace("”", '"')):
         given = _EVIDENCE.fullmatch(word)
         if given:
             item, value = given["item"], given["value"]
             quoted = value.startswith('"')
             evidence[item] = value.strip('"') if quoted else value
+            unquoted = unquoted - {item} if quoted else unquoted | {item}
             open_item = None if quoted else item
         elif open_item is not None and not _is_item_number(word):
             evidence[open_item] = f"{evidence[open_item]} {word}"
         else:
             open_item = None
             items.extend(part for part in word.split(",") if part)
-    return tuple(items), {item: value.strip().rstrip(",") for item, value in evidence.items()}
+    for item in unquoted:
+        evidence[item] = evidence[item].strip().rstrip(",")
+    return tuple(items), evidence
 
 
 def _is_item_number(word: str) -> bool:
@@ -86,7 +90,7 @@ def _parse_untick(rest: str) -> UntickArgs | Refused:
 
 
 async def _tick(services: Services, actor: Actor, args: TickArgs) -> Answer:
-    named = await _named_before_items(services, actor, "tick", args.ref, args.items)
+    named = await _named_before_items(services, actor, "tick", args.ref, args.items, args.evidence)
     if isinstance(named, WhichDeal):
         return named
     items = tuple(named.text.split())
@@ -94,23 +98,40 @@ async def _tick(services: Services, actor: Actor, args: TickArgs) -> Answer:
 
 
 async def _untick(services: Services, actor: Actor, args: UntickArgs) -> Answer:
-    named = await _named_before_items(services, actor, "untick", args.ref, args.items)
+    named = await _named_before_items(services, actor, "untick", args.ref, args.items, {})
     if isinstance(named, WhichDeal):
         return named
     return await set_ticks(services, actor, named.ref, untick=tuple(named.text.split()))
 
 
 async def _named_before_items(
-    services: Services, actor: Actor, command: str, ref: DealRef, items: tuple[str, ...]
+    services: Services,
+    actor: Actor,
+    command: str,
+    ref: DealRef,
+    items: tuple[str, ...],
+    evidence: Mapping[str, str],
 ) -> Named | WhichDeal:
-    """`/deal tick initech 1`: words before the item numbers may name the deal. Item ids
-    are words too (`/deal tick budget`), so only a deal's whole name counts."""
-    if not items or items[0].isdigit():
+    """`/deal tick initech 1`: the words before the first item number may name the deal.
+    Item ids are words too (`/deal tick budget problem`): with no item number after them,
+    the words are items. A question keeps the evidence in each choice's text."""
+    before = next((n for n, item in enumerate(items) if item.isdigit()), 0)
+    if before == 0:
         return Named(ref, " ".join(items))
-    text = " ".join(items)
-    return await deal_named_in_text(
-        services, actor, ref, text, command=command, ask_beside_current=False
+    named = await deal_named_in_text(
+        services,
+        actor,
+        ref,
+        " ".join(items),
+        command=command,
+        name_words=before,
+        ask_beside_current=False,
     )
+    if not isinstance(named, WhichDeal):
+        return named
+    given = " ".join(f'{item}="{value}"' for item, value in evidence.items())
+    choices = tuple(replace(c, text=f"{c.text} {given}".strip()) for c in named.choices)
+    return replace(named, choices=choices)
 
 
 TICK = CommandSpec(

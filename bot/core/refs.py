@@ -3,8 +3,9 @@
 A person names a deal by number (`#42`), by the start of its name (`acme`), or not at
 all (the channel's bound deal, else their most recently touched deal); a click names the
 deal its card showed and the stage the card was in. The parser (bot.commands) and the
-Slack listeners build one of these; the use cases take it as it is and never parse text
-again (bot.deals.lookup resolves it).
+Slack listeners build one of these; the use cases take it as it is (bot.deals.lookup
+resolves it). The one exception is deliberate: with no deal named, the start of a command's
+free text may still name one (bot.deals.naming).
 """
 
 from __future__ import annotations

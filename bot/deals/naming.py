@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.core.context import Actor, Services
 from bot.core.refs import CurrentDeal, DealNumber, DealRef
+from bot.deals.lookup import LONGEST_NAME
 from bot.deals.outcomes import DealChoice, WhichDeal
 from flows.i18n import _
 from storage.models import Deal
@@ -38,43 +39,56 @@ async def deal_named_in_text(
     text: str,
     *,
     command: str,
+    name_words: int = MOST_NAME_WORDS,
     ask_beside_current: bool = True,
 ) -> Named | WhichDeal:
-    """`ask_beside_current=False`: a deal named is taken even beside another current deal
-    (`/deal tick initech 1`, where the rest is item numbers, not words that could be free
-    text)."""
+    """`name_words`: at most this many leading words may be the name. A text that is all
+    a deal's name names it, with no text left (the use case then asks for its reason).
+
+    `ask_beside_current=False`: a deal named is taken even beside another current deal
+    (`/deal tick initech 1`: what follows the name is item numbers, not free text)."""
     if not isinstance(ref, CurrentDeal):
         return Named(ref, text)  # the deal was named outright: the text is all text
-    found = await _leading_name(services, actor, text)
+    found = await _leading_name(services, actor, text, min(name_words, MOST_NAME_WORDS))
     if found is None:
         return Named(ref, text)
     matches, words, rest = found
     current = await services.deals.current(actor.team_id, actor.user_id, actor.channel_id)
     beside_current = ask_beside_current and current is not None and current.id != matches[0].id
-    if len(matches) == 1 and not beside_current:
+    if len(matches) == 1 and (not beside_current or not rest):
         assert matches[0].id is not None
         return Named(DealNumber(matches[0].id), rest)
-    return _which(command, text, matches, words, rest, current)
+    return _which(command, text, matches, words, rest, current if ask_beside_current else None)
 
 
 async def _leading_name(
-    services: Services, actor: Actor, text: str
+    services: Services, actor: Actor, text: str, most: int
 ) -> tuple[list[Deal], str, str] | None:
     """The deals whose names start with the longest run of the text's first words (whole
-    words, at least one word of text left over), those words, and the text after them."""
+    words), those words, and the text after them. A deal named exactly by those words
+    is the one meant, whatever longer names also start with them."""
     words = list(re.finditer(r"\S+", text))
-    for count in range(min(len(words) - 1, MOST_NAME_WORDS), 0, -1):
+    for count in range(min(len(words), most), 0, -1):
         prefix = " ".join(match.group() for match in words[:count])
+        if len(prefix) > LONGEST_NAME:  # no deal's name is that long
+            continue
         found = await services.deals.by_name(actor.team_id, prefix, suggest=False)
         whole = [deal for deal in found.deals if _starts_with_words(deal.name, prefix)]
+        exact = [deal for deal in whole if _key(deal.name) == prefix.lower()]
         if whole:
-            return whole[:MOST_CHOICES], prefix, text[words[count].start() :].strip()
+            rest = text[words[count].start() :].strip() if count < len(words) else ""
+            return (exact or whole)[:MOST_CHOICES], prefix, rest
     return None
 
 
+def _key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
 def _starts_with_words(name: str, prefix: str) -> bool:
-    key, typed = " ".join(name.lower().split()), prefix.lower()
-    return key == typed or key.startswith(typed + " ")
+    """`Acme Corp` and `Acme, Inc.` start with the word `acme`; `Acmeco` does not."""
+    key, typed = _key(name), prefix.lower()
+    return key.startswith(typed) and (len(key) == len(typed) or not key[len(typed)].isalnum())
 
 
 def _which(

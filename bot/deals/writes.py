@@ -152,8 +152,7 @@ async def _target(services: Services, actor: Actor, ref: DealRef) -> _Target | F
     # Loaded here, before the lock, so the change itself never has to (see change_deal).
     await services.catalog.flow(services.db, map_id=found.map_id, version=found.map_version)
     missing = NotFound(_("that deal no longer exists"), _("use /deal list"))  # deleted since
-    seen = ref.stage if isinstance(ref, SeenDeal) else found.stage
-    return _Target(found.id, seen, missing)
+    return _Target(found.id, found.stage, missing)
 
 
 async def _locked_change(

@@ -93,7 +93,9 @@ class ChosenDeal:
     text: str
 
     def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        # As written, not \uXXXX: a 500-character reason in Cyrillic stays under Slack's
+        # 2,000 characters for a button's value.
+        return json.dumps(asdict(self), separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
     def loads(cls, text: object) -> ChosenDeal | None:

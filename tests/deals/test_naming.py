@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.commands import ParseError, parse, run_command
 from bot.core.context import Actor, Services
-from bot.core.outcomes import DealCard
+from bot.core.outcomes import DealCard, Invalid
 from bot.deals.outcomes import Moved, ObjectionNoted, Ticked, WhichDeal
 from storage.models import EventKind
 from tests.support.deals import ADMIN, REP, events_of, new_deal, writes_nothing
@@ -99,6 +99,54 @@ async def test_evidence_keeps_its_commas_and_apostrophes(
     recorded = {item: tick.evidence for item, tick in ticked.card.ticked.items()}
     items = piper.stage.exit
     assert recorded == {items[1].id: "Jane Doe, CFO", items[2].id: "it's Q1, maybe"}
+
+
+async def test_tick_reads_a_name_only_before_the_first_item_number(
+    services: Services,
+) -> None:
+    """Item ids are words too; and `initech 2 3` is items 2 and 3 of Initech even beside a
+    deal named "Initech 2"."""
+    initech = await new_deal(services, REP, "Initech")
+    await new_deal(services, REP, "Initech 2")
+    await new_deal(services, REP, "Budget Rent a Car")
+
+    ticked = await say(services, REP, "tick initech 2 3")
+    assert isinstance(ticked, Ticked) and ticked.card.deal_id == initech.deal_id
+    assert len(ticked.card.ticked) == 2
+
+    # `budget` and `problem` are item ids of Qualification: Initech's, the current deal
+    by_id = await say(services, REP, "tick budget problem")
+    assert isinstance(by_id, Ticked) and by_id.card.deal_id == initech.deal_id
+    assert {"budget", "problem"} <= set(by_id.card.ticked)
+
+
+async def test_a_tick_question_keeps_the_evidence_in_each_choice(services: Services) -> None:
+    await new_deal(services, REP, "Acme Corp")
+    await new_deal(services, REP, "Acme Labs")
+
+    asked = await say(services, REP, 'tick acme 1 2="50k, maybe"')
+
+    assert isinstance(asked, WhichDeal)
+    assert [c.text for c in asked.choices] == ['1 2="50k, maybe"', '1 2="50k, maybe"']
+
+
+async def test_a_text_that_is_all_a_deals_name_names_it_and_asks_for_the_reason(
+    services: Services, globex_and_piper: tuple[DealCard, DealCard]
+) -> None:
+    async with writes_nothing(services):
+        refused = await say(services, REP, "disqualify globex")
+
+    assert isinstance(refused, Invalid) and refused.field == "reason"
+
+
+async def test_punctuation_ends_a_word_of_a_name(services: Services) -> None:
+    acme = await new_deal(services, REP, "Acme, Inc.")
+    await new_deal(services, REP, "Acmeco")  # the current deal; "acme" is not its word
+
+    asked = await say(services, REP, "objection acme wants a discount")
+
+    assert isinstance(asked, WhichDeal)
+    assert [c.deal_id for c in asked.choices][0] == acme.deal_id
 
 
 # -- the property ------------------------------------------------------------------------
