@@ -35,6 +35,10 @@ class DealAndTicks:
 
     deal: Deal
     ticks: list[ExitTick]
+    # A deal in a side stage: where it left the main path (None: not recorded), read in
+    # the same session; `left_asked` is False for a deal on the main path.
+    left: str | None = None
+    left_asked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +111,18 @@ class DealStore:
             found = await deal_queries.deal_for_card(
                 session, team_id=team_id, deal_id=deal_id, user_id=named_by
             )
-        if found is None:
-            return None
-        deal, ticks, stored = found
+            if found is None:
+                return None
+            deal, ticks, stored = found
+            aside = branches.in_side_stage(deal.status)
+            left = (
+                await branches.stage_left(session, deal_id=deal_id, side_stage=deal.stage)
+                if aside
+                else None
+            )
         if named_by and (latest if held else stored) != deal_id:
             self._last_deals.remember((team_id, named_by), deal_id)
-        return DealAndTicks(deal, ticks)
+        return DealAndTicks(deal, ticks, left=left, left_asked=aside)
 
     async def stage_left(self, deal: Deal) -> str | None:
         """The main-path stage a deal in a side stage left to get there (storage.branches)."""

@@ -89,10 +89,13 @@ async def card_for(services: Services, deal: Deal) -> DealCard:
     return await build_deal_card(services, deal, await services.deals.ticks(deal))
 
 
-async def build_deal_card(services: Services, deal: Deal, ticks: Sequence[ExitTick]) -> DealCard:
+async def build_deal_card(
+    services: Services, deal: Deal, ticks: Sequence[ExitTick], *, left: LeftAt | None = None
+) -> DealCard:
     """The card of `deal` with `ticks` (its current stage's), under the deal's map."""
     flow = await services.catalog.flow(services.db, map_id=deal.map_id, version=deal.map_version)
-    left = None if flow.stage(deal.stage).is_open else LeftAt(await services.deals.stage_left(deal))
+    if left is None and not flow.stage(deal.stage).is_open:
+        left = LeftAt(await services.deals.stage_left(deal))
     return build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock(), left=left)
 
 
@@ -109,7 +112,8 @@ async def card_of(services: Services, actor: Actor, ref: DealRef) -> DealCard | 
     if deal_id is not None:
         found = await services.deals.for_card(actor.team_id, deal_id, named_by=actor.user_id)
         if found is not None:
-            return await build_deal_card(services, found.deal, found.ticks)
+            left = LeftAt(found.left) if found.left_asked else None
+            return await build_deal_card(services, found.deal, found.ticks, left=left)
     deal_or_failure = await find_deal(services, actor, ref)
     if isinstance(deal_or_failure, Failure):
         return deal_or_failure
