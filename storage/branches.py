@@ -38,4 +38,4 @@ async def stage_left(session: AsyncSession, *, deal_id: int, side_stage: str) ->
 
 def in_side_stage(status: object) -> bool:
     """Whether a deal of this status stands off the main path (and may be reopened)."""
-    return status in SIDE_STATUSES or status in {s.value for s in SIDE_STATUSES}
+    return status in SIDE_STATUSES  # a StrEnum: its plain string value matches too

@@ -53,12 +53,14 @@ async def deal_named_in_text(
     if found is None:
         return Named(ref, text)
     matches, words, rest = found
-    current = await services.deals.current(actor.team_id, actor.user_id, actor.channel_id)
-    beside_current = ask_beside_current and current is not None and current.id != matches[0].id
+    current = None  # asked only when it may matter: tick takes a named deal outright
+    if ask_beside_current:
+        current = await services.deals.current(actor.team_id, actor.user_id, actor.channel_id)
+    beside_current = current is not None and current.id != matches[0].id
     if len(matches) == 1 and (not beside_current or not rest):
         assert matches[0].id is not None
         return Named(DealNumber(matches[0].id), rest)
-    return _which(command, text, matches, words, rest, current if ask_beside_current else None)
+    return _which(command, text, matches, words, rest, current)
 
 
 async def _leading_name(
