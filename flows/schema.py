@@ -72,6 +72,8 @@ class EvidenceType(StrEnum):
     CHOICE = "choice"
 
 
+# A choice is one line of a Slack menu, which shows 75 characters of an option.
+Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=75)]
 MAX_CHOICES = 20  # what a map author can keep readable in one menu (Slack allows 100)
 
 
@@ -81,7 +83,7 @@ class Evidence(_Strict):
 
     prompt: Text
     type: EvidenceType = EvidenceType.TEXT
-    options: list[Text] = Field(default_factory=list, max_length=MAX_CHOICES)
+    options: list[Choice] = Field(default_factory=list, max_length=MAX_CHOICES)
 
     @model_validator(mode="after")
     def _options_only_for_a_choice(self) -> Evidence:

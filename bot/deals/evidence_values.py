@@ -1,0 +1,155 @@
+"""Reading an evidence value as the map types it (docs/maps.md, "Evidence"): the same rule
+for `/deal tick 2="…"`, the evidence form and the shell, so a value that one refuses the
+others refuse too.
+
+A value is kept as text, in one canonical spelling per type: a number without grouping
+commas, money as the deal amounts are written, a date as YYYY-MM-DD, a person as a Slack
+mention, a URL with its scheme, a choice as the map spells it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from dateutil import parser as date_parser
+
+from bot.core.slack_ids import user_id
+from bot.core.values import BadValue, parse_amount
+from flows.i18n import _
+from flows.schema import Evidence, EvidenceType
+
+MAX_EVIDENCE = 500
+_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_SLACK_LINK = re.compile(r"^<(?P<url>[^|>]+)(\|[^>]*)?>$")  # how Slack sends a URL in a command
+_MONTH_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def read_evidence_value(evidence: Evidence, raw: str) -> str | BadValue:
+    """The value to record for `raw`, or what is wrong with it."""
+    text = " ".join(raw.split())
+    if not text:
+        return BadValue(
+            _("{prompt} is empty").format(prompt=evidence.prompt),
+            _("write it in words, up to {most} characters").format(most=MAX_EVIDENCE)
+            if evidence.type is EvidenceType.TEXT
+            else _("give the value, e.g. {example}").format(example=example_for(evidence)),
+        )
+    if len(text) > MAX_EVIDENCE:
+        return BadValue(
+            _("{prompt} is too long").format(prompt=evidence.prompt),
+            _("give it in up to {most} characters").format(most=MAX_EVIDENCE),
+        )
+    if evidence.type is EvidenceType.CHOICE:
+        return _choice(evidence, text)
+    return READERS[evidence.type](text)
+
+
+def _text(text: str) -> str | BadValue:
+    return text
+
+
+def _number(text: str) -> str | BadValue:
+    if _NUMBER.fullmatch(text):
+        try:
+            number = Decimal(text.replace(",", ""))
+        except InvalidOperation:  # cannot happen after the pattern; refused all the same
+            number = None
+        if number is not None:
+            return f"{number:f}"
+    return BadValue(
+        _("'{text}' is not a number").format(text=text),
+        _("write digits, e.g. 12, 1,500 or 2.5"),
+    )
+
+
+def _money(text: str) -> str | BadValue:
+    amount = parse_amount(text)
+    if isinstance(amount, BadValue):
+        return amount
+    figure = f"{Decimal(str(amount.value)):,f}".rstrip("0").rstrip(".")
+    return f"{figure} {amount.currency}" if amount.currency else figure
+
+
+def _date(text: str) -> str | BadValue:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    # "15 Jan 2027" or "Jan 15, 2027": a month written as a word is never ambiguous;
+    # "03/04/2027" is (March or April?), so digits alone must be YYYY-MM-DD.
+    if _MONTH_WORD.search(text):
+        try:
+            return date_parser.parse(text, default=dt.datetime(2000, 1, 1)).date().isoformat()
+        except (ValueError, OverflowError):
+            pass
+    return BadValue(
+        _("'{text}' is not a date I can read").format(text=text),
+        _("write it as YYYY-MM-DD or with the month's name, e.g. 2027-01-15 or 15 Jan 2027"),
+    )
+
+
+def _person(text: str) -> str | BadValue:
+    found = user_id(text)
+    if found is None:
+        return BadValue(
+            _("'{text}' does not name someone in this workspace").format(text=text),
+            _("mention them with @, e.g. @dana"),
+        )
+    return f"<@{found}>"
+
+
+def _url(text: str) -> str | BadValue:
+    linked = _SLACK_LINK.fullmatch(text)
+    url = linked["url"] if linked else text
+    if "://" not in url:
+        url = f"https://{url}"
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and "." in parts.netloc and " " not in url:
+        return url
+    return BadValue(
+        _("'{text}' is not a web address").format(text=text),
+        _("paste the link, e.g. https://example.com/signed-order.pdf"),
+    )
+
+
+def _choice(evidence: Evidence, text: str) -> str | BadValue:
+    wanted = text.casefold()
+    for option in evidence.options:
+        if option.casefold() == wanted:
+            return option
+    return BadValue(
+        _("'{text}' is not one of the choices for {prompt}").format(
+            text=text, prompt=evidence.prompt
+        ),
+        _("pick one of: {options}").format(options=", ".join(evidence.options)),
+    )
+
+
+READERS: dict[EvidenceType, Callable[[str], str | BadValue]] = {
+    EvidenceType.TEXT: _text,
+    EvidenceType.NUMBER: _number,
+    EvidenceType.MONEY: _money,
+    EvidenceType.DATE: _date,
+    EvidenceType.PERSON: _person,
+    EvidenceType.URL: _url,
+}
+
+EXAMPLES: dict[EvidenceType, str] = {  # translated where shown (example_for)
+    EvidenceType.TEXT: "…",
+    EvidenceType.NUMBER: "12",
+    EvidenceType.MONEY: "50k",
+    EvidenceType.DATE: "2027-01-15",
+    EvidenceType.PERSON: "@dana",
+    EvidenceType.URL: "https://example.com/order.pdf",
+}
+
+
+def example_for(evidence: Evidence) -> str:
+    """A value this evidence would accept, to show in a hint."""
+    if evidence.type is EvidenceType.CHOICE:
+        return evidence.options[0]
+    return _(EXAMPLES[evidence.type])

@@ -1,0 +1,112 @@
+"""Evidence values as the map types them: what each type accepts and how it is kept, the
+same for `/deal tick n=…`, the evidence form and the shell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.core.values import BadValue
+from bot.deals.evidence_values import MAX_EVIDENCE, read_evidence_value
+from flows.schema import Evidence, EvidenceType
+from tests.support.typed_map import TYPED
+
+
+def evidence_of(item_id: str) -> Evidence:
+    spec = TYPED[item_id][0]
+    return Evidence.model_validate({"prompt": spec} if isinstance(spec, str) else spec)
+
+
+@pytest.mark.parametrize("item_id", list(TYPED))
+def test_a_good_value_is_kept_in_its_canonical_spelling(item_id: str) -> None:
+    _spec, typed, kept, _bad = TYPED[item_id]
+    assert read_evidence_value(evidence_of(item_id), typed) == kept
+
+
+@pytest.mark.parametrize("item_id", list(TYPED))
+def test_a_bad_value_says_what_was_wrong_and_what_would_be_right(item_id: str) -> None:
+    bad = read_evidence_value(evidence_of(item_id), TYPED[item_id][3])
+    assert isinstance(bad, BadValue) and bad.message and bad.hint
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "kept"),
+    [
+        (EvidenceType.NUMBER, "2.5", "2.5"),
+        (EvidenceType.NUMBER, "-3", "-3"),
+        (EvidenceType.MONEY, "20000 EUR", "20,000 EUR"),
+        (EvidenceType.MONEY, "1.25m", "1,250,000"),
+        (EvidenceType.DATE, "2027-03-04", "2027-03-04"),
+        (EvidenceType.DATE, "March 4, 2027", "2027-03-04"),
+        (EvidenceType.PERSON, "U0DANA", "<@U0DANA>"),
+        (EvidenceType.URL, "<https://x.io/a?b=1|x.io/a>", "https://x.io/a?b=1"),
+        (EvidenceType.URL, "example.com/order", "https://example.com/order"),
+    ],
+)
+def test_the_forms_slack_and_people_use_are_read(kind: EvidenceType, typed: str, kept: str) -> None:
+    assert read_evidence_value(Evidence(prompt="Value", type=kind), typed) == kept
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed"),
+    [
+        (EvidenceType.NUMBER, "12k"),
+        (EvidenceType.NUMBER, "1e5"),
+        (EvidenceType.NUMBER, "NaN"),
+        (EvidenceType.MONEY, "-5k"),
+        (EvidenceType.DATE, "03/04/2027"),  # March or April? digits alone must be ISO
+        (EvidenceType.DATE, "2027-02-30"),
+        (EvidenceType.PERSON, "@dana"),  # Slack sends a mention as <@U…>, never bare
+        (EvidenceType.URL, "ftp://example.com/x"),
+        (EvidenceType.URL, "localhost"),
+    ],
+)
+def test_near_misses_are_refused(kind: EvidenceType, typed: str) -> None:
+    assert isinstance(read_evidence_value(Evidence(prompt="Value", type=kind), typed), BadValue)
+
+
+def test_too_long_or_blank_is_refused_for_every_type() -> None:
+    for kind in EvidenceType:
+        options = ["A", "B"] if kind is EvidenceType.CHOICE else []
+        evidence = Evidence(prompt="Value", type=kind, options=options)
+        assert isinstance(read_evidence_value(evidence, "   "), BadValue)
+        assert isinstance(read_evidence_value(evidence, "1" * (MAX_EVIDENCE + 1)), BadValue)
+
+
+@given(st.text(max_size=80))
+def test_text_keeps_every_character_but_runs_of_space(typed: str) -> None:
+    kept = read_evidence_value(Evidence(prompt="Notes"), typed)
+    if isinstance(kept, BadValue):
+        assert not typed.split()
+    else:
+        assert kept == " ".join(typed.split())
+
+
+@given(st.sampled_from(list(EvidenceType)), st.text(max_size=40))
+def test_reading_is_idempotent(kind: EvidenceType, typed: str) -> None:
+    """What is kept reads back as itself: the form shows it, and saving again changes
+    nothing (a replayed submission writes no event)."""
+    options = ["Starter", "Growth"] if kind is EvidenceType.CHOICE else []
+    evidence = Evidence(prompt="Value", type=kind, options=options)
+    kept = read_evidence_value(evidence, typed)
+    if not isinstance(kept, BadValue):
+        assert read_evidence_value(evidence, kept) == kept
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)))
+def test_every_date_reads_from_iso_and_from_its_month_name(day: dt.date) -> None:
+    evidence = Evidence(prompt="When", type=EvidenceType.DATE)
+    assert read_evidence_value(evidence, day.isoformat()) == day.isoformat()
+    assert read_evidence_value(evidence, day.strftime("%d %B %Y")) == day.isoformat()
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False))
+def test_every_number_reads_back_equal(number: Decimal) -> None:
+    evidence = Evidence(prompt="Count", type=EvidenceType.NUMBER)
+    kept = read_evidence_value(evidence, f"{number:f}")
+    assert not isinstance(kept, BadValue)
+    assert Decimal(kept) == number
