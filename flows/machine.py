@@ -105,7 +105,7 @@ class Flow:
         return [
             item
             for item in self.stage(stage_id).exit
-            if item.required and not _done(item, ticked, evidence)
+            if item.required and not is_done(item, ticked, evidence)
         ]
 
     def can_advance(self, deal: DealState) -> bool:
@@ -122,7 +122,10 @@ class Flow:
         return bool(self.machine.events[transition.trigger].trigger(deal))
 
 
-def _done(item: ExitItem, ticked: frozenset[str], evidence: Mapping[str, str]) -> bool:
+def is_done(item: ExitItem, ticked: frozenset[str], evidence: Mapping[str, str]) -> bool:
+    """Ticked, with its evidence when the item asks for some: a tick without its value
+    (from before evidence was part of the tick, or a map that later asked for one) is not
+    done, and no card shows it ticked."""
     if item.id not in ticked:
         return False
     return item.evidence is None or bool(evidence.get(item.id, "").strip())

@@ -61,6 +61,27 @@ async def drop_database(db: Database) -> None:
         await admin.dispose()
 
 
+async def open_services(
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    catalog: MapCatalog,
+    *,
+    admins: frozenset[str] = frozenset(),
+) -> Services:
+    """Services on a fresh database with `catalog`'s map: for tests that run their own
+    event loop (hypothesis state machines), where fixtures cannot follow each example."""
+    db = await fresh_database(backend, tmp_path_factory)
+    async with db.write_engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+    await catalog.register(db)
+    return Services(db=db, catalog=catalog, admins=admins)
+
+
+async def close_services(services: Services) -> None:
+    await services.close()  # what a clean stop does: the last-deal pointers are written
+    await drop_database(services.db)
+
+
 @pytest.fixture(params=BACKENDS)
 async def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -14,6 +14,7 @@ from bot.deals.naming import Named, deal_named_in_text
 from bot.deals.outcomes import WhichDeal
 from bot.deals.ticking import set_ticks
 from flows.i18n import _
+from flows.schema import MAX_EXIT_ITEMS
 
 # A word: `n="a quoted value, with spaces"`, `n=value`, or anything else up to a space.
 _WORD = re.compile(r'\w+="[^"]*"?|\S+')
@@ -38,7 +39,8 @@ def _items_and_evidence(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """`1 3 2="$50k budget"` → (("1", "3"), {"2": "$50k budget"}); commas also separate
     items. A value keeps its punctuation: quoted, it is what stands between the quotes;
     unquoted, it runs on over the following words until the next item number or `n=`
-    (`4=it's Q1, maybe 5` → {"4": "it's Q1, maybe"} and item 5)."""
+    (`4=it's Q1, maybe 5` → {"4": "it's Q1, maybe"} and item 5; `5=15 Jan 2027` keeps
+    its year, which no checklist numbers)."""
     items: list[str] = []
     evidence: dict[str, str] = {}
     unquoted: set[str] = set()  # their values end at a comma that separates, not their own
@@ -62,7 +64,12 @@ def _items_and_evidence(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 def _is_item_number(word: str) -> bool:
-    return all(part.isdigit() for part in word.split(",") if part) and any(word.split(","))
+    """`3` or `3,5`: numbers a checklist can have (a stage holds at most MAX_EXIT_ITEMS),
+    so a year or an amount in an unquoted value (`5=15 Jan 2027`) stays in the value."""
+    parts = [part for part in word.split(",") if part]
+    return bool(parts) and all(
+        part.isascii() and part.isdigit() and int(part) <= MAX_EXIT_ITEMS for part in parts
+    )
 
 
 def _which_items(name: str) -> Refused:
@@ -137,10 +144,10 @@ async def _named_before_items(
 TICK = CommandSpec(
     "tick",
     "/deal tick [#deal] <n…> [n=evidence]",
-    _("Tick exit items by number; n=value records the evidence"),
+    _("Tick exit items by number; an item that asks for evidence takes n=value, or opens its form"),
     _parse_tick,
     _tick,
-    ("/deal tick 1 3", '/deal tick 2="budget 50k"'),
+    ("/deal tick 1 3", '/deal tick 2="Jane Doe, CFO"', "/deal tick 5=15 Jan 2027"),
 )
 UNTICK = CommandSpec(
     "untick",

@@ -4,13 +4,25 @@ of the owner or an admin overrides a gate; admins set roles and teams."""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import NotAllowed
 from flows.i18n import _
 from storage import queries
-from storage.models import Deal, Role
+from storage.models import Role
+
+
+class Owned(Protocol):
+    """A deal as access sees it: a row, or the card a click came from."""
+
+    @property
+    def owner_id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 async def role_of(session: AsyncSession, services: Services, actor: Actor) -> Role:
@@ -26,7 +38,7 @@ async def manages(session: AsyncSession, *, team_id: str, manager_id: str, rep_i
 
 
 async def may_change(
-    session: AsyncSession, services: Services, actor: Actor, deal: Deal
+    session: AsyncSession, services: Services, actor: Actor, deal: Owned
 ) -> NotAllowed | None:
     """None when `actor` may tick, advance or branch `deal`; otherwise why not."""
     if deal.owner_id == actor.user_id:
@@ -44,7 +56,7 @@ async def may_change(
 
 
 async def may_override(
-    session: AsyncSession, services: Services, actor: Actor, deal: Deal
+    session: AsyncSession, services: Services, actor: Actor, deal: Owned
 ) -> NotAllowed | None:
     if await is_admin_or_manager_of(session, services, actor, user_id=deal.owner_id):
         return None

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.outcomes import DealCard, DealRow, TickInfo
-from flows.machine import Flow, Move, Transition
-from flows.schema import ProcessMap
+from flows.machine import Flow, Move, Transition, is_done
+from flows.schema import ProcessMap, Stage
 from storage.models import Deal, DealStatus, ExitTick
 
 
@@ -57,9 +57,7 @@ def build_card(
     reopen moves that are allowed."""
     assert deal.id is not None
     stage = flow.stage(deal.stage)
-    ticked = {
-        t.item_id: TickInfo(by=t.ticked_by, at=t.ticked_at, evidence=t.evidence) for t in ticks
-    }
+    ticked = _done_ticks(stage, ticks)
     evidence = {item_id: info.evidence or "" for item_id, info in ticked.items()}
     days_in_stage = whole_days(deal.stage_entered_at, now)
     idle_days = whole_days(deal.last_activity_at, now)
@@ -85,6 +83,17 @@ def build_card(
         nurture_until=deal.nurture_until,
         is_practice=deal.is_practice,
     )
+
+
+def _done_ticks(stage: Stage, ticks: Sequence[ExitTick]) -> dict[str, TickInfo]:
+    """The ticks that count: a card shows a box ticked exactly when the gate counts it."""
+    recorded = frozenset(t.item_id for t in ticks)
+    evidence = {t.item_id: t.evidence or "" for t in ticks}
+    return {
+        t.item_id: TickInfo(by=t.ticked_by, at=t.ticked_at, evidence=t.evidence)
+        for t in ticks
+        if (item := stage.item(t.item_id)) is None or is_done(item, recorded, evidence)
+    }
 
 
 def build_row(*, deal: Deal, ticks: Sequence[ExitTick], flow: Flow, now: dt.datetime) -> DealRow:

@@ -26,6 +26,8 @@ class Ticked(Outcome):
     card: DealCard
     ticked: list[str]
     unticked: list[str]
+    # asked to be ticked, but each needs its evidence first: the adapter asks for it
+    waiting: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.access import may_change, may_override
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealRef
@@ -18,6 +19,20 @@ async def show_deal(services: Services, actor: Actor, ref: DealRef) -> Outcome:
     if isinstance(found, Failure):
         return found
     return Shown(card=found)
+
+
+async def card_to_change(
+    services: Services, actor: Actor, ref: DealRef, *, override: bool = False
+) -> Outcome:
+    """The card a form about a change is built on, or why the actor may not make that
+    change: refused at the click, before a form opens, never after it is filled in."""
+    found = await card_of(services, actor, ref)
+    if isinstance(found, Failure):
+        return found
+    may = may_override if override else may_change
+    async with services.db.read() as session:
+        denied = await may(session, services, actor, found)
+    return denied or Shown(card=found)
 
 
 async def deal_history(services: Services, actor: Actor, ref: DealRef) -> Outcome:

@@ -8,14 +8,14 @@ from collections.abc import Iterable, Mapping
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
 from bot.core.refs import DealRef
+from bot.core.values import BadValue
 from bot.deals.cards import build_card
+from bot.deals.evidence_values import read_evidence_value
 from bot.deals.outcomes import Ticked
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
-from flows.schema import Stage
+from flows.schema import Evidence, Stage
 from storage.models import EventKind, ExitTick
-
-MAX_EVIDENCE = 500
 
 
 def resolve_items(stage: Stage, refs: Iterable[str]) -> list[str] | Invalid:
@@ -78,9 +78,13 @@ async def _apply_ticks(
     values = _evidence_values(stage, evidence)
     if isinstance(values, Invalid):
         return values
+    selected, ticking, unticking = wanted
     current = {t.item_id: t for t in change.ticks}
-    wanted_set = set(wanted[0] if wanted[0] is not None else current) | set(wanted[1]) | set(values)
-    wanted_set -= set(wanted[2])
+    wanted_set = set(selected if selected is not None else current) | set(ticking) | set(values)
+    # Evidence is part of the tick: an item that asks for a value is ticked with it or not
+    # at all; the caller asks for it (the form in Slack, the question in the shell).
+    waiting = _waiting(stage, set(selected or ticking), values, current)
+    wanted_set -= set(unticking) | set(waiting)
     added = [item.id for item in stage.exit if item.id in wanted_set and item.id not in current]
     removed = [item.id for item in stage.exit if item.id in current and item.id not in wanted_set]
     changed_evidence = [i for i, v in values.items() if i in current and current[i].evidence != v]
@@ -91,7 +95,26 @@ async def _apply_ticks(
         ticks = change.ticks = [t for t in ticks if t.item_id not in stale] + written
     # The card from the ticks as written, not read back: one statement fewer per click.
     card = build_card(deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock())
-    return Ticked(card=card, ticked=added + changed_evidence, unticked=removed)
+    return Ticked(
+        card=card,
+        ticked=added + changed_evidence,
+        unticked=[i for i in removed if i not in waiting],
+        waiting=waiting,
+    )
+
+
+def _waiting(
+    stage: Stage, asked: set[str], values: dict[str, str], current: dict[str, ExitTick]
+) -> list[str]:
+    """The items asked to be ticked that need a value no one has given yet."""
+    return [
+        item.id
+        for item in stage.exit
+        if item.id in asked
+        and item.evidence is not None
+        and item.id not in values
+        and not (item.id in current and (current[item.id].evidence or "").strip())
+    ]
 
 
 def _wanted(
@@ -111,25 +134,18 @@ def _wanted(
 
 
 def _evidence_values(stage: Stage, evidence: dict[str, str]) -> dict[str, str] | Invalid:
+    """Each given value read as its item's map types it; the first bad one refuses all."""
     values: dict[str, str] = {}
-    for ref, value in evidence.items():
+    for ref, raw in evidence.items():
         ids = resolve_items(stage, [ref])
         if isinstance(ids, Invalid):
             return ids
-        cleaned = " ".join(value.split())
-        if not cleaned or len(cleaned) > MAX_EVIDENCE:
-            item = stage.item(ids[0])
-            return Invalid(
-                _("the evidence for '{item}' is empty or too long").format(
-                    item=item.text if item else ref
-                ),
-                _("give the value in up to {most} characters, e.g. {prompt}").format(
-                    most=MAX_EVIDENCE,
-                    prompt=(item.evidence.prompt if item and item.evidence else "") or "50k",
-                ),
-                field=f"evidence:{ids[0]}",
-            )
-        values[ids[0]] = cleaned
+        item = stage.item(ids[0])
+        assert item is not None  # resolve_items only answers the stage's own items
+        value = read_evidence_value(item.evidence or Evidence(prompt=item.text), raw)
+        if isinstance(value, BadValue):
+            return Invalid(value.message, value.hint, field=f"evidence:{item.id}")
+        values[item.id] = value
     return values
 
 

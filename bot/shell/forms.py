@@ -8,9 +8,12 @@ an initial value the user does not change.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.slack_ids import is_user_id
+from bot.shell.people import clean_name, user_id_for
 from bot.views.plain import text_of
 
 JsonDict = dict[str, Any]
@@ -63,7 +66,9 @@ def _initial(element: JsonDict) -> str | None:
     option = element.get("initial_option")
     if isinstance(option, dict):
         return str(option.get("value"))
-    value = element.get("initial_value") or element.get("initial_date")
+    value = (
+        element.get("initial_value") or element.get("initial_date") or element.get("initial_user")
+    )
     return str(value) if value else None
 
 
@@ -77,6 +82,10 @@ def state_entry(form_field: FormField, answer: str) -> JsonDict:
         return {"type": form_field.kind, "selected_option": _pick(form_field, typed)}
     if form_field.kind == "datepicker":
         return {"type": "datepicker", "selected_date": _date(typed)}
+    if form_field.kind == "users_select":
+        return {"type": "users_select", "selected_user": _user(typed)}
+    if form_field.kind == "number_input" and typed and not _is_number(typed):
+        raise BadAnswer("give a number, e.g. 12 or 2.5")
     return {
         "type": form_field.kind if form_field.kind in TEXTS else "plain_text_input",
         "value": typed or None,
@@ -109,6 +118,20 @@ def _date(typed: str) -> str | None:
         return dt.date.fromisoformat(typed).isoformat()
     except ValueError:
         raise BadAnswer("give the date as YYYY-MM-DD") from None
+
+
+def _user(typed: str) -> str | None:
+    """`@ben`, `ben` or an id: the person, as the people menu answers."""
+    if not typed or is_user_id(typed):
+        return typed or None
+    name = clean_name(typed)
+    if name is None:
+        raise BadAnswer("give a person's name, e.g. @ben")
+    return user_id_for(name)
+
+
+def _is_number(typed: str) -> bool:
+    return re.fullmatch(r"-?\d+(\.\d+)?", typed) is not None
 
 
 def state_values(entries: dict[str, tuple[FormField, JsonDict]]) -> JsonDict:

@@ -63,7 +63,7 @@ def _question(form_field: FormField) -> str:
     lines += [f"  {n}. {label}" for n, label in enumerate(form_field.option_labels(), start=1)]
     shown = _shown_initial(form_field)
     optional = " (optional)" if form_field.optional else ""
-    kind = " YYYY-MM-DD" if form_field.kind == "datepicker" else ""
+    kind = {"datepicker": " YYYY-MM-DD", "users_select": " @name"}.get(form_field.kind, "")
     lines.append(f"{form_field.label}{optional}{kind}{shown}: ")
     return "\n".join(lines)
 

@@ -85,14 +85,5 @@ def checklist_blocks(card: DealCard) -> list[Block]:
 def open_items_text(card: DealCard, items: Sequence[ExitItem]) -> str:
     """ ":warning: *Still open:* 1. …, 3. …", numbered as on the checklist."""
     numbers = {item.id: number for number, item in enumerate(card.stage.exit, start=1)}
-    listed = "\n".join(
-        f"{numbers.get(item.id, '?')}. {escape(item.text)}" + _missing_evidence(item, card)
-        for item in items
-    )
+    listed = "\n".join(f"{numbers.get(item.id, '?')}. {escape(item.text)}" for item in items)
     return f":warning: {bold(_('Still open:'))}\n{listed}"
-
-
-def _missing_evidence(item: ExitItem, card: DealCard) -> str:
-    if item.evidence and item.id in card.ticked:
-        return " " + _("(ticked, but needs: {prompt})").format(prompt=escape(item.evidence.prompt))
-    return ""

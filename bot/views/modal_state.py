@@ -51,7 +51,7 @@ def state_values(view_state: object) -> dict[str, Any]:
 
 
 def read_input(view_state: object, block_id: str) -> str | None:
-    """The value of one input block: typed text, a picked date or a selected option."""
+    """The value of one input block: typed text or a number, a picked date, user or option."""
     block = state_values(view_state).get(block_id)
     if not isinstance(block, dict) or not block:
         return None
@@ -69,6 +69,7 @@ def entry_value(entry: object) -> str | None:
         option.get("value") if isinstance(option, dict) else None,
         entry.get("value"),
         entry.get("selected_date"),
+        entry.get("selected_user"),
     )
     raw = next((value for value in candidates if isinstance(value, str)), None)
     return (raw.strip() or None) if raw is not None else None

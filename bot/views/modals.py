@@ -5,12 +5,13 @@ re-exported here."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, InputBlock
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.core.outcomes import DealCard
 from bot.views.blocks import context, section
 from bot.views.branch_forms import BRANCH_FORMS
+from bot.views.evidence_form import evidence_modal
 from bot.views.form_parts import NAME_LENGTH, deal_line, field, modal, text_input
 from bot.views.ids import BlockId, CallbackId
 from bot.views.modal_state import read_branch, read_evidence, read_new_deal
@@ -53,7 +54,7 @@ def _unavailable(card: DealCard, move: Move, *, private_metadata: str) -> View:
     )
 
 
-# -- new deal and evidence --------------------------------------------------------------------
+# -- new deal --------------------------------------------------------------------
 
 
 def new_deal_modal(*, private_metadata: str) -> View:
@@ -78,30 +79,4 @@ def new_deal_modal(*, private_metadata: str) -> View:
         callback_id=CallbackId.NEW_DEAL,
         private_metadata=private_metadata,
         blocks=blocks,
-    )
-
-
-def evidence_modal(card: DealCard, *, private_metadata: str) -> View:
-    """One optional input per item that asks for evidence, holding what is recorded."""
-    inputs: list[Block] = []
-    for number, item in enumerate(card.stage.exit, start=1):
-        if item.evidence is None:
-            continue
-        recorded = card.ticked.get(item.id)
-        element = text_input(initial=recorded.evidence if recorded else None)
-        label = f"{number}. {item.evidence.prompt}"
-        inputs.append(
-            field(
-                f"{BlockId.EVIDENCE_PREFIX}{item.id}", label, element, optional=True, hint=item.text
-            )
-        )
-    if not inputs:
-        inputs = [section(escape(_("No exit item of this stage asks for evidence.")))]
-    has_inputs = any(isinstance(block, InputBlock) for block in inputs)
-    return modal(
-        title=_("Add evidence"),
-        submit=_("Save") if has_inputs else None,
-        callback_id=CallbackId.EVIDENCE,
-        private_metadata=private_metadata,
-        blocks=[deal_line(card), *inputs],
     )

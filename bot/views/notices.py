@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.outcomes import DealCard
+from bot.deals.evidence_values import example_for
 from bot.deals.outcomes import Moved, Ticked
 from flows.i18n import _
 from flows.machine import Move
@@ -22,8 +23,27 @@ def ticked_notice(ticked: Ticked) -> str:
         parts.append(_("Ticked {items}").format(items=item_numbers(stage, ticked.ticked)))
     if ticked.unticked:
         parts.append(_("unticked {items}").format(items=item_numbers(stage, ticked.unticked)))
+    if ticked.waiting and not parts:
+        return _waiting(stage, ticked.waiting)
     said = "; ".join(parts) or _("Checklist saved")
-    return f"✅ {said}. {_ready(ticked.card)}".rstrip()
+    text = f"✅ {said}. {_ready(ticked.card)}".rstrip()
+    return f"{text} {_waiting(stage, ticked.waiting)}" if ticked.waiting else text
+
+
+def _waiting(stage: Stage, item_ids: list[str]) -> str:
+    """Items asked to be ticked that wait for their evidence, and how to give it."""
+    asks = []
+    for number, item in enumerate(stage.exit, start=1):
+        if item.id in item_ids and item.evidence is not None:
+            asks.append(
+                _(
+                    "{number} counts as ticked once its evidence is in ({prompt}): fill in the "
+                    'form, or /deal tick {number}="{example}"'
+                ).format(
+                    number=number, prompt=item.evidence.prompt, example=example_for(item.evidence)
+                )
+            )
+    return "📝 " + "; ".join(asks) + "."
 
 
 def _ready(card: DealCard) -> str:

@@ -20,6 +20,7 @@ from bot.core.refs import DealNumber, SeenDeal
 from bot.deals import moving, ticking
 from bot.deals.binding import bind_deal
 from bot.deals.outcomes import Moved, Ticked
+from flows.schema import Stage
 from storage import deal_writes
 from storage.models import Deal, EventKind
 from tests.support.deals import (
@@ -104,6 +105,12 @@ def fifty_selections() -> list[list[str]]:
     return chosen
 
 
+def evidence_of(stage: Stage, selection: list[str]) -> dict[str, str]:
+    """The same value every time for the selected items that ask for one: a selection
+    that repeats the set changes nothing."""
+    return {n: f"value {n}" for n in selection if stage.exit[int(n) - 1].evidence is not None}
+
+
 def applied_order(pair: tuple[Ticked, list[str]]) -> tuple[int, bool]:
     result = pair[0]
     return result.card.version, not (result.ticked or result.unticked)
@@ -118,7 +125,13 @@ async def test_fifty_concurrent_selections_apply_one_after_another(
 
     outcomes = await asyncio.gather(
         *(
-            ticking.set_ticks(services, REP, DealNumber(card.deal_id), selection=selection)
+            ticking.set_ticks(
+                services,
+                REP,
+                DealNumber(card.deal_id),
+                selection=selection,
+                evidence=evidence_of(stage, selection),
+            )
             for selection in selections
         )
     )

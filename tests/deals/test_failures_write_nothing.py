@@ -104,4 +104,4 @@ async def test_the_snapshot_sees_a_write(populated: Services) -> None:
     # Guards the test above: a change that does write is caught.
     with pytest.raises(AssertionError, match="exit_tick"):
         async with writes_nothing(populated):
-            await ticking.set_ticks(populated, REP, DealName("acme co"), tick=["2"])
+            await ticking.set_ticks(populated, REP, DealName("acme co"), evidence={"2": "churn"})

@@ -14,7 +14,6 @@ reads only the map (the order of its open stages and where `advance` leads).
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,23 +23,22 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
-    RuleBasedStateMachine,
     initialize,
     rule,
     run_state_machine_as_test,
 )
-from sqlmodel import SQLModel
 
 from bot.commands import ParseError, parse, run_command
 from bot.core.catalog import MapCatalog
-from bot.core.context import Actor, Services
+from bot.core.context import Actor
 from bot.core.outcomes import DealCard
 from bot.deals.outcomes import Created, Shown
 from flows.loader import load_map, parse_map, resolve_map_path
 from flows.machine import Move, flow_for
 from flows.schema import ProcessMap
-from tests.conftest import BACKENDS, drop_database, fresh_database
+from tests.conftest import BACKENDS
 from tests.support.generated_maps import map_data
+from tests.support.machines import DatabaseMachine
 
 TEAM = "T0GATES01"
 ADMIN, MANAGER, REP = "UADMIN", "U0MANAGER1", "U0REP00001"
@@ -76,17 +74,13 @@ class Earned:
     furthest: int
 
 
-class GateMachine(RuleBasedStateMachine):
+class GateMachine(DatabaseMachine):
     """One workspace on a fresh database; `machine` says which maps it follows."""
 
     deals = Bundle("deals")
-    backend: str
-    tmp: Any
 
     def __init__(self) -> None:
         super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.services: Services | None = None
         self.count = 0
 
     def open_workspace(self, chosen: ChosenMap) -> None:
@@ -94,27 +88,9 @@ class GateMachine(RuleBasedStateMachine):
         self.process_map, source = chosen.process_map, chosen.source
         self.flow = flow_for(self.process_map)
         self.order = {stage.id: n for n, stage in enumerate(self.process_map.open_stages)}
-        self.services = self.loop.run_until_complete(self._open(source))
+        self.open(MapCatalog(self.process_map, source=source), admins=frozenset({ADMIN}))
         self.say(ADMIN, f"role <@{MANAGER}> manager")
         self.say(ADMIN, f"team <@{MANAGER}> add <@{REP}>")
-
-    async def _open(self, source: str) -> Services:
-        db = await fresh_database(self.backend, self.tmp)
-        async with db.write_engine.begin() as connection:
-            await connection.run_sync(SQLModel.metadata.create_all)
-        catalog = MapCatalog(self.process_map, source=source)
-        await catalog.register(db)
-        return Services(db=db, catalog=catalog, admins=frozenset({ADMIN}))
-
-    def teardown(self) -> None:
-        if self.services is not None:
-            self.loop.run_until_complete(self._close(self.services))
-        self.loop.close()
-
-    @staticmethod
-    async def _close(services: Services) -> None:
-        await services.close()  # what a clean stop does: the last-deal pointers are written
-        await drop_database(services.db)
 
     # -- how the model talks to the bot: command lines, as a person types them -------------
 
@@ -123,7 +99,7 @@ class GateMachine(RuleBasedStateMachine):
         assert not isinstance(command, ParseError), f"{line!r}: {command}"
         assert self.services is not None
         actor = Actor(TEAM, user)
-        return self.loop.run_until_complete(run_command(self.services, actor, command))
+        return self.run(run_command(self.services, actor, command))
 
     def card(self, deal: Earned) -> DealCard:
         shown = self.say(REP, f"show #{deal.deal_id}")

@@ -112,10 +112,10 @@ async def test_tick_reads_a_name_only_before_the_first_item_number(
 
     ticked = await say(services, REP, "tick initech 2 3")
     assert isinstance(ticked, Ticked) and ticked.card.deal_id == initech.deal_id
-    assert len(ticked.card.ticked) == 2
+    assert ticked.waiting == ["problem", "budget"]  # both ask for evidence before they count
 
     # `budget` and `problem` are item ids of Qualification: Initech's, the current deal
-    by_id = await say(services, REP, "tick budget problem")
+    by_id = await say(services, REP, 'tick budget problem=churn budget="20k"')
     assert isinstance(by_id, Ticked) and by_id.card.deal_id == initech.deal_id
     assert {"budget", "problem"} <= set(by_id.card.ticked)
 

@@ -39,7 +39,7 @@ async def tick(services: Services, card: DealCard, **options: object) -> Ticked:
 
 
 async def test_tick_and_untick_by_number_and_by_id(services: Services, acme: DealCard) -> None:
-    ticked = await tick(services, acme, tick=["1", "budget"])
+    ticked = await tick(services, acme, tick=["1", "budget"], evidence={"budget": "20-40k"})
     unticked = await tick(services, acme, untick=["icp_fit"])
 
     assert ticked.ticked == ["icp_fit", "budget"] and ticked.unticked == []
@@ -53,18 +53,32 @@ async def test_tick_and_untick_by_number_and_by_id(services: Services, acme: Dea
     ]
 
 
+async def test_an_item_that_asks_for_evidence_is_ticked_only_with_it(
+    services: Services, acme: DealCard
+) -> None:
+    asked = await tick(services, acme, tick=["1", "3"])
+
+    assert asked.ticked == ["icp_fit"] and asked.waiting == ["budget"]
+    assert set(asked.card.ticked) == {"icp_fit"}
+    assert "budget" in {item.id for item in asked.card.missing}
+    assert await ticked_items(services.db, acme.deal_id, "qualify") == {"icp_fit"}
+
+    given = await tick(services, acme, evidence={"3": "20-40k"})
+
+    assert given.ticked == ["budget"] and given.waiting == []
+    assert given.card.ticked["budget"].evidence == "20-40k"
+
+
 async def test_a_selection_replaces_the_whole_set(services: Services, acme: DealCard) -> None:
-    await tick(services, acme, selection=["1", "2", "3"])
+    await tick(services, acme, selection=["1", "2", "3"], evidence={"2": "churn", "3": "20k"})
 
     changed = await tick(services, acme, selection=["3", "5"])
 
-    assert changed.ticked == ["discovery_booked"]
+    # 5 asks for a date: it waits for it, and the rest of the selection applies
+    assert changed.ticked == [] and changed.waiting == ["discovery_booked"]
     assert changed.unticked == ["icp_fit", "problem"]
-    assert set(changed.card.ticked) == {"budget", "discovery_booked"}
-    assert await ticked_items(services.db, acme.deal_id, "qualify") == {
-        "budget",
-        "discovery_booked",
-    }
+    assert set(changed.card.ticked) == {"budget"}
+    assert await ticked_items(services.db, acme.deal_id, "qualify") == {"budget"}
 
 
 async def test_replaying_a_selection_changes_nothing_and_writes_no_event(
@@ -81,7 +95,7 @@ async def test_replaying_a_selection_changes_nothing_and_writes_no_event(
 
 
 async def test_an_empty_selection_unticks_everything(services: Services, acme: DealCard) -> None:
-    await tick(services, acme, selection=["1", "2"])
+    await tick(services, acme, selection=["1", "2"], evidence={"2": "churn"})
 
     cleared = await tick(services, acme, selection=[])
 
@@ -106,12 +120,13 @@ async def test_an_evidence_item_ticked_without_its_value_still_blocks(
 ) -> None:
     evidence = evidence_for(acme.stage)
     evidence.pop("budget")
-    await tick(services, acme, tick=required_refs(acme.stage), evidence=evidence)
+    waiting = await tick(services, acme, tick=required_refs(acme.stage), evidence=evidence)
 
     blocked = expect(await moving.advance(services, REP, DealNumber(acme.deal_id)), Blocked)
 
+    assert waiting.waiting == ["budget"]
     assert [item.id for item in blocked.missing] == ["budget"]
-    assert blocked.card is not None and "budget" in blocked.card.ticked
+    assert blocked.card is not None and "budget" not in blocked.card.ticked
 
 
 async def test_optional_items_never_block(services: Services, acme: DealCard) -> None:

@@ -82,7 +82,8 @@ def ticked_on(card: JsonDict) -> set[str]:
 
 
 async def tick_all_on_card(slack: SlackHarness, *, response_url: str) -> JsonDict:
-    """Click every checkbox of OWNER's latest card; the reply goes to `response_url`."""
+    """Click every checkbox of OWNER's latest card; the reply goes to `response_url`.
+    The items that ask for evidence got theirs first, so the click ticks every one."""
     card = latest_card(slack, OWNER)
     block_id, options = checklist(card)
     selection = [option(o["value"], o["text"]["text"]) for o in options]
@@ -93,6 +94,13 @@ async def tick_all_on_card(slack: SlackHarness, *, response_url: str) -> JsonDic
     )  # fmt: skip
     assert answer.status == 200
     return card
+
+
+async def give_every_value(slack: SlackHarness, seeded: Seeded) -> None:
+    """`/deal tick 2="…" 3="…"`: a value for each item of the stage that asks for one."""
+    stage = slack.services.catalog.current.stage(seeded.stage)
+    given = [f'{n}="checked"' for n, item in enumerate(stage.exit, start=1) if item.evidence]
+    await slack.command("tick " + " ".join(given), user=OWNER)
 
 
 async def ticked_items(slack: SlackHarness, deal_id: int) -> set[str]:
@@ -123,6 +131,7 @@ def dm_texts(slack: SlackHarness, user: str) -> list[str]:
 async def test_a_tick_whose_card_cannot_be_replaced_is_kept_and_shown_in_a_dm(
     slack: SlackHarness, seeded: Seeded, fault: dict[str, Any]
 ) -> None:
+    await give_every_value(slack, seeded)
     card = latest_card(slack, OWNER)
     url = slack.standin.response_url(channel=card["channel"], user=OWNER, message_ts=card["ts"])
     slack.standin.fail_next(RESPONSE_URL, **fault)
@@ -140,6 +149,7 @@ async def test_a_tick_whose_card_cannot_be_replaced_is_kept_and_shown_in_a_dm(
 async def test_when_no_reply_can_be_shown_the_user_learns_the_change_was_kept(
     slack: SlackHarness, seeded: Seeded
 ) -> None:
+    await give_every_value(slack, seeded)
     card = latest_card(slack, OWNER)
     url = slack.standin.response_url(channel=card["channel"], user=OWNER, message_ts=card["ts"])
     slack.standin.fail_next(RESPONSE_URL, error="expired_url", status=404)

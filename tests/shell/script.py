@@ -39,11 +39,16 @@ SCRIPT = (
         ),
     ),
     Step("ana", "/click 1", shows=("✅ Ticked 1.", "(1) [x] 1. Confirm the company")),
-    Step("ana", "/click 2", shows=("✅ Ticked 2.", "(2) [x] 2. Record the business problem")),
+    Step(
+        "ana",
+        "/click 2",  # it asks for evidence: the box opens its form, and counts once answered
+        answers=("Quotes take three days by hand",),
+        shows=("┌ Add evidence", "✅ Ticked 2.", "(2) [x] 2. Record the business problem"),
+    ),
     Step(
         "ana",
         "/click Add evidence",
-        answers=("Quotes take three days by hand", "40-60k", "", "2026-03-10"),
+        answers=("", "40-60k", "", "2026-03-10"),  # blank keeps what item 2 holds
         shows=(
             "┌ Add evidence",
             "Every required item is done: ready to advance to Discovery.",

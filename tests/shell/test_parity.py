@@ -64,14 +64,28 @@ SUBCOMMANDS: dict[str, tuple[list[Step], bool]] = {
     "help": ([Line("ana", "/deal help tick")], False),
 }
 CARD_ELEMENTS: dict[str, tuple[list[Step], bool]] = {
-    "checkbox tick": ([show("#1"), Click("ana", "2.")], True),
+    "checkbox tick (its form asks the evidence)": (
+        [show("#1"), Click("ana", "2.", {"in_evidence:problem": "Manual quotes"})],
+        True,
+    ),
     "checkbox untick": ([show("#1"), Click("ana", "1.")], True),
     "Advance": ([show("#3"), Click("ana", "Advance")], True),
     "Advance refused": ([show("#1"), Click("ana", "Advance")], False),
     "Playbook": ([show("#1"), Click("ana", "Playbook")], False),
     "History": ([show("#1"), Click("ana", "History")], False),
     "Add evidence": (
-        [show("#1"), Click("ana", "Add evidence", {"in_evidence:problem": "Manual quotes"})],
+        [
+            show("#1"),
+            Click(
+                "ana",
+                "Add evidence",
+                {
+                    "in_evidence:problem": "Manual quotes",
+                    "in_evidence:budget": "20-40k",
+                    "in_evidence:discovery_booked": "2026-03-10",
+                },
+            ),
+        ],
         True,
     ),
     "More: Mark as lost": (

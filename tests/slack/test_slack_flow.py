@@ -60,34 +60,20 @@ async def test_advance_is_refused_with_the_open_items_then_ticking_and_advancing
         user=REP,
         **click_from(slack, refused, REP),
     )
-    async with slack.services.db.read() as session:
-        ticks = (await session.exec(select(ExitTick))).all()
-    assert {t.item_id for t in ticks} == {o["value"] for o in everything}
-
-    if evidence_items:  # evidence items block until their value is given, through the modal
-        ticked_card = latest_card(slack, REP)
-        ev_block, ev_button = find(ticked_card["blocks"], ActionId.EVIDENCE)
-        await slack.action(
-            button_action(
-                ActionId.EVIDENCE, block_id=ev_block["block_id"], value=ev_button["value"]
-            ),
-            user=REP,
-            **click_from(slack, ticked_card, REP),
-        )
-        modal = slack.standin.last("views.open").args["view"]
-        values = {
-            f"{BlockId.EVIDENCE_PREFIX}{item}": {
-                f"{BlockId.EVIDENCE_PREFIX}{item}": {
-                    "type": "plain_text_input",
-                    "value": "50k budget",
-                }
-            }
-            for item in evidence_items
-        }
-        answer = await slack.submit(
-            CallbackId.EVIDENCE, modal["private_metadata"], values, user=REP
-        )
-        assert answer.status == 200 and not (answer.body or {}).get("errors")
+    # The click ticks what needs no value, and opens the form for the rest at once
+    plain = {item.id for item in stage.exit if not item.evidence}
+    assert await ticked_ids(slack) == plain
+    assert ticked_on(latest_card(slack, REP)) == plain  # the boxes agree with the count
+    modal = slack.standin.last("views.open").args["view"]
+    assert input_ids(modal) == [f"{BlockId.EVIDENCE_PREFIX}{item}" for item in evidence_items]
+    values = {
+        block_id: {block_id: {"type": "plain_text_input", "value": "50k budget"}}
+        for block_id in input_ids(modal)
+    }
+    answer = await slack.submit(CallbackId.EVIDENCE, modal["private_metadata"], values, user=REP)
+    assert answer.status == 200 and not (answer.body or {}).get("errors")
+    assert await ticked_ids(slack) == {o["value"] for o in everything}
+    assert ticked_on(latest_card(slack, REP)) == {o["value"] for o in everything}
 
     card = latest_card(slack, REP)
     block, advance = find(card["blocks"], ActionId.ADVANCE)
@@ -99,6 +85,21 @@ async def test_advance_is_refused_with_the_open_items_then_ticking_and_advancing
     assert (await deal_row(slack, "Acme Corp")).stage == "discovery"
     assert len(await events(slack, EventKind.ADVANCED)) == 1
     assert "Discovery" in text_of(latest_card(slack, REP)["blocks"])
+
+
+async def ticked_ids(slack: SlackHarness) -> set[str]:
+    async with slack.services.db.read() as session:
+        return {t.item_id for t in (await session.exec(select(ExitTick))).all()}
+
+
+def ticked_on(card: dict[str, Any]) -> set[str]:
+    """The items the card's checklist shows ticked."""
+    _block, checklist = find(card["blocks"], ActionId.EXIT_ITEMS)
+    return {o["value"] for o in checklist.get("initial_options") or []}
+
+
+def input_ids(view: dict[str, Any]) -> list[str]:
+    return [b["block_id"] for b in view["blocks"] if b.get("type") == "input"]
 
 
 def ready_line(slack: SlackHarness, stage_id: str) -> str:

@@ -169,7 +169,7 @@ def test_highlight_lists_exactly_the_items_given() -> None:
     (warning,) = [t for t in block_texts(message.to_dict()["blocks"]) if t.startswith(":warning:")]
     assert warning.splitlines()[1:] == [
         "2. Record the business problem the buyer wants solved, in their words",
-        "3. Confirm that a budget exists or can be created this fiscal year (ticked, but needs: Budget range)",
+        "3. Confirm that a budget exists or can be created this fiscal year",
         "5. Book a discovery meeting between the buyer and the Account Executive",
     ]
 

@@ -233,7 +233,7 @@ def test_blocked_highlights_exactly_the_open_items() -> None:
     (warning,) = [t for t in _texts(message) if t.startswith(":warning:")]
     assert warning.splitlines()[1:] == [
         "2. Demonstrate every must-have requirement and record the buyer's reaction to each",
-        "4. Confirm technical fit with the buyer's technical evaluator (ticked, but needs: Technical evaluator's name)",
+        "4. Confirm technical fit with the buyer's technical evaluator",
         "5. Agree with the buyer on a date to review the proposal",
     ]
     assert "⛔ Acme Corp cannot advance yet" in _texts(message)

@@ -18,10 +18,11 @@ from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealNumber, DealRef, SeenDeal
 from bot.deals import moving
 from bot.deals.notes import show_playbook
-from bot.deals.outcomes import Shown
-from bot.deals.showing import deal_history, show_deal
+from bot.deals.outcomes import Shown, Ticked
+from bot.deals.showing import card_to_change, deal_history, show_deal
 from bot.deals.ticking import set_ticks
 from bot.slack.listeners.events import publish_home
+from bot.slack.listeners.evidence import ask_evidence
 from bot.slack.runtime import (
     Body,
     Runtime,
@@ -113,6 +114,9 @@ async def _on_exit_items(
         return await _refuse(runtime, body, actor)
     values = [str(option.get("value")) for option in selected if isinstance(option, dict)]
     outcome = await set_ticks(runtime.services, actor, _seen(card), selection=values)
+    if isinstance(outcome, Ticked) and outcome.waiting:
+        # First, while the click's trigger_id is fresh (3 s): the form for the values.
+        await ask_evidence(runtime, body, outcome, reply=reply_target(body))
     await reply_in_place(runtime, body, actor, outcome_message(outcome))
 
 
@@ -175,11 +179,13 @@ async def _on_evidence(runtime: Runtime, body: Body, actor: Actor, action: dict[
 async def _open_deal_modal(
     runtime: Runtime, body: Body, actor: Actor, card: CardRef, move_name: str
 ) -> None:
-    shown = await show_deal(runtime.services, actor, DealNumber(card.deal_id))
+    shown = await card_to_change(
+        runtime.services, actor, DealNumber(card.deal_id), override=move_name == Move.OVERRIDE
+    )
     if not isinstance(shown, Shown):
         return await reply_in_place(runtime, body, actor, outcome_message(shown), replace=False)
     meta = ModalMeta(
-        deal_id=card.deal_id, stage=card.stage, move=move_name, reply=_reply_target(body)
+        deal_id=card.deal_id, stage=card.stage, move=move_name, reply=reply_target(body)
     )
     view = _modal_for(shown, move_name, meta)
     if view is None:
@@ -198,7 +204,7 @@ def _modal_for(shown: Shown, move_name: str, meta: ModalMeta) -> Any:
     return branch_modal(shown.card, move, private_metadata=meta.dumps(), reopen_to=target or None)
 
 
-def _reply_target(body: Body) -> ReplyTarget:
+def reply_target(body: Body) -> ReplyTarget:
     container = mapping(body.get("container"))
     return ReplyTarget(
         response_url=text_or_none(body.get("response_url")),

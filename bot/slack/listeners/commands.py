@@ -12,8 +12,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
-from bot.deals.outcomes import MapPicture
+from bot.deals.outcomes import MapPicture, Ticked
 from bot.onboarding.outcomes import Delivery
+from bot.slack.listeners.evidence import ask_evidence
 from bot.slack.pictures import upload_map
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
 from bot.views.help import help_message, parse_error_message
@@ -46,6 +47,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
         else:
             await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+        if isinstance(answer, Ticked) and answer.waiting:
+            work = ask_evidence(runtime, body, answer, reply=_reply_to(body))
+            after_ack(runtime, body, work, name="open evidence modal")
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
             dm = outcome_message(answer.content)
             work = runtime.replies.post(channel=answer.to_user, message=dm)
@@ -56,7 +60,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 
 async def _open_new_deal(runtime: Runtime, body: Body) -> None:
     # The modal remembers where to answer: the command's response URL and channel.
-    reply = ReplyTarget(response_url=body.get("response_url"), channel_id=body.get("channel_id"))
-    meta = ModalMeta(reply=reply)
+    meta = ModalMeta(reply=_reply_to(body))
     view = new_deal_modal(private_metadata=meta.dumps())
     await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
+
+
+def _reply_to(body: Body) -> ReplyTarget:
+    return ReplyTarget(response_url=body.get("response_url"), channel_id=body.get("channel_id"))

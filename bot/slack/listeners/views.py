@@ -104,6 +104,8 @@ async def _evidence(
     values = {
         item: value for item, value in read_evidence(state).items() if value and value.strip()
     }
+    if not values:  # blanks only (spaces pass Slack's own check of a required field)
+        return Invalid(_("nothing was filled in"), _("give a value, or close the form with Cancel"))
     return await set_ticks(services, actor, _seen(meta), evidence=values)
 
 
