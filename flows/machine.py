@@ -38,6 +38,7 @@ class DealState:
     state: str
     ticked: frozenset[str] = frozenset()
     evidence: Mapping[str, str] = field(default_factory=dict)
+    validated: frozenset[str] = frozenset()  # ticks their validator confirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +78,7 @@ class Flow:
     def _exit_criteria_met(self, event: EventData) -> bool:
         deal = event.model
         assert isinstance(deal, DealState)
-        return not self.missing_items(deal.state, deal.ticked, deal.evidence)
+        return not self.missing_items(deal.state, deal.ticked, deal.evidence, deal.validated)
 
     # -- questions -------------------------------------------------------------------------
 
@@ -99,18 +100,23 @@ class Flow:
         )
 
     def missing_items(
-        self, stage_id: str, ticked: frozenset[str], evidence: Mapping[str, str]
+        self,
+        stage_id: str,
+        ticked: frozenset[str],
+        evidence: Mapping[str, str],
+        validated: frozenset[str] = frozenset(),
     ) -> list[ExitItem]:
-        """Required exit items not yet done: unticked, or ticked without their evidence."""
+        """Required exit items not yet done: unticked, ticked without their evidence, or
+        waiting for the validation the map asks for."""
         return [
             item
             for item in self.stage(stage_id).exit
-            if item.required and not is_done(item, ticked, evidence)
+            if item.required and not is_done(item, ticked, evidence, validated)
         ]
 
     def can_advance(self, deal: DealState) -> bool:
         return self.find(deal.state, Move.ADVANCE) is not None and not self.missing_items(
-            deal.state, deal.ticked, deal.evidence
+            deal.state, deal.ticked, deal.evidence, deal.validated
         )
 
     # -- acting ----------------------------------------------------------------------------
@@ -122,10 +128,22 @@ class Flow:
         return bool(self.machine.events[transition.trigger].trigger(deal))
 
 
-def is_done(item: ExitItem, ticked: frozenset[str], evidence: Mapping[str, str]) -> bool:
-    """Ticked, with its evidence when the item asks for some: a tick without its value
-    (from before evidence was part of the tick, or a map that later asked for one) is not
-    done, and no card shows it ticked."""
+def is_done(
+    item: ExitItem,
+    ticked: frozenset[str],
+    evidence: Mapping[str, str],
+    validated: frozenset[str] = frozenset(),
+) -> bool:
+    """Ticked, with its evidence when the item asks for some, and validated when the map
+    says so. A tick without its value (from before evidence was part of the tick, or a map
+    that later asked for one) is not done, and no card shows it ticked."""
+    return is_recorded(item, ticked, evidence) and (
+        item.validate_by is None or item.id in validated
+    )
+
+
+def is_recorded(item: ExitItem, ticked: frozenset[str], evidence: Mapping[str, str]) -> bool:
+    """Ticked with its evidence: done, or waiting only for its validation."""
     if item.id not in ticked:
         return False
     return item.evidence is None or bool(evidence.get(item.id, "").strip())

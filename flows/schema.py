@@ -96,12 +96,26 @@ class Evidence(_Strict):
         return self
 
 
+class Validator(StrEnum):
+    """Who confirms an item a rep ticked before the gate counts it (docs/maps.md)."""
+
+    MANAGER = "manager"  # the owner's manager, or an admin when the owner has none
+
+
 class ExitItem(_Strict):
     """One checklist item that must be done before a deal may leave its stage."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     id: Ident
     text: Text
     required: bool = True
+    validate_by: Validator | None = Field(
+        default=None,
+        alias="validate",
+        description="'manager': the rep's tick and evidence wait for their manager's "
+        "Validate or Send back before the gate counts the item.",
+    )
     evidence: Evidence | None = Field(
         default=None,
         description="The value that proves the item: a prompt ('Budget amount'), or "

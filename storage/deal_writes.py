@@ -4,10 +4,11 @@ exit ticks and its events. Each runs in the write transaction that holds the dea
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -94,3 +95,22 @@ async def remove_ticks(
     params = {"deal_id": deal_id, "stage": stage, "items": list(items)}
     connection = await session.connection()
     await connection.execute(_UNTICK, params)
+
+
+_VALIDATE = (
+    update(ExitTick)
+    .where(
+        col(ExitTick.deal_id) == bindparam("b_deal"),
+        col(ExitTick.stage) == bindparam("b_stage"),
+        col(ExitTick.item_id) == bindparam("b_item"),
+    )
+    .values(validated_by=bindparam("b_by"), validated_at=bindparam("b_at"))
+)  # bindparam names other than the columns': SQLAlchemy keeps those for SET
+
+
+async def validate_tick(
+    session: AsyncSession, *, deal_id: int, stage: str, item: str, by: str, at: dt.datetime
+) -> None:
+    params = {"b_deal": deal_id, "b_stage": stage, "b_item": item, "b_by": by, "b_at": at}
+    connection = await session.connection()
+    await connection.execute(_VALIDATE, params)

@@ -11,6 +11,7 @@ bound to before) is locked first, the same way, and saved the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -62,6 +63,13 @@ class LockedDeal:
         """Untick `items` of the deal's `stage`."""
         deal_id = self._id(self.deal)
         await deal_writes.remove_ticks(self.session, deal_id=deal_id, stage=stage, items=items)
+
+    async def validate_tick(self, stage: str, item: str, *, by: str, at: dt.datetime) -> None:
+        """Mark the tick of `item` validated by `by`."""
+        deal_id = self._id(self.deal)
+        await deal_writes.validate_tick(
+            self.session, deal_id=deal_id, stage=stage, item=item, by=by, at=at
+        )
 
     async def current_ticks(self) -> list[ExitTick]:
         """The ticks of the stage the deal is in now, as this transaction wrote them."""

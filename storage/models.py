@@ -51,6 +51,8 @@ class EventKind(StrEnum):
     BOUND = "bound"
     UNBOUND = "unbound"
     UPDATED = "updated"
+    VALIDATED = "validated"  # a manager confirmed a ticked item
+    SENT_BACK = "sent_back"  # a manager refused it: the tick is gone; `value` says why
 
 
 class MapVersion(SQLModel, table=True):
@@ -154,6 +156,9 @@ class ExitTick(SQLModel, table=True):
     ticked_by: str = Field(max_length=32)
     ticked_at: dt.datetime = Field(default_factory=utcnow)
     evidence: str | None = Field(default=None, max_length=500)
+    # For an item the map has validated (`validate: manager`): who confirmed it, and when.
+    validated_by: str | None = Field(default=None, max_length=32)
+    validated_at: dt.datetime | None = Field(default=None)
 
 
 class DealEvent(SQLModel, table=True):

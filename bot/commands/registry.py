@@ -22,6 +22,7 @@ from bot.commands.onboard import ONBOARD
 from bot.commands.reporting import PLAN, STATS
 from bot.commands.spec import Answer, Command, CommandSpec, ParseError
 from bot.commands.ticks import TICK, UNTICK
+from bot.commands.validation import SEND_BACK, VALIDATE
 from bot.commands.words import DEAL_NUMBER_WORD, DealArgs
 from bot.core.context import Actor, Services
 from bot.core.refs import parse_deal_ref
@@ -40,6 +41,8 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
     DISQUALIFY,
     REOPEN,
     OVERRIDE,
+    VALIDATE,
+    SEND_BACK,
     LIST,
     HISTORY,
     ONBOARD,

@@ -86,3 +86,16 @@ async def is_admin_or_manager_of(
     if await role_of(session, services, actor) is Role.ADMIN:
         return True
     return await manages(session, team_id=actor.team_id, manager_id=actor.user_id, rep_id=user_id)
+
+
+async def validators_of(
+    session: AsyncSession, services: Services, *, team_id: str, owner_id: str
+) -> tuple[str, ...]:
+    """Who is asked to validate an item the owner ticked (`validate: manager`): their
+    manager; with none, the workspace's admins. Any of them, or any admin, may answer."""
+    owner = await queries.person(session, team_id=team_id, user_id=owner_id)
+    if owner is not None and owner.manager_id:
+        return (owner.manager_id,)
+    people = await queries.people(session, team_id=team_id)
+    admins = {p.user_id for p in people if p.role == Role.ADMIN} | set(services.admins)
+    return tuple(sorted(admins - {owner_id})) or tuple(sorted(admins))

@@ -31,6 +31,7 @@ class TickInfo:
     by: str
     at: dt.datetime
     evidence: str | None
+    validated_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +47,8 @@ class DealCard:
     status: DealStatus
     stage: Stage
     process_map: ProcessMap
-    ticked: dict[str, TickInfo]
-    missing: list[ExitItem]
+    ticked: dict[str, TickInfo]  # what the boxes show: done, or waiting for validation
+    missing: list[ExitItem]  # required and not done: what the gate still needs
     moves: list[Transition]
     days_in_stage: int
     idle_days: int
@@ -57,6 +58,17 @@ class DealCard:
     channel_id: str | None
     nurture_until: dt.date | None
     is_practice: bool
+
+    @property
+    def awaiting(self) -> list[ExitItem]:
+        """Ticked with their evidence, waiting for the validation the map asks for."""
+        return [
+            item
+            for item in self.stage.exit
+            if item.validate_by is not None
+            and (tick := self.ticked.get(item.id)) is not None
+            and tick.validated_by is None
+        ]
 
     @property
     def can_advance(self) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.outcomes import DealCard, DealRow, TickInfo
-from flows.machine import Flow, Move, Transition, is_done
+from flows.machine import Flow, Move, Transition, is_recorded
 from flows.schema import ProcessMap, Stage
 from storage.models import Deal, DealStatus, ExitTick
 
@@ -57,8 +57,9 @@ def build_card(
     reopen moves that are allowed."""
     assert deal.id is not None
     stage = flow.stage(deal.stage)
-    ticked = _done_ticks(stage, ticks)
+    ticked = _recorded_ticks(stage, ticks)
     evidence = {item_id: info.evidence or "" for item_id, info in ticked.items()}
+    validated = frozenset(i for i, info in ticked.items() if info.validated_by)
     days_in_stage = whole_days(deal.stage_entered_at, now)
     idle_days = whole_days(deal.last_activity_at, now)
     return DealCard(
@@ -72,7 +73,7 @@ def build_card(
         stage=stage,
         process_map=flow.map,
         ticked=ticked,
-        missing=flow.missing_items(stage.id, frozenset(ticked), evidence),
+        missing=flow.missing_items(stage.id, frozenset(ticked), evidence, validated),
         moves=_moves(flow, stage.id, left),
         days_in_stage=days_in_stage,
         idle_days=idle_days,
@@ -85,14 +86,18 @@ def build_card(
     )
 
 
-def _done_ticks(stage: Stage, ticks: Sequence[ExitTick]) -> dict[str, TickInfo]:
-    """The ticks that count: a card shows a box ticked exactly when the gate counts it."""
+def _recorded_ticks(stage: Stage, ticks: Sequence[ExitTick]) -> dict[str, TickInfo]:
+    """The ticks a card shows ticked: with their evidence where the item asks for some
+    (done, or waiting for validation, which the card says). A tick without its value is
+    not shown: a card shows a box ticked only when the gate can count it."""
     recorded = frozenset(t.item_id for t in ticks)
     evidence = {t.item_id: t.evidence or "" for t in ticks}
     return {
-        t.item_id: TickInfo(by=t.ticked_by, at=t.ticked_at, evidence=t.evidence)
+        t.item_id: TickInfo(
+            by=t.ticked_by, at=t.ticked_at, evidence=t.evidence, validated_by=t.validated_by
+        )
         for t in ticks
-        if (item := stage.item(t.item_id)) is None or is_done(item, recorded, evidence)
+        if (item := stage.item(t.item_id)) is None or is_recorded(item, recorded, evidence)
     }
 
 

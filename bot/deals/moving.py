@@ -63,7 +63,7 @@ async def _override(change: Change, reason: str) -> Outcome:
     if isinstance(transition, Invalid):
         return transition
     state = _state(change)
-    skipped = change.flow.missing_items(state.state, state.ticked, state.evidence)
+    skipped = change.flow.missing_items(state.state, state.ticked, state.evidence, state.validated)
     if not skipped:
         return Invalid(
             _("nothing to override: every required item of this stage is done"),
@@ -199,6 +199,7 @@ def _state(change: Change) -> DealState:
         state=change.deal.stage,
         ticked=frozenset(t.item_id for t in change.ticks),
         evidence={t.item_id: t.evidence or "" for t in change.ticks},
+        validated=frozenset(t.item_id for t in change.ticks if t.validated_by),
     )
 
 

@@ -28,6 +28,27 @@ class Ticked(Outcome):
     unticked: list[str]
     # asked to be ticked, but each needs its evidence first: the adapter asks for it
     waiting: list[str] = field(default_factory=list)
+    # ticked, and waiting for validation (`validate: manager`): the adapter asks these people
+    to_validate: list[str] = field(default_factory=list)
+    validators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Validated(Outcome):
+    """A manager confirmed a ticked item (`validate: manager`): the gate counts it now."""
+
+    card: DealCard
+    item_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SentBack(Outcome):
+    """A manager refused a ticked item: it is unticked; the owner is told why."""
+
+    card: DealCard
+    item_id: str
+    reason: str
+    owner_id: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,12 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
 from bot.core.refs import DealRef
 from bot.core.values import BadValue
+from bot.deals.asking_validation import (
+    Asked,
+    ask_validation,
+    needs_validation,
+    validates_own_ticks,
+)
 from bot.deals.cards import build_card
 from bot.deals.evidence_values import read_evidence_value
 from bot.deals.outcomes import Ticked
@@ -88,11 +94,12 @@ async def _apply_ticks(
     added = [item.id for item in stage.exit if item.id in wanted_set and item.id not in current]
     removed = [item.id for item in stage.exit if item.id in current and item.id not in wanted_set]
     changed_evidence = [i for i, v in values.items() if i in current and current[i].evidence != v]
-    ticks = list(current.values())
+    ticks, asked = list(current.values()), Asked([], ())
     if added or removed or changed_evidence:
         written = await _write_ticks(change, stage, added, removed, changed_evidence, values)
         stale = set(removed + changed_evidence)
         ticks = change.ticks = [t for t in ticks if t.item_id not in stale] + written
+        asked = await ask_validation(change, stage, written)
     # The card from the ticks as written, not read back: one statement fewer per click.
     card = build_card(deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock())
     return Ticked(
@@ -100,6 +107,8 @@ async def _apply_ticks(
         ticked=added + changed_evidence,
         unticked=[i for i in removed if i not in waiting],
         waiting=waiting,
+        to_validate=asked.items,
+        validators=asked.validators,
     )
 
 
@@ -164,7 +173,10 @@ async def _write_ticks(
     if stale:
         await change.held.remove_ticks(stage.id, stale)
     written = []
-    for item_id in added + changed_evidence:
+    written_ids = added + changed_evidence
+    validator = change.actor.user_id if await _validates(change, stage, written_ids) else None
+    for item_id in written_ids:
+        validated = validator if needs_validation(stage, item_id) else None
         tick = ExitTick(
             team_id=deal.team_id,
             deal_id=deal.id,
@@ -173,13 +185,23 @@ async def _write_ticks(
             ticked_by=change.actor.user_id,
             ticked_at=now,
             evidence=values.get(item_id),
+            validated_by=validated,
+            validated_at=now if validated else None,
         )
         written.append(tick)
         change.event(
             EventKind.TICKED, from_stage=stage.id, item_id=item_id, value=values.get(item_id)
         )
+        if validated:
+            change.event(EventKind.VALIDATED, from_stage=stage.id, item_id=item_id)
     for item_id in removed:
         change.event(EventKind.UNTICKED, from_stage=stage.id, item_id=item_id)
     await change.held.add_ticks(written)
     await change.save()
     return written
+
+
+async def _validates(change: Change, stage: Stage, item_ids: list[str]) -> bool:
+    """Whether the actor's own ticks are validated as written: only asked (one read of
+    who they are) when an item written asks for validation."""
+    return any(needs_validation(stage, i) for i in item_ids) and await validates_own_ticks(change)

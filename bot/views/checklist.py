@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.basic_components import Option
 
-from bot.core.outcomes import DealCard
+from bot.core.outcomes import DealCard, TickInfo
 from bot.views import limits
 from bot.views.blocks import button, section
 from bot.views.counts import counted
@@ -30,8 +30,10 @@ def item_label(number: int, item: ExitItem) -> str:
 def item_note(item: ExitItem, card: DealCard) -> str | None:
     """What the checkbox says under the item: optional, and the evidence it needs or has."""
     notes = [] if item.required else [_("optional")]
+    recorded = card.ticked.get(item.id)
+    if item.validate_by is not None:  # first: the evidence may fill the line's 75 characters
+        notes.append(_validation_note(recorded))
     if item.evidence:
-        recorded = card.ticked.get(item.id)
         value = recorded.evidence if recorded else None
         notes.append(
             f"{item.evidence.prompt}: {value}"
@@ -39,6 +41,14 @@ def item_note(item: ExitItem, card: DealCard) -> str | None:
             else _("needed: {prompt}").format(prompt=item.evidence.prompt)
         )
     return " · ".join(notes) or None
+
+
+def _validation_note(recorded: TickInfo | None) -> str:
+    if recorded is None:
+        return _("a manager validates it")
+    if recorded.validated_by is None:
+        return "⏳ " + _("awaiting validation")
+    return "☑️ " + _("validated")
 
 
 def _option(number: int, item: ExitItem, card: DealCard) -> Option:
@@ -54,10 +64,14 @@ def checklist_status(card: DealCard) -> str:
     required = sum(1 for item in card.stage.exit if item.required)
     if not card.missing:
         return _("every required item done")
-    return _("{open} of {required} open").format(
+    status = _("{open} of {required} open").format(
         open=len(card.missing),
         required=counted(required, _("{count} required item"), _("{count} required items")),
     )
+    awaiting = sum(1 for item in card.awaiting if item.required)
+    if awaiting:
+        status += " " + _("({count} of them awaiting validation)").format(count=awaiting)
+    return status
 
 
 def checklist_blocks(card: DealCard) -> list[Block]:

@@ -97,6 +97,15 @@ def _unticked(entry: HistoryEntry) -> str:
     return _("unticked “{item}”").format(**_names(entry))
 
 
+def _validated(entry: HistoryEntry) -> str:
+    return _("validated “{item}”").format(**_names(entry))
+
+
+def _sent_back(entry: HistoryEntry) -> str:
+    names = _names(entry)
+    return _("sent back “{item}”: {value}").format(**names)
+
+
 def _advanced(entry: HistoryEntry) -> str:
     return _("advanced {source} → {dest}").format(**_names(entry))
 
@@ -149,6 +158,8 @@ WHAT: dict[EventKind, Callable[[HistoryEntry], str]] = {
     EventKind.CREATED: _created,
     EventKind.TICKED: _ticked,
     EventKind.UNTICKED: _unticked,
+    EventKind.VALIDATED: _validated,
+    EventKind.SENT_BACK: _sent_back,
     EventKind.ADVANCED: _advanced,
     EventKind.OVERRIDDEN: _overridden,
     EventKind.BRANCHED: _branched,

@@ -24,6 +24,8 @@ class ActionId(StrEnum):
     QUIZ_ANSWER = "onboard_answer"  # a prefix: each choice's button adds "_<n>"
     PRACTICE = "onboard_practice"  # open (or create) the practice deal
     CHOOSE_DEAL = "deal_choose"  # a prefix: "which deal?" buttons add "_<n>" (unique per block)
+    VALIDATE = "deal_validate"  # a manager confirms a ticked item (in their DM)
+    SEND_BACK = "deal_send_back"  # … or refuses it: opens a form for what is missing
 
 
 class CallbackId(StrEnum):
@@ -34,6 +36,7 @@ class CallbackId(StrEnum):
     REOPEN = "deal_reopen"
     OVERRIDE = "deal_override"
     EVIDENCE = "deal_evidence"
+    SEND_BACK = "deal_send_back"
 
 
 class BlockId(StrEnum):
@@ -108,6 +111,32 @@ class ChosenDeal:
         return chosen if chosen.deal_id > 0 and chosen.command else None
 
 
+@dataclass(frozen=True, slots=True)
+class ValidationRef:
+    """A Validate or Send back button: the tick it is about, as the validator saw it
+    (`seen`: a mark of its evidence, bot.deals.validating.evidence_mark)."""
+
+    deal_id: int
+    stage: str
+    item_id: str
+    seen: str
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: object) -> ValidationRef | None:
+        """None for anything but what `dumps` wrote (a forged or truncated value)."""
+        try:
+            data = json.loads(text if isinstance(text, str) else "")
+            ref = cls(
+                int(data["deal_id"]), str(data["stage"]), str(data["item_id"]), str(data["seen"])
+            )
+        except (ValueError, TypeError, KeyError, OverflowError):
+            return None
+        return ref if ref.deal_id > 0 and ref.stage and ref.item_id else None
+
+
 def checklist_block_id(ref: DealRef) -> str:
     """The checklist block names its deal: a checkbox payload carries the block id and the
     selection, but no button value (and no `message` when the card is ephemeral)."""
@@ -145,6 +174,8 @@ class ModalMeta:
     stage: str | None = None
     move: str | None = None
     reply: ReplyTarget = ReplyTarget()
+    item: str | None = None  # a form about one exit item (send back): which
+    seen: str | None = None  # … and the mark of its evidence the validator saw
 
     def dumps(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v is not None and k != "reply"}
@@ -162,6 +193,8 @@ class ModalMeta:
                 deal_id=int(deal_id) if deal_id is not None else None,
                 stage=_str_or_none(data.get("stage")),
                 move=_str_or_none(data.get("move")),
+                item=_str_or_none(data.get("item")),
+                seen=_str_or_none(data.get("seen")),
                 reply=ReplyTarget(
                     response_url=_str_or_none(data.get("response_url")),
                     channel_id=_str_or_none(data.get("channel_id")),

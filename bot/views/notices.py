@@ -27,7 +27,17 @@ def ticked_notice(ticked: Ticked) -> str:
         return _waiting(stage, ticked.waiting)
     said = "; ".join(parts) or _("Checklist saved")
     text = f"✅ {said}. {_ready(ticked.card)}".rstrip()
+    if ticked.to_validate:
+        text += " ⏳ " + _("{items} now await validation by {who}.").format(
+            items=item_numbers(stage, ticked.to_validate), who=_validators(ticked.validators)
+        )
     return f"{text} {_waiting(stage, ticked.waiting)}" if ticked.waiting else text
+
+
+def _validators(user_ids: tuple[str, ...]) -> str:
+    if not user_ids:
+        return _("a manager")
+    return ", ".join(f"<@{user}>" for user in user_ids)
 
 
 def _waiting(stage: Stage, item_ids: list[str]) -> str:

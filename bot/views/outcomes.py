@@ -27,8 +27,10 @@ from bot.deals.outcomes import (
     Moved,
     ObjectionNoted,
     Playbook,
+    SentBack,
     Shown,
     Ticked,
+    Validated,
     WhichDeal,
 )
 from bot.digests.content import DigestSubscriptions
@@ -62,6 +64,7 @@ from bot.views.quiz import answered_message, question_message
 from bot.views.stats import stats_message
 from bot.views.subscriptions import subscriptions_message
 from bot.views.tour import tour_message
+from bot.views.validation import sent_back_message, validated_message
 from bot.views.which_deal import which_deal_message
 from flows.i18n import _
 
@@ -134,3 +137,5 @@ outcome_message.register(QuizAnswered, answered_message)
 outcome_message.register(OnboardingOverview, overview_message)
 outcome_message.register(OnboardingStatus, status_message)
 outcome_message.register(Delivery, delivery_message)
+outcome_message.register(Validated, validated_message)
+outcome_message.register(SentBack, sent_back_message)

@@ -46,6 +46,7 @@ from bot.commands.notes import (
 from bot.commands.onboard import ONBOARD, OnboardArgs
 from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
 from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
+from bot.commands.validation import SEND_BACK, VALIDATE, SendBackArgs, ValidateArgs
 from bot.commands.words import DealArgs, NoArgs
 from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
 
@@ -76,6 +77,12 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("reopen", REOPEN, ReopenArgs(CURRENT, None)),
     ("reopen #4 demo", REOPEN, ReopenArgs(DealNumber(4), "demo")),
     ("override signed already", OVERRIDE, ReasonArgs(CURRENT, "signed already")),
+    ("validate #12 3", VALIDATE, ValidateArgs(DealNumber(12), "3")),
+    (
+        "sendback 3 ask the CFO, not IT",
+        SEND_BACK,
+        SendBackArgs(CURRENT, "3", "ask the CFO, not IT"),
+    ),
     ("list", LIST, ListArgs("mine", None)),
     ("list team", LIST, ListArgs("team", None)),
     ("list stage Closed won", LIST, ListArgs("all", "Closed won")),
@@ -126,6 +133,17 @@ def test_every_command_has_a_parse_case() -> None:
 
 
 REFUSED = [
+    ("validate", "which item? give its number", "Usage: /deal validate [#deal] <n>"),
+    (
+        "validate 3 4",
+        "validate takes one item number, not '4'",
+        "Usage: /deal validate [#deal] <n>",
+    ),
+    (
+        "sendback #2 3",
+        "say what is missing after the item number",
+        "Usage: /deal sendback [#deal] <n> <what is missing>",
+    ),
     ("lose", "the reason is missing", "Usage: /deal lose [#deal] <reason>"),
     ("lose #2", "the reason is missing", "Usage: /deal lose [#deal] <reason>"),
     ("tick", "which items? give their numbers", "Usage: /deal tick [#deal] <n…> [n=evidence]"),

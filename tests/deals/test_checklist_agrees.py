@@ -6,7 +6,9 @@ data holds ticks without their value, or with one a later map's type would refus
 before evidence was part of the tick). After every step: the boxes the card shows ticked
 are exactly the items the gate counts as done, the count line says how many required ones
 are open, and every ticked item that asks for evidence holds a value (one its type
-accepts, unless older rules wrote it).
+accepts, unless older rules wrote it). An item the map has validated shows ticked while it
+waits for the rep's manager, and the gate counts it only once they validate it; a manager
+validates, sends back, or ticks it themselves (validated as written).
 """
 
 from __future__ import annotations
@@ -29,25 +31,28 @@ from sqlmodel import select
 from bot.core.context import Actor
 from bot.core.outcomes import DealCard
 from bot.core.refs import DealNumber
+from bot.deals import validating
 from bot.deals.creating import create_deal
 from bot.deals.evidence_values import read_evidence_value
 from bot.deals.outcomes import Created, Shown, Ticked
 from bot.deals.showing import show_deal
 from bot.deals.ticking import set_ticks
+from bot.team.manage import set_role, set_team
 from bot.views.checklist import checklist_blocks
 from flows.machine import flow_for
 from storage.models import ExitTick
 from tests.conftest import BACKENDS
 from tests.support.machines import DatabaseMachine
-from tests.support.typed_map import TYPED, typed_catalog
+from tests.support.typed_map import SIGNED_OFF, TYPED, typed_catalog
 
-TEAM, REP = "T0BOXES01", "U0REP00001"
+TEAM, REP, MANAGER, ADMIN = "T0BOXES01", "U0REP00001", "U0MANAGER1", "UADMIN"
 ACTOR = Actor(TEAM, REP)
 CATALOG = typed_catalog()
 STAGE = CATALOG.current.stages[0]
 ITEMS = [item.id for item in STAGE.exit]
 GOOD = {item_id: typed for item_id, (_spec, typed, _kept, _bad) in TYPED.items()}
 BAD = {item_id: bad for item_id, (_spec, _typed, _kept, bad) in TYPED.items()}
+GOOD[SIGNED_OFF], BAD[SIGNED_OFF] = "Maria, at list price", "  "
 
 
 class ChecklistMachine(DatabaseMachine):
@@ -57,14 +62,18 @@ class ChecklistMachine(DatabaseMachine):
 
     @initialize()
     def open_deal(self) -> None:
-        services = self.open(CATALOG)
+        services = self.open(CATALOG, admins=frozenset({ADMIN}))
+        admin = Actor(TEAM, ADMIN)
+        self.run(set_role(services, admin, user_id=MANAGER, role="manager"))
+        self.run(set_team(services, admin, manager_id=MANAGER, action="add", rep_ids=[REP]))
         created = self.run(create_deal(services, ACTOR, name="Acme", amount=None, company=None))
         assert isinstance(created, Created), created
         self.deal_id = created.card.deal_id
 
-    def tick(self, **options: Any) -> object:
+    def tick(self, *, by: str = REP, **options: Any) -> object:
         assert self.services is not None
-        return self.run(set_ticks(self.services, ACTOR, DealNumber(self.deal_id), **options))
+        actor = Actor(TEAM, by)
+        return self.run(set_ticks(self.services, actor, DealNumber(self.deal_id), **options))
 
     # -- what the rep does ---------------------------------------------------------------------
 
@@ -114,6 +123,20 @@ class ChecklistMachine(DatabaseMachine):
             )  # fmt: skip
         return True
 
+    # -- what the manager does ------------------------------------------------------------------
+
+    @rule(verdict=st.sampled_from(["validate", "send back", "tick it themselves"]))
+    def manager_answers(self, verdict: str) -> None:
+        assert self.services is not None
+        deal, manager = DealNumber(self.deal_id), Actor(TEAM, MANAGER)
+        if verdict == "validate":
+            self.run(validating.validate(self.services, manager, deal, SIGNED_OFF))
+        elif verdict == "send back":
+            why = "ask the CFO"
+            self.run(validating.send_back(self.services, manager, deal, SIGNED_OFF, reason=why))
+        else:
+            self.tick(by=MANAGER, evidence={SIGNED_OFF: "Maria herself"})
+
     # -- what must hold after each ------------------------------------------------------------
 
     @invariant()
@@ -126,11 +149,19 @@ class ChecklistMachine(DatabaseMachine):
         boxes, count = rendered(card)
         rows = self.run(self._rows())
         gate_missing = flow_for(CATALOG.current).missing_items(
-            STAGE.id, frozenset(rows), {i: v or "" for i, v in rows.items()}
+            STAGE.id,
+            frozenset(rows),
+            {i: v or "" for i, v in rows.items()},
+            self.run(self._validated()),
         )
         assert [i.id for i in card.missing] == [i.id for i in gate_missing]
         assert boxes == set(card.ticked)
-        open_required = [i.id for i in STAGE.exit if i.required and i.id not in boxes]
+        validated = self.run(self._validated())
+        awaiting = [i for i in boxes if i == SIGNED_OFF and i not in validated]
+        assert [i.id for i in card.awaiting] == awaiting
+        open_required = [
+            i.id for i in STAGE.exit if i.required and (i.id not in boxes or i.id in awaiting)
+        ]
         assert open_required == [i.id for i in card.missing]
         assert count == (len(open_required) if open_required else None)
         for item in STAGE.exit:
@@ -139,6 +170,12 @@ class ChecklistMachine(DatabaseMachine):
                 assert value is not None and value.strip()  # never ticked without its value
                 if value != self.legacy.get(item.id):  # what today's rules wrote, they accept
                     assert read_evidence_value(item.evidence, value) == value
+
+    async def _validated(self) -> frozenset[str]:
+        assert self.services is not None
+        async with self.services.db.read() as session:
+            found = await session.exec(select(ExitTick).where(ExitTick.deal_id == self.deal_id))
+            return frozenset(t.item_id for t in found.all() if t.validated_by)
 
     async def _rows(self) -> dict[str, str | None]:
         assert self.services is not None

@@ -17,7 +17,7 @@ from storage.models import DealEvent, ExitTick
 from tests.support.blockkit import find
 from tests.support.harness import SlackHarness
 from tests.support.slack import REP, REP2, click_from, latest_card
-from tests.support.typed_map import PLAIN, TYPED, typed_catalog
+from tests.support.typed_map import PLAIN, SIGNED_OFF, TYPED, typed_catalog
 
 JsonDict = dict[str, Any]
 
@@ -199,7 +199,8 @@ async def test_the_add_evidence_form_requires_what_the_gate_requires(
     view = slack.standin.last("views.open").args["view"]
     optional = {b["block_id"].removeprefix(BlockId.EVIDENCE_PREFIX): bool(b.get("optional"))
                 for b in input_blocks(view)}  # fmt: skip
-    assert optional == {item_id: not required for item_id, required in TYPED_REQUIRED.items()}
+    expected = {item_id: not required for item_id, required in TYPED_REQUIRED.items()}
+    assert optional == expected | {SIGNED_OFF: False}
 
 
 async def test_a_form_the_user_may_not_submit_is_refused_at_the_click(

@@ -37,6 +37,7 @@ TYPED: dict[str, tuple[dict[str, Any] | str, str, str, str]] = {
     ),
 }
 PLAIN = "intro"  # an item that asks for no evidence
+SIGNED_OFF = "sign_off"  # `validate: manager`: counts once the rep's manager confirms it
 
 
 def typed_map_source() -> str:
@@ -46,6 +47,14 @@ def typed_map_source() -> str:
         for item_id, (evidence, *_rest) in TYPED.items()
     ]
     items[-1]["required"] = False  # an optional item that asks for evidence too
+    items.append(
+        {
+            "id": SIGNED_OFF,
+            "text": "Get the pricing signed off",
+            "evidence": "Who signed it off, and the price",
+            "validate": "manager",
+        }
+    )
     stage = {"owner": "Sales", "entry": "A buyer is talking to us", "activities": ["Talk"]}
     data = {
         "id": "typed",

@@ -81,6 +81,12 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     d.Moved: lambda: d.Moved(
         card=make_card(stage="demo"), move=Move.ADVANCE, from_stage=MAP.stage("discovery")
     ),
+    d.Validated: lambda: d.Validated(
+        card=make_card(ticked=["requirements"]), item_id="requirements"
+    ),
+    d.SentBack: lambda: d.SentBack(
+        card=make_card(), item_id="requirements", reason="ask the CFO", owner_id="U0REP0001"
+    ),
     d.DealList: lambda: d.DealList(title="Your open deals", rows=[make_row()], total=1),
     d.DealHistory: _history,
     d.Playbook: _playbook,

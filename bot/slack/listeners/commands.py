@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
 from bot.deals.outcomes import MapPicture, Ticked
 from bot.onboarding.outcomes import Delivery
-from bot.slack.listeners.evidence import ask_evidence
+from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up
 from bot.slack.pictures import upload_map
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
 from bot.views.help import help_message, parse_error_message
@@ -47,9 +47,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
         else:
             await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
-        if isinstance(answer, Ticked) and answer.waiting:
-            work = ask_evidence(runtime, body, answer, reply=_reply_to(body))
-            after_ack(runtime, body, work, name="open evidence modal")
+        if isinstance(answer, Ticked) and needs_follow_up(answer):
+            work = follow_up_tick(runtime, body, answer, actor, reply=_reply_to(body))
+            after_ack(runtime, body, work, name="after a tick")
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
             dm = outcome_message(answer.content)
             work = runtime.replies.post(channel=answer.to_user, message=dm)

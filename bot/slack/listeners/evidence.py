@@ -1,12 +1,28 @@
-"""Asking for the evidence of items someone just ticked: the form opens at once, on the
-trigger of the click or the command (Slack honours a trigger_id for 3 seconds)."""
+"""What follows a tick: the evidence form for the items that wait for a value (at once,
+on the click's or the command's trigger_id, which Slack honours for 3 seconds), and a DM
+to each validator for the items that wait for validation (`validate: manager`)."""
 
 from __future__ import annotations
 
+from bot.core.context import Actor
 from bot.deals.outcomes import Ticked
 from bot.slack.runtime import Body, Runtime
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
+from bot.views.validation import validation_requests
+
+
+def needs_follow_up(outcome: object) -> bool:
+    return isinstance(outcome, Ticked) and bool(outcome.waiting or outcome.to_validate)
+
+
+async def follow_up_tick(
+    runtime: Runtime, body: Body, ticked: Ticked, actor: Actor, *, reply: ReplyTarget
+) -> None:
+    if ticked.waiting:
+        await ask_evidence(runtime, body, ticked, reply=reply)
+    if ticked.to_validate:
+        await ask_validators(runtime, ticked, actor)
 
 
 async def ask_evidence(runtime: Runtime, body: Body, ticked: Ticked, *, reply: ReplyTarget) -> None:
@@ -16,3 +32,10 @@ async def ask_evidence(runtime: Runtime, body: Body, ticked: Ticked, *, reply: R
     meta = ModalMeta(deal_id=card.deal_id, stage=card.stage.id, move="evidence", reply=reply)
     view = evidence_modal(card, private_metadata=meta.dumps(), items=ticked.waiting)
     await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
+
+
+async def ask_validators(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
+    """One DM per item to each validator, with Validate and Send back."""
+    for validator in ticked.validators:
+        for message in validation_requests(ticked, actor.user_id):
+            await runtime.replies.post(channel=validator, message=message)

@@ -14,13 +14,17 @@ from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import SeenDeal
 from bot.deals import moving, reopening
 from bot.deals.creating import create_deal
+from bot.deals.outcomes import SentBack, Ticked
 from bot.deals.ticking import set_ticks
+from bot.deals.validating import send_back
+from bot.slack.listeners.evidence import ask_validators
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
 from bot.views.ids import BlockId, CallbackId, ModalMeta
 from bot.views.message import Message
-from bot.views.modal_state import BranchAnswers
+from bot.views.modal_state import BranchAnswers, read_input
 from bot.views.modals import read_branch, read_evidence, read_new_deal
 from bot.views.outcomes import outcome_message
+from bot.views.validation import sent_back_notice
 from flows.i18n import _
 from flows.machine import Move
 
@@ -109,6 +113,15 @@ async def _evidence(
     return await set_ticks(services, actor, _seen(meta), evidence=values)
 
 
+async def _send_back(
+    services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
+) -> Outcome:
+    if meta.item is None:
+        return Invalid(_("this form is out of date"), _("close it and click Send back again"))
+    reason = read_input(state, BlockId.REASON)
+    return await send_back(services, actor, _seen(meta), meta.item, reason=reason, seen=meta.seen)
+
+
 SUBMITS: dict[CallbackId, tuple[Submit, bool]] = {  # (handler, needs a deal in the metadata)
     CallbackId.NEW_DEAL: (_new_deal, False),
     CallbackId.LOSE: (_branch(Move.LOSE), True),
@@ -117,6 +130,7 @@ SUBMITS: dict[CallbackId, tuple[Submit, bool]] = {  # (handler, needs a deal in 
     CallbackId.REOPEN: (_branch(Move.REOPEN), True),
     CallbackId.OVERRIDE: (_branch(Move.OVERRIDE), True),
     CallbackId.EVIDENCE: (_evidence, True),
+    CallbackId.SEND_BACK: (_send_back, True),
 }
 
 
@@ -151,14 +165,27 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
             )
             return
         await ack()
+        where = {"response_url": meta.reply.response_url}
         after_ack(
             runtime,
-            {"response_url": meta.reply.response_url},
+            where,
             _reply(runtime, actor, meta, outcome_message(outcome)),
             name="modal reply",
         )
+        _follow_up(runtime, where, actor, outcome)
 
     return on_submit
+
+
+def _follow_up(runtime: Runtime, where: Body, actor: Actor, outcome: Outcome) -> None:
+    """Who else hears of it: the validators of what was ticked; the owner of what was
+    sent back (in their DM: what is missing)."""
+    if isinstance(outcome, Ticked) and outcome.to_validate:
+        after_ack(runtime, where, ask_validators(runtime, outcome, actor), name="ask validators")
+    if isinstance(outcome, SentBack):
+        notice = sent_back_notice(outcome, actor.user_id)
+        told = runtime.replies.post(channel=outcome.owner_id, message=notice)
+        after_ack(runtime, where, told, name="tell the owner")
 
 
 async def _reply(runtime: Runtime, actor: Actor, meta: ModalMeta, message: Message) -> None:

@@ -1,0 +1,81 @@
+"""Validate and Send back, the buttons of the DM a validator gets for an item the map has
+validated (`validate: manager`). Validate answers in place of the DM; Send back first
+opens a form for what is missing (refused at the click when the user may not validate).
+The form's submission is in bot.slack.listeners.views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.core.context import Actor
+from bot.core.outcomes import Failure
+from bot.core.refs import DealNumber, SeenDeal
+from bot.deals.outcomes import Shown
+from bot.deals.showing import card_to_change
+from bot.deals.validating import validate
+from bot.slack.listeners.actions import reply_in_place, reply_target
+from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.views.ids import ActionId, ModalMeta, ValidationRef
+from bot.views.outcomes import outcome_message
+from bot.views.validation import send_back_modal
+from flows.i18n import _
+
+
+def register(app: AsyncApp, runtime: Runtime) -> None:
+    handlers = {ActionId.VALIDATE: _on_validate, ActionId.SEND_BACK: _on_send_back}
+    for action_id, handler in handlers.items():
+        app.action(action_id.value)(guarded(runtime, _acking(runtime, handler)))
+
+
+def _acking(runtime: Runtime, handler: Any) -> Any:
+    async def run(ack: Any, body: Body) -> None:
+        await ack()
+        actor = actor_from(body)
+        actions = body.get("actions")
+        action = actions[0] if isinstance(actions, list) and actions else None
+        if actor is None or not isinstance(action, dict):
+            return
+        ref = ValidationRef.loads(action.get("value"))
+        after_ack(runtime, body, handler(runtime, body, actor, ref), name="validation button")
+
+    return run
+
+
+async def _on_validate(
+    runtime: Runtime, body: Body, actor: Actor, ref: ValidationRef | None
+) -> None:
+    if ref is None:
+        return await _outdated(runtime, body, actor)
+    outcome = await validate(
+        runtime.services, actor, SeenDeal(ref.deal_id, ref.stage), ref.item_id, seen=ref.seen
+    )
+    await reply_in_place(runtime, body, actor, outcome_message(outcome))
+
+
+async def _on_send_back(
+    runtime: Runtime, body: Body, actor: Actor, ref: ValidationRef | None
+) -> None:
+    if ref is None:
+        return await _outdated(runtime, body, actor)
+    shown = await card_to_change(runtime.services, actor, DealNumber(ref.deal_id), override=True)
+    if not isinstance(shown, Shown):
+        return await reply_in_place(runtime, body, actor, outcome_message(shown), replace=False)
+    meta = ModalMeta(
+        deal_id=ref.deal_id,
+        stage=ref.stage,
+        move="send_back",
+        item=ref.item_id,
+        seen=ref.seen,
+        reply=reply_target(body),
+    )
+    view = send_back_modal(shown.card, ref.item_id, private_metadata=meta.dumps())
+    await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
+
+
+async def _outdated(runtime: Runtime, body: Body, actor: Actor) -> None:
+    message = outcome_message(
+        Failure(_("this button is out of date or not one of ours"), _("run /deal show"))
+    )
+    await reply_in_place(runtime, body, actor, message, replace=False)
