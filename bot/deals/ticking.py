@@ -167,38 +167,42 @@ async def _write_ticks(
     values: dict[str, str],
 ) -> list[ExitTick]:
     """Write the ticks and their events; the ticks added, as written."""
-    deal, now = change.deal, change.services.clock()
-    assert deal.id is not None
     stale = removed + changed_evidence
     if stale:
         await change.held.remove_ticks(stage.id, stale)
-    written = []
     written_ids = added + changed_evidence
     validator = change.actor.user_id if await _validates(change, stage, written_ids) else None
-    for item_id in written_ids:
-        validated = validator if needs_validation(stage, item_id) else None
-        tick = ExitTick(
-            team_id=deal.team_id,
-            deal_id=deal.id,
-            stage=stage.id,
-            item_id=item_id,
-            ticked_by=change.actor.user_id,
-            ticked_at=now,
-            evidence=values.get(item_id),
-            validated_by=validated,
-            validated_at=now if validated else None,
-        )
-        written.append(tick)
-        change.event(
-            EventKind.TICKED, from_stage=stage.id, item_id=item_id, value=values.get(item_id)
-        )
-        if validated:
-            change.event(EventKind.VALIDATED, from_stage=stage.id, item_id=item_id)
+    written = [
+        _tick(change, stage, item_id, values.get(item_id), validator) for item_id in written_ids
+    ]
     for item_id in removed:
         change.event(EventKind.UNTICKED, from_stage=stage.id, item_id=item_id)
     await change.held.add_ticks(written)
     await change.save()
     return written
+
+
+def _tick(
+    change: Change, stage: Stage, item_id: str, value: str | None, validator: str | None
+) -> ExitTick:
+    """One tick as written, and its events (validated at once when the actor validates)."""
+    deal, now = change.deal, change.services.clock()
+    assert deal.id is not None
+    validated = validator if needs_validation(stage, item_id) else None
+    change.event(EventKind.TICKED, from_stage=stage.id, item_id=item_id, value=value)
+    if validated:
+        change.event(EventKind.VALIDATED, from_stage=stage.id, item_id=item_id)
+    return ExitTick(
+        team_id=deal.team_id,
+        deal_id=deal.id,
+        stage=stage.id,
+        item_id=item_id,
+        ticked_by=change.actor.user_id,
+        ticked_at=now,
+        evidence=value,
+        validated_by=validated,
+        validated_at=now if validated else None,
+    )
 
 
 async def _validates(change: Change, stage: Stage, item_ids: list[str]) -> bool:
