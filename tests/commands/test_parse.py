@@ -227,3 +227,42 @@ def test_a_leading_hash_number_names_the_deal_before_free_text(number: int, reas
 @given(reason=NAMES)
 def test_free_text_without_a_hash_number_is_about_the_current_deal(reason: str) -> None:
     assert parse(f"disqualify {reason}") == Command(DISQUALIFY, ReasonArgs(CURRENT, reason.strip()))
+
+
+# -- roles and teams, generated ---------------------------------------------------------------
+
+WORDS = st.sampled_from(
+    [
+        "<@U0ANA>",
+        "<@W0BEN|ben>",
+        "@carl",
+        "carl",
+        "add",
+        "Remove",
+        "hire",
+        "rep",
+        "MANAGER",
+        "admin",
+        "boss",
+        "#3",
+    ]
+)
+
+
+@given(command=st.sampled_from(["role", "team"]), words=st.lists(WORDS, max_size=5))
+def test_role_and_team_lines_parse_to_typed_values_or_say_what_is_wrong(
+    command: str, words: list[str]
+) -> None:
+    parsed = parse(" ".join([command, *words]))
+    if isinstance(parsed, ParseError):
+        assert parsed.message and parsed.usage.startswith(f"Usage: /deal {command}")
+        return
+    args = parsed.args
+    if isinstance(args, RoleArgs):
+        assert args.role is None or isinstance(args.role, Role)
+        people = [args.user] if args.user else []
+    else:
+        assert isinstance(args, TeamArgs)
+        assert (args.action is None) == (not args.reps)
+        people = [p for p in [args.manager, *args.reps] if p]
+    assert all(person in ("U0ANA", "W0BEN") for person in people)
