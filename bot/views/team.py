@@ -94,7 +94,7 @@ def teams_message(teams: Teams) -> Message:
     more = len(teams.heads) - len(lines)
     if more:
         lines.append(_("and {count} more teams: /deal team @manager shows one").format(count=more))
-    blocks: list[Block] = []
+    blocks: list[Block] = [] if lines else [section(_("No teams yet."))]
     if lines:
         blocks.append(section(bold(_("Teams"))))
         blocks += [

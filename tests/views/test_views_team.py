@@ -42,6 +42,8 @@ def test_a_rep_left_with_reports_is_flagged_with_the_fix() -> None:
 def test_no_team_yet_says_how_to_make_one() -> None:
     assert "No teams yet." in texts(Teams((), ()))
     assert any("/deal role @maria manager" in t for t in texts(Teams((), ())))
+    alone = texts(Teams((), (member(3),)))
+    assert alone[:2] == ["No teams yet.", f"*In no team* (1): <@{user(3)}>"]
 
 
 def test_changes_alike_are_said_once_and_a_single_change_is_marked() -> None:
