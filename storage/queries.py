@@ -29,6 +29,23 @@ async def reports_of(session: AsyncSession, *, team_id: str, manager_id: str) ->
     return (await session.exec(query)).all()
 
 
+async def lock_people(
+    session: AsyncSession, *, team_id: str, user_ids: Sequence[str]
+) -> dict[str, Person]:
+    """The rows of `user_ids` that exist, locked until the transaction ends (PostgreSQL:
+    FOR UPDATE, in user id order so that two transactions never wait on each other; SQLite
+    holds the database's one write lock already). A role change and a team change that
+    name the same manager take turns, so neither decides on what the other is changing."""
+    query = (
+        select(Person)
+        .where(Person.team_id == team_id, col(Person.user_id).in_(sorted(set(user_ids))))
+        .order_by(col(Person.user_id))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {person.user_id: person for person in (await session.exec(query)).all()}
+
+
 async def people(session: AsyncSession, *, team_id: str) -> Sequence[Person]:
     query = select(Person).where(Person.team_id == team_id).order_by(col(Person.user_id))
     return (await session.exec(query)).all()

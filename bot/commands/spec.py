@@ -58,6 +58,7 @@ class CommandSpec(Generic[Args]):
     handle: Callable[[Services, Actor, Args], Awaitable[Answer]] = field(repr=False)
     examples: tuple[str, ...] = ()
     group: str = "deals"
+    details: str = ""  # what `/deal help <command>` adds to the summary: rules, forms
 
     @property
     def usage_line(self) -> str:

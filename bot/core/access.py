@@ -12,7 +12,7 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import NotAllowed
 from flows.i18n import _
 from storage import queries
-from storage.models import Role
+from storage.models import Person, Role
 
 
 class Owned(Protocol):
@@ -26,9 +26,15 @@ class Owned(Protocol):
 
 
 async def role_of(session: AsyncSession, services: Services, actor: Actor) -> Role:
-    if actor.user_id in services.admins:
-        return Role.ADMIN
     person = await queries.person(session, team_id=actor.team_id, user_id=actor.user_id)
+    return effective_role(services, actor.user_id, person)
+
+
+def effective_role(services: Services, user_id: str, person: Person | None) -> Role:
+    """The role that counts: admin for everyone in STAGECOACH_ADMINS, whatever their row
+    says; else the row's; rep for someone with no row (everyone starts as a rep)."""
+    if user_id in services.admins:
+        return Role.ADMIN
     return Role(person.role) if person else Role.REP
 
 

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from bot.commands import BY_NAME, COMMANDS, CommandSpec, ParseError
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
-from bot.views.mrkdwn import clip
+from bot.views.mrkdwn import clip, escape
 from flows.i18n import _
 
 ECHO_LIMIT = 1000  # what a parse error quotes back of the user's text, at most
@@ -55,11 +55,12 @@ def help_message(topic: str | None) -> Message:
 
 def _one(spec: CommandSpec[Any]) -> Message:
     examples = "\n".join(f"• `{example}`" for example in spec.examples)
-    text = f"*`{spec.usage}`*\n{spec.summary}" + (
+    details = f"\n{escape(spec.details)}" if spec.details else ""
+    text = f"*`{spec.usage}`*\n{spec.summary}{details}" + (
         f"\n\n*{_('Examples')}*\n{examples}" if examples else ""
     )
     return Message(
-        text=f"{spec.usage} — {spec.summary}",
+        text=f"{spec.usage} — {spec.summary}" + (f" {spec.details}" if spec.details else ""),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
 

@@ -45,12 +45,14 @@ def history_message(history: DealHistory) -> Message:
     return Message(text=summary, blocks=blocks)
 
 
-def group_lines(lines: list[str], *, limit: int) -> list[list[str]]:
-    """Consecutive lines grouped so that each group, joined by newlines, fits in `limit`."""
+def group_lines(lines: list[str], *, limit: int, line_limit: int = LINE_LIMIT) -> list[list[str]]:
+    """Consecutive lines grouped so that each group, joined by newlines, fits in `limit`;
+    a line longer than `line_limit` is clipped (pass a larger one for lines of mentions,
+    which must never be cut inside one)."""
     chunks: list[list[str]] = []
     size = 0
     for line in lines:
-        line = clip(line, min(limit, LINE_LIMIT))
+        line = clip(line, min(limit, line_limit))
         if chunks and size + 1 + len(line) <= limit:
             chunks[-1].append(line)
             size += 1 + len(line)

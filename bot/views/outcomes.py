@@ -43,6 +43,7 @@ from bot.onboarding.outcomes import (
     TourShown,
 )
 from bot.reporting.outcomes import PlanReport, StatsReport
+from bot.team.outcomes import RoleChanged, RoleOf, Roles, TeamChanged, TeamOf, Teams
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, stage_card
 from bot.views.deal_list import deal_list_message
@@ -61,8 +62,10 @@ from bot.views.onboarding import delivery_message, overview_message, status_mess
 from bot.views.plan import plan_message
 from bot.views.playbook import objection_message, playbook_message
 from bot.views.quiz import answered_message, question_message
+from bot.views.roles import role_changed_message, role_of_message, roles_message
 from bot.views.stats import stats_message
 from bot.views.subscriptions import subscriptions_message
+from bot.views.team import team_changed_message, team_of_message, teams_message
 from bot.views.tour import tour_message
 from bot.views.validation import sent_back_message, validated_message
 from bot.views.which_deal import which_deal_message
@@ -139,3 +142,9 @@ outcome_message.register(OnboardingStatus, status_message)
 outcome_message.register(Delivery, delivery_message)
 outcome_message.register(Validated, validated_message)
 outcome_message.register(SentBack, sent_back_message)
+outcome_message.register(RoleChanged, role_changed_message)
+outcome_message.register(Roles, roles_message)
+outcome_message.register(RoleOf, role_of_message)
+outcome_message.register(TeamChanged, team_changed_message)
+outcome_message.register(Teams, teams_message)
+outcome_message.register(TeamOf, team_of_message)

@@ -49,6 +49,8 @@ from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
 from bot.commands.validation import SEND_BACK, VALIDATE, SendBackArgs, ValidateArgs
 from bot.commands.words import DealArgs, NoArgs
 from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
+from bot.team.outcomes import TeamAction
+from storage.models import Role
 
 # text after `/deal` → the command it is, with its arguments
 PARSED: list[tuple[str, CommandSpec[Any], object]] = [
@@ -97,12 +99,18 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("feedback #3 add a security item", FEEDBACK, FeedbackArgs("add a security item")),
     ("bind acme", BIND, DealArgs(DealName("acme"))),
     ("unbind", UNBIND, NoArgs()),
-    ("role <@U0DANA|dana> manager", ROLE, RoleArgs("U0DANA", "manager")),
+    ("role <@U0DANA|dana> manager", ROLE, RoleArgs("U0DANA", Role.MANAGER)),
+    ("role <@U0DANA|dana>   Manager ", ROLE, RoleArgs("U0DANA", Role.MANAGER)),
+    ("role <@U0DANA|dana>", ROLE, RoleArgs("U0DANA")),
+    ("role", ROLE, RoleArgs()),
     (
         "team <@U0MARIA> remove <@U0BEN> W0LEE",
         TEAM,
-        TeamArgs("U0MARIA", "remove", ("U0BEN", "W0LEE")),
+        TeamArgs("U0MARIA", TeamAction.REMOVE, ("U0BEN", "W0LEE")),
     ),
+    ("team <@U0MARIA> Add <@U0BEN>", TEAM, TeamArgs("U0MARIA", TeamAction.ADD, ("U0BEN",))),
+    ("team <@U0MARIA|maria>", TEAM, TeamArgs("U0MARIA")),
+    ("team", TEAM, TeamArgs()),
     ("map", MAP, NoArgs()),
     ("digest list", DIGEST, DigestList()),
     ("digest unsubscribe <#C0SALES|sales>", DIGEST, DigestUnsubscribe("C0SALES")),
@@ -154,8 +162,24 @@ REFUSED = [
         "Usage: /deal new <name> [amount] [@owner]",
     ),
     ("list everything", "'everything' is not a list scope", LIST.usage_line),
-    ("role @dana", "role needs a user and a role", ROLE.usage_line),
-    ("team <@U0MARIA> add @sam", "mention each rep with @", TEAM.usage_line),
+    ("role @dana", "'@dana' is not a person", ROLE.usage_line),
+    ("role <@U0DANA> boss", "'boss' is not a role", ROLE.usage_line),
+    ("role manager <@U0DANA>", "the person comes first, then 'manager'", ROLE.usage_line),
+    (
+        "role <@U0DANA> manager <@U0SAM>",
+        "role takes one person and one role; '<@U0SAM>' is too much",
+        ROLE.usage_line,
+    ),
+    ("team maria", "'maria' is not a person", TEAM.usage_line),
+    ("team <@U0MARIA> hire <@U0SAM>", "'hire' is neither add nor remove", TEAM.usage_line),
+    ("team <@U0MARIA> <@U0SAM>", "add or remove? Say what to do with <@U0SAM>", TEAM.usage_line),
+    ("team <@U0MARIA> add", "add needs at least one rep after it", TEAM.usage_line),
+    (
+        "team <@U0MARIA> add <@U0BEN> @sam",
+        "'@sam' is not a person: mention each rep with @",
+        TEAM.usage_line,
+    ),
+    ("team add <@U0MARIA> <@U0SAM>", "the person comes first, then 'add'", TEAM.usage_line),
     ("map now", "map takes no arguments", MAP.usage_line),
     ("digest subscribe sales daily", "'sales' is not a channel", DIGEST.usage_line),
     ("stats 30d 90d", "stats takes one period, not '30d 90d'", STATS.usage_line),
@@ -221,3 +245,42 @@ def test_a_leading_hash_number_names_the_deal_before_free_text(number: int, reas
 @given(reason=NAMES)
 def test_free_text_without_a_hash_number_is_about_the_current_deal(reason: str) -> None:
     assert parse(f"disqualify {reason}") == Command(DISQUALIFY, ReasonArgs(CURRENT, reason.strip()))
+
+
+# -- roles and teams, generated ---------------------------------------------------------------
+
+WORDS = st.sampled_from(
+    [
+        "<@U0ANA>",
+        "<@W0BEN|ben>",
+        "@carl",
+        "carl",
+        "add",
+        "Remove",
+        "hire",
+        "rep",
+        "MANAGER",
+        "admin",
+        "boss",
+        "#3",
+    ]
+)
+
+
+@given(command=st.sampled_from(["role", "team"]), words=st.lists(WORDS, max_size=5))
+def test_role_and_team_lines_parse_to_typed_values_or_say_what_is_wrong(
+    command: str, words: list[str]
+) -> None:
+    parsed = parse(" ".join([command, *words]))
+    if isinstance(parsed, ParseError):
+        assert parsed.message and parsed.usage.startswith(f"Usage: /deal {command}")
+        return
+    args = parsed.args
+    if isinstance(args, RoleArgs):
+        assert args.role is None or isinstance(args.role, Role)
+        people = [args.user] if args.user else []
+    else:
+        assert isinstance(args, TeamArgs)
+        assert (args.action is None) == (not args.reps)
+        people = [p for p in [args.manager, *args.reps] if p]
+    assert all(person in ("U0ANA", "W0BEN") for person in people)

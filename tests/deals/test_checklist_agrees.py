@@ -37,12 +37,12 @@ from bot.deals.evidence_values import read_evidence_value
 from bot.deals.outcomes import Created, Shown, Ticked
 from bot.deals.showing import show_deal
 from bot.deals.ticking import set_ticks
-from bot.team.manage import set_role, set_team
 from bot.views.checklist import checklist_blocks
 from flows.machine import flow_for
 from storage.models import ExitTick
 from tests.conftest import BACKENDS
 from tests.support.machines import DatabaseMachine
+from tests.support.team import make_team
 from tests.support.typed_map import SIGNED_OFF, TYPED, typed_catalog
 
 TEAM, REP, MANAGER, ADMIN = "T0BOXES01", "U0REP00001", "U0MANAGER1", "UADMIN"
@@ -64,8 +64,7 @@ class ChecklistMachine(DatabaseMachine):
     def open_deal(self) -> None:
         services = self.open(CATALOG, admins=frozenset({ADMIN}))
         admin = Actor(TEAM, ADMIN)
-        self.run(set_role(services, admin, user_id=MANAGER, role="manager"))
-        self.run(set_team(services, admin, manager_id=MANAGER, action="add", rep_ids=[REP]))
+        self.run(make_team(services, admin, MANAGER, REP))
         created = self.run(create_deal(services, ACTOR, name="Acme", amount=None, company=None))
         assert isinstance(created, Created), created
         self.deal_id = created.card.deal_id

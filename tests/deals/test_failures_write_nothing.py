@@ -18,7 +18,9 @@ from bot.deals.listing import list_deals
 from bot.deals.outcomes import DealList, Moved
 from bot.deals.showing import deal_history, show_deal
 from bot.team import manage as people
-from tests.support.deals import OTHER_REP, REP, expect, new_deal, writes_nothing
+from bot.team.outcomes import TeamAction
+from storage.models import Role
+from tests.support.deals import ADMIN, OTHER_REP, REP, expect, new_deal, writes_nothing
 
 Request = Callable[[Services], Awaitable[Outcome]]
 
@@ -57,12 +59,14 @@ BAD_REQUESTS: dict[str, Request] = {
     "reopen an open deal": lambda s: reopening.reopen(s, REP, DealName("acme co"), stage=None),
     "list unknown stage": lambda s: list_deals(s, REP, stage="nowhere"),
     "tick unknown item": lambda s: ticking.set_ticks(s, REP, DealName("acme co"), tick=["1", "12"]),
-    "set role unknown": lambda s: people.set_role(s, REP, user_id=REP.user_id, role="boss"),
+    "reports for a rep": lambda s: people.set_team(
+        s, ADMIN, manager_id=OTHER_REP.user_id, action=TeamAction.ADD, rep_ids=[REP.user_id]
+    ),
     # refused by the rules
     "advance with open items": lambda s: moving.advance(s, REP, DealName("acme co")),
     "another rep ticks": lambda s: ticking.set_ticks(s, OTHER_REP, DealName("acme co"), tick=["2"]),
     "rep overrides": lambda s: moving.override(s, REP, DealName("acme lab"), reason="please"),
-    "rep sets a role": lambda s: people.set_role(s, REP, user_id=REP.user_id, role="admin"),
+    "rep sets a role": lambda s: people.set_role(s, REP, user_id=REP.user_id, role=Role.ADMIN),
     "lose from qualification": lambda s: moving.lose(
         s, REP, DealName("acme co"), reason="No budget"
     ),

@@ -7,13 +7,12 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Done
 from bot.core.settings import Settings
 from bot.digests.settings import SchedulerSettings
 from bot.slack.runtime import web_client
 from bot.slack.scheduler import Scheduler
 from bot.slack_standin import SlackStandIn
-from bot.team import manage as people
+from tests.support.team import make_team
 
 TEAM = "T0TEAM001"
 ADMIN = Actor(team_id=TEAM, user_id="UADMIN")  # in services.admins (tests/conftest.py)
@@ -37,8 +36,5 @@ def scheduler(services: Services, client: AsyncWebClient) -> Scheduler:
 
 @pytest.fixture
 async def team(services: Services) -> Services:
-    added = await people.set_team(
-        services, ADMIN, manager_id=MANAGER.user_id, action="add", rep_ids=[REP.user_id]
-    )
-    assert isinstance(added, Done), added
+    await make_team(services, ADMIN, MANAGER.user_id, REP.user_id)
     return services

@@ -15,18 +15,13 @@ from tests.onboarding.conftest import (
 )
 from tests.support.blockkit import text_of
 from tests.support.harness import SlackHarness
-from tests.support.slack import ADMIN, MANAGER, REP, REP2
+from tests.support.slack import ADMIN, MANAGER, REP, REP2, make_team
 
 NEWCOMER = "U0NEW0001"
 
 
-async def make_team(slack: SlackHarness) -> None:
-    answer = await slack.command(f"team <@{MANAGER}> add <@{REP}> <@{REP2}>", user=ADMIN)
-    assert "now report to" in answer.text
-
-
 async def test_a_manager_sends_a_new_rep_the_tour_once(slack: SlackHarness) -> None:
-    await make_team(slack)
+    await make_team(slack, MANAGER, REP, REP2)
 
     sent = await slack.command(f"onboard <@{REP}>", user=MANAGER)
 
@@ -43,7 +38,7 @@ async def test_a_manager_sends_a_new_rep_the_tour_once(slack: SlackHarness) -> N
 
 
 async def test_only_an_admin_or_the_manager_may_send_it(slack: SlackHarness) -> None:
-    await make_team(slack)
+    await make_team(slack, MANAGER, REP, REP2)
 
     refused = await slack.command(f"onboard <@{REP}>", user=REP2)
     assert "only an admin or the manager" in refused.text
@@ -68,7 +63,7 @@ async def test_a_bad_onboard_line_says_how_to_write_it(slack: SlackHarness) -> N
 
 
 async def test_the_manager_sees_each_reps_progress(slack: SlackHarness) -> None:
-    await make_team(slack)
+    await make_team(slack, MANAGER, REP, REP2)
     await slack.command(f"onboard <@{REP}>", user=MANAGER)
     await click(slack, REP, last_dm(slack, REP), ActionId.QUIZ_START)
     for question in await stored_questions(slack, REP):

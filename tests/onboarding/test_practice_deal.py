@@ -19,7 +19,7 @@ from storage.models import Deal, DealStatus
 from tests.onboarding.conftest import click, last_dm, progress_of
 from tests.support.blockkit import find, text_of
 from tests.support.harness import SlackHarness
-from tests.support.slack import ADMIN, MANAGER, REP
+from tests.support.slack import MANAGER, REP, make_team
 
 
 def ready_line(process_map: ProcessMap, stage_id: str, deal_id: int) -> str:
@@ -113,7 +113,7 @@ async def test_opening_the_practice_deal_twice_keeps_one(slack: SlackHarness) ->
 
 
 async def test_the_practice_deal_is_in_no_list_home_or_kpi(slack: SlackHarness) -> None:
-    await slack.command(f"team <@{MANAGER}> add <@{REP}>", user=ADMIN)
+    await make_team(slack, MANAGER, REP)
     await slack.command("new Acme Corp 50k", user=REP)
     await start_practice(slack)
     practice = await practice_deal(slack)

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Done
-from bot.team import manage as people
 from tests.support.known_history import MANAGER, R1, TEAM, csv_text, import_text
+from tests.support.team import make_team
 
 
 @pytest.fixture
@@ -21,8 +20,6 @@ async def imported(services: Services) -> Services:
 
 @pytest.fixture
 async def with_team(imported: Services) -> Services:
-    """MANAGER manages R1 (set as /deal team does)."""
-    admin = Actor(team_id=TEAM, user_id="UADMIN")
-    added = await people.set_team(imported, admin, manager_id=MANAGER, action="add", rep_ids=[R1])
-    assert isinstance(added, Done), added
+    """MANAGER, a manager, manages R1 (set as /deal role and /deal team do)."""
+    await make_team(imported, Actor(team_id=TEAM, user_id="UADMIN"), MANAGER, R1)
     return imported

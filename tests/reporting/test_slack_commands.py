@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.support.blockkit import text_of
 from tests.support.harness import SlackHarness
 from tests.support.known_history import R1, R2, csv_text, import_text
-from tests.support.slack import ADMIN, MANAGER, REP, REP2
+from tests.support.slack import ADMIN, MANAGER, REP, REP2, make_team
 
 
 async def history_for_the_harness(slack: SlackHarness) -> None:
@@ -29,7 +29,7 @@ async def test_an_admin_sees_the_workspace_and_a_manager_their_team(slack: Slack
     await history_for_the_harness(slack)
     everyone = await slack.command("stats all", user=ADMIN)
     assert everyone.text.startswith("KPIs: the whole workspace, all: win rate 50.0%, 2 won")
-    await slack.command(f"team <@{MANAGER}> add <@{REP2}>", user=ADMIN)
+    await make_team(slack, MANAGER, REP2)
     team = await slack.command("stats all", user=MANAGER)
     # the manager's team is REP2: D3 won, nothing lost
     assert team.text.startswith("KPIs: your team, all: win rate 100.0%, 1 won, 0 lost")

@@ -47,6 +47,17 @@ async def slack(
         standin.assert_clean()
 
 
+async def make_team(slack: SlackHarness, manager: str, *reps: str) -> None:
+    """What an admin types to make someone a manager and give them reps (if any are named):
+    only a manager or an admin can have reports, so the role comes first."""
+    promoted = await slack.command(f"role <@{manager}> manager", user=ADMIN)
+    assert f"<@{manager}> is now a manager" in promoted.text, promoted.text
+    if reps:
+        mentions = " ".join(f"<@{rep}>" for rep in reps)
+        added = await slack.command(f"team <@{manager}> add {mentions}", user=ADMIN)
+        assert "now report" in added.text, added.text
+
+
 async def deal_named(slack: SlackHarness, name: str) -> Deal:
     async with slack.services.db.read() as session:
         return (await session.exec(select(Deal).where(Deal.name == name))).one()

@@ -20,6 +20,7 @@ from storage.models import DealEvent, EventKind
 from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
 from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
+from tests.support.samples.team import SAMPLES as TEAM_SAMPLES
 from tests.support.views import (
     NOW,
     OWNER,
@@ -117,6 +118,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     **ONBOARDING_SAMPLES,
     **DIGEST_SAMPLES,
     **KPI_SAMPLES,
+    **TEAM_SAMPLES,
 }
 
 

@@ -1,0 +1,119 @@
+"""What `/deal role` and `/deal team` answer, as plain data (bot.views.team renders it).
+
+No Slack types here: people are user ids, roles are `Role`s, and each change a team
+command made (or found already made) is a `RepChange`, so the view decides the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.outcomes import Outcome
+from flows.i18n import _
+from storage.models import Role
+
+_ROLE_NAMES = {Role.REP: _("rep"), Role.MANAGER: _("manager"), Role.ADMIN: _("admin")}
+_A_ROLE = {Role.REP: _("a rep"), Role.MANAGER: _("a manager"), Role.ADMIN: _("an admin")}
+
+
+def role_name(role: Role) -> str:
+    """The role as a word ("manager"), translated."""
+    return _ROLE_NAMES[role]
+
+
+def a_role(role: Role) -> str:
+    """The role with its article, for a sentence ("an admin"), translated."""
+    return _A_ROLE[role]
+
+
+class TeamAction(StrEnum):
+    ADD = "add"
+    REMOVE = "remove"
+
+
+class RepChange(StrEnum):
+    """What a team command did to one rep."""
+
+    JOINED = "joined"  # reported to nobody; now reports to the manager
+    MOVED = "moved"  # left another manager's team for this one
+    ALREADY = "already"  # already reported to the manager: nothing changed
+    LEFT = "left"  # no longer reports to the manager
+    NOT_IN_TEAM = "not_in_team"  # did not report to the manager: nothing changed
+
+
+@dataclass(frozen=True, slots=True)
+class RepMove:
+    rep_id: str
+    change: RepChange
+    # MOVED: the manager they left; NOT_IN_TEAM: the one they report to (None: nobody)
+    other_manager: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamChanged(Outcome):
+    """`/deal team @manager add|remove @rep…`: each rep named, in the order given."""
+
+    manager_id: str
+    moves: tuple[RepMove, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(move.change not in _UNCHANGED for move in self.moves)
+
+
+_UNCHANGED = (RepChange.ALREADY, RepChange.NOT_IN_TEAM)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChanged(Outcome):
+    """`/deal role @user <role>`: `before` is `role` when nothing changed."""
+
+    user_id: str
+    role: Role
+    before: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person of the workspace as roles and teams see them."""
+
+    user_id: str
+    role: Role  # the one that counts (bot.core.access.effective_role)
+    in_settings: bool  # an admin named in STAGECOACH_ADMINS
+    manager_id: str | None
+    reports: tuple[str, ...]  # who reports to them directly, by user id
+
+    @property
+    def may_have_reports(self) -> bool:
+        return self.role is not Role.REP
+
+
+@dataclass(frozen=True, slots=True)
+class Roles(Outcome):
+    """`/deal role`: everyone the workspace knows, admins first, then managers, then reps."""
+
+    members: tuple[Member, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleOf(Outcome):
+    """`/deal role @user`."""
+
+    member: Member
+
+
+@dataclass(frozen=True, slots=True)
+class Teams(Outcome):
+    """`/deal team`: every manager (and anyone else with reports) with their reps, and the
+    people who are in no team: no manager, and nobody reports to them."""
+
+    heads: tuple[Member, ...]
+    unassigned: tuple[Member, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamOf(Outcome):
+    """`/deal team @manager`."""
+
+    member: Member
