@@ -37,7 +37,11 @@ def _act_as(session: ShellSession, name: str) -> Reply:
     person = session.act_as(name) if name else None
     if person is None:
         return Reply(problem="who? e.g. /as maria (names are letters, digits, . _ -)")
-    return Reply(note=f"you are now {person.name} ({person.real_name}, {person.role.value})")
+    said = f"you are now {person.name} ({person.real_name}, {person.role.value})"
+    news = session.new_in_dm()
+    if news:
+        said += f"; new in your DM with the app: {len(news)} message(s)"
+    return Reply(note=said, surfaces=news)
 
 
 def _move_to(session: ShellSession, name: str) -> Reply:

@@ -29,7 +29,7 @@ from bot.shell.people import (
     clean_name,
 )
 from bot.shell.reply import Exchange, Reply
-from bot.shell.screen import Surface, capture, changes, find, restore
+from bot.shell.screen import Key, Surface, capture, changes, find, restore
 from bot.shell.wire import app_calls, dispatch, settle
 from bot.slack.app import build_bolt_app
 from bot.slack.runtime import Runtime, build_runtime
@@ -41,6 +41,7 @@ from bot.slack_standin import (
     slash_command_body,
     view_submission_payload,
 )
+from bot.slack_standin.workspace import dm_channel
 
 JsonDict = dict[str, Any]
 BOT_TOKEN = "xoxb-shell"
@@ -66,6 +67,7 @@ class ShellSession:
         self.channel = DEFAULT_CHANNEL
         self.channel_id = self.directory.channel(DEFAULT_CHANNEL)
         self.active: dict[str, Surface] = {}  # user id → the surface `/click N` clicks in
+        self.shown: dict[str, set[Key]] = {}  # user id → the surfaces they have been shown
         for person in DEMO_PEOPLE:
             standin.add_user(person.user_id, name=person.name, real_name=person.real_name)
 
@@ -206,7 +208,19 @@ class ShellSession:
             restore(self.standin, user_id=user_id, surface=surface)
             self.active[user_id] = surface
 
+    def new_in_dm(self) -> list[Surface]:
+        """What arrived in the current user's DM with the app while others were acting (a
+        validation to answer, a sent-back item, a digest), now shown to them."""
+        user = self.user.user_id
+        channel = dm_channel(user)
+        seen = self.shown.setdefault(user, set())
+        messages = [Surface("message", channel, m["ts"], m) for m in self.standin.messages(channel)]
+        news = [surface for surface in messages if surface.key not in seen]
+        self._remember(news)
+        return news
+
     def _remember(self, surfaces: list[Surface]) -> None:
+        self.shown.setdefault(self.user.user_id, set()).update(s.key for s in surfaces)
         with_choices = [s for s in surfaces if s.choices()]
         if with_choices:
             self.active[self.user.user_id] = with_choices[-1]

@@ -28,7 +28,7 @@ def ticked_notice(ticked: Ticked) -> str:
     said = "; ".join(parts) or _("Checklist saved")
     text = f"✅ {said}. {_ready(ticked.card)}".rstrip()
     if ticked.to_validate:
-        text += " ⏳ " + _("{items} now await validation by {who}.").format(
+        text += " ⏳ " + _("Waiting for validation by {who}: {items}.").format(
             items=item_numbers(stage, ticked.to_validate), who=_validators(ticked.validators)
         )
     return f"{text} {_waiting(stage, ticked.waiting)}" if ticked.waiting else text
