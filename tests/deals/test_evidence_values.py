@@ -63,6 +63,7 @@ def test_the_forms_slack_and_people_use_are_read(kind: EvidenceType, typed: str,
         (EvidenceType.PERSON, "@dana"),  # Slack sends a mention as <@U…>, never bare
         (EvidenceType.URL, "ftp://example.com/x"),
         (EvidenceType.URL, "localhost"),
+        (EvidenceType.URL, "["),  # urlsplit raises on an unclosed IPv6 bracket
     ],
 )
 def test_near_misses_are_refused(kind: EvidenceType, typed: str) -> None:
