@@ -26,6 +26,7 @@ MAX_EVIDENCE = 500
 _NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _SLACK_LINK = re.compile(r"^<(?P<url>[^|>]+)(\|[^>]*)?>$")  # how Slack sends a URL in a command
 _MONTH_WORD = re.compile(r"[A-Za-z]{3,}")
+_YEAR = re.compile(r"\b\d{4}\b")
 
 
 def read_evidence_value(evidence: Evidence, raw: str) -> str | BadValue:
@@ -70,7 +71,7 @@ def _money(text: str) -> str | BadValue:
     amount = parse_amount(text)
     if isinstance(amount, BadValue):
         return amount
-    figure = f"{Decimal(str(amount.value)):,f}".rstrip("0").rstrip(".")
+    figure = f"{Decimal(str(amount.value)).normalize():,f}"
     return f"{figure} {amount.currency}" if amount.currency else figure
 
 
@@ -80,15 +81,18 @@ def _date(text: str) -> str | BadValue:
     except ValueError:
         pass
     # "15 Jan 2027" or "Jan 15, 2027": a month written as a word is never ambiguous;
-    # "03/04/2027" is (March or April?), so digits alone must be YYYY-MM-DD.
-    if _MONTH_WORD.search(text):
+    # "03/04/2027" is (March or April?), so digits alone must be YYYY-MM-DD. The year is
+    # asked for: "15 Jan" could be last January or the next.
+    if _MONTH_WORD.search(text) and _YEAR.search(text):
         try:
             return date_parser.parse(text, default=dt.datetime(2000, 1, 1)).date().isoformat()
         except (ValueError, OverflowError):
             pass
     return BadValue(
         _("'{text}' is not a date I can read").format(text=text),
-        _("write it as YYYY-MM-DD or with the month's name, e.g. 2027-01-15 or 15 Jan 2027"),
+        _(
+            "write it as YYYY-MM-DD or with the month's name and the year, e.g. 2027-01-15 or 15 Jan 2027"
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.values import BadValue
-from bot.deals.evidence_values import MAX_EVIDENCE, read_evidence_value
+from bot.deals.evidence_values import MAX_EVIDENCE, example_for, read_evidence_value
 from flows.schema import Evidence, EvidenceType
 from tests.support.typed_map import TYPED
 
@@ -40,11 +40,14 @@ def test_a_bad_value_says_what_was_wrong_and_what_would_be_right(item_id: str) -
         (EvidenceType.NUMBER, "-3", "-3"),
         (EvidenceType.MONEY, "20000 EUR", "20,000 EUR"),
         (EvidenceType.MONEY, "1.25m", "1,250,000"),
+        (EvidenceType.MONEY, "$2.5", "2.5 USD"),
+        (EvidenceType.MONEY, "1000", "1,000"),
         (EvidenceType.DATE, "2027-03-04", "2027-03-04"),
         (EvidenceType.DATE, "March 4, 2027", "2027-03-04"),
         (EvidenceType.PERSON, "U0DANA", "<@U0DANA>"),
         (EvidenceType.URL, "<https://x.io/a?b=1|x.io/a>", "https://x.io/a?b=1"),
         (EvidenceType.URL, "example.com/order", "https://example.com/order"),
+        (EvidenceType.URL, "http://intranet.example.com/q", "http://intranet.example.com/q"),
     ],
 )
 def test_the_forms_slack_and_people_use_are_read(kind: EvidenceType, typed: str, kept: str) -> None:
@@ -111,3 +114,21 @@ def test_every_number_reads_back_equal(number: Decimal) -> None:
     kept = read_evidence_value(evidence, f"{number:f}")
     assert not isinstance(kept, BadValue)
     assert Decimal(kept) == number
+
+
+@pytest.mark.parametrize("item_id", [i for i in TYPED if TYPED[i][3].strip()])
+def test_a_refusal_quotes_what_was_typed(item_id: str) -> None:
+    bad = TYPED[item_id][3]
+    refused = read_evidence_value(evidence_of(item_id), bad)
+    assert isinstance(refused, BadValue) and f"'{bad}'" in refused.message
+
+
+def test_an_empty_value_names_its_prompt() -> None:
+    refused = read_evidence_value(evidence_of("seats"), " ")
+    assert isinstance(refused, BadValue) and refused.message == "Seats is empty"
+    assert refused.hint == "give the value, e.g. 12"
+
+
+def test_a_choice_is_exemplified_by_its_first_option() -> None:
+    assert example_for(evidence_of("tier")) == "Starter"
+    assert example_for(evidence_of("decided_by")) == "2027-01-15"
