@@ -132,3 +132,8 @@ def test_an_empty_value_names_its_prompt() -> None:
 def test_a_choice_is_exemplified_by_its_first_option() -> None:
     assert example_for(evidence_of("tier")) == "Starter"
     assert example_for(evidence_of("decided_by")) == "2027-01-15"
+
+
+def test_the_longest_value_allowed_is_kept() -> None:
+    longest = "x" * MAX_EVIDENCE
+    assert read_evidence_value(evidence_of("notes"), longest) == longest
