@@ -156,7 +156,6 @@ def _deviation(found: GateDeviation, process_map: ProcessMap) -> Deviation:
         amount=found.amount,
         currency=found.currency,
     )
-    reopened = found.from_stage != found.origin
     return Deviation(
         deal=line,
         kind=found.kind,
@@ -166,7 +165,7 @@ def _deviation(found: GateDeviation, process_map: ProcessMap) -> Deviation:
         reason=found.reason,
         open_items=len(found.open_items),
         gates=found.gates,
-        left_stage=_stage_name(process_map, found.origin) if reopened else None,
+        left_stage=_stage_name(process_map, found.origin) if found.reopened else None,
     )
 
 
