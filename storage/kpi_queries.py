@@ -53,6 +53,8 @@ Definitions, as implemented:
   events in the window, by playbook entry matched (`value`, empty when none) and stage.
   *Overrides*: OVERRIDDEN events by the stage whose gate was overridden; *reopens*:
   REOPENED events by the stage reopened to.
+- *Gate deviations* (every move past a gate without its exit items: overrides, and skips
+  found in the history): storage.kpi_deviations, defined in docs/kpis.md.
 
 The KPIs that need no stage entries (status counts, pipeline, first response, counted
 events) are in storage.kpi_events. Medians and percentiles: storage.percentiles
@@ -63,7 +65,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -138,6 +140,7 @@ class MapShape:
     won_stage: str
     post_sale: tuple[str, ...]
     probabilities: Mapping[str, int]
+    advances: Mapping[str, str] = field(default_factory=dict)  # stage → where `advance` leads
 
     @property
     def first_stage(self) -> str:

@@ -14,10 +14,13 @@ from bot.core.teams import owners_in
 from bot.deals.cards import whole_days
 from bot.digests.content import DealLine, Deviation, Digest, Flagged, Movement, ObjectionCount
 from bot.digests.schedule import zone
+from bot.reporting.deviations import deviations_between
 from bot.reporting.funnel import funnel_numbers
 from flows.schema import ProcessMap
 from storage import digest_queries
 from storage.digest_models import DigestSubscription
+from storage.kpi_deviations import GateDeviation, GateDeviations
+from storage.kpi_queries import Window
 from storage.models import Deal, DealEvent, EventKind
 
 TOP_OBJECTIONS = 5
@@ -43,6 +46,8 @@ async def compose_digest(
             session, team_id=team_id, owner_ids=owners, limit=MAX_OPEN_DEALS
         )
     maps = await _maps(services, [deal for _event, deal in events] + list(deals))
+    window = Window(window_start, window_end)
+    deviations = await _deviations(services, team_id, owners, window, maps)
     today = now.astimezone(zone(subscription.tz)).date()
     digest = Digest(
         scope=kind,
@@ -52,10 +57,27 @@ async def compose_digest(
         window_start=window_start,
         window_end=window_end,
         funnel=await funnel_numbers(services, team_id=team_id, scope=scope, today=today),
+        overridden=deviations.overrides,
+        skipped=deviations.skips,
     )
     _sort_events(digest, events, maps)
+    await _list_deviations(services, digest, deviations)
     _flag_deals(digest, deals, maps, now=now)
     return digest
+
+
+async def _deviations(
+    services: Services,
+    team_id: str,
+    owners: tuple[str, ...] | None,
+    window: Window,
+    maps: dict[tuple[str, int], ProcessMap],
+) -> GateDeviations:
+    """Counted by the query /deal stats runs, over every map the digest's deals follow."""
+    map_ids = {map_id for map_id, _version in maps} | {services.catalog.current.id}
+    return await deviations_between(
+        services, team_id=team_id, owner_ids=owners, window=window, map_ids=map_ids
+    )
 
 
 async def _maps(services: Services, deals: Sequence[Deal]) -> dict[tuple[str, int], ProcessMap]:
@@ -112,21 +134,38 @@ def _sort_move(digest: Digest, event: DealEvent, line: DealLine, process_map: Pr
         (digest.won if won else digest.advanced).append(move)
     elif event.kind == EventKind.BRANCHED:
         (digest.parked if event.action == "nurture" else digest.lost).append(move)
-    if event.kind in (EventKind.OVERRIDDEN, EventKind.REOPENED):
-        digest.deviations.append(_deviation(event, line, source, dest))
+    elif event.kind == EventKind.REOPENED:
+        digest.reopened.append(move)
 
 
-def _deviation(event: DealEvent, line: DealLine, source: str | None, dest: str | None) -> Deviation:
-    overridden = event.kind == EventKind.OVERRIDDEN
-    skipped = len(event.value.split(",")) if overridden and event.value else 0
+async def _list_deviations(services: Services, digest: Digest, found: GateDeviations) -> None:
+    """The newest deviations of each kind, overrides first, each kind oldest first as the
+    digest reads; the tallies count them all."""
+    for deviation in [*reversed(found.recent_overrides), *reversed(found.recent_skips)]:
+        key = (deviation.map_id, deviation.map_version)
+        process_map = await services.catalog.get(services.db, map_id=key[0], version=key[1])
+        digest.deviations.append(_deviation(deviation, process_map))
+
+
+def _deviation(found: GateDeviation, process_map: ProcessMap) -> Deviation:
+    line = DealLine(
+        deal_id=found.deal_id,
+        name=found.deal_name,
+        owner_id=found.owner_id,
+        stage_name=_stage_name(process_map, found.deal_stage) or found.deal_stage,
+        amount=found.amount,
+        currency=found.currency,
+    )
     return Deviation(
         deal=line,
-        kind="override" if overridden else "reopen",
-        actor_id=event.actor_id,
-        from_stage=source,
-        to_stage=dest,
-        reason=event.reason,
-        skipped=skipped,
+        kind=found.kind,
+        actor_id=found.actor_id,
+        from_stage=_stage_name(process_map, found.from_stage),
+        to_stage=_stage_name(process_map, found.to_stage),
+        reason=found.reason,
+        open_items=len(found.open_items),
+        gates=found.gates,
+        left_stage=_stage_name(process_map, found.origin) if found.reopened else None,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bot.core.outcomes import Outcome
 from bot.core.scope import ScopeKind
 from bot.reporting.funnel import Funnel
+from storage.kpi_deviations import DeviationKind, Tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class DealLine:
 
 @dataclass(frozen=True, slots=True)
 class Movement:
-    """A deal that changed stage in the window (new, advanced, won, lost, parked)."""
+    """A deal that changed stage in the window (new, advanced, won, lost, parked, reopened)."""
 
     deal: DealLine
     from_stage: str | None
@@ -44,15 +45,18 @@ class Flagged:
 
 @dataclass(frozen=True, slots=True)
 class Deviation:
-    """Off the map's straight path: a gate overridden, or a deal reopened."""
+    """A move past gates without their exit items (docs/kpis.md): a manager's override,
+    with the reason and the items left open, or a skip found in the history."""
 
     deal: DealLine
-    kind: str  # "override" | "reopen"
+    kind: DeviationKind
     actor_id: str
-    from_stage: str | None
+    from_stage: str | None  # stage names; for a reopen, the side stage it came back from
     to_stage: str | None
     reason: str | None
-    skipped: int = 0  # open items an override passed
+    open_items: int = 0  # the items an override passed open
+    gates: int = 1  # gates passed without their items
+    left_stage: str | None = None  # a reopen: the main-path stage the deal had left
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +78,26 @@ class Digest:
     won: list[Movement] = field(default_factory=list)
     lost: list[Movement] = field(default_factory=list)
     parked: list[Movement] = field(default_factory=list)
+    reopened: list[Movement] = field(default_factory=list)
     stuck: list[Flagged] = field(default_factory=list)
     idle: list[Flagged] = field(default_factory=list)
-    deviations: list[Deviation] = field(default_factory=list)
+    deviations: list[Deviation] = field(default_factory=list)  # the newest, oldest first
+    overridden: Tally = field(default_factory=Tally)  # every override in the window
+    skipped: Tally = field(default_factory=Tally)  # every skip in the window
     objections: list[ObjectionCount] = field(default_factory=list)
     funnel: Funnel | None = None
 
     @property
     def quiet(self) -> bool:
         """Nothing moved and nothing needs attention."""
-        return not (self.new or self.advanced or self.won or self.lost or self.parked) and not (
-            self.stuck or self.idle or self.deviations or self.objections
+        moved = self.new or self.advanced or self.won or self.lost or self.parked or self.reopened
+        return not moved and not (
+            self.stuck or self.idle or self.deviation_moves or self.objections
         )
+
+    @property
+    def deviation_moves(self) -> int:
+        return self.overridden.moves + self.skipped.moves
 
 
 # -- the /deal digest answers -------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.reporting.kpis import StageStats, Stats
+from storage.kpi_deviations import GateDeviations, Tally
 from storage.percentiles import Summary
 
 RATE_DIGITS, DAY_DIGITS, MONEY_DIGITS = 4, 1, 2
@@ -88,12 +89,27 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
             "skipped_moves": sum(s.flow.skipped_into for s in stats.stages),
             "stages_skipped": sum(s.flow.stages_skipped for s in stats.stages),
             "backward_moves": sum(s.flow.backward_into for s in stats.stages),
+            **_gates_json(stats.deviations),
         },
         "other_currencies": [
             {"currency": p.currency, "open": p.open, "weighted_pipeline": _money(p.weighted)}
             for p in stats.other_currencies
         ],
     }
+
+
+def _gates_json(found: GateDeviations) -> dict[str, Any]:
+    """The moves that passed gates without their exit items (storage.kpi_deviations)."""
+    return {
+        "gate_deviations": found.moves,
+        "gates_passed_without_items": found.gates,
+        "gates_overridden": _tally_json(found.overrides),
+        "gates_skipped": _tally_json(found.skips),
+    }
+
+
+def _tally_json(tally: Tally) -> dict[str, int]:
+    return {"moves": tally.moves, "gates": tally.gates, "deals": tally.deals}
 
 
 def _spread(summary: Summary) -> dict[str, float | None]:

@@ -24,6 +24,7 @@ from flows.i18n import _
 from flows.schema import ProcessMap, Stage
 from storage import kpi_events as ev
 from storage import kpi_queries as q
+from storage.kpi_deviations import GateDeviations
 from storage.percentiles import EMPTY, Summary
 
 TOP_OBJECTIONS = 10
@@ -73,6 +74,7 @@ class Stats:
     objections: list[CountedStat]
     overrides: list[CountedStat]
     reopens: list[CountedStat]
+    deviations: GateDeviations = field(default_factory=GateDeviations)  # storage.kpi_deviations
     other_currencies: list[ev.Pipeline] = field(default_factory=list)
 
     @property
@@ -97,12 +99,17 @@ def map_shape(process_map: ProcessMap) -> q.MapShape:
         won_stage=process_map.won_stage.id,
         post_sale=tuple(stage for stage in main if process_map.is_post_sale(stage)),
         probabilities={stage.id: stage.probability for stage in process_map.stages},
+        advances={
+            stage.id: dest
+            for stage in process_map.open_stages
+            if (dest := process_map.next_stage_id(stage)) is not None
+        },
     )
 
 
 async def compute_stats(services: Services, *, team_id: str, scope: Scope, period: Period) -> Stats:
     """Every KPI for `scope` in `period` (raises ScopeError for a map with no copy here)."""
-    process_map = await _map_for(services, scope)
+    process_map = await map_for(services, scope)
     async with services.db.read() as session:
         owners = await owners_in(session, team_id=team_id, scope=scope)
         kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
@@ -122,18 +129,26 @@ async def _dated(
     return Period(start=first, end=period.end or max(today, first), label=period.label)
 
 
-async def _map_for(services: Services, scope: Scope) -> ProcessMap:
-    current = services.catalog.current
-    if scope.kind is not ScopeKind.MAP or scope.map_id == current.id:
-        return current
+async def map_for(services: Services, scope: Scope) -> ProcessMap:
+    """The map a scope's stats follow: the scope's map, else the deployment's current one."""
+    if scope.kind is not ScopeKind.MAP:
+        return services.catalog.current
     assert scope.map_id is not None
+    return await map_named(services, scope.map_id)
+
+
+async def map_named(services: Services, map_id: str) -> ProcessMap:
+    """The newest stored version of a map: its stage list is the one stats use."""
+    current = services.catalog.current
+    if map_id == current.id:
+        return current
     async with services.db.read() as session:
-        version = await ev.latest_map_version(session, map_id=scope.map_id)
+        version = await ev.latest_map_version(session, map_id=map_id)
     if version is None:
         raise ScopeError(
-            _("no deals follow a map called '{map}' in this database").format(map=scope.map_id)
+            _("no deals follow a map called '{map}' in this database").format(map=map_id)
         )
-    return await services.catalog.get(services.db, map_id=scope.map_id, version=version)
+    return await services.catalog.get(services.db, map_id=map_id, version=version)
 
 
 def _assemble(
@@ -167,6 +182,7 @@ def _assemble(
         ],
         overrides=[_counted(c, _stage_name(process_map, c.stage)) for c in events.overrides],
         reopens=[_counted(c, _stage_name(process_map, c.stage)) for c in events.reopens],
+        deviations=measured.deviations,
         other_currencies=[p for p in measured.pipeline if p.currency != currency],
     )
 

@@ -22,6 +22,7 @@ from bot.core.context import Services
 from bot.reporting.periods import Period
 from storage import kpi_events as ev
 from storage import kpi_queries as q
+from storage.kpi_deviations import GateDeviations, gate_deviations
 from storage.percentiles import Summary
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class Measured:
     pipeline: list[ev.Pipeline]
     first_response: Summary
     events: ev.EventCounts
+    deviations: GateDeviations
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ async def measure(
         # starting last
         stays = reads.start(partial(q.time_in_stage, scope=scope, window=window))
         events = reads.start(partial(ev.event_counts, scope=scope, window=window))
+        deviations = reads.start(partial(gate_deviations, scope=scope, window=window, shape=shape))
         flows = reads.start(partial(q.stage_flow, scope=scope, window=window, shape=shape))
         first = reads.start(partial(ev.first_response, scope=scope, window=window))
         cycle = reads.start(partial(q.cycle_length, scope=scope, window=window, shape=shape))
@@ -82,4 +85,5 @@ async def measure(
         pipeline=pipeline.result(),
         first_response=first.result(),
         events=events.result(),
+        deviations=deviations.result(),
     )

@@ -1,10 +1,12 @@
 """One typed line: a slash command for the app, or one of the shell's own commands
-(`/as`, `/in`, `/click`, `/home`), which stand for what a Slack user does with the mouse."""
+(`/as`, `/in`, `/click`, `/home`), which stand for what a Slack user does with the mouse,
+and `/scheduler`, which stands for the clock: what `serve` would post now."""
 
 from __future__ import annotations
 
 from bot.shell.reply import Reply
 from bot.shell.session import ShellSession
+from flows.i18n import _
 
 APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
 SHELL_COMMANDS: dict[str, str] = {
@@ -12,6 +14,7 @@ SHELL_COMMANDS: dict[str, str] = {
     "/in": "/in #channel        move to a channel (deals can be bound to one)",
     "/click": "/click <n|label>    click choice n (or the one labelled so) of the last message with choices",
     "/home": "/home               open the App Home tab",
+    "/scheduler": "/scheduler [now]    run the scheduler once, as `stagecoach digest run [--now]` does",
 }
 
 
@@ -26,6 +29,8 @@ async def run_line(session: ShellSession, line: str) -> Reply:
         return await _click(session, rest)
     if word == "/home":
         return await session.open_home()
+    if word == "/scheduler":
+        return await _scheduler(session, rest)
     if word in APP_COMMANDS:
         return await session.command(rest, command=word)
     if word.startswith("/"):
@@ -49,6 +54,17 @@ def _move_to(session: ShellSession, name: str) -> Reply:
     if channel is None:
         return Reply(problem="where? e.g. /in #acme-deal")
     return Reply(note=f"you are now in #{channel}")
+
+
+async def _scheduler(session: ShellSession, rest: str) -> Reply:
+    if rest.lower() not in ("", "now"):
+        return Reply(
+            problem=_(
+                "'{word}' is not a /scheduler option; /scheduler posts what is due, "
+                "/scheduler now every digest of its current period too"
+            ).format(word=rest)
+        )
+    return await session.run_scheduler(force=rest.lower() == "now")
 
 
 async def _click(session: ShellSession, what: str) -> Reply:

@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.context import Services
 from bot.core.settings import Settings
+from bot.digests.settings import SchedulerSettings
 from bot.shell.clicks import click_payload
 from bot.shell.files import save_files
 from bot.shell.people import (
@@ -33,6 +34,7 @@ from bot.shell.screen import Key, Surface, capture, changes, find, restore
 from bot.shell.wire import app_calls, dispatch, settle
 from bot.slack.app import build_bolt_app
 from bot.slack.runtime import Runtime, build_runtime
+from bot.slack.scheduler import Scheduler
 from bot.slack_standin import (
     SlackStandIn,
     app_home_opened_event,
@@ -42,9 +44,11 @@ from bot.slack_standin import (
     view_submission_payload,
 )
 from bot.slack_standin.workspace import dm_channel
+from flows.i18n import _
 
 JsonDict = dict[str, Any]
 BOT_TOKEN = "xoxb-shell"
+TICK = SchedulerSettings()  # the defaults `serve` runs with
 
 
 class ShellSession:
@@ -170,6 +174,23 @@ class ShellSession:
             reply.form_errors = {str(k): str(v) for k, v in ack["errors"].items()}
             reply.modal = view
         return reply
+
+    async def run_scheduler(self, *, force: bool) -> Reply:
+        """One scheduler tick, as `stagecoach digest run [--now]` runs it: the digests due
+        (force: each subscription's for its current period, once) and the nudges. Digests
+        land in their channels and nudges in DMs; the reply shows what reached this user."""
+        before = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
+        tick = Scheduler(self.runtime.services, client=self.runtime.client, settings=TICK)
+        report = await tick.tick(force=force)
+        await settle(self.runtime)
+        after = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
+        surfaces = changes(before, after)
+        self._remember(surfaces)  # a nudge shown here is not news in the DM later
+        note = _(
+            "posted {digests} digest(s) and {nudges} nudge(s); {unfinished} not posted"
+        ).format(digests=report.digests, nudges=report.nudges, unfinished=report.unfinished)
+        files = save_files(self.standin, surfaces, directory=self.files_dir)
+        return Reply(surfaces=surfaces, note=note, files=files)
 
     def cancel(self, view: JsonDict) -> None:
         """The user closed the modal (the app asks for no view_closed event)."""

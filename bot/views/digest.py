@@ -22,10 +22,12 @@ from bot.digests.schedule import zone
 from bot.reporting.funnel import Funnel
 from bot.views.blocks import context, divider, header, section
 from bot.views.counts import counted
+from bot.views.gates import gates_text, overridden_text, skipped_text
 from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.mrkdwn import bold, bullets, escape, mention
 from flows.i18n import _
+from storage.kpi_deviations import DeviationKind
 
 MAX_LINES = 8  # per list; the rest is counted ("and 4 more")
 
@@ -50,7 +52,8 @@ def digest_text(digest: Digest) -> str:
         lost=len(digest.lost),
     )
     flagged = _("{stuck} stuck, {idle} idle").format(stuck=len(digest.stuck), idle=len(digest.idle))
-    return f"{_title(digest)}: {moved} · {flagged}"
+    gates = gates_text(digest.overridden, digest.skipped)
+    return f"{_title(digest)}: {moved} · {flagged} · {gates}"
 
 
 def _title(digest: Digest) -> str:
@@ -85,6 +88,7 @@ def _movement_blocks(digest: Digest) -> list[Block]:
         (":trophy: " + _("Won"), digest.won, _move_line),
         (":no_entry: " + _("Lost"), digest.lost, _lost_line),
         (":zzz: " + _("Parked in nurture"), digest.parked, _move_line),
+        (":leftwards_arrow_with_hook: " + _("Reopened"), digest.reopened, _move_line),
     ]
     parts = [_listing(title, items, line) for title, items, line in groups if items]
     if not parts:
@@ -98,15 +102,27 @@ def _attention_blocks(digest: Digest) -> list[Block]:
         parts.append(_listing(":rotating_light: " + _("Stuck"), digest.stuck, _stuck_line))
     if digest.idle:
         parts.append(_listing(":zzz: " + _("Idle"), digest.idle, _idle_line))
-    if digest.deviations:
-        title = ":warning: " + _("Overrides and deviations")
-        parts.append(_listing(title, digest.deviations, _deviation_line))
+    if not (digest.stuck or digest.idle):
+        parts.append(_("No deal is stuck or idle."))
+    parts.append(_gates(digest))
     if digest.objections:
         title = ":speech_balloon: " + _("Top objections")
         parts.append(_listing(title, digest.objections, _objection_line))
-    if not parts:
-        return [section(_("No deal is stuck or idle, and no gate was overridden."))]
     return [divider(), *(section(part) for part in parts)]
+
+
+def _gates(digest: Digest) -> str:
+    """Every gate passed without its exit items in the window, counted, then the newest
+    moves that did it (overrides first); none is said as a zero."""
+    title = gates_text(digest.overridden, digest.skipped)
+    if not digest.deviation_moves:
+        return f":white_check_mark: {title}"
+    split = f"{overridden_text(digest.overridden)} · {skipped_text(digest.skipped)}"
+    shown = [_deviation_line(d) for d in digest.deviations[:MAX_LINES]]
+    more = digest.deviation_moves - len(shown)
+    if more > 0:
+        shown.append(_("and {count} more").format(count=more))
+    return f"{bold(':warning: ' + title)}\n{split}\n{bullets(shown)}"
 
 
 def _listing(title: str, items: Sequence[Any], line: Callable[[Any], str]) -> str:
@@ -152,16 +168,28 @@ def _idle_line(flagged: Flagged) -> str:
 
 
 def _deviation_line(deviation: Deviation) -> str:
-    stages = f"{escape(deviation.from_stage or '')} → {escape(deviation.to_stage or '')}"
-    if deviation.kind == "override":
-        what = _("gate overridden by {who}, {open}").format(
+    if deviation.kind is DeviationKind.OVERRIDE:
+        what = _("gate overridden by {who} with {open}").format(
             who=mention(deviation.actor_id),
-            open=counted(deviation.skipped, _("{count} item open"), _("{count} items open")),
+            open=counted(deviation.open_items, _("{count} item open"), _("{count} items open")),
         )
-    else:
-        what = _("reopened by {who}").format(who=mention(deviation.actor_id))
-    reason = f": _{escape(deviation.reason)}_" if deviation.reason else ""
-    return f"{_deal(deviation.deal)} · {stages} · {what}{reason}"
+        reason = f": _{escape(deviation.reason)}_" if deviation.reason else ""
+        return f"{_deal(deviation.deal)} · {_stages(deviation)} · {what}{reason}"
+    skipped = counted(
+        deviation.gates,
+        _("{count} gate skipped without an override"),
+        _("{count} gates skipped without an override"),
+    )
+    return f"{_deal(deviation.deal)} · {_stages(deviation)} · {skipped}"
+
+
+def _stages(deviation: Deviation) -> str:
+    source, dest = escape(deviation.from_stage or ""), escape(deviation.to_stage or "")
+    if deviation.left_stage is None:
+        return f"{source} → {dest}"
+    return _("left at {left}, reopened from {side} into {stage}").format(
+        left=escape(deviation.left_stage), side=source, stage=dest
+    )
 
 
 def _objection_line(objection: ObjectionCount) -> str:

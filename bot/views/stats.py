@@ -8,9 +8,10 @@ from bot.reporting.kpis import CountedStat, StageStats, Stats
 from bot.reporting.outcomes import StatsReport
 from bot.views.blocks import context, fields, header, section
 from bot.views.counts import counted
+from bot.views.gates import gates_text, overridden_text, skipped_text, with_deals
 from bot.views.message import Message
 from bot.views.money import format_amount
-from bot.views.mrkdwn import clip, escape
+from bot.views.mrkdwn import bullets, clip, escape
 from bot.views.numbers import days_text, percent, table
 from flows.i18n import _
 
@@ -97,20 +98,30 @@ def _counted_line(item: CountedStat) -> str:
     return _("{reason}: {count} lost").format(reason=escape(clip(item.label, 80)), count=item.count)
 
 
-def _deviations(stats: Stats) -> str | None:
-    overrides = sum(item.count for item in stats.overrides)
+def _deviations(stats: Stats) -> str:
+    """Always shown: a period in which every move met its gates says so with zeros."""
+    found = stats.deviations
+    lines = [
+        with_deals(overridden_text(found.overrides), found.overrides, found.recent_overrides),
+        with_deals(skipped_text(found.skips), found.skips, found.recent_skips),
+    ]
+    text = "*" + _("Gates passed without their exit items") + "*\n" + bullets(lines)
+    other = _off_the_path(stats)
+    return f"{text}\n{other}" if other else text
+
+
+def _off_the_path(stats: Stats) -> str | None:
+    """Moves that leave the straight path without passing a gate: worth knowing, not
+    deviations (a reopen to where the deal left, a move back)."""
     reopens = sum(item.count for item in stats.reopens)
-    skipped = sum(stage.flow.skipped_into for stage in stats.stages)
     backward = sum(stage.flow.backward_into for stage in stats.stages)
-    if not any((overrides, reopens, skipped, backward)):
+    if not (reopens or backward):
         return None
     parts = [
-        counted(overrides, _("{count} gate override"), _("{count} gate overrides")),
         counted(reopens, _("{count} reopened"), _("{count} reopened")),
-        counted(skipped, _("{count} move skipping stages"), _("{count} moves skipping stages")),
         counted(backward, _("{count} move back"), _("{count} moves back")),
     ]
-    return "*" + _("Deviations from the map") + "*\n" + " · ".join(parts)
+    return _("Off the straight path: {moves}").format(moves=" · ".join(parts))
 
 
 def _footer(stats: Stats) -> str:
@@ -121,10 +132,12 @@ def _footer(stats: Stats) -> str:
 
 
 def _summary(title: str, stats: Stats) -> str:
-    return _("{title}: win rate {rate}, {won} won, {lost} lost, cycle {cycle} (median)").format(
+    numbers = _("{title}: win rate {rate}, {won} won, {lost} lost, cycle {cycle} (median)").format(
         title=title,
         rate=percent(stats.win_rate),
         won=stats.won,
         lost=stats.statuses.lost,
         cycle=days_text(stats.cycle.median),
     )
+    gates = gates_text(stats.deviations.overrides, stats.deviations.skips)
+    return f"{numbers}; {gates}"

@@ -23,6 +23,7 @@ from bot.slack_standin import message_violations
 from bot.views.digest import digest_message
 from bot.views.subscriptions import subscriptions_message
 from bot.views.text import render_text
+from storage.kpi_deviations import DeviationKind, Tally
 
 START = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)
 FUNNEL = Funnel(
@@ -60,7 +61,16 @@ def _busy_digest(count: int) -> Digest:
         lost=[Movement(_line(99, "R&D <EU>"), "Proposal", "Lost", reason="Price too high")],
         stuck=[Flagged(_line(n), 20 + n, 14) for n in range(count)],
         idle=[Flagged(_line(n), 9, 7) for n in range(count)],
-        deviations=[Deviation(_line(5), "override", "U0MGR0001", "Discovery", "Demo", "ok", 2)],
+        reopened=[Movement(_line(7), "Nurture", "Qualification")],
+        deviations=[
+            Deviation(_line(5), DeviationKind.OVERRIDE, "U0MGR0001", "Discovery", "Demo", "ok", 2),
+            *(
+                Deviation(_line(n), DeviationKind.SKIP, "U0REP0001", "Nurture", "Proposal", None)
+                for n in range(20)
+            ),
+        ],
+        overridden=Tally(moves=1, gates=1, deals=1),
+        skipped=Tally(moves=30, gates=45, deals=30),
         objections=[ObjectionCount("Too expensive", 4), ObjectionCount("We use a rival", 2)],
         funnel=FUNNEL,
     )
@@ -77,15 +87,23 @@ def test_a_busy_digest_shows_every_section_within_slack_limits() -> None:
         "Lost (1)",
         "Stuck (40)",
         "Idle (40)",
-        "Overrides and deviations (1)",
+        "Reopened (1)",
+        "46 gates passed without their exit items",
         "Top objections (2)",
         "Funnel, last 90d",
     ):
         assert heading in text  # fmt: skip
     assert text.count("and 32 more") == 4 and "R&D <EU>" in text
+    # every deviation is counted, the newest listed (the override first), the rest counted
+    assert "1 gate passed by override · 45 gates skipped without an override, in 30 moves" in text
+    override = "Acme Corp 5 (#5) · $50,000 · @U0REP0001 · Discovery → Demo · gate overridden"
+    assert f"{override} by @U0MGR0001 with 2 items open: ok" in text
+    assert "Nurture → Proposal · 1 gate skipped without an override" in text
+    assert "and 23 more" in text  # 31 moves, 8 listed
     assert "…" not in text  # nothing was clipped and "Price too high" in text
     assert "Sun 1 Mar 09:00 to Mon 2 Mar 09:00 (Europe/Istanbul)" in text
     assert message.text.startswith("Daily digest: 40 new, 40 advanced, 2 won, 1 lost")
+    assert message.text.endswith("· 46 gates passed without their exit items")
 
 
 def test_a_quiet_digest_says_so() -> None:
@@ -93,6 +111,7 @@ def test_a_quiet_digest_says_so() -> None:
     text = render_text(digest_message(quiet).to_dict()["blocks"])
     assert "WEEKLY DIGEST" in text and "Nothing moved since the last digest" in text
     assert "No deal is stuck or idle" in text
+    assert "0 gates passed without their exit items" in text  # a zero is said, not left out
 
 
 def test_the_subscription_list_stays_within_slack_limits() -> None:

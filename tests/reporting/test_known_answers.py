@@ -170,3 +170,16 @@ async def test_another_workspace_sees_nothing(imported: Services) -> None:
     assert found["deals"] == {"open": 0, "won": 0, "lost": 0, "disqualified": 0, "nurture": 0}
     assert all(stage["entered"] == 0 for stage in found["stages"])
     assert found["win_rate"] is None and found["velocity_per_day"] is None
+
+
+async def test_gate_deviations_in_the_known_history(imported: Services) -> None:
+    deviations = (await stats_of(imported))["deviations"]
+    # D3 went qualify → demo (the discovery gate) and proposal → closed_won (commit's): two
+    # moves, each past one gate it never met. D4 and D7 reopened where they had left, D9
+    # moved back: none of them skipped a gate, and nobody overrode one.
+    assert deviations["gate_deviations"] == 2 and deviations["gates_passed_without_items"] == 2
+    assert deviations["gates_skipped"] == {"moves": 2, "gates": 2, "deals": 1}
+    assert deviations["gates_overridden"] == {"moves": 0, "gates": 0, "deals": 0}
+    # in February only the second of D3's skips
+    february = (await stats_of(imported, FEBRUARY))["deviations"]
+    assert february["gates_skipped"] == {"moves": 1, "gates": 1, "deals": 1}

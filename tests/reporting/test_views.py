@@ -12,6 +12,7 @@ from bot.reporting.plan import Plan, reverse_funnel
 from bot.views.outcomes import outcome_message
 from bot.views.text import render_text
 from flows.loader import load_shipped
+from storage.kpi_deviations import GateDeviations
 from storage.kpi_events import Pipeline, StatusCounts
 from storage.kpi_queries import StageFlow
 from storage.percentiles import EMPTY
@@ -24,14 +25,18 @@ def test_stats_say_the_headline_numbers_and_the_funnel() -> None:
     assert message_problems(message) == []
     assert message.text == (
         "KPIs: your team, 2026-01-01..2026-06-30: win rate 41.7%, 25 won, 35 lost, "
-        "cycle 38.5 days (median)"
+        "cycle 38.5 days (median); 4 gates passed without their exit items"
     )
     shown = render_text(message.blocks)
     assert "Weighted pipeline: $812,000" in shown
     assert "Qualification               120  66.7%    6.0 / 14.5" in shown
     assert "Onboarding" not in shown  # post-sale stages are reported apart (JSON)
     assert "Chose a competitor: 12 lost" in shown
-    assert "2 gate overrides · 1 reopened" in shown
+    # which deals passed gates without their items, newest first, and how
+    assert "Gates passed without their exit items" in shown
+    assert "• 2 gates passed by override: Initech (#7), Globex (#4)" in shown
+    assert "• 2 gates skipped without an override, in 1 move: R&D <EU> (#9)" in shown
+    assert "Off the straight path: 1 reopened · 7 moves back" in shown
 
 
 def test_stats_with_nothing_to_show() -> None:
@@ -53,13 +58,17 @@ def test_stats_with_nothing_to_show() -> None:
         objections=[],
         overrides=[],
         reopens=[],
+        deviations=GateDeviations(),
         period=Period.between(dt.date(2026, 1, 1), dt.date(2026, 1, 31), "2026-01"),
     )
     message = outcome_message(StatsReport(stats=nothing, scope_title="your deals"))
     assert message_problems(message) == []
     shown = render_text(message.blocks)
     assert "Win rate: –" in shown and "Velocity: not enough data" in shown
-    assert "Brand awareness" in shown and "Deviations" not in shown
+    assert "Brand awareness" in shown and "Off the straight path" not in shown
+    # no deviation is said as a zero, not left out
+    assert "• 0 gates passed by override\n• 0 gates skipped without an override" in shown
+    assert message.text.endswith("; 0 gates passed without their exit items")
 
 
 def test_the_plan_says_where_the_rates_come_from() -> None:

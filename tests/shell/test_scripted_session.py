@@ -85,3 +85,25 @@ async def test_shell_commands_refuse_clearly(session: ShellSession) -> None:
     assert "! /nope is not a command here" in shown["ana: /nope"]
     assert "! who?" in shown["ana: /as"]
     assert "/click <n|label>" in shown["ana: help"]
+
+
+async def test_a_manager_runs_the_digests_from_the_shell(session: ShellSession) -> None:
+    lines = [
+        "/deal new Globex 20k",
+        "/as maria",
+        "/deal override globex the CFO signed the pilot",
+        "/deal digest subscribe #sales weekly 09:00 team",
+        "/scheduler now",
+        "/scheduler now",
+        "/scheduler later",
+    ]
+    transcript = await run_shell(session, "\n".join(lines) + "\n")
+
+    shown = replies(transcript)
+    digest = shown["maria: /scheduler now"]  # the first: a later reply of the same line wins
+    assert "posted 0 digest(s)" in digest  # the period's digest went out once, below
+    assert transcript.count("WEEKLY DIGEST") == 1
+    assert "1 gate passed without its exit items" in transcript
+    assert "gate overridden by @maria with 4 items open: the CFO signed the pilot" in transcript
+    assert "posted 1 digest(s) and 0 nudge(s); 0 not posted" in transcript
+    assert "! 'later' is not a /scheduler option" in shown["maria: /scheduler later"]

@@ -12,6 +12,7 @@ from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import reverse_funnel
 from flows.loader import load_shipped
+from storage.kpi_deviations import DeviationKind, GateDeviation, GateDeviations, Tally
 from storage.kpi_events import Pipeline, StatusCounts
 from storage.kpi_queries import StageFlow
 from storage.percentiles import EMPTY, Summary
@@ -61,8 +62,44 @@ def sample_stats(**changes: Any) -> Stats:
         "objections": [CountedStat("demo_price", "It's too expensive", "demo", 4)],
         "overrides": [CountedStat(None, "Discovery", "discovery", 2)],
         "reopens": [CountedStat(None, "Solution demo", "demo", 1)],
+        "deviations": GateDeviations(
+            overrides=Tally(moves=2, gates=2, deals=2),
+            skips=Tally(moves=1, gates=2, deals=1),
+            recent_overrides=[
+                sample_deviation(DeviationKind.OVERRIDE, 7, "Initech", "discovery", "demo"),
+                sample_deviation(DeviationKind.OVERRIDE, 4, "Globex", "discovery", "demo"),
+            ],
+            recent_skips=[sample_deviation(DeviationKind.SKIP, 9, "R&D <EU>", "qualify", "demo")],
+        ),
     }
     return Stats(**(values | changes))
+
+
+def sample_deviation(
+    kind: DeviationKind, deal_id: int, name: str, origin: str, to_stage: str, *, gates: int = 1
+) -> GateDeviation:
+    """A move past a gate; an override leaves one item open, a skip comes from nurture."""
+    overridden = kind is DeviationKind.OVERRIDE
+    return GateDeviation(
+        kind=kind,
+        event_id=deal_id * 10,
+        at=dt.datetime(2026, 3, 2, 9, deal_id, tzinfo=dt.UTC),
+        actor_id="U0MGR0001" if overridden else "U0REP0001",
+        deal_id=deal_id,
+        deal_name=name,
+        owner_id="U0REP0001",
+        amount=20_000.0,
+        currency="USD",
+        map_id=MAP.id,
+        map_version=MAP.version,
+        deal_stage=to_stage,
+        from_stage=origin if overridden else "nurture",
+        origin=origin,
+        to_stage=to_stage,
+        gates=gates,
+        reason="the CFO signed the pilot terms" if overridden else None,
+        open_items=("budget",) if overridden else (),
+    )
 
 
 def sample_plan_report() -> PlanReport:
