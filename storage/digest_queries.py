@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.digest_models import ClaimStatus, DigestRun, DigestSubscription, Nudge
-from storage.models import Deal, DealEvent, DealStatus, EventKind
+from storage.models import Deal, DealEvent, DealStatus, EventKind, ExitTick
 
 ClaimModel = type[DigestRun] | type[Nudge]
 RETRYABLE = (ClaimStatus.CLAIMED, ClaimStatus.FAILED)
@@ -219,6 +219,21 @@ async def open_deals(
     if owner_ids is not None:
         query = query.where(col(Deal.owner_id).in_(list(owner_ids)))
     return (await session.exec(query.order_by(col(Deal.stage_entered_at)).limit(limit))).all()
+
+
+async def unvalidated_ticks(
+    session: AsyncSession, *, deal_ids: Sequence[int], item_ids: Sequence[str]
+) -> Sequence[ExitTick]:
+    """The ticks of `item_ids` (the items a map has validated) on these deals that no one
+    has validated yet; the caller keeps those of each deal's current stage."""
+    if not deal_ids or not item_ids:
+        return []
+    query = select(ExitTick).where(
+        col(ExitTick.deal_id).in_(list(deal_ids)),
+        col(ExitTick.item_id).in_(list(item_ids)),
+        col(ExitTick.validated_by).is_(None),
+    )
+    return (await session.exec(query.order_by(col(ExitTick.ticked_at)))).all()
 
 
 # -- nudges ------------------------------------------------------------------------------

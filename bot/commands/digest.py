@@ -105,8 +105,9 @@ DIGEST: CommandSpec[DigestArgs] = CommandSpec(
     "digest",
     "/deal digest subscribe #channel daily|weekly [HH:MM] [team|all|owner @user] · unsubscribe #channel · list",
     _(
-        "Managers: post a daily or weekly digest (movement, stuck and idle deals, overrides, "
-        "objections, funnel) to a channel at your local time; weekly is on Mondays"
+        "Managers: post a daily or weekly digest (movement, stuck and idle deals, gates passed "
+        "without their items, items awaiting validation, objections, funnel) to a channel at "
+        "your local time; weekly is on Mondays"
     ),
     _parse_digest,
     _digest,

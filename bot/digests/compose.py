@@ -12,16 +12,24 @@ from bot.core.context import Services
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
 from bot.deals.cards import whole_days
-from bot.digests.content import DealLine, Deviation, Digest, Flagged, Movement, ObjectionCount
+from bot.digests.content import (
+    Awaiting,
+    DealLine,
+    Deviation,
+    Digest,
+    Flagged,
+    Movement,
+    ObjectionCount,
+)
 from bot.digests.schedule import zone
 from bot.reporting.deviations import deviations_between
 from bot.reporting.funnel import funnel_numbers
-from flows.schema import ProcessMap
+from flows.schema import ProcessMap, Stage
 from storage import digest_queries
 from storage.digest_models import DigestSubscription
 from storage.kpi_deviations import GateDeviation, GateDeviations
 from storage.kpi_queries import Window
-from storage.models import Deal, DealEvent, EventKind
+from storage.models import Deal, DealEvent, EventKind, ExitTick
 
 TOP_OBJECTIONS = 5
 MAX_OPEN_DEALS = 2000
@@ -63,6 +71,7 @@ async def compose_digest(
     _sort_events(digest, events, maps)
     await _list_deviations(services, digest, deviations)
     _flag_deals(digest, deals, maps, now=now)
+    digest.awaiting.extend(await _awaiting(services, deals, maps, now=now))
     return digest
 
 
@@ -199,3 +208,59 @@ def _flag_deals(
             digest.idle.append(Flagged(_line(deal, process_map), idle, stage.rot_days))
     digest.stuck.sort(key=lambda flagged: flagged.limit - flagged.days)
     digest.idle.sort(key=lambda flagged: flagged.limit - flagged.days)
+
+
+async def _awaiting(
+    services: Services,
+    deals: Sequence[Deal],
+    maps: dict[tuple[str, int], ProcessMap],
+    *,
+    now: dt.datetime,
+) -> list[Awaiting]:
+    """Items ticked on the open deals that wait for a manager's validation."""
+    validated = {
+        deal.id: stage
+        for deal in deals
+        if (stage := _current_stage(maps[(deal.map_id, deal.map_version)], deal)) is not None
+        and any(item.validate_by is not None for item in stage.exit)
+    }
+    if not validated:
+        return []
+    item_ids = {item.id for stage in validated.values() for item in stage.exit if item.validate_by}
+    async with services.db.read() as session:
+        ticks = await digest_queries.unvalidated_ticks(
+            session, deal_ids=[i for i in validated if i is not None], item_ids=sorted(item_ids)
+        )
+    by_id = {deal.id: deal for deal in deals}
+    return [
+        _awaiting_line(by_id[tick.deal_id], validated[tick.deal_id], tick, maps, now)
+        for tick in ticks
+        if tick.stage == validated[tick.deal_id].id and _validates(validated[tick.deal_id], tick)
+    ]
+
+
+def _current_stage(process_map: ProcessMap, deal: Deal) -> Stage | None:
+    return process_map.stage(deal.stage) if process_map.has_stage(deal.stage) else None
+
+
+def _validates(stage: Stage, tick: ExitTick) -> bool:
+    item = stage.item(tick.item_id)
+    return item is not None and item.validate_by is not None
+
+
+def _awaiting_line(
+    deal: Deal,
+    stage: Stage,
+    tick: ExitTick,
+    maps: dict[tuple[str, int], ProcessMap],
+    now: dt.datetime,
+) -> Awaiting:
+    item = stage.item(tick.item_id)
+    assert item is not None  # _validates kept only the stage's own items
+    return Awaiting(
+        deal=_line(deal, maps[(deal.map_id, deal.map_version)]),
+        number=stage.exit.index(item) + 1,
+        item=item.text,
+        ticked_by=tick.ticked_by,
+        days=whole_days(tick.ticked_at, now),
+    )

@@ -60,6 +60,17 @@ class Deviation:
 
 
 @dataclass(frozen=True, slots=True)
+class Awaiting:
+    """An item a rep ticked that waits for validation (`validate: manager`)."""
+
+    deal: DealLine
+    number: int  # as the checklist numbers it
+    item: str
+    ticked_by: str
+    days: int  # since it was ticked
+
+
+@dataclass(frozen=True, slots=True)
 class ObjectionCount:
     text: str
     count: int
@@ -85,6 +96,7 @@ class Digest:
     overridden: Tally = field(default_factory=Tally)  # every override in the window
     skipped: Tally = field(default_factory=Tally)  # every skip in the window
     objections: list[ObjectionCount] = field(default_factory=list)
+    awaiting: list[Awaiting] = field(default_factory=list)  # oldest first
     funnel: Funnel | None = None
 
     @property
@@ -92,7 +104,7 @@ class Digest:
         """Nothing moved and nothing needs attention."""
         moved = self.new or self.advanced or self.won or self.lost or self.parked or self.reopened
         return not moved and not (
-            self.stuck or self.idle or self.deviation_moves or self.objections
+            self.stuck or self.idle or self.deviation_moves or self.objections or self.awaiting
         )
 
     @property

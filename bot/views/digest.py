@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.core.scope import ScopeKind
 from bot.digests.content import (
+    Awaiting,
     DealLine,
     Deviation,
     Digest,
@@ -105,6 +106,9 @@ def _attention_blocks(digest: Digest) -> list[Block]:
     if not (digest.stuck or digest.idle):
         parts.append(_("No deal is stuck or idle."))
     parts.append(_gates(digest))
+    if digest.awaiting:
+        title = "⏳ " + _("Awaiting a manager's validation")
+        parts.append(_listing(title, digest.awaiting, _awaiting_line))
     if digest.objections:
         title = ":speech_balloon: " + _("Top objections")
         parts.append(_listing(title, digest.objections, _objection_line))
@@ -165,6 +169,17 @@ def _idle_line(flagged: Flagged) -> str:
         days=days, stage=escape(flagged.deal.stage_name)
     )
     return f"{_deal(flagged.deal)} · {where}"
+
+
+def _awaiting_line(awaiting: Awaiting) -> str:
+    days = counted(awaiting.days, _("{count} day"), _("{count} days"))
+    said = _("{number}. {item}, ticked by {rep} {days} ago").format(
+        number=awaiting.number,
+        item=escape(awaiting.item),
+        rep=mention(awaiting.ticked_by),
+        days=days,
+    )
+    return f"{_deal(awaiting.deal)} · {said}"
 
 
 def _deviation_line(deviation: Deviation) -> str:

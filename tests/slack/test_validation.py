@@ -5,15 +5,20 @@ what is missing, unticks the item and tells the rep."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from sqlmodel import select
 
 from bot.core.catalog import MapCatalog
+from bot.digests.compose import compose_digest
+from bot.digests.content import Digest
 from bot.slack_standin import button_action, checkboxes_action, option
 from bot.slack_standin.workspace import dm_channel
+from bot.views.digest import digest_message
 from bot.views.ids import ActionId, BlockId, CallbackId
+from storage.digest_models import DigestSubscription
 from storage.models import ExitTick
 from tests.support.blockkit import find, has, text_of
 from tests.support.harness import SlackHarness
@@ -187,3 +192,41 @@ async def test_validating_what_changed_since_is_refused(
     first, newest = slack.standin.messages(MANAGER)  # the old request, answered in place
     assert "no longer waiting" in text_of(first["blocks"])
     assert has_action(newest, ActionId.VALIDATE)  # the request for the new value stands
+
+
+async def test_the_managers_digest_lists_what_awaits_their_validation(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    await tick_signed_off(slack, card)
+
+    digest = await team_digest(slack)
+
+    (waiting,) = digest.awaiting
+    assert (waiting.deal.name, waiting.number, waiting.ticked_by) == ("Acme", 9, REP)
+    shown = text_of(digest_message(digest).to_dict()["blocks"])
+    assert "Awaiting a manager's validation (1)" in shown
+    assert "9. Get the pricing signed off, ticked by" in shown
+
+    request = request_in_dm(slack, MANAGER)
+    await press(slack, request, ActionId.VALIDATE, MANAGER)
+    assert (await team_digest(slack)).awaiting == []
+
+
+async def team_digest(slack: SlackHarness) -> Digest:
+    subscription = DigestSubscription(
+        team_id=slack.team_id,
+        channel_id="C0SALES001",
+        frequency="weekly",
+        at_time="09:00",
+        tz="UTC",
+        scope="team",
+        scope_user_id=MANAGER,
+        created_by=MANAGER,
+    )
+    now = slack.services.clock()
+    return await compose_digest(
+        slack.services,
+        subscription=subscription,
+        window_start=now - dt.timedelta(days=7),
+        window_end=now,
+    )
