@@ -57,3 +57,15 @@ async def test_a_validation_round_trip_between_rep_and_manager(typed_session: Sh
     assert "↩️ Sent back 9: not at 5%, ask me first" in shown["maria: /click Send back"]
     told = shown["maria: /as ana"]
     assert "@maria sent back 9. Get the pricing signed off on Acme: not at 5%, ask me first" in told
+
+
+async def test_a_form_someone_may_not_submit_never_opens(session: ShellSession) -> None:
+    """ben is not ana's manager: the Disqualify form of her deal is refused at his click."""
+    lines = ["/deal new Acme 50k", "/deal tick 1", "/as ben", "/deal show acme"]
+    lines += ["/click Disqualify", "quit"]
+
+    transcript = await run_shell(session, "\n".join(lines) + "\n")
+
+    refused = replies(transcript)["ben: /click Disqualify"]
+    assert "only the deal's owner @ana, their manager or an admin can change Acme" in refused
+    assert "┌" not in refused  # no form was drawn
