@@ -84,16 +84,28 @@ def _date(text: str) -> str | BadValue:
     # "03/04/2027" is (March or April?), so digits alone must be YYYY-MM-DD. The year is
     # asked for: "15 Jan" could be last January or the next.
     if _MONTH_WORD.search(text) and _YEAR.search(text):
-        try:
-            return date_parser.parse(text, default=dt.datetime(2000, 1, 1)).date().isoformat()
-        except (ValueError, OverflowError):
-            pass
+        read = {_parsed(text, default) for default in _DEFAULTS}
+        found = read.pop() if len(read) == 1 else None
+        if found is not None:  # the text alone fixed every part
+            return found
     return BadValue(
         _("'{text}' is not a date I can read").format(text=text),
         _(
             "write it as YYYY-MM-DD or with the month's name and the year, e.g. 2027-01-15 or 15 Jan 2027"
         ),
     )
+
+
+# Two defaults that differ in every part: a date the text does not fully give ("March
+# 2027", "Monday 2027") reads differently with each, and is refused rather than guessed.
+_DEFAULTS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))
+
+
+def _parsed(text: str, default: dt.datetime) -> str | None:
+    try:
+        return date_parser.parse(text, default=default).date().isoformat()
+    except (ValueError, OverflowError):
+        return None
 
 
 def _person(text: str) -> str | BadValue:

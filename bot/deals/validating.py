@@ -17,7 +17,7 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import DealRef
 from bot.core.values import BadValue, clean_reason
-from bot.deals.outcomes import SentBack, Validated
+from bot.deals.outcomes import SentBack, Shown, Validated
 from bot.deals.ticking import resolve_items
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
@@ -47,6 +47,22 @@ async def validate(
         change.event(EventKind.VALIDATED, from_stage=stage.id, item_id=tick.item_id)
         await change.save()
         return Validated(card=await change.card(), item_id=tick.item_id)
+
+    return await change_deal(services, actor, ref, apply, permission=may_override)
+
+
+async def to_answer(
+    services: Services, actor: Actor, ref: DealRef, item: str, *, seen: str | None
+) -> Outcome:
+    """The card a send-back form is built on, or why it would be refused (the actor may
+    not validate, or the item no longer waits as shown): asked at the click, before the
+    form opens. Writes nothing."""
+
+    async def apply(change: Change) -> Outcome:
+        found = _awaiting_tick(change, item, seen)
+        if isinstance(found, Failure):
+            return found
+        return Shown(card=await change.card())
 
     return await change_deal(services, actor, ref, apply, permission=may_override)
 

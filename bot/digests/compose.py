@@ -24,6 +24,7 @@ from bot.digests.content import (
 from bot.digests.schedule import zone
 from bot.reporting.deviations import deviations_between
 from bot.reporting.funnel import funnel_numbers
+from flows.machine import is_recorded
 from flows.schema import ProcessMap, Stage
 from storage import digest_queries
 from storage.digest_models import DigestSubscription
@@ -244,8 +245,10 @@ def _current_stage(process_map: ProcessMap, deal: Deal) -> Stage | None:
 
 
 def _validates(stage: Stage, tick: ExitTick) -> bool:
+    """A tick that waits for validation, as the card shows it: with its evidence."""
     item = stage.item(tick.item_id)
-    return item is not None and item.validate_by is not None
+    ticked, evidence = frozenset({tick.item_id}), {tick.item_id: tick.evidence or ""}
+    return item is not None and item.validate_by is not None and is_recorded(item, ticked, evidence)
 
 
 def _awaiting_line(

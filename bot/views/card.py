@@ -18,7 +18,7 @@ from bot.views.ids import ActionId, BlockId, DealRef
 from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.more_menu import more_menu, parse_overflow_value
-from bot.views.mrkdwn import bold, bullets, escape, escape_keeping_mentions, mention
+from bot.views.mrkdwn import bold, bullets, escape, mention
 from flows.i18n import _
 from flows.machine import Move
 from flows.schema import ExitItem, Stage
@@ -39,8 +39,8 @@ def card_blocks(
     card: DealCard, notice: str | None = None, highlight: Sequence[ExitItem] = ()
 ) -> list[Block]:
     blocks: list[Block] = [header(f"{card.name} · {card.stage.name}")]
-    if notice:  # what people typed stays text; the mentions the app wrote stay live
-        blocks.append(section(escape_keeping_mentions(notice)))
+    if notice:
+        blocks.append(section(escape(notice)))
     blocks += [_facts(card), *_status_blocks(card), *_stage_blocks(card.stage), divider()]
     blocks += checklist_blocks(card)
     if highlight:

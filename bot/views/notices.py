@@ -24,33 +24,39 @@ def ticked_notice(ticked: Ticked) -> str:
     if ticked.unticked:
         parts.append(_("unticked {items}").format(items=item_numbers(stage, ticked.unticked)))
     if ticked.waiting and not parts:
-        return _waiting(stage, ticked.waiting)
+        return _waiting(ticked)
     said = "; ".join(parts) or _("Checklist saved")
     text = f"✅ {said}. {_ready(ticked.card)}".rstrip()
     if ticked.to_validate:
-        text += " ⏳ " + _("Waiting for validation by {who}: {items}.").format(
-            items=item_numbers(stage, ticked.to_validate), who=_validators(ticked.validators)
-        )
-    return f"{text} {_waiting(stage, ticked.waiting)}" if ticked.waiting else text
+        text += " " + _validation_asked(stage, ticked)
+    return f"{text} {_waiting(ticked)}" if ticked.waiting else text
 
 
-def _validators(user_ids: tuple[str, ...]) -> str:
-    if not user_ids:
-        return _("a manager")
-    return ", ".join(f"<@{user}>" for user in user_ids)
+def _validation_asked(stage: Stage, ticked: Ticked) -> str:
+    items = item_numbers(stage, ticked.to_validate)
+    if ticked.validators:
+        return "⏳ " + _("Waiting for a manager's validation: {items}.").format(items=items)
+    return "⚠️ " + _(
+        "{items} waits for a manager's validation, and no one can give it: an admin names "
+        "your manager with /deal team, or lists admins in STAGECOACH_ADMINS."
+    ).format(items=items)
 
 
-def _waiting(stage: Stage, item_ids: list[str]) -> str:
-    """Items asked to be ticked that wait for their evidence, and how to give it."""
-    asks = []
-    for number, item in enumerate(stage.exit, start=1):
-        if item.id in item_ids and item.evidence is not None:
+def _waiting(ticked: Ticked) -> str:
+    """Items asked to be ticked that wait for their evidence, and how to give it (the
+    deal named: in a channel bound to another deal, the current deal is that one)."""
+    card, asks = ticked.card, []
+    for number, item in enumerate(card.stage.exit, start=1):
+        if item.id in ticked.waiting and item.evidence is not None:
             asks.append(
                 _(
-                    "{number} counts as ticked once its evidence is in ({prompt}): fill in the "
-                    'form, or /deal tick {number}="{example}"'
+                    "{number} counts as ticked once its evidence is in ({prompt}): fill in "
+                    'the form, or /deal tick #{deal} {number}="{example}"'
                 ).format(
-                    number=number, prompt=item.evidence.prompt, example=example_for(item.evidence)
+                    number=number,
+                    prompt=item.evidence.prompt,
+                    deal=card.deal_id,
+                    example=example_for(item.evidence),
                 )
             )
     return "📝 " + "; ".join(asks) + "."

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 from slack_sdk.models.views import View
 
 from bot.core.outcomes import DealCard
+from bot.core.slack_ids import user_id
 from bot.deals.outcomes import SentBack, Ticked, Validated
 from bot.deals.validating import evidence_mark
 from bot.views.blocks import button, context, section
@@ -15,10 +16,10 @@ from bot.views.card import stage_card
 from bot.views.form_parts import deal_line, field, modal, text_input
 from bot.views.ids import ActionId, BlockId, CallbackId, ValidationRef
 from bot.views.message import Message
-from bot.views.mrkdwn import bold, escape
+from bot.views.mrkdwn import bold, escape, mention
 from bot.views.notices import item_numbers
 from flows.i18n import _
-from flows.schema import ExitItem
+from flows.schema import EvidenceType, ExitItem
 
 
 def validation_requests(ticked: Ticked, owner_id: str) -> list[Message]:
@@ -45,7 +46,7 @@ def _item_blocks(card: DealCard, item: ExitItem) -> list[Block]:
     evidence = tick.evidence if tick else None
     lines = [bold(f"{number}. {escape(item.text)}")]
     if item.evidence is not None:
-        lines.append(f"{escape(item.evidence.prompt)}: {escape(evidence or '—')}")
+        lines.append(f"{escape(item.evidence.prompt)}: {_value(item, evidence)}")
     ref = ValidationRef(card.deal_id, card.stage.id, item.id, evidence_mark(evidence))
     actions = ActionsBlock(
         block_id=f"validate|{card.deal_id}|{item.id}",
@@ -55,6 +56,16 @@ def _item_blocks(card: DealCard, item: ExitItem) -> list[Block]:
         ],
     )
     return [section("\n".join(lines)), actions]
+
+
+def _value(item: ExitItem, evidence: str | None) -> str:
+    """The value as the validator should see it: a person as a live mention."""
+    person = (
+        user_id(evidence or "")
+        if item.evidence and item.evidence.type is EvidenceType.PERSON
+        else None
+    )
+    return mention(person) if person else escape(evidence or "—")
 
 
 def send_back_modal(card: DealCard, item_id: str, *, private_metadata: str) -> View:

@@ -45,7 +45,7 @@ async def test_a_validation_round_trip_between_rep_and_manager(typed_session: Sh
     shown = replies(transcript)  # a line typed twice keeps its last reply
 
     assert "⏳ awaiting validation" in shown["ana: /deal tick 9"]
-    assert "Waiting for validation by @maria: 9." in shown["ana: /deal tick 9"]
+    assert "Waiting for a manager's validation: 9." in shown["ana: /deal tick 9"]
     visits = transcript.split("ana@#sales> /as maria")[1:]
     assert len(visits) == 2 and all(
         "new in your DM with the app: 1 message(s)" in v for v in visits
@@ -53,7 +53,7 @@ async def test_a_validation_round_trip_between_rep_and_manager(typed_session: Sh
     assert "Maria said yes at list price" in visits[0].split("maria@#sales>")[0]
     assert "Maria, 5% off" in visits[1].split("maria@#sales>")[0]
     assert "☑️ Validated 9." in shown["maria: /click Validate"]
-    assert "Waiting for validation by @maria: 9." in shown['ana: /deal tick 9="Maria, 5% off"']
+    assert "Waiting for a manager's validation: 9." in shown['ana: /deal tick 9="Maria, 5% off"']
     assert "↩️ Sent back 9: not at 5%, ask me first" in shown["maria: /click Send back"]
     told = shown["maria: /as ana"]
     assert "@maria sent back 9. Get the pricing signed off on Acme: not at 5%, ask me first" in told

@@ -224,3 +224,23 @@ async def test_a_form_the_user_may_not_submit_is_refused_at_the_click(
     assert slack.standin.calls("views.open") == []
     told = [m["text"] for m in slack.standin.ephemerals(REP2)]
     assert len(told) == 2 and all("only the deal's owner" in text for text in told), told
+
+
+async def test_a_form_slack_will_not_open_still_leaves_the_card_right(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """An expired trigger (a slow click): the plain box is ticked, the card is replaced, and
+    its notice says how to give the value by command."""
+    slack.standin.fail_next("views.open", error="expired_trigger_id")
+
+    shown = await click_boxes(slack, card, [PLAIN, "seats"])
+
+    assert await ticks(slack) == {PLAIN: None}
+    assert boxes(shown)[0] == {PLAIN}
+    assert '/deal tick #1 3="12"' in text_of_card(shown)
+
+
+def text_of_card(card: JsonDict) -> str:
+    return " ".join(
+        b["text"]["text"] for b in card["blocks"] if b.get("type") == "section" and "text" in b
+    )

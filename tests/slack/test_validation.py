@@ -85,6 +85,11 @@ async def press(slack: SlackHarness, message: JsonDict, action_id: str, user: st
     )
 
 
+def said_to(slack: SlackHarness, user: str) -> list[str]:
+    """What the app said to `user` beside its requests (ephemeral, as a response URL posts)."""
+    return [str(m.get("text")) for m in slack.standin.ephemerals(user)]
+
+
 async def validated_by(slack: SlackHarness) -> str | None:
     async with slack.services.db.read() as session:
         tick = (await session.exec(select(ExitTick).where(ExitTick.item_id == SIGNED_OFF))).first()
@@ -189,9 +194,9 @@ async def test_validating_what_changed_since_is_refused(
     await press(slack, request, ActionId.VALIDATE, MANAGER)
 
     assert await validated_by(slack) is None
-    first, newest = slack.standin.messages(MANAGER)  # the old request, answered in place
-    assert "no longer waiting" in text_of(first["blocks"])
-    assert has_action(newest, ActionId.VALIDATE)  # the request for the new value stands
+    first, newest = slack.standin.messages(MANAGER)  # both requests keep their buttons
+    assert has_action(first, ActionId.VALIDATE) and has_action(newest, ActionId.VALIDATE)
+    assert "no longer waiting" in said_to(slack, MANAGER)[-1]  # answered beside the old one
 
 
 async def test_the_managers_digest_lists_what_awaits_their_validation(
@@ -230,3 +235,28 @@ async def team_digest(slack: SlackHarness) -> Digest:
         window_start=now - dt.timedelta(days=7),
         window_end=now,
     )
+
+
+async def test_send_back_of_an_item_answered_since_is_refused_at_the_click(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    await tick_signed_off(slack, card)
+    request = request_in_dm(slack, MANAGER)
+    await slack.command("validate #1 9", user=MANAGER)
+    opened_before = len(slack.standin.calls("views.open"))
+
+    await press(slack, request, ActionId.SEND_BACK, MANAGER)
+
+    assert len(slack.standin.calls("views.open")) == opened_before  # no form to fill in vain
+    assert "no longer waiting" in said_to(slack, MANAGER)[-1]
+    assert await validated_by(slack) == MANAGER
+
+
+async def test_a_validator_who_cannot_be_reached_does_not_stop_the_card(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    slack.standin.fail_next("chat.postMessage", error="user_not_found")
+
+    waiting = await tick_signed_off(slack, card)
+
+    assert option_of(waiting, SIGNED_OFF)[0]  # the card was replaced all the same

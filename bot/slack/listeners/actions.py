@@ -22,7 +22,7 @@ from bot.deals.outcomes import Shown, Ticked
 from bot.deals.showing import card_to_change, deal_history, show_deal
 from bot.deals.ticking import set_ticks
 from bot.slack.listeners.events import publish_home
-from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up
+from bot.slack.listeners.evidence import ask_evidence, ask_validators
 from bot.slack.runtime import (
     Body,
     Runtime,
@@ -114,10 +114,12 @@ async def _on_exit_items(
         return await _refuse(runtime, body, actor)
     values = [str(option.get("value")) for option in selected if isinstance(option, dict)]
     outcome = await set_ticks(runtime.services, actor, _seen(card), selection=values)
-    if isinstance(outcome, Ticked) and needs_follow_up(outcome):
+    if isinstance(outcome, Ticked) and outcome.waiting:
         # First, while the click's trigger_id is fresh (3 s): the form for the values.
-        await follow_up_tick(runtime, body, outcome, actor, reply=reply_target(body))
+        await ask_evidence(runtime, body, outcome, reply=reply_target(body))
     await reply_in_place(runtime, body, actor, outcome_message(outcome))
+    if isinstance(outcome, Ticked) and outcome.to_validate:
+        await ask_validators(runtime, outcome, actor)
 
 
 def _seen(card: CardRef) -> SeenDeal:

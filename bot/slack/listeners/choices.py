@@ -13,7 +13,7 @@ from bot.core.context import Actor
 from bot.core.outcomes import Failure, Outcome
 from bot.deals.outcomes import Ticked
 from bot.slack.listeners.actions import reply_in_place, reply_target
-from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up
+from bot.slack.listeners.evidence import ask_evidence, ask_validators
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
 from bot.views.ids import ActionId, ChosenDeal
 from bot.views.outcomes import outcome_message
@@ -56,6 +56,9 @@ async def _on_choice(runtime: Runtime, body: Body, actor: Actor, chosen: ChosenD
         return await reply_in_place(runtime, body, actor, outcome_message(outdated))
     answer = await run_command(runtime.services, actor, command)
     assert isinstance(answer, Outcome), "the commands that ask answer with an outcome"
-    if isinstance(answer, Ticked) and needs_follow_up(answer):
-        await follow_up_tick(runtime, body, answer, actor, reply=reply_target(body))
+    if isinstance(answer, Ticked) and answer.waiting:
+        # First, while the click's trigger_id is fresh (3 s): the form for the values.
+        await ask_evidence(runtime, body, answer, reply=reply_target(body))
     await reply_in_place(runtime, body, actor, outcome_message(answer))
+    if isinstance(answer, Ticked) and answer.to_validate:
+        await ask_validators(runtime, answer, actor)

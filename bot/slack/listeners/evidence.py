@@ -5,12 +5,21 @@ follows a send-back: the owner's DM saying what is missing."""
 
 from __future__ import annotations
 
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
 from bot.core.context import Actor
 from bot.deals.outcomes import SentBack, Ticked
 from bot.slack.runtime import Body, Runtime
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
 from bot.views.validation import sent_back_notice, validation_requests
+
+log = logging.getLogger(__name__)
+# What Slack answering no, or not at all, raises from the Web API client.
+SLACK_REFUSED = (SlackApiError, aiohttp.ClientError, TimeoutError)
 
 
 def needs_follow_up(outcome: object) -> bool:
@@ -20,6 +29,8 @@ def needs_follow_up(outcome: object) -> bool:
 async def follow_up_tick(
     runtime: Runtime, body: Body, ticked: Ticked, actor: Actor, *, reply: ReplyTarget
 ) -> None:
+    """The form, then the validators' DMs. Neither failing stops the other, nor the card's
+    reply: the card's notice already says how to give a value by command."""
     if ticked.waiting:
         await ask_evidence(runtime, body, ticked, reply=reply)
     if ticked.to_validate:
@@ -28,18 +39,25 @@ async def follow_up_tick(
 
 async def ask_evidence(runtime: Runtime, body: Body, ticked: Ticked, *, reply: ReplyTarget) -> None:
     """Open the form for the items that wait for a value; its answer replaces the card at
-    `reply`."""
+    `reply`. A form Slack will not open (an expired trigger) is logged, not raised."""
     card = ticked.card
     meta = ModalMeta(deal_id=card.deal_id, stage=card.stage.id, move="evidence", reply=reply)
     view = evidence_modal(card, private_metadata=meta.dumps(), items=ticked.waiting)
-    await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
+    try:
+        await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
+    except SLACK_REFUSED:
+        log.warning("the evidence form for deal %s did not open", card.deal_id, exc_info=True)
 
 
 async def ask_validators(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
-    """One DM per item to each validator, with Validate and Send back."""
+    """One DM per item to each validator, with Validate and Send back; one that cannot be
+    reached (a user gone from the workspace) does not keep the others from being asked."""
     for validator in ticked.validators:
         for message in validation_requests(ticked, actor.user_id):
-            await runtime.replies.post(channel=validator, message=message)
+            try:
+                await runtime.replies.post(channel=validator, message=message)
+            except SLACK_REFUSED:
+                log.warning("validation request to %s not sent", validator, exc_info=True)
 
 
 async def tell_owner(runtime: Runtime, sent_back: SentBack, actor: Actor) -> None:

@@ -11,10 +11,9 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.context import Actor
 from bot.core.outcomes import Failure
-from bot.core.refs import DealNumber, SeenDeal
-from bot.deals.outcomes import Shown
-from bot.deals.showing import card_to_change
-from bot.deals.validating import validate
+from bot.core.refs import SeenDeal
+from bot.deals.outcomes import Shown, Validated
+from bot.deals.validating import to_answer, validate
 from bot.slack.listeners.actions import reply_in_place, reply_target
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
 from bot.views.ids import ActionId, ModalMeta, ValidationRef
@@ -51,7 +50,9 @@ async def _on_validate(
     outcome = await validate(
         runtime.services, actor, SeenDeal(ref.deal_id, ref.stage), ref.item_id, seen=ref.seen
     )
-    await reply_in_place(runtime, body, actor, outcome_message(outcome))
+    # Validated: the DM becomes the card. Refused: the request stays, answered beside it.
+    replace = isinstance(outcome, Validated)
+    await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=replace)
 
 
 async def _on_send_back(
@@ -59,7 +60,8 @@ async def _on_send_back(
 ) -> None:
     if ref is None:
         return await _outdated(runtime, body, actor)
-    shown = await card_to_change(runtime.services, actor, DealNumber(ref.deal_id), override=True)
+    seen = SeenDeal(ref.deal_id, ref.stage)
+    shown = await to_answer(runtime.services, actor, seen, ref.item_id, seen=ref.seen)
     if not isinstance(shown, Shown):
         return await reply_in_place(runtime, body, actor, outcome_message(shown), replace=False)
     meta = ModalMeta(
