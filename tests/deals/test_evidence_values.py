@@ -52,6 +52,15 @@ def test_the_forms_slack_and_people_use_are_read(kind: EvidenceType, typed: str,
 
 
 @pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("48k", "48,000 EUR"), ("$48k", "48,000 USD"), ("48,000 EUR", "48,000 EUR")],
+)
+def test_money_without_a_currency_takes_the_deals(typed: str, kept: str) -> None:
+    money = Evidence(prompt="Proposal value", type=EvidenceType.MONEY)
+    assert read_evidence_value(money, typed, currency="EUR") == kept
+
+
+@pytest.mark.parametrize(
     ("kind", "typed"),
     [
         (EvidenceType.NUMBER, "12k"),

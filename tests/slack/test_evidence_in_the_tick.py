@@ -224,3 +224,24 @@ async def test_a_form_the_user_may_not_submit_is_refused_at_the_click(
     assert slack.standin.calls("views.open") == []
     told = [m["text"] for m in slack.standin.ephemerals(REP2)]
     assert len(told) == 2 and all("only the deal's owner" in text for text in told), told
+
+
+async def test_money_that_names_no_currency_is_in_the_deals_currency(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """As deal amounts are written (docs/maps.md): "48k" on a deal in euros is 48,000 EUR,
+    on the map's dollars 48,000 USD; a currency the value names stays."""
+    await slack.command("new Globex 20000 EUR", user=REP)
+
+    await slack.command("tick #1 4=48k", user=REP)
+    await slack.command("tick #2 4=48k", user=REP)
+    assert await budgets(slack) == {1: "48,000 USD", 2: "48,000 EUR"}
+
+    await slack.command('tick #2 4="£9,500"', user=REP)
+    assert await budgets(slack) == {1: "48,000 USD", 2: "9,500 GBP"}
+
+
+async def budgets(slack: SlackHarness) -> dict[int, str | None]:
+    async with slack.services.db.read() as session:
+        rows = (await session.exec(select(ExitTick).where(ExitTick.item_id == "budget"))).all()
+    return {t.deal_id: t.evidence for t in rows}
