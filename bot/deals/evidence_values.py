@@ -114,8 +114,11 @@ def _url(text: str) -> str | BadValue:
     url = linked["url"] if linked else text
     if "://" not in url:
         url = f"https://{url}"
-    parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and "." in parts.netloc and " " not in url:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a bracket that opens no IPv6 address: "https://[" is no address
+        parts = None
+    if parts and parts.scheme in ("http", "https") and "." in parts.netloc and " " not in url:
         return url
     return BadValue(
         _("'{text}' is not a web address").format(text=text),

@@ -72,6 +72,8 @@ def test_money_without_a_currency_takes_the_deals(typed: str, kept: str) -> None
         (EvidenceType.PERSON, "@dana"),  # Slack sends a mention as <@U…>, never bare
         (EvidenceType.URL, "ftp://example.com/x"),
         (EvidenceType.URL, "localhost"),
+        (EvidenceType.URL, "["),  # urlsplit raises on it (an IPv6 bracket never closed)
+        (EvidenceType.URL, "https://[example.com/x"),
     ],
 )
 def test_near_misses_are_refused(kind: EvidenceType, typed: str) -> None:
