@@ -15,7 +15,7 @@ from bot.views.card import stage_card
 from bot.views.form_parts import deal_line, field, modal, text_input
 from bot.views.ids import ActionId, BlockId, CallbackId, ValidationRef
 from bot.views.message import Message
-from bot.views.mrkdwn import bold, escape
+from bot.views.mrkdwn import bold, escape, escape_keeping_mentions
 from bot.views.notices import item_numbers
 from flows.i18n import _
 from flows.schema import ExitItem
@@ -45,7 +45,8 @@ def _item_blocks(card: DealCard, item: ExitItem) -> list[Block]:
     evidence = tick.evidence if tick else None
     lines = [bold(f"{number}. {escape(item.text)}")]
     if item.evidence is not None:
-        lines.append(f"{escape(item.evidence.prompt)}: {escape(evidence or '—')}")
+        shown = escape_keeping_mentions(evidence or "—")  # a person's evidence: their name
+        lines.append(f"{escape(item.evidence.prompt)}: {shown}")
     ref = ValidationRef(card.deal_id, card.stage.id, item.id, evidence_mark(evidence))
     actions = ActionsBlock(
         block_id=f"validate|{card.deal_id}|{item.id}",

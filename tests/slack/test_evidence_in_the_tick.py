@@ -5,6 +5,7 @@ nothing; the box shows ticked, and the checklist counts it, only with its value.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -245,3 +246,18 @@ async def budgets(slack: SlackHarness) -> dict[int, str | None]:
     async with slack.services.db.read() as session:
         rows = (await session.exec(select(ExitTick).where(ExitTick.item_id == "budget"))).all()
     return {t.deal_id: t.evidence for t in rows}
+
+
+async def test_a_persons_evidence_shows_their_name_on_the_card_and_in_the_history(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """Kept as a mention, shown as one: Slack writes the name, never `<@U0CHAMP>` as text."""
+    await slack.command("tick 6=<@U0CHAMP|cat>", user=REP)
+    _block, checklist = find(latest_card(slack, REP)["blocks"], ActionId.EXIT_ITEMS)
+    (note,) = [o["description"] for o in checklist["options"] if o["value"] == "champion"]
+    assert note == {"type": "mrkdwn", "text": "Champion: <@U0CHAMP>"}
+
+    await slack.command("history", user=REP)
+    history = json.dumps(latest_card(slack, REP)["blocks"], ensure_ascii=False)
+    assert "Record the champion”: <@U0CHAMP>" in history
+    assert "&lt;@" not in history

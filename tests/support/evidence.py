@@ -26,3 +26,11 @@ def valid_value(evidence: Evidence) -> str:
     read = read_evidence_value(evidence, value)
     assert not isinstance(read, BadValue), f"{value!r} for {evidence}: {read}"
     return value
+
+
+def recorded_value(evidence: Evidence) -> str:
+    """valid_value as the bot keeps it (a date as YYYY-MM-DD, a person as `<@U…>`): for
+    ticks a test writes itself, as a tick through the bot would have written them."""
+    read = read_evidence_value(evidence, valid_value(evidence))
+    assert not isinstance(read, BadValue)
+    return read
