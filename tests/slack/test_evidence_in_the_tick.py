@@ -15,7 +15,7 @@ from bot.core.catalog import MapCatalog
 from bot.slack_standin import button_action, checkboxes_action, option, overflow_action
 from bot.views.ids import ActionId, BlockId, CallbackId
 from storage.models import DealEvent, ExitTick
-from tests.support.blockkit import find
+from tests.support.blockkit import find, text_of
 from tests.support.harness import SlackHarness
 from tests.support.slack import REP, REP2, click_from, latest_card
 from tests.support.typed_map import PLAIN, SIGNED_OFF, TYPED, typed_catalog
@@ -261,3 +261,14 @@ async def test_a_persons_evidence_shows_their_name_on_the_card_and_in_the_histor
     history = json.dumps(latest_card(slack, REP)["blocks"], ensure_ascii=False)
     assert "Record the champion”: <@U0CHAMP>" in history
     assert "&lt;@" not in history
+
+
+async def test_the_answer_lists_the_items_in_the_checklists_order(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """A changed value (3) and a new tick (4) in one command: "Ticked 3, 4", not "4, 3"."""
+    await slack.command("tick 3=12", user=REP)
+
+    answer = await slack.command("tick 3=13 4=50k", user=REP)
+
+    assert "Ticked 3, 4." in text_of(latest_card(slack, REP)["blocks"]), answer
