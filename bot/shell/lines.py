@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from bot.shell.reply import Reply
 from bot.shell.session import ShellSession
+from bot.views.counts import counted
+from flows.i18n import _
 
 APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
 SHELL_COMMANDS: dict[str, str] = {
@@ -37,7 +39,15 @@ def _act_as(session: ShellSession, name: str) -> Reply:
     person = session.act_as(name) if name else None
     if person is None:
         return Reply(problem="who? e.g. /as maria (names are letters, digits, . _ -)")
-    return Reply(note=f"you are now {person.name} ({person.real_name}, {person.role.value})")
+    note = f"you are now {person.name} ({person.real_name}, {person.role.value})"
+    unread = session.unread()
+    if unread:
+        note += "; " + counted(
+            len(unread),
+            _("{count} direct message came while you were away"),
+            _("{count} direct messages came while you were away"),
+        )
+    return Reply(note=note, surfaces=unread)
 
 
 def _move_to(session: ShellSession, name: str) -> Reply:

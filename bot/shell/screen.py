@@ -84,6 +84,20 @@ def _order(surface: Surface) -> tuple[int, float]:
         return (0, 0.0)
 
 
+def direct_messages(standin: SlackStandIn, *, user_id: str, after: float = 0.0) -> list[Surface]:
+    """The app's direct messages to the user posted after `after` (a ts), oldest first."""
+    channel = dm_channel(user_id)
+    messages = standin.messages(channel)
+    return [Surface("message", channel, m["ts"], m) for m in messages if _ts(m["ts"]) > after]
+
+
+def _ts(ts: str) -> float:
+    try:
+        return float(ts)
+    except ValueError:
+        return 0.0
+
+
 def find(
     standin: SlackStandIn, *, user_id: str, kind: SurfaceKind, channel: str | None, ts: str
 ) -> Surface | None:

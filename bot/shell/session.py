@@ -29,7 +29,7 @@ from bot.shell.people import (
     clean_name,
 )
 from bot.shell.reply import Exchange, Reply
-from bot.shell.screen import Surface, capture, changes, find, restore
+from bot.shell.screen import Surface, capture, changes, direct_messages, find, restore
 from bot.shell.wire import app_calls, dispatch, settle
 from bot.slack.app import build_bolt_app
 from bot.slack.runtime import Runtime, build_runtime
@@ -66,6 +66,7 @@ class ShellSession:
         self.channel = DEFAULT_CHANNEL
         self.channel_id = self.directory.channel(DEFAULT_CHANNEL)
         self.active: dict[str, Surface] = {}  # user id → the surface `/click N` clicks in
+        self.read_up_to: dict[str, float] = {}  # user id → ts of the newest DM shown to them
         for person in DEMO_PEOPLE:
             standin.add_user(person.user_id, name=person.name, real_name=person.real_name)
 
@@ -97,6 +98,22 @@ class ShellSession:
         self.user = self.directory.identity(cleaned)
         self.standin.add_user(self.user.user_id, name=cleaned, real_name=self.user.real_name)
         return self.user
+
+    def unread(self) -> list[Surface]:
+        """Direct messages the current user got while someone else was acting (a manager's
+        validation requests, say), as Slack shows them when they come back; now read."""
+        user_id = self.user.user_id
+        found = direct_messages(
+            self.standin, user_id=user_id, after=self.read_up_to.get(user_id, 0)
+        )
+        self._mark_read()
+        self._remember(found)
+        return found
+
+    def _mark_read(self) -> None:
+        shown = direct_messages(self.standin, user_id=self.user.user_id)
+        if shown:
+            self.read_up_to[self.user.user_id] = max(float(s.ts) for s in shown)
 
     def move_to(self, name: str) -> str | None:
         cleaned = clean_name(name)
@@ -233,6 +250,7 @@ class ShellSession:
         after = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
         surfaces = changes(before, after)
         self._remember(surfaces)
+        self._mark_read()  # the user's own DMs are among what they just saw
         exchange = Exchange(
             request=request, ack=ack, calls=app_calls(self.standin, since=calls_before)
         )
