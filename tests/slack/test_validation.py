@@ -187,3 +187,19 @@ async def test_validating_what_changed_since_is_refused(
     first, newest = slack.standin.messages(MANAGER)  # the old request, answered in place
     assert "no longer waiting" in text_of(first["blocks"])
     assert has_action(newest, ActionId.VALIDATE)  # the request for the new value stands
+
+
+async def test_the_manager_names_the_deal_by_its_name_as_with_tick(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """`/deal validate acme 9`, as `/deal tick acme 9` works: the words before the item
+    number name the deal (before, 'acme' was taken for the item and '9' refused)."""
+    await tick_signed_off(slack, card)
+
+    unknown = await slack.command("validate globex 9", user=MANAGER)  # no deal of that name
+    assert "no deal given" in unknown.text and await validated_by(slack) is None
+
+    named = await slack.command("validate acme 9", user=MANAGER)
+    assert "Validated 9" in named.text
+    assert await validated_by(slack) == MANAGER
+
