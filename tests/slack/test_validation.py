@@ -203,3 +203,14 @@ async def test_the_manager_names_the_deal_by_its_name_as_with_tick(
     assert "Validated 9" in named.text
     assert await validated_by(slack) == MANAGER
 
+
+async def test_send_back_by_command_names_the_deal_and_tells_the_rep(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """As the DM's Send back does (docs/maps.md): the rep hears what is missing."""
+    await tick_signed_off(slack, card)
+
+    await slack.command("sendback acme 9 ask for 2 quotes", user=MANAGER)
+
+    told = slack.standin.messages(REP)[-1]
+    assert "sent back" in told["text"] and "ask for 2 quotes" in told["text"], told

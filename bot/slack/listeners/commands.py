@@ -12,9 +12,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
-from bot.deals.outcomes import MapPicture, Ticked
+from bot.deals.outcomes import MapPicture, SentBack, Ticked
 from bot.onboarding.outcomes import Delivery
-from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up
+from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
 from bot.slack.pictures import upload_map
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
 from bot.views.help import help_message, parse_error_message
@@ -50,6 +50,8 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if isinstance(answer, Ticked) and needs_follow_up(answer):
             work = follow_up_tick(runtime, body, answer, actor, reply=_reply_to(body))
             after_ack(runtime, body, work, name="after a tick")
+        if isinstance(answer, SentBack):  # as from the DM's form: the owner hears why
+            after_ack(runtime, body, tell_owner(runtime, answer, actor), name="tell the owner")
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
             dm = outcome_message(answer.content)
             work = runtime.replies.post(channel=answer.to_user, message=dm)

@@ -1,15 +1,16 @@
 """What follows a tick: the evidence form for the items that wait for a value (at once,
 on the click's or the command's trigger_id, which Slack honours for 3 seconds), and a DM
-to each validator for the items that wait for validation (`validate: manager`)."""
+to each validator for the items that wait for validation (`validate: manager`); and what
+follows a send-back, by form or by command: a DM to the owner saying what is missing."""
 
 from __future__ import annotations
 
 from bot.core.context import Actor
-from bot.deals.outcomes import Ticked
+from bot.deals.outcomes import SentBack, Ticked
 from bot.slack.runtime import Body, Runtime
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
-from bot.views.validation import validation_requests
+from bot.views.validation import sent_back_notice, validation_requests
 
 
 def needs_follow_up(outcome: object) -> bool:
@@ -39,3 +40,9 @@ async def ask_validators(runtime: Runtime, ticked: Ticked, actor: Actor) -> None
     for validator in ticked.validators:
         for message in validation_requests(ticked, actor.user_id):
             await runtime.replies.post(channel=validator, message=message)
+
+
+async def tell_owner(runtime: Runtime, sent_back: SentBack, actor: Actor) -> None:
+    """The owner's DM: which item came back, from whom, and what is missing."""
+    notice = sent_back_notice(sent_back, actor.user_id)
+    await runtime.replies.post(channel=sent_back.owner_id, message=notice)

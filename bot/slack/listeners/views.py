@@ -17,14 +17,13 @@ from bot.deals.creating import create_deal
 from bot.deals.outcomes import SentBack, Ticked
 from bot.deals.ticking import set_ticks
 from bot.deals.validating import send_back
-from bot.slack.listeners.evidence import ask_validators
+from bot.slack.listeners.evidence import ask_validators, tell_owner
 from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
 from bot.views.ids import BlockId, CallbackId, ModalMeta
 from bot.views.message import Message
 from bot.views.modal_state import BranchAnswers, read_input
 from bot.views.modals import read_branch, read_evidence, read_new_deal
 from bot.views.outcomes import outcome_message
-from bot.views.validation import sent_back_notice
 from flows.i18n import _
 from flows.machine import Move
 
@@ -183,9 +182,7 @@ def _follow_up(runtime: Runtime, where: Body, actor: Actor, outcome: Outcome) ->
     if isinstance(outcome, Ticked) and outcome.to_validate:
         after_ack(runtime, where, ask_validators(runtime, outcome, actor), name="ask validators")
     if isinstance(outcome, SentBack):
-        notice = sent_back_notice(outcome, actor.user_id)
-        told = runtime.replies.post(channel=outcome.owner_id, message=notice)
-        after_ack(runtime, where, told, name="tell the owner")
+        after_ack(runtime, where, tell_owner(runtime, outcome, actor), name="tell the owner")
 
 
 async def _reply(runtime: Runtime, actor: Actor, meta: ModalMeta, message: Message) -> None:
