@@ -23,8 +23,9 @@ def ticked_notice(ticked: Ticked) -> str:
     parts = []
     if ticked.ticked:
         parts.append(_("Ticked {items}").format(items=item_numbers(stage, ticked.ticked)))
-    if ticked.unticked:
-        parts.append(_("unticked {items}").format(items=item_numbers(stage, ticked.unticked)))
+    if ticked.unticked:  # after a tick, in the same sentence; alone, it starts one
+        unticked = _("unticked {items}") if parts else _("Unticked {items}")
+        parts.append(unticked.format(items=item_numbers(stage, ticked.unticked)))
     if ticked.waiting and not parts:
         return _waiting(stage, ticked.waiting)
     said = "; ".join(parts) or _("Checklist saved")

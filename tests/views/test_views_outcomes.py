@@ -219,6 +219,8 @@ def test_ticked_names_the_items_and_says_when_ready() -> None:
     assert notice == (
         "✅ Ticked 3, 5; unticked 4. Every required item is done: ready to advance to Discovery."
     )
+    alone = d.Ticked(card=make_card(stage="qualify"), ticked=[], unticked=["timeline"])
+    assert [t for t in _texts(outcome_message(alone)) if t.startswith("✅")] == ["✅ Unticked 4."]
 
 
 def test_created_and_shown_show_the_card() -> None:
