@@ -19,7 +19,7 @@ from flows.i18n import _
 from flows.lint import lint_file
 from flows.loader import load_map, resolve_map_path, shipped_map_ids
 from flows.problems import MapError, Problem
-from flows.schema import ExitItem, ProcessMap, Stage
+from flows.schema import Evidence, EvidenceType, ExitItem, ProcessMap, Stage
 
 OK, FAILED, USAGE = 0, 1, 2
 STDOUT = "-"
@@ -146,10 +146,19 @@ def _marker(process_map: ProcessMap, stage: Stage) -> str:
 def _item_text(item: ExitItem) -> str:
     box = "[ ]" if item.required else "( )"
     optional = "" if item.required else " " + _("(optional)")
-    evidence = (
-        " " + _("— evidence: {prompt}").format(prompt=item.evidence.prompt) if item.evidence else ""
-    )
-    return f"{box} {item.text}{optional}{evidence}"
+    validated = " " + _("(a manager validates it)") if item.validate_by else ""
+    evidence = " " + _evidence_text(item.evidence) if item.evidence else ""
+    return f"{box} {item.text}{optional}{validated}{evidence}"
+
+
+def _evidence_text(evidence: Evidence) -> str:
+    """The prompt, and its type as the map writes it (text, the default, goes unsaid)."""
+    if evidence.type is EvidenceType.TEXT:
+        return _("— evidence: {prompt}").format(prompt=evidence.prompt)
+    kind = evidence.type.value
+    if evidence.type is EvidenceType.CHOICE:
+        kind = f"{kind}: {', '.join(evidence.options)}"
+    return _("— evidence: {prompt} ({kind})").format(prompt=evidence.prompt, kind=kind)
 
 
 def _moves_text(process_map: ProcessMap, stage: Stage) -> list[str]:

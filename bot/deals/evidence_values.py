@@ -3,8 +3,9 @@ for `/deal tick 2="…"`, the evidence form and the shell, so a value that one r
 others refuse too.
 
 A value is kept as text, in one canonical spelling per type: a number without grouping
-commas, money as the deal amounts are written, a date as YYYY-MM-DD, a person as a Slack
-mention, a URL with its scheme, a choice as the map spells it.
+commas, money as the deal amounts are written (in the deal's currency unless the value
+names one), a date as YYYY-MM-DD, a person as a Slack mention, a URL with its scheme, a
+choice as the map spells it.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ _MONTH_WORD = re.compile(r"[A-Za-z]{3,}")
 _YEAR = re.compile(r"\b\d{4}\b")
 
 
-def read_evidence_value(evidence: Evidence, raw: str) -> str | BadValue:
-    """The value to record for `raw`, or what is wrong with it."""
+def read_evidence_value(
+    evidence: Evidence, raw: str, *, currency: str | None = None
+) -> str | BadValue:
+    """The value to record for `raw`, or what is wrong with it; `currency`: the deal's, for
+    money that names none (a proposal of "48k" on a deal in euros is 48,000 EUR)."""
     text = " ".join(raw.split())
     if not text:
         return BadValue(
@@ -46,6 +50,8 @@ def read_evidence_value(evidence: Evidence, raw: str) -> str | BadValue:
         )
     if evidence.type is EvidenceType.CHOICE:
         return _choice(evidence, text)
+    if evidence.type is EvidenceType.MONEY:
+        return _money(text, currency)
     return READERS[evidence.type](text)
 
 
@@ -67,12 +73,13 @@ def _number(text: str) -> str | BadValue:
     )
 
 
-def _money(text: str) -> str | BadValue:
+def _money(text: str, currency: str | None) -> str | BadValue:
     amount = parse_amount(text)
     if isinstance(amount, BadValue):
         return amount
     figure = f"{Decimal(str(amount.value)).normalize():,f}"
-    return f"{figure} {amount.currency}" if amount.currency else figure
+    code = amount.currency or currency
+    return f"{figure} {code}" if code else figure
 
 
 def _date(text: str) -> str | BadValue:
@@ -148,10 +155,10 @@ def _choice(evidence: Evidence, text: str) -> str | BadValue:
     )
 
 
+# Money (it takes the deal's currency) and a choice (the map's options) are read above.
 READERS: dict[EvidenceType, Callable[[str], str | BadValue]] = {
     EvidenceType.TEXT: _text,
     EvidenceType.NUMBER: _number,
-    EvidenceType.MONEY: _money,
     EvidenceType.DATE: _date,
     EvidenceType.PERSON: _person,
     EvidenceType.URL: _url,

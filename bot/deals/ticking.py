@@ -81,7 +81,7 @@ async def _apply_ticks(
     wanted = _wanted(stage, selection, tick, untick, evidence)
     if isinstance(wanted, Invalid):
         return wanted
-    values = _evidence_values(stage, evidence)
+    values = _evidence_values(stage, evidence, currency=change.deal.currency)
     if isinstance(values, Invalid):
         return values
     selected, ticking, unticking = wanted
@@ -142,8 +142,11 @@ def _wanted(
     return resolved[0], resolved[1] or [], resolved[2] or []
 
 
-def _evidence_values(stage: Stage, evidence: dict[str, str]) -> dict[str, str] | Invalid:
-    """Each given value read as its item's map types it; the first bad one refuses all."""
+def _evidence_values(
+    stage: Stage, evidence: dict[str, str], *, currency: str
+) -> dict[str, str] | Invalid:
+    """Each given value read as its item's map types it (money in the deal's currency
+    unless it names one); the first bad one refuses all."""
     values: dict[str, str] = {}
     for ref, raw in evidence.items():
         ids = resolve_items(stage, [ref])
@@ -151,7 +154,9 @@ def _evidence_values(stage: Stage, evidence: dict[str, str]) -> dict[str, str] |
             return ids
         item = stage.item(ids[0])
         assert item is not None  # resolve_items only answers the stage's own items
-        value = read_evidence_value(item.evidence or Evidence(prompt=item.text), raw)
+        value = read_evidence_value(
+            item.evidence or Evidence(prompt=item.text), raw, currency=currency
+        )
         if isinstance(value, BadValue):
             return Invalid(value.message, value.hint, field=f"evidence:{item.id}")
         values[item.id] = value

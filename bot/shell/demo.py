@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealNumber, DealRef
-from bot.deals import moving, notes, ticking
+from bot.core.values import BadValue
+from bot.deals import moving, notes, ticking, validating
 from bot.deals.creating import create_deal
-from bot.deals.outcomes import Created
+from bot.deals.evidence_values import read_evidence_value
+from bot.deals.outcomes import Created, Ticked
 from bot.shell.people import TEAM_ID, user_id_for
 from flows.machine import Move, flow_for
-from flows.schema import ExitItem, ProcessMap, Stage
+from flows.schema import Evidence, EvidenceType, ExitItem, ProcessMap, Stage
 
 log = logging.getLogger(__name__)
 MANAGER = "maria"
@@ -74,7 +76,7 @@ DEMO_DEALS = (
     ),
     DemoDeal("Stark Logistics", "ben", "60k", steps=0, age=9, in_stage=9, ticked=1),
     DemoDeal("Wayne Foods", "ben", "45k", steps=4, age=70, in_stage=4, ticked=3),
-    DemoDeal("Hooli Cloud", "ben", "120k", steps=5, age=80, in_stage=2),
+    DemoDeal("Hooli Cloud", "ben", "120k", steps=5, age=80, in_stage=2, ticked=2),
     DemoDeal("Soylent Nutrition", "ben", "15k", steps=1, age=30, in_stage=12, ending="nurture:2m"),
     DemoDeal(
         "Pied Piper",
@@ -87,8 +89,11 @@ DEMO_DEALS = (
     ),
 )
 
+# What a rep would write, by item id; a value the item's evidence type refuses (a map that
+# types "pain_quantified" as money, say) gives way to one made for the type (evidence_for).
 EVIDENCE = {
     "problem": "Quotes take three days to assemble by hand",
+    "pain": "Quotes take three days to assemble by hand",
     "budget": "40-60k this fiscal year",
     "timeline": "Live before the Q3 busy season",
     "discovery_booked": "Tuesday 10:00 with the AE",
@@ -105,12 +110,29 @@ EVIDENCE = {
     "close_plan": "Signature by the 28th",
     "signer_confirmed": "Dana Ruiz, VP Operations",
     "contract_signed": "$120,000",
+    "lead_score": "72",
+    "users_trained": "25",
+    "adoption_target": "180",
+    "health_score": "8",
 }
 
 
-def evidence_for(item: ExitItem) -> str:
-    prompt = item.evidence.prompt if item.evidence else item.text
-    return EVIDENCE.get(item.id, f"{prompt}: recorded in the CRM")
+def evidence_for(item: ExitItem, deal: DemoDeal, *, day: dt.date) -> str:
+    """A value the item's evidence accepts, as the rep on `deal` would give it on `day`."""
+    evidence = item.evidence or Evidence(prompt=item.text)
+    written = EVIDENCE.get(item.id)
+    if written is not None and not isinstance(read_evidence_value(evidence, written), BadValue):
+        return written
+    options = evidence.options or [""]
+    made = {
+        EvidenceType.NUMBER: "12",
+        EvidenceType.MONEY: deal.amount,
+        EvidenceType.DATE: day.isoformat(),
+        EvidenceType.PERSON: f"<@{user_id_for(deal.owner)}>",
+        EvidenceType.URL: f"https://crm.example.com/{item.id}",
+        EvidenceType.CHOICE: options[len(deal.name) % len(options)],  # varied, and stable
+    }
+    return made.get(evidence.type, f"{evidence.prompt}: recorded in the CRM")
 
 
 async def seed_demo(services: Services, *, team_id: str = TEAM_ID) -> int:
@@ -143,12 +165,13 @@ async def _walk(services: Services, deal: DemoDeal, *, team_id: str, now: dt.dat
             manager = Actor(team_id=team_id, user_id=user_id_for(MANAGER))
             _ok(await moving.override(services, manager, ref, reason=detail))
             continue
-        await _tick(services, owner, ref, process_map.stage(stage_id), count=None)
+        waiting = await _tick(services, owner, ref, deal, process_map.stage(stage_id), count=None)
+        await _validate(services, ref, waiting, team_id=team_id)
         _ok(await moving.advance(services, owner, ref))
     at(deal.in_stage / 2)
     await _finish(services, owner, ref, deal)
-    if deal.ticked and kind not in ("lose", "nurture"):
-        await _tick(services, owner, ref, process_map.stage(path[-1]), count=deal.ticked)
+    if deal.ticked and kind not in ("lose", "nurture"):  # left waiting for the manager, if so
+        await _tick(services, owner, ref, deal, process_map.stage(path[-1]), count=deal.ticked)
 
 
 async def _finish(services: Services, owner: Actor, ref: DealRef, deal: DemoDeal) -> None:
@@ -166,14 +189,31 @@ async def _finish(services: Services, owner: Actor, ref: DealRef, deal: DemoDeal
 
 
 async def _tick(
-    services: Services, owner: Actor, ref: DealRef, stage: Stage, *, count: int | None
-) -> None:
-    """All required items (count None), or the first `count` items, with their evidence."""
+    services: Services,
+    owner: Actor,
+    ref: DealRef,
+    deal: DemoDeal,
+    stage: Stage,
+    *,
+    count: int | None,
+) -> list[str]:
+    """All required items (count None), or the first `count` items, with their evidence;
+    the items that wait for the manager's validation."""
     chosen = [i for i in stage.exit if i.required] if count is None else stage.exit[:count]
-    evidence = {i.id: evidence_for(i) for i in chosen if i.evidence}
+    day = services.clock().date()
+    evidence = {i.id: evidence_for(i, deal, day=day) for i in chosen if i.evidence}
     plain = [i.id for i in chosen if not i.evidence]
-    if chosen:
-        _ok(await ticking.set_ticks(services, owner, ref, tick=plain, evidence=evidence))
+    if not chosen:
+        return []
+    ticked = _ok(await ticking.set_ticks(services, owner, ref, tick=plain, evidence=evidence))
+    return list(ticked.to_validate) if isinstance(ticked, Ticked) else []
+
+
+async def _validate(services: Services, ref: DealRef, items: list[str], *, team_id: str) -> None:
+    """The manager validates what the map has them validate, the day it was ticked."""
+    manager = Actor(team_id=team_id, user_id=user_id_for(MANAGER))
+    for item_id in items:
+        _ok(await validating.validate(services, manager, ref, item_id))
 
 
 def main_path(process_map: ProcessMap) -> list[str]:

@@ -42,12 +42,12 @@ class Terminal:
         self.line(self.paint(f"! {text}", RED))
 
     def reply(self, reply: Reply) -> None:
+        if reply.note:  # the shell's own news first: "you are now maria", then what she sees
+            self.note(reply.note)
         for surface in reply.surfaces:
             self.surface(surface)
         for title, path in reply.files:
             self.line(f"📎 {title}: saved as {path}")
-        if reply.note:
-            self.note(reply.note)
         if reply.problem:
             self.problem(reply.problem)
         if not (reply.surfaces or reply.files or reply.note or reply.problem or reply.modal):

@@ -9,16 +9,19 @@ from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
     InteractiveElement,
+    MarkdownTextObject,
     PlainTextObject,
+    TextObject,
 )
 from slack_sdk.models.blocks.basic_components import Option
 
 from bot.core.outcomes import DealCard, TickInfo
+from bot.core.slack_ids import user_id
 from bot.views import limits
 from bot.views.blocks import button, section
 from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef, checklist_block_id
-from bot.views.mrkdwn import bold, clip, escape
+from bot.views.mrkdwn import bold, clip, clip_escaped, escape, mention
 from flows.i18n import _
 from flows.schema import ExitItem
 
@@ -52,12 +55,27 @@ def _validation_note(recorded: TickInfo | None) -> str:
 
 
 def _option(number: int, item: ExitItem, card: DealCard) -> Option:
-    note = item_note(item, card)
     return Option(
         text=PlainTextObject(text=clip(item_label(number, item), limits.OPTION_TEXT)),
         value=item.id,
-        description=PlainTextObject(text=clip(note, limits.OPTION_TEXT)) if note else None,
+        description=_description(item, card),
     )
+
+
+def _description(item: ExitItem, card: DealCard) -> TextObject | None:
+    note = item_note(item, card)
+    if note is None:
+        return None
+    recorded = card.ticked.get(item.id)
+    value = (recorded.evidence if recorded and item.evidence else None) or ""  # as item_note
+    person = user_id(value) if value.startswith("<@") else None  # "USA" is no one's id
+    if person is None:
+        return PlainTextObject(text=clip(note, limits.OPTION_TEXT))
+    # A person's evidence is a mention: plain text would show it as `<@U…>`, mrkdwn shows
+    # the name. The value ends the note (item_note); the rest is escaped to stay text.
+    shown = mention(person)
+    head = note.removesuffix(value)
+    return MarkdownTextObject(text=clip_escaped(head, limits.OPTION_TEXT - len(shown)) + shown)
 
 
 def checklist_status(card: DealCard) -> str:

@@ -12,7 +12,7 @@ from bot.views import limits
 from bot.views.blocks import context, header, section
 from bot.views.counts import counted
 from bot.views.message import Message
-from bot.views.mrkdwn import clip, escape, mention
+from bot.views.mrkdwn import clip, escape, escape_keeping_mentions, mention
 from flows.i18n import _
 from storage.models import EventKind
 
@@ -81,7 +81,8 @@ def _names(entry: HistoryEntry) -> dict[str, str]:
         "dest": escape(entry.to_name or "?"),
         "item": escape(entry.item_text or entry.event.item_id or "?"),
         "reason": escape(entry.event.reason or ""),
-        "value": escape(entry.event.value or ""),
+        # A tick's value may be a person's evidence, a mention: shown as their name.
+        "value": escape_keeping_mentions(entry.event.value or ""),
     }
 
 

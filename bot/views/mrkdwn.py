@@ -35,6 +35,17 @@ def clip(text: str, limit: int) -> str:
     return head.rstrip(" ,;:.-") + ELLIPSIS
 
 
+def clip_escaped(text: str, limit: int) -> str:
+    """`text` clipped and escaped, at most `limit` characters once escaped (`&` → `&amp;`
+    grows it): for mrkdwn where Slack counts what is sent, not what it shows."""
+    plain = clip(text, limit)
+    escaped = escape(plain)
+    if len(escaped) <= limit:
+        return escaped
+    # Clipping shorter by what escaping added leaves no more to escape than before.
+    return escape(clip(text, limit - (len(escaped) - len(plain))))
+
+
 def bold(text: str) -> str:
     return f"*{text}*" if text else text
 

@@ -11,9 +11,11 @@ from flows.schema import ExitItem, Stage
 
 
 def item_numbers(stage: Stage, item_ids: list[str]) -> str:
-    """ "2, 3" for the items as the checklist numbers them (ids the stage lacks stay ids)."""
-    numbers = {item.id: str(n) for n, item in enumerate(stage.exit, start=1)}
-    return ", ".join(numbers.get(item_id, item_id) for item_id in item_ids)
+    """ "2, 3" for the items as the checklist numbers them, in its order (a tick lists the
+    new items before the changed values; ids the stage lacks stay ids, last)."""
+    numbers = {item.id: n for n, item in enumerate(stage.exit, start=1)}
+    ordered = sorted(item_ids, key=lambda item_id: numbers.get(item_id, len(numbers) + 1))
+    return ", ".join(str(numbers[i]) if i in numbers else i for i in ordered)
 
 
 def ticked_notice(ticked: Ticked) -> str:
@@ -21,8 +23,9 @@ def ticked_notice(ticked: Ticked) -> str:
     parts = []
     if ticked.ticked:
         parts.append(_("Ticked {items}").format(items=item_numbers(stage, ticked.ticked)))
-    if ticked.unticked:
-        parts.append(_("unticked {items}").format(items=item_numbers(stage, ticked.unticked)))
+    if ticked.unticked:  # after a tick, in the same sentence; alone, it starts one
+        unticked = _("unticked {items}") if parts else _("Unticked {items}")
+        parts.append(unticked.format(items=item_numbers(stage, ticked.unticked)))
     if ticked.waiting and not parts:
         return _waiting(ticked)
     said = "; ".join(parts) or _("Checklist saved")

@@ -50,6 +50,28 @@ def test_show_prints_stages_in_order(capsys: pytest.CaptureFixture[str], map_fil
     assert "   branches: lose, nurture" in out and "   reopen to: discovery" in out
 
 
+def test_show_says_each_evidence_type_and_who_validates(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _err = run(capsys, "show", "extended")
+    assert code == 0
+    joined = " ".join(out.split())  # the lines are wrapped
+    assert (
+        "Record the lead score after the latest engagement — evidence: Lead score (number)"
+        in joined
+    )
+    assert (
+        "Identify the economic buyer who approves the spend, by name and title (a manager "
+        "validates it) — evidence: Economic buyer's name and title" in joined
+    )
+    assert (
+        "— evidence: Channel of first interaction (choice: Organic search, Paid search," in joined
+    )
+    assert "(text)" not in joined  # the default goes unsaid
+    for kind in ("date", "money", "person", "url"):
+        assert f" ({kind})" in joined, kind
+
+
 def test_lint_clean_map(capsys: pytest.CaptureFixture[str], map_file: MapFile) -> None:
     path = map_file()
     code, out, err = run(capsys, "lint", str(path), "--strict")

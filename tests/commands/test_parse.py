@@ -80,6 +80,13 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("reopen #4 demo", REOPEN, ReopenArgs(DealNumber(4), "demo")),
     ("override signed already", OVERRIDE, ReasonArgs(CURRENT, "signed already")),
     ("validate #12 3", VALIDATE, ValidateArgs(DealNumber(12), "3")),
+    ("validate acme corp 3", VALIDATE, ValidateArgs(CURRENT, "3", "acme corp")),
+    ("validate budget", VALIDATE, ValidateArgs(CURRENT, "budget")),  # an item id
+    (
+        "sendback acme 3 ask for 2 quotes",
+        SEND_BACK,
+        SendBackArgs(CURRENT, "3", "ask for 2 quotes", "acme"),
+    ),
     (
         "sendback 3 ask the CFO, not IT",
         SEND_BACK,

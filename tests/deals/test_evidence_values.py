@@ -55,6 +55,15 @@ def test_the_forms_slack_and_people_use_are_read(kind: EvidenceType, typed: str,
 
 
 @pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("48k", "48,000 EUR"), ("$48k", "48,000 USD"), ("48,000 EUR", "48,000 EUR")],
+)
+def test_money_without_a_currency_takes_the_deals(typed: str, kept: str) -> None:
+    money = Evidence(prompt="Proposal value", type=EvidenceType.MONEY)
+    assert read_evidence_value(money, typed, currency="EUR") == kept
+
+
+@pytest.mark.parametrize(
     ("kind", "typed"),
     [
         (EvidenceType.NUMBER, "12k"),
@@ -66,7 +75,8 @@ def test_the_forms_slack_and_people_use_are_read(kind: EvidenceType, typed: str,
         (EvidenceType.PERSON, "@dana"),  # Slack sends a mention as <@U…>, never bare
         (EvidenceType.URL, "ftp://example.com/x"),
         (EvidenceType.URL, "localhost"),
-        (EvidenceType.URL, "["),  # urlsplit raises on an unclosed IPv6 bracket
+        (EvidenceType.URL, "["),  # urlsplit raises on it (an IPv6 bracket never closed)
+        (EvidenceType.URL, "https://[example.com/x"),
     ],
 )
 def test_near_misses_are_refused(kind: EvidenceType, typed: str) -> None:

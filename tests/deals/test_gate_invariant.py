@@ -9,7 +9,12 @@ The state machine below plays a rep and their manager on a real database, typing
 `/deal` lines a person would. After every command it reads the deal's card again and checks
 the move it sees against a model that knows nothing of the implementation: where the deal
 stood, what was still open there, and the furthest main-path stage it has earned. The model
-reads only the map (the order of its open stages and where `advance` leads).
+reads only the map (the order of its open stages, where `advance` leads, which items ask
+for evidence or a manager's validation) and the ticks the card shows.
+
+Evidence is given as a rep would: a value the item's type accepts, or a made-up one that a
+typed item may refuse (the whole command is then refused, and nothing moves); the manager
+validates or sends back what waits for them.
 """
 
 from __future__ import annotations
@@ -35,13 +40,15 @@ from bot.core.outcomes import DealCard
 from bot.deals.outcomes import Created, Shown
 from flows.loader import load_map, parse_map, resolve_map_path
 from flows.machine import Move, flow_for
-from flows.schema import ProcessMap
+from flows.schema import ExitItem, ProcessMap
 from tests.conftest import BACKENDS
+from tests.support.evidence import valid_value
 from tests.support.generated_maps import map_data
 from tests.support.machines import DatabaseMachine
 
 TEAM = "T0GATES01"
 ADMIN, MANAGER, REP = "UADMIN", "U0MANAGER1", "U0REP00001"
+# Made up, whatever the item: a typed item refuses most of them (tick_values)
 EVIDENCE = ["50k", "Jane Doe, CFO", "it's Q1, maybe", "2027-01-15", "x"]
 # On the old code (reopen to any stage the map lists), the default map's nurture → reopen
 # walk-around was found within 5-111 examples (median 11, 25 seeded runs): 100 examples
@@ -117,6 +124,7 @@ class GateMachine(DatabaseMachine):
         through_gate = advance is not None and advance.dest == after.stage.id
         if kind is Move.ADVANCE:
             assert through_gate and not before.missing, (line, before.stage.id, before.missing)
+            assert not still_open(before), (line, before.stage.id, still_open(before))
         elif kind is Move.OVERRIDE:
             assert through_gate, (line, before.stage.id, after.stage.id)
         elif kind is Move.REOPEN:
@@ -139,8 +147,9 @@ class GateMachine(DatabaseMachine):
         first = self.order[created.card.stage.id]
         return Earned(created.card.deal_id, first)
 
-    @rule(deal=deals, data=st.data())
-    def tick(self, deal: Earned, data: st.DataObject) -> None:
+    @rule(deal=deals, data=st.data(), user=st.sampled_from([REP, REP, MANAGER]))
+    def tick(self, deal: Earned, data: st.DataObject, user: str) -> None:
+        """The rep ticks (the manager too, whose tick needs no one's validation)."""
         card = self.card(deal)
         count = len(card.stage.exit)
         if not count:
@@ -148,9 +157,23 @@ class GateMachine(DatabaseMachine):
         numbers = data.draw(st.sets(st.integers(1, count), min_size=1))
         words = []
         for number in sorted(numbers):
-            value = data.draw(st.sampled_from([None, *EVIDENCE]))
+            value = data.draw(tick_values(card.stage.exit[number - 1]))
             words.append(f'{number}="{value}"' if value else str(number))
-        self.check_move(deal, f"tick #{deal.deal_id} {' '.join(words)}", kind=Move.ADVANCE)
+        line = f"tick #{deal.deal_id} {' '.join(words)}"
+        self.check_move(deal, line, user=user, kind=Move.ADVANCE)
+
+    @rule(deal=deals, data=st.data())
+    def answer_validation(self, deal: Earned, data: st.DataObject) -> None:
+        """The manager validates an item waiting for them, or sends it back."""
+        card = self.card(deal)
+        if not card.awaiting:
+            return
+        number = card.stage.exit.index(data.draw(st.sampled_from(card.awaiting))) + 1
+        answer = data.draw(st.sampled_from(["validate", "sendback"]))
+        line = f"{answer} #{deal.deal_id} {number}" + (
+            " ask the CFO" if answer == "sendback" else ""
+        )
+        self.check_move(deal, line, user=MANAGER, kind=Move.ADVANCE)
 
     @rule(deal=deals, data=st.data())
     def untick(self, deal: Earned, data: st.DataObject) -> None:
@@ -188,6 +211,31 @@ class GateMachine(DatabaseMachine):
         stage = data.draw(st.sampled_from([None, *self.order]))
         line = f"reopen #{deal.deal_id}" + (f" {stage}" if stage else "")
         self.check_move(deal, line, user=user, kind=Move.REOPEN)
+
+
+def tick_values(item: ExitItem) -> st.SearchStrategy[str | None]:
+    """No value (an item that asks for one then waits for it), a made-up one, or, as often
+    as not, one the item's evidence type accepts."""
+    made_up = st.sampled_from([None, *EVIDENCE])
+    if item.evidence is None:
+        return made_up
+    return st.one_of(st.just(valid_value(item.evidence)), made_up)
+
+
+def still_open(card: DealCard) -> list[str]:
+    """The model's own count of the required items still open, from the boxes the card
+    shows: not ticked, ticked without the evidence the item asks for, or waiting for the
+    validation the map asks for."""
+    found = []
+    for item in card.stage.exit:
+        tick = card.ticked.get(item.id)
+        if item.required and (
+            tick is None
+            or (item.evidence is not None and not (tick.evidence or "").strip())
+            or (item.validate_by is not None and tick.validated_by is None)
+        ):
+            found.append(item.id)
+    return found
 
 
 def shipped(map_id: str) -> ChosenMap:

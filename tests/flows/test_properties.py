@@ -1,4 +1,5 @@
-"""Properties over generated maps: every deal can finish, and `advance` never skips a required item.
+"""Properties over generated maps: every deal can finish, and `advance` never skips a required
+item (ticked, with its evidence, and validated where the map asks).
 
 The strategy (tests/support/generated_maps.py) builds valid map data (open stages with random
 exit items, optional side stages, branches, `next` jumps, reopen targets) in random list
@@ -68,7 +69,8 @@ def deal_in_map(draw: st.DrawFn) -> tuple[ProcessMap, DealState]:
     ticked = draw(st.frozensets(st.sampled_from(ids + ["stray_id"])))
     values = st.sampled_from(["", " ", "42", "Budget: 10k"])
     evidence = draw(st.dictionaries(st.sampled_from(ids + ["stray_id"]), values))
-    return process_map, DealState(stage.id, ticked=ticked, evidence=evidence)
+    validated = draw(st.frozensets(st.sampled_from(ids + ["stray_id"])))
+    return process_map, DealState(stage.id, ticked=ticked, evidence=evidence, validated=validated)
 
 
 @PROPERTY_SETTINGS
@@ -86,6 +88,7 @@ def test_advance_never_succeeds_with_a_required_item_open(
         and (
             item.id not in deal.ticked
             or (item.evidence and not deal.evidence.get(item.id, "").strip())
+            or (item.validate_by is not None and item.id not in deal.validated)
         )
     ]
     transition = flow.find(deal.state, Move.ADVANCE)
@@ -94,6 +97,5 @@ def test_advance_never_succeeds_with_a_required_item_open(
         assert not moved and deal.state == stage.id
     else:
         assert moved == (transition is not None)
-    assert [
-        item.id for item in flow.missing_items(stage.id, deal.ticked, deal.evidence)
-    ] == open_required
+    missing = flow.missing_items(stage.id, deal.ticked, deal.evidence, deal.validated)
+    assert [item.id for item in missing] == open_required

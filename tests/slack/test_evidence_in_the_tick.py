@@ -5,6 +5,7 @@ nothing; the box shows ticked, and the checklist counts it, only with its value.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from bot.core.catalog import MapCatalog
 from bot.slack_standin import button_action, checkboxes_action, option, overflow_action
 from bot.views.ids import ActionId, BlockId, CallbackId
 from storage.models import DealEvent, ExitTick
-from tests.support.blockkit import find
+from tests.support.blockkit import find, text_of
 from tests.support.harness import SlackHarness
 from tests.support.slack import REP, REP2, click_from, latest_card
 from tests.support.typed_map import PLAIN, SIGNED_OFF, TYPED, typed_catalog
@@ -244,3 +245,50 @@ def text_of_card(card: JsonDict) -> str:
     return " ".join(
         b["text"]["text"] for b in card["blocks"] if b.get("type") == "section" and "text" in b
     )
+
+
+async def test_money_that_names_no_currency_is_in_the_deals_currency(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """As deal amounts are written (docs/maps.md): "48k" on a deal in euros is 48,000 EUR,
+    on the map's dollars 48,000 USD; a currency the value names stays."""
+    await slack.command("new Globex 20000 EUR", user=REP)
+
+    await slack.command("tick #1 4=48k", user=REP)
+    await slack.command("tick #2 4=48k", user=REP)
+    assert await budgets(slack) == {1: "48,000 USD", 2: "48,000 EUR"}
+
+    await slack.command('tick #2 4="£9,500"', user=REP)
+    assert await budgets(slack) == {1: "48,000 USD", 2: "9,500 GBP"}
+
+
+async def budgets(slack: SlackHarness) -> dict[int, str | None]:
+    async with slack.services.db.read() as session:
+        rows = (await session.exec(select(ExitTick).where(ExitTick.item_id == "budget"))).all()
+    return {t.deal_id: t.evidence for t in rows}
+
+
+async def test_a_persons_evidence_shows_their_name_on_the_card_and_in_the_history(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """Kept as a mention, shown as one: Slack writes the name, never `<@U0CHAMP>` as text."""
+    await slack.command("tick 6=<@U0CHAMP|cat>", user=REP)
+    _block, checklist = find(latest_card(slack, REP)["blocks"], ActionId.EXIT_ITEMS)
+    (note,) = [o["description"] for o in checklist["options"] if o["value"] == "champion"]
+    assert note == {"type": "mrkdwn", "text": "Champion: <@U0CHAMP>"}
+
+    await slack.command("history", user=REP)
+    history = json.dumps(latest_card(slack, REP)["blocks"], ensure_ascii=False)
+    assert "Record the champion”: <@U0CHAMP>" in history
+    assert "&lt;@" not in history
+
+
+async def test_the_answer_lists_the_items_in_the_checklists_order(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """A changed value (3) and a new tick (4) in one command: "Ticked 3, 4", not "4, 3"."""
+    await slack.command("tick 3=12", user=REP)
+
+    answer = await slack.command("tick 3=13 4=50k", user=REP)
+
+    assert "Ticked 3, 4." in text_of(latest_card(slack, REP)["blocks"]), answer

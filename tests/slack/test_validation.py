@@ -260,3 +260,30 @@ async def test_a_validator_who_cannot_be_reached_does_not_stop_the_card(
     waiting = await tick_signed_off(slack, card)
 
     assert option_of(waiting, SIGNED_OFF)[0]  # the card was replaced all the same
+
+
+async def test_the_manager_names_the_deal_by_its_name_as_with_tick(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """`/deal validate acme 9`, as `/deal tick acme 9` works: the words before the item
+    number name the deal (before, 'acme' was taken for the item and '9' refused)."""
+    await tick_signed_off(slack, card)
+
+    unknown = await slack.command("validate globex 9", user=MANAGER)  # no deal of that name
+    assert "no deal given" in unknown.text and await validated_by(slack) is None
+
+    named = await slack.command("validate acme 9", user=MANAGER)
+    assert "Validated 9" in named.text
+    assert await validated_by(slack) == MANAGER
+
+
+async def test_send_back_by_command_names_the_deal_and_tells_the_rep(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    """As the DM's Send back does (docs/maps.md): the rep hears what is missing."""
+    await tick_signed_off(slack, card)
+
+    await slack.command("sendback acme 9 ask for 2 quotes", user=MANAGER)
+
+    told = slack.standin.messages(REP)[-1]
+    assert "sent back" in told["text"] and "ask for 2 quotes" in told["text"], told

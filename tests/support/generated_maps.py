@@ -1,7 +1,8 @@
-"""Generated valid maps (hypothesis strategies): open stages with random exit items,
-optional side stages, branches, `next` jumps and reopen targets, in random list order. The
-flows properties (tests/flows/test_properties.py) and the quiz's generated maps
-(tests/onboarding/strategies.py) start from them."""
+"""Generated valid maps (hypothesis strategies): open stages with random exit items (some
+asking for evidence of any type, some validated by a manager), optional side stages,
+branches, `next` jumps and reopen targets, in random list order. The flows properties
+(tests/flows/test_properties.py), the quiz's generated maps (tests/onboarding/strategies.py)
+and the gate invariant (tests/deals/test_gate_invariant.py) start from them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,16 @@ from typing import Any
 from hypothesis import strategies as st
 
 SIDE_KINDS = {"lose": "lost", "disqualify": "disqualified", "nurture": "nurture"}
+# One of each type (docs/maps.md, "Evidence"): the plain prompt is text.
+EVIDENCE = [
+    "Amount",
+    {"prompt": "Seats", "type": "number"},
+    {"prompt": "Budget", "type": "money"},
+    {"prompt": "Decision date", "type": "date"},
+    {"prompt": "Champion", "type": "person"},
+    {"prompt": "Signed order", "type": "url"},
+    {"prompt": "Plan", "type": "choice", "options": ["Starter", "Growth plan"]},
+]
 
 
 @st.composite
@@ -20,7 +31,8 @@ def exit_items(draw: st.DrawFn, *, stage_id: str) -> list[dict[str, Any]]:
             "id": f"{stage_id}_i{n}",
             "text": f"Confirm point {n} with the buyer",
             "required": draw(st.booleans()),
-            **({"evidence": "Amount"} if draw(st.booleans()) else {}),
+            **({"evidence": draw(st.sampled_from(EVIDENCE))} if draw(st.booleans()) else {}),
+            **({"validate": "manager"} if draw(st.integers(0, 3)) == 0 else {}),
         }
         for n in range(count)
     ]

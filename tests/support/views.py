@@ -19,6 +19,7 @@ from bot.views.message import Message
 from flows.loader import load_shipped, shipped_map_ids
 from flows.machine import flow_for
 from storage.models import Deal, ExitTick
+from tests.support.evidence import recorded_value
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 OWNER = "U0REP0001"
@@ -92,10 +93,11 @@ def make_card(
 
 
 def done_card(**deal: Any) -> DealCard:
-    """Every exit item of the stage ticked, with evidence where asked."""
+    """Every exit item of the stage ticked, with evidence where asked (a value its type
+    accepts, kept as the bot keeps it)."""
     row = make_deal(**deal)
     stage = load_shipped(row.map_id).stage(row.stage)
-    evidence = {item.id: f"proof of {item.id}" for item in stage.exit if item.evidence}
+    evidence = {item.id: recorded_value(item.evidence) for item in stage.exit if item.evidence}
     return make_card(ticked=[item.id for item in stage.exit], evidence=evidence, **deal)
 
 

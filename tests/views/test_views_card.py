@@ -103,6 +103,43 @@ def test_checklist_is_one_numbered_checkbox_group() -> None:
     assert all(len(o["text"]["text"]) <= 75 for o in options)
 
 
+def test_a_persons_evidence_shows_their_name_and_other_values_stay_text() -> None:
+    """A checkbox's line is plain text, which shows a mention as `<@U…>`: a person's
+    evidence goes as mrkdwn (Slack shows the name), with the rest escaped; every other
+    value stays plain text, `<` and `&` included."""
+    card = make_card(
+        map_id="extended",
+        stage="mql",
+        ticked=["routed", "sales_accepted"],
+        evidence={"routed": "<@U0SDR0001>", "sales_accepted": "<b> 09:30 & USA"},
+    )
+    (boxes,) = _by_action(stage_card(card), ActionId.EXIT_ITEMS)
+    notes = {o["value"]: o.get("description") for o in boxes["options"]}
+    assert notes["routed"] == {"type": "mrkdwn", "text": "SDR assigned: <@U0SDR0001>"}
+    assert notes["sales_accepted"] == {
+        "type": "plain_text",
+        "text": "optional · Acceptance date and time: <b> 09:30 & USA",
+    }
+
+
+def test_a_long_note_before_a_mention_is_clipped_once_escaped() -> None:
+    """Slack counts the mrkdwn as sent: `&` is five characters there (`&amp;`)."""
+    stage = load_shipped("extended").stage("mql")
+    item = stage.item("routed")
+    assert item is not None and item.evidence is not None
+    long_prompt = item.evidence.model_copy(update={"prompt": "R&D " * 30})
+    items = [i.model_copy(update={"evidence": long_prompt}) if i is item else i for i in stage.exit]
+    card = make_card(
+        map_id="extended", stage="mql", ticked=["routed"], evidence={"routed": "<@U0SDR0001>"}
+    )
+    card = dataclasses.replace(card, stage=stage.model_copy(update={"exit": items}))
+    (boxes,) = _by_action(stage_card(card), ActionId.EXIT_ITEMS)
+    (note,) = [o["description"] for o in boxes["options"] if o["value"] == "routed"]
+    assert note["type"] == "mrkdwn" and note["text"].endswith("…<@U0SDR0001>")
+    assert len(note["text"]) <= 75 and "&amp;" in note["text"]
+    assert "&" not in note["text"].replace("&amp;", "")
+
+
 def test_the_checklist_block_names_its_deal() -> None:
     """A checkbox click carries no button value, and no message when the card is ephemeral."""
     message = stage_card(make_card(stage="demo"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from bot.deals import outcomes as d
 from bot.views.ids import ActionId, DealRef
 from bot.views.message import Message
 from bot.views.outcomes import outcome_message
+from bot.views.validation import validation_requests
 from flows.loader import load_shipped
 from flows.machine import Move
 from storage.models import DealEvent, EventKind
@@ -217,6 +219,8 @@ def test_ticked_names_the_items_and_says_when_ready() -> None:
     assert notice == (
         "✅ Ticked 3, 5; unticked 4. Every required item is done: ready to advance to Discovery."
     )
+    alone = d.Ticked(card=make_card(stage="qualify"), ticked=[], unticked=["timeline"])
+    assert [t for t in _texts(outcome_message(alone)) if t.startswith("✅")] == ["✅ Unticked 4."]
 
 
 def test_created_and_shown_show_the_card() -> None:
@@ -371,3 +375,32 @@ def test_ambiguous_lists_the_candidates_to_open() -> None:
 
 def test_not_found_suggests_names() -> None:
     assert "Did you mean: Acme Corp?" in _texts(outcome_message(SAMPLES[o.NotFound]()))
+
+
+def test_a_validation_request_shows_a_persons_evidence_as_their_name() -> None:
+    """The manager's DM: a person's evidence is a mention (their name), other text is
+    escaped. The extended map's economic buyer, retyped as a person for the test."""
+    card = make_card(
+        map_id="extended",
+        stage="discovery",
+        ticked=["economic_buyer", "champion"],
+        evidence={"economic_buyer": "<@U0CFO0001>", "champion": "Sam <Ops> & co"},
+    )
+    retyped = []
+    for item in card.stage.exit:
+        if item.evidence is not None:
+            kind = "person" if item.id == "economic_buyer" else item.evidence.type
+            item = item.model_copy(
+                update={"evidence": item.evidence.model_copy(update={"type": kind})}
+            )
+        retyped.append(item)
+    card = dataclasses.replace(card, stage=card.stage.model_copy(update={"exit": retyped}))
+    ticked = d.Ticked(
+        card=card, ticked=["economic_buyer"], unticked=[], to_validate=["economic_buyer"]
+    )
+
+    (request,) = validation_requests(ticked, OWNER)
+
+    texts = block_texts(request.to_dict()["blocks"])
+    assert any(t.endswith("Economic buyer's name and title: <@U0CFO0001>") for t in texts), texts
+    assert not message_problems(request)
