@@ -70,6 +70,14 @@ def text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def clicked(body: Body) -> tuple[Actor, dict[str, Any]] | None:
+    """Who clicked, and what (the payload's first action); None for a payload without."""
+    actor = actor_from(body)
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    return (actor, action) if actor is not None and isinstance(action, dict) else None
+
+
 def actor_from(body: Body, *, channel_id: str | None = None) -> Actor | None:
     """Who acts, from any payload shape: slash commands are flat, interactions nest."""
     team = body.get("team_id") or _nested(body, "team", "id") or _nested(body, "user", "team_id")

@@ -26,8 +26,8 @@ from bot.slack.listeners.evidence import ask_evidence, ask_validators
 from bot.slack.runtime import (
     Body,
     Runtime,
-    actor_from,
     after_ack,
+    clicked,
     guarded,
     mapping,
     text_or_none,
@@ -62,10 +62,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 def _acking(runtime: Runtime, handler: Any) -> Any:
     async def run(ack: Any, body: Body) -> None:
         await ack()
-        actor = actor_from(body)
-        action = _first_action(body)
-        if actor is None or action is None:
+        click = clicked(body)
+        if click is None:
             return
+        actor, action = click
         after_ack(
             runtime,
             body,
@@ -74,13 +74,6 @@ def _acking(runtime: Runtime, handler: Any) -> Any:
         )
 
     return run
-
-
-def _first_action(body: Body) -> dict[str, Any] | None:
-    actions = body.get("actions")
-    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
-        return actions[0]
-    return None
 
 
 async def reply_in_place(

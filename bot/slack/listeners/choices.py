@@ -14,7 +14,7 @@ from bot.core.outcomes import Failure, Outcome
 from bot.deals.outcomes import Ticked
 from bot.slack.listeners.actions import reply_in_place, reply_target
 from bot.slack.listeners.evidence import ask_evidence, ask_validators
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.slack.runtime import Body, Runtime, after_ack, clicked, guarded
 from bot.views.ids import ActionId, ChosenDeal
 from bot.views.outcomes import outcome_message
 from flows.i18n import _
@@ -33,11 +33,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 def _acking(runtime: Runtime) -> Any:
     async def run(ack: Any, body: Body) -> None:
         await ack()
-        actor = actor_from(body)
-        actions = body.get("actions")
-        action = actions[0] if isinstance(actions, list) and actions else None
-        if actor is None or not isinstance(action, dict):
+        click = clicked(body)
+        if click is None:
             return
+        actor, action = click
         work = _on_choice(runtime, body, actor, ChosenDeal.loads(action.get("value")))
         after_ack(runtime, body, work, name="action deal_choose")
 

@@ -15,7 +15,7 @@ from bot.core.refs import SeenDeal
 from bot.deals.outcomes import Shown, Validated
 from bot.deals.validating import to_answer, validate
 from bot.slack.listeners.actions import reply_in_place, reply_target
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.slack.runtime import Body, Runtime, after_ack, clicked, guarded
 from bot.views.ids import ActionId, ModalMeta, ValidationRef
 from bot.views.outcomes import outcome_message
 from bot.views.validation import send_back_modal
@@ -31,11 +31,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
 def _acking(runtime: Runtime, handler: Any) -> Any:
     async def run(ack: Any, body: Body) -> None:
         await ack()
-        actor = actor_from(body)
-        actions = body.get("actions")
-        action = actions[0] if isinstance(actions, list) and actions else None
-        if actor is None or not isinstance(action, dict):
+        click = clicked(body)
+        if click is None:
             return
+        actor, action = click
         ref = ValidationRef.loads(action.get("value"))
         after_ack(runtime, body, handler(runtime, body, actor, ref), name="validation button")
 
