@@ -18,6 +18,7 @@ from bot.views.outcomes import outcome_message
 from bot.views.validation import validation_requests
 from flows.loader import load_shipped
 from flows.machine import Move
+from flows.schema import EvidenceType
 from storage.models import DealEvent, EventKind
 from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
@@ -389,7 +390,7 @@ def test_a_validation_request_shows_a_persons_evidence_as_their_name() -> None:
     retyped = []
     for item in card.stage.exit:
         if item.evidence is not None:
-            kind = "person" if item.id == "economic_buyer" else item.evidence.type
+            kind = EvidenceType.PERSON if item.id == "economic_buyer" else item.evidence.type
             item = item.model_copy(
                 update={"evidence": item.evidence.model_copy(update={"type": kind})}
             )
