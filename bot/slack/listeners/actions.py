@@ -54,12 +54,14 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         ActionId.REFRESH_HOME: _on_refresh_home,
     }
     for action_id, handler in handlers.items():
-        app.action(action_id.value)(guarded(runtime, _acking(runtime, handler)))
+        app.action(action_id.value)(guarded(runtime, acking(runtime, handler)))
     # Anything else (an old card, a forged action id) gets a clear answer, not a 404.
-    app.action(re.compile(".*"))(guarded(runtime, _acking(runtime, _on_unknown)))
+    app.action(re.compile(".*"))(guarded(runtime, acking(runtime, _on_unknown)))
 
 
-def _acking(runtime: Runtime, handler: Any) -> Any:
+def acking(runtime: Runtime, handler: Any) -> Any:
+    """A click's listener: acknowledge, read who clicked what, run `handler` after."""
+
     async def run(ack: Any, body: Body) -> None:
         await ack()
         click = clicked(body)

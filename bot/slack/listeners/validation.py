@@ -14,8 +14,8 @@ from bot.core.outcomes import Failure
 from bot.core.refs import SeenDeal
 from bot.deals.outcomes import Shown, Validated
 from bot.deals.validating import to_answer, validate
-from bot.slack.listeners.actions import reply_in_place, reply_target
-from bot.slack.runtime import Body, Runtime, after_ack, clicked, guarded
+from bot.slack.listeners.actions import acking, reply_in_place, reply_target
+from bot.slack.runtime import Body, Runtime, guarded
 from bot.views.ids import ActionId, ModalMeta, ValidationRef
 from bot.views.outcomes import outcome_message
 from bot.views.validation import send_back_modal
@@ -25,25 +25,11 @@ from flows.i18n import _
 def register(app: AsyncApp, runtime: Runtime) -> None:
     handlers = {ActionId.VALIDATE: _on_validate, ActionId.SEND_BACK: _on_send_back}
     for action_id, handler in handlers.items():
-        app.action(action_id.value)(guarded(runtime, _acking(runtime, handler)))
+        app.action(action_id.value)(guarded(runtime, acking(runtime, handler)))
 
 
-def _acking(runtime: Runtime, handler: Any) -> Any:
-    async def run(ack: Any, body: Body) -> None:
-        await ack()
-        click = clicked(body)
-        if click is None:
-            return
-        actor, action = click
-        ref = ValidationRef.loads(action.get("value"))
-        after_ack(runtime, body, handler(runtime, body, actor, ref), name="validation button")
-
-    return run
-
-
-async def _on_validate(
-    runtime: Runtime, body: Body, actor: Actor, ref: ValidationRef | None
-) -> None:
+async def _on_validate(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
+    ref = ValidationRef.loads(action.get("value"))
     if ref is None:
         return await _outdated(runtime, body, actor)
     outcome = await validate(
@@ -54,9 +40,8 @@ async def _on_validate(
     await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=replace)
 
 
-async def _on_send_back(
-    runtime: Runtime, body: Body, actor: Actor, ref: ValidationRef | None
-) -> None:
+async def _on_send_back(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
+    ref = ValidationRef.loads(action.get("value"))
     if ref is None:
         return await _outdated(runtime, body, actor)
     seen = SeenDeal(ref.deal_id, ref.stage)
