@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.spec import Answer, CommandSpec, NewDealForm, Refused
-from bot.commands.words import CURRENCY_CODE, DealArgs, NoArgs, deal_only, no_arguments
+from bot.commands.words import (
+    CURRENCY_CODE,
+    DealArgs,
+    NoArgs,
+    deal_only,
+    free_text,
+    no_arguments,
+)
 from bot.core.context import Actor, Services
 from bot.core.slack_ids import user_id
 from bot.core.values import looks_like_amount
@@ -53,6 +60,7 @@ def _parse_new(rest: str) -> NewArgs | Refused:
             )
         tokens = tokens[:-1]
     amount, name_words = _trailing_amount(tokens)
+    # the use case reads the name as a name (bot.deals.creating.clean_name)
     return NewArgs(name=" ".join(name_words) or None, amount=amount, owner=owner)
 
 
@@ -99,7 +107,7 @@ def _parse_list(rest: str) -> ListArgs | Refused:
     if words[0] in _LIST_SCOPES and len(words) == 1:
         return ListArgs(scope=_LIST_SCOPES[words[0]])
     if words[0] == "stage" and len(words) > 1:
-        return ListArgs(scope="all", stage=" ".join(words[1:]))
+        return ListArgs(scope="all", stage=free_text(" ".join(words[1:])))
     return Refused(_("'{text}' is not a list scope").format(text=rest.strip()))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.spec import Answer, CommandSpec, Refused
-from bot.commands.words import split_deal
+from bot.commands.words import free_text, split_deal
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
 from bot.deals.naming import Named, deal_named_in_text
@@ -43,7 +43,7 @@ def _item_and_rest(rest: str, command: str) -> tuple[DealRef, str, str, str] | R
         return Refused(
             _("which item? give its number"), _("e.g. /deal {name} 3").format(name=command)
         )
-    return ref, name, item, tail.strip()
+    return ref, free_text(name), item, free_text(tail)
 
 
 def _parse_validate(rest: str) -> ValidateArgs | Refused:

@@ -11,6 +11,7 @@ from typing import TypeVar
 from bot.commands.spec import Answer, Refused
 from bot.core.context import Actor, Services
 from bot.core.refs import CURRENT, DealRef, parse_deal_ref
+from bot.core.slack_text import as_text
 from bot.deals.naming import deal_named_in_text
 from bot.deals.outcomes import WhichDeal
 from flows.i18n import _
@@ -32,11 +33,16 @@ def split_deal(rest: str) -> tuple[DealRef, str]:
     return CURRENT, rest.strip()
 
 
+def free_text(text: str) -> str:
+    """A reason, a note, a name: as it reads, mentions included (bot.core.slack_text)."""
+    return as_text(text).strip()
+
+
 def deal_only(make: Callable[[DealRef], Args]) -> Parser[Args]:
     """All of the text names the deal (`acme`, `#42`), or there is none."""
 
     def parse(rest: str) -> Args | Refused:
-        return make(parse_deal_ref(rest))
+        return make(parse_deal_ref(free_text(rest)))
 
     return parse
 
@@ -48,7 +54,7 @@ def deal_and_text(make: Callable[[DealRef, str], Args], *, what: str) -> Parser[
         ref, text = split_deal(rest)
         if not text:
             return Refused(_("{what} is missing").format(what=what))
-        return make(ref, text)
+        return make(ref, free_text(text))
 
     return parse
 
@@ -58,7 +64,7 @@ def deal_and_optional_text(make: Callable[[DealRef, str | None], Args]) -> Parse
 
     def parse(rest: str) -> Args | Refused:
         ref, text = split_deal(rest)
-        return make(ref, text or None)
+        return make(ref, free_text(text) or None)
 
     return parse
 

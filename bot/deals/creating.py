@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.access import is_admin_or_manager_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, NotAllowed, Outcome
+from bot.core.slack_text import as_text
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
 from bot.deals.lookup import build_deal_card
 from bot.deals.outcomes import Created
@@ -18,8 +19,15 @@ from storage.models import Deal, DealEvent, EventKind
 MAX_NAME = 120
 
 
+def clean_name(name: str) -> str:
+    """A deal's name as it reads, however it came (command, form, import): one space
+    between words, and a mention as the name it shows (bot.core.slack_text), so that the
+    same name typed anywhere is the same name."""
+    return " ".join(as_text(name).split())
+
+
 def check_name(name: str | None) -> str | Invalid:
-    cleaned = " ".join((name or "").split())
+    cleaned = clean_name(name or "")
     if not cleaned:
         return Invalid(_("a deal needs a name"), _("e.g. /deal new Acme Corp 50k"), field="name")
     if len(cleaned) > MAX_NAME:

@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 from dateutil import parser as date_parser
 
 from bot.core.slack_ids import user_id
+from bot.core.slack_text import as_text
 from bot.core.values import BadValue, parse_amount
 from flows.i18n import _
 from flows.schema import Evidence, EvidenceType
 
 MAX_EVIDENCE = 500
 _NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_SLACK_LINK = re.compile(r"^<(?P<url>[^|>]+)(\|[^>]*)?>$")  # how Slack sends a URL in a command
 _MONTH_WORD = re.compile(r"[A-Za-z]{3,}")
 _YEAR = re.compile(r"\b\d{4}\b")
 
@@ -56,7 +56,7 @@ def read_evidence_value(
 
 
 def _text(text: str) -> str | BadValue:
-    return text
+    return as_text(text)  # a mention in it reads as the name it shows
 
 
 def _number(text: str) -> str | BadValue:
@@ -126,8 +126,8 @@ def _person(text: str) -> str | BadValue:
 
 
 def _url(text: str) -> str | BadValue:
-    linked = _SLACK_LINK.fullmatch(text)
-    url = linked["url"] if linked else text
+    # Slack's `<https://…|label>` in a command was read at the edge (bot.core.slack_text)
+    url = text
     if "://" not in url:
         url = f"https://{url}"
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.core.slack_ids import is_user_id
 from bot.core.values import Amount, BadValue, parse_amount
+from bot.deals.creating import clean_name
 from flows.i18n import _
 from flows.schema import ProcessMap, StageKind
 
@@ -118,7 +119,7 @@ def _check(
     return HistoryRow(
         line=line,
         deal_id=deal_id,
-        name=" ".join(fields.get("deal_name", "").split()) or None,
+        name=clean_name(fields.get("deal_name", "")) or None,
         owner=owner,
         amount=money[0],
         currency=money[1],

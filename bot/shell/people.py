@@ -1,6 +1,6 @@
 """The shell's workspace: its demo people, user and channel ids made from names, and what
-the user types escaped as Slack escapes it (`@ben` → `<@U0BEN|ben>`, the manifest has
-`should_escape: true`), so the app parses exactly what it parses from Slack."""
+the user types escaped as Slack escapes it (`R&D` → `R&amp;D`, `@ben` → `<@U0BEN|ben>`:
+the manifest has `should_escape: true`), so the app parses exactly what it parses from Slack."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ _NAME = re.compile(r"[a-z][a-z0-9._-]{0,30}")
 # A mention or channel starts a word; `a@b.com` and the deal reference `#42` stay as typed.
 _MENTION = re.compile(r"(?<![\w<])@([a-zA-Z][a-zA-Z0-9._-]{0,30})")
 _CHANNEL = re.compile(r"(?<![\w<])#([a-zA-Z][a-zA-Z0-9_-]{0,79})")
+_BROADCASTS = ("here", "channel", "everyone")  # `@here` is no person: Slack sends `<!here>`
 _SHOWN_ID = re.compile(rf"([@#])({ANY_ID})\b")
 
 
@@ -91,6 +92,8 @@ class Directory:
         """What Slack sends for what the user typed: mentions and channels as links."""
 
         def user(match: re.Match[str]) -> str:
+            if match[1].lower() in _BROADCASTS:
+                return f"<!{match[1].lower()}>"
             person = self.identity(match[1].lower())
             return f"<@{person.user_id}|{person.name}>"
 
@@ -98,7 +101,10 @@ class Directory:
             name = match[1].lower()
             return f"<#{self.channel(name)}|{name}>"
 
-        return _CHANNEL.sub(channel, _MENTION.sub(user, line))
+        # Slack escapes the three characters its markup uses first, then links mentions
+        # (bot.core.slack_text reads both back).
+        typed = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return _CHANNEL.sub(channel, _MENTION.sub(user, typed))
 
     def humanize(self, text: str) -> str:
         """`@U0ANA` → `@ana` in rendered text, for the ids this session knows."""

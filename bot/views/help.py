@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from bot.commands import BY_NAME, COMMANDS, CommandSpec, ParseError
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
-from bot.views.mrkdwn import clip, escape
+from bot.views.mrkdwn import clip, clip_escaped, escape
 from flows.i18n import _
 
 ECHO_LIMIT = 1000  # what a parse error quotes back of the user's text, at most
@@ -35,7 +35,12 @@ def help_message(topic: str | None) -> Message:
         return _one(spec)
     blocks: list[Block] = [HeaderBlock(text=_("stagecoach: /deal commands"))]
     for group, title in GROUP_TITLES.items():
-        lines = [f"`{spec.usage}` — {spec.summary}" for spec in COMMANDS if spec.group == group]
+        # `<name>` in a usage is text, not one of Slack's links: escaped like all of it
+        lines = [
+            f"`{escape(spec.usage)}` — {escape(spec.summary)}"
+            for spec in COMMANDS
+            if spec.group == group
+        ]
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n" + "\n".join(lines))))
     blocks.append(
         ContextBlock(
@@ -54,9 +59,9 @@ def help_message(topic: str | None) -> Message:
 
 
 def _one(spec: CommandSpec[Any]) -> Message:
-    examples = "\n".join(f"• `{example}`" for example in spec.examples)
+    examples = "\n".join(f"• `{escape(example)}`" for example in spec.examples)
     details = f"\n{escape(spec.details)}" if spec.details else ""
-    text = f"*`{spec.usage}`*\n{spec.summary}{details}" + (
+    text = f"*`{escape(spec.usage)}`*\n{escape(spec.summary)}{details}" + (
         f"\n\n*{_('Examples')}*\n{examples}" if examples else ""
     )
     return Message(
@@ -69,9 +74,12 @@ def parse_error_message(error: ParseError) -> Message:
     # The message may quote what the user typed, which can be any length: keep to Slack's
     # limits (slack_sdk refuses a section text over 3000 characters).
     lines = [f":x: {clip(error.message, ECHO_LIMIT)}", error.usage]
+    shown = [f":x: {clip_escaped(error.message, ECHO_LIMIT)}", escape(error.usage)]
     if error.suggestion:
-        lines.append(_("Try: {suggestion}").format(suggestion=clip(error.suggestion, ECHO_LIMIT)))
+        try_it = _("Try: {suggestion}")
+        lines.append(try_it.format(suggestion=clip(error.suggestion, ECHO_LIMIT)))
+        shown.append(try_it.format(suggestion=clip_escaped(error.suggestion, ECHO_LIMIT)))
     return Message(
         text=" — ".join(lines),
-        blocks=[SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), SECTION_TEXT)))],
+        blocks=[SectionBlock(text=MarkdownTextObject(text=clip("\n".join(shown), SECTION_TEXT)))],
     )

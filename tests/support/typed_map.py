@@ -25,7 +25,7 @@ TYPED: dict[str, tuple[dict[str, Any] | str, str, str, str]] = {
     "champion": ({"prompt": "Champion", "type": "person"}, "<@U0CHAMP|cat>", "<@U0CHAMP>", "Cat"),
     "order": (
         {"prompt": "Signed order", "type": "url"},
-        "<https://example.com/order.pdf>",
+        "example.com/order.pdf",
         "https://example.com/order.pdf",
         "not a link",
     ),

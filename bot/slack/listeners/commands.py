@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
+from bot.core.slack_text import from_slack
 from bot.deals.outcomes import MapPicture, SentBack, Ticked
 from bot.onboarding.outcomes import Delivery
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
@@ -32,7 +33,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if actor is None:
             await ack(text=_("This request has no user or workspace; nothing was done."))
             return
-        parsed = parse(str(body.get("text") or ""))
+        parsed = parse(from_slack(str(body.get("text") or "")))
         if isinstance(parsed, ParseError):
             await ack(response_type="ephemeral", **parse_error_message(parsed).to_dict())
             return
