@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 from bot.commands import BY_NAME, COMMANDS, CommandSpec, ParseError
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
-from bot.views.mrkdwn import clip, clip_escaped, escape
+from bot.views.mrkdwn import clip, clip_escaped, escape, escape_keeping_mentions
 from flows.i18n import _
 
 ECHO_LIMIT = 1000  # what a parse error quotes back of the user's text, at most
@@ -74,12 +74,18 @@ def parse_error_message(error: ParseError) -> Message:
     # The message may quote what the user typed, which can be any length: keep to Slack's
     # limits (slack_sdk refuses a section text over 3000 characters).
     lines = [f":x: {clip(error.message, ECHO_LIMIT)}", error.usage]
-    shown = [f":x: {clip_escaped(error.message, ECHO_LIMIT)}", escape(error.usage)]
+    shown = [f":x: {_echo(error.message)}", escape(error.usage)]
     if error.suggestion:
         try_it = _("Try: {suggestion}")
         lines.append(try_it.format(suggestion=clip(error.suggestion, ECHO_LIMIT)))
-        shown.append(try_it.format(suggestion=clip_escaped(error.suggestion, ECHO_LIMIT)))
+        shown.append(try_it.format(suggestion=_echo(error.suggestion)))
     return Message(
         text=" — ".join(lines),
         blocks=[SectionBlock(text=MarkdownTextObject(text=clip("\n".join(shown), SECTION_TEXT)))],
     )
+
+
+def _echo(text: str) -> str:
+    """What the user typed, quoted back: escaped (and clipped within Slack's limits once
+    escaped), the people it names shown as mentions."""
+    return clip_escaped(text, ECHO_LIMIT, escaper=escape_keeping_mentions)

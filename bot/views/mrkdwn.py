@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot.core.slack_ids import USER_ID
 
@@ -15,7 +15,9 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_ESCAPED_MENTION = re.compile(rf"&lt;@({USER_ID})&gt;")
+# `<@U123>`, or `<@U123|dana>` as a command's text carries it (the label is dropped:
+# Slack shows the person's current name)
+_ESCAPED_MENTION = re.compile(rf"&lt;@({USER_ID})(?:\|[\w.\-]*)?&gt;")
 
 
 def escape_keeping_mentions(text: str) -> str:
@@ -35,15 +37,18 @@ def clip(text: str, limit: int) -> str:
     return head.rstrip(" ,;:.-") + ELLIPSIS
 
 
-def clip_escaped(text: str, limit: int) -> str:
+def clip_escaped(
+    text: str, limit: int, *, escaper: Callable[[str], str] = escape
+) -> str:
     """`text` clipped and escaped, at most `limit` characters once escaped (`&` → `&amp;`
-    grows it): for mrkdwn where Slack counts what is sent, not what it shows."""
+    grows it): for mrkdwn where Slack counts what is sent, not what it shows. `escaper`:
+    `escape_keeping_mentions` for text that names people."""
     plain = clip(text, limit)
-    escaped = escape(plain)
+    escaped = escaper(plain)
     if len(escaped) <= limit:
         return escaped
     # Clipping shorter by what escaping added leaves no more to escape than before.
-    return escape(clip(text, limit - (len(escaped) - len(plain))))
+    return escaper(clip(text, limit - (len(escaped) - len(plain))))
 
 
 def bold(text: str) -> str:

@@ -60,7 +60,9 @@ async def test_plan_from_a_quota(slack: SlackHarness) -> None:
 
 async def test_plan_refuses_what_it_cannot_use(slack: SlackHarness) -> None:
     missing = await slack.command("plan", user=ADMIN)
-    assert "plan needs a quota" in missing.text and "Usage: /deal plan <quota>" in missing.text
+    assert (
+        "plan needs a quota" in missing.text and "Usage: /deal plan &lt;quota&gt;" in missing.text
+    )  # mrkdwn
     euros = await slack.command("plan 100k EUR", user=ADMIN)
     assert "the quota is in EUR, deals are in USD" in euros.text
     words = await slack.command("plan lots", user=ADMIN)
@@ -73,6 +75,6 @@ async def test_help_lists_both(slack: SlackHarness) -> None:
     listing = await slack.command("help", user=REP)
     shown = str(listing.json["blocks"])
     assert shown.count("/deal stats [period]") == 1
-    assert shown.count("/deal plan <quota> [month|quarter|year]") == 1
+    assert shown.count("/deal plan &lt;quota&gt; [month|quarter|year]") == 1  # mrkdwn
     one = await slack.command("help plan", user=REP)
     assert "/deal plan 1.2m quarter" in text_of(one.json["blocks"])
