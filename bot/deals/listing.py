@@ -17,6 +17,9 @@ from storage import deal_queries
 from storage.deal_queries import DealFilter
 
 ListScope = Literal["mine", "team", "all"]
+# The rows a list reads: as many as its message shows (bot.views.deal_list); the rest are
+# counted, not read, and each row read costs a card's worth of work.
+PAGE_ROWS = 20
 
 
 async def list_deals(
@@ -34,7 +37,7 @@ async def list_deals(
                 _("Deals in {stage}").format(stage=services.catalog.current.stage(found).name),
             )
         matching = DealFilter(team_id=actor.team_id, owner_ids=owners, stage=stage_id)
-        page = await deal_queries.deal_page(session, matching)
+        page = await deal_queries.deal_page(session, matching, limit=PAGE_ROWS)
         rows = await rows_for(session, services, page.deals)
     return DealList(title=title, rows=rows, total=page.total)
 

@@ -36,7 +36,8 @@ def home_view(
 ) -> View:
     """`stage_order` lists the map's stages (names or ids) in order; `team_rows` is None
     for someone who manages nobody; `onboarding` (a manager's reps) adds their status.
-    The totals count every deal of each list, the rows only its first (None: no more)."""
+    The totals count every deal of each list, the rows only its first (None: the rows are
+    all of it)."""
     blocks = my_deals_blocks(my_rows, total=my_total)
     if team_rows is not None:
         blocks += [divider(), *pipeline_blocks(team_rows, stage_order, total=team_total)]
@@ -101,7 +102,7 @@ def pipeline_blocks(
     rows: list[DealRow], stage_order: list[str], *, total: int | None = None
 ) -> list[Block]:
     """The team's deals by stage; when `total` says there are more than the rows read,
-    the summary says how many the stages count and where to see the rest."""
+    the summary says the stages count only those, of how many."""
     if not rows:
         return [header(_("Team pipeline")), section(_("No open deals in your team yet."))]
     totals = stage_totals(rows, stage_order)
@@ -116,7 +117,7 @@ def pipeline_blocks(
     )
     if total is not None and total > everything.count:
         summary += " · " + escape(
-            _("the {shown} longest in their stage of {total} open deals: /deal list team").format(
+            _("the stages count the {shown} longest in their stage of {total} open deals").format(
                 shown=everything.count, total=total
             )
         )

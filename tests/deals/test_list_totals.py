@@ -151,7 +151,7 @@ async def test_app_homes_pipeline_says_when_it_counts_only_the_deals_it_read(
 
     summary = [line for line in texts if line.startswith("50 deals · ")]
     assert len(summary) == 1, texts
-    assert f"the 50 longest in their stage of {team} open deals" in summary[0]
+    assert f"the stages count the 50 longest in their stage of {team} open deals" in summary[0]
 
 
 async def test_the_map_counts_every_open_deal_of_the_user(
