@@ -82,6 +82,11 @@ class Traffic:
         deal_id = self.rng.randint(1, self.seeded.deals)
         return self.command(f"show #{deal_id}", self.seeded.owners[deal_id])
 
+    def list_all(self) -> Request:
+        """`/deal list all`: the workspace's open deals, read and counted."""
+        deal_id = self.rng.randint(1, self.seeded.deals)
+        return self.command("list all", self.seeded.owners[deal_id])
+
     def advance(self) -> Request:
         deal = self.ready.popleft()  # IndexError when the pool is spent: a bigger seed is needed
         return self.command(f"advance #{deal.deal_id}", deal.owner_id)

@@ -6,10 +6,11 @@ the thread a read runs on). The app reads deals through that store, not from her
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam
+from sqlalchemy import ColumnElement, and_, bindparam, false, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -197,25 +198,77 @@ async def all_deal_names(session: AsyncSession, *, team_id: str, limit: int = 50
     return (await session.exec(query)).all()
 
 
+@dataclass(frozen=True, slots=True)
+class DealFilter:
+    """Which deals a list holds: one filter for reading its rows and for counting them all,
+    so that a list's total counts exactly what it would show without a limit."""
+
+    team_id: str
+    owner_ids: tuple[str, ...] | None = None  # None: every owner in the workspace
+    stage: str | None = None
+    statuses: tuple[DealStatus, ...] = (DealStatus.OPEN,)
+    include_practice: bool = False
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = [
+            _DEALS.c.team_id == self.team_id,
+            _DEALS.c.status.in_([status.value for status in self.statuses]),
+        ]
+        if self.owner_ids is not None:
+            found.append(_DEALS.c.owner_id.in_(self.owner_ids))
+        if self.stage is not None:
+            found.append(_DEALS.c.stage == self.stage)
+        if not self.include_practice:
+            found.append(_DEALS.c.is_practice == false())
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class DealPage:
+    """The first deals of a list (longest in their stage first) and how many it holds."""
+
+    deals: Sequence[Deal]
+    total: int  # every deal the filter matches, read or not
+
+
 async def list_deals(
-    session: AsyncSession,
-    *,
-    team_id: str,
-    owner_ids: Iterable[str] | None = None,
-    stage: str | None = None,
-    statuses: Iterable[DealStatus] = (DealStatus.OPEN,),
-    include_practice: bool = False,
-    limit: int = 100,
+    session: AsyncSession, matching: DealFilter, *, limit: int = 100
 ) -> Sequence[Deal]:
-    query = select(Deal).where(Deal.team_id == team_id, col(Deal.status).in_(list(statuses)))
-    if owner_ids is not None:
-        query = query.where(col(Deal.owner_id).in_(list(owner_ids)))
-    if stage is not None:
-        query = query.where(Deal.stage == stage)
-    if not include_practice:
-        query = query.where(Deal.is_practice == False)  # noqa: E712
-    query = query.order_by(col(Deal.stage_entered_at)).limit(limit)
-    return (await session.exec(query)).all()
+    """The deals longest in their stage first, at most `limit`."""
+    query = (
+        select(*DEALS.columns)
+        .where(*matching.conditions())
+        .order_by(_DEALS.c.stage_entered_at)
+        .limit(limit)
+    )
+    return [DEALS.load(row) for row in await rows(session, query, {})]
+
+
+async def count_deals(session: AsyncSession, matching: DealFilter) -> int:
+    query = select(func.count()).select_from(_DEALS).where(*matching.conditions())
+    found = await rows(session, query, {})
+    return int(found[0][0])
+
+
+async def count_by_stage(session: AsyncSession, matching: DealFilter) -> dict[tuple[str, str], int]:
+    """How many deals the filter matches in each (map id, stage)."""
+    query = (
+        select(_DEALS.c.map_id, _DEALS.c.stage, func.count())
+        .where(*matching.conditions())
+        .group_by(_DEALS.c.map_id, _DEALS.c.stage)
+    )
+    return {(map_id, stage): count for map_id, stage, count in await rows(session, query, {})}
+
+
+async def deal_page(session: AsyncSession, matching: DealFilter, *, limit: int = 100) -> DealPage:
+    """The first `limit` deals and the total: counted only when the page is full, since a
+    shorter page already holds every deal the filter matches."""
+    deals = await list_deals(session, matching, limit=limit)
+    if len(deals) < limit:
+        return DealPage(deals, total=len(deals))
+    # Reads run in autocommit, so the count may see a later moment than the rows did: a
+    # total below the rows shown would read as nonsense, so it is at least the page.
+    return DealPage(deals, total=max(len(deals), await count_deals(session, matching)))
 
 
 # -- ticks -----------------------------------------------------------------------------

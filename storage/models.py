@@ -98,6 +98,12 @@ class Deal(SQLModel, table=True):
             postgresql_ops={"name_key": "text_pattern_ops"},
         ),
         Index("ix_deal_team_stage", "team_id", "stage"),
+        # A list walks it in order and stops at its page, and counts its total in it
+        # alone (storage.deal_queries.deal_page); without it, every open deal of the
+        # workspace was read and sorted for `/deal list all`, then read again to count.
+        Index(
+            "ix_deal_team_status_entered", "team_id", "status", "is_practice", "stage_entered_at"
+        ),
         # the most recently active names, which a mistyped name is matched against
         Index("ix_deal_team_activity", "team_id", "last_activity_at"),
         # Partial: only bound deals are in it. With every unbound deal in the index, SQLite's

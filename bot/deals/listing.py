@@ -14,8 +14,12 @@ from bot.deals.outcomes import DealList
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage import deal_queries
+from storage.deal_queries import DealFilter
 
 ListScope = Literal["mine", "team", "all"]
+# The rows a list reads: as many as its message shows (bot.views.deal_list); the rest are
+# counted, not read, and each row read costs a card's worth of work.
+PAGE_ROWS = 20
 
 
 async def list_deals(
@@ -32,22 +36,21 @@ async def list_deals(
                 found,
                 _("Deals in {stage}").format(stage=services.catalog.current.stage(found).name),
             )
-        deals = await deal_queries.list_deals(
-            session, team_id=actor.team_id, owner_ids=owners, stage=stage_id
-        )
-        rows = await rows_for(session, services, deals)
-    return DealList(title=title, rows=rows, total=len(rows))
+        matching = DealFilter(team_id=actor.team_id, owner_ids=owners, stage=stage_id)
+        page = await deal_queries.deal_page(session, matching, limit=PAGE_ROWS)
+        rows = await rows_for(session, services, page.deals)
+    return DealList(title=title, rows=rows, total=page.total)
 
 
 async def _scope_owners(
     session: AsyncSession, services: Services, actor: Actor, scope: ListScope
-) -> tuple[list[str] | None, str]:
+) -> tuple[tuple[str, ...] | None, str]:
     if scope == "mine":
-        return [actor.user_id], _("Your open deals")
+        return (actor.user_id,), _("Your open deals")
     if scope == "team":
         owners = await team_around(session, team_id=actor.team_id, user_id=actor.user_id)
         if owners is not None:
-            return list(owners), _("Your team's open deals")
+            return tuple(owners), _("Your team's open deals")
     return None, _("Open deals in this workspace")
 
 

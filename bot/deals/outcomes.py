@@ -64,6 +64,9 @@ class Moved(Outcome):
 
 @dataclass(frozen=True, slots=True)
 class DealList(Outcome):
+    """The first rows of a list, and how many deals it holds in all (counted, not the
+    rows read): "and 80 more" is `total` less the rows shown."""
+
     title: str
     rows: list[DealRow]
     total: int

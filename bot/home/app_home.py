@@ -11,34 +11,47 @@ from bot.deals.lookup import rows_for
 from bot.onboarding.outcomes import RepProgress
 from bot.onboarding.progress import progress_rows
 from storage import deal_queries
+from storage.deal_queries import DealFilter
+
+TEAM_ROWS = 500  # the pipeline's deals, longest in their stage first; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
 class HomeOverview:
+    """The first rows of each list and, counted, how many deals each holds in all."""
+
     my_rows: list[DealRow]
+    my_total: int
     team_rows: list[DealRow] | None  # None for someone with nobody reporting to them
+    team_total: int | None
     stage_order: list[str]  # stage names in map order, for the pipeline by stage
     onboarding: list[RepProgress] | None = None  # the reps' onboarding, beside the pipeline
 
 
 async def home_overview(services: Services, actor: Actor) -> HomeOverview:
     async with services.db.read() as session:
-        mine = await deal_queries.list_deals(
-            session, team_id=actor.team_id, owner_ids=[actor.user_id]
+        mine = await deal_queries.deal_page(
+            session, DealFilter(team_id=actor.team_id, owner_ids=(actor.user_id,))
         )
         overseen = await overseen_by(session, services, actor)
         team = onboarding = None
         if overseen.anyone:
             owners = overseen.user_ids
-            team = await deal_queries.list_deals(
-                session, team_id=actor.team_id, owner_ids=owners, limit=500
+            matching = DealFilter(
+                team_id=actor.team_id, owner_ids=None if owners is None else tuple(owners)
             )
+            team = await deal_queries.deal_page(session, matching, limit=TEAM_ROWS)
             onboarding = await progress_rows(
                 session, services, team_id=actor.team_id, user_ids=owners
             )
-        my_rows = await rows_for(session, services, mine)
-        team_rows = await rows_for(session, services, team) if team is not None else None
+        my_rows = await rows_for(session, services, mine.deals)
+        team_rows = await rows_for(session, services, team.deals) if team is not None else None
     stage_order = [stage.name for stage in services.catalog.current.stages]
     return HomeOverview(
-        my_rows=my_rows, team_rows=team_rows, stage_order=stage_order, onboarding=onboarding
+        my_rows=my_rows,
+        my_total=mine.total,
+        team_rows=team_rows,
+        team_total=team.total if team is not None else None,
+        stage_order=stage_order,
+        onboarding=onboarding,
     )

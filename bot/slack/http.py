@@ -3,6 +3,11 @@
 Bolt's own server answers 500 to broken `payload=` JSON and to signed payloads missing
 fields Slack always sends. Here the body's shape is checked (400), then the signature
 (401), and only then does Bolt see it; no exception ever becomes a 500.
+
+The one unsigned request answered is Slack's certificate probe (`ssl_check=1`, with a
+token and nothing else): Slack sends it without signature headers, and Bolt answers it
+200 before its own signature check. A body with any other field goes through the
+signature check like every other request.
 """
 
 from __future__ import annotations
@@ -52,11 +57,23 @@ def _events_handler(bolt: AsyncApp, verifier: SignatureVerifier) -> Any:
         parsed = parse_slack_body(body, request.content_type)
         if isinstance(parsed, str):
             return _bad(parsed)
+        if is_ssl_probe(parsed):
+            return web.Response(status=200)  # as Bolt's SslCheck: empty, and nothing else
         if not _signed(verifier, request, body):
             return web.json_response({"error": "invalid_signature"}, status=401)
         return await _dispatch(bolt, request, body, parsed)
 
     return handle
+
+
+# What Slack's probe carries: `ssl_check=1` and the (deprecated) verification token.
+_SSL_PROBE_FIELDS = frozenset({"ssl_check", "token"})
+
+
+def is_ssl_probe(parsed: Parsed) -> bool:
+    """Slack's unsigned certificate probe, and only it: a command's fields or a payload
+    riding along with `ssl_check=1` make it an ordinary request, which must be signed."""
+    return parsed.get("ssl_check") == "1" and parsed.keys() <= _SSL_PROBE_FIELDS
 
 
 def _signed(verifier: SignatureVerifier, request: web.Request, body: str) -> bool:

@@ -11,7 +11,7 @@ from bot.views.message import Message
 from bot.views.mrkdwn import escape
 from flows.i18n import _
 
-PAGE_ROWS = 20
+PAGE_ROWS = 20  # what a message holds; the use case reads no more (bot.deals.listing)
 
 
 def deal_list_message(listing: DealList) -> Message:

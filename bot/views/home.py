@@ -31,12 +31,16 @@ def home_view(
     team_rows: list[DealRow] | None,
     stage_order: list[str],
     onboarding: list[RepProgress] | None = None,
+    my_total: int | None = None,
+    team_total: int | None = None,
 ) -> View:
     """`stage_order` lists the map's stages (names or ids) in order; `team_rows` is None
-    for someone who manages nobody; `onboarding` (a manager's reps) adds their status."""
-    blocks = my_deals_blocks(my_rows)
+    for someone who manages nobody; `onboarding` (a manager's reps) adds their status.
+    The totals count every deal of each list, the rows only its first (None: the rows are
+    all of it)."""
+    blocks = my_deals_blocks(my_rows, total=my_total)
     if team_rows is not None:
-        blocks += [divider(), *pipeline_blocks(team_rows, stage_order)]
+        blocks += [divider(), *pipeline_blocks(team_rows, stage_order, total=team_total)]
     if onboarding:
         blocks += [divider(), *onboarding_blocks(onboarding)]
     return View(type="home", blocks=blocks[: limits.VIEW_BLOCKS])
@@ -52,17 +56,18 @@ def onboarding_blocks(rows: list[RepProgress]) -> list[Block]:
     return [header(_("Onboarding")), *shown, context(escape(note))]
 
 
-def my_deals_blocks(rows: list[DealRow]) -> list[Block]:
+def my_deals_blocks(rows: list[DealRow], *, total: int | None = None) -> list[Block]:
     refresh = ActionsBlock(
         elements=[button(_("Refresh"), action_id=ActionId.REFRESH_HOME, value="home")]
     )
     if not rows:
         return [header(_("Your open deals")), section(_welcome()), refresh]
     shown = rows[:MY_ROWS]
-    blocks: list[Block] = [header(_("Your open deals ({count})").format(count=len(rows)))]
+    count = max(total or 0, len(rows))
+    blocks: list[Block] = [header(_("Your open deals ({count})").format(count=count))]
     blocks += [row_block(row, owner=False) for row in shown]
-    if len(rows) > len(shown):
-        more = _("and {count} more: /deal list").format(count=len(rows) - len(shown))
+    if count > len(shown):
+        more = _("and {count} more: /deal list").format(count=count - len(shown))
         blocks.append(context(escape(more)))
     return [*blocks, refresh]
 
@@ -93,7 +98,11 @@ class StageTotals:
             self.amounts[row.currency] += row.amount
 
 
-def pipeline_blocks(rows: list[DealRow], stage_order: list[str]) -> list[Block]:
+def pipeline_blocks(
+    rows: list[DealRow], stage_order: list[str], *, total: int | None = None
+) -> list[Block]:
+    """The team's deals by stage; when `total` says there are more than the rows read,
+    the summary says the stages count only those, of how many."""
     if not rows:
         return [header(_("Team pipeline")), section(_("No open deals in your team yet."))]
     totals = stage_totals(rows, stage_order)
@@ -106,6 +115,12 @@ def pipeline_blocks(rows: list[DealRow], stage_order: list[str]) -> list[Block]:
         deals=counted(everything.count, _("{count} deal"), _("{count} deals")),
         amount=format_totals(everything.amounts),
     )
+    if total is not None and total > everything.count:
+        summary += " · " + escape(
+            _("the stages count the {shown} longest in their stage of {total} open deals").format(
+                shown=everything.count, total=total
+            )
+        )
     return [*blocks, context(summary)]
 
 

@@ -9,7 +9,12 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import select
 
-from bot.slack_standin import app_home_opened_event, button_action, event_callback
+from bot.slack_standin import (
+    app_home_opened_event,
+    block_actions_payload,
+    button_action,
+    event_callback,
+)
 from bot.slack_standin.payloads import slash_command_body
 from storage.models import Deal, DealEvent
 from tests.support.harness import SIGNING_SECRET, SlackHarness
@@ -148,3 +153,70 @@ async def test_a_command_whose_text_says_payload_is_still_that_command(
     assert answer.status == 200
     deals, _events = await all_rows(slack)
     assert [(deal.name, deal.amount) for deal in deals] == [("payload Corp", 5000)]
+
+
+# -- Slack's certificate probe ---------------------------------------------------------
+
+SSL_PROBE = urlencode({"ssl_check": "1", "token": "legacy-verification-token"})
+
+
+@pytest.mark.parametrize("body", [SSL_PROBE, "ssl_check=1"], ids=["with-token", "bare"])
+async def test_slacks_unsigned_ssl_check_probe_is_a_200_with_an_empty_body(
+    slack: SlackHarness, body: str
+) -> None:
+    answer = await slack.post(body, {"Content-Type": FORM})
+    assert (answer.status, answer.body) == (200, None)
+    assert slack.standin.calls() == []
+    assert await all_rows(slack) == ([], [])
+
+
+async def test_a_forged_command_carrying_ssl_check_is_a_401_and_changes_nothing(
+    slack: SlackHarness,
+) -> None:
+    command = slash_command_body(
+        "new Acme 50k", user_id=REP, team_id=slack.team_id, channel_id="C1"
+    )
+    body = f"ssl_check=1&{command}"
+    for headers in ({}, sign(body, "not-the-secret-0000000000000000")):
+        answer = await slack.post(body, {"Content-Type": FORM, **headers})
+        assert answer.status == 401
+    assert slack.standin.calls() == []
+    assert await all_rows(slack) == ([], [])
+
+
+def _click_payload(team_id: str) -> str:
+    click = button_action("deal_open", block_id="deal_card", value='{"deal_id": 1}')
+    payload = block_actions_payload(
+        click,
+        user_id=REP,
+        team_id=team_id,
+        channel_id="C1",
+        message_ts="1700000000.000100",
+        is_ephemeral=True,
+    )
+    return json.dumps(payload)
+
+
+@pytest.mark.parametrize("kind", ["ssl_check-0", "extra-field", "payload"])
+async def test_anything_beside_the_probes_fields_needs_a_signature(
+    slack: SlackHarness, kind: str
+) -> None:
+    fields = {
+        "ssl_check-0": {"ssl_check": "0", "token": "t"},  # not the probe
+        "extra-field": {"ssl_check": "1", "token": "t", "user_id": REP},
+        "payload": {"ssl_check": "1", "payload": _click_payload(slack.team_id)},
+    }[kind]
+    answer = await slack.post(urlencode(fields), {"Content-Type": FORM})
+    assert answer.status == 401
+    assert slack.standin.calls() == []
+
+
+async def test_a_signed_command_carrying_ssl_check_runs_nothing_as_bolt_answers_it(
+    slack: SlackHarness,
+) -> None:
+    command = slash_command_body(
+        "new Acme 50k", user_id=REP, team_id=slack.team_id, channel_id="C1"
+    )
+    answer = await slack.post(*signed_request(f"ssl_check=1&{command}", secret=SIGNING_SECRET))
+    assert (answer.status, answer.body) == (200, None)
+    assert await all_rows(slack) == ([], [])

@@ -35,6 +35,8 @@ async def publish_home(runtime: Runtime, actor: Actor) -> None:
         team_rows=overview.team_rows,
         stage_order=overview.stage_order,
         onboarding=overview.onboarding,
+        my_total=overview.my_total,
+        team_total=overview.team_total,
     )
     await runtime.replies.publish_home(user_id=actor.user_id, view=view)
 
