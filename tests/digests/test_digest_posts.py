@@ -176,6 +176,9 @@ async def test_a_post_whose_outcome_is_unknown_is_never_repeated(
     clock.advance(hours=2)
     assert (await scheduler.tick()).digests == 0
     assert _digest_posts(standin) == []
+    async with team.db.read() as session:
+        [run] = (await session.exec(select(DigestRun))).all()
+    assert run.status == ClaimStatus.UNKNOWN  # ended by housekeeping, not `sending` for good
 
 
 async def test_now_posts_the_current_period_at_once_but_never_twice(
