@@ -22,7 +22,7 @@ from bot.core.settings import Settings
 from bot.slack.replies import Replies
 from bot.slack.sending import log_failure
 from bot.slack.tasks import BackgroundTasks
-from bot.slack.web_api_failures import error_name
+from bot.slack.web_api_failures import error_name, method_of
 from bot.views.message import Message
 from flows.i18n import _
 from storage.database import unreachable
@@ -146,8 +146,8 @@ Listener = Callable[..., Awaitable[None]]
 def failure_message(error: Exception) -> Message:
     """What the user is told about an error no listener handled."""
     # aiohttp's errors (the Web API, a response URL) subclass ConnectionError and
-    # TimeoutError too: they are not the database's.
-    if isinstance(error, SlackApiError | aiohttp.ClientError):
+    # TimeoutError too: they are not the database's, nor is a timeout a Web API call noted.
+    if isinstance(error, SlackApiError | aiohttp.ClientError) or method_of(error) is not None:
         return reply_not_shown(error)
     if unreachable(error):
         return DATABASE_DOWN

@@ -67,6 +67,7 @@ PERMANENT = frozenset(
 # Slack's own words for these: "it's possible some aspect of the operation succeeded".
 MAYBE_DONE = frozenset({"internal_error", "fatal_error"})
 NOT_SERVED = frozenset({408, 425, 429, 503})  # the request was not served: nothing happened
+METHOD_NOTE = "Web API method: "  # bot.slack.replies notes the method on what a call raised
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,11 @@ def error_name(error: BaseException) -> str:
 
 
 def method_of(error: BaseException) -> str | None:
-    """The Web API method a SlackApiError came from (`chat.postMessage`), when known."""
+    """The Web API method an error came from (`chat.postMessage`), when known: from the
+    note bot.slack.replies adds, else from the URL of Slack's answer."""
+    for note in getattr(error, "__notes__", ()):
+        if isinstance(note, str) and note.startswith(METHOD_NOTE):
+            return note.removeprefix(METHOD_NOTE)
     response = getattr(error, "response", None)
     url = getattr(response, "api_url", None) or str(getattr(response, "url", "") or "")
     tail = url.rstrip("/").rsplit("/", 1)[-1] if url else ""
