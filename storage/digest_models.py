@@ -30,10 +30,6 @@ class ClaimStatus(StrEnum):
     UNKNOWN = "unknown"  # cut off mid-call: Slack may have it, so it is never sent again
 
 
-# Where a claim's life ends: nothing moves a row out of these.
-TERMINAL = (ClaimStatus.POSTED, ClaimStatus.DROPPED, ClaimStatus.REFUSED, ClaimStatus.UNKNOWN)
-
-
 class ClaimColumns(SQLModel):
     """Who owns a piece of scheduled work, until when, and how far it got."""
 
