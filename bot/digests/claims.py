@@ -110,9 +110,9 @@ async def retry_later(
     *,
     error: str,
     wait: float | None = None,
-) -> None:
+) -> ClaimStatus:
     """Slack could not take it now: try again after the back-off, or after `wait` seconds
-    when Slack asked for longer; refused for good after MAX_ATTEMPTS."""
+    when Slack asked for longer; refused for good after MAX_ATTEMPTS. The new status."""
     if claim.attempts >= MAX_ATTEMPTS:
         log.warning(
             "%s %s: still failing after %d attempts; given up",
@@ -121,7 +121,7 @@ async def retry_later(
             claim.attempts,
         )
         await give_up(services, claim, error=f"{MAX_ATTEMPTS} attempts: {error}")
-        return
+        return ClaimStatus.REFUSED
     seconds = max(settings.retry_wait(claim.attempts), wait or 0.0)
     retry_at = services.clock() + dt.timedelta(seconds=seconds)
     await record(
@@ -131,6 +131,7 @@ async def retry_later(
         lease_until=retry_at,
         last_error=error[:200],
     )
+    return ClaimStatus.FAILED
 
 
 async def give_up(services: Services, claim: Claim, *, error: str) -> None:

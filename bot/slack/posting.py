@@ -18,6 +18,7 @@ from bot.digests.settings import SchedulerSettings
 from bot.slack.pacing import ChannelPacer
 from bot.slack.sending import Sent, attempt
 from bot.slack.web_api_failures import GiveUp, RetryLater, Verdict
+from storage.digest_models import ClaimStatus
 
 
 class Delivery(StrEnum):
@@ -55,8 +56,10 @@ class Poster:
     async def _settle(self, claim: Claim, verdict: Verdict) -> Delivery:
         services, error = self.services, verdict.error
         if isinstance(verdict, RetryLater):
-            await claims.retry_later(services, self.settings, claim, error=error, wait=verdict.wait)
-            return Delivery.RETRYING
+            status = await claims.retry_later(
+                services, self.settings, claim, error=error, wait=verdict.wait
+            )
+            return Delivery.RETRYING if status is ClaimStatus.FAILED else Delivery.REFUSED
         if isinstance(verdict, GiveUp):
             await claims.give_up(services, claim, error=error)
             return Delivery.REFUSED

@@ -64,9 +64,12 @@ async def test_a_post_slack_never_takes_is_refused_after_the_last_attempt(
 ) -> None:
     await _subscribed(team, clock, scheduler)
     standin.fault_next("chat.postMessage", TextError(503), times=claims.MAX_ATTEMPTS)
+    reports = []
     for _ in range(claims.MAX_ATTEMPTS + 2):
-        await scheduler.tick()
+        reports.append(await scheduler.tick())
         clock.advance(minutes=20)  # past the longest back-off
+    assert [r.retrying for r in reports] == [1] * (claims.MAX_ATTEMPTS - 1) + [0, 0, 0]
+    assert [r.refused for r in reports] == [0] * (claims.MAX_ATTEMPTS - 1) + [1, 0, 0]
     run = await _run(team)
     assert run.status == ClaimStatus.REFUSED and run.attempts == claims.MAX_ATTEMPTS
     assert run.last_error == f"{claims.MAX_ATTEMPTS} attempts: http 503"
