@@ -24,8 +24,10 @@ class ClaimStatus(StrEnum):
     CLAIMED = "claimed"  # owned under a lease; nothing is being sent right now
     SENDING = "sending"  # a Slack call is in flight: if its owner dies, nobody repeats it
     POSTED = "posted"  # done
-    FAILED = "failed"  # Slack said no (or was unreachable): retried after `lease_until`
+    FAILED = "failed"  # Slack could not take it now: retried after `lease_until`
     DROPPED = "dropped"  # no longer worth sending (the deal moved on)
+    REFUSED = "refused"  # Slack refused for good (or kept refusing): never retried
+    UNKNOWN = "unknown"  # cut off mid-call: Slack may have it, so it is never sent again
 
 
 class ClaimColumns(SQLModel):
@@ -34,7 +36,9 @@ class ClaimColumns(SQLModel):
     status: ClaimStatus = Field(default=ClaimStatus.CLAIMED, sa_type=String(16))
     claim_token: str = Field(max_length=32, description="changes with every (re)claim")
     claimed_by: str = Field(max_length=80, description="host:pid of the replica")
-    lease_until: dt.datetime = Field(description="claimable again after this (or retry time)")
+    lease_until: dt.datetime = Field(
+        description="claimable again after this (or retry time); refused or unknown: since when"
+    )
     attempts: int = Field(default=1)
     last_error: str | None = Field(default=None, max_length=200)
     message_ts: str | None = Field(default=None, max_length=32)

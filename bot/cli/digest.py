@@ -1,7 +1,9 @@
 """`stagecoach digest run [--now]`: one scheduler tick from the command line (for cron).
 
 It claims work through the database exactly as `stagecoach serve` replicas do, so cron and
-running servers may overlap: each digest period and each nudge still goes out once.
+running servers may overlap: each digest period and each nudge still goes out once. Whatever
+Slack answers, it ends with one line saying what went out and what did not, never a
+traceback (a post Slack refused or may have received is logged as one line too).
 """
 
 from __future__ import annotations
@@ -53,12 +55,25 @@ def run(args: argparse.Namespace) -> int:
     except (SettingsError, StartupError) as exc:
         print(f"stagecoach: {exc}", file=sys.stderr)
         return 2
-    print(
-        _("posted {digests} digest(s) and {nudges} nudge(s); {unfinished} not (yet) posted").format(
-            digests=report.digests, nudges=report.nudges, unfinished=report.unfinished
-        )
-    )
+    except Exception as exc:  # the database gone mid-tick, say: one line, not a traceback
+        logging.getLogger(__name__).debug("digest run failed", exc_info=True)
+        print(_("stagecoach: the digest run stopped: {error}").format(error=exc), file=sys.stderr)
+        return 1
+    print(summary(report))
     return 1 if report.unfinished else 0
+
+
+def summary(report: TickReport) -> str:
+    line = _("posted {digests} digest(s) and {nudges} nudge(s); {unfinished} not (yet) posted")
+    text = line.format(digests=report.digests, nudges=report.nudges, unfinished=report.unfinished)
+    details = [
+        (report.retrying, _("{n} to be tried again later")),
+        (report.refused, _("{n} refused by Slack for good")),
+        (report.unknown, _("{n} cut off mid-call, not sent again (Slack may have it)")),
+        (report.abandoned, _("{n} left mid-call by a stopped replica, not sent again")),
+    ]
+    said = [template.format(n=n) for n, template in details if n]
+    return f"{text} ({'; '.join(said)})" if said else text
 
 
 async def _run(settings: Settings, schedule: SchedulerSettings, *, now: bool) -> TickReport:

@@ -10,7 +10,6 @@ import os
 import signal
 import sys
 
-import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
@@ -20,7 +19,7 @@ from bot.core.settings import DOCUMENTED, Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
 from bot.slack.app import build_bolt_app
 from bot.slack.http import EVENTS_PATH, build_web_app
-from bot.slack.runtime import Runtime, build_runtime, web_client
+from bot.slack.runtime import Runtime, build_runtime, web_client, web_session
 from bot.slack.scheduler import Scheduler
 from bot.slack.socket import SocketModeRunner
 from flows.i18n import _
@@ -78,7 +77,7 @@ def _freeze_start_up_objects() -> None:
 async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
     schedule = SchedulerSettings.from_env(os.environ)
     services = await open_services(settings)
-    http_session = aiohttp.ClientSession()  # shared by every Web API call and response URL
+    http_session = web_session()  # shared by every Web API call and response URL
     runtime = build_runtime(services, settings, client=web_client(settings, session=http_session))
     # Every replica runs the scheduler: digests and nudges are claimed through the
     # database, so each is posted once however many replicas run (bot.digests.claims).

@@ -2,18 +2,26 @@
 
 A claim is a row (DigestRun, Nudge) with a unique key for the work, a lease and a token.
 Its life: claimed → sending → (claimed → sending →) posted. Each step is its own short
-transaction, written only while the token is still ours:
+transaction, written only while the token is still ours. What a failed Slack call makes
+of it (bot.slack.web_api_failures decides which case it is):
 
-- a replica that dies while `claimed` (nothing sent yet) is replaced once the lease ends;
-- Slack refusing a post (an error answer, 429 after the client's retries, no connection)
-  makes it `failed`, claimable again after a back-off;
-- a replica that dies while `sending` leaves it there for good: Slack may have the
-  message, and a second post is worse than a missing one. The log says so.
+- Slack could not take it now (rate limited, unavailable, unreachable): `failed`,
+  claimable again after a back-off (longer when Slack said how long to wait); after
+  MAX_ATTEMPTS, `refused`;
+- Slack refused for good (the channel is gone, the token revoked): `refused`;
+- nobody knows whether Slack acted (a timeout, a reset, a proxy's 5xx): `unknown`. Never
+  retried: a second post is worse than a missing one.
+
+A replica that dies while `claimed` (nothing sent yet) is replaced once the lease ends;
+one that dies while `sending` leaves a row housekeeping moves to `unknown` once its lease
+is over (bot.digests.housekeeping). `refused` and `unknown` keep the error, and in
+`lease_until` when the claim ended; nothing leaves them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import uuid
@@ -26,6 +34,7 @@ from storage import digest_queries
 from storage.digest_models import ClaimStatus
 from storage.digest_queries import ClaimModel
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 
 
@@ -94,10 +103,51 @@ async def start_sending(services: Services, settings: SchedulerSettings, claim: 
     return await record(services, claim, status=ClaimStatus.SENDING.value, lease_until=lease_until)
 
 
-async def refused(
-    services: Services, settings: SchedulerSettings, claim: Claim, *, error: str
-) -> None:
-    """Slack said no: try again after a back-off, or give up after MAX_ATTEMPTS."""
-    retry_at = services.clock() + dt.timedelta(seconds=settings.retry_wait(claim.attempts))
-    status = ClaimStatus.FAILED if claim.attempts < MAX_ATTEMPTS else ClaimStatus.DROPPED
-    await record(services, claim, status=status.value, lease_until=retry_at, last_error=error[:200])
+async def retry_later(
+    services: Services,
+    settings: SchedulerSettings,
+    claim: Claim,
+    *,
+    error: str,
+    wait: float | None = None,
+) -> ClaimStatus:
+    """Slack could not take it now: try again after the back-off, or after `wait` seconds
+    when Slack asked for longer; refused for good after MAX_ATTEMPTS. The new status."""
+    if claim.attempts >= MAX_ATTEMPTS:
+        log.warning(
+            "%s %s: still failing after %d attempts; given up",
+            _name(claim),
+            claim.row_id,
+            claim.attempts,
+        )
+        await give_up(services, claim, error=f"{MAX_ATTEMPTS} attempts: {error}")
+        return ClaimStatus.REFUSED
+    seconds = max(settings.retry_wait(claim.attempts), wait or 0.0)
+    retry_at = services.clock() + dt.timedelta(seconds=seconds)
+    await record(
+        services,
+        claim,
+        status=ClaimStatus.FAILED.value,
+        lease_until=retry_at,
+        last_error=error[:200],
+    )
+    return ClaimStatus.FAILED
+
+
+async def give_up(services: Services, claim: Claim, *, error: str) -> None:
+    """Slack refused for good: never tried again."""
+    await _end(services, claim, ClaimStatus.REFUSED, error=error)
+
+
+async def outcome_unknown(services: Services, claim: Claim, *, error: str) -> None:
+    """Slack may have acted: never tried again, so nothing is sent twice."""
+    await _end(services, claim, ClaimStatus.UNKNOWN, error=error)
+
+
+async def _end(services: Services, claim: Claim, status: ClaimStatus, *, error: str) -> None:
+    values = {"status": status.value, "lease_until": services.clock(), "last_error": error[:200]}
+    await record(services, claim, **values)
+
+
+def _name(claim: Claim) -> str:
+    return str(claim.model.__tablename__)

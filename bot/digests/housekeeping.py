@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from bot.core.context import Services
-from storage import queries
+from storage import queries, stale_claims
+from storage.digest_models import DigestRun, Nudge
+
+log = logging.getLogger(__name__)
 
 # Slack retries an event it thinks was missed within the hour; a day leaves room for a
 # replica that was down meanwhile.
@@ -27,3 +31,21 @@ async def forget_old_events(services: Services) -> int:
         forgotten += batch
         if batch < FORGET_BATCH:
             return forgotten
+
+
+async def end_abandoned_sends(services: Services) -> int:
+    """Digests and nudges whose replica stopped mid-call: `unknown` once their lease is
+    over, so none stays `sending` for good and none is sent twice; how many."""
+    now = services.clock()
+    ended = 0
+    for model in (DigestRun, Nudge):
+        async with services.db.write() as session:
+            count = await stale_claims.end_abandoned_sends(session, model, now=now)
+        if count:
+            log.warning(
+                "%d %s claim(s) abandoned mid-call: outcome unknown, not sent again",
+                count,
+                model.__tablename__,
+            )
+        ended += count
+    return ended

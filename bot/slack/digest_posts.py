@@ -16,21 +16,22 @@ from bot.digests.claims import Claim
 from bot.digests.compose import compose_digest
 from bot.digests.content import Digest
 from bot.reporting.charts import funnel_chart_png
-from bot.slack.posting import Poster
+from bot.slack.posting import Delivery, Poster
+from bot.slack.sending import Sent
 from bot.views.digest import digest_message, local_time
 from flows.i18n import _
 from storage import digest_queries
 from storage.digest_models import ClaimStatus, DigestSubscription
 
 
-async def deliver_digest(poster: Poster, claim: Claim) -> bool:
-    """Post what is still missing of a claimed digest; True once it is all out."""
+async def deliver_digest(poster: Poster, claim: Claim) -> Delivery:
+    """Post what is still missing of a claimed digest: POSTED once it is all out."""
     services = poster.services
     async with services.db.read() as session:
         run = await digest_queries.digest_run(session, run_id=claim.row_id)
         subscription = await session.get(DigestSubscription, run.subscription_id) if run else None
     if run is None or subscription is None:
-        return False
+        return Delivery.NOT_OURS
     digest = await compose_digest(
         services,
         subscription=subscription,
@@ -38,12 +39,14 @@ async def deliver_digest(poster: Poster, claim: Claim) -> bool:
         window_end=run.window_end,
     )
     channel = subscription.channel_id
-    if run.message_ts is None and not await _post_message(poster, claim, channel, digest):
-        return False
+    if run.message_ts is None:
+        posted = await _post_message(poster, claim, channel, digest)
+        if posted is not Delivery.POSTED:
+            return posted
     return await _post_chart(poster, claim, channel, digest)
 
 
-async def _post_message(poster: Poster, claim: Claim, channel: str, digest: Digest) -> bool:
+async def _post_message(poster: Poster, claim: Claim, channel: str, digest: Digest) -> Delivery:
     message = digest_message(digest)
     sent = await poster.send(
         claim,
@@ -51,20 +54,20 @@ async def _post_message(poster: Poster, claim: Claim, channel: str, digest: Dige
         call=lambda: poster.client.chat_postMessage(channel=channel, **message.to_dict()),
         what="digest message",
     )
-    if sent is None:
-        return False
+    if not isinstance(sent, Sent):
+        return sent
     lease_until = poster.services.clock() + dt.timedelta(seconds=poster.settings.lease)
-    await claims.record(
+    ours = await claims.record(
         poster.services,
         claim,
         status=ClaimStatus.CLAIMED.value,
         message_ts=str(sent.response.get("ts")),
         lease_until=lease_until,
     )
-    return True
+    return Delivery.POSTED if ours else Delivery.NOT_OURS
 
 
-async def _post_chart(poster: Poster, claim: Claim, channel: str, digest: Digest) -> bool:
+async def _post_chart(poster: Poster, claim: Claim, channel: str, digest: Digest) -> Delivery:
     if digest.funnel is None:
         return await _finish(poster.services, claim, file_id=None)
     title = chart_title(digest)
@@ -78,8 +81,8 @@ async def _post_chart(poster: Poster, claim: Claim, channel: str, digest: Digest
         ),
         what="digest chart",
     )
-    if sent is None:
-        return False
+    if not isinstance(sent, Sent):
+        return sent
     file = sent.response.get("file") or {}
     return await _finish(poster.services, claim, file_id=file.get("id"))
 
@@ -91,11 +94,12 @@ def chart_title(digest: Digest) -> str:
     )
 
 
-async def _finish(services: Services, claim: Claim, *, file_id: str | None) -> bool:
-    return await claims.record(
+async def _finish(services: Services, claim: Claim, *, file_id: str | None) -> Delivery:
+    ours = await claims.record(
         services,
         claim,
         status=ClaimStatus.POSTED.value,
         posted_at=services.clock(),
         chart_file_id=file_id,
     )
+    return Delivery.POSTED if ours else Delivery.NOT_OURS

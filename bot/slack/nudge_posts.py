@@ -9,13 +9,14 @@ from bot.deals.lookup import build_deal_card
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.nudges import still_crossed
-from bot.slack.posting import Poster
+from bot.slack.posting import Delivery, Poster
+from bot.slack.sending import Sent
 from bot.views.nudge import nudge_message
 from storage.digest_models import ClaimStatus, Nudge
 
 
-async def deliver_nudge(poster: Poster, claim: Claim) -> bool:
-    """DM the owner the deal's card with its open items; True when sent."""
+async def deliver_nudge(poster: Poster, claim: Claim) -> Delivery:
+    """DM the owner the deal's card with its open items: POSTED when sent."""
     services = poster.services
     async with services.db.read() as session:
         nudge = await session.get(Nudge, claim.row_id)
@@ -24,7 +25,7 @@ async def deliver_nudge(poster: Poster, claim: Claim) -> bool:
     card = await build_deal_card(services, found.deal, found.ticks) if found else None
     if nudge is None or deal is None or card is None or not still_crossed(nudge, deal):
         await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
-        return False
+        return Delivery.DROPPED
     message = nudge_message(card, kind=nudge.kind)
     # Posting to a user id lands in the app's DM with them (chat:write; no im:write needed).
     sent = await poster.send(
@@ -33,12 +34,13 @@ async def deliver_nudge(poster: Poster, claim: Claim) -> bool:
         call=lambda: poster.client.chat_postMessage(channel=deal.owner_id, **message.to_dict()),
         what="nudge",
     )
-    if sent is None:
-        return False
-    return await claims.record(
+    if not isinstance(sent, Sent):
+        return sent
+    ours = await claims.record(
         services,
         claim,
         status=ClaimStatus.POSTED.value,
         posted_at=services.clock(),
         message_ts=str(sent.response.get("ts")),
     )
+    return Delivery.POSTED if ours else Delivery.NOT_OURS

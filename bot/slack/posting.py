@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,7 +16,21 @@ from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
 from bot.slack.pacing import ChannelPacer
-from bot.slack.sending import Refused, Sent, attempt
+from bot.slack.sending import Sent, attempt
+from bot.slack.web_api_failures import GiveUp, RetryLater, Verdict
+from storage.digest_models import ClaimStatus
+
+
+class Delivery(StrEnum):
+    """How far one piece of claimed work got this time."""
+
+    POSTED = "posted"
+    RETRYING = "retrying"  # Slack could not take it now: `failed`, tried again later
+    REFUSED = "refused"  # Slack refused for good
+    UNKNOWN = "unknown"  # Slack may have it: never sent again
+    NOT_OURS = "not ours"  # another replica took the claim over
+    DROPPED = "dropped"  # no longer worth sending
+    CRASHED = "crashed"  # our own error mid-way: left to the claim's lease (or housekeeping)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +42,26 @@ class Poster:
 
     async def send(
         self, claim: Claim, *, channel: str, call: Callable[[], Awaitable[Any]], what: str
-    ) -> Sent | None:
-        """Make `call` for `claim`: Slack's answer, or None when nothing was posted (the
-        claim went to another replica, or Slack refused: then it is tried again later) or
-        when nobody knows (a call cut off mid-way stays `sending` and is never repeated)."""
+    ) -> Sent | Delivery:
+        """Make `call` for `claim`: Slack's answer, or how the claim was left when nothing
+        was posted for sure (bot.slack.web_api_failures: retry later, refused, unknown)."""
         if not await claims.start_sending(self.services, self.settings, claim):
-            return None
+            return Delivery.NOT_OURS
         await self.pacer.wait_turn(channel)
         result = await attempt(call(), what=what)
-        if isinstance(result, Refused):
-            await claims.refused(self.services, self.settings, claim, error=result.error)
-        return result if isinstance(result, Sent) else None
+        if isinstance(result, Sent):
+            return result
+        return await self._settle(claim, result)
+
+    async def _settle(self, claim: Claim, verdict: Verdict) -> Delivery:
+        services, error = self.services, verdict.error
+        if isinstance(verdict, RetryLater):
+            status = await claims.retry_later(
+                services, self.settings, claim, error=error, wait=verdict.wait
+            )
+            return Delivery.RETRYING if status is ClaimStatus.FAILED else Delivery.REFUSED
+        if isinstance(verdict, GiveUp):
+            await claims.give_up(services, claim, error=error)
+            return Delivery.REFUSED
+        await claims.outcome_unknown(services, claim, error=error)
+        return Delivery.UNKNOWN

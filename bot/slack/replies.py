@@ -8,8 +8,10 @@ send requests elsewhere.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -17,6 +19,7 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.slack.web_api_failures import METHOD_NOTE
 from bot.views.message import Message
 
 log = logging.getLogger(__name__)
@@ -61,18 +64,36 @@ class Replies:
     async def post(self, *, channel: str, message: Message, user: str | None = None) -> None:
         """A new message in a channel or DM; ephemeral to `user` when given."""
         if user:
-            await self.client.chat_postEphemeral(channel=channel, user=user, **message.to_dict())
+            async with naming("chat.postEphemeral"):
+                await self.client.chat_postEphemeral(
+                    channel=channel, user=user, **message.to_dict()
+                )
         else:
-            await self.client.chat_postMessage(channel=channel, **message.to_dict())
+            async with naming("chat.postMessage"):
+                await self.client.chat_postMessage(channel=channel, **message.to_dict())
 
     async def update(self, *, channel: str, ts: str, message: Message) -> None:
-        await self.client.chat_update(channel=channel, ts=ts, **message.to_dict())
+        async with naming("chat.update"):
+            await self.client.chat_update(channel=channel, ts=ts, **message.to_dict())
 
     async def open_modal(self, *, trigger_id: str, view: Any) -> None:
-        await self.client.views_open(trigger_id=trigger_id, view=view)
+        async with naming("views.open"):
+            await self.client.views_open(trigger_id=trigger_id, view=view)
 
     async def publish_home(self, *, user_id: str, view: Any) -> None:
-        await self.client.views_publish(user_id=user_id, view=view)
+        async with naming("views.publish"):
+            await self.client.views_publish(user_id=user_id, view=view)
+
+
+@contextlib.asynccontextmanager
+async def naming(method: str) -> AsyncIterator[None]:
+    """Name the Web API method on whatever its call raises: a timeout or a reset does not
+    say which call it cut off, and the log line should (bot.slack.web_api_failures)."""
+    try:
+        yield
+    except Exception as error:
+        error.add_note(f"{METHOD_NOTE}{method}")
+        raise
 
 
 def _refused(body: str) -> bool:

@@ -11,13 +11,18 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Actor, Services
 from bot.core.settings import Settings
 from bot.slack.replies import Replies
+from bot.slack.sending import log_failure
 from bot.slack.tasks import BackgroundTasks
+from bot.slack.web_api_failures import error_name, method_of
 from bot.views.message import Message
 from flows.i18n import _
 from storage.database import unreachable
@@ -25,6 +30,7 @@ from storage.database import unreachable
 log = logging.getLogger(__name__)
 Body = dict[str, Any]
 SLACK_ID = re.compile(r"[A-Za-z0-9]{1,32}")  # the id columns are 32 characters long
+WEB_API_TIMEOUT = 30.0  # seconds for one Web API call, answer included (slack_sdk's default)
 
 
 @dataclass(slots=True)
@@ -37,14 +43,35 @@ class Runtime:
 
 
 def web_client(
-    settings: Settings, *, session: aiohttp.ClientSession | None = None
+    settings: Settings,
+    *,
+    session: aiohttp.ClientSession | None = None,
+    timeout: float = WEB_API_TIMEOUT,
 ) -> AsyncWebClient:
     """`session`: one HTTP session (kept-alive connections) for every call; without it,
-    slack_sdk opens a new session and connection per call, a few ms each."""
-    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, session=session)
-    # Not on by default: without it a 429 from Slack is an error instead of a short wait.
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=3))
+    slack_sdk opens a new session and connection per call, a few ms each. `timeout`
+    applies to a session of slack_sdk's own; a shared one carries its own (web_session)."""
+    client = AsyncWebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        session=session,
+        timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes a float
+        retry_handlers=[
+            # slack_sdk's default also re-sends after a reset or a closed connection, when
+            # the first request may have been served: a second post. Only a connection that
+            # was never made is tried again (bot/slack/web_api_failures.py).
+            AsyncConnectionErrorRetryHandler(error_types=[aiohttp.ClientConnectorError]),
+            # Not on by default: without it a 429 from Slack is an error instead of a short wait.
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
     return client
+
+
+def web_session(*, timeout: float = WEB_API_TIMEOUT) -> aiohttp.ClientSession:
+    """The HTTP session `serve` shares among every Web API call and response URL, with the
+    same time limit a call has without it (aiohttp's own default is five minutes)."""
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout))
 
 
 def build_runtime(
@@ -118,24 +145,23 @@ Listener = Callable[..., Awaitable[None]]
 
 def failure_message(error: Exception) -> Message:
     """What the user is told about an error no listener handled."""
-    if isinstance(error, SlackApiError):
-        return reply_not_shown(error)
     # aiohttp's errors (the Web API, a response URL) subclass ConnectionError and
-    # TimeoutError too: they are not the database's.
-    if unreachable(error) and not isinstance(error, aiohttp.ClientError):
+    # TimeoutError too: they are not the database's, nor is a timeout a Web API call noted.
+    if isinstance(error, SlackApiError | aiohttp.ClientError) or method_of(error) is not None:
+        return reply_not_shown(error)
+    if unreachable(error):
         return DATABASE_DOWN
     return SORRY
 
 
-def reply_not_shown(error: SlackApiError) -> Message:
+def reply_not_shown(error: Exception) -> Message:
     """The Web API refused the answer. Changes commit before the app answers, so whatever
     the user changed is kept: say so, instead of "nothing was changed"."""
-    response = error.response
-    code = response.get("error") if response is not None else None
+    # Never the raw body: a proxy's error page is no reason, and not JSON either.
     text = _(
         ":warning: Slack could not show the answer ({error}). Anything you changed is saved: "
         "run /deal show to see the deal as it is now."
-    ).format(error=code or _("no reason given"))
+    ).format(error=error_name(error))
     return Message(text=text, blocks=[])
 
 
@@ -146,7 +172,7 @@ def guarded(runtime: Runtime, listener: Listener) -> Listener:
         try:
             await listener(ack, body)
         except Exception as error:
-            log.exception("listener %s failed", getattr(listener, "__name__", listener))
+            log_failure(error, what=f"listener {getattr(listener, '__name__', listener)}")
             message = failure_message(error)
             if getattr(ack, "response", None) is None:
                 await _ack_failure(ack, body, message)
@@ -175,18 +201,27 @@ async def _ack_failure(ack: Any, body: Body, message: Message) -> None:
 
 
 def after_ack(runtime: Runtime, body: Body, work: Awaitable[None], *, name: str) -> None:
-    """Run `work` once Slack has its acknowledgement; a failure is logged and told."""
+    """Run `work` once Slack has its acknowledgement; a failure is logged (a refusal by
+    Slack as a warning, a bug with its traceback) and told. Nothing raises out of it."""
 
     async def run() -> None:
         try:
             await work
         except Exception as error:
-            log.exception("%s failed after the acknowledgement", name)
-            url = body.get("response_url") or _first_response_url(body)
-            if isinstance(url, str):
-                await runtime.replies.to_response_url(url, failure_message(error), replace=False)
+            log_failure(error, what=f"{name} (after the acknowledgement)")
+            await _tell(runtime, body, error)
 
     runtime.tasks.spawn(run(), name=name)
+
+
+async def _tell(runtime: Runtime, body: Body, error: Exception) -> None:
+    url = body.get("response_url") or _first_response_url(body)
+    if not isinstance(url, str):
+        return
+    try:
+        await runtime.replies.to_response_url(url, failure_message(error), replace=False)
+    except Exception:  # the user cannot be told: the log above says what happened
+        log.exception("telling the user that a reply failed failed too")
 
 
 def _first_response_url(body: Body) -> str | None:

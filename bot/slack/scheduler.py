@@ -11,16 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Services
 from bot.digests import housekeeping, nudges, runs
+from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
 from bot.slack import digest_posts, nudge_posts
 from bot.slack.pacing import ChannelPacer
-from bot.slack.posting import Poster
+from bot.slack.posting import Delivery, Poster
 from bot.slack.time_zones import resolve_time_zones
 
 log = logging.getLogger(__name__)
@@ -30,8 +32,24 @@ log = logging.getLogger(__name__)
 class TickReport:
     digests: int = 0  # posted in full this tick
     nudges: int = 0
-    unfinished: int = 0  # claimed but not (fully) posted: refused, or lost to another replica
+    unfinished: int = 0  # claimed but not (fully) posted, for any of the reasons below
+    retrying: int = 0  # Slack could not take it now: tried again on a later tick
+    refused: int = 0  # Slack refused for good
+    unknown: int = 0  # cut off mid-call: Slack may have it, so it is not sent again
+    abandoned: int = 0  # left `sending` by a replica that stopped: now unknown (housekeeping)
     events_forgotten: int = 0  # handled Slack events old enough to forget (housekeeping)
+
+    def count(self, delivery: Delivery, *, kind: str) -> None:
+        if delivery is Delivery.POSTED:
+            setattr(self, kind, getattr(self, kind) + 1)
+            return
+        self.unfinished += 1
+        if delivery is Delivery.RETRYING:
+            self.retrying += 1
+        elif delivery is Delivery.REFUSED:
+            self.refused += 1
+        elif delivery is Delivery.UNKNOWN:
+            self.unknown += 1
 
 
 class Scheduler:
@@ -50,6 +68,7 @@ class Scheduler:
         await resolve_time_zones(self.services, client=self.client)
         await self._digests(report, force=force)
         await self._nudges(report)
+        report.abandoned = await housekeeping.end_abandoned_sends(self.services)
         report.events_forgotten = await housekeeping.forget_old_events(self.services)
         return report
 
@@ -59,9 +78,8 @@ class Scheduler:
             claim = await runs.claim_digest(self.services, self.settings, due)
             if claim is None:
                 continue  # another replica has it
-            posted = await digest_posts.deliver_digest(self.poster, claim)
-            report.digests += posted
-            report.unfinished += not posted
+            delivery = await self._deliver(digest_posts.deliver_digest, claim)
+            report.count(delivery, kind="digests")
 
     async def _nudges(self, report: TickReport) -> None:
         claimed = await nudges.retry_claims(self.services, self.settings)
@@ -69,9 +87,21 @@ class Scheduler:
             claim = await nudges.claim_crossing(self.services, self.settings, crossing)
             claimed += [claim] if claim is not None else []
         for claim in claimed:
-            sent = await nudge_posts.deliver_nudge(self.poster, claim)
-            report.nudges += sent
-            report.unfinished += not sent
+            delivery = await self._deliver(nudge_posts.deliver_nudge, claim)
+            report.count(delivery, kind="nudges")
+
+    async def _deliver(
+        self, deliver: Callable[[Poster, Claim], Awaitable[Delivery]], claim: Claim
+    ) -> Delivery:
+        """One delivery failing (a bug, the database gone mid-way) never stops the others:
+        its claim is taken over after the lease, or, if it was `sending`, ends `unknown`."""
+        try:
+            return await deliver(self.poster, claim)
+        except Exception:
+            log.exception(
+                "%s %s failed; its claim is left to its lease", deliver.__name__, claim.row_id
+            )
+            return Delivery.CRASHED
 
     # -- running beside the app ---------------------------------------------------------------
 
@@ -94,7 +124,7 @@ class Scheduler:
         while not self._stop.is_set():
             try:
                 report = await self.tick()
-                if report.digests or report.nudges or report.unfinished:
+                if report.digests or report.nudges or report.unfinished or report.abandoned:
                     log.info("scheduler: %s", report)
             except Exception:  # a bad tick (database away…) must not end the loop
                 log.exception("scheduler tick failed; trying again next tick")

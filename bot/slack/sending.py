@@ -1,8 +1,10 @@
-"""One Slack call whose outcome decides a claim's next state: sent, refused, or unknown.
+"""One Slack call whose outcome decides a claim's next state: sent, or the verdict on its
+failure (bot.slack.web_api_failures): retry later, give up, or unknown.
 
-Refused means Slack certainly did not post (an error answer, 429 after the client's own
-retries, or no connection at all): trying again is safe. Anything else that goes wrong
-mid-call (a timeout, a dropped connection) leaves it unknown, and unknown is never retried.
+Never raises for a failed call, whatever Slack or a proxy answered: one delivery's failure
+must not abort the scheduler's tick. Each verdict is logged once, at its own level: a
+routine refusal as a warning, an unknown outcome as an error, and only a bug with a
+traceback.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import ClientConnectorError
-from slack_sdk.errors import SlackApiError
+from bot.slack.web_api_failures import GiveUp, RetryLater, Unknown, Verdict, classify, method_of
 
 log = logging.getLogger(__name__)
 
@@ -23,29 +24,47 @@ class Sent:
     response: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
-    error: str
+Result = Sent | Verdict
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
-    error: str
-
-
-Result = Sent | Refused | Unknown
+# Each verdict's level and line: a refusal is routine (a warning), a call cut off mid-way is
+# Slack's fault or the network's (an error), neither needs our traceback.
+LINES: dict[type[Verdict], tuple[int, str]] = {
+    RetryLater: (logging.WARNING, "%s: Slack could not take it now (%s)%s"),
+    GiveUp: (logging.WARNING, "%s: Slack refused it (%s)%s"),
+    Unknown: (logging.ERROR, "%s: cut off mid-call (%s), Slack may have acted%s"),
+}
+# What a scheduled post does next, after each verdict (bot.slack.posting).
+THEN: dict[type[Verdict], str] = {
+    RetryLater: "; tried again later",
+    GiveUp: "; not tried again",
+    Unknown: "; not tried again, so nothing is posted twice",
+}
 
 
 async def attempt(call: Awaitable[Any], *, what: str) -> Result:
     try:
         return Sent(await call)
-    except SlackApiError as exc:
-        error = str(exc.response.get("error") or exc.response.status_code)
-        log.warning("%s refused by Slack: %s", what, error)
-        return Refused(error)
-    except ClientConnectorError as exc:
-        log.warning("%s: Slack unreachable: %s", what, exc)
-        return Refused("unreachable")
-    except Exception as exc:  # mid-call: Slack may or may not have the message
-        log.exception("%s: outcome unknown; not retried, so nothing is posted twice", what)
-        return Unknown(type(exc).__name__)
+    except Exception as exc:
+        verdict = classify(exc)
+        if verdict is None:  # not a Web API failure: our bug, mid-call
+            log.exception("%s: outcome unknown; not retried, so nothing is posted twice", what)
+            return Unknown(type(exc).__name__)
+        log_verdict(verdict, what=what, then=THEN[type(verdict)])
+        return verdict
+
+
+def log_verdict(verdict: Verdict, *, what: str, then: str = "") -> None:
+    level, line = LINES[type(verdict)]
+    log.log(level, line, what, verdict.error, then)
+
+
+def log_failure(error: BaseException, *, what: str) -> None:
+    """A Slack call that failed after the acknowledgement (a reply, a modal, App Home): a
+    Web API failure is one line with the method and Slack's error; anything else is a
+    bug, logged with its traceback."""
+    verdict = classify(error)
+    if verdict is None:
+        log.error("%s failed", what, exc_info=error)
+        return
+    log_verdict(verdict, what=f"{what}: {method_of(error) or 'Web API call'}")

@@ -9,7 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Services
 from bot.digests.schedule import zone
-from bot.slack.sending import Refused, Sent, attempt
+from bot.slack.sending import Sent, attempt
+from bot.slack.web_api_failures import GiveUp
 from storage import digest_queries
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ async def resolve_time_zones(services: Services, *, client: AsyncWebClient) -> i
         assert subscription.id is not None
         tz = await _profile_zone(client, subscription.created_by)
         if tz is None:
-            continue  # Slack unreachable: next tick
+            continue  # Slack could not answer now: next tick
         async with services.db.write() as session:
             await digest_queries.set_subscription_tz(
                 session, subscription_id=subscription.id, tz=tz
@@ -37,7 +38,7 @@ async def _profile_zone(client: AsyncWebClient, user_id: str) -> str | None:
     if isinstance(result, Sent):
         tz = (result.response.get("user") or {}).get("tz")
         return tz if isinstance(tz, str) and zone(tz).key == tz else FALLBACK
-    if isinstance(result, Refused) and result.error != "unreachable":
+    if isinstance(result, GiveUp):  # no such user, say: asking again will not help
         log.warning("no time zone for %s (%s); digests use %s", user_id, result.error, FALLBACK)
         return FALLBACK
     return None

@@ -16,6 +16,7 @@ from bot.slack_standin.action_payloads import (
     overflow_action,
 )
 from bot.slack_standin.block_kit_limits import message_violations, view_violations
+from bot.slack_standin.faults import Fault, Hang, JsonError, Reset, TextError
 from bot.slack_standin.payloads import (
     app_home_opened_event,
     event_callback,
@@ -31,11 +32,16 @@ from bot.slack_standin.workspace import UploadedFile
 __all__ = [
     "COMMAND_ACK",
     "FILE_UPLOAD",
+    "Fault",
+    "Hang",
+    "JsonError",
     "RESPONSE_URL",
     "JsonDict",
     "RecordedCall",
+    "Reset",
     "SlackError",
     "SlackStandIn",
+    "TextError",
     "UploadedFile",
     "Violation",
     "app_home_opened_event",

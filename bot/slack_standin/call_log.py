@@ -1,31 +1,20 @@
 """The stand-in's record of calls: every call with its answer, the faults queued for the
-next calls of a method, and what Slack would have refused. SlackStandIn is one."""
+next calls of a method (bot.slack_standin.faults), and what Slack would have refused.
+SlackStandIn is one."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.slack_standin.faults import Fault, JsonError
 from bot.slack_standin.records import JsonDict, RecordedCall, SlackError, Violation
 
-
-@dataclass(frozen=True, slots=True)
-class Fault:
-    """A canned failure for the next call of a method."""
-
-    status: int
-    error: str
-    retry_after: int | None = None
-
-    def headers(self) -> dict[str, str]:
-        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
-
-
 Reply = tuple[int, JsonDict, dict[str, str]]
+Render = Callable[[Reply], web.StreamResponse]
 
 
 class CallLog:
@@ -47,36 +36,63 @@ class CallLog:
         return call
 
     def _settle(self, call: RecordedCall, *, run: Callable[[], JsonDict]) -> Reply:
-        """Answer a call: a queued fault first, else the handler; record the answer."""
-        headers: dict[str, str] = {}
-        faults = self._faults.get(call.method)
-        if faults:
-            fault = faults.popleft()
-            status, body, headers = (
-                fault.status,
-                {"ok": False, "error": fault.error},
-                fault.headers(),
-            )
+        """Answer a call with its handler (a queued JSON error first); record the answer."""
+        fault = self._take_fault(call.method, json_only=True)
+        if isinstance(fault, JsonError):
+            status, body = fault.status, fault.recorded()
+            headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
         else:
-            try:
-                status, body = 200, run()
-            except SlackError as error:
-                status, body = error.status, error.answer()
-                self._violations.extend(error.violations)
+            status, body, headers = self._run(run)
         call.status, call.response = status, body
         self._changed.set()
         return status, body, headers
+
+    def _run(self, run: Callable[[], JsonDict]) -> Reply:
+        try:
+            return 200, run(), {}
+        except SlackError as error:
+            self._violations.extend(error.violations)
+            return error.status, error.answer(), {}
+
+    async def _answer(
+        self,
+        call: RecordedCall,
+        request: web.Request,
+        *,
+        run: Callable[[], JsonDict],
+        render: Render,
+    ) -> web.StreamResponse:
+        """Answer an HTTP request: its queued fault (having first carried the call out, when
+        the fault `performs`), else the handler's answer through `render`."""
+        fault = self._take_fault(call.method)
+        if fault is None:
+            return render(self._settle(call, run=run))
+        if fault.performs:
+            self._run(run)
+        call.status, call.response = getattr(fault, "status", 0), fault.recorded()
+        self._changed.set()
+        return await fault.respond(request)
+
+    def _take_fault(self, method: str, *, json_only: bool = False) -> Fault | None:
+        faults = self._faults.get(method)
+        if not faults or (json_only and not isinstance(faults[0], JsonError)):
+            return None
+        return faults.popleft()
+
+    def fault_next(self, method: str, fault: Fault, *, times: int = 1) -> None:
+        """Fail the next `times` calls of `method` the way `fault` says."""
+        self._faults[method].extend([fault] * times)
 
     def fail_next(
         self, method: str, *, error: str = "ratelimited", status: int = 200, times: int = 1
     ) -> None:
         """Answer the next `times` calls of `method` with `ok: false` and `error`."""
-        self._faults[method].extend([Fault(status=status, error=error)] * times)
+        self.fault_next(method, JsonError(error, status=status), times=times)
 
     def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with HTTP 429 and a Retry-After header."""
-        fault = Fault(status=429, error="ratelimited", retry_after=retry_after)
-        self._faults[method].extend([fault] * times)
+        fault = JsonError("ratelimited", status=429, retry_after=retry_after)
+        self.fault_next(method, fault, times=times)
 
     # -- queries -----------------------------------------------------------------------------
 

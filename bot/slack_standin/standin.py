@@ -2,7 +2,8 @@
 
 Point `AsyncWebClient(base_url=standin.api_url)` at it. It records every call, keeps messages,
 ephemeral messages, modals and App Home views as Slack would, refuses what Slack would refuse
-(recording why), and can be told to fail or rate-limit the next call of a method.
+(recording why), and can be told to fail the next call of a method in any of the ways the
+real one fails (bot.slack_standin.faults).
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class SlackStandIn(CallLog):
         await self.stop()
 
     async def start(self) -> Self:
-        runner = web.AppRunner(self._build_app(), access_log=None)
+        # A short shutdown: a `Hang` fault's handler may still be asleep when a test ends.
+        runner = web.AppRunner(self._build_app(), access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         await web.TCPSite(runner, self.host, 0).start()  # port 0: the OS picks a free one
         self._runner = runner
@@ -90,7 +92,7 @@ class SlackStandIn(CallLog):
 
     # -- HTTP handlers -----------------------------------------------------------------------
 
-    async def _on_api(self, request: web.Request) -> web.Response:
+    async def _on_api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         try:
             args = await read_args(request)
@@ -98,7 +100,8 @@ class SlackStandIn(CallLog):
             return self._http(self._settle(self._record(method, {}, request), run=_raiser(error)))
         token = pop_token(args, request.headers)
         call = self._record(method, args, request, token=token)
-        return self._http(self._settle(call, run=lambda: self._run_api(method, args, token)))
+        run = partial(self._run_api, method, args, token)
+        return await self._answer(call, request, run=run, render=self._http)
 
     def _run_api(self, method: str, args: JsonDict, token: str | None) -> JsonDict:
         check_token(token)
@@ -107,18 +110,21 @@ class SlackStandIn(CallLog):
             raise SlackError("unknown_method")
         return handler(self.workspace, args)
 
-    async def _on_upload(self, request: web.Request) -> web.Response:
+    async def _on_upload(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]
         content = await request.read()
         call = self._record(FILE_UPLOAD, {"file_id": file_id, "length": len(content)}, request)
-        status, body, headers = self._settle(
-            call, run=lambda: receive_upload(self.workspace, file_id, content)
-        )
+        run = partial(receive_upload, self.workspace, file_id, content)
+        return await self._answer(call, request, run=run, render=self._upload_answer)
+
+    @classmethod
+    def _upload_answer(cls, reply: Reply) -> web.Response:
+        status, body, _headers = reply
         if body.get("ok"):  # Slack's upload URL answers in plain text
             return web.Response(text=f"OK - {body['size']}", content_type="text/plain")
-        return web.json_response(body, status=status, headers=headers)
+        return cls._http(reply)
 
-    async def _on_response_url(self, request: web.Request) -> web.Response:
+    async def _on_response_url(self, request: web.Request) -> web.StreamResponse:
         key = request.match_info["key"]
         try:
             args = await read_args(request)
@@ -127,7 +133,8 @@ class SlackStandIn(CallLog):
                 self._settle(self._record(RESPONSE_URL, {}, request), run=_raiser(error))
             )
         call = self._record(RESPONSE_URL, args, request)
-        return self._http(self._settle(call, run=lambda: self._respond(key, args)))
+        run = partial(self._respond, key, args)
+        return await self._answer(call, request, run=run, render=self._http)
 
     def _respond(
         self, key: str, body: JsonDict, *, method: str = RESPONSE_URL, count_use: bool = True

@@ -18,7 +18,7 @@ from bot.deals.outcomes import Created
 from bot.digests import runs
 from bot.digests import subscribe as digests
 from bot.slack.scheduler import Scheduler
-from bot.slack_standin import SlackStandIn
+from bot.slack_standin import SlackStandIn, TextError
 from storage.digest_models import ClaimStatus, DigestRun
 from tests.conftest import Clock
 from tests.digests.conftest import CHANNEL, FAST, MANAGER, REP
@@ -141,16 +141,16 @@ async def test_a_rate_limited_post_waits_and_goes_out_once(
     assert len(_digest_posts(standin)) == 1
 
 
-async def test_a_refused_post_is_retried_on_a_later_tick_and_posted_once(
+async def test_a_post_slack_could_not_take_is_retried_on_a_later_tick_and_posted_once(
     team: Services, clock: Clock, standin: SlackStandIn, scheduler: Scheduler
 ) -> None:
     clock.now = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
     await _subscribe(team, clock, at_time="09:00")
     clock.now = dt.datetime(2026, 3, 2, 9, 0, 1, tzinfo=dt.UTC)
-    standin.fail_next("chat.postMessage", error="not_in_channel")
-    standin.fail_next("files.completeUploadExternal", error="internal_error")
+    standin.fault_next("chat.postMessage", TextError(503))  # a proxy's plain-text 503
+    standin.fail_next("files.completeUploadExternal", error="service_unavailable")
     first = await scheduler.tick()
-    assert first.digests == 0 and first.unfinished == 1
+    assert first.digests == 0 and first.unfinished == 1 and first.retrying == 1
     clock.advance(seconds=1)  # past the back-off (one tick)
     second = await scheduler.tick()  # the message goes out; the chart upload is refused
     assert second.digests == 0 and len(_digest_posts(standin)) == 1
@@ -176,6 +176,9 @@ async def test_a_post_whose_outcome_is_unknown_is_never_repeated(
     clock.advance(hours=2)
     assert (await scheduler.tick()).digests == 0
     assert _digest_posts(standin) == []
+    async with team.db.read() as session:
+        [run] = (await session.exec(select(DigestRun))).all()
+    assert run.status == ClaimStatus.UNKNOWN  # ended by housekeeping, not `sending` for good
 
 
 async def test_now_posts_the_current_period_at_once_but_never_twice(

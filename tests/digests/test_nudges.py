@@ -77,7 +77,7 @@ async def test_a_refused_nudge_is_retried_and_sent_once(
 ) -> None:
     await _new_deal(services)
     clock.advance(days=3)
-    standin.fail_next("chat.postMessage", error="internal_error")
+    standin.fail_next("chat.postMessage", error="service_unavailable")
     assert (await scheduler.tick()).nudges == 0
     clock.advance(seconds=1)
     assert (await scheduler.tick()).nudges == 1

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.core.catalog import MapCatalog
-from bot.slack_standin import SlackStandIn
+from bot.slack_standin import SlackStandIn, TextError
 from storage.database import Database
 from storage.digest_models import ClaimStatus, DigestRun, DigestSubscription
 from storage.migrate import upgrade
@@ -112,10 +112,12 @@ async def _serve(url: str, standin: SlackStandIn, log: Path) -> asyncio.subproce
     )  # fmt: skip
 
 
-async def _run_two_servers(url: str, standin: SlackStandIn, tmp_path: Path) -> list[int]:
+async def _run_two_servers(
+    url: str, standin: SlackStandIn, tmp_path: Path, *, until: str = "files.completeUploadExternal"
+) -> list[int]:
     servers = [await _serve(url, standin, tmp_path / f"serve{n}.log") for n in (1, 2)]
     try:
-        await standin.wait_for("files.completeUploadExternal", timeout=30)
+        await standin.wait_for(until, timeout=30)
         await asyncio.sleep(3)  # ~15 more ticks each: a second post would show up now
     except AssertionError as exc:
         raise AssertionError(f"{exc}\n{_logs(tmp_path)}") from None
@@ -163,3 +165,23 @@ async def test_a_digest_claimed_by_a_dead_replica_still_goes_out_once(
     await db.dispose()
     assert run is not None and run.status == ClaimStatus.POSTED
     assert run.attempts == 2 and run.claimed_by != "dead-host:4242"
+
+
+async def test_two_servers_never_repeat_a_digest_a_proxy_answered_500_for(
+    pg_url: str, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    """The message landed, then a proxy answered a plain-text 500: nobody knows it landed,
+    so neither server sends it again, and the run ends `unknown`, not `sending`."""
+    await _seed(pg_url, claimed_by_dead_replica=False)
+    standin.fault_next("chat.postMessage", TextError(500, performs=True))
+    codes = await _run_two_servers(pg_url, standin, tmp_path, until="chat.postMessage")
+    logs = _logs(tmp_path)
+    assert codes == [0, 0], logs
+    assert standin.attempts("chat.postMessage") == 1, logs
+    assert len(standin.messages(CHANNEL)) == 1 and standin.uploaded_files() == []
+    assert "Traceback" not in logs and "cut off mid-call (http 500)" in logs, logs
+    db = Database(pg_url)
+    async with db.read() as session:
+        run = await session.get(DigestRun, 1)
+    await db.dispose()
+    assert run is not None and run.status == ClaimStatus.UNKNOWN and run.last_error == "http 500"

@@ -8,6 +8,7 @@ the user is told, where Slack leaves a way to tell them, that the reply could no
 from __future__ import annotations
 
 import dataclasses
+import logging
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,7 +23,12 @@ from bot.slack.http import build_web_app
 from bot.slack.runtime import build_runtime, web_client
 from bot.slack_standin import (
     RESPONSE_URL,
+    Fault,
+    Hang,
+    JsonError,
+    Reset,
     SlackStandIn,
+    TextError,
     app_home_opened_event,
     checkboxes_action,
     event_callback,
@@ -57,7 +63,8 @@ async def slack(
         harness_settings(standin, services),
         extra_response_url_prefixes=(standin.base_url, dead_hooks),
     )
-    runtime = build_runtime(services, settings, client=web_client(settings))
+    # A short time limit, so that a Hang fault is a timeout within the test.
+    runtime = build_runtime(services, settings, client=web_client(settings, timeout=0.5))
     client = TestClient(TestServer(build_web_app(build_bolt_app(runtime), runtime)))
     await client.start_server()
     yield SlackHarness(services=services, standin=standin, runtime=runtime, client=client)
@@ -215,3 +222,100 @@ async def test_app_home_that_cannot_be_published_is_published_on_the_next_visit(
     assert second.status == 200
     home = slack.standin.home(OWNER)
     assert home is not None and "Acme Corp" in str(home)
+
+
+def _ours(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name.startswith("bot.")]
+
+
+def _assert_one_line(
+    caplog: pytest.LogCaptureFixture, *, level: int, method: str, error: str
+) -> None:
+    """Logged once at `level`, naming the method and Slack's error; no traceback anywhere."""
+    said = [(r.levelno, r.getMessage()) for r in _ours(caplog)]
+    assert [r.getMessage() for r in _ours(caplog) if r.exc_info] == [], said
+    assert [text for lvl, text in said if lvl == level and method in text and error in text], said
+
+
+AFTER_ACK = {
+    "views.open expired_trigger_id": (JsonError("expired_trigger_id"), logging.WARNING, "expired_trigger_id"),
+    "views.open plain-text 500": (TextError(500), logging.ERROR, "http 500"),
+    "views.open HTML 502": (TextError(502, html=True), logging.ERROR, "http 502"),
+    "views.open timeout": (Hang(1.0), logging.ERROR, "timeout"),
+    "views.open reset": (Reset(), logging.ERROR, "connection lost"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("fault", "level", "error"), AFTER_ACK.values(), ids=AFTER_ACK.keys())
+async def test_a_form_slack_does_not_open_is_one_log_line_and_told(
+    slack: SlackHarness,
+    seeded: Seeded,
+    caplog: pytest.LogCaptureFixture,
+    fault: Fault,
+    level: int,
+    error: str,
+) -> None:
+    slack.standin.fault_next("views.open", fault)
+    answer = await slack.command("new", user=OWNER)
+    assert answer.status == 200
+    await slack.runtime.tasks.drain()
+    told = slack.standin.last(RESPONSE_URL).args["text"]
+    assert "could not show" in told and error in told, told
+    assert "upstream" not in told and "<html>" not in told  # never the raw body
+    _assert_one_line(caplog, level=level, method="views.open", error=error)
+
+
+@pytest.mark.parametrize(
+    ("fault", "level", "error"),
+    [
+        (JsonError("not_enabled"), logging.WARNING, "not_enabled"),
+        (TextError(500), logging.ERROR, "http 500"),
+        (Hang(1.0), logging.ERROR, "timeout"),
+    ],
+    ids=["not_enabled", "plain-text 500", "timeout"],
+)
+async def test_app_home_slack_does_not_publish_is_one_log_line(
+    slack: SlackHarness,
+    seeded: Seeded,
+    caplog: pytest.LogCaptureFixture,
+    fault: Fault,
+    level: int,
+    error: str,
+) -> None:
+    slack.standin.fault_next("views.publish", fault)
+    opened = await slack.event(event_callback(app_home_opened_event(OWNER), team_id=slack.team_id))
+    assert opened.status == 200
+    await slack.runtime.tasks.drain()
+    assert slack.standin.home(OWNER) is None
+    _assert_one_line(caplog, level=level, method="views.publish", error=error)
+
+
+async def test_a_dm_fallback_to_someone_slack_will_not_dm_is_a_warning(
+    slack: SlackHarness, seeded: Seeded, caplog: pytest.LogCaptureFixture
+) -> None:
+    await give_every_value(slack, seeded)
+    card = latest_card(slack, OWNER)
+    url = slack.standin.response_url(channel=card["channel"], user=OWNER, message_ts=card["ts"])
+    slack.standin.fault_next(RESPONSE_URL, TextError(502, html=True))
+    slack.standin.fail_next("chat.postMessage", error="cannot_dm_bot")
+    await tick_all_on_card(slack, response_url=url)
+    await slack.runtime.tasks.drain()
+    assert await ticked_items(slack, seeded.deal_id)  # the change is kept
+    _assert_one_line(
+        caplog, level=logging.WARNING, method="chat.postMessage", error="cannot_dm_bot"
+    )
+
+
+async def test_a_response_url_reset_mid_reply_is_sent_again_on_a_new_connection(
+    slack: SlackHarness, seeded: Seeded, caplog: pytest.LogCaptureFixture
+) -> None:
+    """slack_sdk's webhook client tries a reset request once more: harmless here, since the
+    reply replaces the card (a second replace is the same card)."""
+    card = latest_card(slack, OWNER)
+    url = slack.standin.response_url(channel=card["channel"], user=OWNER, message_ts=card["ts"])
+    slack.standin.fault_next(RESPONSE_URL, Reset())
+    await tick_all_on_card(slack, response_url=url)
+    await slack.runtime.tasks.drain()
+    first, second = slack.standin.calls(RESPONSE_URL)
+    assert not first.ok and second.ok and second.args["replace_original"] is True
+    assert [r for r in _ours(caplog) if r.exc_info] == []

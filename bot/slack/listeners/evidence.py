@@ -5,19 +5,17 @@ follows a send-back: the owner's DM saying what is missing."""
 
 from __future__ import annotations
 
-import logging
-
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.context import Actor
 from bot.deals.outcomes import SentBack, Ticked
 from bot.slack.runtime import Body, Runtime
+from bot.slack.sending import log_failure
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
 from bot.views.validation import sent_back_notice, validation_requests
 
-log = logging.getLogger(__name__)
 # What Slack answering no, or not at all, raises from the Web API client.
 SLACK_REFUSED = (SlackApiError, aiohttp.ClientError, TimeoutError)
 
@@ -45,8 +43,8 @@ async def ask_evidence(runtime: Runtime, body: Body, ticked: Ticked, *, reply: R
     view = evidence_modal(card, private_metadata=meta.dumps(), items=ticked.waiting)
     try:
         await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
-    except SLACK_REFUSED:
-        log.warning("the evidence form for deal %s did not open", card.deal_id, exc_info=True)
+    except SLACK_REFUSED as error:
+        log_failure(error, what=f"the evidence form for deal {card.deal_id}")
 
 
 async def ask_validators(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
@@ -56,8 +54,8 @@ async def ask_validators(runtime: Runtime, ticked: Ticked, actor: Actor) -> None
         for message in validation_requests(ticked, actor.user_id):
             try:
                 await runtime.replies.post(channel=validator, message=message)
-            except SLACK_REFUSED:
-                log.warning("validation request to %s not sent", validator, exc_info=True)
+            except SLACK_REFUSED as error:
+                log_failure(error, what=f"validation request to {validator}")
 
 
 async def tell_owner(runtime: Runtime, sent_back: SentBack, actor: Actor) -> None:
