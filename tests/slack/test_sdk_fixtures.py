@@ -271,3 +271,33 @@ async def test_an_org_wide_install_keeps_one_pipeline_for_the_organisation(
     home = slack.standin.home(GRID_USER)
     assert home is not None and "Acme Corp" in text_of(home["blocks"])
     assert [e.team_id for e in await rows(slack, ProcessedEvent)] == [GRID_ORG]
+
+
+# every action id the app listens to (the prefixed ones with a suffix): a partner's click on
+# any of them is refused before its listener reads or changes anything
+PARTNER_CLICKS = [
+    f"{action}_1" if action in (ActionId.QUIZ_ANSWER, ActionId.CHOOSE_DEAL) else action.value
+    for action in ActionId
+]
+
+
+@pytest.mark.parametrize("action_id", PARTNER_CLICKS)
+async def test_every_listener_refuses_a_partners_click(slack: SlackHarness, action_id: str) -> None:
+    await grid_command(slack, "new Acme Corp 50k")
+    card = latest_card(slack, GRID_USER)
+    block, advance = find(card["blocks"], ActionId.ADVANCE)
+    payload = with_action(
+        sample("block_actions.ephemeral_button.json"),
+        action_id=action_id,
+        block_id=block["block_id"],
+        value=advance["value"],
+    )
+    payload["user"]["team_id"] = PARTNER
+    payload["response_url"] = slack.standin.response_url(channel="C111", user=GRID_USER)
+    before = (await rows(slack, DealEvent), await rows(slack, Deal))
+    slack.standin.forget_calls()
+    answer = await replay_interaction(slack, payload)
+    assert answer.status == 200
+    assert sent(slack) == ["response_url"]
+    assert REFUSAL in str(slack.standin.last("response_url").args)
+    assert (await rows(slack, DealEvent), await rows(slack, Deal)) == before
