@@ -1,6 +1,7 @@
 """Who may do what (the rule the README states under "The /deal command"): anyone in the
 workspace reads; the owner, the owner's manager or an admin changes a deal; only a manager
-of the owner or an admin overrides a gate; admins set roles and teams."""
+of the owner or an admin overrides a gate; admins set roles and teams; nobody from another
+organisation does anything."""
 
 from __future__ import annotations
 
@@ -105,3 +106,16 @@ async def validators_of(
     people = await queries.people(session, team_id=team_id)
     admins = {p.user_id for p in people if p.role == Role.ADMIN} | set(services.admins)
     return tuple(sorted(admins - {owner_id})) or tuple(sorted(admins))
+
+
+def outsider_refused() -> NotAllowed:
+    """The answer to someone from another organisation (a Slack Connect partner in a shared
+    channel), whatever they asked: the deals are the installing company's confidential
+    pipeline, so they read nothing and change nothing (the README, "Shared channels")."""
+    return NotAllowed(
+        _(
+            "stagecoach works only for the members of the workspace it is installed in; "
+            "people from other organisations in a shared channel cannot use it"
+        ),
+        _("ask someone from that workspace to do it for you"),
+    )

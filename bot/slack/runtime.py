@@ -23,6 +23,7 @@ from bot.slack.replies import Replies
 from bot.slack.sending import log_failure
 from bot.slack.tasks import BackgroundTasks
 from bot.slack.web_api_failures import error_name, method_of
+from bot.slack.workspace import from_another_organisation, installation_of
 from bot.views.message import Message
 from flows.i18n import _
 from storage.database import unreachable
@@ -97,21 +98,35 @@ def text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def clicked(body: Body) -> tuple[Actor, dict[str, Any]] | None:
+@dataclass(frozen=True, slots=True)
+class Outsider:
+    """Someone from another organisation (a Slack Connect partner in a shared channel).
+    They are refused everything: bot.core.access.outsider_refused says why."""
+
+    user_id: str
+
+
+def clicked(body: Body) -> tuple[Actor, dict[str, Any]] | Outsider | None:
     """Who clicked, and what (the payload's first action); None for a payload without."""
     actor = actor_from(body)
+    if isinstance(actor, Outsider):
+        return actor
     actions = body.get("actions")
     action = actions[0] if isinstance(actions, list) and actions else None
     return (actor, action) if actor is not None and isinstance(action, dict) else None
 
 
-def actor_from(body: Body, *, channel_id: str | None = None) -> Actor | None:
-    """Who acts, from any payload shape: slash commands are flat, interactions nest."""
-    team = body.get("team_id") or _nested(body, "team", "id") or _nested(body, "user", "team_id")
-    user = body.get("user_id") or _nested(body, "user", "id")
+def actor_from(body: Body, *, channel_id: str | None = None) -> Actor | Outsider | None:
+    """Who acts, in which workspace (bot.slack.workspace: the installation's, whatever the
+    user's own team), from any payload shape: slash commands are flat, interactions nest,
+    events name the user inside the event."""
+    team = installation_of(body)
+    user = body.get("user_id") or _nested(body, "user", "id") or _nested(body, "event", "user")
     channel = channel_id or body.get("channel_id") or _nested(body, "channel", "id")
     if not _is_slack_id(team) or not _is_slack_id(user):
         return None
+    if from_another_organisation(body):
+        return Outsider(user_id=user)
     return Actor(team_id=team, user_id=user, channel_id=channel if _is_slack_id(channel) else None)
 
 

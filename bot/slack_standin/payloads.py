@@ -112,6 +112,11 @@ def view_submission_payload(
     shown = copy.deepcopy(view) if view is not None else _made_up_modal(title, blocks, team_id)
     shown.update(
         {
+            # A member's modal is their own workspace's, the one the app is installed in.
+            # Tests act in several teams through the one stand-in, whose views.open names
+            # its own team: the submission says the submitter's, as Slack would.
+            "team_id": team_id,
+            "app_installed_team_id": team_id,
             "callback_id": callback_id,
             "private_metadata": private_metadata,
             "state": {"values": state_values},

@@ -37,9 +37,7 @@ def clip(text: str, limit: int) -> str:
     return head.rstrip(" ,;:.-") + ELLIPSIS
 
 
-def clip_escaped(
-    text: str, limit: int, *, escaper: Callable[[str], str] = escape
-) -> str:
+def clip_escaped(text: str, limit: int, *, escaper: Callable[[str], str] = escape) -> str:
     """`text` clipped and escaped, at most `limit` characters once escaped (`&` → `&amp;`
     grows it): for mrkdwn where Slack counts what is sent, not what it shows. `escaper`:
     `escape_keeping_mentions` for text that names people."""

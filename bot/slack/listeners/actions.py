@@ -13,6 +13,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core.access import outsider_refused
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealNumber, DealRef, SeenDeal
@@ -25,6 +26,7 @@ from bot.slack.listeners.events import publish_home
 from bot.slack.listeners.evidence import ask_evidence, ask_validators
 from bot.slack.runtime import (
     Body,
+    Outsider,
     Runtime,
     after_ack,
     clicked,
@@ -65,6 +67,8 @@ def acking(runtime: Runtime, handler: Any) -> Any:
     async def run(ack: Any, body: Body) -> None:
         await ack()
         click = clicked(body)
+        if isinstance(click, Outsider):
+            return refuse_outsider(runtime, body)
         if click is None:
             return
         actor, action = click
@@ -76,6 +80,19 @@ def acking(runtime: Runtime, handler: Any) -> Any:
         )
 
     return run
+
+
+def refuse_outsider(runtime: Runtime, body: Body) -> None:
+    """Tell someone from another organisation, beside what they clicked, that they may not
+    use the bot (bot.core.access.outsider_refused); nothing is read or changed."""
+    url = body.get("response_url")
+    if isinstance(url, str):
+        after_ack(runtime, body, _tell_outsider(runtime, url), name="refuse an outsider")
+
+
+async def _tell_outsider(runtime: Runtime, response_url: str) -> None:
+    message = outcome_message(outsider_refused())
+    await runtime.replies.to_response_url(response_url, message, replace=False)
 
 
 async def reply_in_place(

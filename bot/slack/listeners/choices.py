@@ -12,9 +12,9 @@ from bot.commands import BY_NAME, ParseError, run_command
 from bot.core.context import Actor
 from bot.core.outcomes import Failure, Outcome
 from bot.deals.outcomes import Ticked
-from bot.slack.listeners.actions import reply_in_place, reply_target
+from bot.slack.listeners.actions import refuse_outsider, reply_in_place, reply_target
 from bot.slack.listeners.evidence import ask_evidence, ask_validators
-from bot.slack.runtime import Body, Runtime, after_ack, clicked, guarded
+from bot.slack.runtime import Body, Outsider, Runtime, after_ack, clicked, guarded
 from bot.views.ids import ActionId, ChosenDeal
 from bot.views.outcomes import outcome_message
 from flows.i18n import _
@@ -34,6 +34,8 @@ def _acking(runtime: Runtime) -> Any:
     async def run(ack: Any, body: Body) -> None:
         await ack()
         click = clicked(body)
+        if isinstance(click, Outsider):
+            return refuse_outsider(runtime, body)
         if click is None:
             return
         actor, action = click

@@ -12,12 +12,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
+from bot.core.access import outsider_refused
 from bot.core.slack_text import from_slack
 from bot.deals.outcomes import MapPicture, SentBack, Ticked
 from bot.onboarding.outcomes import Delivery
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
 from bot.slack.pictures import upload_map
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded
+from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import new_deal_modal
@@ -32,6 +33,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         actor = actor_from(body)
         if actor is None:
             await ack(text=_("This request has no user or workspace; nothing was done."))
+            return
+        if isinstance(actor, Outsider):
+            await ack(response_type="ephemeral", **outcome_message(outsider_refused()).to_dict())
             return
         parsed = parse(from_slack(str(body.get("text") or "")))
         if isinstance(parsed, ParseError):

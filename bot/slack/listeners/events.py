@@ -18,8 +18,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_home_opened(ack: Any, body: Body) -> None:
         await ack()
         event = mapping(body.get("event"))
-        actor = actor_from({"team_id": _team_of(body), "user_id": event.get("user")})
-        if actor is None or event.get("tab", "home") != "home":
+        actor = actor_from(body)
+        # Someone from another organisation sees no App Home of ours: nothing to read them.
+        if not isinstance(actor, Actor) or event.get("tab", "home") != "home":
             return
         if not await _first_delivery(runtime, body, actor):
             return
@@ -47,12 +48,3 @@ async def _first_delivery(runtime: Runtime, body: Body, actor: Actor) -> bool:
         return True
     async with runtime.services.db.write() as session:
         return await queries.claim_event(session, team_id=actor.team_id, event_id=event_id[:64])
-
-
-def _team_of(body: Body) -> Any:
-    authorizations = body.get("authorizations")
-    if body.get("team_id"):
-        return body["team_id"]
-    if isinstance(authorizations, list) and authorizations and isinstance(authorizations[0], dict):
-        return authorizations[0].get("team_id")
-    return None

@@ -22,8 +22,17 @@ from bot.onboarding.outcomes import QuizAnswered
 from bot.onboarding.practice import open_practice
 from bot.onboarding.quizzing import answer, start_quiz
 from bot.onboarding.touring import go_to_step
-from bot.slack.listeners.actions import reply_in_place
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping, text_or_none
+from bot.slack.listeners.actions import refuse_outsider, reply_in_place
+from bot.slack.runtime import (
+    Body,
+    Outsider,
+    Runtime,
+    actor_from,
+    after_ack,
+    guarded,
+    mapping,
+    text_or_none,
+)
 from bot.views.ids import ActionId
 from bot.views.message import Message
 from bot.views.onboarding import AnswerRef, parse_step
@@ -52,6 +61,8 @@ def _acking(runtime: Runtime, handler: Handler) -> Callable[[Any, Body], Awaitab
     async def run(ack: Any, body: Body) -> None:
         await ack()
         actor = actor_from(body)
+        if isinstance(actor, Outsider):
+            return refuse_outsider(runtime, body)
         actions = body.get("actions")
         action = mapping(actions[0]) if isinstance(actions, list) and actions else {}
         if actor is None or not action:

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core.access import outsider_refused
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import SeenDeal
@@ -18,7 +19,7 @@ from bot.deals.outcomes import SentBack, Ticked
 from bot.deals.ticking import set_ticks
 from bot.deals.validating import send_back
 from bot.slack.listeners.evidence import ask_validators, tell_owner
-from bot.slack.runtime import Body, Runtime, actor_from, after_ack, guarded, mapping
+from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded, mapping
 from bot.views.ids import BlockId, CallbackId, ModalMeta
 from bot.views.message import Message
 from bot.views.modal_state import BranchAnswers, read_input
@@ -146,6 +147,10 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
         meta = ModalMeta.loads(view.get("private_metadata"))
         actor = actor_from(body, channel_id=meta.reply.channel_id if meta else None)
         state = mapping(view.get("state")).get("values")
+        if isinstance(actor, Outsider):
+            refusal = _error_text(outsider_refused())
+            await ack(response_action="errors", errors={_first_input(view): refusal})
+            return
         if (
             meta is None
             or actor is None
