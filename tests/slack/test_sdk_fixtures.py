@@ -69,6 +69,20 @@ async def test_the_command_sample_creates_the_deal_in_its_workspace(slack: Slack
     assert "Acme Corp" in text_of(latest_card(slack, GRID_USER)["blocks"])
 
 
+async def test_the_command_samples_escaped_text_is_read_as_typed(slack: SlackHarness) -> None:
+    # What Slack sends for `/deal new AT&T <EU> 5k @owner` with escaping on: the three
+    # characters as entities, the mention as markup (docs/slack-text.md).
+    owner = GRID_USER  # naming someone else needs their manager or an admin
+    answer = await grid_command(slack, f"new AT&amp;T &lt;EU&gt; 5k <@{owner}|dana>")
+    assert answer.status == 200 and "AT&amp;T" in answer.text, answer.body
+    [deal] = await deals(slack)
+    assert (deal.name, deal.owner_id, deal.amount) == ("AT&T <EU>", owner, 5_000)
+    card = latest_card(slack, GRID_USER)
+    assert "AT&amp;T &lt;EU&gt;" in card["text"]  # mrkdwn: escaped once, shown as typed
+    found = await grid_command(slack, "show AT&amp;T &lt;EU")
+    assert f"Deal #{deal.id}" in text_of(found.json["blocks"])
+
+
 async def test_the_command_sample_as_sent_is_a_clear_error_and_stores_nothing(
     slack: SlackHarness,
 ) -> None:
