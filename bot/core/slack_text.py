@@ -75,7 +75,7 @@ def _kept(match: re.Match[str]) -> str:
 def _readable(match: re.Match[str]) -> str:
     target, label = match[1], unescape(match[2]) if match[2] is not None else None
     if _USER.fullmatch(target) or _CHANNEL.fullmatch(target):
-        return target[0] + label.lstrip(target[0]) if label else target
+        return target[0] + label if label else target  # a user's or channel's name: no @/#
     if target.startswith("!"):
         return _special(target[1:], label)
     return label if label else unescape(target)
@@ -84,7 +84,7 @@ def _readable(match: re.Match[str]) -> str:
 def _special(command: str, label: str | None) -> str:
     """`!here`, `!channel`, `!everyone` read as the words typed; a user group or a date
     reads as its label (Slack always sends one)."""
-    name = command.split("^", 1)[0]
+    name, _caret, detail = command.partition("^")
     if name in _BROADCASTS:
         return f"@{name}"
-    return label if label else f"@{name}"
+    return label or f"@{detail or name}"
