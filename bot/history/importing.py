@@ -117,7 +117,7 @@ async def import_history(
         deals_created=tally.created,
         events_created=tally.events,
         deals_unchanged=tally.unchanged,
-        rejected=sorted([*rejected, *refused], key=lambda item: (item.file, item.line)),
+        rejected=_one_per_line([*rejected, *refused]),
         deals_replaced=tally.replaced,
         kept_changed=tally.kept,
         reasons=_reason_treatments(plans, process_map, mappings),
@@ -148,21 +148,35 @@ def _plan(
             bad, refused = dropped, refused + dropped
             kept = kept[1:]
         if bad:
-            refused += dropped + [_refuse(row, _not_imported(bad)) for row in kept]
+            knock_on = _not_imported(bad)
+            refused += dropped + [_refuse(row, knock_on, knock_on=True) for row in kept]
         elif kept:
             plans.append(_DealPlan(external_id=deal_id, rows=kept))
     return plans, refused
 
 
+def _one_per_line(items: list[Rejected]) -> list[Rejected]:
+    """Each problem once per file line (a HubSpot line holds a deal's every stage entry),
+    and a line's own problem rather than its deal's refusal."""
+    bad = {(item.file, item.line) for item in items if not item.knock_on}
+    unique: dict[tuple[str, int, str], Rejected] = {}
+    for item in items:
+        if item.knock_on and (item.file, item.line) in bad:
+            continue
+        unique.setdefault((item.file, item.line, item.problem), item)
+    return sorted(unique.values(), key=lambda item: (item.file, item.line))
+
+
 def _not_imported(bad: list[Rejected]) -> str:
-    where = ", ".join(str(item.line) for item in sorted(bad, key=lambda item: item.line))
+    where = ", ".join(str(line) for line in sorted({item.line for item in bad}))
     return _("deal {id} is not imported: a row of it is bad (line {lines})").replace(
         "{lines}", where
     )
 
 
 def _sequence(rows: list[HistoryRow]) -> tuple[list[HistoryRow], list[Rejected]]:
-    """The deal's stage entries; duplicates and re-entries of the same stage are bad rows."""
+    """The deal's stage entries; duplicates and re-entries of the same stage are bad rows,
+    but a move between two CRM stages that map to one stage of ours is no move at all."""
     kept: list[HistoryRow] = []
     dropped: list[Rejected] = []
     seen: dict[tuple[str, dt.datetime], int] = {}
@@ -170,6 +184,8 @@ def _sequence(rows: list[HistoryRow]) -> tuple[list[HistoryRow], list[Rejected]]
         first = seen.setdefault((row.stage, row.at), row.line)
         if first != row.line:
             dropped.append(_refuse(row, _("duplicate of line {line}").format(line=first)))
+        elif kept and kept[-1].stage == row.stage and kept[-1].crm_stage != row.crm_stage:
+            continue
         elif kept and kept[-1].stage == row.stage:
             message = _("deal {id} is already in {stage} since line {line}").format(
                 id="{id}", stage=row.stage, line=kept[-1].line
@@ -180,12 +196,13 @@ def _sequence(rows: list[HistoryRow]) -> tuple[list[HistoryRow], list[Rejected]]
     return kept, dropped
 
 
-def _refuse(row: HistoryRow, message: str) -> Rejected:
+def _refuse(row: HistoryRow, message: str, *, knock_on: bool = False) -> Rejected:
     return Rejected(
         line=row.line,
         deal_id=row.deal_id,
         problem=message.replace("{id}", row.deal_id),
         file=row.file,
+        knock_on=knock_on,
     )
 
 

@@ -60,9 +60,9 @@ class Mappings:
                 "",
             )
         return BadValue(
-            _("stage '{stage}' is not in {file}; add a line '{stage},<stage id>' ({stages})").format(
-                stage=name, file=self.stages_file, stages=stages
-            ),
+            _(
+                "stage '{stage}' is not in {file}; add a line '{stage},<stage id>' ({stages})"
+            ).format(stage=name, file=self.stages_file, stages=stages),
             "",
         )
 
@@ -98,7 +98,9 @@ def read_stages(file: str, lines: Iterable[str], process_map: ProcessMap) -> dic
     for line, crm, target in _pairs(file, lines, STAGE_COLUMNS):
         if not process_map.has_stage(target):
             raise MappingError(
-                _("{file} line {line}: '{stage}' is not a stage of the {map} map ({stages})").format(
+                _(
+                    "{file} line {line}: '{stage}' is not a stage of the {map} map ({stages})"
+                ).format(
                     file=file,
                     line=line,
                     stage=target,
@@ -116,7 +118,9 @@ def read_reasons(file: str, lines: Iterable[str], process_map: ProcessMap) -> di
     for line, imported, target in _pairs(file, lines, REASON_COLUMNS):
         if _fold(target) not in known:
             raise MappingError(
-                _("{file} line {line}: '{reason}' is not a lost reason of the map ({known})").format(
+                _(
+                    "{file} line {line}: '{reason}' is not a lost reason of the map ({known})"
+                ).format(
                     file=file, line=line, reason=target, known="; ".join(process_map.lost_reasons)
                 )
             )

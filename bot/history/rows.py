@@ -54,6 +54,7 @@ class Rejected:
     deal_id: str | None
     problem: str
     file: str = ""
+    knock_on: bool = False  # good in itself, refused because its deal has a bad row
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class HistoryRow:
     reason: str | None
     file: str = ""
     crm_owner: str | None = None  # the CRM owner given to the default owner, if so
+    crm_stage: str = ""  # the stage as the file names it (several may map to one of ours)
 
 
 def check_rows(
@@ -127,6 +129,7 @@ def check_row(
         reason=reason,
         file=row.file,
         crm_owner=owner[1],
+        crm_stage=row.stage.strip(),
     )
 
 

@@ -71,8 +71,10 @@ async def test_bad_rows_are_reported_by_line_and_their_deals_not_imported(
     assert "'lots' is not an amount" in problems[9]
     assert "in the future" in problems[10]
     # D10's good rows are not imported either: no half-imported deal
-    assert problems[2] == problems[11] == (
-        "deal D10 is not imported: a row of it is bad (line 3, 4, 6, 7)"
+    assert (
+        problems[2]
+        == problems[11]
+        == ("deal D10 is not imported: a row of it is bad (line 3, 4, 6, 7)")
     )
     assert (report.rows, report.deals_created, report.events_created) == (10, 0, 0)
     assert await counts(services) == (0, 0)

@@ -67,7 +67,7 @@ def _stage_columns(table: Table) -> list[tuple[str, str]]:
         raise HistoryFormatError(
             _(
                 "{file} line 1: no stage dates; a HubSpot deal export needs the columns "
-                '\'Date entered "<stage> (<pipeline>)"\' (or hs_v2_date_entered_<stage id>)'
+                "'Date entered \"<stage> (<pipeline>)\"' (or hs_v2_date_entered_<stage id>)"
             ).format(file=table.file)
         )
     return found
