@@ -92,7 +92,7 @@ async def test_a_deal_changed_in_stagecoach_since_its_import_is_left_and_reporte
 async def test_an_unknown_reason_is_kept_verbatim_and_mapped_only_when_asked(
     services: Services,
 ) -> None:
-    report = await import_text(services, text(*GOOD, LOST_WITH_REASON))
+    report = await import_text(services, text(*GOOD, LOST_WITH_REASON), map_reasons=False)
     assert report.reasons == [ReasonTreatment("No budget this year", None, 1)]
     assert await lost_values(services) == [("No budget this year", "No budget this year")]
 

@@ -140,8 +140,8 @@ async def test_each_move_is_recorded_as_the_app_would(services: Services) -> Non
     reasons = sorted((e.value, e.reason) for e in lost)
     assert reasons == [
         ("Chose a competitor", "Chose a competitor"),
-        # not one of the map's reasons: kept verbatim, never cut to its first words
-        ("Chose a competitor went with Globex", "Chose a competitor went with Globex"),
+        # mapped by the reasons file (known_history.REASONS_CSV); the words stay as written
+        ("Chose a competitor", "Chose a competitor went with Globex"),
         ("Price too high", "Price too high"),
     ]
 
