@@ -7,9 +7,10 @@ what makes importing the same file twice change nothing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -130,3 +131,58 @@ async def stage_entries_of(session: AsyncSession, *, team_id: str) -> AsyncItera
 
 def _values(kinds: Iterable[Any]) -> list[str]:
     return [kind.value for kind in kinds]
+
+
+# -- re-importing ---------------------------------------------------------------------------------
+
+IMPORT_KINDS = ("created", "advanced", "branched", "reopened")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImport:
+    """An imported deal as it stands: its row, its events in order, and whether anything but
+    an import has touched it (a change bumps `version`; a note appends another kind)."""
+
+    deal: dict[str, Any]
+    events: list[dict[str, Any]]
+    touched: bool
+
+
+async def imported_deals(
+    session: AsyncSession, *, team_id: str, external_ids: Sequence[str]
+) -> dict[str, StoredImport]:
+    if not external_ids:
+        return {}
+    connection = await session.connection()
+    query = select(DEAL).where(
+        DEAL.c.team_id == team_id, DEAL.c.external_id.in_(list(external_ids))
+    )
+    deals = [dict(row) for row in (await connection.execute(query)).mappings().all()]
+    events: dict[int, list[dict[str, Any]]] = {deal["id"]: [] for deal in deals}
+    if deals:
+        query = (
+            select(EVENT)
+            .where(EVENT.c.deal_id.in_(list(events)))
+            .order_by(EVENT.c.deal_id, EVENT.c.id)
+        )
+        for row in (await connection.execute(query)).mappings().all():
+            events[row["deal_id"]].append(dict(row))
+    return {
+        str(deal["external_id"]): StoredImport(
+            deal=deal,
+            events=events[deal["id"]],
+            touched=deal["version"] != 1
+            or any(event["kind"] not in IMPORT_KINDS for event in events[deal["id"]]),
+        )
+        for deal in deals
+    }
+
+
+async def replace_imported(
+    session: AsyncSession, deal_id: int, values: dict[str, Any], events: Sequence[dict[str, Any]]
+) -> None:
+    """Give an imported deal, untouched since, the history a newer file states (same id)."""
+    connection = await session.connection()
+    await connection.execute(delete(EVENT).where(EVENT.c.deal_id == deal_id))
+    await connection.execute(update(DEAL).where(DEAL.c.id == deal_id).values(**values))
+    await insert_events(session, events)

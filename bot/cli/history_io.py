@@ -1,8 +1,9 @@
-"""`stagecoach import FILE.csv` and `stagecoach export`: a CRM's stage history in, the
+"""`stagecoach import FILE.csv …` and `stagecoach export`: a CRM's stage history in, the
 workspace's deals and history out (the logic is in bot.history.importing / bot.history.export).
 
-import exits 0 when every row was imported (or already was), 1 when some rows were
-rejected (the good ones are imported all the same), 2 for a file it cannot read at all.
+import exits 0 when every deal was imported (or already was), 1 when some rows were
+rejected (their deals are not imported; the others are) or a deal changed in stagecoach since
+its import was left, 2 for a file or mapping it cannot use at all (nothing is written).
 """
 
 from __future__ import annotations
@@ -13,26 +14,35 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from bot.cli.import_sources import FORMATS, ImportSources, ProgressBar
 from bot.cli.workspace import FAILED, OK, USAGE, CliError, fail, team_id_for, with_services
 from bot.core.context import Services
 from bot.history.export import ExportReport, export_history
 from bot.history.importing import ImportReport, import_history
+from bot.history.mapping import MappingError
 from bot.history.rows import COLUMNS, HistoryFormatError
 from flows.i18n import _
 
-BAR_WIDTH = 30
 MAX_REPORTED = 200  # rejected rows listed one by one; the rest are counted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     importing = subparsers.add_parser(
         "import",
-        help=_("import a CRM's stage history from CSV (idempotent)"),
-        description=_("One row per stage entry, with the header {columns}.").format(
-            columns=",".join(COLUMNS)
-        ),
+        help=_("import a CRM's stage history (native CSV, HubSpot, Salesforce, Pipedrive)"),
+        description=_(
+            "native: one row per stage entry, with the header {columns}. hubspot: the deal "
+            "export. salesforce: OpportunityHistory.csv Opportunity.csv. pipedrive: deals.csv "
+            "flow.csv. See docs/imports.md."
+        ).format(columns=",".join(COLUMNS)),
     )
-    importing.add_argument("file", type=Path, metavar="FILE.csv")
+    importing.add_argument("files", type=Path, nargs="+", metavar="FILE.csv")
+    importing.add_argument("--format", choices=FORMATS, default="native", help=_("the export's format (default: native)"))  # fmt: skip
+    importing.add_argument("--stages", type=Path, help=_("CSV crm_stage,stage: the CRM's stages → the map's stage ids"))  # fmt: skip
+    importing.add_argument("--reasons", type=Path, help=_("CSV imported_reason,reason: imported loss reasons → the map's"))  # fmt: skip
+    importing.add_argument("--owners", type=Path, help=_("CSV crm_owner,slack_user: CRM owners → Slack user ids"))  # fmt: skip
+    importing.add_argument("--default-owner", help=_("the Slack user who owns deals whose CRM owner is not mapped"))  # fmt: skip
+    importing.add_argument("--dry-run", action="store_true", help=_("say what would change; write nothing"))  # fmt: skip
     importing.add_argument(
         "--map", help=_("the map the stages belong to (default: STAGECOACH_MAP)")
     )
@@ -48,28 +58,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run_import(args: argparse.Namespace) -> int:
     try:
-        text = args.file.read_text(encoding="utf-8-sig")  # Excel writes a byte-order mark
-    except (OSError, UnicodeDecodeError) as exc:
-        return fail(CliError(_("cannot read {file}: {why}").format(file=args.file, why=exc)))
+        sources = ImportSources.read(args)
+    except CliError as error:
+        return fail(error)
 
     async def action(services: Services) -> ImportReport:
         team_id = await team_id_for(services, args.team_id)
-        return await import_history(
-            services,
-            team_id=team_id,
-            lines=text.splitlines(keepends=True),
-            process_map=services.catalog.current,
-            progress=ProgressLine(sys.stderr, label=_("importing deals")),
-        )
+        process_map = services.catalog.current
+        mappings = sources.mappings(process_map, default_owner=args.default_owner)
+        rows = sources.rows(args.format)
+        with ProgressBar(sys.stderr, label=_("importing deals")) as progress:
+            return await import_history(
+                services,
+                team_id=team_id,
+                rows=rows,
+                process_map=process_map,
+                mappings=mappings,
+                dry_run=args.dry_run,
+                progress=progress,
+            )
 
     try:
         report = asyncio.run(with_services(action, map_ref=args.map))
-    except HistoryFormatError as exc:
-        return fail(CliError(f"{args.file}: {exc}", code=USAGE))
+    except (HistoryFormatError, MappingError) as exc:
+        return fail(CliError(str(exc), code=USAGE))
     except CliError as error:
         return fail(error)
     print_import_report(report, stream=sys.stdout)
-    return FAILED if report.rejected else OK
+    return FAILED if report.rejected or report.kept_changed else OK
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -95,41 +111,38 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def print_import_report(report: ImportReport, *, stream: TextIO) -> None:
+    if report.dry_run:
+        print(_("dry run: nothing was written; importing would do this:"), file=stream)
     print(
         _(
             "read {rows} rows: {created} deals imported with {events} events; "
+            "{replaced} replaced by the file's newer history; "
             "{unchanged} already imported, left as they were; {rejected} rows rejected"
         ).format(
             rows=report.rows,
             created=report.deals_created,
             events=report.events_created,
+            replaced=report.deals_replaced,
             unchanged=report.deals_unchanged,
             rejected=len(report.rejected),
         ),
         file=stream,
     )
+    for key in report.kept_changed:
+        print(_("  deal {id}: changed in stagecoach since its import; left as it is").format(id=key), file=stream)  # fmt: skip
+    for treatment in report.reasons:
+        how = (
+            _("mapped to '{reason}'").format(reason=treatment.mapped_to)
+            if treatment.mapped_to
+            else _("kept verbatim")
+        )
+        print(_("  reason '{reason}' ({deals} deals): {how}").format(reason=treatment.reason, deals=treatment.deals, how=how), file=stream)  # fmt: skip
+    if report.default_owned:
+        print(_("  owners not mapped, given to --default-owner: {owners}").format(owners=", ".join(report.default_owned)), file=stream)  # fmt: skip
     for item in report.rejected[:MAX_REPORTED]:
         deal = _(" (deal {id})").format(id=item.deal_id) if item.deal_id else ""
-        print(_("  line {line}{deal}: {problem}").format(line=item.line, deal=deal, problem=item.problem), file=stream)  # fmt: skip
+        where = f"{item.file} " if item.file else ""
+        print(_("  {where}line {line}{deal}: {problem}").format(where=where, line=item.line, deal=deal, problem=item.problem), file=stream)  # fmt: skip
     if len(report.rejected) > MAX_REPORTED:
         more = len(report.rejected) - MAX_REPORTED
         print(_("  … and {count} more").format(count=more), file=stream)
-
-
-class ProgressLine:
-    """A progress bar redrawn in place on a terminal; plain count lines otherwise (logs)."""
-
-    def __init__(self, stream: TextIO, *, label: str) -> None:
-        self.stream = stream
-        self.label = label
-        self.tty = stream.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.tty:
-            print(f"{self.label}: {done}/{total}", file=self.stream, flush=True)
-            return
-        filled = BAR_WIDTH * done // max(total, 1)
-        bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total}{end}")
-        self.stream.flush()

@@ -1,32 +1,44 @@
 """Importing a CRM's stage history: deals and their back-dated events.
 
-Rows are checked one by one (bot.history.rows), grouped by deal and put in time order;
-a deal's first row is its creation and each later row a move, recorded as the event the
-app itself would have written: `advanced` along the main path (backward moves too: the
-KPIs tell them apart by position), `branched` into lost / disqualified / nurture (with the
-reason; a lost reason that matches one of the map's is stored as that reason), `reopened`
-out of them. The deal's stage, status and `stage_entered_at` come from its last row, its
-name, owner and amount from its last row that has them.
+Rows come checked from bot.history.rows (each format's adapter reads its files into them),
+are grouped by deal and put in time order; a deal's first row is its creation and each
+later row a move, recorded as the event the app itself would have written: `advanced`
+along the main path (backward moves too: the KPIs tell them apart by position), `branched`
+into lost / disqualified / nurture (with the reason), `reopened` out of them. The deal's
+stage, status and `stage_entered_at` come from its last row, its name, owner and amount
+from its last row that has them.
 
-Idempotent: a deal is keyed by (workspace, CRM deal id) in `Deal.external_id`, and a deal
-already imported is left exactly as it is, so importing the same file again changes
-nothing. Ids written by `stagecoach export` for deals made in stagecoach
-(`stagecoach-<id>`) name those deals, so exporting and re-importing changes nothing either.
+All or nothing per deal: a deal with any bad row is not imported at all, and every one of
+its rows is reported by line, so fixing the file and importing again imports it.
+
+Converging: a deal is keyed by (workspace, CRM deal id) in `Deal.external_id`. A deal the
+file states as it already stands is left alone (importing the same file again changes
+nothing); one it states differently (more rows, corrected ones) is given the file's history
+if nothing but imports has touched it in stagecoach, and is left and reported if someone
+has (bot.history.converging). Ids written by `stagecoach export` for deals made in
+stagecoach (`stagecoach-<id>`) name those deals, which are always left as they are.
+
+Reasons: a loss's reason is kept verbatim unless it is one of the map's lost reasons (in
+any case or spacing) or the reasons file maps it; the report lists how each other reason
+was treated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
 from bot.core.context import Services
 from bot.core.deal_status import status_for
-from bot.core.values import ChosenReason, match_lost_reason
-from bot.history.rows import HistoryRow, Rejected, read_rows
+from bot.history.converging import Decision, decide
+from bot.history.formats import native
+from bot.history.mapping import Mappings
+from bot.history.rows import HistoryRow, Rejected, SourceRow, check_rows
 from flows.i18n import _
 from flows.schema import BRANCH_TARGET_KIND, ProcessMap, StageKind
 from storage import history_store
@@ -40,12 +52,26 @@ _BRANCH_OF_KIND = {kind: branch.value for branch, kind in BRANCH_TARGET_KIND.ite
 
 
 @dataclass(frozen=True, slots=True)
+class ReasonTreatment:
+    """How an imported loss reason that is not one of the map's was recorded."""
+
+    reason: str
+    mapped_to: str | None  # None: kept verbatim
+    deals: int
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
     rows: int  # data rows read (blank lines aside)
     deals_created: int
     events_created: int
-    deals_unchanged: int  # already in the database: left as they are
+    deals_unchanged: int  # already as the file states them: left as they are
     rejected: list[Rejected] = field(default_factory=list)
+    deals_replaced: int = 0  # imported before, untouched since: now as the file states them
+    kept_changed: list[str] = field(default_factory=list)  # changed in stagecoach: left
+    reasons: list[ReasonTreatment] = field(default_factory=list)
+    default_owned: list[str] = field(default_factory=list)  # CRM owners given the default
+    dry_run: bool = False
 
 
 @dataclass(slots=True)
@@ -54,54 +80,103 @@ class _DealPlan:
     rows: list[HistoryRow]
 
 
+@dataclass(slots=True)
+class _Tally:
+    created: int = 0
+    events: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    kept: list[str] = field(default_factory=list)
+
+
 async def import_history(
     services: Services,
     *,
     team_id: str,
-    lines: Iterable[str],
     process_map: ProcessMap,
+    lines: Iterable[str] | None = None,
+    rows: Sequence[SourceRow] | None = None,
+    mappings: Mappings | None = None,
+    dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the CSV text `lines`; raises HistoryFormatError when it has no usable header."""
-    rows, rejected = read_rows(lines, process_map=process_map, now=services.clock())
-    read = len(rows) + len(rejected)
-    plans, refused = _plan(rows)
-    rejected = sorted([*rejected, *refused], key=lambda item: item.line)
-    created = events = unchanged = 0
+    """Import native CSV `lines` or an adapter's `rows`; a file with no usable header raises
+    HistoryFormatError before anything is written."""
+    source = list(rows) if rows is not None else native.read(lines or [])
+    mappings = mappings or Mappings()
+    good, rejected = check_rows(source, mappings, process_map=process_map, now=services.clock())
+    plans, refused = _plan(good, rejected)
+    tally = _Tally()
     for start in range(0, len(plans), BATCH_DEALS):
         batch = plans[start : start + BATCH_DEALS]
-        made, written = await _write(services, team_id, process_map, batch)
-        created, events, unchanged = created + made, events + written, unchanged + len(batch) - made
+        await _write(services, team_id, process_map, batch, mappings, tally, dry_run=dry_run)
         if progress:
             progress(start + len(batch), len(plans))
     return ImportReport(
-        rows=read,
-        deals_created=created,
-        events_created=events,
-        deals_unchanged=unchanged,
-        rejected=rejected,
+        rows=len(source),
+        deals_created=tally.created,
+        events_created=tally.events,
+        deals_unchanged=tally.unchanged,
+        rejected=_one_per_line([*rejected, *refused]),
+        deals_replaced=tally.replaced,
+        kept_changed=tally.kept,
+        reasons=_reason_treatments(plans, process_map, mappings),
+        default_owned=sorted({row.crm_owner for p in plans for row in p.rows if row.crm_owner}),
+        dry_run=dry_run,
     )
 
 
 # -- grouping and ordering ------------------------------------------------------------------------
 
 
-def _plan(rows: list[HistoryRow]) -> tuple[list[_DealPlan], list[Rejected]]:
+def _plan(
+    rows: list[HistoryRow], rejected: list[Rejected]
+) -> tuple[list[_DealPlan], list[Rejected]]:
+    """Each good deal's rows in time order; every row of a deal with a bad row, refused."""
+    bad_lines: dict[str, list[Rejected]] = {}
+    for item in rejected:
+        if item.deal_id:
+            bad_lines.setdefault(item.deal_id, []).append(item)
     plans: list[_DealPlan] = []
     refused: list[Rejected] = []
-    ordered = sorted(rows, key=lambda row: (row.deal_id, row.at, row.line))
+    ordered = sorted(rows, key=lambda row: (row.deal_id, row.at, row.file, row.line))
     for deal_id, group in groupby(ordered, key=lambda row: row.deal_id):
         kept, dropped = _sequence(list(group))
-        refused += dropped
-        if kept and not any(row.owner for row in kept):
-            refused += [_refuse(row, _("no row of deal {id} names its owner")) for row in kept]
+        bad = bad_lines.get(deal_id, []) + dropped
+        if kept and not bad and not any(row.owner for row in kept):
+            dropped = [_refuse(kept[0], _("no row of deal {id} names its owner"))]
+            bad, refused = dropped, refused + dropped
+            kept = kept[1:]
+        if bad:
+            knock_on = _not_imported(bad)
+            refused += dropped + [_refuse(row, knock_on, knock_on=True) for row in kept]
         elif kept:
             plans.append(_DealPlan(external_id=deal_id, rows=kept))
     return plans, refused
 
 
+def _one_per_line(items: list[Rejected]) -> list[Rejected]:
+    """Each problem once per file line (a HubSpot line holds a deal's every stage entry),
+    and a line's own problem rather than its deal's refusal."""
+    bad = {(item.file, item.line) for item in items if not item.knock_on}
+    unique: dict[tuple[str, int, str], Rejected] = {}
+    for item in items:
+        if item.knock_on and (item.file, item.line) in bad:
+            continue
+        unique.setdefault((item.file, item.line, item.problem), item)
+    return sorted(unique.values(), key=lambda item: (item.file, item.line))
+
+
+def _not_imported(bad: list[Rejected]) -> str:
+    where = ", ".join(str(line) for line in sorted({item.line for item in bad}))
+    return _("deal {id} is not imported: a row of it is bad (line {lines})").replace(
+        "{lines}", where
+    )
+
+
 def _sequence(rows: list[HistoryRow]) -> tuple[list[HistoryRow], list[Rejected]]:
-    """Drop duplicate rows and re-entries of the stage the deal is already in."""
+    """The deal's stage entries; duplicates and re-entries of the same stage are bad rows,
+    but a move between two CRM stages that map to one stage of ours is no move at all."""
     kept: list[HistoryRow] = []
     dropped: list[Rejected] = []
     seen: dict[tuple[str, dt.datetime], int] = {}
@@ -109,6 +184,8 @@ def _sequence(rows: list[HistoryRow]) -> tuple[list[HistoryRow], list[Rejected]]
         first = seen.setdefault((row.stage, row.at), row.line)
         if first != row.line:
             dropped.append(_refuse(row, _("duplicate of line {line}").format(line=first)))
+        elif kept and kept[-1].stage == row.stage and kept[-1].crm_stage != row.crm_stage:
+            continue
         elif kept and kept[-1].stage == row.stage:
             message = _("deal {id} is already in {stage} since line {line}").format(
                 id="{id}", stage=row.stage, line=kept[-1].line
@@ -119,46 +196,91 @@ def _sequence(rows: list[HistoryRow]) -> tuple[list[HistoryRow], list[Rejected]]
     return kept, dropped
 
 
-def _refuse(row: HistoryRow, message: str) -> Rejected:
-    return Rejected(line=row.line, deal_id=row.deal_id, problem=message.format(id=row.deal_id))
+def _refuse(row: HistoryRow, message: str, *, knock_on: bool = False) -> Rejected:
+    return Rejected(
+        line=row.line,
+        deal_id=row.deal_id,
+        problem=message.replace("{id}", row.deal_id),
+        file=row.file,
+        knock_on=knock_on,
+    )
 
 
 # -- writing ----------------------------------------------------------------------------------------
 
 
 async def _write(
-    services: Services, team_id: str, process_map: ProcessMap, batch: list[_DealPlan]
-) -> tuple[int, int]:
-    """Insert the batch's new deals and their events; (deals made, events written)."""
-    async with services.db.write() as session:
-        present = await _present(session, team_id, [plan.external_id for plan in batch])
-        fresh = [plan for plan in batch if plan.external_id not in present]
-        ids = await history_store.insert_deals(
-            session, [_deal_row(team_id, process_map, plan) for plan in fresh]
-        )
-        events = [
-            event
-            for plan in fresh
-            for event in _event_rows(team_id, process_map, plan, ids[plan.external_id])
-        ]
-        await history_store.insert_events(session, events)
-    return len(fresh), len(events)
+    services: Services,
+    team_id: str,
+    process_map: ProcessMap,
+    batch: list[_DealPlan],
+    mappings: Mappings,
+    tally: _Tally,
+    *,
+    dry_run: bool,
+) -> None:
+    """Decide each deal of the batch against what is stored, and (unless a dry run) write."""
+    transaction = services.db.read() if dry_run else services.db.write()
+    async with transaction as session:
+        keys = [plan.external_id for plan in batch]
+        stored = await history_store.imported_deals(session, team_id=team_id, external_ids=keys)
+        native_ids = await _native(session, team_id, keys)
+        fresh: list[_DealPlan] = []
+        for plan in batch:
+            deal = _deal_row(team_id, process_map, plan)
+            events = _event_rows(team_id, process_map, plan, mappings)
+            decision = (
+                Decision.UNCHANGED
+                if plan.external_id in native_ids
+                else decide(stored.get(plan.external_id), deal, events)
+            )
+            if decision is Decision.CREATE:
+                fresh.append(plan)
+            elif decision is Decision.REPLACE:
+                tally.replaced += 1
+                tally.events += len(events)
+                if not dry_run:
+                    deal_id = stored[plan.external_id].deal["id"]
+                    with_id = [{**event, "deal_id": deal_id} for event in events]
+                    await history_store.replace_imported(session, deal_id, deal, with_id)
+            elif decision is Decision.KEEP_CHANGED:
+                tally.kept.append(plan.external_id)
+            else:
+                tally.unchanged += 1
+        tally.created += len(fresh)
+        tally.events += sum(len(plan.rows) for plan in fresh)
+        if fresh and not dry_run:
+            await _insert(session, team_id, process_map, fresh, mappings)
 
 
-async def _present(session: Any, team_id: str, external_ids: list[str]) -> set[str]:
-    present = await history_store.known_external_ids(
-        session, team_id=team_id, external_ids=external_ids
+async def _insert(
+    session: Any, team_id: str, process_map: ProcessMap, fresh: list[_DealPlan], mappings: Mappings
+) -> None:
+    ids = await history_store.insert_deals(
+        session, [_deal_row(team_id, process_map, plan) for plan in fresh]
     )
-    native = {int(m.group(1)): key for key in external_ids if (m := NATIVE_ID.match(key))}
-    found = await history_store.known_native_ids(session, team_id=team_id, deal_ids=list(native))
-    return present | {native[deal_id] for deal_id in found}
+    events = [
+        {**event, "deal_id": ids[plan.external_id]}
+        for plan in fresh
+        for event in _event_rows(team_id, process_map, plan, mappings)
+    ]
+    await history_store.insert_events(session, events)
+
+
+async def _native(session: Any, team_id: str, external_ids: list[str]) -> set[str]:
+    """The keys that name deals made in stagecoach (exported as stagecoach-<id>)."""
+    native_ids = {int(m.group(1)): key for key in external_ids if (m := NATIVE_ID.match(key))}
+    found = await history_store.known_native_ids(
+        session, team_id=team_id, deal_ids=list(native_ids)
+    )
+    return {native_ids[deal_id] for deal_id in found}
 
 
 def _deal_row(team_id: str, process_map: ProcessMap, plan: _DealPlan) -> dict[str, Any]:
     first, last = plan.rows[0], plan.rows[-1]
     name = _last(plan, "name") or plan.external_id
     owner = _last(plan, "owner")
-    amount = next((row.amount for row in reversed(plan.rows) if row.amount), None)
+    amount = _amount(plan)
     currency = _last(plan, "currency") or process_map.currency
     stage = process_map.stage(last.stage)
     return {
@@ -187,23 +309,27 @@ def _last(plan: _DealPlan, name: str) -> Any:
     return next((getattr(row, name) for row in reversed(plan.rows) if getattr(row, name)), None)
 
 
+def _amount(plan: _DealPlan) -> Any:
+    return next((row.amount for row in reversed(plan.rows) if row.amount), None)
+
+
 def _event_rows(
-    team_id: str, process_map: ProcessMap, plan: _DealPlan, deal_id: int
+    team_id: str, process_map: ProcessMap, plan: _DealPlan, mappings: Mappings
 ) -> list[dict[str, Any]]:
+    """The deal's events, without its id (known once it is inserted)."""
     owner = _last(plan, "owner")
     events = []
     previous: str | None = None
     entered: dt.datetime | None = None  # when the deal entered `previous`
     for row in plan.rows:
         kind, action = _move(process_map, previous, row.stage)
-        value, reason = _why(process_map, row, action)
+        value, reason = _why(process_map, row, action, mappings)
         if kind is EventKind.CREATED:
-            amount = next((r.amount for r in reversed(plan.rows) if r.amount), None)
+            amount = _amount(plan)
             value = str(amount.value) if amount else None
         events.append(
             {
                 "team_id": team_id,
-                "deal_id": deal_id,
                 "map_id": process_map.id,
                 "kind": kind.value,
                 "actor_id": owner,
@@ -236,11 +362,35 @@ def _move(
 
 
 def _why(
-    process_map: ProcessMap, row: HistoryRow, action: str | None
+    process_map: ProcessMap, row: HistoryRow, action: str | None, mappings: Mappings
 ) -> tuple[str | None, str | None]:
-    """(value, reason) of the event: a loss keeps the map's reason as its value."""
+    """(value, reason) of the event: a loss's value is the reason the KPIs group it under."""
     if action != "lose" or not row.reason:
         return None, row.reason
-    chosen = match_lost_reason(row.reason, process_map.lost_reasons)
-    value = chosen.reason if isinstance(chosen, ChosenReason) else row.reason
-    return value[:500], row.reason
+    return lost_reason_value(row.reason, process_map, mappings)[:500], row.reason
+
+
+def lost_reason_value(reason: str, process_map: ProcessMap, mappings: Mappings) -> str:
+    """The map's spelling of one of its reasons, the reason the file maps it to, else the
+    reason verbatim: never a guess from its first words."""
+    folded = " ".join(reason.split()).casefold()
+    for known in process_map.lost_reasons:
+        if " ".join(known.split()).casefold() == folded:
+            return known
+    return mappings.mapped_reason(reason) or reason
+
+
+def _reason_treatments(
+    plans: list[_DealPlan], process_map: ProcessMap, mappings: Mappings
+) -> list[ReasonTreatment]:
+    known = {" ".join(reason.split()).casefold() for reason in process_map.lost_reasons}
+    deals: Counter[str] = Counter()
+    for plan in plans:
+        for row in plan.rows:
+            lost = process_map.stage(row.stage).kind is StageKind.LOST
+            if lost and row.reason and " ".join(row.reason.split()).casefold() not in known:
+                deals[row.reason] += 1
+    return [
+        ReasonTreatment(reason=reason, mapped_to=mappings.mapped_reason(reason), deals=count)
+        for reason, count in sorted(deals.items())
+    ]

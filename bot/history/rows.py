@@ -1,22 +1,22 @@
-"""Reading a stage-history CSV (the format the README documents under "KPIs, plans and
-history import") into checked rows.
+"""Checking stage entries: every format's adapter (bot.history.formats) reads its files into
+`SourceRow`s, one stage entry each as the file states it, and `check_row` turns each into a
+`HistoryRow` the importer can write, or a `Rejected` naming the file, line and why.
 
-Each row is checked on its own; a bad row is rejected with its line number and why, and
-the good rows go on. Header: deal_id,deal_name,owner,amount,currency,stage,entered_at,reason
-(any column order; extra columns are ignored).
+The native format is the one the README documents under "KPIs, plans and history import":
+header deal_id,deal_name,owner,amount,currency,stage,entered_at,reason (any column order;
+extra columns are ignored).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.core.slack_ids import is_user_id
 from bot.core.values import Amount, BadValue, parse_amount
 from bot.deals.creating import clean_name
+from bot.history.mapping import Mappings
 from flows.i18n import _
 from flows.schema import ProcessMap, StageKind
 
@@ -28,7 +28,24 @@ REASON_REQUIRED = (StageKind.LOST, StageKind.DISQUALIFIED)
 
 
 class HistoryFormatError(ValueError):
-    """The file cannot be read as a stage history at all (no header, missing columns)."""
+    """A file cannot be read as a stage history at all (no header, missing columns)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One stage entry as a file states it, not yet checked."""
+
+    file: str
+    line: int
+    deal_id: str
+    stage: str  # the CRM's stage name, or a stage id of the map
+    entered_at: str
+    name: str = ""
+    owner: str = ""  # a Slack id, or the CRM's owner id / email / name
+    amount: str = ""
+    currency: str = ""
+    reason: str = ""
+    reason_column: str = "reason"  # where the file keeps a loss's reason: named when missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +53,8 @@ class Rejected:
     line: int
     deal_id: str | None
     problem: str
+    file: str = ""
+    knock_on: bool = False  # good in itself, refused because its deal has a bad row
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,94 +68,74 @@ class HistoryRow:
     stage: str
     at: dt.datetime
     reason: str | None
+    file: str = ""
+    crm_owner: str | None = None  # the CRM owner given to the default owner, if so
+    crm_stage: str = ""  # the stage as the file names it (several may map to one of ours)
 
 
-def read_rows(
-    lines: Iterable[str], *, process_map: ProcessMap, now: dt.datetime
+def check_rows(
+    rows: Iterable[SourceRow], mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
 ) -> tuple[list[HistoryRow], list[Rejected]]:
-    """Every row of the file, checked: (good rows, rejected rows)."""
-    reader = csv.DictReader(iter(lines))
-    _check_header(reader.fieldnames)
     good: list[HistoryRow] = []
     rejected: list[Rejected] = []
-    for record in _records(reader):
-        line, fields = record
-        checked = _check(fields, line=line, process_map=process_map, now=now)
-        if isinstance(checked, HistoryRow):
-            good.append(checked)
-        else:
-            rejected.append(checked)
+    for row in rows:
+        checked = check_row(row, mappings, process_map=process_map, now=now)
+        (good if isinstance(checked, HistoryRow) else rejected).append(checked)  # type: ignore[arg-type]
     return good, rejected
 
 
-def _records(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    for fields in reader:
-        cleaned = {key: (value or "").strip() for key, value in fields.items() if key}
-        if any(cleaned.values()):  # blank lines are not rows
-            yield reader.line_num, cleaned
-
-
-def _check_header(names: object) -> None:
-    found = [str(name).strip() for name in names] if isinstance(names, list) else []
-    missing = [column for column in REQUIRED if column not in found]
-    if not found or missing:
-        raise HistoryFormatError(
-            _("the file's first line must name the columns {columns}; missing: {missing}").format(
-                columns=",".join(COLUMNS), missing=", ".join(missing or REQUIRED)
-            )
-        )
-
-
-def _check(
-    fields: dict[str, str], *, line: int, process_map: ProcessMap, now: dt.datetime
+def check_row(
+    row: SourceRow, mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
 ) -> HistoryRow | Rejected:
-    deal_id = fields.get("deal_id") or None
+    deal_id = row.deal_id.strip() or None
 
     def reject(problem: str) -> Rejected:
-        return Rejected(line=line, deal_id=deal_id, problem=problem)
+        return Rejected(line=row.line, deal_id=deal_id, problem=problem, file=row.file)
 
     if deal_id is None:
-        return reject(_("deal_id is empty"))
+        return reject(_("the deal id is empty"))
     if len(deal_id) > MAX_EXTERNAL_ID:
         return reject(_("deal_id is longer than {most} characters").format(most=MAX_EXTERNAL_ID))
-    stage = fields.get("stage", "")
-    if not process_map.has_stage(stage):
-        return reject(_unknown_stage(stage, process_map))
-    at = parse_entered_at(fields.get("entered_at", ""))
+    stage = mappings.stage_of(row.stage, process_map)
+    if isinstance(stage, BadValue):
+        return reject(stage.message)
+    at = parse_entered_at(row.entered_at)
     if isinstance(at, BadValue):
-        return reject(at.message)
+        return reject(f"{at.message} ({at.hint})")
     if at > now:
-        return reject(_("entered_at {at} is in the future").format(at=fields["entered_at"]))
-    money = _money(fields.get("amount", ""), fields.get("currency", ""))
+        return reject(_("entered_at {at} is in the future").format(at=row.entered_at))
+    money = _money(row.amount, row.currency)
     if isinstance(money, BadValue):
         return reject(money.message)
-    owner = fields.get("owner") or None
-    if owner is not None and not is_user_id(owner):
-        return reject(_("owner '{owner}' is not a Slack user id (U…)").format(owner=owner))
-    reason = " ".join(fields.get("reason", "").split()) or None
+    owner = mappings.owner_of(row.owner.strip())
+    if isinstance(owner, BadValue):
+        return reject(owner.message)
+    reason = " ".join(row.reason.split()) or None
     if reason is None and process_map.stage(stage).kind in REASON_REQUIRED:
-        return reject(_("a reason is required on a {stage} row").format(stage=stage))
+        return reject(
+            _("a reason is required on a {stage} row (column {column})").format(
+                stage=stage, column=row.reason_column
+            )
+        )
     return HistoryRow(
-        line=line,
+        line=row.line,
         deal_id=deal_id,
-        name=clean_name(fields.get("deal_name", "")) or None,
-        owner=owner,
+        name=clean_name(row.name) or None,
+        owner=owner[0],
         amount=money[0],
         currency=money[1],
         stage=stage,
         at=at,
         reason=reason,
-    )
-
-
-def _unknown_stage(stage: str, process_map: ProcessMap) -> str:
-    return _("unknown stage '{stage}'; the {map} map has: {stages}").format(
-        stage=stage, map=process_map.id, stages=", ".join(s.id for s in process_map.stages)
+        file=row.file,
+        crm_owner=owner[1],
+        crm_stage=row.stage.strip(),
     )
 
 
 def parse_entered_at(text: str) -> dt.datetime | BadValue:
     """ISO 8601 date or date-time, with or without zone; no zone means UTC."""
+    text = text.strip()
     try:
         if len(text) == 10:
             return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=dt.UTC)
@@ -150,12 +149,12 @@ def parse_entered_at(text: str) -> dt.datetime | BadValue:
 
 
 def _money(amount: str, currency: str) -> tuple[Amount | None, str | None] | BadValue:
-    code = currency.upper() or None
+    code = currency.strip().upper() or None
     if code is not None and not _CURRENCY.match(code):
         return BadValue(
             _("currency '{code}' is not a 3-letter code").format(code=currency), "e.g. USD"
         )
-    if not amount:
+    if not amount.strip():
         return None, code
     parsed = parse_amount(amount)
     if isinstance(parsed, BadValue):

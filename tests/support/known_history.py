@@ -16,7 +16,8 @@ D6 Zeta    R2 –       qualify 02-20 (open; no second event)
 D7 Eta     R1 60,000  qualify 01-03 (2) discovery (5) demo 01-10 (20) lost 01-30 "Chose a
                       competitor" (10) demo 02-09 (reopened; 10) proposal 02-19 (open)
 D8 Theta   R1 15,000  qualify 01-20 (2) discovery (5) demo (5) proposal 02-01 (10)
-                      lost 02-11 "Chose a competitor went with Globex"
+                      lost 02-11 "Chose a competitor went with Globex" (mapped to "Chose
+                      a competitor" by REASONS_CSV)
 D9 Iota    R2 25,000  qualify 01-15 (3) discovery (7) demo 01-25 (10) discovery 02-04
                       (a move back; 2) demo 02-06 (open)
 
@@ -29,6 +30,7 @@ import io
 
 from bot.core.context import Services
 from bot.history.importing import ImportReport, import_history
+from bot.history.mapping import Mappings, read_reasons
 
 TEAM = "T1"
 R1, R2 = "UREPAAA01", "UREPBBB02"
@@ -74,6 +76,9 @@ ROWS = [
     ("D9", "Iota", R2, "25000", "demo", "2026-02-06", ""),
 ]
 HEADER = "deal_id,deal_name,owner,amount,currency,stage,entered_at,reason"
+# D8's reason is the map's "Chose a competitor" with a note: an import keeps an unknown reason
+# verbatim unless told, so the history comes with the reasons file that says so.
+REASONS_CSV = "imported_reason,reason\nChose a competitor went with Globex,Chose a competitor\n"
 
 
 def csv_text(rows: list[tuple[str, ...]] | None = None, *, shuffled: bool = True) -> str:
@@ -88,10 +93,15 @@ def csv_text(rows: list[tuple[str, ...]] | None = None, *, shuffled: bool = True
     return "\n".join(lines) + "\n"
 
 
-async def import_text(services: Services, text: str, *, team_id: str = TEAM) -> ImportReport:
+async def import_text(
+    services: Services, text: str, *, team_id: str = TEAM, map_reasons: bool = True
+) -> ImportReport:
+    process_map = services.catalog.current
+    reasons = io.StringIO(REASONS_CSV if map_reasons else "imported_reason,reason\n")
     return await import_history(
         services,
         team_id=team_id,
         lines=io.StringIO(text),
-        process_map=services.catalog.current,
+        process_map=process_map,
+        mappings=Mappings(reasons=read_reasons("reasons.csv", reasons, process_map)),
     )

@@ -1,0 +1,28 @@
+"""stagecoach's own format: one row per stage entry (bot.history.rows.COLUMNS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.history.formats.table import read_table, require_all
+from bot.history.rows import COLUMNS, REQUIRED, SourceRow
+
+
+def read(lines: Iterable[str], *, file: str = "") -> list[SourceRow]:
+    table = read_table(file, lines)
+    require_all(table, REQUIRED, ",".join(COLUMNS))
+    return [
+        SourceRow(
+            file=file,
+            line=line,
+            deal_id=fields.get("deal_id", ""),
+            stage=fields.get("stage", ""),
+            entered_at=fields.get("entered_at", ""),
+            name=fields.get("deal_name", ""),
+            owner=fields.get("owner", ""),
+            amount=fields.get("amount", ""),
+            currency=fields.get("currency", ""),
+            reason=fields.get("reason", ""),
+        )
+        for line, fields in table.records
+    ]
