@@ -1,7 +1,7 @@
 """Reading `/deal new <name> [amount [CUR]] [@owner]` as a person writes it.
 
 The owner and the amount are read off the end; the rest is the name. Where a line could be
-read two ways, the rules are (docs/commands.md, "Names and amounts"):
+read two ways, the rules are (docs/written-values.md):
 
 - A name in quotes is the name, whatever it holds: `"Project 2027" 50k`. Straight and curly
   double quotes (`"…"`, `“…”`, `„…“`, `«…»`) always quote; an unclosed one is refused.

@@ -12,7 +12,7 @@ Absolute dates are read by python-dateutil's parser (public API: `parse` with a 
 `parserinfo`), relative ones are added with its `relativedelta`; the grammar here only says
 which texts are dates at all, so that dateutil's leniency (it reads "42 15 march" as
 something) never turns a stray word into a date. Words are English, as the commands are.
-Docs: docs/dates.md.
+Docs: docs/written-values.md.
 """
 
 from __future__ import annotations
