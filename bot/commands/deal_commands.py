@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.new_deal_line import read_name_and_amount
 from bot.commands.spec import Answer, CommandSpec, NewDealForm, Refused
 from bot.commands.words import (
-    CURRENCY_CODE,
     DealArgs,
     NoArgs,
     deal_only,
@@ -15,7 +15,7 @@ from bot.commands.words import (
 )
 from bot.core.context import Actor, Services
 from bot.core.slack_ids import user_id
-from bot.core.values import looks_like_amount
+from bot.core.values import Amount
 from bot.deals.binding import bind_deal, unbind_deal
 from bot.deals.creating import create_deal
 from bot.deals.listing import ListScope, list_deals
@@ -40,44 +40,45 @@ SHOW = CommandSpec(
 
 @dataclass(frozen=True, slots=True)
 class NewArgs:
-    """`<name words> [amount [CUR]] [@owner]`; with neither a name nor an amount, the form."""
+    """`<name> [amount [CUR]] [@owner]`; with neither a name nor an amount, the form."""
 
     name: str | None = None
-    amount: str | None = None  # as typed: bot.core.values.parse_amount reads it
+    amount: Amount | None = None
     owner: str | None = None  # a user id; None: the one who creates it
+    # the line left no doubt the name is one (quoted, or an amount after it): `3M 50k`
+    name_is_certain: bool = False
 
 
 def _parse_new(rest: str) -> NewArgs | Refused:
-    """The owner and the amount are read off the end; the rest is the name."""
-    tokens = rest.split()
+    """The owner is read off the end, then the name and the amount (new_deal_line)."""
+    text = rest.strip()
+    last = text.split()[-1] if text else ""
     owner = None
-    if tokens and (tokens[-1].startswith(("<@", "@")) or user_id(tokens[-1])):
-        owner = user_id(tokens[-1])
+    if last.startswith(("<@", "@")) or user_id(last):
+        owner = user_id(last)
         if owner is None:
             return Refused(
-                _("'{token}' is not a Slack user").format(token=tokens[-1]),
+                _("'{token}' is not a Slack user").format(token=last),
                 _("mention the owner with @, e.g. @dana"),
             )
-        tokens = tokens[:-1]
-    amount, name_words = _trailing_amount(tokens)
+        text = text[: -len(last)]
+    read = read_name_and_amount(text, owner=last if owner else "")
+    if isinstance(read, Refused):
+        return read
     # the use case reads the name as a name (bot.deals.creating.clean_name)
-    return NewArgs(name=" ".join(name_words) or None, amount=amount, owner=owner)
-
-
-def _trailing_amount(tokens: list[str]) -> tuple[str | None, list[str]]:
-    """`Acme 50k EUR` → ("50k EUR", ["Acme"]); a lone word is a name, never an amount."""
-    if len(tokens) > 2 and CURRENCY_CODE.fullmatch(tokens[-1]) and looks_like_amount(tokens[-2]):
-        return " ".join(tokens[-2:]), tokens[:-2]
-    if len(tokens) > 1 and looks_like_amount(tokens[-1]):
-        return tokens[-1], tokens[:-1]
-    return None, tokens
+    return NewArgs(read.name or None, read.amount, owner, read.certain)
 
 
 async def _new(services: Services, actor: Actor, args: NewArgs) -> Answer:
     if not args.name and not args.amount:
         return NewDealForm()
     return await create_deal(
-        services, actor, name=args.name, amount=args.amount, owner_id=args.owner
+        services,
+        actor,
+        name=args.name,
+        amount=args.amount,
+        owner_id=args.owner,
+        name_is_certain=args.name_is_certain,
     )
 
 
@@ -87,7 +88,7 @@ NEW = CommandSpec(
     _("Create a deal at the map's first stage (no name: a form)"),
     _parse_new,
     _new,
-    ("/deal new Acme Corp 50k", "/deal new Globex $1.2m @dana"),
+    ("/deal new Acme Corp 50k", "/deal new Globex $1.2m @dana", '/deal new "Project 2027" 50k'),
 )
 
 

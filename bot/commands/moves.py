@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands.spec import Answer, CommandSpec
+from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.commands.words import (
     DealArgs,
     deal_and_optional_text,
     deal_and_text,
     deal_only,
+    free_text,
     on_named_deal,
+    split_deal,
 )
 from bot.core.context import Actor, Services
-from bot.core.refs import DealRef
+from bot.core.dates import DATE_HINT, Ambiguous, WrittenDate, date_at_end
+from bot.core.refs import CurrentDeal, DealRef, parse_deal_ref
+from bot.core.values import BadValue
 from bot.deals import moving, reopening
 from flows.i18n import _
 
@@ -64,27 +68,39 @@ LOSE = CommandSpec(
 @dataclass(frozen=True, slots=True)
 class NurtureArgs:
     ref: DealRef
-    until: str  # as typed: a date or a span (bot.core.values.parse_future_date)
+    until: WrittenDate  # as written (`next friday`): the use case resolves it on its today
+
+
+def _parse_nurture(rest: str) -> NurtureArgs | Refused:
+    """`[#deal | deal name] <date>`: the date is read off the end (bot.core.dates), so the
+    words before it can only be the deal's name."""
+    ref, text = split_deal(rest)
+    if not text:
+        return Refused(_("the re-engage date is missing"), _("e.g. /deal nurture next friday"))
+    found = date_at_end(text)
+    if isinstance(found, Ambiguous):
+        return Refused(found.question, found.hint)
+    if isinstance(found, BadValue):
+        return Refused(found.message, found.hint)
+    name, until = found
+    if not name:
+        return NurtureArgs(ref, until)
+    if not isinstance(ref, CurrentDeal):  # `#3 acme 3m`: the deal is named twice
+        return Refused(_("'{text}' is not a date").format(text=text), DATE_HINT)
+    return NurtureArgs(parse_deal_ref(free_text(name)), until)
 
 
 async def _nurture(services: Services, actor: Actor, args: NurtureArgs) -> Answer:
-    return await on_named_deal(
-        services,
-        actor,
-        "nurture",
-        args.ref,
-        args.until,
-        lambda ref, text: moving.nurture(services, actor, ref, until=text),
-    )
+    return await moving.nurture(services, actor, args.ref, until=args.until)
 
 
 NURTURE = CommandSpec(
     "nurture",
     "/deal nurture [#deal] <date>",
-    _("Park the deal until a re-engage date (YYYY-MM-DD, 30d, 6w, 3m)"),
-    deal_and_text(NurtureArgs, what=_("the re-engage date")),
+    _("Park the deal until a re-engage date (next friday, in 2 weeks, 15 March, 3m, 2027-03-15)"),
+    _parse_nurture,
     _nurture,
-    ("/deal nurture 3m",),
+    ("/deal nurture 3m", "/deal nurture #12 next friday"),
 )
 
 

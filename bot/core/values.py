@@ -1,8 +1,7 @@
-"""Parsing and checking the values people type: amounts, dates, reasons."""
+"""Parsing and checking the values people type: amounts, reasons (dates: bot.core.dates)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -16,7 +15,6 @@ _AMOUNT = re.compile(
     r"(?P<scale>[kKmM])?(?:\s*(?P<code>[A-Z]{3}))?$"
 )
 _SCALE = {"k": 1_000, "m": 1_000_000}
-_RELATIVE = re.compile(r"^(?P<count>\d{1,3})\s*(?P<unit>d|w|m|days?|weeks?|months?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,51 +57,6 @@ def parse_amount(text: str) -> Amount | BadValue:
         )
     currency = match["code"] or CURRENCY_SYMBOLS.get(match["symbol"] or "")
     return Amount(value=value, currency=currency)
-
-
-def parse_future_date(text: str, *, today: dt.date) -> dt.date | BadValue:
-    """An ISO date (2027-01-15) or a span from today (30d, 6w, 3m), strictly in the future."""
-    cleaned = text.strip().lower()
-    relative = _RELATIVE.match(cleaned)
-    try:
-        date = _from_span(relative, today) if relative else dt.date.fromisoformat(cleaned)
-    except ValueError:
-        return BadValue(
-            _("'{text}' is not a date").format(text=text),
-            _("write a date as YYYY-MM-DD (e.g. {example}) or a span such as 30d, 6w or 3m").format(
-                example=(today + dt.timedelta(days=90)).isoformat()
-            ),
-        )
-    if date <= today:
-        return BadValue(
-            _("{date} is not in the future").format(date=date.isoformat()),
-            _("the re-engage date must be after today ({today})").format(today=today.isoformat()),
-        )
-    if date > today + dt.timedelta(days=3 * 366):
-        return BadValue(
-            _("{date} is more than three years away").format(date=date.isoformat()),
-            _("pick a re-engage date within three years"),
-        )
-    return date
-
-
-def _from_span(match: re.Match[str], today: dt.date) -> dt.date:
-    count, unit = int(match["count"]), match["unit"][0]
-    if unit == "d":
-        return today + dt.timedelta(days=count)
-    if unit == "w":
-        return today + dt.timedelta(weeks=count)
-    month_index = today.month - 1 + count
-    year, month = today.year + month_index // 12, month_index % 12 + 1
-    return _clamp_day(year, month, today.day)
-
-
-def _clamp_day(year: int, month: int, day: int) -> dt.date:
-    while True:
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            day -= 1
 
 
 def clean_reason(text: str | None, *, what: str) -> str | BadValue:

@@ -26,7 +26,10 @@ def clean_name(name: str) -> str:
     return " ".join(as_text(name).split())
 
 
-def check_name(name: str | None) -> str | Invalid:
+def check_name(name: str | None, *, certain: bool = False) -> str | Invalid:
+    """`certain`: the command left no doubt it is a name (quoted, or an amount came after
+    it), so one word that reads like an amount (`3M`) is kept. Digits alone never are: they
+    would read as the deal's number (`/deal show 2027` is deal #2027)."""
     cleaned = clean_name(name or "")
     if not cleaned:
         return Invalid(_("a deal needs a name"), _("e.g. /deal new Acme Corp 50k"), field="name")
@@ -36,10 +39,22 @@ def check_name(name: str | None) -> str | Invalid:
             _("keep it under {most} characters").format(most=MAX_NAME),
             field="name",
         )
-    if cleaned.lstrip("#").isdigit() or (looks_like_amount(cleaned) and " " not in cleaned):
+    if cleaned.lstrip("#").isdigit():
         return Invalid(
-            _("'{name}' looks like a number or an amount, not a deal name").format(name=cleaned),
-            _("name the deal after the buyer, e.g. /deal new Acme Corp 50k"),
+            _("'{name}' is a number, not a deal name: it would read as deal #{number}").format(
+                name=cleaned, number=cleaned.lstrip("#")
+            ),
+            _('add a word, e.g. /deal new "Project {number}" 50k').format(
+                number=cleaned.lstrip("#")
+            ),
+            field="name",
+        )
+    if not certain and looks_like_amount(cleaned) and " " not in cleaned:
+        return Invalid(
+            _("'{name}' looks like an amount, not a deal name").format(name=cleaned),
+            _(
+                'name the deal after the buyer, e.g. /deal new Acme Corp 50k; a name that reads like an amount goes in quotes: /deal new "3M" 50k'
+            ),
             field="name",
         )
     return cleaned
@@ -50,15 +65,18 @@ async def create_deal(
     actor: Actor,
     *,
     name: str | None,
-    amount: str | None = None,
+    amount: Amount | str | None = None,
     owner_id: str | None = None,
     company: str | None = None,
     is_practice: bool = False,
+    name_is_certain: bool = False,
 ) -> Outcome:
-    cleaned = check_name(name)
+    """`amount`: read by the command's parser, or as typed in the form (read here);
+    `name_is_certain`: see check_name."""
+    cleaned = check_name(name, certain=name_is_certain)
     if isinstance(cleaned, Invalid):
         return cleaned
-    value = parse_amount(amount) if amount else None
+    value = parse_amount(amount) if isinstance(amount, str) and amount else amount or None
     if isinstance(value, BadValue):
         return Invalid(value.message, value.hint, field="amount")
     owner = owner_id or actor.user_id

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.access import may_change, may_override
 from bot.core.context import Actor, Services
+from bot.core.dates import WrittenDate
 from bot.core.deal_status import status_for
 from bot.core.outcomes import Blocked, Invalid, Outcome
 from bot.core.refs import DealRef
@@ -16,10 +17,10 @@ from bot.core.values import (
     ChosenReason,
     clean_reason,
     match_lost_reason,
-    parse_future_date,
 )
 from bot.deals.cards import build_card
 from bot.deals.outcomes import Moved
+from bot.deals.reengage import reengage_date
 from bot.deals.writes import Change, Permission, change_deal
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
@@ -150,10 +151,13 @@ def _checked_reason(text: str | None, *, what: str, field: str = "reason") -> st
     return cleaned
 
 
-async def nurture(services: Services, actor: Actor, ref: DealRef, *, until: str | None) -> Outcome:
-    date = parse_future_date(until or "", today=services.clock().date())
-    if isinstance(date, BadValue):
-        return Invalid(date.message, date.hint, field="date")
+async def nurture(
+    services: Services, actor: Actor, ref: DealRef, *, until: WrittenDate | None
+) -> Outcome:
+    """`until` as the rep wrote it (`next friday`), resolved here on today's date."""
+    date = reengage_date(until, today=services.clock().date())
+    if isinstance(date, Invalid):
+        return date
 
     async def apply(change: Change) -> Outcome:
         return await _branch(change, Move.NURTURE, reason=None, value=date.isoformat(), until=date)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.context import Actor, Services
+from bot.core.dates import Ambiguous, read_date
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealNumber, DealRef
 from bot.core.values import BadValue
@@ -183,7 +184,9 @@ async def _finish(services: Services, owner: Actor, ref: DealRef, deal: DemoDeal
     if kind == "lose":
         outcome = await moving.lose(services, owner, ref, reason=detail)
     elif kind == "nurture":
-        outcome = await moving.nurture(services, owner, ref, until=detail)
+        written = read_date(detail)
+        until = None if isinstance(written, Ambiguous | BadValue) else written
+        outcome = await moving.nurture(services, owner, ref, until=until)
     if isinstance(outcome, Failure):  # another map may not allow it at that stage
         log.info("demo deal %s stays open: %s", deal.name, outcome.message)
 

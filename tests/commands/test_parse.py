@@ -48,7 +48,9 @@ from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
 from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
 from bot.commands.validation import SEND_BACK, VALIDATE, SendBackArgs, ValidateArgs
 from bot.commands.words import DealArgs, NoArgs
+from bot.core.dates import FromToday
 from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
+from bot.core.values import Amount
 from bot.team.outcomes import TeamAction
 from storage.models import Role
 
@@ -59,9 +61,13 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("show", SHOW, DealArgs(CURRENT)),
     ("show acme corp", SHOW, DealArgs(DealName("acme corp"))),
     ("SHOW 42", SHOW, DealArgs(DealNumber(42))),
-    ("new Acme Corp 50k", NEW, NewArgs("Acme Corp", "50k", None)),
-    ("new Globex $1.2m <@U0DANA|dana>", NEW, NewArgs("Globex", "$1.2m", "U0DANA")),
-    ("new Initech 20000 EUR", NEW, NewArgs("Initech", "20000 EUR", None)),
+    ("new Acme Corp 50k", NEW, NewArgs("Acme Corp", Amount(50_000, None), None, True)),
+    (
+        "new Globex $1.2m <@U0DANA|dana>",
+        NEW,
+        NewArgs("Globex", Amount(1_200_000, "USD"), "U0DANA", True),
+    ),
+    ("new Initech 20000 EUR", NEW, NewArgs("Initech", Amount(20_000, "EUR"), None, True)),
     ("new", NEW, NewArgs()),
     ("tick 1 3", TICK, TickArgs(CURRENT, ("1", "3"), {})),
     ('tick #7 1, 2="budget 50k"', TICK, TickArgs(DealNumber(7), ("1",), {"2": "budget 50k"})),
@@ -74,7 +80,7 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("objection #3 we'd rather wait", OBJECTION, ObjectionArgs(DealNumber(3), "we'd rather wait")),
     ("lose chose a competitor", LOSE, ReasonArgs(CURRENT, "chose a competitor")),
     ("lose #2 price too high", LOSE, ReasonArgs(DealNumber(2), "price too high")),
-    ("nurture #2 3m", NURTURE, NurtureArgs(DealNumber(2), "3m")),
+    ("nurture #2 3m", NURTURE, NurtureArgs(DealNumber(2), FromToday(months=3))),
     ("disqualify no budget", DISQUALIFY, ReasonArgs(CURRENT, "no budget")),
     ("reopen", REOPEN, ReopenArgs(CURRENT, None)),
     ("reopen #4 demo", REOPEN, ReopenArgs(DealNumber(4), "demo")),

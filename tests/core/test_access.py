@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from bot.core.context import Actor, Services
+from bot.core.dates import FromToday
 from bot.core.outcomes import Done, Invalid, NotAllowed, Outcome
 from bot.core.refs import DealName
 from bot.deals import moving, ticking
@@ -38,7 +39,7 @@ CHANGES: dict[str, Change] = {
     "untick": lambda s, a: ticking.set_ticks(s, a, DealName("acme"), selection=[]),
     "advance": lambda s, a: moving.advance(s, a, DealName("acme")),
     "disqualify": lambda s, a: moving.disqualify(s, a, DealName("acme"), reason="no fit"),
-    "nurture": lambda s, a: moving.nurture(s, a, DealName("acme"), until="30d"),
+    "nurture": lambda s, a: moving.nurture(s, a, DealName("acme"), until=FromToday(days=30)),
     "bind": lambda s, a: bind_deal(s, Actor(a.team_id, a.user_id, "CROOM"), DealName("acme")),
 }
 ALLOWED = {

@@ -4,11 +4,13 @@ failure, and every table holds exactly the rows it held before."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
 import pytest
 
 from bot.core.context import Actor, Services
+from bot.core.dates import FromToday
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealName, DealNumber, SeenDeal
 from bot.deals import moving, notes, reopening, ticking
@@ -52,9 +54,13 @@ BAD_REQUESTS: dict[str, Request] = {
     ),
     "objection of spaces": lambda s: notes.record_objection(s, REP, "   ", ref=DealName("acme co")),
     "feedback of spaces": lambda s: notes.record_feedback(s, REP, "\t "),
-    "nurture past date": lambda s: moving.nurture(s, REP, DealName("acme co"), until="2026-01-01"),
-    "nurture yesterday": lambda s: moving.nurture(s, REP, DealName("acme co"), until="yesterday"),
-    "nurture far away": lambda s: moving.nurture(s, REP, DealName("acme co"), until="2031-01-01"),
+    "nurture past date": lambda s: moving.nurture(
+        s, REP, DealName("acme co"), until=dt.date(2026, 1, 1)
+    ),
+    "nurture today": lambda s: moving.nurture(s, REP, DealName("acme co"), until=FromToday()),
+    "nurture far away": lambda s: moving.nurture(
+        s, REP, DealName("acme co"), until=dt.date(2031, 1, 1)
+    ),
     "reopen unknown stage": lambda s: reopening.reopen(s, REP, DealName("globex"), stage="nowhere"),
     "reopen an open deal": lambda s: reopening.reopen(s, REP, DealName("acme co"), stage=None),
     "list unknown stage": lambda s: list_deals(s, REP, stage="nowhere"),

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from bot.core.context import Actor, Services
+from bot.core.dates import FromToday, NextDayOfYear, NextWeekday, WrittenDate
 from bot.core.outcomes import Blocked, DealCard, Invalid, NotAllowed
 from bot.core.refs import DealName, DealNumber
 from bot.deals import moving, reopening, ticking
@@ -307,13 +308,16 @@ async def test_disqualify_needs_a_reason(
 @pytest.mark.parametrize(
     ("typed", "until"),
     [
-        ("30d", dt.date(2026, 4, 1)),
-        ("6w", dt.date(2026, 4, 13)),
-        ("2027-01-15", dt.date(2027, 1, 15)),
+        (FromToday(days=30), dt.date(2026, 4, 1)),
+        (FromToday(days=42), dt.date(2026, 4, 13)),
+        (FromToday(months=1), dt.date(2026, 4, 2)),
+        (NextWeekday(4, "next", "friday"), dt.date(2026, 3, 6)),
+        (NextDayOfYear(3, 1), dt.date(2027, 3, 1)),
+        (dt.date(2027, 1, 15), dt.date(2027, 1, 15)),
     ],
 )
 async def test_nurture_until_a_future_date(
-    services: Services, acme: DealCard, typed: str, until: dt.date
+    services: Services, acme: DealCard, typed: WrittenDate, until: dt.date
 ) -> None:
     # The clock says 2026-03-02.
     moved = expect(await moving.nurture(services, REP, DealName("acme"), until=typed), Moved)
@@ -326,10 +330,20 @@ async def test_nurture_until_a_future_date(
 
 
 @pytest.mark.parametrize(
-    "typed", ["2026-03-01", "2026-03-02", "yesterday", "2029-04-01", "", None, "soon"]
+    "typed",
+    [
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 2),
+        FromToday(),
+        dt.date(2029, 4, 1),
+        FromToday(months=37),
+        NextWeekday(0, "bare", "monday"),  # the clock's day is a Monday: asked
+        NextDayOfYear(3, 2),  # today: asked
+        None,
+    ],
 )
-async def test_nurture_refuses_past_far_and_unreadable_dates(
-    services: Services, acme: DealCard, typed: str | None
+async def test_nurture_refuses_past_far_and_ambiguous_dates(
+    services: Services, acme: DealCard, typed: WrittenDate | None
 ) -> None:
     async with writes_nothing(services):
         expect(await moving.nurture(services, REP, DealName("acme"), until=typed), Invalid)
@@ -395,7 +409,7 @@ async def test_a_nurtured_deal_cannot_skip_the_gates_it_never_passed(
     services: Services, acme: DealCard
 ) -> None:
     """The first round's bug: Qualification, nothing ticked, nurture, reopen to Proposal."""
-    expect(await moving.nurture(services, REP, DealName("acme"), until="6w"), Moved)
+    expect(await moving.nurture(services, REP, DealName("acme"), until=FromToday(days=42)), Moved)
 
     async with writes_nothing(services):
         for later in ("discovery", "demo", "proposal"):
@@ -438,7 +452,7 @@ async def test_an_open_deal_cannot_be_reopened(services: Services, acme: DealCar
 async def test_a_nurtured_deal_reopens_and_forgets_its_date(
     services: Services, acme: DealCard
 ) -> None:
-    expect(await moving.nurture(services, REP, DealName("acme"), until="30d"), Moved)
+    expect(await moving.nurture(services, REP, DealName("acme"), until=FromToday(days=30)), Moved)
 
     reopened = expect(
         await reopening.reopen(services, REP, DealName("acme"), stage="qualify"), Moved

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.context import Actor, Services
+from bot.core.dates import FromToday
 from bot.core.outcomes import Failure
 from bot.core.refs import DealNumber
 from bot.core.scope import Scope
@@ -32,7 +33,9 @@ async def test_practice_deals_are_left_out(imported: Services) -> None:
     assert not isinstance(disqualified, Failure), disqualified
     practice = await create_deal(imported, rep, name="Practice Beta", is_practice=True)
     assert isinstance(practice, Created)
-    nurtured = await moving.nurture(imported, rep, DealNumber(practice.card.deal_id), until="30d")
+    nurtured = await moving.nurture(
+        imported, rep, DealNumber(practice.card.deal_id), until=FromToday(days=30)
+    )
     assert not isinstance(nurtured, Failure), nurtured
 
     after = await everything()

@@ -73,7 +73,7 @@ async def test_every_move_records_when_the_stay_it_ends_began(
     clock.advance(days=4)
     await move(reopening.reopen(services, REP, DealName("acme"), stage="demo"))
     clock.advance(days=6)
-    await move(moving.nurture(services, REP, DealName("acme"), until="2026-12-01"))
+    await move(moving.nurture(services, REP, DealName("acme"), until=dt.date(2026, 12, 1)))
     clock.advance(days=1)
     await move(reopening.reopen(services, REP, DealName("acme"), stage="qualify"))
     clock.advance(days=2)

@@ -54,11 +54,16 @@ def escaped(text: str) -> str:
 
 def _usable(name: str) -> bool:
     """Names the grammar reads otherwise are left out: `#12` first names deal 12, a
-    mention last names the owner, and one word starting like an amount is refused as one."""
+    mention last names the owner, one word starting like an amount is refused as one in
+    the form, and a quote that opens the name quotes it (docs/written-values.md)."""
     words = name.split(" ")
     amount_like = len(words) == 1 and re.match(r"-?[$€£¥₺]?\d", name)
+    quoted = name[0] in "\"'"
     return not (
-        re.fullmatch(r"#?\d+", words[0]) or words[-1] in ("@dana", "<@U0DANA>") or amount_like
+        re.fullmatch(r"#?\d+", words[0])
+        or words[-1] in ("@dana", "<@U0DANA>")
+        or amount_like
+        or quoted
     )
 
 

@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.access import outsider_refused
 from bot.core.context import Actor, Services
+from bot.core.dates import picked_date
 from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import SeenDeal
 from bot.deals import moving, reopening
@@ -70,7 +71,7 @@ async def _disqualify(
 async def _nurture(
     services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers
 ) -> Outcome:
-    return await moving.nurture(services, actor, seen, until=form.date)
+    return await moving.nurture(services, actor, seen, until=picked_date(form.date))
 
 
 async def _reopen(services: Services, actor: Actor, seen: SeenDeal, form: BranchAnswers) -> Outcome:
