@@ -84,11 +84,25 @@ async def test_the_manager_sees_each_reps_progress(slack: SlackHarness) -> None:
     assert "YOUR ONBOARDING" in text_of(mine.json["blocks"])
     everyone = await slack.command("onboard status", user=ADMIN)
     assert "ONBOARDING IN THIS WORKSPACE" in text_of(everyone.json["blocks"])
-    assert f"@{REP2}" not in text_of(everyone.json["blocks"])  # an admin sees who started
 
     await slack.event(event_callback(app_home_opened_event(MANAGER), team_id=slack.team_id))
     home = text_of(slack.standin.home(MANAGER)["blocks"])  # type: ignore[index]
     assert "ONBOARDING" in home and "quiz best 8 of 8" in home
+
+
+async def test_an_admin_sees_every_rep_started_or_not(slack: SlackHarness) -> None:
+    """#17: an admin's status left out the reps who had not started; a manager's showed them."""
+    await make_team(slack, MANAGER, REP, REP2)
+    await slack.command(f"onboard <@{REP}>", user=MANAGER)
+
+    shown = text_of((await slack.command("onboard status", user=ADMIN)).json["blocks"])
+    by_manager = text_of((await slack.command("onboard status", user=MANAGER)).json["blocks"])
+
+    assert "ONBOARDING IN THIS WORKSPACE" in shown
+    assert f"@{REP} — tour stage 1 of" in shown
+    assert f"@{REP2} — not started" in shown and f"@{REP2} — not started" in by_manager
+    assert f"@{MANAGER} —" not in shown  # managers are not reps; they show once they start
+    assert "0 of 2 done" in shown
 
 
 async def test_a_rep_without_a_manager_sees_no_onboarding_on_app_home(slack: SlackHarness) -> None:
