@@ -1,4 +1,6 @@
-"""`stagecoach digest run [--now]`: one scheduler tick from the command line (for cron).
+"""`stagecoach digest run [--now]`: one scheduler tick from the command line (for cron);
+`stagecoach digest preview [SCOPE]`: the digest a subscription would post, as plain text,
+its chart written to a file (no Slack token needed).
 
 It claims work through the database exactly as `stagecoach serve` replicas do, so cron and
 running servers may overlap: each digest period and each nudge still goes out once. Whatever
@@ -18,6 +20,7 @@ import logging
 import os
 import sys
 
+from bot.cli import digest_preview as preview
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
@@ -47,6 +50,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     run_parser.set_defaults(handler=run)
+    preview_parser = actions.add_parser(
+        "preview",
+        help=_("print the digest a subscription would post now, without Slack"),
+        description=_(
+            "The digest a subscription with this scope would post if it fell due now, as "
+            "plain text; nothing is posted and no Slack token is needed."
+        ),
+    )
+    preview.register(preview_parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,9 +15,10 @@ from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_comm
 from bot.core.access import outsider_refused
 from bot.core.slack_text import from_slack
 from bot.deals.outcomes import MapPicture, SentBack, Ticked
+from bot.digests.content import DigestPreview
 from bot.onboarding.outcomes import Delivery
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
-from bot.slack.pictures import upload_map
+from bot.slack.pictures import upload_map, upload_preview_chart
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
@@ -47,6 +48,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         elif isinstance(answer, MapPicture):
             await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
             after_ack(runtime, body, upload_map(runtime, actor, answer), name="upload map")
+        elif isinstance(answer, DigestPreview):
+            await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+            work = upload_preview_chart(runtime, actor, answer)
+            after_ack(runtime, body, work, name="digest preview chart")
         elif isinstance(answer, NewDealForm):
             await ack()
             after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
