@@ -23,6 +23,7 @@ from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, gu
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import new_deal_modal
+from bot.views.onboarding import direct_note
 from bot.views.outcomes import outcome_message
 from flows.i18n import _
 
@@ -66,6 +67,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             dm = outcome_message(answer.content)
             work = runtime.replies.post(channel=answer.to_user, message=dm)
             after_ack(runtime, body, work, name="DM delivery")
+            for copy in answer.copies:
+                work = runtime.replies.post(channel=copy.to_user, message=direct_note(copy))
+                after_ack(runtime, body, work, name="DM copy")
 
     app.command(COMMAND)(guarded(runtime, on_deal))
 
