@@ -89,20 +89,24 @@ async def invite(services: Services, actor: Actor, *, user_id: str) -> Outcome:
                 user_id=user_id,
                 values={"manager_id": actor.user_id},
             )
+    return _tour_sent(services, actor, user_id, joined=allowed)
+
+
+def _tour_sent(
+    services: Services, actor: Actor, user_id: str, *, joined: Joined | None
+) -> Delivery:
     notice = (
         _("<@{by}> added you to onboarding.").format(by=actor.user_id) + " " + _welcome(services)
     )
     sent = _("Sent the onboarding tour to <@{user}>.").format(user=user_id)
-    copies: tuple[DirectNote, ...] = ()
-    if allowed is not None:
+    if joined is not None:
         sent += " " + _("They had no manager, so they now report to you.")
-        copies = _tell_admins(allowed, user_id)
     sent += " " + _("Their progress: /deal onboard status")
     return Delivery(
         to_user=user_id,
         content=TourShown(step=tour_step(services.catalog.current, 0), notice=notice),
         note=sent,
-        copies=copies,
+        copies=_tell_admins(joined, user_id) if joined else (),
     )
 
 
@@ -137,16 +141,7 @@ async def _may_invite(
     )
     person = rows.get(user_id)
     if person is not None and person.manager_id:
-        return NotAllowed(
-            _(
-                "<@{user}> reports to <@{manager}>; only they or an admin can start onboarding for "
-                "<@{user}>"
-            ).format(user=user_id, manager=person.manager_id),
-            _(
-                "ask <@{manager}>, or ask an admin to move them to your team: /deal team "
-                "<@{me}> add <@{user}>"
-            ).format(manager=person.manager_id, me=actor.user_id, user=user_id),
-        )
+        return _reports_elsewhere(actor, user_id, person.manager_id)
     if effective_role(services, user_id, person) is not Role.REP:
         return NotAllowed(
             _("<@{user}> is not a rep; only an admin can start onboarding for them").format(
@@ -155,17 +150,30 @@ async def _may_invite(
             _("ask an admin (/deal role lists them)"),
         )
     if effective_role(services, actor.user_id, rows.get(actor.user_id)) is not Role.MANAGER:
-        return NotAllowed(
-            _(
-                "only an admin, or a manager (who then becomes their manager), can start "
-                "onboarding for <@{user}>"
-            ).format(user=user_id),
-            _(
-                "start your own with /deal onboard, or ask an admin to make you a manager: "
-                "/deal role <@{me}> manager"
-            ).format(me=actor.user_id),
-        )
+        return _not_a_manager(actor, user_id)
     return Joined(manager_id=actor.user_id, admins=await _admins(session, services, actor))
+
+
+def _reports_elsewhere(actor: Actor, user_id: str, manager_id: str) -> NotAllowed:
+    return NotAllowed(
+        _(
+            "<@{user}> reports to <@{manager}>; only they or an admin can start onboarding for <@{user}>"
+        ).format(user=user_id, manager=manager_id),
+        _(
+            "ask <@{manager}>, or ask an admin to move them to your team: /deal team <@{me}> add <@{user}>"
+        ).format(manager=manager_id, me=actor.user_id, user=user_id),
+    )
+
+
+def _not_a_manager(actor: Actor, user_id: str) -> NotAllowed:
+    return NotAllowed(
+        _(
+            "only an admin, or a manager (who then becomes their manager), can start onboarding for <@{user}>"
+        ).format(user=user_id),
+        _(
+            "start your own with /deal onboard, or ask an admin to make you a manager: /deal role <@{me}> manager"
+        ).format(me=actor.user_id),
+    )
 
 
 async def _admins(session: AsyncSession, services: Services, actor: Actor) -> tuple[str, ...]:

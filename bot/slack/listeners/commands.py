@@ -64,14 +64,23 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if isinstance(answer, SentBack):
             after_ack(runtime, body, tell_owner(runtime, answer, actor), name="tell the owner")
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
-            dm = outcome_message(answer.content)
-            work = runtime.replies.post(channel=answer.to_user, message=dm)
-            after_ack(runtime, body, work, name="DM delivery")
-            for copy in answer.copies:
-                work = runtime.replies.post(channel=copy.to_user, message=direct_note(copy))
-                after_ack(runtime, body, work, name="DM copy")
+            _deliver(runtime, body, answer)
 
     app.command(COMMAND)(guarded(runtime, on_deal))
+
+
+def _deliver(runtime: Runtime, body: Body, delivery: Delivery) -> None:
+    """The content to its DM, and each copy (the admins told of a new team member) to theirs."""
+    dm = outcome_message(delivery.content)
+    after_ack(
+        runtime,
+        body,
+        runtime.replies.post(channel=delivery.to_user, message=dm),
+        name="DM delivery",
+    )
+    for copy in delivery.copies:
+        work = runtime.replies.post(channel=copy.to_user, message=direct_note(copy))
+        after_ack(runtime, body, work, name="DM copy")
 
 
 async def _open_new_deal(runtime: Runtime, body: Body) -> None:
