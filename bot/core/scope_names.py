@@ -53,7 +53,9 @@ def person_named(people: Sequence[Person], name: str) -> Person | BadValue:
                 example=matches[0].user_id
             ),
         )
-    named = [p for p in people if p.display_name]
+    named = sorted(
+        (p for p in people if p.display_name), key=lambda p: (p.display_name or "").lower()
+    )
     return BadValue(
         _("nobody in this workspace is named '{name}'").format(name=name.strip()),
         _("known people: {people}").format(people=_listed(named[:MAX_LISTED]) or _("none yet"))
