@@ -24,7 +24,7 @@ from bot.cli import digest_preview as preview
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
-from bot.digests.unposted import Ending, Unposted, unposted
+from bot.digests.unposted import Ending, Unposted, Work, unposted
 from bot.slack.runtime import web_client
 from bot.slack.scheduler import Scheduler, TickReport
 from flows.i18n import _
@@ -105,7 +105,7 @@ def unposted_line(item: Unposted) -> str:
         _("the digest for #{channel} ({period})").format(
             channel=item.recipient, period=item.subject
         )
-        if item.kind == "digest"
+        if item.kind is Work.DIGEST
         else _("the nudge to @{owner} about deal {deal}").format(
             owner=item.recipient, deal=item.subject
         )

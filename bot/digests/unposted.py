@@ -17,6 +17,11 @@ from storage import digest_queries
 from storage.digest_models import ClaimColumns, ClaimStatus
 
 
+class Work(StrEnum):
+    DIGEST = "digest"
+    NUDGE = "nudge"
+
+
 class Ending(StrEnum):
     RETRY = "retry"  # Slack could not take it: tried again from `retry_at`
     REFUSED = "refused"  # Slack refused for good (or kept refusing): never again
@@ -25,7 +30,7 @@ class Ending(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Unposted:
-    kind: str  # "digest" or "nudge"
+    kind: Work
     recipient: str  # the digest's channel id, the nudge's owner (user id)
     subject: str  # the digest's period key; the nudge's deal as #id and its kind
     ending: Ending
@@ -44,14 +49,15 @@ async def unposted(services: Services, *, since: dt.datetime) -> list[Unposted]:
     async with services.db.read() as session:
         digests = await digest_queries.unposted_digests(session, now=now, ended_since=since)
         nudges = await digest_queries.unposted_nudges(session, now=now, ended_since=since)
-    found = [_item("digest", run, sub.channel_id, run.period) for run, sub in digests]
+    found = [_item(Work.DIGEST, run, sub.channel_id, run.period) for run, sub in digests]
     found += [
-        _item("nudge", nudge, deal.owner_id, f"#{deal.id} ({nudge.kind})") for nudge, deal in nudges
+        _item(Work.NUDGE, nudge, deal.owner_id, f"#{deal.id} ({nudge.kind})")
+        for nudge, deal in nudges
     ]
     return found
 
 
-def _item(kind: str, row: ClaimColumns, recipient: str, subject: str) -> Unposted:
+def _item(kind: Work, row: ClaimColumns, recipient: str, subject: str) -> Unposted:
     status = ClaimStatus(row.status)
     ending = {ClaimStatus.REFUSED: Ending.REFUSED, ClaimStatus.UNKNOWN: Ending.UNKNOWN}.get(
         status, Ending.RETRY
