@@ -288,3 +288,42 @@ async def crossed(
         .limit(limit)
     )
     return (await session.exec(query)).all()
+
+
+# -- what is not posted (`stagecoach digest run` names it) -------------------------------
+
+
+async def unposted_digests(
+    session: AsyncSession, *, now: dt.datetime, ended_since: dt.datetime
+) -> Sequence[tuple[DigestRun, DigestSubscription]]:
+    """Digests waiting for their retry time, and those that ended unposted (refused,
+    unknown) since `ended_since` (the end is kept in `lease_until`), with their channel."""
+    query = (
+        select(DigestRun, DigestSubscription)
+        .join(DigestSubscription, col(DigestSubscription.id) == col(DigestRun.subscription_id))
+        .where(_unposted(DigestRun, now=now, ended_since=ended_since))
+        .order_by(col(DigestRun.id))
+    )
+    return (await session.exec(query)).all()
+
+
+async def unposted_nudges(
+    session: AsyncSession, *, now: dt.datetime, ended_since: dt.datetime
+) -> Sequence[tuple[Nudge, Deal]]:
+    """As unposted_digests, for nudges, with their deal (whose owner the DM is for)."""
+    query = (
+        select(Nudge, Deal)
+        .join(Deal, col(Deal.id) == col(Nudge.deal_id))
+        .where(_unposted(Nudge, now=now, ended_since=ended_since))
+        .order_by(col(Nudge.id))
+    )
+    return (await session.exec(query)).all()
+
+
+def _unposted(model: ClaimModel, *, now: dt.datetime, ended_since: dt.datetime) -> Any:
+    table: Any = model
+    ended = [ClaimStatus.REFUSED.value, ClaimStatus.UNKNOWN.value]
+    return or_(
+        and_(col(table.status) == ClaimStatus.FAILED.value, col(table.lease_until) > now),
+        and_(col(table.status).in_(ended), col(table.lease_until) >= ended_since),
+    )

@@ -1,22 +1,30 @@
-"""`stagecoach digest run [--now]`: one scheduler tick from the command line (for cron).
+"""`stagecoach digest run [--now]`: one scheduler tick from the command line (for cron);
+`stagecoach digest preview [SCOPE]`: the digest a subscription would post, as plain text,
+its chart written to a file (no Slack token needed).
 
 It claims work through the database exactly as `stagecoach serve` replicas do, so cron and
 running servers may overlap: each digest period and each nudge still goes out once. Whatever
 Slack answers, it ends with one line saying what went out and what did not, never a
-traceback (a post Slack refused or may have received is logged as one line too).
+traceback (a post Slack refused or may have received is logged as one line too), then one
+line for each thing not posted: what, to whom, why, and when it is tried again (or that it
+never is). Anything due and not posted, including work still waiting for its retry time
+from an earlier run, makes the exit status 1, so cron reports an outage.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import os
 import sys
 
+from bot.cli import digest_preview as preview
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
+from bot.digests.unposted import Ending, Unposted, Work, unposted
 from bot.slack.runtime import web_client
 from bot.slack.scheduler import Scheduler, TickReport
 from flows.i18n import _
@@ -42,6 +50,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     run_parser.set_defaults(handler=run)
+    preview_parser = actions.add_parser(
+        "preview",
+        help=_("print the digest a subscription would post now, without Slack"),
+        description=_(
+            "The digest a subscription with this scope would post if it fell due now, as "
+            "plain text; nothing is posted and no Slack token is needed."
+        ),
+    )
+    preview.register(preview_parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         if settings.bot_token is None:
             raise SettingsError(_("SLACK_BOT_TOKEN is not set; digests are posted with it"))
         schedule = SchedulerSettings.from_env(os.environ)
-        report = asyncio.run(_run(settings, schedule, now=args.now))
+        report, left = asyncio.run(_run(settings, schedule, now=args.now))
     except (SettingsError, StartupError) as exc:
         print(f"stagecoach: {exc}", file=sys.stderr)
         return 2
@@ -59,14 +76,21 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger(__name__).debug("digest run failed", exc_info=True)
         print(_("stagecoach: the digest run stopped: {error}").format(error=exc), file=sys.stderr)
         return 1
-    print(summary(report))
-    return 1 if report.unfinished else 0
+    print(summary(report, left))
+    for item in left:
+        print("  " + unposted_line(item))
+    return 1 if report.unfinished or left else 0
 
 
-def summary(report: TickReport) -> str:
+def summary(report: TickReport, left: list[Unposted]) -> str:
+    # Work that failed this run is waiting too: only what waited from before is added.
+    earlier = max(sum(item.ending is Ending.RETRY for item in left) - report.retrying, 0)
     line = _("posted {digests} digest(s) and {nudges} nudge(s); {unfinished} not (yet) posted")
-    text = line.format(digests=report.digests, nudges=report.nudges, unfinished=report.unfinished)
+    text = line.format(
+        digests=report.digests, nudges=report.nudges, unfinished=report.unfinished + earlier
+    )
     details = [
+        (earlier, _("{n} still waiting to be tried again after an earlier failure")),
         (report.retrying, _("{n} to be tried again later")),
         (report.refused, _("{n} refused by Slack for good")),
         (report.unknown, _("{n} cut off mid-call, not sent again (Slack may have it)")),
@@ -76,10 +100,38 @@ def summary(report: TickReport) -> str:
     return f"{text} ({'; '.join(said)})" if said else text
 
 
-async def _run(settings: Settings, schedule: SchedulerSettings, *, now: bool) -> TickReport:
+def unposted_line(item: Unposted) -> str:
+    what = (
+        _("the digest for #{channel} ({period})").format(
+            channel=item.recipient, period=item.subject
+        )
+        if item.kind is Work.DIGEST
+        else _("the nudge to @{owner} about deal {deal}").format(
+            owner=item.recipient, deal=item.subject
+        )
+    )
+    if item.ending is Ending.RETRY:
+        assert item.retry_at is not None
+        when = _("tried again from {when} UTC by the next run ({left} attempt(s) left)").format(
+            when=f"{item.retry_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}", left=item.attempts_left
+        )
+    elif item.ending is Ending.REFUSED:
+        when = _("refused by Slack for good: never tried again")
+    else:
+        when = _("cut off mid-call, Slack may have it: never sent again")
+    return _("not posted: {what}: {error}; {when}").format(
+        what=what, error=item.error or _("no error recorded"), when=when
+    )
+
+
+async def _run(
+    settings: Settings, schedule: SchedulerSettings, *, now: bool
+) -> tuple[TickReport, list[Unposted]]:
     services = await open_services(settings)
     client = web_client(settings)
     try:
-        return await Scheduler(services, client=client, settings=schedule).tick(force=now)
+        started = services.clock()
+        report = await Scheduler(services, client=client, settings=schedule).tick(force=now)
+        return report, await unposted(services, since=started)
     finally:
         await services.close()

@@ -14,11 +14,10 @@ from functools import partial
 from typing import Protocol
 
 from bot.cli import history_io
-from bot.cli.workspace import OK, USAGE, CliError, fail, team_id_for, with_services
+from bot.cli.workspace import OK, USAGE, CliError, fail, scope_of, team_id_for, with_services
 from bot.core.context import Services
 from bot.core.outcomes import Failure, Outcome
-from bot.core.scope import SCOPE_EXAMPLES, Scope, parse_scope
-from bot.core.values import BadValue
+from bot.core.scope import SCOPE_EXAMPLES, Scope
 from bot.reporting import stats as reports
 from bot.reporting.kpi_json import stats_json
 from bot.reporting.outcomes import PlanReport, StatsReport
@@ -95,12 +94,10 @@ class ReportAction(Protocol):
 
 def _report(args: argparse.Namespace, action: ReportAction) -> int:
     """Run a report of the --scope in the --team-id workspace and print it."""
-    scope = parse_scope(args.scope)
-    if isinstance(scope, BadValue):
-        return fail(CliError(f"{scope.message}; {scope.hint}"))
 
     async def run(services: Services) -> Outcome:
         team_id = await team_id_for(services, args.team_id)
+        scope = await scope_of(services, team_id, args.scope)
         return await action(services, team_id=team_id, scope=scope, title=scope.label)
 
     try:

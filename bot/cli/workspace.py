@@ -15,7 +15,10 @@ from typing import TypeVar
 
 from bot.core.boot import StartupError, open_services
 from bot.core.context import Services
+from bot.core.scope import Scope
+from bot.core.scope_names import resolve_scope
 from bot.core.settings import Settings, SettingsError
+from bot.core.values import BadValue
 from flows.i18n import _
 from flows.problems import MapError
 from storage import history_store
@@ -69,6 +72,14 @@ async def team_id_for(services: Services, given: str | None) -> str:
             teams=", ".join(teams)
         )
     )
+
+
+async def scope_of(services: Services, team_id: str, text: str) -> Scope:
+    """`--scope` as given (`team:maria`, `owner:U0…`, `all`…), its person found by name."""
+    scope = await resolve_scope(services.db, team_id=team_id, text=text)
+    if isinstance(scope, BadValue):
+        raise CliError(f"{scope.message}; {scope.hint}")
+    return scope
 
 
 def fail(error: CliError) -> int:

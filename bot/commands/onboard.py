@@ -49,8 +49,9 @@ ONBOARD = CommandSpec(
     "/deal onboard [status|@user]",
     _(
         "Onboarding by DM: a tour of the map, a quiz, a practice deal (again: resume). "
-        "status: your reps' progress. @user (their manager or an admin): send a new rep "
-        "the tour, once"
+        "status: your reps' progress, started or not. @user (their manager or an admin): "
+        "send a new rep the tour, once; a manager may onboard someone with no manager yet, "
+        "who joins their team (the admins are told)"
     ),
     _parse_onboard,
     _onboard,

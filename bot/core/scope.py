@@ -11,7 +11,7 @@ from bot.core.slack_ids import is_user_id
 from bot.core.values import BadValue
 from flows.i18n import _
 
-SCOPE_EXAMPLES = "all, team:U012AB3CD, owner:U012AB3CD, map:default"
+SCOPE_EXAMPLES = "all, team:maria, owner:ana, team:U012AB3CD, map:default"
 _MAP = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 

@@ -133,3 +133,11 @@ class DigestSubscriptions(Outcome):
     subscriptions: list[SubscriptionLine]
     changed: SubscriptionLine | None = None
     action: str | None = None  # "subscribed" | "replaced" | "unsubscribed"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPreview(Outcome):
+    """`/deal digest preview`, `stagecoach digest preview`: the digest a subscription with
+    this scope and frequency would post now, posted nowhere; its chart goes to the reader."""
+
+    digest: Digest

@@ -90,3 +90,12 @@ class Delivery(Outcome):
     to_user: str
     content: Outcome
     note: str
+    copies: tuple[DirectNote, ...] = ()  # others told by DM (the admins, of a new team member)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectNote:
+    """A line sent to someone's DM with the app, e.g. telling the admins who joined a team."""
+
+    to_user: str
+    text: str

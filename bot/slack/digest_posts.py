@@ -18,8 +18,7 @@ from bot.digests.content import Digest
 from bot.reporting.charts import funnel_chart_png
 from bot.slack.posting import Delivery, Poster
 from bot.slack.sending import Sent
-from bot.views.digest import digest_message, local_time
-from flows.i18n import _
+from bot.views.digest import chart_title, digest_message
 from storage import digest_queries
 from storage.digest_models import ClaimStatus, DigestSubscription
 
@@ -85,13 +84,6 @@ async def _post_chart(poster: Poster, claim: Claim, channel: str, digest: Digest
         return sent
     file = sent.response.get("file") or {}
     return await _finish(poster.services, claim, file_id=file.get("id"))
-
-
-def chart_title(digest: Digest) -> str:
-    assert digest.funnel is not None
-    return _("Sales funnel, last {period} · {when}").format(
-        period=digest.funnel.period_label, when=local_time(digest.window_end, digest.tz)
-    )
 
 
 async def _finish(services: Services, claim: Claim, *, file_id: str | None) -> Delivery:

@@ -1,4 +1,5 @@
-"""Pictures the app uploads: the process map with the user's deals on it.
+"""Pictures the app uploads to a user's DM: the process map with their deals on it, and a
+digest preview's funnel chart.
 
 Drawing is CPU work in a C library (a few tens of ms): it runs in a thread so the event
 loop keeps answering other requests, and after the acknowledgement.
@@ -10,7 +11,10 @@ import asyncio
 
 from bot.core.context import Actor
 from bot.deals.outcomes import MapPicture
+from bot.digests.content import DigestPreview
+from bot.reporting.charts import funnel_chart_png
 from bot.slack.runtime import Runtime
+from bot.views.digest import chart_title
 from flows.diagram import build_diagram
 from flows.diagram_png import to_png
 from flows.i18n import _
@@ -30,4 +34,21 @@ async def upload_map(runtime: Runtime, actor: Actor, picture: MapPicture) -> Non
         content=png,
         filename=f"{picture.process_map.id}-v{picture.process_map.version}.png",
         title=_("{title}: your deals by stage").format(title=picture.process_map.title),
+    )
+
+
+async def upload_preview_chart(runtime: Runtime, actor: Actor, preview: DigestPreview) -> None:
+    """A digest preview's funnel chart, as the digest would upload it to its channel."""
+    digest = preview.digest
+    if digest.funnel is None:
+        return
+    title = chart_title(digest)
+    png = await asyncio.to_thread(funnel_chart_png, digest.funnel, title=title)
+    opened = await runtime.client.conversations_open(users=actor.user_id)
+    await runtime.client.files_upload_v2(
+        channel=opened["channel"]["id"],
+        content=png,
+        filename="funnel-preview.png",
+        title=title,
+        alt_txt=title,
     )

@@ -15,6 +15,7 @@ from bot.digests.content import (
     DealLine,
     Deviation,
     Digest,
+    DigestPreview,
     Flagged,
     Movement,
     ObjectionCount,
@@ -42,6 +43,35 @@ def digest_message(digest: Digest) -> Message:
     if digest.funnel is not None:
         blocks += [divider(), section(funnel_text(digest.funnel))]
     return Message(text=digest_text(digest), blocks=blocks)
+
+
+def preview_message(preview: DigestPreview, *, chart_in_dm: bool = True) -> Message:
+    """The digest as a subscription would post it, under a line saying it was posted
+    nowhere (and, in Slack, where its chart went)."""
+    digest = preview.digest
+    chart = (
+        _(" Its funnel chart follows in your direct messages.")
+        if digest.funnel and chart_in_dm
+        else ""
+    )
+    notice = _(
+        "Preview: the {frequency} digest a subscription for {scope} would post now. Nothing "
+        "was posted to a channel.{chart}"
+    ).format(
+        frequency=digest.frequency,
+        scope=scope_text(digest.scope, digest.scope_user_id),
+        chart=chart,
+    )
+    posted = digest_message(digest)
+    return Message(text=f"{notice} {posted.text}", blocks=[context(notice), *posted.blocks])
+
+
+def chart_title(digest: Digest) -> str:
+    """The funnel chart's title (and alt text): its period and the digest's moment."""
+    assert digest.funnel is not None
+    return _("Sales funnel, last {period} · {when}").format(
+        period=digest.funnel.period_label, when=local_time(digest.window_end, digest.tz)
+    )
 
 
 def digest_text(digest: Digest) -> str:

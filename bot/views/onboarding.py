@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.onboarding.outcomes import (
     Delivery,
+    DirectNote,
     OnboardingOverview,
     OnboardingStatus,
     RepProgress,
@@ -183,3 +184,8 @@ def status_message(status: OnboardingStatus) -> Message:
 def delivery_message(delivery: Delivery) -> Message:
     """What the person who typed `/deal onboard` sees; the content goes to the DM."""
     return Message(text=delivery.note, blocks=[section(escape_keeping_mentions(delivery.note))])
+
+
+def direct_note(note: DirectNote) -> Message:
+    """A line to someone's DM (the admins told who joined a team)."""
+    return Message(text=note.text, blocks=[section(escape_keeping_mentions(note.text))])

@@ -33,7 +33,7 @@ from bot.deals.outcomes import (
     Validated,
     WhichDeal,
 )
-from bot.digests.content import DigestSubscriptions
+from bot.digests.content import DigestPreview, DigestSubscriptions
 from bot.onboarding.outcomes import (
     Delivery,
     OnboardingOverview,
@@ -47,6 +47,7 @@ from bot.team.outcomes import RoleChanged, RoleOf, Roles, TeamChanged, TeamOf, T
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, stage_card
 from bot.views.deal_list import deal_list_message
+from bot.views.digest import preview_message
 from bot.views.failures import (
     ambiguous_message,
     blocked_message,
@@ -132,6 +133,7 @@ outcome_message.register(NotFound, not_found_message)
 outcome_message.register(Blocked, blocked_message)
 outcome_message.register(Stale, stale_message)
 outcome_message.register(DigestSubscriptions, subscriptions_message)
+outcome_message.register(DigestPreview, preview_message)
 outcome_message.register(StatsReport, stats_message)
 outcome_message.register(PlanReport, plan_message)
 outcome_message.register(TourShown, tour_message)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -45,13 +46,15 @@ async def database_url(tmp_path: Path) -> str:
     return url
 
 
-async def digest_run_now(database_url: str, standin: SlackStandIn) -> tuple[int, str, str]:
+async def digest_run_now(
+    database_url: str, standin: SlackStandIn, *, api_url: str | None = None
+) -> tuple[int, str, str]:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STAGECOACH_"))},
         "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": standin.api_url,
+        "SLACK_API_URL": api_url or standin.api_url,
     }
     process = await asyncio.create_subprocess_exec(
         str(STAGECOACH), "digest", "run", "--now", env=env,
@@ -101,3 +104,44 @@ async def test_digest_run_now_posts_and_says_so(database_url: str, standin: Slac
     code, out, err = await digest_run_now(database_url, standin)
     assert (code, out.strip()) == (0, "posted 1 digest(s) and 0 nudge(s); 0 not (yet) posted")
     assert "Traceback" not in err and "WARNING" not in err, err
+
+
+def closed_port_url() -> str:
+    """A Web API address nothing listens on: Slack unreachable."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/"
+
+
+async def test_digest_run_with_slack_unreachable_fails_until_the_digest_is_posted(
+    database_url: str, standin: SlackStandIn
+) -> None:
+    """#17: the second run found the digest waiting for its retry time, said "0 not (yet)
+    posted" and exited 0, so cron never reported the outage."""
+    unreachable = closed_port_url()
+    first = await digest_run_now(database_url, standin, api_url=unreachable)
+    again = await digest_run_now(database_url, standin, api_url=unreachable)
+
+    for code, out, err in (first, again):
+        assert code == 1, (out, err)
+        assert "Traceback" not in out + err, err
+        assert "1 not (yet) posted" in out, out
+        assert f"not posted: the digest for #{CHANNEL} (" in out, out
+        assert "unreachable; tried again from " in out and "attempt(s) left" in out, out
+    assert "still waiting to be tried again after an earlier failure" in again[1]
+    run = await run_status(database_url)
+    retry_at = f"{run.lease_until:%Y-%m-%d %H:%M:%S} UTC"
+    assert retry_at in again[1], again[1]  # when it is tried again, as stored
+    assert standin.attempts("chat.postMessage") == 0
+
+
+async def test_a_digest_refused_for_good_is_named_once(
+    database_url: str, standin: SlackStandIn
+) -> None:
+    standin.fault_next("chat.postMessage", JsonError("channel_not_found"))
+    code, out, _err = await digest_run_now(database_url, standin)
+    assert code == 1
+    assert f"not posted: the digest for #{CHANNEL}" in out and "never tried again" in out, out
+    code, out, _err = await digest_run_now(database_url, standin)
+    assert (code, out.strip()) == (0, "posted 0 digest(s) and 0 nudge(s); 0 not (yet) posted")

@@ -15,13 +15,15 @@ from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_comm
 from bot.core.access import outsider_refused
 from bot.core.slack_text import from_slack
 from bot.deals.outcomes import MapPicture, SentBack, Ticked
+from bot.digests.content import DigestPreview
 from bot.onboarding.outcomes import Delivery
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
-from bot.slack.pictures import upload_map
+from bot.slack.pictures import upload_map, upload_preview_chart
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import new_deal_modal
+from bot.views.onboarding import direct_note
 from bot.views.outcomes import outcome_message
 from flows.i18n import _
 
@@ -47,6 +49,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         elif isinstance(answer, MapPicture):
             await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
             after_ack(runtime, body, upload_map(runtime, actor, answer), name="upload map")
+        elif isinstance(answer, DigestPreview):
+            await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+            work = upload_preview_chart(runtime, actor, answer)
+            after_ack(runtime, body, work, name="digest preview chart")
         elif isinstance(answer, NewDealForm):
             await ack()
             after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
@@ -58,11 +64,23 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if isinstance(answer, SentBack):
             after_ack(runtime, body, tell_owner(runtime, answer, actor), name="tell the owner")
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
-            dm = outcome_message(answer.content)
-            work = runtime.replies.post(channel=answer.to_user, message=dm)
-            after_ack(runtime, body, work, name="DM delivery")
+            _deliver(runtime, body, answer)
 
     app.command(COMMAND)(guarded(runtime, on_deal))
+
+
+def _deliver(runtime: Runtime, body: Body, delivery: Delivery) -> None:
+    """The content to its DM, and each copy (the admins told of a new team member) to theirs."""
+    dm = outcome_message(delivery.content)
+    after_ack(
+        runtime,
+        body,
+        runtime.replies.post(channel=delivery.to_user, message=dm),
+        name="DM delivery",
+    )
+    for copy in delivery.copies:
+        work = runtime.replies.post(channel=copy.to_user, message=direct_note(copy))
+        after_ack(runtime, body, work, name="DM copy")
 
 
 async def _open_new_deal(runtime: Runtime, body: Body) -> None:
