@@ -135,6 +135,10 @@ class Deal(SQLModel, table=True):
     version: int = Field(default=1, description="bumped by every change: guards concurrent writes")
     channel_id: str | None = Field(default=None, max_length=32)
     nurture_until: dt.date | None = Field(default=None)
+    expected_close: dt.date | None = Field(default=None, description="when the owner expects it")
+    close_pushes: int = Field(
+        default=0, description="times expected_close moved later: three or more is slipping"
+    )
     is_practice: bool = Field(default=False, description="onboarding sandbox: never in KPIs")
     external_id: str | None = Field(
         default=None, max_length=64, description="the deal's id in the CRM it was imported from"
