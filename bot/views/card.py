@@ -67,8 +67,9 @@ def _facts(card: DealCard) -> Block:
         (_("Owner"), mention(card.owner_id)),
         (_("Stage owner"), escape(card.stage.owner)),
         (_("In stage"), _days_text(card)),
-        (_("Expected close"), close_fact(card.expected_close, card.close_pushes)),
     ]
+    if card.expected_close:
+        pairs.append((_("Expected close"), close_fact(card.expected_close, card.close_pushes)))
     if card.company:
         pairs.insert(1, (_("Company"), escape(card.company)))
     return fields(pairs)

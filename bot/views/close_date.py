@@ -20,9 +20,7 @@ def slipping_text(pushes: int) -> str:
     )
 
 
-def close_fact(date: dt.date | None, pushes: int) -> str:
+def close_fact(date: dt.date, pushes: int) -> str:
     """The card's fact: the date, and the flag once it slipped."""
-    if date is None:
-        return _("not set: /deal edit close 2027-03-31")
     text = close_date_text(date)
     return f"{text} · {slipping_text(pushes)}" if pushes >= SLIPPING_PUSHES else text

@@ -8,7 +8,8 @@ import datetime as dt
 from bot.core.outcomes import DealCard
 from bot.deals.editing import read_edit_event
 from bot.deals.outcomes import Edited, EditField, FieldChange, FieldValue
-from bot.views.card import stage_card
+from bot.views.blocks import section
+from bot.views.card import card_blocks, card_text
 from bot.views.close_date import close_date_text
 from bot.views.message import Message
 from bot.views.money import format_amount
@@ -57,7 +58,12 @@ def edited_notice(edited: Edited) -> str:
 
 
 def edited_message(edited: Edited) -> Message:
-    return stage_card(edited.card, notice=edited_notice(edited))
+    """The card, under what changed. The notice is mrkdwn (a new owner is a mention), so
+    it goes in above the card's own blocks rather than as the card's plain notice."""
+    notice = edited_notice(edited)
+    blocks = card_blocks(edited.card)
+    blocks.insert(1, section(notice))
+    return Message(text=card_text(edited.card, notice=notice), blocks=blocks)
 
 
 def edit_history_line(action: str | None, value: str | None) -> str | None:
