@@ -57,4 +57,6 @@ async def test_the_edit_form_in_the_shell(session: ShellSession) -> None:
     assert "┌ Edit deal" in form
     assert "name: Acme → Acme Holdings" in form and "amount: $50,000 → $70,000" in form
     card = shown["ana: /deal show"]
-    assert "ACME HOLDINGS" in card and f"Expected close: {CLOSE.day} {CLOSE.strftime('%b %Y')}" in card
+    assert (
+        "ACME HOLDINGS" in card and f"Expected close: {CLOSE.day} {CLOSE.strftime('%b %Y')}" in card
+    )
