@@ -83,22 +83,34 @@ def _check(edit: DealEdit, *, today: dt.date) -> _Checked | Invalid:
     name = check_name(edit.name) if edit.name is not None else None
     if isinstance(name, Invalid):
         return name
+    money = _check_money(edit)
+    if isinstance(money, Invalid):
+        return money
+    close = parse_close_date(edit.close, today=today) if edit.close is not None else None
+    if isinstance(close, BadValue):
+        return Invalid(close.message, close.hint, field="date")
+    amount, currency = money
+    return _Checked(name, amount, currency, edit.owner_id, close)
+
+
+def _check_money(edit: DealEdit) -> tuple[float | None, str | None] | Invalid:
+    """The amount and the currency: "65k EUR" gives both, and may not contradict a
+    currency given beside it."""
     amount = parse_amount(edit.amount) if edit.amount is not None else None
     if isinstance(amount, BadValue):
         return Invalid(amount.message, amount.hint, field="amount")
     currency = _check_currency(edit.currency)
     if isinstance(currency, Invalid):
         return currency
-    close = parse_close_date(edit.close, today=today) if edit.close is not None else None
-    if isinstance(close, BadValue):
-        return Invalid(close.message, close.hint, field="date")
-    return _Checked(
-        name=name,
-        amount=amount.value if amount else None,
-        currency=currency or (amount.currency if amount else None),
-        owner_id=edit.owner_id,
-        close=close,
-    )
+    if amount and amount.currency and currency and amount.currency != currency:
+        return Invalid(
+            _("the amount says {amount} but the currency says {currency}").format(
+                amount=amount.currency, currency=currency
+            ),
+            _("give the currency once: e.g. amount 65k {currency}").format(currency=currency),
+            field="currency",
+        )
+    return (amount.value if amount else None), (currency or (amount.currency if amount else None))
 
 
 def _check_currency(text: str | None) -> str | None | Invalid:

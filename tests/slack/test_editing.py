@@ -86,6 +86,7 @@ async def test_a_close_date_with_a_month_name(slack: SlackHarness, acme: Deal, t
         ("close soonish", "'soonish' is not a date"),
         ("amount lots", "'lots' is not an amount"),
         ("currency euros", "'euros' is not a currency code"),
+        ("amount 65k USD currency EUR", "the amount says USD but the currency says EUR"),
         ("name 42", "looks like a number"),
         ("amoutn 65k", "did you mean 'amount'?"),
         ("amount", "'amount' needs a value after it"),
