@@ -41,16 +41,25 @@ def value_text(field: EditField, value: FieldValue, currency: str | None) -> str
     return escape(str(value))
 
 
-def change_line(change: FieldChange, currency: str | None = None) -> str:
+def change_line(
+    change: FieldChange, currency: str | None = None, *, currency_before: str | None = None
+) -> str:
+    """`currency`: the deal's, for amounts (`currency_before`: what it was, if it changed
+    in the same edit); None shows a bare number (the history does not know it)."""
     return _("{field}: {before} → {after}").format(
         field=field_label(change.field),
-        before=value_text(change.field, change.before, currency),
+        before=value_text(change.field, change.before, currency_before or currency),
         after=value_text(change.field, change.after, currency),
     )
 
 
 def edited_changes(edited: Edited) -> list[str]:
-    return [change_line(change, edited.card.currency) for change in edited.changes]
+    was = next((c.before for c in edited.changes if c.field is EditField.CURRENCY), None)
+    currency_before = was if isinstance(was, str) else None
+    return [
+        change_line(change, edited.card.currency, currency_before=currency_before)
+        for change in edited.changes
+    ]
 
 
 def edited_notice(edited: Edited) -> str:

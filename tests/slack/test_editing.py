@@ -49,6 +49,14 @@ async def test_the_amount_changes_and_history_says_who_from_what_to_what(
     assert f"@{REP} changed the amount: 50,000 → 65,000" in history
 
 
+async def test_an_amount_in_another_currency_says_both_as_they_were_and_are(
+    slack: SlackHarness, acme: Deal
+) -> None:
+    answer = await slack.command("edit amount 65k EUR", user=REP)
+
+    assert "amount: $50,000 → €65,000; currency: USD → EUR" in text_of(answer.json["blocks"])
+
+
 async def test_several_fields_at_once_are_each_an_event(slack: SlackHarness, acme: Deal) -> None:
     answer = await slack.command(
         "edit #1 amount 65k close 2027-03-31 name Acme Holdings currency EUR", user=REP
