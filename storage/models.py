@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # Enum columns are plain strings (sa_type=String): adding a value later needs no
@@ -135,6 +135,12 @@ class Deal(SQLModel, table=True):
     version: int = Field(default=1, description="bumped by every change: guards concurrent writes")
     channel_id: str | None = Field(default=None, max_length=32)
     nurture_until: dt.date | None = Field(default=None)
+    expected_close: dt.date | None = Field(default=None, description="when the owner expects it")
+    # Times expected_close moved later: three or more is slipping. The default is the
+    # database's, so a row written by code that predates the column still gets it.
+    close_pushes: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default=text("0"))
+    )
     is_practice: bool = Field(default=False, description="onboarding sandbox: never in KPIs")
     external_id: str | None = Field(
         default=None, max_length=64, description="the deal's id in the CRM it was imported from"

@@ -15,6 +15,7 @@ from typing import Any
 from bot.commands.admin import ROLE, TEAM
 from bot.commands.deal_commands import BIND, HISTORY, LIST, MAP, NEW, SHOW, UNBIND
 from bot.commands.digest import DIGEST
+from bot.commands.editing import EDIT
 from bot.commands.help import HELP
 from bot.commands.moves import ADVANCE, DISQUALIFY, LOSE, NURTURE, OVERRIDE, REOPEN
 from bot.commands.notes import FEEDBACK, OBJECTION, PLAYBOOK
@@ -31,6 +32,7 @@ from flows.i18n import _
 COMMANDS: tuple[CommandSpec[Any], ...] = (
     SHOW,
     NEW,
+    EDIT,
     TICK,
     UNTICK,
     ADVANCE,

@@ -25,6 +25,10 @@ class Outcome:
 
 # -- the deal as a card shows it ---------------------------------------------------------
 
+# A deal whose expected close date moved later this many times is slipping: the warning
+# the digests give sales managers.
+SLIPPING_PUSHES = 3
+
 
 @dataclass(frozen=True, slots=True)
 class TickInfo:
@@ -58,6 +62,12 @@ class DealCard:
     channel_id: str | None
     nurture_until: dt.date | None
     is_practice: bool
+    expected_close: dt.date | None = None  # when the owner expects it to close
+    close_pushes: int = 0  # how often that date moved later (bot.deals.close_dates)
+
+    @property
+    def slipping(self) -> bool:
+        return self.close_pushes >= SLIPPING_PUSHES
 
     @property
     def awaiting(self) -> list[ExitItem]:
@@ -99,6 +109,7 @@ class DealRow:
     stuck: bool
     idle: bool
     status: DealStatus
+    expected_close: dt.date | None = None
 
 
 # -- results every feature may give ----------------------------------------------------

@@ -83,6 +83,8 @@ def build_card(
         channel_id=deal.channel_id,
         nurture_until=deal.nurture_until,
         is_practice=deal.is_practice,
+        expected_close=deal.expected_close,
+        close_pushes=deal.close_pushes,
     )
 
 
@@ -116,4 +118,5 @@ def build_row(*, deal: Deal, ticks: Sequence[ExitTick], flow: Flow, now: dt.date
         stuck=card.stuck,
         idle=card.idle,
         status=card.status,
+        expected_close=card.expected_close,
     )

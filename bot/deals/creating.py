@@ -83,7 +83,7 @@ async def create_deal(
     process_map = services.catalog.current
     if owner != actor.user_id:
         async with services.db.read() as session:
-            denied = await _may_assign(session, services, actor, owner)
+            denied = await may_assign(session, services, actor, owner)
         if denied:
             return denied
     new = _new_deal(services, actor, process_map, cleaned, value, owner, company, is_practice)
@@ -140,7 +140,7 @@ def _created_event(deal: Deal, actor: Actor, stage: str) -> DealEvent:
     )
 
 
-async def _may_assign(
+async def may_assign(
     session: AsyncSession, services: Services, actor: Actor, owner: str
 ) -> NotAllowed | None:
     if await is_admin_or_manager_of(session, services, actor, user_id=owner):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from bot.core.outcomes import DealCard, DealRow, Outcome
 from flows.machine import Move
@@ -49,6 +51,44 @@ class SentBack(Outcome):
     item_id: str
     reason: str
     owner_id: str
+
+
+class EditField(StrEnum):
+    """What `/deal edit` changes; the value is the word the command reads."""
+
+    NAME = "name"
+    AMOUNT = "amount"
+    CURRENCY = "currency"
+    OWNER = "owner"
+    CLOSE = "close"
+
+
+# A field's value as stored: a name, an amount, a currency code, a user id or a date.
+FieldValue = str | float | dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: EditField
+    before: FieldValue
+    after: FieldValue
+
+
+@dataclass(frozen=True, slots=True)
+class Edited(Outcome):
+    """The deal's own facts changed (name, amount, currency, owner, expected close)."""
+
+    card: DealCard
+    changes: tuple[FieldChange, ...]
+    owner_before: str  # who owned the deal before this edit (the same when unchanged)
+
+
+@dataclass(frozen=True, slots=True)
+class EditForm(Outcome):
+    """`/deal edit` with nothing to change: Slack opens the form on this card (the user
+    may change it: refused before the form opens, never after it is filled in)."""
+
+    card: DealCard
 
 
 @dataclass(frozen=True, slots=True)

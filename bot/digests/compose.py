@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bot.core.context import Services
+from bot.core.outcomes import SLIPPING_PUSHES
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
 from bot.deals.cards import whole_days
@@ -20,6 +21,7 @@ from bot.digests.content import (
     Flagged,
     Movement,
     ObjectionCount,
+    Slipping,
 )
 from bot.digests.schedule import zone
 from bot.reporting.deviations import deviations_between
@@ -106,6 +108,7 @@ def _line(deal: Deal, process_map: ProcessMap) -> DealLine:
         stage_name=_stage_name(process_map, deal.stage) or deal.stage,
         amount=deal.amount,
         currency=deal.currency,
+        expected_close=deal.expected_close,
     )
 
 
@@ -195,7 +198,8 @@ def _flag_deals(
     *,
     now: dt.datetime,
 ) -> None:
-    """Stuck and idle as the stage card counts them (bot.deals.cards.build_card)."""
+    """Stuck and idle as the stage card counts them (bot.deals.cards.build_card), and
+    slipping as it flags it (DealCard.slipping)."""
     for deal in deals:
         process_map = maps[(deal.map_id, deal.map_version)]
         if not process_map.has_stage(deal.stage):
@@ -207,8 +211,11 @@ def _flag_deals(
             digest.stuck.append(Flagged(_line(deal, process_map), in_stage, stage.target_days))
         if stage.rot_days is not None and idle >= stage.rot_days:
             digest.idle.append(Flagged(_line(deal, process_map), idle, stage.rot_days))
+        if deal.close_pushes >= SLIPPING_PUSHES:
+            digest.slipping.append(Slipping(_line(deal, process_map), deal.close_pushes))
     digest.stuck.sort(key=lambda flagged: flagged.limit - flagged.days)
     digest.idle.sort(key=lambda flagged: flagged.limit - flagged.days)
+    digest.slipping.sort(key=lambda slipping: -slipping.pushes)
 
 
 async def _awaiting(

@@ -22,6 +22,7 @@ class DealLine:
     stage_name: str
     amount: float | None
     currency: str
+    expected_close: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,14 @@ class Flagged:
     deal: DealLine
     days: int
     limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Slipping:
+    """A deal whose expected close date moved later SLIPPING_PUSHES times or more."""
+
+    deal: DealLine
+    pushes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,7 @@ class Digest:
     reopened: list[Movement] = field(default_factory=list)
     stuck: list[Flagged] = field(default_factory=list)
     idle: list[Flagged] = field(default_factory=list)
+    slipping: list[Slipping] = field(default_factory=list)  # most pushed first
     deviations: list[Deviation] = field(default_factory=list)  # the newest, oldest first
     overridden: Tally = field(default_factory=Tally)  # every override in the window
     skipped: Tally = field(default_factory=Tally)  # every skip in the window
@@ -104,7 +114,12 @@ class Digest:
         """Nothing moved and nothing needs attention."""
         moved = self.new or self.advanced or self.won or self.lost or self.parked or self.reopened
         return not moved and not (
-            self.stuck or self.idle or self.deviation_moves or self.objections or self.awaiting
+            self.stuck
+            or self.idle
+            or self.slipping
+            or self.deviation_moves
+            or self.objections
+            or self.awaiting
         )
 
     @property

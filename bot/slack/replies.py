@@ -72,6 +72,12 @@ class Replies:
             async with naming("chat.postMessage"):
                 await self.client.chat_postMessage(channel=channel, **message.to_dict())
 
+    async def direct(self, *, user: str, message: Message) -> tuple[str, str]:
+        """A DM to `user`; the DM's channel and the message's ts, to update it later."""
+        async with naming("chat.postMessage"):
+            answer = await self.client.chat_postMessage(channel=user, **message.to_dict())
+        return str(answer["channel"]), str(answer["ts"])
+
     async def update(self, *, channel: str, ts: str, message: Message) -> None:
         async with naming("chat.update"):
             await self.client.chat_update(channel=channel, ts=ts, **message.to_dict())

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Actor, Services
 from bot.core.settings import Settings
+from bot.slack.owner_notices import OwnerNotifier
 from bot.slack.replies import Replies
 from bot.slack.sending import log_failure
 from bot.slack.tasks import BackgroundTasks
@@ -41,6 +42,7 @@ class Runtime:
     client: AsyncWebClient
     replies: Replies
     tasks: BackgroundTasks
+    owner_notices: OwnerNotifier
 
 
 def web_client(
@@ -86,6 +88,7 @@ def build_runtime(
         client=client,
         replies=Replies(client=client, trusted_prefixes=trusted),
         tasks=BackgroundTasks(),
+        owner_notices=OwnerNotifier(services.clock),
     )
 
 

@@ -13,6 +13,7 @@ from bot.core.deal_status import side_status
 from bot.core.outcomes import DealCard
 from bot.views.blocks import button, context, divider, fields, header, section
 from bot.views.checklist import checklist_blocks, checklist_status, open_items_text
+from bot.views.close_date import close_fact
 from bot.views.counts import counted
 from bot.views.ids import ActionId, BlockId, DealRef
 from bot.views.message import Message
@@ -67,6 +68,8 @@ def _facts(card: DealCard) -> Block:
         (_("Stage owner"), escape(card.stage.owner)),
         (_("In stage"), _days_text(card)),
     ]
+    if card.expected_close:
+        pairs.append((_("Expected close"), close_fact(card.expected_close, card.close_pushes)))
     if card.company:
         pairs.insert(1, (_("Company"), escape(card.company)))
     return fields(pairs)

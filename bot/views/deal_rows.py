@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import SectionBlock
 
 from bot.core.outcomes import DealRow
 from bot.views.blocks import button, section
+from bot.views.close_date import close_date_text
 from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef
 from bot.views.money import format_amount
@@ -34,6 +35,8 @@ def row_text(row: DealRow, *, owner: bool = True) -> str:
     parts += row_flags(row)
     if row.amount is not None:
         parts.append(format_amount(row.amount, row.currency))
+    if row.expected_close is not None:
+        parts.append(_("closes {date}").format(date=close_date_text(row.expected_close)))
     if owner:
         parts.append(mention(row.owner_id))
     return " · ".join(parts)

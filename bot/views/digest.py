@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.core.outcomes import SLIPPING_PUSHES
 from bot.core.scope import ScopeKind
 from bot.digests.content import (
     Awaiting,
@@ -19,10 +20,12 @@ from bot.digests.content import (
     Flagged,
     Movement,
     ObjectionCount,
+    Slipping,
 )
 from bot.digests.schedule import zone
 from bot.reporting.funnel import Funnel
 from bot.views.blocks import context, divider, header, section
+from bot.views.close_date import close_date_text, slipping_text
 from bot.views.counts import counted
 from bot.views.gates import gates_text, overridden_text, skipped_text
 from bot.views.message import Message
@@ -83,6 +86,8 @@ def digest_text(digest: Digest) -> str:
         lost=len(digest.lost),
     )
     flagged = _("{stuck} stuck, {idle} idle").format(stuck=len(digest.stuck), idle=len(digest.idle))
+    if digest.slipping:
+        flagged += ", " + _("{count} slipping").format(count=len(digest.slipping))
     gates = gates_text(digest.overridden, digest.skipped)
     return f"{_title(digest)}: {moved} · {flagged} · {gates}"
 
@@ -135,6 +140,11 @@ def _attention_blocks(digest: Digest) -> list[Block]:
         parts.append(_listing(":zzz: " + _("Idle"), digest.idle, _idle_line))
     if not (digest.stuck or digest.idle):
         parts.append(_("No deal is stuck or idle."))
+    if digest.slipping:
+        title = ":warning: " + _(
+            "Slipping: expected close moved later {count} times or more"
+        ).format(count=SLIPPING_PUSHES)
+        parts.append(_listing(title, digest.slipping, _slipping_line))
     parts.append(_gates(digest))
     if digest.awaiting:
         title = "⏳ " + _("Awaiting a manager's validation")
@@ -169,7 +179,12 @@ def _listing(title: str, items: Sequence[Any], line: Callable[[Any], str]) -> st
 
 def _deal(deal: DealLine) -> str:
     amount = f" · {format_amount(deal.amount, deal.currency)}" if deal.amount is not None else ""
-    return f"{bold(escape(deal.name))} (#{deal.deal_id}){amount} · {mention(deal.owner_id)}"
+    close = (
+        " · " + _("closes {date}").format(date=close_date_text(deal.expected_close))
+        if deal.expected_close
+        else ""
+    )
+    return f"{bold(escape(deal.name))} (#{deal.deal_id}){amount}{close} · {mention(deal.owner_id)}"
 
 
 def _new_line(move: Movement) -> str:
@@ -191,6 +206,10 @@ def _stuck_line(flagged: Flagged) -> str:
         days=days, stage=escape(flagged.deal.stage_name), target=flagged.limit
     )
     return f"{_deal(flagged.deal)} · {where}"
+
+
+def _slipping_line(slipping: Slipping) -> str:
+    return f"{_deal(slipping.deal)} · {slipping_text(slipping.pushes)}"
 
 
 def _idle_line(flagged: Flagged) -> str:

@@ -11,6 +11,7 @@ from bot.deals.outcomes import DealHistory, HistoryEntry
 from bot.views import limits
 from bot.views.blocks import context, header, section
 from bot.views.counts import counted
+from bot.views.edits import edit_history_line
 from bot.views.message import Message
 from bot.views.mrkdwn import clip, escape, escape_keeping_mentions, mention
 from flows.i18n import _
@@ -150,6 +151,11 @@ def _unbound(entry: HistoryEntry) -> str:
     return _("unbound the deal from its channel")
 
 
+def _updated(entry: HistoryEntry) -> str:
+    edit = edit_history_line(entry.event.action, entry.event.value)
+    return edit if edit is not None else _what_else(entry)
+
+
 def _what_else(entry: HistoryEntry) -> str:
     """Feedback, updates and kinds added later: say what is known."""
     detail = entry.event.reason or entry.event.value
@@ -170,4 +176,5 @@ WHAT: dict[EventKind, Callable[[HistoryEntry], str]] = {
     EventKind.OBJECTION: _objection,
     EventKind.BOUND: _bound,
     EventKind.UNBOUND: _unbound,
+    EventKind.UPDATED: _updated,
 }

@@ -37,6 +37,7 @@ class CallbackId(StrEnum):
     OVERRIDE = "deal_override"
     EVIDENCE = "deal_evidence"
     SEND_BACK = "deal_send_back"
+    EDIT = "deal_edit"
 
 
 class BlockId(StrEnum):
@@ -50,6 +51,8 @@ class BlockId(StrEnum):
     NOTE = "in_note"
     DATE = "in_date"
     STAGE = "in_stage"
+    CURRENCY = "in_currency"
+    OWNER = "in_owner"
     EVIDENCE_PREFIX = "in_evidence:"  # + item id
 
 

@@ -23,6 +23,8 @@ from bot.deals.outcomes import (
     Created,
     DealHistory,
     DealList,
+    Edited,
+    EditForm,
     MapPicture,
     Moved,
     ObjectionNoted,
@@ -48,6 +50,7 @@ from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, stage_card
 from bot.views.deal_list import deal_list_message
 from bot.views.digest import preview_message
+from bot.views.edits import edit_form_opened, edited_message
 from bot.views.failures import (
     ambiguous_message,
     blocked_message,
@@ -121,6 +124,14 @@ def _done(outcome: Done) -> Message:
 
 
 outcome_message.register(DealList, deal_list_message)
+outcome_message.register(Edited, edited_message)
+
+
+@outcome_message.register
+def _edit_form(outcome: EditForm) -> Message:
+    return edit_form_opened(outcome.card)
+
+
 outcome_message.register(WhichDeal, which_deal_message)
 outcome_message.register(DealHistory, history_message)
 outcome_message.register(Playbook, playbook_message)

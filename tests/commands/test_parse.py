@@ -23,6 +23,7 @@ from bot.commands.deal_commands import (
     NewArgs,
 )
 from bot.commands.digest import DIGEST, DigestList, DigestSubscribe, DigestUnsubscribe
+from bot.commands.editing import EDIT, EditArgs
 from bot.commands.help import HELP, HelpArgs
 from bot.commands.moves import (
     ADVANCE,
@@ -51,6 +52,7 @@ from bot.commands.words import DealArgs, NoArgs
 from bot.core.dates import FromToday
 from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
 from bot.core.values import Amount
+from bot.deals.editing import DealEdit
 from bot.team.outcomes import TeamAction
 from storage.models import Role
 
@@ -69,6 +71,20 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ),
     ("new Initech 20000 EUR", NEW, NewArgs("Initech", Amount(20_000, "EUR"), None, True)),
     ("new", NEW, NewArgs()),
+    ("edit", EDIT, EditArgs()),
+    ("edit #7", EDIT, EditArgs(DealNumber(7))),
+    ("edit amount 65k", EDIT, EditArgs(edit=DealEdit(amount="65k"))),
+    (
+        "edit #7 amount 65k EUR close 31 March 2027",
+        EDIT,
+        EditArgs(DealNumber(7), DealEdit(amount="65k EUR", close="31 March 2027")),
+    ),
+    ("edit name Acme Close Holdings", EDIT, EditArgs(edit=DealEdit(name="Acme Close Holdings"))),
+    (
+        "edit owner <@U0DANA|dana> currency eur",
+        EDIT,
+        EditArgs(edit=DealEdit(currency="eur", owner_id="U0DANA")),
+    ),
     ("tick 1 3", TICK, TickArgs(CURRENT, ("1", "3"), {})),
     ('tick #7 1, 2="budget 50k"', TICK, TickArgs(DealNumber(7), ("1",), {"2": "budget 50k"})),
     ("untick #7 2", UNTICK, UntickArgs(DealNumber(7), ("2",))),

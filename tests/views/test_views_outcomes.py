@@ -79,6 +79,15 @@ def _playbook() -> d.Playbook:
 SAMPLES: dict[type, Callable[[], Any]] = {
     d.Shown: lambda: d.Shown(card=make_card()),
     d.Created: lambda: d.Created(card=make_card(stage="qualify")),
+    d.Edited: lambda: d.Edited(
+        card=make_card(),
+        changes=(
+            d.FieldChange(d.EditField.AMOUNT, 50_000.0, 65_000.0),
+            d.FieldChange(d.EditField.CLOSE, None, dt.date(2027, 3, 31)),
+        ),
+        owner_before="U0REP0001",
+    ),
+    d.EditForm: lambda: d.EditForm(card=make_card()),
     d.Ticked: lambda: d.Ticked(
         card=make_card(ticked=["requirements"]), ticked=["requirements"], unticked=[]
     ),

@@ -24,6 +24,7 @@ from bot.deals.showing import card_to_change, deal_history, show_deal
 from bot.deals.ticking import set_ticks
 from bot.slack.listeners.events import publish_home
 from bot.slack.listeners.evidence import ask_evidence, ask_validators
+from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import (
     Body,
     Outsider,
@@ -132,6 +133,7 @@ async def _on_exit_items(
     await reply_in_place(runtime, body, actor, outcome_message(outcome))
     if isinstance(outcome, Ticked) and outcome.to_validate:
         await ask_validators(runtime, outcome, actor)
+    tell_owners(runtime, body, actor, outcome)
 
 
 def _seen(card: CardRef) -> SeenDeal:
@@ -145,6 +147,7 @@ async def _on_advance(runtime: Runtime, body: Body, actor: Actor, action: dict[s
         return await _refuse(runtime, body, actor)
     outcome = await moving.advance(runtime.services, actor, _seen(card))
     await reply_in_place(runtime, body, actor, outcome_message(outcome))
+    tell_owners(runtime, body, actor, outcome)
 
 
 DealRead = Callable[[Services, Actor, DealRef], Awaitable[Outcome]]

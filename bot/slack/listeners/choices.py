@@ -14,6 +14,7 @@ from bot.core.outcomes import Failure, Outcome
 from bot.deals.outcomes import Ticked
 from bot.slack.listeners.actions import refuse_outsider, reply_in_place, reply_target
 from bot.slack.listeners.evidence import ask_evidence, ask_validators
+from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Outsider, Runtime, after_ack, clicked, guarded
 from bot.views.ids import ActionId, ChosenDeal
 from bot.views.outcomes import outcome_message
@@ -63,3 +64,4 @@ async def _on_choice(runtime: Runtime, body: Body, actor: Actor, chosen: ChosenD
     await reply_in_place(runtime, body, actor, outcome_message(answer))
     if isinstance(answer, Ticked) and answer.to_validate:
         await ask_validators(runtime, answer, actor)
+    tell_owners(runtime, body, actor, answer)

@@ -14,12 +14,14 @@ from slack_bolt.async_app import AsyncApp
 from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
 from bot.core.access import outsider_refused
 from bot.core.slack_text import from_slack
-from bot.deals.outcomes import MapPicture, SentBack, Ticked
+from bot.deals.outcomes import EditForm, MapPicture, SentBack, Ticked
 from bot.digests.content import DigestPreview
 from bot.onboarding.outcomes import Delivery
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
+from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.pictures import upload_map, upload_preview_chart
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
+from bot.views.edit_form import edit_modal
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import new_deal_modal
@@ -56,6 +58,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         elif isinstance(answer, NewDealForm):
             await ack()
             after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
+        elif isinstance(answer, EditForm):
+            await ack()
+            work = _open_edit(runtime, body, answer)
+            after_ack(runtime, body, work, name="open edit modal")
         else:
             await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
         if isinstance(answer, Ticked) and needs_follow_up(answer):
@@ -63,6 +69,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             after_ack(runtime, body, work, name="after a tick")
         if isinstance(answer, SentBack):
             after_ack(runtime, body, tell_owner(runtime, answer, actor), name="tell the owner")
+        tell_owners(runtime, body, actor, answer)
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
             _deliver(runtime, body, answer)
 
@@ -87,6 +94,13 @@ async def _open_new_deal(runtime: Runtime, body: Body) -> None:
     # The modal remembers where to answer: the command's response URL and channel.
     meta = ModalMeta(reply=_reply_to(body))
     view = new_deal_modal(private_metadata=meta.dumps())
+    await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
+
+
+async def _open_edit(runtime: Runtime, body: Body, form: EditForm) -> None:
+    card = form.card
+    meta = ModalMeta(deal_id=card.deal_id, stage=card.stage.id, move="edit", reply=_reply_to(body))
+    view = edit_modal(card, private_metadata=meta.dumps())
     await runtime.replies.open_modal(trigger_id=str(body.get("trigger_id")), view=view)
 
 

@@ -16,11 +16,14 @@ from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import SeenDeal
 from bot.deals import moving, reopening
 from bot.deals.creating import create_deal
+from bot.deals.editing import edit_deal
 from bot.deals.outcomes import SentBack, Ticked
 from bot.deals.ticking import set_ticks
 from bot.deals.validating import send_back
 from bot.slack.listeners.evidence import ask_validators, tell_owner
+from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded, mapping
+from bot.views.edit_form import read_edit
 from bot.views.ids import BlockId, CallbackId, ModalMeta
 from bot.views.message import Message
 from bot.views.modal_state import BranchAnswers, read_input
@@ -39,6 +42,7 @@ FIELD_BLOCKS = {
     "note": BlockId.NOTE,
     "date": BlockId.DATE,
     "stage": BlockId.STAGE,
+    "currency": BlockId.CURRENCY,
 }
 
 
@@ -114,6 +118,12 @@ async def _evidence(
     return await set_ticks(services, actor, _seen(meta), evidence=values)
 
 
+async def _edit(
+    services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
+) -> Outcome:
+    return await edit_deal(services, actor, _seen(meta), read_edit(state))
+
+
 async def _send_back(
     services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
 ) -> Outcome:
@@ -132,6 +142,7 @@ SUBMITS: dict[CallbackId, tuple[Submit, bool]] = {  # (handler, needs a deal in 
     CallbackId.OVERRIDE: (_branch(Move.OVERRIDE), True),
     CallbackId.EVIDENCE: (_evidence, True),
     CallbackId.SEND_BACK: (_send_back, True),
+    CallbackId.EDIT: (_edit, True),
 }
 
 
@@ -184,11 +195,12 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
 
 def _follow_up(runtime: Runtime, where: Body, actor: Actor, outcome: Outcome) -> None:
     """Who else hears of it: the validators of what was ticked; the owner of what was
-    sent back (in their DM: what is missing)."""
+    sent back (in their DM: what is missing), and of any other change someone else made."""
     if isinstance(outcome, Ticked) and outcome.to_validate:
         after_ack(runtime, where, ask_validators(runtime, outcome, actor), name="ask validators")
     if isinstance(outcome, SentBack):
         after_ack(runtime, where, tell_owner(runtime, outcome, actor), name="tell the owner")
+    tell_owners(runtime, where, actor, outcome)
 
 
 async def _reply(runtime: Runtime, actor: Actor, meta: ModalMeta, message: Message) -> None:

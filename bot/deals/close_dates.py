@@ -1,0 +1,43 @@
+"""Reading an expected close date, and what moving it counts as.
+
+The date is read as every date is (bot.core.dates: ISO, month names, `next friday`,
+spans such as 30d): text that could mean two dates is asked about, never guessed. Today is
+allowed, a past date is refused: a deal expected to have closed already is a deal to move,
+not to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.dates import Ambiguous, parse_date
+from bot.core.values import BadValue
+from flows.i18n import _
+
+MOST_YEARS_AHEAD = 5
+
+
+def parse_close_date(text: str, *, today: dt.date) -> dt.date | BadValue:
+    date = parse_date(text, today)
+    if isinstance(date, Ambiguous):
+        return BadValue(date.question, date.hint)
+    if isinstance(date, BadValue):
+        return date
+    if date < today:
+        return BadValue(
+            _("{date} is in the past").format(date=date.isoformat()),
+            _("an expected close date is today ({today}) or later").format(today=today.isoformat()),
+        )
+    if date.year > today.year + MOST_YEARS_AHEAD:
+        return BadValue(
+            _("{date} is more than {years} years away").format(
+                date=date.isoformat(), years=MOST_YEARS_AHEAD
+            ),
+            _("pick a date within {years} years").format(years=MOST_YEARS_AHEAD),
+        )
+    return date
+
+
+def is_push(before: dt.date | None, after: dt.date) -> bool:
+    """Moving the date later is a push; setting it the first time, or earlier, is not."""
+    return before is not None and after > before

@@ -1,0 +1,18 @@
+"""After a change, from any listener (a command, a click, a form): the DM to the owner of
+a deal someone else changed. bot.deals.owner_notices decides who is told of what;
+bot.slack.owner_notices batches and sends, after the acknowledgement."""
+
+from __future__ import annotations
+
+from bot.core.context import Actor
+from bot.core.outcomes import Outcome
+from bot.deals.owner_notices import owner_notices
+from bot.slack.runtime import Body, Runtime, after_ack
+
+
+def tell_owners(runtime: Runtime, body: Body, actor: Actor, outcome: object) -> None:
+    if not isinstance(outcome, Outcome):  # help, a form: nothing changed
+        return
+    for notice in owner_notices(outcome, actor):
+        work = runtime.owner_notices.tell(runtime.replies, notice)
+        after_ack(runtime, body, work, name="tell the owner")
