@@ -41,7 +41,10 @@ def help_message(topic: str | None) -> Message:
             for spec in COMMANDS
             if spec.group == group
         ]
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*{title}*\n" + "\n".join(lines))))
+        blocks += [
+            SectionBlock(text=MarkdownTextObject(text=text))
+            for text in _sections([f"*{title}*", *lines])
+        ]
     blocks.append(
         ContextBlock(
             elements=[
@@ -89,3 +92,15 @@ def _echo(text: str) -> str:
     """What the user typed, quoted back: escaped (and clipped within Slack's limits once
     escaped), the people it names shown as mentions."""
     return clip_escaped(text, ECHO_LIMIT, escaper=escape_keeping_mentions)
+
+
+def _sections(lines: list[str]) -> list[str]:
+    """Lines joined into as few section texts as Slack's limit allows (the command list
+    outgrew one section once usages were escaped)."""
+    texts: list[str] = []
+    for line in lines:
+        if texts and len(texts[-1]) + 1 + len(line) <= SECTION_TEXT:
+            texts[-1] += "\n" + line
+        else:
+            texts.append(clip(line, SECTION_TEXT))
+    return texts
