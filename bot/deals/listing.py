@@ -30,7 +30,9 @@ PAGE_ROWS = 20
 # A closed stage (won, lost, disqualified) only ever grows: its list holds the deals
 # closed lately unless the command names a period (`/deal list stage lost 365d`).
 CLOSED_WITHIN_DAYS = 90
-_STILL_MOVING = (DealStatus.OPEN, DealStatus.NURTURE)  # a nurtured deal comes back
+# Where a deal's sale ends: the won stage, lost, disqualified. Not nurture (the deal comes
+# back) nor the stages after the won one (the customer's onboarding is work under way).
+_CLOSED_KINDS = (StageKind.LOST, StageKind.DISQUALIFIED)
 
 
 async def list_deals(
@@ -51,7 +53,7 @@ async def list_deals(
         if isinstance(found, Invalid):
             return found
         in_stage = process_map.stage(found)
-    closed = in_stage is not None and status_for(process_map, in_stage) not in _STILL_MOVING
+    closed = in_stage is not None and _is_closed(in_stage)
     days = CLOSED_WITHIN_DAYS if closed and within_days is None else within_days
     async with services.db.read() as session:
         owners, whose = await _scope_owners(session, actor, scope)
@@ -73,6 +75,10 @@ async def list_deals(
         stage_id=in_stage.id if in_stage else None,
         within_days=days,
     )
+
+
+def _is_closed(stage: Stage) -> bool:
+    return stage.won or stage.kind in _CLOSED_KINDS
 
 
 def _days_back(services: Services, days: int | None) -> dt.datetime | None:

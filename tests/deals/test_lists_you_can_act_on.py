@@ -63,13 +63,19 @@ async def moved_to(slack: SlackHarness, owner: str, deal_id: int, stage_id: str)
 
 @pytest.fixture
 async def deals(slack: SlackHarness, clock: Clock) -> dict[str, int]:
-    """MANAGER's team is REP and REP2. 100 days ago REP lost "Old loss"; now REP won "Won
+    """MANAGER's team is REP and REP2. 100 days ago REP lost "Old loss" and won
+    "Onboarded", now onboarding (a stage after the won one); now REP won "Won
     Co", lost "Lost Co" and disqualified "Dq Co"; REP2 nurtures "Later Co"; REP has "Big",
     "Small" and "No amount" open, made a day apart; OTHER has "Elsewhere" lost."""
     await make_team(slack, MANAGER, REP, REP2)
     ids: dict[str, int] = {}
     ids["Old loss"] = await made(slack, REP, "Old loss")
     await _lose(slack, REP, ids["Old loss"])
+    ids["Onboarded"] = await made(slack, REP, "Onboarded")
+    await make_ready(
+        slack.services, Actor(slack.team_id, REP), await _card(slack, REP, ids["Onboarded"])
+    )
+    await moved_to(slack, REP, ids["Onboarded"], "onboarding")
     clock.advance(days=100)
     ids["Won Co"] = await made(slack, REP, "Won Co", "80k")
     await _ready_and_won(slack, ids["Won Co"])
@@ -169,6 +175,7 @@ CLOSED = [
         [],
     ),
     ("list stage nurture", "Deals in Nurture", ["Later Co"]),
+    ("list stage onboarding", "Deals in Onboarding", ["Onboarded"]),
     (
         "list stage qualification 2d",
         "Deals in Qualification, entered in the last 2 days",
