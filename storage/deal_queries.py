@@ -6,8 +6,10 @@ the thread a read runs on). The app reads deals through that store, not from her
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, func
@@ -208,6 +210,7 @@ class DealFilter:
     stage: str | None = None
     statuses: tuple[DealStatus, ...] = (DealStatus.OPEN,)
     include_practice: bool = False
+    entered_since: dt.datetime | None = None  # only deals that entered their stage since
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found = [
@@ -220,25 +223,50 @@ class DealFilter:
             found.append(_DEALS.c.stage == self.stage)
         if not self.include_practice:
             found.append(_DEALS.c.is_practice == false())
+        if self.entered_since is not None:
+            found.append(_DEALS.c.stage_entered_at >= self.entered_since)
         return found
+
+
+class DealOrder(StrEnum):
+    """Which deals of a list come first (and so which a page holds)."""
+
+    LONGEST_IN_STAGE = "longest_in_stage"
+    NEWEST_IN_STAGE = "newest_in_stage"  # a closed stage: the deals closed last
+    LARGEST_AMOUNT = "largest_amount"  # deals without an amount last
+
+
+def _order_by(order: DealOrder) -> list[Any]:
+    # The deal's id last: rows that tie on the rest come in the same order on both backends.
+    entered = _DEALS.c.stage_entered_at
+    if order is DealOrder.NEWEST_IN_STAGE:
+        return [entered.desc(), _DEALS.c.id.desc()]
+    if order is DealOrder.LARGEST_AMOUNT:
+        # "IS NULL" first, false before true: no NULLS LAST, which SQLite lacked until 3.30
+        return [_DEALS.c.amount.is_(None), _DEALS.c.amount.desc(), entered, _DEALS.c.id]
+    return [entered, _DEALS.c.id]
 
 
 @dataclass(frozen=True, slots=True)
 class DealPage:
-    """The first deals of a list (longest in their stage first) and how many it holds."""
+    """The first deals of a list (in the order asked for) and how many it holds."""
 
     deals: Sequence[Deal]
     total: int  # every deal the filter matches, read or not
 
 
 async def list_deals(
-    session: AsyncSession, matching: DealFilter, *, limit: int = 100
+    session: AsyncSession,
+    matching: DealFilter,
+    *,
+    limit: int = 100,
+    order: DealOrder = DealOrder.LONGEST_IN_STAGE,
 ) -> Sequence[Deal]:
-    """The deals longest in their stage first, at most `limit`."""
+    """The deals in `order` (longest in their stage first unless asked), at most `limit`."""
     query = (
         select(*DEALS.columns)
         .where(*matching.conditions())
-        .order_by(_DEALS.c.stage_entered_at)
+        .order_by(*_order_by(order))
         .limit(limit)
     )
     return [DEALS.load(row) for row in await rows(session, query, {})]
@@ -260,10 +288,16 @@ async def count_by_stage(session: AsyncSession, matching: DealFilter) -> dict[tu
     return {(map_id, stage): count for map_id, stage, count in await rows(session, query, {})}
 
 
-async def deal_page(session: AsyncSession, matching: DealFilter, *, limit: int = 100) -> DealPage:
+async def deal_page(
+    session: AsyncSession,
+    matching: DealFilter,
+    *,
+    limit: int = 100,
+    order: DealOrder = DealOrder.LONGEST_IN_STAGE,
+) -> DealPage:
     """The first `limit` deals and the total: counted only when the page is full, since a
     shorter page already holds every deal the filter matches."""
-    deals = await list_deals(session, matching, limit=limit)
+    deals = await list_deals(session, matching, limit=limit, order=order)
     if len(deals) < limit:
         return DealPage(deals, total=len(deals))
     # Reads run in autocommit, so the count may see a later moment than the rows did: a

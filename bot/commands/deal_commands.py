@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.commands.new_deal_line import read_name_and_amount
@@ -18,7 +19,7 @@ from bot.core.slack_ids import user_id
 from bot.core.values import Amount
 from bot.deals.binding import bind_deal, unbind_deal
 from bot.deals.creating import create_deal
-from bot.deals.listing import ListScope, list_deals
+from bot.deals.listing import ListScope, ListSort, list_deals
 from bot.deals.map_picture import map_picture
 from bot.deals.showing import deal_history, show_deal
 from flows.i18n import _
@@ -96,33 +97,94 @@ NEW = CommandSpec(
 class ListArgs:
     scope: ListScope = "mine"
     stage: str | None = None  # a stage's id or name, as typed
+    within_days: int | None = None  # `30d`: entered the stage in the last 30 days
+    sort: ListSort | None = None
 
 
 _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "team": "team", "all": "all"}
+_LIST_SORTS: dict[str, ListSort] = {"amount": "amount", "age": "age"}
+_PERIOD = re.compile(r"(\d{1,6})d", re.IGNORECASE)
+MAX_LIST_DAYS = 3660  # ten years: further back than any deal here
 
 
 def _parse_list(rest: str) -> ListArgs | Refused:
-    words = rest.split()
+    """`[mine|team|all] [stage <stage> [<N>d]] [by amount|age]`; a stage alone lists the
+    whole workspace's deals in it."""
+    words = free_text(rest).split()
+    sort = _list_sort(words)
+    if isinstance(sort, Refused):
+        return sort
+    if sort is not None:
+        words = words[:-2]
+    scope = _LIST_SCOPES.get(words[0].lower()) if words else None
+    if scope is not None:
+        words = words[1:]
     if not words:
-        return ListArgs()
-    if words[0] in _LIST_SCOPES and len(words) == 1:
-        return ListArgs(scope=_LIST_SCOPES[words[0]])
-    if words[0] == "stage" and len(words) > 1:
-        return ListArgs(scope="all", stage=free_text(" ".join(words[1:])))
-    return Refused(_("'{text}' is not a list scope").format(text=rest.strip()))
+        return ListArgs(scope=scope or "mine", sort=sort)
+    if words[0].lower() != "stage":
+        return Refused(
+            _("'{text}' is not a list scope").format(text=" ".join(words)),
+            _("/deal list team, /deal list stage lost 30d, /deal list by amount"),
+        )
+    return _stage_list(words[1:], scope=scope or "all", sort=sort)
+
+
+def _list_sort(words: list[str]) -> ListSort | None | Refused:
+    """`by amount` or `by age` at the end; `by` with anything else is refused."""
+    if "by" not in (word.lower() for word in words):
+        return None
+    if len(words) >= 2 and words[-2].lower() == "by" and words[-1].lower() in _LIST_SORTS:
+        return _LIST_SORTS[words[-1].lower()]
+    return Refused(
+        _("a list is sorted by amount or by age, at the end of the command"),
+        _("/deal list team by amount"),
+    )
+
+
+def _stage_list(words: list[str], *, scope: ListScope, sort: ListSort | None) -> ListArgs | Refused:
+    period = _PERIOD.fullmatch(words[-1]) if words else None
+    if period is not None:
+        words = words[:-1]
+    if not words:
+        return Refused(
+            _("which stage? name it after 'stage'"),
+            _("/deal list stage proposal, /deal list stage won"),
+        )
+    days = int(period[1]) if period else None
+    if days is not None and not 1 <= days <= MAX_LIST_DAYS:
+        return Refused(
+            _("a period is 1 to {most} days, not {days}").format(most=MAX_LIST_DAYS, days=days),
+            _("/deal list stage lost 30d"),
+        )
+    return ListArgs(scope=scope, stage=" ".join(words), within_days=days, sort=sort)
 
 
 async def _list(services: Services, actor: Actor, args: ListArgs) -> Answer:
-    return await list_deals(services, actor, scope=args.scope, stage=args.stage)
+    return await list_deals(
+        services,
+        actor,
+        scope=args.scope,
+        stage=args.stage,
+        within_days=args.within_days,
+        sort=args.sort,
+    )
 
 
 LIST = CommandSpec(
     "list",
-    "/deal list [mine|team|all|stage <stage>]",
-    _("Deals with stage, days in stage, open items and flags"),
+    "/deal list [mine|team|all] [stage <stage> [<N>d]] [by amount|age]",
+    _(
+        "Deals by number, with stage, days in stage, open items and flags; a closed stage "
+        "(won, lost, disqualified) lists the last 90 days, or <N>d"
+    ),
     _parse_list,
     _list,
-    ("/deal list", "/deal list team", "/deal list stage proposal"),
+    (
+        "/deal list",
+        "/deal list team by amount",
+        "/deal list stage proposal",
+        "/deal list stage lost 30d",
+    ),
 )
 
 

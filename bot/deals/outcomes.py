@@ -110,6 +110,8 @@ class DealList(Outcome):
     title: str
     rows: list[DealRow]
     total: int
+    stage_id: str | None = None  # a stage's list: the stage
+    within_days: int | None = None  # only deals that entered it in these last days
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,14 @@ from flows.machine import Move
 from flows.schema import ExitItem, Stage
 from storage.models import DealStatus
 
-__all__ = ["card_blocks", "card_text", "parse_overflow_value", "stage_card"]
+__all__ = [
+    "card_blocks",
+    "card_text",
+    "change_blocks",
+    "change_card",
+    "parse_overflow_value",
+    "stage_card",
+]
 
 
 def stage_card(
@@ -47,6 +54,24 @@ def card_blocks(
     if highlight:
         blocks.append(section(open_items_text(card, highlight)))
     blocks += [_actions(card), _footer(card)]
+    return blocks
+
+
+def change_card(card: DealCard, *, notice: str, highlight: Sequence[ExitItem] = ()) -> Message:
+    """The reply to a change (a tick, evidence, an advance done or refused, a validation):
+    what changed and the checklist, without what the stage means, which the full card
+    (`stage_card`, what /deal show shows) keeps behind a button."""
+    return Message(
+        text=card_text(card, notice=notice), blocks=change_blocks(card, notice, highlight)
+    )
+
+
+def change_blocks(card: DealCard, notice: str, highlight: Sequence[ExitItem] = ()) -> list[Block]:
+    blocks: list[Block] = [header(f"{card.name} · {card.stage.name}"), section(escape(notice))]
+    blocks += [*_status_blocks(card), *checklist_blocks(card)]
+    if highlight:
+        blocks.append(section(open_items_text(card, highlight)))
+    blocks += [_actions(card, full_card=True), _footer(card)]
     return blocks
 
 
@@ -162,7 +187,7 @@ def _sentences(lines: list[str]) -> str:
 # -- what can happen next -------------------------------------------------------------------
 
 
-def _actions(card: DealCard) -> Block:
+def _actions(card: DealCard, *, full_card: bool = False) -> Block:
     ref = DealRef(deal_id=card.deal_id, stage=card.stage.id).dumps()
     elements: list[InteractiveElement] = []
     if card.move(Move.ADVANCE):
@@ -172,6 +197,8 @@ def _actions(card: DealCard) -> Block:
     if card.stage.playbook:
         elements.append(button(_("Playbook"), action_id=ActionId.PLAYBOOK, value=ref))
     elements.append(button(_("History"), action_id=ActionId.HISTORY, value=ref))
+    if full_card:
+        elements.append(button(_("Full card"), action_id=ActionId.FULL_CARD, value=ref))
     menu = more_menu(card)
     if menu is not None:
         elements.append(menu)

@@ -18,10 +18,17 @@ from slack_sdk.models.blocks.basic_components import Option
 from bot.core.outcomes import DealCard, TickInfo
 from bot.core.slack_ids import user_id
 from bot.views import limits
-from bot.views.blocks import button, section
+from bot.views.blocks import button, context, section
 from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef, checklist_block_id
-from bot.views.mrkdwn import bold, clip, clip_escaped, escape, mention
+from bot.views.mrkdwn import (
+    bold,
+    clip,
+    clip_escaped,
+    escape,
+    escape_keeping_mentions,
+    mention,
+)
 from flows.i18n import _
 from flows.schema import ExitItem
 
@@ -111,7 +118,23 @@ def checklist_blocks(card: DealCard) -> list[Block]:
     # A checkbox payload has no button value (and no message when the card is ephemeral):
     # the block id names the deal and the stage the user saw.
     block = ActionsBlock(block_id=checklist_block_id(ref), elements=elements)
-    return [section(title), block]
+    in_full = items_in_full(card, items)
+    return [section(title), block, *([context(in_full)] if in_full else [])]
+
+
+def items_in_full(card: DealCard, items: Sequence[ExitItem]) -> str | None:
+    """The items a checkbox shows cut short, whole: Slack holds an option's text and its
+    description to 75 characters each, and a rep must be able to read what they tick."""
+    lines = []
+    for number, item in enumerate(items, start=1):
+        label, note = item_label(number, item), item_note(item, card)
+        long_note = note is not None and len(note) > limits.OPTION_TEXT
+        if len(label) > limits.OPTION_TEXT or long_note:
+            lines.append(f"{label} ({note})" if long_note else label)
+    if not lines:
+        return None
+    said = _("In full: {items}").format(items="\n".join(lines))
+    return clip_escaped(said, limits.CONTEXT_TEXT, escaper=escape_keeping_mentions)
 
 
 def open_items_text(card: DealCard, items: Sequence[ExitItem]) -> str:

@@ -25,8 +25,9 @@ def row_flags(row: DealRow) -> list[str]:
 
 
 def row_text(row: DealRow, *, owner: bool = True) -> str:
-    """ "*Acme* · Discovery · 12 days in stage · 2 items open · :rotating_light: stuck"."""
-    parts = [bold(escape(row.name)), escape(row.stage_name)]
+    """ "#12 *Acme* · Discovery · 12 days in stage · 2 items open · :rotating_light: stuck":
+    the number first, as every command and error names a deal by it."""
+    parts = [f"#{row.deal_id} {bold(escape(row.name))}", escape(row.stage_name)]
     if row.status is not DealStatus.OPEN:
         parts.append(_("status: {status}").format(status=row.status.value))
     parts.append(counted(row.days_in_stage, _("{count} day in stage"), _("{count} days in stage")))
@@ -54,6 +55,8 @@ def row_block(row: DealRow, *, owner: bool = True) -> SectionBlock:
 
 
 def row_plain(row: DealRow) -> str:
-    """For fallback text: "Acme (Discovery, 12 days)"."""
+    """For fallback text: "#12 Acme (Discovery, 12 days)"."""
     days = counted(row.days_in_stage, _("{count} day"), _("{count} days"))
-    return _("{name} ({stage}, {days})").format(name=row.name, stage=row.stage_name, days=days)
+    return _("#{number} {name} ({stage}, {days})").format(
+        number=row.deal_id, name=row.name, stage=row.stage_name, days=days
+    )

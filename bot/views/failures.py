@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.core.outcomes import Ambiguous, Blocked, Failure, NotFound, Stale
 from bot.views.blocks import context, section
-from bot.views.card import card_blocks, card_text
+from bot.views.card import card_blocks, card_text, change_blocks
 from bot.views.deal_rows import row_block
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
@@ -62,7 +62,7 @@ def blocked_message(failure: Blocked) -> Message:
             blocks.append(section(bullets(escape(item.text) for item in missing)))
         return Message(text=failure_text(failure), blocks=blocks)
     notice = "⛔ " + failure.message
-    blocks = card_blocks(failure.card, notice, missing)
+    blocks = change_blocks(failure.card, notice, missing)
     if failure.hint:
         blocks.append(context(f"{_('Try:')} {escape(failure.hint)}"))
     return Message(text=card_text(failure.card, notice=notice), blocks=blocks)

@@ -16,6 +16,7 @@ class ActionId(StrEnum):
     MORE = "deal_more"  # overflow menu: lose / nurture / disqualify / reopen / override
     EVIDENCE = "deal_evidence"  # opens the evidence modal
     SHOW = "deal_show"  # App Home / lists: open a deal's card
+    FULL_CARD = "deal_full_card"  # the reply to a change: show the whole card in its place
     REFRESH_HOME = "home_refresh"
     # onboarding, in the app's DM (bot.views.tour, bot.views.quiz, bot.views.onboarding)
     TOUR_NEXT = "onboard_tour_next"  # value: the step to show (one past the last: finish)

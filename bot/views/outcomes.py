@@ -47,7 +47,7 @@ from bot.onboarding.outcomes import (
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.team.outcomes import RoleChanged, RoleOf, Roles, TeamChanged, TeamOf, Teams
 from bot.views.blocks import section
-from bot.views.card import card_blocks, card_text, stage_card
+from bot.views.card import card_blocks, card_text, change_card, stage_card
 from bot.views.deal_list import deal_list_message
 from bot.views.digest import preview_message
 from bot.views.edits import edit_form_opened, edited_message
@@ -74,6 +74,7 @@ from bot.views.tour import tour_message
 from bot.views.validation import sent_back_message, validated_message
 from bot.views.which_deal import which_deal_message
 from flows.i18n import _
+from flows.machine import Move
 
 
 @singledispatch
@@ -93,11 +94,15 @@ def _created(outcome: Created) -> Message:
 
 @outcome_message.register
 def _ticked(outcome: Ticked) -> Message:
-    return stage_card(outcome.card, notice=ticked_notice(outcome))
+    return change_card(outcome.card, notice=ticked_notice(outcome))
 
 
 @outcome_message.register
 def _moved(outcome: Moved) -> Message:
+    # Forward through the gate, the next checklist is what the rep works on; a branch or a
+    # reopening lands where what the stage asks (the full card) is the news.
+    if outcome.move in (Move.ADVANCE, Move.OVERRIDE):
+        return change_card(outcome.card, notice=moved_notice(outcome))
     return stage_card(outcome.card, notice=moved_notice(outcome))
 
 

@@ -12,7 +12,7 @@ from bot.core.slack_ids import user_id
 from bot.deals.outcomes import SentBack, Ticked, Validated
 from bot.deals.validating import evidence_mark
 from bot.views.blocks import button, context, section
-from bot.views.card import stage_card
+from bot.views.card import change_card
 from bot.views.form_parts import deal_line, field, modal, text_input
 from bot.views.ids import ActionId, BlockId, CallbackId, ValidationRef
 from bot.views.message import Message
@@ -93,14 +93,14 @@ def validated_message(outcome: Validated) -> Message:
     notice = "☑️ " + _("Validated {items}.").format(
         items=item_numbers(outcome.card.stage, [outcome.item_id])
     )
-    return stage_card(outcome.card, notice=notice)
+    return change_card(outcome.card, notice=notice)
 
 
 def sent_back_message(outcome: SentBack) -> Message:
     notice = "↩️ " + _("Sent back {items}: {reason}").format(
         items=item_numbers(outcome.card.stage, [outcome.item_id]), reason=outcome.reason
     )
-    return stage_card(outcome.card, notice=notice)
+    return change_card(outcome.card, notice=notice)
 
 
 def sent_back_notice(outcome: SentBack, by: str) -> Message:

@@ -185,7 +185,7 @@ class ChecklistMachine(DatabaseMachine):
 
 def rendered(card: DealCard) -> tuple[set[str], int | None]:
     """The boxes the checklist shows ticked, and the open count its title line states."""
-    title, group = checklist_blocks(card)
+    title, group, *_in_full = checklist_blocks(card)  # then the items cut short, whole
     assert isinstance(title, SectionBlock) and isinstance(group, ActionsBlock)
     checkboxes = next(e for e in group.elements if isinstance(e, CheckboxesElement))
     boxes = {o.value for o in checkboxes.initial_options or []}

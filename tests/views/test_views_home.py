@@ -43,7 +43,7 @@ def test_my_deals_have_flags_and_open_buttons() -> None:
     assert refs == [DealRef(1, "demo"), DealRef(2, "discovery")]
     texts = block_texts(view.to_dict()["blocks"])
     assert texts[0] == "Your open deals (2)"
-    assert texts[1].startswith("*Acme Corp* · Solution demo · 30 days in stage · 4 items open")
+    assert texts[1].startswith("#1 *Acme Corp* · Solution demo · 30 days in stage · 4 items open")
     assert ":rotating_light: stuck" in texts[1] and ":zzz: idle" in texts[1]
     assert "<@" not in texts[1]  # they are all the user's own
 

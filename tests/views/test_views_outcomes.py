@@ -288,9 +288,9 @@ def test_a_deal_list_has_an_open_button_per_row() -> None:
     buttons = [e for e in elements_of(message) if e.get("action_id") == ActionId.SHOW]
     assert [DealRef.loads(b["value"]) for b in buttons] == [DealRef(1, "demo"), DealRef(2, "demo")]
     row_text = _texts(message)[1]
-    assert row_text.startswith("*Acme Corp* · Solution demo · 20 days in stage · 4 items open")
+    assert row_text.startswith("#1 *Acme Corp* · Solution demo · 20 days in stage · 4 items open")
     assert ":rotating_light: stuck" in row_text and ":zzz: idle" in row_text
-    assert message.text.startswith("Your open deals (2): Acme Corp (Solution demo, 20 days)")
+    assert message.text.startswith("Your open deals (2): #1 Acme Corp (Solution demo, 20 days)")
 
 
 def test_a_long_list_is_paged_with_a_count_of_the_rest() -> None:

@@ -87,7 +87,7 @@ def test_section_accessories_are_numbered_on_their_line() -> None:
     listing = d.DealList(title="Your open deals", rows=[make_row(deal_id=7, stage="demo")], total=1)
     message = outcome_message(listing)
     line = render_text(message.blocks).splitlines()[2]
-    assert line.startswith("Acme Corp · Solution demo · 3 days in stage") and line.endswith(
+    assert line.startswith("#7 Acme Corp · Solution demo · 3 days in stage") and line.endswith(
         "(1) Open"
     )
     (choice,) = interactive_choices(message.blocks)

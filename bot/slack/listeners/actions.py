@@ -54,6 +54,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         ActionId.MORE: _on_more,
         ActionId.EVIDENCE: _on_evidence,
         ActionId.SHOW: _on_show,
+        ActionId.FULL_CARD: _on_full_card,
         ActionId.REFRESH_HOME: _on_refresh_home,
     }
     for action_id, handler in handlers.items():
@@ -153,9 +154,9 @@ async def _on_advance(runtime: Runtime, body: Body, actor: Actor, action: dict[s
 DealRead = Callable[[Services, Actor, DealRef], Awaitable[Outcome]]
 
 
-def _shown_beside(read: DealRead) -> Any:
+def _shown_beside(read: DealRead, *, replace: bool = False) -> Any:
     """A button that shows something about its deal (playbook, history, the card) in a
-    new message beside the one clicked."""
+    new message beside the one clicked, or (`replace`) in its place."""
 
     async def handle(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
         card = CardRef.loads(action.get("value"))
@@ -163,7 +164,7 @@ def _shown_beside(read: DealRead) -> Any:
             return await _refuse(runtime, body, actor)
         # A read shows the deal as it is now, whatever stage the card showed: by number.
         outcome = await read(runtime.services, actor, DealNumber(card.deal_id))
-        await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=False)
+        await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=replace)
 
     return handle
 
@@ -175,6 +176,8 @@ async def _playbook(services: Services, actor: Actor, ref: DealRef) -> Outcome:
 _on_playbook = _shown_beside(_playbook)
 _on_history = _shown_beside(deal_history)
 _on_show = _shown_beside(show_deal)
+# The reply to a change shows the checklist; its Full card button puts the card in its place.
+_on_full_card = _shown_beside(show_deal, replace=True)
 
 
 async def _on_more(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
