@@ -234,6 +234,7 @@ class DealOrder(StrEnum):
     LONGEST_IN_STAGE = "longest_in_stage"
     NEWEST_IN_STAGE = "newest_in_stage"  # a closed stage: the deals closed last
     LARGEST_AMOUNT = "largest_amount"  # deals without an amount last
+    SOONEST_CLOSE = "soonest_close"  # deals without an expected close date last
 
 
 def _order_by(order: DealOrder) -> list[Any]:
@@ -244,6 +245,9 @@ def _order_by(order: DealOrder) -> list[Any]:
     if order is DealOrder.LARGEST_AMOUNT:
         # "IS NULL" first, false before true: no NULLS LAST, which SQLite lacked until 3.30
         return [_DEALS.c.amount.is_(None), _DEALS.c.amount.desc(), entered, _DEALS.c.id]
+    if order is DealOrder.SOONEST_CLOSE:
+        close = _DEALS.c.expected_close
+        return [close.is_(None), close, entered, _DEALS.c.id]
     return [entered, _DEALS.c.id]
 
 

@@ -102,7 +102,7 @@ class ListArgs:
 
 
 _LIST_SCOPES: dict[str, ListScope] = {"mine": "mine", "team": "team", "all": "all"}
-_LIST_SORTS: dict[str, ListSort] = {"amount": "amount", "age": "age"}
+_LIST_SORTS: dict[str, ListSort] = {"amount": "amount", "age": "age", "close": "close"}
 _PERIOD = re.compile(r"(\d{1,6})d", re.IGNORECASE)
 MAX_LIST_DAYS = 3660  # ten years: further back than any deal here
 
@@ -130,13 +130,13 @@ def _parse_list(rest: str) -> ListArgs | Refused:
 
 
 def _list_sort(words: list[str]) -> ListSort | None | Refused:
-    """`by amount` or `by age` at the end; `by` with anything else is refused."""
+    """`by amount`, `by age` or `by close` at the end; `by` with anything else is refused."""
     if "by" not in (word.lower() for word in words):
         return None
     if len(words) >= 2 and words[-2].lower() == "by" and words[-1].lower() in _LIST_SORTS:
         return _LIST_SORTS[words[-1].lower()]
     return Refused(
-        _("a list is sorted by amount or by age, at the end of the command"),
+        _("a list is sorted by amount, by age or by close, at the end of the command"),
         _("/deal list team by amount"),
     )
 
@@ -172,7 +172,7 @@ async def _list(services: Services, actor: Actor, args: ListArgs) -> Answer:
 
 LIST = CommandSpec(
     "list",
-    "/deal list [mine|team|all] [stage <stage> [<N>d]] [by amount|age]",
+    "/deal list [mine|team|all] [stage <stage> [<N>d]] [by amount|age|close]",
     _(
         "Deals by number, with stage, days in stage, open items and flags; a closed stage "
         "(won, lost, disqualified) lists the last 90 days, or <N>d"

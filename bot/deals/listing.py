@@ -23,7 +23,7 @@ from storage.models import DealStatus
 ListScope = Literal["mine", "team", "all"]
 # amount: largest first; age: longest in the stage first. (By expected close date would
 # need the deal to have one.)
-ListSort = Literal["amount", "age"]
+ListSort = Literal["amount", "age", "close"]
 # The rows a list reads: as many as its message shows (bot.views.deal_list); the rest are
 # counted, not read, and each row read costs a card's worth of work.
 PAGE_ROWS = 20
@@ -88,6 +88,8 @@ def _days_back(services: Services, days: int | None) -> dt.datetime | None:
 def _order(sort: ListSort | None, *, closed: bool) -> DealOrder:
     if sort == "amount":
         return DealOrder.LARGEST_AMOUNT
+    if sort == "close":
+        return DealOrder.SOONEST_CLOSE
     if sort is None and closed:
         return DealOrder.NEWEST_IN_STAGE
     return DealOrder.LONGEST_IN_STAGE
@@ -130,7 +132,11 @@ def _title(whose: ListScope, stage: Stage | None, days: int | None, *, closed: b
 def _sorted(sort: ListSort | None) -> str:
     if sort is None:
         return ""
-    said = {"amount": _("largest amount first"), "age": _("longest in stage first")}
+    said = {
+        "amount": _("largest amount first"),
+        "age": _("longest in stage first"),
+        "close": _("soonest expected close first"),
+    }
     return f" · {said[sort]}"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.core.context import Actor
+from bot.core.dates import FromToday
 from bot.core.outcomes import DealCard
 from bot.core.refs import DealNumber
 from bot.deals import moving
@@ -89,7 +90,10 @@ async def deals(slack: SlackHarness, clock: Clock) -> dict[str, int]:
     ids["Later Co"] = await made(slack, REP2, "Later Co")
     rep2 = Actor(slack.team_id, REP2)
     expect(
-        await moving.nurture(slack.services, rep2, DealNumber(ids["Later Co"]), until="30d"), Moved
+        await moving.nurture(
+            slack.services, rep2, DealNumber(ids["Later Co"]), until=FromToday(days=30)
+        ),
+        Moved,
     )
     ids["Elsewhere"] = await made(slack, OTHER, "Elsewhere")
     await _lose(slack, OTHER, ids["Elsewhere"])
@@ -232,9 +236,12 @@ async def test_a_list_sorts_by_amount_or_by_age(
 
 
 REFUSED = [
-    ("list by close", "a list is sorted by amount or by age, at the end of the command"),
-    ("list by", "a list is sorted by amount or by age, at the end of the command"),
-    ("list by amount team", "a list is sorted by amount or by age, at the end of the command"),
+    ("list by colour", "a list is sorted by amount, by age or by close, at the end of the command"),
+    ("list by", "a list is sorted by amount, by age or by close, at the end of the command"),
+    (
+        "list by amount team",
+        "a list is sorted by amount, by age or by close, at the end of the command",
+    ),
     ("list stage lost 0d", "a period is 1 to 3660 days, not 0"),
     ("list stage lost 99999d", "a period is 1 to 3660 days, not 99999"),
     ("list stage", "which stage? name it after 'stage'"),
@@ -252,3 +259,16 @@ async def test_a_list_it_cannot_read_is_refused_saying_why(
 
     assert answer.status == 200
     assert message in answer.text.split(" — ")[0], answer.text
+
+
+async def test_a_list_sorts_by_expected_close_undated_deals_last(
+    slack: SlackHarness, deals: dict[str, int]
+) -> None:
+    for name, close in (("Small", "2031-06-01"), ("Big", "2031-03-01")):
+        edited = await slack.command(f"edit #{deals[name]} close {close}", user=REP)
+        assert edited.status == 200 and "2031" in str(edited.json), edited.json
+
+    title, rows = await listed(slack, "list by close")
+
+    assert title == "Your open deals · soonest expected close first"
+    assert rows == [Row(deals[name], name) for name in ("Big", "Small", "No amount")]
