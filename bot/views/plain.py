@@ -19,6 +19,9 @@ EMOJI = {
     ":memo:": "📝",
     ":mag:": "🔍",
     ":information_source:": "ℹ",
+    ":arrow_forward:": "▶",
+    ":leftwards_arrow_with_hook:": "↩",
+    ":speech_balloon:": "💬",
 }
 _LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _STYLES = [
