@@ -58,10 +58,15 @@ async def test_conversion_by_entry_cohort(imported: Services) -> None:
         "closed_won": (2, 0, 2),
         "onboarding": (0, 0, 0),
     }
-    assert stages["qualify"]["conversion"] == 0.7778  # 7 ÷ 9, four decimals
-    assert stages["discovery"]["conversion"] == 0.75
-    assert stages["demo"]["conversion"] == 0.5
-    assert stages["onboarding"]["conversion"] is None  # nothing to divide by
+    # conversion is converted ÷ decided: an entry still in the stage is no failure
+    assert stages["qualify"]["decided"] == 8  # D6 is still in it
+    assert stages["qualify"]["conversion"] == 0.875  # 7 ÷ 8
+    assert stages["discovery"]["conversion"] == 0.75  # 6 ÷ 8
+    assert stages["demo"]["conversion"] == 0.6667  # 4 ÷ 6, four decimals
+    assert stages["proposal"]["conversion"] == 0.6667  # 2 ÷ 3
+    # terminal stages have none: closed won (nothing further to sell) and the last stage
+    assert stages["closed_won"]["conversion"] is None and stages["closed_won"]["terminal"]
+    assert stages["onboarding"]["conversion"] is None
     assert [s["id"] for s in (await stats_of(imported))["stages"]] == list(counts)  # map order
 
 
@@ -115,8 +120,9 @@ async def test_cycle_pipeline_velocity_and_first_response(imported: Services) ->
     assert found["weighted_pipeline"] == 62000.0
     assert found["pipeline"]["open_qualified"] == 3  # D6 is still in the first stage
     assert found["pipeline"]["average_won_amount"] == 20000.0  # (10,000 + 30,000) ÷ 2
-    # 3 × 20,000 × 0.5 ÷ 32
-    assert found["velocity_per_day"] == 937.5
+    # 3 × 20,000 × 0.5 ÷ 32 = 937.5, but two won deals are below velocity's minimum
+    assert found["velocity_per_day"] is None
+    assert found["minimums"]["velocity_won_deals"] > 2
     # creation → second entry: 48 96 96 24 48 48 48 72 hours (D6 has none) → median 48
     assert found["first_response_hours"] == {"median": 48.0}
 
