@@ -73,16 +73,7 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
         "cycle_length_deals": stats.cycle.count,
         "first_response_deals": stats.first_response_hours.count,
         "reporting_currency": stats.converted.total.currency if stats.converted else None,
-        "pipeline": {
-            "currency": stats.currency,
-            "open": stats.pipeline.open,
-            "open_qualified": stats.pipeline.qualified,
-            "amount": _money(stats.pipeline.amount),
-            "average_won_amount": _round(stats.average_won_amount, MONEY_DIGITS),
-            "won_with_amount": stats.headline_money.won_with_amount,
-            "currencies": list(stats.converted.currencies if stats.converted else [stats.currency]),
-            "unconverted": list(stats.converted.unconverted) if stats.converted else [],
-        },
+        "pipeline": _pipeline_json(stats),
         "currencies": [_currency_json(stats, money) for money in stats.money],
         "minimums": {
             "velocity_won_deals": VELOCITY_MIN_WON,
@@ -120,6 +111,26 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
             {"currency": m.currency, "open": m.open, "weighted_pipeline": _money(m.weighted)}
             for m in stats.other_currencies
         ],
+    }
+
+
+def _pipeline_json(stats: Stats) -> dict[str, Any]:
+    """Counts over every open deal; amounts in `currency` only, covering `deals_in_amount`
+    of them (the deals in `currencies_in_amount`); the rest are under `currencies`."""
+    headline = stats.headline_money
+    return {
+        "open": sum(m.open for m in stats.money),
+        "open_qualified": sum(m.qualified for m in stats.money),
+        "currency": stats.currency,
+        "amount": _money(headline.amount),
+        "weighted": _money(headline.weighted),
+        "deals_in_amount": headline.open,
+        "currencies_in_amount": list(
+            stats.converted.currencies if stats.converted else [stats.currency]
+        ),
+        "unconverted": list(stats.converted.unconverted) if stats.converted else [],
+        "average_won_amount": _round(headline.average_won_amount, MONEY_DIGITS),
+        "won_with_amount": headline.won_with_amount,
     }
 
 

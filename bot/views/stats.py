@@ -8,6 +8,7 @@ from functools import partial
 from slack_sdk.models.blocks import Block
 
 from bot.reporting.kpis import CountedStat, StageStats, Stats, by_stage
+from bot.reporting.minimums import VELOCITY_MIN_WON
 from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import StatsReport
 from bot.views.blocks import context, fields, header, section
@@ -47,8 +48,8 @@ def _headline(stats: Stats) -> list[tuple[str, str]]:
         ),
         (_("Win rate"), percent(stats.win_rate)),
         (_("Sales cycle"), _cycle(stats)),
-        (_("Weighted pipeline"), _per_currency(stats, _weighted)),
-        (_("Velocity"), _per_currency(stats, partial(_velocity, stats))),
+        (_("Weighted pipeline"), _per_currency(stats, _weighted, won=False)),
+        (_("Velocity"), _per_currency(stats, partial(_velocity, stats), won=True)),
         (
             _("First response"),
             _("{hours} h median").format(hours=f"{stats.first_response_hours.median:.1f}")
@@ -71,14 +72,15 @@ def _cycle(stats: Stats) -> str:
     )
 
 
-def _shown_money(stats: Stats) -> list[CurrencyMoney]:
-    """The headline figures, then each currency they leave out that has a deal: no
-    currency's deals vanish from the text."""
-    return [stats.headline_money, *(m for m in stats.other_currencies if m.open or m.won)]
+def _shown_money(stats: Stats, *, won: bool) -> list[CurrencyMoney]:
+    """The headline figures, then each currency they leave out that has open deals (or
+    won ones, for what rests on won deals): no currency's deals vanish from the text."""
+    others = [m for m in stats.other_currencies if (m.won if won else m.open)]
+    return [stats.headline_money, *others]
 
 
-def _per_currency(stats: Stats, show: Callable[[CurrencyMoney], str]) -> str:
-    shown = " · ".join(show(money) for money in _shown_money(stats))
+def _per_currency(stats: Stats, show: Callable[[CurrencyMoney], str], *, won: bool) -> str:
+    shown = " · ".join(show(money) for money in _shown_money(stats, won=won))
     if not (stats.converted and stats.converted.unconverted):
         return shown
     missing = _("(no rate for {currencies})").format(
@@ -94,7 +96,12 @@ def _weighted(money: CurrencyMoney) -> str:
 def _velocity(stats: Stats, money: CurrencyMoney) -> str:
     velocity = stats.velocity_in(money)
     if velocity is None:
-        return _("not enough won deals yet ({count})").format(count=money.won_with_amount)
+        text = _("not enough won deals yet ({count})").format(count=money.won_with_amount)
+        if money.won_with_amount >= VELOCITY_MIN_WON:  # enough deals, all won within a day
+            text = _("not enough won deals yet ({count}, won within a day)").format(
+                count=money.won_with_amount
+            )
+        return text if money.currency == stats.currency else f"{money.currency}: {text}"
     return _("{amount} a day").format(amount=format_amount(round(velocity), money.currency))
 
 
