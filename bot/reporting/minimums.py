@@ -41,7 +41,7 @@ def minimums() -> list[Minimum]:
             ).format(won=VELOCITY_MIN_WON, days=VELOCITY_MIN_CYCLE_DAYS),
         ),
         Minimum(
-            _("plan (a stage's measured conversion)"),
+            _("plan, a stage's measured conversion"),
             _("{decided} decided entries; below that the map's probabilities are used").format(
                 decided=PLAN_MIN_DECIDED
             ),

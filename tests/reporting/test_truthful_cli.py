@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from bot.reporting.minimums import minimums
 from tests.support.known_history import HEADER, TEAM
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -201,3 +202,15 @@ def test_a_bad_rates_file_stops_with_one_line(
     assert "STAGECOACH_FX_RATES is not set; the reporting currency needs both" in (
         capsys.readouterr().err
     )
+
+
+def test_every_minimum_sample_is_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["stats", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # argparse wraps nothing in the epilog
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    kpis = (root / "docs" / "kpis.md").read_text(encoding="utf-8")
+    for minimum in minimums():
+        assert f"{minimum.kpi}: {minimum.needs}" in shown
+        assert f"| {minimum.kpi} |" in readme and f"| {minimum.kpi} |" in kpis, minimum.kpi
