@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.reporting.kpis import StageGroup, StageStats, Stats, totals_by_label
+from bot.reporting.counted import StageGroup, totals_by_label
+from bot.reporting.kpis import StageStats, Stats
 from bot.reporting.minimums import PLAN_MIN_DECIDED, VELOCITY_MIN_CYCLE_DAYS, VELOCITY_MIN_WON
 from bot.reporting.money import CurrencyMoney
 from storage.kpi_deviations import GateDeviations, Tally
@@ -74,12 +75,6 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
         "first_response_deals": stats.first_response_hours.count,
         "reporting_currency": stats.converted.total.currency if stats.converted else None,
         "pipeline": _pipeline_json(stats),
-        "currencies": [_currency_json(stats, money) for money in stats.money],
-        "minimums": {
-            "velocity_won_deals": VELOCITY_MIN_WON,
-            "velocity_cycle_days": VELOCITY_MIN_CYCLE_DAYS,
-            "plan_decided_entries": PLAN_MIN_DECIDED,
-        },
         "exits": [
             {
                 "id": s.stage.id,
@@ -93,12 +88,6 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
             {"id": c.key, "objection": c.label, "stage": c.stage, "count": c.count}
             for c in stats.objections
         ],
-        "objections_by_stage": [
-            _group_json(group, "objection", with_id=True) for group in stats.objections_by_stage
-        ],
-        "lost_reasons_by_stage": [
-            _group_json(group, "reason") for group in stats.lost_reasons_by_stage
-        ],
         "deviations": {
             "overrides": [{"stage": c.stage, "count": c.count} for c in stats.overrides],
             "reopens": [{"stage": c.stage, "count": c.count} for c in stats.reopens],
@@ -110,6 +99,25 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
         "other_currencies": [
             {"currency": m.currency, "open": m.open, "weighted_pipeline": _money(m.weighted)}
             for m in stats.other_currencies
+        ],
+        **_breakdowns_json(stats),
+    }
+
+
+def _breakdowns_json(stats: Stats) -> dict[str, Any]:
+    """Per currency, per stage, and the minimum samples the numbers were held to."""
+    return {
+        "currencies": [_currency_json(stats, money) for money in stats.money],
+        "minimums": {
+            "velocity_won_deals": VELOCITY_MIN_WON,
+            "velocity_cycle_days": VELOCITY_MIN_CYCLE_DAYS,
+            "plan_decided_entries": PLAN_MIN_DECIDED,
+        },
+        "objections_by_stage": [
+            _group_json(group, "objection", with_id=True) for group in stats.objections_by_stage
+        ],
+        "lost_reasons_by_stage": [
+            _group_json(group, "reason") for group in stats.lost_reasons_by_stage
         ],
     }
 

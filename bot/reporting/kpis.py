@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,6 +23,7 @@ from bot.core.context import Services
 from bot.core.reporting_currency import ReportingCurrency
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
+from bot.reporting.counted import CountedStat, StageGroup, by_stage
 from bot.reporting.measure import Measured, measure
 from bot.reporting.minimums import VELOCITY_MIN_CYCLE_DAYS, VELOCITY_MIN_WON
 from bot.reporting.money import Converted, CurrencyMoney, converted, per_currency
@@ -54,47 +56,6 @@ class StageStats:
     def conversion(self) -> float | None:
         """Converted ÷ decided entries; a terminal stage has none (storage.kpi_queries)."""
         return None if self.terminal else self.flow.conversion
-
-
-@dataclass(frozen=True, slots=True)
-class CountedStat:
-    key: str | None
-    label: str
-    stage: str | None
-    count: int
-    stage_name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class StageGroup:
-    """Lost reasons or objections of one stage (the stage they were heard or lost in)."""
-
-    stage: str | None
-    stage_name: str
-    items: list[CountedStat]
-
-    @property
-    def count(self) -> int:
-        return sum(item.count for item in self.items)
-
-
-def by_stage(items: list[CountedStat], stage_order: list[str]) -> list[StageGroup]:
-    """`items` grouped by stage, stages in map order (unknown ones last), each group's
-    items as they came (by count)."""
-    groups: dict[str | None, list[CountedStat]] = {}
-    for item in items:
-        groups.setdefault(item.stage, []).append(item)
-    rank = {stage: index for index, stage in enumerate(stage_order)}
-    ordered = sorted(groups, key=lambda s: (rank.get(s or "", len(rank)), s or ""))
-    return [StageGroup(s, groups[s][0].stage_name, groups[s]) for s in ordered]
-
-
-def totals_by_label(items: list[CountedStat]) -> list[tuple[str, int]]:
-    """Counts per label over every stage, the largest first."""
-    totals: dict[str, int] = {}
-    for item in items:
-        totals[item.label] = totals.get(item.label, 0) + item.count
-    return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +200,7 @@ def _assemble(
     process_map: ProcessMap,
     reporting: ReportingCurrency | None = None,
 ) -> Stats:
-    events = measured.events
+    counted = _counted_events(process_map, measured.events)
     currency = reporting.currency if reporting else process_map.currency
     money = per_currency(measured.pipeline, measured.won, first=currency)
     added = converted(money, reporting) if reporting else None
@@ -259,17 +220,10 @@ def _assemble(
         ),
         average_won_amount=headline.average_won_amount,
         first_response_hours=measured.first_response,
-        lost_reasons=[_counted(process_map, c, c.key or "") for c in events.lost_reasons],
-        objections=[
-            _counted(process_map, c, _objection_text(process_map, c.key))
-            for c in events.objections[:TOP_OBJECTIONS]
-        ],
-        overrides=[
-            _counted(process_map, c, _stage_name(process_map, c.stage)) for c in events.overrides
-        ],
-        reopens=[
-            _counted(process_map, c, _stage_name(process_map, c.stage)) for c in events.reopens
-        ],
+        lost_reasons=counted.lost_reasons,
+        objections=counted.objections,
+        overrides=counted.overrides,
+        reopens=counted.reopens,
         deviations=measured.deviations,
         money=money,
         converted=added,
@@ -286,6 +240,28 @@ def _stage(process_map: ProcessMap, stage: Stage, measured: Measured) -> StageSt
         won=stage.won,
         post_sale=process_map.is_post_sale(stage.id),
         terminal=stage.won or not stage.is_open or stage == process_map.open_stages[-1],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Labelled:
+    lost_reasons: list[CountedStat]
+    objections: list[CountedStat]
+    overrides: list[CountedStat]
+    reopens: list[CountedStat]
+
+
+def _counted_events(process_map: ProcessMap, events: ev.EventCounts) -> _Labelled:
+    """Lost reasons, objections, overrides and reopens, labelled for the map."""
+    stage = partial(_stage_name, process_map)
+    return _Labelled(
+        lost_reasons=[_counted(process_map, c, c.key or "") for c in events.lost_reasons],
+        objections=[
+            _counted(process_map, c, _objection_text(process_map, c.key))
+            for c in events.objections[:TOP_OBJECTIONS]
+        ],
+        overrides=[_counted(process_map, c, stage(c.stage)) for c in events.overrides],
+        reopens=[_counted(process_map, c, stage(c.stage)) for c in events.reopens],
     )
 
 

@@ -86,15 +86,7 @@ def reverse_funnel(
     money = money or stats.headline_money
     currency, average = money.currency, money.average_won_amount
     if not average:
-        return NoPlan(
-            _("no won deal with an amount in {currency} yet, so no average deal size").format(
-                currency=currency
-            ),
-            _(
-                "record amounts on deals (e.g. /deal new Acme 50k), or import your history: "
-                "stagecoach import deals.csv"
-            ),
-        )
+        return _no_average(currency)
     wins = math.ceil(quota / average - 1e-9)
     sales = [s for s in stats.stages if not s.won and not s.post_sale]
     won_stage = next(s for s in stats.stages if s.won).stage
@@ -114,6 +106,18 @@ def reverse_funnel(
         won_stage=won_stage,
         steps=steps,
         min_decided=min_entries,
+    )
+
+
+def _no_average(currency: str) -> NoPlan:
+    return NoPlan(
+        _("no won deal with an amount in {currency} yet, so no average deal size").format(
+            currency=currency
+        ),
+        _(
+            "record amounts on deals (e.g. /deal new Acme 50k), or import your history: "
+            "stagecoach import deals.csv"
+        ),
     )
 
 

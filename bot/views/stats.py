@@ -7,7 +7,8 @@ from functools import partial
 
 from slack_sdk.models.blocks import Block
 
-from bot.reporting.kpis import CountedStat, StageStats, Stats, by_stage
+from bot.reporting.counted import CountedStat, by_stage
+from bot.reporting.kpis import StageStats, Stats
 from bot.reporting.minimums import VELOCITY_MIN_WON
 from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import StatsReport

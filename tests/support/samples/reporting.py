@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from bot.reporting.kpis import CountedStat, StageStats, Stats
+from bot.reporting.counted import CountedStat
+from bot.reporting.kpis import StageStats, Stats
 from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, PlanPeriod
