@@ -69,8 +69,6 @@ class Stats:
     cycle: Summary
     stages: list[StageStats]
     exits: list[StageStats]
-    pipeline: ev.Pipeline
-    average_won_amount: float | None
     first_response_hours: Summary
     lost_reasons: list[CountedStat]
     objections: list[CountedStat]
@@ -91,6 +89,16 @@ class Stats:
     @property
     def objections_by_stage(self) -> list[StageGroup]:
         return by_stage(self.objections, self.stage_order)
+
+    @property
+    def pipeline(self) -> ev.Pipeline:
+        """The headline currency's open pipeline (every currency's: `money`)."""
+        m = self.headline_money
+        return ev.Pipeline(m.currency, m.open, m.qualified, m.amount, m.weighted)
+
+    @property
+    def average_won_amount(self) -> float | None:
+        return self.headline_money.average_won_amount
 
     @property
     def headline_money(self) -> CurrencyMoney:
@@ -204,7 +212,6 @@ def _assemble(
     currency = reporting.currency if reporting else process_map.currency
     money = per_currency(measured.pipeline, measured.won, first=currency)
     added = converted(money, reporting) if reporting else None
-    headline = added.total if added else money[0]
     return Stats(
         scope=scope.label,
         period=period,
@@ -215,10 +222,6 @@ def _assemble(
         cycle=measured.cycle,
         stages=[_stage(process_map, stage, measured) for stage in process_map.open_stages],
         exits=[_stage(process_map, s, measured) for s in process_map.stages if not s.is_open],
-        pipeline=ev.Pipeline(
-            currency, headline.open, headline.qualified, headline.amount, headline.weighted
-        ),
-        average_won_amount=headline.average_won_amount,
         first_response_hours=measured.first_response,
         lost_reasons=counted.lost_reasons,
         objections=counted.objections,

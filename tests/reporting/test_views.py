@@ -13,7 +13,7 @@ from bot.views.outcomes import outcome_message
 from bot.views.text import render_text
 from flows.loader import load_shipped
 from storage.kpi_deviations import GateDeviations
-from storage.kpi_events import Pipeline, StatusCounts
+from storage.kpi_events import StatusCounts
 from storage.kpi_queries import StageFlow
 from storage.percentiles import EMPTY
 from tests.support.samples.reporting import sample_plan_report, sample_stats
@@ -56,8 +56,6 @@ def test_stats_with_nothing_to_show() -> None:
             for stage in extended.open_stages
         ],
         exits=[],
-        pipeline=Pipeline("USD", 0, 0, 0.0, 0.0),
-        average_won_amount=None,
         money=[],
         first_response_hours=EMPTY,
         lost_reasons=[],

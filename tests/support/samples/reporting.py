@@ -15,7 +15,7 @@ from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import reverse_funnel
 from flows.loader import load_shipped
 from storage.kpi_deviations import DeviationKind, GateDeviation, GateDeviations, Tally
-from storage.kpi_events import Pipeline, StatusCounts
+from storage.kpi_events import StatusCounts
 from storage.kpi_queries import StageFlow
 from storage.percentiles import EMPTY, Summary
 
@@ -60,8 +60,6 @@ def sample_stats(**changes: Any) -> Stats:
         "cycle": Summary(count=25, mean=41.2, median=38.5, p90=70.0),
         "stages": [_stage_stats(stage.id) for stage in MAP.open_stages],
         "exits": [_stage_stats(stage.id) for stage in MAP.stages if not stage.is_open],
-        "pipeline": Pipeline("USD", open=40, qualified=30, amount=2_000_000.0, weighted=812_000.0),
-        "average_won_amount": 48_000.0,
         "money": [
             CurrencyMoney(
                 "USD",
