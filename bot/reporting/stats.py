@@ -88,7 +88,11 @@ async def plan_for(
             _("the quota is in {given}, deals are in {currency}").format(
                 given=amount.currency, currency=", ".join(shown)
             ),
-            _("write the quota in {currency}").format(currency=" or ".join(shown)),
+            _("write the quota in {currency}").format(
+                currency=_("one of {codes}").format(codes=", ".join(shown))
+                if len(shown) > 1
+                else shown[0]
+            ),
             field="quota",
         )
     funnel = reverse_funnel(stats, quota=amount.value, period=length, money=money)

@@ -214,3 +214,22 @@ def test_every_minimum_sample_is_documented(capsys: pytest.CaptureFixture[str]) 
     for minimum in minimums():
         assert f"{minimum.kpi}: {minimum.needs}" in shown
         assert f"| {minimum.kpi} |" in readme and f"| {minimum.kpi} |" in kpis, minimum.kpi
+
+
+def test_a_quota_in_another_currency_plans_from_that_currencys_wins(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    imported(workdir, several_currencies())
+    planned = json.loads(out_of(capsys, "plan", "€40k", "--json"))
+    # one EUR deal won, at 20,000: two wins, in euros; the USD win is not mixed in
+    assert (planned["currency"], planned["average_won_amount"], planned["wins"]) == (
+        "EUR",
+        20000.0,
+        2,
+    )
+    assert planned["won_deals_measured"] == 1
+    capsys.readouterr()
+    assert main(["plan", "£40k"]) != 0
+    err = capsys.readouterr().err
+    assert "the quota is in GBP, deals are in USD, EUR, JPY, TRY" in err
+    assert "write the quota in one of USD, EUR, JPY, TRY" in err
