@@ -127,7 +127,7 @@ class Counted:
 
 @dataclass(frozen=True, slots=True)
 class EventCounts:
-    lost_reasons: list[Counted]  # by the map's reason (`value`, else the reason text)
+    lost_reasons: list[Counted]  # by the map's reason (`value`, else its text) and stage lost in
     objections: list[Counted]  # by playbook entry matched (None: none) and stage heard in
     overrides: list[Counted]  # by the stage whose exit gate was overridden
     reopens: list[Counted]  # by the stage reopened to
@@ -141,8 +141,7 @@ _KEY = case(
 )
 _STAGE = case(
     (EVENT.c.kind == EventKind.REOPENED.value, EVENT.c.to_stage),
-    (_LOSE, null()),
-    else_=EVENT.c.from_stage,
+    else_=EVENT.c.from_stage,  # a loss, an objection: the stage the deal was in
 )
 _COUNTED_KINDS = (EventKind.OBJECTION, EventKind.OVERRIDDEN, EventKind.REOPENED)
 

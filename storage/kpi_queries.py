@@ -24,14 +24,17 @@ Definitions, as implemented:
   post-sale stages); a stage's position on it is its index. Side stages (lost,
   disqualified, nurture) have no position.
 - *Entered* (per stage): entries into the stage with `at` in the window (entry cohort).
-  *Converted*: of the stays those entries began, the ones whose next stage has a higher
-  main-path position (the won stage and post-sale stages included). So skipping stages
-  converts (qualify → demo converts qualify; the entry into demo counts as `skipped_into`
-  and discovery, with no entry, as one stage skipped), while a backward move (reopen to an
-  earlier stage, a `next` that points back; counted as `backward_into`) and every side
-  exit do not. An entry whose deal has not moved on yet counts as entered and not
-  converted (`still_in`): young cohorts convert less until they age. A deal that comes back
-  to a stage makes a new entry there.
+  Each entry is *decided* once its stay has ended, or *still in* the stage (`still_in`).
+  A decided entry either *converted*: its next stage has a higher main-path position (the
+  won stage and post-sale stages included), or *left otherwise* (`left_otherwise`): a side
+  exit (lost, disqualified, nurture) or a backward move (a reopen to an earlier stage, a
+  `next` that points back; counted as `backward_into`). So skipping stages converts
+  (qualify → demo converts qualify; the entry into demo counts as `skipped_into` and
+  discovery, with no entry, as one stage skipped). *Conversion* = converted ÷ decided:
+  an entry still in the stage is no failure, it is reported beside the rate, and a young
+  cohort's rate rests on fewer entries instead of looking worse. The won stage, the last
+  main-path stage and the side stages have no conversion (bot.reporting.kpis). A deal
+  that comes back to a stage makes a new entry there.
 - *Time in stage* (per stage, days per deal), over the completed stays that started in the
   window: `cumulative` = the deal's completed stays in the stage added up (the pinned
   `time_in_stage_days`: every completed stay counts, open ones never do), `latest` = the
@@ -45,12 +48,16 @@ Definitions, as implemented:
   does not apply).
 - *Pipeline*: open deals now, per currency: how many, Σ amount × the probability of the
   deal's current stage ÷ 100, and how many are *qualified* (past the map's first stage).
+  Amounts in different currencies are never added up here; a reporting currency with
+  rates (bot.reporting.money) converts them after the query.
 - *First response*: for deals created in the window, the deal's first event other than
   `created` (in record order) minus the creation time, in hours; deals with no such event
   are left out.
 - *Lost reasons*: branched events with action `lose` in the window, by `value` (the map's
-  reason; the full text is in `reason`, used when `value` is empty). *Objections*: OBJECTION
-  events in the window, by playbook entry matched (`value`, empty when none) and stage.
+  reason; the full text is in `reason`, used when `value` is empty) and the stage the deal
+  was lost from. *Objections*: OBJECTION events in the window, by playbook entry matched
+  (`value`, empty when none) and stage. Both are reported per stage, so the same reason
+  heard in two stages is two lines that name their stage, never one line printed twice.
   *Overrides*: OVERRIDDEN events by the stage whose gate was overridden; *reopens*:
   REOPENED events by the stage reopened to.
 - *Gate deviations* (every move past a gate without its exit items: overrides, and skips
@@ -227,10 +234,21 @@ class StageFlow:
     stage: str
     entered: int
     converted: int
-    still_in: int
+    still_in: int  # entries whose stay has not ended: undecided, never a failure
     skipped_into: int  # entries that jumped over main-path stages to get here
     stages_skipped: int  # how many stages those jumps passed over
     backward_into: int  # entries from a later main-path stage (a move back)
+    left_otherwise: int = 0  # decided entries that did not move further along the path
+
+    @property
+    def decided(self) -> int:
+        """Entries whose stay has ended, converted or not: what a conversion rests on."""
+        return self.converted + self.left_otherwise
+
+    @property
+    def conversion(self) -> float | None:
+        """Converted ÷ decided (None: no decided entry yet)."""
+        return self.converted / self.decided if self.decided else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +332,7 @@ def flow_from(moves: Sequence[Transition], *, shape: MapShape) -> dict[str, Stag
             skipped_into=n["skipped"],
             stages_skipped=n["jumped"],
             backward_into=n["backward"],
+            left_otherwise=n["left"] - n["converted"],
         )
         for stage, n in sums.items()
     }

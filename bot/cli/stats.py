@@ -20,6 +20,7 @@ from bot.core.outcomes import Failure, Outcome
 from bot.core.scope import SCOPE_EXAMPLES, Scope
 from bot.reporting import stats as reports
 from bot.reporting.kpi_json import stats_json
+from bot.reporting.minimums import minimums_text
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import PERIOD_EXAMPLES
 from bot.reporting.plan import plan_json
@@ -39,6 +40,13 @@ def _register_stats(subparsers: argparse._SubParsersAction) -> None:  # type: ig
         "stats",
         help=_("KPIs of a scope and period: conversion, time in stage, cycle, win rate…"),
         description=_("KPIs computed from the event history (practice deals never count)."),
+        epilog=_(
+            "Conversion counts decided entries only (moved on or left); entries still in a\n"
+            "stage are shown beside it. Money is per currency unless\n"
+            "STAGECOACH_REPORTING_CURRENCY and STAGECOACH_FX_RATES are set.\n"
+            "Minimum samples (below them a KPI says what it lacks):\n{minimums}"
+        ).format(minimums=minimums_text()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _scope_options(parser)
     parser.add_argument(

@@ -31,7 +31,11 @@ async def open_services(settings: Settings) -> Services:
     catalog = MapCatalog.from_ref(settings.map_ref)
     await catalog.register(db)
     return Services(
-        db=db, catalog=catalog, admins=settings.admins, report_queries=settings.report_queries
+        db=db,
+        catalog=catalog,
+        admins=settings.admins,
+        report_queries=settings.report_queries,
+        reporting_currency=settings.reporting_currency,
     )
 
 

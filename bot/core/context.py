@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core.catalog import MapCatalog
+from bot.core.reporting_currency import ReportingCurrency
 from bot.core.settings import DEFAULT_REPORT_QUERIES
 from storage.database import Database
 from storage.deal_store import DealStore, UserKey
@@ -39,6 +40,8 @@ class Services:
     clock: Callable[[], dt.datetime] = field(default=utcnow)
     # STAGECOACH_REPORT_QUERIES: how many of a report's queries run at once
     report_queries: int = DEFAULT_REPORT_QUERIES
+    # STAGECOACH_REPORTING_CURRENCY and STAGECOACH_FX_RATES (None: money per currency only)
+    reporting_currency: ReportingCurrency | None = None
     deals: DealStore = field(init=False)  # the one way to read and write deals
 
     def __post_init__(self) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from bot.core.reporting_currency import RatesError, ReportingCurrency, read_reporting_currency
 from bot.core.slack_ids import is_user_id
 from flows.i18n import _
 from flows.loader import DEFAULT_MAP_ID
@@ -41,6 +42,14 @@ DOCUMENTED = {
     "STAGECOACH_REPORT_QUERIES": _(
         "how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"
     ),
+    "STAGECOACH_REPORTING_CURRENCY": _(
+        "a currency code (e.g. USD) to add money KPIs up in, with STAGECOACH_FX_RATES; "
+        "default none: money is reported per currency"
+    ),
+    "STAGECOACH_FX_RATES": _(
+        "a YAML (EUR: 1.08) or CSV (currency,rate) file: one unit of each currency in the "
+        "reporting currency"
+    ),
     "PORT": _("the HTTP port, 1-65535, default 3000"),
 }
 
@@ -61,6 +70,7 @@ class Settings:
     port: int = DEFAULT_PORT
     extra_response_url_prefixes: tuple[str, ...] = field(default=())
     report_queries: int = DEFAULT_REPORT_QUERIES
+    reporting_currency: ReportingCurrency | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -81,6 +91,7 @@ class Settings:
             port=_port(_get(env, "PORT")),
             extra_response_url_prefixes=_same_host_responses(api_url),
             report_queries=report_queries(env),
+            reporting_currency=reporting_currency(env),
         )
 
     def require_http(self) -> None:
@@ -166,3 +177,21 @@ def report_queries(env: Mapping[str, str]) -> int:
             )
         )
     return int(raw)
+
+
+def reporting_currency(env: Mapping[str, str]) -> ReportingCurrency | None:
+    """STAGECOACH_REPORTING_CURRENCY with the rates of STAGECOACH_FX_RATES: both or neither."""
+    currency, rates = _get(env, "STAGECOACH_REPORTING_CURRENCY"), _get(env, "STAGECOACH_FX_RATES")
+    if currency is None and rates is None:
+        return None
+    if currency is None or rates is None:
+        missing = "STAGECOACH_FX_RATES" if currency else "STAGECOACH_REPORTING_CURRENCY"
+        raise SettingsError(
+            _("{missing} is not set; the reporting currency needs both; set it to {what}").format(
+                missing=missing, what=DOCUMENTED[missing]
+            )
+        )
+    try:
+        return read_reporting_currency(currency, rates)
+    except RatesError as exc:
+        raise SettingsError(f"STAGECOACH_FX_RATES: {exc}") from exc

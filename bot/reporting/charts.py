@@ -59,7 +59,9 @@ def _numbers(row: FunnelRow) -> str:
     entered = _("{count} entered").format(count=row.entered)
     if row.conversion is None or row.won:
         return entered
-    return _("{entered}, {rate:.0%} moved on").format(entered=entered, rate=row.conversion)
+    return _("{entered}, {rate:.0%} of {decided} moved on").format(
+        entered=entered, rate=row.conversion, decided=row.decided
+    )
 
 
 def _footer(funnel: Funnel) -> str:

@@ -23,8 +23,19 @@ class FunnelRow:
     stage_name: str
     entered: int
     converted: int
-    conversion: float | None
+    conversion: float | None  # converted ÷ decided; None: terminal, or nothing decided yet
     won: bool = False
+    decided: int = 0  # entries that moved on or left: what the conversion rests on
+    still_in: int = 0  # entries still in the stage: undecided, not failures
+
+
+@dataclass(frozen=True, slots=True)
+class OtherPipeline:
+    """The weighted pipeline of a currency the headline figure leaves out."""
+
+    currency: str
+    open: int
+    weighted: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,7 @@ class Funnel:
     win_rate: float | None
     weighted_pipeline: float
     currency: str
+    other_pipelines: tuple[OtherPipeline, ...] = ()
 
 
 async def funnel_numbers(
@@ -53,6 +65,8 @@ def funnel_from(stats: Stats) -> Funnel:
             converted=stage.flow.converted,
             conversion=stage.conversion,
             won=stage.won,
+            decided=stage.flow.decided,
+            still_in=stage.flow.still_in,
         )
         for stage in stats.stages
         if not stage.post_sale
@@ -63,4 +77,7 @@ def funnel_from(stats: Stats) -> Funnel:
         win_rate=stats.win_rate,
         weighted_pipeline=stats.pipeline.weighted,
         currency=stats.currency,
+        other_pipelines=tuple(
+            OtherPipeline(m.currency, m.open, m.weighted) for m in stats.other_currencies if m.open
+        ),
     )

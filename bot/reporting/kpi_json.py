@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.reporting.counted import StageGroup, totals_by_label
 from bot.reporting.kpis import StageStats, Stats
+from bot.reporting.minimums import PLAN_MIN_DECIDED, VELOCITY_MIN_CYCLE_DAYS, VELOCITY_MIN_WON
+from bot.reporting.money import CurrencyMoney
 from storage.kpi_deviations import GateDeviations, Tally
 from storage.percentiles import Summary
 
@@ -33,7 +36,10 @@ def stats_json(stats: Stats) -> dict[str, Any]:
         "weighted_pipeline": _money(stats.pipeline.weighted),
         "velocity_per_day": _round(stats.velocity_per_day, DAY_DIGITS),
         "first_response_hours": {"median": _days(stats.first_response_hours.median)},
-        "lost_reasons": [{"reason": c.label, "count": c.count} for c in stats.lost_reasons],
+        "lost_reasons": [
+            {"reason": label, "count": count}
+            for label, count in totals_by_label(stats.lost_reasons)
+        ],
         **_extras_json(stats),
     }
 
@@ -47,6 +53,9 @@ def _stage_json(stage: StageStats) -> dict[str, Any]:
         "time_in_stage_days": _spread(stage.cumulative),
         "name": stage.stage.name,
         "still_in": stage.flow.still_in,
+        "decided": stage.flow.decided,
+        "left_otherwise": stage.flow.left_otherwise,
+        "terminal": stage.terminal,
         "won": stage.won,
         "post_sale": stage.post_sale,
         "time_in_stage_deals": stage.cumulative.count,
@@ -64,12 +73,8 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
         "win_rate_deals": stats.won + stats.statuses.lost,
         "cycle_length_deals": stats.cycle.count,
         "first_response_deals": stats.first_response_hours.count,
-        "pipeline": {
-            "open": stats.pipeline.open,
-            "open_qualified": stats.pipeline.qualified,
-            "amount": _money(stats.pipeline.amount),
-            "average_won_amount": _round(stats.average_won_amount, MONEY_DIGITS),
-        },
+        "reporting_currency": stats.converted.total.currency if stats.converted else None,
+        "pipeline": _pipeline_json(stats),
         "exits": [
             {
                 "id": s.stage.id,
@@ -92,8 +97,75 @@ def _extras_json(stats: Stats) -> dict[str, Any]:
             **_gates_json(stats.deviations),
         },
         "other_currencies": [
-            {"currency": p.currency, "open": p.open, "weighted_pipeline": _money(p.weighted)}
-            for p in stats.other_currencies
+            {"currency": m.currency, "open": m.open, "weighted_pipeline": _money(m.weighted)}
+            for m in stats.other_currencies
+        ],
+        **_breakdowns_json(stats),
+    }
+
+
+def _breakdowns_json(stats: Stats) -> dict[str, Any]:
+    """Per currency, per stage, and the minimum samples the numbers were held to."""
+    return {
+        "currencies": [_currency_json(stats, money) for money in stats.money],
+        "minimums": {
+            "velocity_won_deals": VELOCITY_MIN_WON,
+            "velocity_cycle_days": VELOCITY_MIN_CYCLE_DAYS,
+            "plan_decided_entries": PLAN_MIN_DECIDED,
+        },
+        "objections_by_stage": [
+            _group_json(group, "objection", with_id=True) for group in stats.objections_by_stage
+        ],
+        "lost_reasons_by_stage": [
+            _group_json(group, "reason") for group in stats.lost_reasons_by_stage
+        ],
+    }
+
+
+def _pipeline_json(stats: Stats) -> dict[str, Any]:
+    """Counts over every open deal; amounts in `currency` only, covering `deals_in_amount`
+    of them (the deals in `currencies_in_amount`); the rest are under `currencies`."""
+    headline = stats.headline_money
+    return {
+        "open": sum(m.open for m in stats.money),
+        "open_qualified": sum(m.qualified for m in stats.money),
+        "currency": stats.currency,
+        "amount": _money(headline.amount),
+        "weighted": _money(headline.weighted),
+        "deals_in_amount": headline.open,
+        "currencies_in_amount": list(
+            stats.converted.currencies if stats.converted else [stats.currency]
+        ),
+        "unconverted": list(stats.converted.unconverted) if stats.converted else [],
+        "average_won_amount": _round(headline.average_won_amount, MONEY_DIGITS),
+        "won_with_amount": headline.won_with_amount,
+    }
+
+
+def _currency_json(stats: Stats, money: CurrencyMoney) -> dict[str, Any]:
+    """One currency's figures: the counts of all currencies add up to the report's."""
+    return {
+        "currency": money.currency,
+        "open": money.open,
+        "open_qualified": money.qualified,
+        "amount": _money(money.amount),
+        "weighted_pipeline": _money(money.weighted),
+        "won": money.won,
+        "won_with_amount": money.won_with_amount,
+        "won_amount": _money(money.won_total),
+        "average_won_amount": _round(money.average_won_amount, MONEY_DIGITS),
+        "velocity_per_day": _round(stats.velocity_in(money), DAY_DIGITS),
+    }
+
+
+def _group_json(group: StageGroup, label: str, *, with_id: bool = False) -> dict[str, Any]:
+    return {
+        "stage": group.stage,
+        "name": group.stage_name,
+        "count": group.count,
+        "items": [
+            {**({"id": c.key} if with_id else {}), label: c.label, "count": c.count}
+            for c in group.items
         ],
     }
 

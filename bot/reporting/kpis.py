@@ -2,23 +2,31 @@
 the definitions live; bot.reporting.measure runs them). Their JSON form is
 bot.reporting.kpi_json.
 
-Money KPIs (weighted pipeline, average won amount, velocity) count deals in the map's
-currency only: amounts in different currencies are never added up; the others are listed
-under `other_currencies`. Stats are per map: the scope's map, or the deployment's current
-map, with the stage list of its newest version.
+Money KPIs (weighted pipeline, average won amount, velocity) are per currency
+(bot.reporting.money): amounts in different currencies are never added up unless the
+workspace has a reporting currency with rates, and then only those with a rate. The
+headline figures (`currency`, `pipeline`, `average_won_amount`) are in the reporting
+currency when there is one, else in the map's. Stats are per map: the scope's map, or the
+deployment's current map, with the stage list of its newest version. How much history each
+KPI needs: bot.reporting.minimums.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
+from bot.core.reporting_currency import ReportingCurrency
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
+from bot.reporting.counted import CountedStat, StageGroup, by_stage
 from bot.reporting.measure import Measured, measure
+from bot.reporting.minimums import VELOCITY_MIN_CYCLE_DAYS, VELOCITY_MIN_WON
+from bot.reporting.money import Converted, CurrencyMoney, converted, per_currency
 from bot.reporting.periods import Period
 from flows.i18n import _
 from flows.schema import ProcessMap, Stage
@@ -42,18 +50,12 @@ class StageStats:
     latest: Summary  # per deal, its last completed stay
     won: bool = False
     post_sale: bool = False
+    terminal: bool = False  # won, a side stage, or the last stage: nowhere further to go
 
     @property
     def conversion(self) -> float | None:
-        return self.flow.converted / self.flow.entered if self.flow.entered else None
-
-
-@dataclass(frozen=True, slots=True)
-class CountedStat:
-    key: str | None
-    label: str
-    stage: str | None
-    count: int
+        """Converted ÷ decided entries; a terminal stage has none (storage.kpi_queries)."""
+        return None if self.terminal else self.flow.conversion
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +69,50 @@ class Stats:
     cycle: Summary
     stages: list[StageStats]
     exits: list[StageStats]
-    pipeline: ev.Pipeline
-    average_won_amount: float | None
     first_response_hours: Summary
     lost_reasons: list[CountedStat]
     objections: list[CountedStat]
     overrides: list[CountedStat]
     reopens: list[CountedStat]
     deviations: GateDeviations = field(default_factory=GateDeviations)  # storage.kpi_deviations
-    other_currencies: list[ev.Pipeline] = field(default_factory=list)
+    money: list[CurrencyMoney] = field(default_factory=list)  # every currency, `currency` first
+    converted: Converted | None = None  # with a reporting currency: the rated ones added up
+
+    @property
+    def stage_order(self) -> list[str]:
+        return [s.stage.id for s in (*self.stages, *self.exits)]
+
+    @property
+    def lost_reasons_by_stage(self) -> list[StageGroup]:
+        return by_stage(self.lost_reasons, self.stage_order)
+
+    @property
+    def objections_by_stage(self) -> list[StageGroup]:
+        return by_stage(self.objections, self.stage_order)
+
+    @property
+    def pipeline(self) -> ev.Pipeline:
+        """The headline currency's open pipeline (every currency's: `money`)."""
+        m = self.headline_money
+        return ev.Pipeline(m.currency, m.open, m.qualified, m.amount, m.weighted)
+
+    @property
+    def average_won_amount(self) -> float | None:
+        return self.headline_money.average_won_amount
+
+    @property
+    def headline_money(self) -> CurrencyMoney:
+        """The figures `pipeline` and `average_won_amount` come from."""
+        if self.converted is not None:
+            return self.converted.total
+        found = next((m for m in self.money if m.currency == self.currency), None)
+        return found or CurrencyMoney(self.currency, 0, 0, 0.0, 0.0, 0, 0, 0.0)
+
+    @property
+    def other_currencies(self) -> list[CurrencyMoney]:
+        """The currencies the headline figures leave out."""
+        inside = self.converted.currencies if self.converted else (self.currency,)
+        return [m for m in self.money if m.currency not in inside]
 
     @property
     def win_rate(self) -> float | None:
@@ -84,12 +121,18 @@ class Stats:
 
     @property
     def velocity_per_day(self) -> float | None:
-        """Open qualified deals × average won amount × win rate ÷ median cycle days."""
-        parts = (self.average_won_amount, self.win_rate, self.cycle.median)
-        if any(part is None for part in parts) or not self.cycle.median:
+        """The headline currency's velocity (None: not enough won deals yet)."""
+        return self.velocity_in(self.headline_money)
+
+    def velocity_in(self, money: CurrencyMoney) -> float | None:
+        """Open qualified deals × average won amount × win rate ÷ median cycle days, in
+        one currency; None below the minimums (bot.reporting.minimums)."""
+        average, rate, cycle = money.average_won_amount, self.win_rate, self.cycle.median
+        if average is None or rate is None or cycle is None:
             return None
-        assert self.average_won_amount is not None and self.win_rate is not None
-        return self.pipeline.qualified * self.average_won_amount * self.win_rate / self.cycle.median
+        if money.won_with_amount < VELOCITY_MIN_WON or cycle < VELOCITY_MIN_CYCLE_DAYS:
+            return None
+        return money.qualified * average * rate / cycle
 
 
 def map_shape(process_map: ProcessMap) -> q.MapShape:
@@ -115,7 +158,13 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
         kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
         shown = await _dated(session, kpi_scope, period, today=services.clock().date())
     measured = await measure(services, kpi_scope, period, map_shape(process_map))
-    return _assemble(measured, scope=scope, period=shown, process_map=process_map)
+    return _assemble(
+        measured,
+        scope=scope,
+        period=shown,
+        process_map=process_map,
+        reporting=services.reporting_currency,
+    )
 
 
 async def _dated(
@@ -152,14 +201,17 @@ async def map_named(services: Services, map_id: str) -> ProcessMap:
 
 
 def _assemble(
-    measured: Measured, *, scope: Scope, period: Period, process_map: ProcessMap
+    measured: Measured,
+    *,
+    scope: Scope,
+    period: Period,
+    process_map: ProcessMap,
+    reporting: ReportingCurrency | None = None,
 ) -> Stats:
-    currency, events = process_map.currency, measured.events
-    won_here = next((m for m in measured.won if m.currency == currency), None)
-    pipeline_here = next(
-        (p for p in measured.pipeline if p.currency == currency),
-        ev.Pipeline(currency, open=0, qualified=0, amount=0.0, weighted=0.0),
-    )
+    counted = _counted_events(process_map, measured.events)
+    currency = reporting.currency if reporting else process_map.currency
+    money = per_currency(measured.pipeline, measured.won, first=currency)
+    added = converted(money, reporting) if reporting else None
     return Stats(
         scope=scope.label,
         period=period,
@@ -170,20 +222,14 @@ def _assemble(
         cycle=measured.cycle,
         stages=[_stage(process_map, stage, measured) for stage in process_map.open_stages],
         exits=[_stage(process_map, s, measured) for s in process_map.stages if not s.is_open],
-        pipeline=pipeline_here,
-        average_won_amount=(
-            won_here.total / won_here.with_amount if won_here and won_here.with_amount else None
-        ),
         first_response_hours=measured.first_response,
-        lost_reasons=[_counted(c, c.key or "") for c in events.lost_reasons],
-        objections=[
-            _counted(c, _objection_text(process_map, c.key))
-            for c in events.objections[:TOP_OBJECTIONS]
-        ],
-        overrides=[_counted(c, _stage_name(process_map, c.stage)) for c in events.overrides],
-        reopens=[_counted(c, _stage_name(process_map, c.stage)) for c in events.reopens],
+        lost_reasons=counted.lost_reasons,
+        objections=counted.objections,
+        overrides=counted.overrides,
+        reopens=counted.reopens,
         deviations=measured.deviations,
-        other_currencies=[p for p in measured.pipeline if p.currency != currency],
+        money=money,
+        converted=added,
     )
 
 
@@ -196,11 +242,40 @@ def _stage(process_map: ProcessMap, stage: Stage, measured: Measured) -> StageSt
         latest=measured.stays.get(("latest", stage.id), EMPTY),
         won=stage.won,
         post_sale=process_map.is_post_sale(stage.id),
+        terminal=stage.won or not stage.is_open or stage == process_map.open_stages[-1],
     )
 
 
-def _counted(counted: ev.Counted, label: str) -> CountedStat:
-    return CountedStat(key=counted.key, label=label, stage=counted.stage, count=counted.count)
+@dataclass(frozen=True, slots=True)
+class _Labelled:
+    lost_reasons: list[CountedStat]
+    objections: list[CountedStat]
+    overrides: list[CountedStat]
+    reopens: list[CountedStat]
+
+
+def _counted_events(process_map: ProcessMap, events: ev.EventCounts) -> _Labelled:
+    """Lost reasons, objections, overrides and reopens, labelled for the map."""
+    stage = partial(_stage_name, process_map)
+    return _Labelled(
+        lost_reasons=[_counted(process_map, c, c.key or "") for c in events.lost_reasons],
+        objections=[
+            _counted(process_map, c, _objection_text(process_map, c.key))
+            for c in events.objections[:TOP_OBJECTIONS]
+        ],
+        overrides=[_counted(process_map, c, stage(c.stage)) for c in events.overrides],
+        reopens=[_counted(process_map, c, stage(c.stage)) for c in events.reopens],
+    )
+
+
+def _counted(process_map: ProcessMap, counted: ev.Counted, label: str) -> CountedStat:
+    return CountedStat(
+        key=counted.key,
+        label=label,
+        stage=counted.stage,
+        count=counted.count,
+        stage_name=_stage_name(process_map, counted.stage),
+    )
 
 
 def _stage_name(process_map: ProcessMap, stage_id: str | None) -> str:

@@ -10,7 +10,8 @@ from bot.core.outcomes import Invalid, Outcome
 from bot.core.scope import Scope
 from bot.core.teams import reports_of
 from bot.core.values import BadValue, parse_amount
-from bot.reporting.kpis import ScopeError, compute_stats
+from bot.reporting.kpis import ScopeError, Stats, compute_stats
+from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, parse_period, parse_plan_period
 from bot.reporting.plan import NoPlan, reverse_funnel
@@ -80,18 +81,32 @@ async def plan_for(
         )
     except ScopeError as exc:
         return Invalid(str(exc), _("ask an admin which map this workspace uses"))
-    if amount.currency and amount.currency != stats.currency:
-        return Invalid(
-            _("the quota is in {given}, deals are in {currency}").format(
-                given=amount.currency, currency=stats.currency
-            ),
-            _("write the quota in {currency}").format(currency=stats.currency),
-            field="quota",
-        )
-    funnel = reverse_funnel(stats, quota=amount.value, period=length)
+    money = _money_for(stats, amount.currency)
+    if isinstance(money, Invalid):
+        return money
+    funnel = reverse_funnel(stats, quota=amount.value, period=length, money=money)
     if isinstance(funnel, NoPlan):
         return Invalid(funnel.message, funnel.hint)
     return PlanReport(plan=funnel, scope_title=title)
+
+
+def _money_for(stats: Stats, currency: str | None) -> CurrencyMoney | Invalid:
+    """The figures a quota in `currency` is planned from: the headline ones (the reporting
+    currency's, else the map's) unless the quota names another currency deals are in."""
+    if currency is None or currency == stats.currency:
+        return stats.headline_money
+    found = next((m for m in stats.money if m.currency == currency and (m.open or m.won)), None)
+    if found is not None:
+        return found
+    shown = [m.currency for m in stats.money if m.open or m.won] or [stats.currency]
+    choice = _("one of {codes}").format(codes=", ".join(shown)) if len(shown) > 1 else shown[0]
+    return Invalid(
+        _("the quota is in {given}, deals are in {currency}").format(
+            given=currency, currency=", ".join(shown)
+        ),
+        _("write the quota in {currency}").format(currency=choice),
+        field="quota",
+    )
 
 
 async def scope_of(services: Services, actor: Actor) -> tuple[Scope, str]:

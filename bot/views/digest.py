@@ -23,7 +23,7 @@ from bot.digests.content import (
     Slipping,
 )
 from bot.digests.schedule import zone
-from bot.reporting.funnel import Funnel
+from bot.reporting.funnel import Funnel, FunnelRow
 from bot.views.blocks import context, divider, header, section
 from bot.views.close_date import close_date_text, slipping_text
 from bot.views.counts import counted
@@ -262,20 +262,28 @@ def _objection_line(objection: ObjectionCount) -> str:
 
 def funnel_text(funnel: Funnel) -> str:
     title = bold(_("Funnel, last {period}").format(period=funnel.period_label))
-    lines = [_funnel_row(row.stage_name, row.entered, row.conversion) for row in funnel.rows]
+    lines = [_funnel_row(row) for row in funnel.rows]
     win_rate = _percent(funnel.win_rate)
+    amounts = [format_amount(funnel.weighted_pipeline, funnel.currency)]
+    amounts += [format_amount(other.weighted, other.currency) for other in funnel.other_pipelines]
     totals = _("Win rate {rate} · weighted pipeline {amount}").format(
-        rate=win_rate, amount=format_amount(funnel.weighted_pipeline, funnel.currency)
+        rate=win_rate, amount=" · ".join(amounts)
     )
     return f"{title}\n{bullets(lines)}\n{totals}"
 
 
-def _funnel_row(stage: str, entered: int, conversion: float | None) -> str:
-    entered_text = _("{count} entered").format(count=entered)
-    if conversion is None:
-        return f"{escape(stage)}: {entered_text}"
-    onward = _("{rate} moved on").format(rate=_percent(conversion))
-    return f"{escape(stage)}: {entered_text}, {onward}"
+def _funnel_row(row: FunnelRow) -> str:
+    """Conversion counts decided entries only: the ones still in the stage are said apart."""
+    parts = [_("{count} entered").format(count=row.entered)]
+    if row.conversion is not None:
+        parts.append(
+            _("{rate} of {decided} decided moved on").format(
+                rate=_percent(row.conversion), decided=row.decided
+            )
+        )
+    if row.still_in:
+        parts.append(_("{count} still in stage").format(count=row.still_in))
+    return f"{escape(row.stage_name)}: " + ", ".join(parts)
 
 
 def _percent(rate: float | None) -> str:

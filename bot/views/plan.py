@@ -42,7 +42,10 @@ def _table(plan: Plan) -> str:
     monthly = plan.period.months > 1  # a month's figures beside a quarter's or a year's
     per_period = _("per {period}").format(period=plan.period.value)
     head = (_("Stage"), per_period, *((_("a month"),) if monthly else ()), _("Conversion"))
-    rows = [_row(plan, step.stage, step.needed, _conversion(step)) for step in plan.steps]
+    rows = [
+        _row(plan, step.stage, step.needed, _conversion(step, plan.min_decided))
+        for step in plan.steps
+    ]
     rows.append(_row(plan, plan.won_stage, float(plan.wins), ""))
     align = "lrrl" if monthly else "lrl"
     return "*" + _("Deals that must enter each stage") + "*\n" + table(head, rows, align=align)
@@ -57,26 +60,36 @@ def _monthly(needed: float, plan: Plan) -> int:
     return math.ceil(needed / plan.period.months - 1e-9)
 
 
-def _conversion(step: PlanStep) -> str:
+def _conversion(step: PlanStep, minimum: int) -> str:
+    """Says what the rate rests on: decided entries only (still in the stage is no failure)."""
+    still = _(", {count} still in stage").format(count=step.still_in) if step.still_in else ""
     if step.source is Source.MEASURED:
-        return _("{rate} measured ({entries} entries)").format(
-            rate=percent(step.conversion), entries=step.entries
+        return _("{rate} measured ({decided} decided{still})").format(
+            rate=percent(step.conversion), decided=step.decided, still=still
         )
-    return _("{rate} map default ({entries} entries: too few)").format(
-        rate=percent(step.conversion), entries=step.entries
+    measured = (
+        _("{rate} from {decided} decided").format(rate=percent(step.measured), decided=step.decided)
+        if step.measured is not None
+        else _("nothing decided yet")
+    )
+    return _("{rate} map default ({measured}{still}: not yet meaningful, under {minimum})").format(
+        rate=percent(step.conversion), measured=measured, still=still, minimum=minimum
     )
 
 
 def _how(plan: Plan) -> str:
     defaults = [step.stage.name for step in plan.steps if step.source is Source.MAP]
     note = (
-        _("Map defaults (win probabilities) for: {stages}.").format(stages=", ".join(defaults))
+        _(
+            "Too few decided entries to measure (under {minimum}), so map defaults (win "
+            "probabilities) for: {stages}."
+        ).format(minimum=plan.min_decided, stages=", ".join(defaults))
         if defaults
         else _("Every conversion is measured.")
     )
     return _(
         "Walked back from the wins needed, dividing by each stage's conversion over all "
-        "recorded history. {note}"
+        "recorded history: of the entries that moved on or left, those that moved on. {note}"
     ).format(note=note)
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from slack_sdk.models.blocks import Block
 
-from bot.reporting.kpis import CountedStat, StageStats, Stats
+from bot.reporting.counted import CountedStat, by_stage
+from bot.reporting.kpis import StageStats, Stats
+from bot.reporting.minimums import VELOCITY_MIN_WON
+from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import StatsReport
 from bot.views.blocks import context, fields, header, section
 from bot.views.counts import counted
@@ -34,9 +40,7 @@ def stats_message(report: StatsReport) -> Message:
 
 
 def _headline(stats: Stats) -> list[tuple[str, str]]:
-    money = stats.currency
-    velocity = stats.velocity_per_day
-    return [
+    fields = [
         (
             _("Deals"),
             _("{open} open · {won} won · {lost} lost").format(
@@ -44,19 +48,9 @@ def _headline(stats: Stats) -> list[tuple[str, str]]:
             ),
         ),
         (_("Win rate"), percent(stats.win_rate)),
-        (
-            _("Sales cycle"),
-            _("{median} median · {mean} mean").format(
-                median=days_text(stats.cycle.median), mean=days_text(stats.cycle.mean)
-            ),
-        ),
-        (_("Weighted pipeline"), format_amount(stats.pipeline.weighted, money)),
-        (
-            _("Velocity"),
-            _("{amount} a day").format(amount=format_amount(round(velocity), money))
-            if velocity is not None
-            else _("not enough data"),
-        ),
+        (_("Sales cycle"), _cycle(stats)),
+        (_("Weighted pipeline"), _per_currency(stats, _weighted, won=False)),
+        (_("Velocity"), _per_currency(stats, partial(_velocity, stats), won=True)),
         (
             _("First response"),
             _("{hours} h median").format(hours=f"{stats.first_response_hours.median:.1f}")
@@ -64,10 +58,60 @@ def _headline(stats: Stats) -> list[tuple[str, str]]:
             else _("no data"),
         ),
     ]
+    if len([m for m in stats.money if m.open or m.won]) > 1:
+        fields.append((_("Open deals by currency"), _open_by_currency(stats)))
+    return fields
+
+
+def _cycle(stats: Stats) -> str:
+    if not stats.cycle.count:
+        return _("no deal won yet")
+    return _("{median} median · {mean} mean, from {deals}").format(
+        median=days_text(stats.cycle.median),
+        mean=days_text(stats.cycle.mean),
+        deals=counted(stats.cycle.count, _("{count} won deal"), _("{count} won deals")),
+    )
+
+
+def _shown_money(stats: Stats, *, won: bool) -> list[CurrencyMoney]:
+    """The headline figures, then each currency they leave out that has open deals (or
+    won ones, for what rests on won deals): no currency's deals vanish from the text."""
+    others = [m for m in stats.other_currencies if (m.won if won else m.open)]
+    return [stats.headline_money, *others]
+
+
+def _per_currency(stats: Stats, show: Callable[[CurrencyMoney], str], *, won: bool) -> str:
+    shown = " · ".join(show(money) for money in _shown_money(stats, won=won))
+    if not (stats.converted and stats.converted.unconverted):
+        return shown
+    missing = _("(no rate for {currencies})").format(
+        currencies=", ".join(stats.converted.unconverted)
+    )
+    return f"{shown} {missing}"
+
+
+def _weighted(money: CurrencyMoney) -> str:
+    return format_amount(money.weighted, money.currency)
+
+
+def _velocity(stats: Stats, money: CurrencyMoney) -> str:
+    velocity = stats.velocity_in(money)
+    if velocity is None:
+        text = _("not enough won deals yet ({count})").format(count=money.won_with_amount)
+        if money.won_with_amount >= VELOCITY_MIN_WON:  # enough deals, all won within a day
+            text = _("not enough won deals yet ({count}, won within a day)").format(
+                count=money.won_with_amount
+            )
+        return text if money.currency == stats.currency else f"{money.currency}: {text}"
+    return _("{amount} a day").format(amount=format_amount(round(velocity), money.currency))
+
+
+def _open_by_currency(stats: Stats) -> str:
+    return " · ".join(f"{m.open} {m.currency}" for m in stats.money if m.open or m.won)
 
 
 def _funnel(stats: Stats) -> str:
-    head = (_("Stage"), _("Entered"), _("Conv."), _("Days med/p90"))
+    head = (_("Stage"), _("Entered"), _("Still in"), _("Conv. (decided)"), _("Days med/p90"))
     rows = [_stage_row(stage) for stage in stats.stages if not stage.post_sale]
     return "*" + _("Funnel (entries in the period)") + "*\n" + table(head, rows)
 
@@ -79,23 +123,50 @@ def _stage_row(stage: StageStats) -> tuple[str, ...]:
         if spread.count
         else "–"
     )
-    conversion = "" if stage.won else percent(stage.conversion)
-    return (clip(stage.stage.name, NAME_WIDTH), str(stage.flow.entered), conversion, days)
+    return (
+        clip(stage.stage.name, NAME_WIDTH),
+        str(stage.flow.entered),
+        str(stage.flow.still_in),
+        _conversion(stage),
+        days,
+    )
+
+
+def _conversion(stage: StageStats) -> str:
+    """Converted ÷ decided, with how many were decided; entries still in the stage are
+    in their own column and never count against it."""
+    if stage.conversion is None:
+        return "–"
+    return _("{rate} of {decided}").format(
+        rate=percent(stage.conversion), decided=stage.flow.decided
+    )
 
 
 def _reasons(stats: Stats) -> str | None:
-    lines = [_counted_line(item) for item in stats.lost_reasons[:TOP_REASONS]]
-    lines += [
-        _("“{objection}” heard {count}×").format(objection=escape(o.label), count=o.count)
-        for o in stats.objections[:TOP_OBJECTIONS]
-    ]
+    """One line per stage, naming it: a reason heard in two stages is two counts on two
+    lines, never the same line twice."""
+    lost = by_stage(stats.lost_reasons[:TOP_REASONS], stats.stage_order)
+    heard = by_stage(stats.objections[:TOP_OBJECTIONS], stats.stage_order)
+    lines = [_stage_line(group.stage_name, group.items, _lost_text) for group in lost]
+    lines += [_stage_line(group.stage_name, group.items, _heard_text) for group in heard]
     if not lines:
         return None
-    return "*" + _("Lost reasons and objections") + "*\n" + "\n".join(lines)
+    return "*" + _("Lost reasons and objections, by stage") + "*\n" + "\n".join(lines)
 
 
-def _counted_line(item: CountedStat) -> str:
+def _stage_line(
+    stage_name: str, items: list[CountedStat], text: Callable[[CountedStat], str]
+) -> str:
+    where = escape(stage_name) if stage_name else _("no stage")
+    return f"{where}: " + " · ".join(text(item) for item in items)
+
+
+def _lost_text(item: CountedStat) -> str:
     return _("{reason}: {count} lost").format(reason=escape(clip(item.label, 80)), count=item.count)
+
+
+def _heard_text(item: CountedStat) -> str:
+    return _("“{objection}” heard {count}×").format(objection=escape(item.label), count=item.count)
 
 
 def _deviations(stats: Stats) -> str:
@@ -126,9 +197,18 @@ def _off_the_path(stats: Stats) -> str | None:
 
 def _footer(stats: Stats) -> str:
     return _(
-        "Map {map}; amounts in {currency}. Conversion: entries that moved on to a later stage. "
-        "Days: per deal, completed stays only. All numbers: stagecoach stats --json"
-    ).format(map=stats.map_id, currency=stats.currency)
+        "Map {map}; {amounts}. Conversion: of the decided entries (moved on or left), "
+        "those that moved on to a later stage; entries still in a stage are not counted "
+        "against it. Days: per deal, completed stays only. All numbers: stagecoach stats --json"
+    ).format(map=stats.map_id, amounts=_amounts_note(stats))
+
+
+def _amounts_note(stats: Stats) -> str:
+    if stats.converted is None:
+        return _("amounts per currency, never added across currencies")
+    return _("amounts in {currency}, converted at the configured rates").format(
+        currency=stats.currency
+    )
 
 
 def _summary(title: str, stats: Stats) -> str:

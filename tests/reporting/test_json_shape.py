@@ -79,7 +79,9 @@ def test_rounding_follows_the_example() -> None:
     )
     assert found["win_rate"] == 0.4167
     stage = found["stages"][0]
-    assert stage["conversion"] == round(80 / 120, 4)
+    # qualify: 120 entered, 10 still in it, so 110 decided, 80 of them converted
+    assert stage["conversion"] == round(80 / 110, 4)
+    assert (stage["decided"], stage["still_in"]) == (110, 10)
     assert stage["time_in_stage_days"] == {"median": 6.0, "p90": 14.5}
     assert found["cycle_length_days"] == {"median": 38.5, "mean": 41.2}
     assert found["weighted_pipeline"] == 812000.0

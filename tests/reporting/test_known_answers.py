@@ -1,17 +1,27 @@
 """Every KPI of the known history (tests/support/known_history.py), computed by hand, on
-SQLite and PostgreSQL."""
+SQLite and PostgreSQL; then any generated history (open entries, skips, moves back, side
+exits and reopens, several currencies, with and without a reporting currency) against a
+model that reads only the rows and the map."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
 from bot.core.context import Services
+from bot.core.reporting_currency import ReportingCurrency
 from bot.core.scope import Scope
 from bot.reporting.kpi_json import stats_json
 from bot.reporting.kpis import compute_stats
 from bot.reporting.periods import Period
-from tests.support.known_history import MANAGER, R1, R2, TEAM
+from flows.loader import load_shipped
+from tests.support.known_history import HEADER, MANAGER, R1, R2, TEAM, import_text
 
 
 async def stats_of(
@@ -58,10 +68,15 @@ async def test_conversion_by_entry_cohort(imported: Services) -> None:
         "closed_won": (2, 0, 2),
         "onboarding": (0, 0, 0),
     }
-    assert stages["qualify"]["conversion"] == 0.7778  # 7 ÷ 9, four decimals
-    assert stages["discovery"]["conversion"] == 0.75
-    assert stages["demo"]["conversion"] == 0.5
-    assert stages["onboarding"]["conversion"] is None  # nothing to divide by
+    # conversion is converted ÷ decided: an entry still in the stage is no failure
+    assert stages["qualify"]["decided"] == 8  # D6 is still in it
+    assert stages["qualify"]["conversion"] == 0.875  # 7 ÷ 8
+    assert stages["discovery"]["conversion"] == 0.75  # 6 ÷ 8
+    assert stages["demo"]["conversion"] == 0.6667  # 4 ÷ 6, four decimals
+    assert stages["proposal"]["conversion"] == 0.6667  # 2 ÷ 3
+    # terminal stages have none: closed won (nothing further to sell) and the last stage
+    assert stages["closed_won"]["conversion"] is None and stages["closed_won"]["terminal"]
+    assert stages["onboarding"]["conversion"] is None
     assert [s["id"] for s in (await stats_of(imported))["stages"]] == list(counts)  # map order
 
 
@@ -115,8 +130,9 @@ async def test_cycle_pipeline_velocity_and_first_response(imported: Services) ->
     assert found["weighted_pipeline"] == 62000.0
     assert found["pipeline"]["open_qualified"] == 3  # D6 is still in the first stage
     assert found["pipeline"]["average_won_amount"] == 20000.0  # (10,000 + 30,000) ÷ 2
-    # 3 × 20,000 × 0.5 ÷ 32
-    assert found["velocity_per_day"] == 937.5
+    # 3 × 20,000 × 0.5 ÷ 32 = 937.5, but two won deals are below velocity's minimum
+    assert found["velocity_per_day"] is None
+    assert found["minimums"]["velocity_won_deals"] > 2
     # creation → second entry: 48 96 96 24 48 48 48 72 hours (D6 has none) → median 48
     assert found["first_response_hours"] == {"median": 48.0}
 
@@ -183,3 +199,129 @@ async def test_gate_deviations_in_the_known_history(imported: Services) -> None:
     # in February only the second of D3's skips
     february = (await stats_of(imported, FEBRUARY))["deviations"]
     assert february["gates_skipped"] == {"moves": 1, "gates": 1, "deals": 1}
+
+
+# -- the property: any imported history, counted by a model that reads only the rows ------------
+
+MAP = load_shipped("default")
+POSITION = {stage.id: index for index, stage in enumerate(MAP.open_stages)}
+WON_STAGES = {s.id for s in MAP.open_stages if s.won or MAP.is_post_sale(s.id)}
+SALES_STAGES = {s.id for s in MAP.open_stages} - WON_STAGES
+REASONS = {"lost": "Timing", "disqualified": "No fit", "nurture": "Next year"}
+CURRENCIES = ("USD", "EUR", "TRY", "JPY")
+RATES = {"EUR": 1.1, "TRY": 0.03}  # JPY has none: reported apart, never dropped
+
+
+@dataclass(frozen=True)
+class ModelDeal:
+    stages: list[str]  # as imported: never the same stage twice in a row
+    currency: str
+    amount: int | None
+
+
+@st.composite
+def model_deals(draw: st.DrawFn) -> ModelDeal:
+    stage_ids = [stage.id for stage in MAP.stages]
+    stages = [draw(st.sampled_from(stage_ids))]
+    for _n in range(draw(st.integers(0, 6))):  # skips, moves back, side exits and reopens
+        stages.append(draw(st.sampled_from([s for s in stage_ids if s != stages[-1]])))
+    amount = draw(st.one_of(st.none(), st.integers(1, 90).map(lambda k: k * 1000)))
+    return ModelDeal(stages, draw(st.sampled_from(CURRENCIES)), amount)
+
+
+def model_flows(deals: list[ModelDeal]) -> dict[str, tuple[int, int, int, int]]:
+    """Per main-path stage: entered, converted, left otherwise, still in."""
+    found = {stage: [0, 0, 0, 0] for stage in POSITION}
+    for deal in deals:
+        for index, stage in enumerate(deal.stages):
+            if stage not in found:
+                continue
+            counts = found[stage]
+            counts[0] += 1
+            if index == len(deal.stages) - 1:
+                counts[3] += 1  # still in: undecided, no failure
+            elif POSITION.get(deal.stages[index + 1], -1) > POSITION[stage]:
+                counts[1] += 1
+            else:
+                counts[2] += 1
+    return {stage: (a, b, c, d) for stage, (a, b, c, d) in found.items()}
+
+
+def model_money(deals: list[ModelDeal]) -> dict[str, tuple[int, int, float]]:
+    """Per currency: open deals, won deals, weighted pipeline."""
+    found: dict[str, list[float]] = {}
+    for deal in deals:
+        counts = found.setdefault(deal.currency, [0, 0, 0.0])
+        last = deal.stages[-1]
+        if last in SALES_STAGES:
+            counts[0] += 1
+            counts[2] += (deal.amount or 0) * MAP.stage(last).probability / 100
+        if WON_STAGES & set(deal.stages):
+            counts[1] += 1
+    return {code: (int(o), int(w), weighted) for code, (o, w, weighted) in found.items()}
+
+
+def history_csv(deals: list[ModelDeal]) -> str:
+    lines = [HEADER]
+    start = dt.date(2026, 1, 1)
+    for n, deal in enumerate(deals):
+        amount = "" if deal.amount is None else str(deal.amount)
+        for day, stage in enumerate(deal.stages):
+            at = start + dt.timedelta(days=n + 5 * day)
+            reason = REASONS.get(stage, "")
+            lines.append(f"P{n},Deal {n},{R1},{amount},{deal.currency},{stage},{at},{reason}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(deals=st.lists(model_deals(), min_size=1, max_size=8), rated=st.booleans())
+async def test_flows_and_money_are_what_the_model_counts(
+    services: Services, deals: list[ModelDeal], rated: bool
+) -> None:
+    team = f"T{uuid.uuid4().hex[:10].upper()}"  # a workspace per example, one database
+    report = await import_text(services, history_csv(deals), team_id=team)
+    assert report.rejected == [], report.rejected
+    services.reporting_currency = ReportingCurrency("USD", RATES) if rated else None
+    try:
+        stats = await compute_stats(
+            services, team_id=team, scope=Scope.everyone(), period=Period.everything()
+        )
+    finally:
+        services.reporting_currency = None
+    found = stats_json(stats)
+
+    flows = {
+        s["id"]: (s["entered"], s["converted"], s["left_otherwise"], s["still_in"])
+        for s in found["stages"]
+    }
+    assert flows == model_flows(deals)
+    for stage in found["stages"]:
+        decided = stage["converted"] + stage["left_otherwise"]
+        if stage["terminal"] or not decided:
+            assert stage["conversion"] is None
+        else:
+            assert stage["conversion"] == round(stage["converted"] / decided, 4)
+        event("a stage with entries still in it" if stage["still_in"] else "no entry still in")
+
+    money = model_money(deals)
+    by_code = {c["currency"]: c for c in found["currencies"]}
+    for code, (open_deals, won, weighted) in money.items():
+        if not (open_deals or won):  # a currency of closed, never won deals: nothing to say
+            assert code not in by_code or code == "USD"
+            continue
+        assert (by_code[code]["open"], by_code[code]["won"]) == (open_deals, won)
+        assert by_code[code]["weighted_pipeline"] == pytest.approx(weighted, abs=0.01)
+    assert found["deals"]["open"] == sum(o for o, _w, _p in money.values())
+    assert found["deals"]["won"] == sum(w for _o, w, _p in money.values())
+    # the headline: USD alone, or every currency with a rate converted to USD
+    rates = {"USD": 1.0, **RATES} if rated else {"USD": 1.0}
+    headline = sum(p * rates[code] for code, (_o, _w, p) in money.items() if code in rates)
+    assert found["weighted_pipeline"] == pytest.approx(headline, abs=0.05)
+    assert (
+        found["pipeline"]["deals_in_amount"] + sum(o["open"] for o in found["other_currencies"])
+        == found["deals"]["open"]
+    )

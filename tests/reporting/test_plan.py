@@ -26,16 +26,17 @@ def planned(**changes: object) -> Plan:
 
 
 def test_measured_conversions_walk_back_from_the_wins() -> None:
-    # sample: average won deal 48,000; entered/converted per stage: qualify 120/80,
-    # discovery 80/50, demo 50/36, proposal 36/30, commit 30/25 (all ≥ 10 entries)
+    # sample: average won deal 48,000; per stage (entered, converted, still in):
+    # qualify 120/80/10, discovery 80/50/8, demo 50/36/4, proposal 36/30/3, commit 30/25/2
     plan = planned(quota=1_200_000.0, period=PlanPeriod.QUARTER)
     assert plan.wins == 25  # ⌈1,200,000 ÷ 48,000⌉
     needed = {step.stage.id: step.needed for step in plan.steps}
-    commit = 25 / (25 / 30)  # 30
-    proposal = commit / (30 / 36)  # 36
-    demo = proposal / (36 / 50)  # 50
-    discovery = demo / (50 / 80)  # 80
-    qualify = discovery / (80 / 120)  # 120
+    # each rate is converted ÷ decided: the entries still in a stage are no failures
+    commit = 25 / (25 / 28)
+    proposal = commit / (30 / 33)
+    demo = proposal / (36 / 46)
+    discovery = demo / (50 / 72)
+    qualify = discovery / (80 / 110)
     assert needed == pytest.approx(
         {
             "commit": commit,
@@ -45,15 +46,18 @@ def test_measured_conversions_walk_back_from_the_wins() -> None:
             "qualify": qualify,
         }
     )
-    assert [step.deals for step in plan.steps] == [120, 80, 50, 36, 30]
+    assert [step.deals for step in plan.steps] == [math.ceil(n - 1e-9) for n in needed.values()]
     assert all(step.source is Source.MEASURED for step in plan.steps)
     assert plan_json(plan)["stages"][0] == {
         "id": "qualify",
-        "deals": 120,
-        "deals_per_month": 40,
-        "conversion": 0.6667,
+        "deals": math.ceil(qualify),
+        "deals_per_month": math.ceil(qualify / 3),
+        "conversion": round(80 / 110, 4),
         "source": "measured",
         "entries": 120,
+        "decided": 110,
+        "still_in": 10,
+        "measured": round(80 / 110, 4),
     }
 
 
@@ -64,8 +68,8 @@ def test_wins_round_up() -> None:
 def test_thin_history_falls_back_to_the_maps_probabilities_and_says_so() -> None:
     plan = planned(quota=480_000.0, period=PlanPeriod.MONTH, min_entries=40)
     sources = {step.stage.id: step.source for step in plan.steps}
-    # qualify (120), discovery (80) and demo (50) have enough entries; proposal (36) and
-    # commit (30) do not
+    # qualify (110 decided), discovery (72) and demo (46) have enough decided entries;
+    # proposal (33) and commit (28) do not
     assert sources == {
         "qualify": Source.MEASURED,
         "discovery": Source.MEASURED,
@@ -88,9 +92,7 @@ def test_default_conversions_come_from_the_map() -> None:
 
 
 def test_no_won_amount_no_plan() -> None:
-    found = reverse_funnel(
-        sample_stats(average_won_amount=None), quota=100_000.0, period=PlanPeriod.QUARTER
-    )
+    found = reverse_funnel(sample_stats(money=[]), quota=100_000.0, period=PlanPeriod.QUARTER)
     assert isinstance(found, NoPlan) and "average deal size" in found.message
 
 
@@ -101,12 +103,22 @@ async def test_a_plan_from_the_imported_history(imported: Services) -> None:
     plan = reverse_funnel(stats, quota=100_000.0, period=PlanPeriod.QUARTER)
     assert isinstance(plan, Plan)
     assert plan.wins == 5  # average won 20,000
-    # only 9 entries at most per stage in this history: every stage uses the map's defaults
+    # at most 8 decided entries per stage in this history: every stage uses the map's defaults
     assert {step.source for step in plan.steps} == {Source.MAP}
     assert [step.entries for step in plan.steps] == [9, 8, 8, 4, 1]
-    # with a lower bar the measured rates are used: qualify 7/9, discovery 6/8, ...
+    # D6 is still in qualify, D4 and D9 in demo, D7 in proposal: not failures, not decided
+    assert [step.decided for step in plan.steps] == [8, 8, 6, 3, 1]
+    assert [step.still_in for step in plan.steps] == [1, 0, 2, 1, 0]
+    # with a lower bar the measured rates are used: qualify 7/8, discovery 6/8, demo 4/6,
+    # proposal 2/3, commit 1/1
     measured = reverse_funnel(stats, quota=100_000.0, period=PlanPeriod.QUARTER, min_entries=1)
     assert isinstance(measured, Plan)
-    assert [round(step.conversion, 4) for step in measured.steps] == [0.7778, 0.75, 0.5, 0.5, 1.0]
-    # back from 5 wins: commit 5, proposal 10, demo 20, discovery 26.67, qualify 34.29
-    assert [step.deals for step in measured.steps] == [35, 27, 20, 10, 5]
+    assert [round(step.conversion, 4) for step in measured.steps] == [
+        0.875,
+        0.75,
+        0.6667,
+        0.6667,
+        1.0,
+    ]
+    # back from 5 wins: commit 5, proposal 7.5, demo 11.25, discovery 15, qualify 17.14
+    assert [step.deals for step in measured.steps] == [18, 15, 12, 8, 5]

@@ -13,7 +13,7 @@ from bot.views.outcomes import outcome_message
 from bot.views.text import render_text
 from flows.loader import load_shipped
 from storage.kpi_deviations import GateDeviations
-from storage.kpi_events import Pipeline, StatusCounts
+from storage.kpi_events import StatusCounts
 from storage.kpi_queries import StageFlow
 from storage.percentiles import EMPTY
 from tests.support.samples.reporting import sample_plan_report, sample_stats
@@ -29,9 +29,14 @@ def test_stats_say_the_headline_numbers_and_the_funnel() -> None:
     )
     shown = render_text(message.blocks)
     assert "Weighted pipeline: $812,000" in shown
-    assert "Qualification               120  66.7%    6.0 / 14.5" in shown
+    # 120 entered, 10 still there: 80 of the 110 decided moved on
+    assert "Qualification               120        10     72.7% of 110    6.0 / 14.5" in shown
+    assert "Closed won                   25         5                –" in shown  # terminal
     assert "Onboarding" not in shown  # post-sale stages are reported apart (JSON)
-    assert "Chose a competitor: 12 lost" in shown
+    assert "Proposal: Chose a competitor: 12 lost · “It's too expensive” heard 2×" not in shown
+    assert "Proposal: Chose a competitor: 12 lost" in shown
+    assert "Solution demo: “It's too expensive” heard 4×" in shown
+    assert "Proposal: “It's too expensive” heard 2×" in shown
     # which deals passed gates without their items, newest first, and how
     assert "Gates passed without their exit items" in shown
     assert "• 2 gates passed by override: Initech (#7), Globex (#4)" in shown
@@ -51,8 +56,7 @@ def test_stats_with_nothing_to_show() -> None:
             for stage in extended.open_stages
         ],
         exits=[],
-        pipeline=Pipeline("USD", 0, 0, 0.0, 0.0),
-        average_won_amount=None,
+        money=[],
         first_response_hours=EMPTY,
         lost_reasons=[],
         objections=[],
@@ -64,7 +68,8 @@ def test_stats_with_nothing_to_show() -> None:
     message = outcome_message(StatsReport(stats=nothing, scope_title="your deals"))
     assert message_problems(message) == []
     shown = render_text(message.blocks)
-    assert "Win rate: –" in shown and "Velocity: not enough data" in shown
+    assert "Win rate: –" in shown and "Velocity: not enough won deals yet (0)" in shown
+    assert "Sales cycle: no deal won yet" in shown
     assert "Brand awareness" in shown and "Off the straight path" not in shown
     # no deviation is said as a zero, not left out
     assert "• 0 gates passed by override\n• 0 gates skipped without an override" in shown
@@ -76,16 +81,22 @@ def test_the_plan_says_where_the_rates_come_from() -> None:
     message = outcome_message(report)
     assert message_problems(message) == []
     assert message.text == (
-        "Plan: $1,200,000 per quarter, your team: 25 wins needed, 120 new deals in Qualification"
+        "Plan: $1,200,000 per quarter, your team: 25 wins needed, 78 new deals in Qualification"
     )
     shown = render_text(message.blocks)
     assert "Average won deal: $48,000 (from 25 won deals) → 25 wins per quarter." in shown
-    assert "Qualification                   120       40  66.7% measured (120 entries)" in shown
+    assert (
+        "Qualification                    78       26  72.7% measured (110 decided, 10 still in stage)"
+        in shown
+    )
     assert "Every conversion is measured." in shown
 
     thin = reverse_funnel(sample_stats(), quota=480_000.0, period=PlanPeriod.MONTH, min_entries=40)
     assert isinstance(thin, Plan)
     shown = render_text(outcome_message(PlanReport(plan=thin, scope_title="x")).blocks)
-    assert "75.0% map default (36 entries: too few)" in shown
-    assert "Map defaults (win probabilities) for: Proposal, Negotiation and commit." in shown
+    assert (
+        "75.0% map default (90.9% from 33 decided, 3 still in stage: not yet meaningful, under 40)"
+        in shown
+    )
+    assert "map defaults (win probabilities) for: Proposal, Negotiation and commit." in shown
     assert "a month" not in shown  # the period is a month already

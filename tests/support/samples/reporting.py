@@ -7,13 +7,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from bot.reporting.kpis import CountedStat, StageStats, Stats
+from bot.reporting.counted import CountedStat
+from bot.reporting.kpis import StageStats, Stats
+from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import reverse_funnel
 from flows.loader import load_shipped
 from storage.kpi_deviations import DeviationKind, GateDeviation, GateDeviations, Tally
-from storage.kpi_events import Pipeline, StatusCounts
+from storage.kpi_events import StatusCounts
 from storage.kpi_queries import StageFlow
 from storage.percentiles import EMPTY, Summary
 
@@ -36,11 +38,14 @@ def _stage_stats(stage_id: str) -> StageStats:
     spread = Summary(count=entered - still_in, mean=7.0, median=6.0, p90=14.5)
     return StageStats(
         stage=stage,
-        flow=StageFlow(stage_id, entered, converted, still_in, 2, 2, 1),
+        flow=StageFlow(
+            stage_id, entered, converted, still_in, 2, 2, 1, entered - converted - still_in
+        ),
         cumulative=spread if entered > still_in else EMPTY,
         latest=spread if entered > still_in else EMPTY,
         won=stage.won,
         post_sale=MAP.is_post_sale(stage_id),
+        terminal=stage.won or not stage.is_open or stage == MAP.open_stages[-1],
     )
 
 
@@ -55,11 +60,26 @@ def sample_stats(**changes: Any) -> Stats:
         "cycle": Summary(count=25, mean=41.2, median=38.5, p90=70.0),
         "stages": [_stage_stats(stage.id) for stage in MAP.open_stages],
         "exits": [_stage_stats(stage.id) for stage in MAP.stages if not stage.is_open],
-        "pipeline": Pipeline("USD", open=40, qualified=30, amount=2_000_000.0, weighted=812_000.0),
-        "average_won_amount": 48_000.0,
+        "money": [
+            CurrencyMoney(
+                "USD",
+                open=40,
+                qualified=30,
+                amount=2_000_000.0,
+                weighted=812_000.0,
+                won=25,
+                won_with_amount=25,
+                won_total=1_200_000.0,
+            )
+        ],
         "first_response_hours": Summary(count=90, mean=5.0, median=3.5, p90=20.0),
-        "lost_reasons": [CountedStat("Chose a competitor", "Chose a competitor", None, 12)],
-        "objections": [CountedStat("demo_price", "It's too expensive", "demo", 4)],
+        "lost_reasons": [
+            CountedStat("Chose a competitor", "Chose a competitor", "proposal", 12, "Proposal")
+        ],
+        "objections": [
+            CountedStat("demo_price", "It's too expensive", "demo", 4, "Solution demo"),
+            CountedStat("demo_price", "It's too expensive", "proposal", 2, "Proposal"),
+        ],
         "overrides": [CountedStat(None, "Discovery", "discovery", 2)],
         "reopens": [CountedStat(None, "Solution demo", "demo", 1)],
         "deviations": GateDeviations(
