@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.core.outcomes import DealCard, DealRow, TickInfo
 from flows.machine import Flow, Move, Transition, is_recorded
-from flows.schema import ProcessMap, Stage
+from flows.schema import ExitItem, ProcessMap, Stage
 from storage.models import Deal, DealStatus, ExitTick
 
 
@@ -58,8 +58,6 @@ def build_card(
     assert deal.id is not None
     stage = flow.stage(deal.stage)
     ticked = _recorded_ticks(stage, ticks)
-    evidence = {item_id: info.evidence or "" for item_id, info in ticked.items()}
-    validated = frozenset(i for i, info in ticked.items() if info.validated_by)
     days_in_stage = whole_days(deal.stage_entered_at, now)
     idle_days = whole_days(deal.last_activity_at, now)
     return DealCard(
@@ -73,7 +71,7 @@ def build_card(
         stage=stage,
         process_map=flow.map,
         ticked=ticked,
-        missing=flow.missing_items(stage.id, frozenset(ticked), evidence, validated),
+        missing=_missing(flow, stage, ticked),
         moves=_moves(flow, stage.id, left),
         days_in_stage=days_in_stage,
         idle_days=idle_days,
@@ -86,6 +84,13 @@ def build_card(
         expected_close=deal.expected_close,
         close_pushes=deal.close_pushes,
     )
+
+
+def _missing(flow: Flow, stage: Stage, ticked: dict[str, TickInfo]) -> list[ExitItem]:
+    """What the gate still lacks, judged on what the card shows ticked."""
+    evidence = {item_id: info.evidence or "" for item_id, info in ticked.items()}
+    validated = frozenset(i for i, info in ticked.items() if info.validated_by)
+    return flow.missing_items(stage.id, frozenset(ticked), evidence, validated)
 
 
 def _recorded_ticks(stage: Stage, ticks: Sequence[ExitTick]) -> dict[str, TickInfo]:

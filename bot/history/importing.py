@@ -34,21 +34,18 @@ from itertools import groupby
 from typing import Any
 
 from bot.core.context import Services
-from bot.core.deal_status import status_for
 from bot.history.converging import Decision, decide
 from bot.history.formats import native
 from bot.history.mapping import Mappings
+from bot.history.records import DealPlan, deal_row, event_rows
 from bot.history.rows import HistoryRow, Rejected, SourceRow, check_rows
 from flows.i18n import _
-from flows.schema import BRANCH_TARGET_KIND, ProcessMap, StageKind
+from flows.schema import ProcessMap, StageKind
 from storage import history_store
-from storage.models import EventKind
 
 BATCH_DEALS = 500
 NATIVE_ID = re.compile(r"^stagecoach-(\d{1,12})$")
-MAX_NAME = 120
 Progress = Callable[[int, int], None]
-_BRANCH_OF_KIND = {kind: branch.value for branch, kind in BRANCH_TARGET_KIND.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +72,22 @@ class ImportReport:
 
 
 @dataclass(slots=True)
-class _DealPlan:
-    external_id: str
-    rows: list[HistoryRow]
-
-
-@dataclass(slots=True)
 class _Tally:
     created: int = 0
     events: int = 0
     unchanged: int = 0
     replaced: int = 0
     kept: list[str] = field(default_factory=list)
+
+    def count(self, decision: Decision, external_id: str, *, events: int) -> None:
+        """One deal decided against what is stored (a created deal is counted with its batch)."""
+        if decision is Decision.REPLACE:
+            self.replaced += 1
+            self.events += events
+        elif decision is Decision.KEEP_CHANGED:
+            self.kept.append(external_id)
+        elif decision is not Decision.CREATE:
+            self.unchanged += 1
 
 
 async def import_history(
@@ -131,13 +132,13 @@ async def import_history(
 
 def _plan(
     rows: list[HistoryRow], rejected: list[Rejected]
-) -> tuple[list[_DealPlan], list[Rejected]]:
+) -> tuple[list[DealPlan], list[Rejected]]:
     """Each good deal's rows in time order; every row of a deal with a bad row, refused."""
     bad_lines: dict[str, list[Rejected]] = {}
     for item in rejected:
         if item.deal_id:
             bad_lines.setdefault(item.deal_id, []).append(item)
-    plans: list[_DealPlan] = []
+    plans: list[DealPlan] = []
     refused: list[Rejected] = []
     ordered = sorted(rows, key=lambda row: (row.deal_id, row.at, row.file, row.line))
     for deal_id, group in groupby(ordered, key=lambda row: row.deal_id):
@@ -151,7 +152,7 @@ def _plan(
             knock_on = _not_imported(bad)
             refused += dropped + [_refuse(row, knock_on, knock_on=True) for row in kept]
         elif kept:
-            plans.append(_DealPlan(external_id=deal_id, rows=kept))
+            plans.append(DealPlan(external_id=deal_id, rows=kept))
     return plans, refused
 
 
@@ -213,7 +214,7 @@ async def _write(
     services: Services,
     team_id: str,
     process_map: ProcessMap,
-    batch: list[_DealPlan],
+    batch: list[DealPlan],
     mappings: Mappings,
     tally: _Tally,
     *,
@@ -225,10 +226,10 @@ async def _write(
         keys = [plan.external_id for plan in batch]
         stored = await history_store.imported_deals(session, team_id=team_id, external_ids=keys)
         native_ids = await _native(session, team_id, keys)
-        fresh: list[_DealPlan] = []
+        fresh: list[DealPlan] = []
         for plan in batch:
-            deal = _deal_row(team_id, process_map, plan)
-            events = _event_rows(team_id, process_map, plan, mappings)
+            deal = deal_row(team_id, process_map, plan)
+            events = event_rows(team_id, process_map, plan, mappings)
             decision = (
                 Decision.UNCHANGED
                 if plan.external_id in native_ids
@@ -236,17 +237,11 @@ async def _write(
             )
             if decision is Decision.CREATE:
                 fresh.append(plan)
-            elif decision is Decision.REPLACE:
-                tally.replaced += 1
-                tally.events += len(events)
-                if not dry_run:
-                    deal_id = stored[plan.external_id].deal["id"]
-                    with_id = [{**event, "deal_id": deal_id} for event in events]
-                    await history_store.replace_imported(session, deal_id, deal, with_id)
-            elif decision is Decision.KEEP_CHANGED:
-                tally.kept.append(plan.external_id)
-            else:
-                tally.unchanged += 1
+            elif decision is Decision.REPLACE and not dry_run:
+                deal_id = stored[plan.external_id].deal["id"]
+                with_id = [{**event, "deal_id": deal_id} for event in events]
+                await history_store.replace_imported(session, deal_id, deal, with_id)
+            tally.count(decision, plan.external_id, events=len(events))
         tally.created += len(fresh)
         tally.events += sum(len(plan.rows) for plan in fresh)
         if fresh and not dry_run:
@@ -254,15 +249,15 @@ async def _write(
 
 
 async def _insert(
-    session: Any, team_id: str, process_map: ProcessMap, fresh: list[_DealPlan], mappings: Mappings
+    session: Any, team_id: str, process_map: ProcessMap, fresh: list[DealPlan], mappings: Mappings
 ) -> None:
     ids = await history_store.insert_deals(
-        session, [_deal_row(team_id, process_map, plan) for plan in fresh]
+        session, [deal_row(team_id, process_map, plan) for plan in fresh]
     )
     events = [
         {**event, "deal_id": ids[plan.external_id]}
         for plan in fresh
-        for event in _event_rows(team_id, process_map, plan, mappings)
+        for event in event_rows(team_id, process_map, plan, mappings)
     ]
     await history_store.insert_events(session, events)
 
@@ -276,112 +271,8 @@ async def _native(session: Any, team_id: str, external_ids: list[str]) -> set[st
     return {native_ids[deal_id] for deal_id in found}
 
 
-def _deal_row(team_id: str, process_map: ProcessMap, plan: _DealPlan) -> dict[str, Any]:
-    first, last = plan.rows[0], plan.rows[-1]
-    name = _last(plan, "name") or plan.external_id
-    owner = _last(plan, "owner")
-    amount = _amount(plan)
-    currency = _last(plan, "currency") or process_map.currency
-    stage = process_map.stage(last.stage)
-    return {
-        "team_id": team_id,
-        "name": name[:MAX_NAME],
-        "name_key": name[:MAX_NAME].lower(),
-        "amount": amount.value if amount else None,
-        "currency": currency,
-        "owner_id": owner,
-        "created_by": owner,
-        "map_id": process_map.id,
-        "map_version": process_map.version,
-        "stage": stage.id,
-        "status": status_for(process_map, stage).value,
-        "version": 1,
-        "is_practice": False,
-        "external_id": plan.external_id,
-        "created_at": first.at,
-        "updated_at": last.at,
-        "stage_entered_at": last.at,
-        "last_activity_at": last.at,
-    }
-
-
-def _last(plan: _DealPlan, name: str) -> Any:
-    return next((getattr(row, name) for row in reversed(plan.rows) if getattr(row, name)), None)
-
-
-def _amount(plan: _DealPlan) -> Any:
-    return next((row.amount for row in reversed(plan.rows) if row.amount), None)
-
-
-def _event_rows(
-    team_id: str, process_map: ProcessMap, plan: _DealPlan, mappings: Mappings
-) -> list[dict[str, Any]]:
-    """The deal's events, without its id (known once it is inserted)."""
-    owner = _last(plan, "owner")
-    events = []
-    previous: str | None = None
-    entered: dt.datetime | None = None  # when the deal entered `previous`
-    for row in plan.rows:
-        kind, action = _move(process_map, previous, row.stage)
-        value, reason = _why(process_map, row, action, mappings)
-        if kind is EventKind.CREATED:
-            amount = _amount(plan)
-            value = str(amount.value) if amount else None
-        events.append(
-            {
-                "team_id": team_id,
-                "map_id": process_map.id,
-                "kind": kind.value,
-                "actor_id": owner,
-                "at": row.at,
-                "from_stage": previous,
-                "to_stage": row.stage,
-                "item_id": None,
-                "action": action,
-                "reason": reason,
-                "value": value,
-                # the stay this row ends began at the row before (None on the first)
-                "stay_started_at": entered,
-            }
-        )
-        previous, entered = row.stage, row.at
-    return events
-
-
-def _move(
-    process_map: ProcessMap, previous: str | None, stage_id: str
-) -> tuple[EventKind, str | None]:
-    stage = process_map.stage(stage_id)
-    if previous is None:
-        return EventKind.CREATED, None
-    if stage.kind is not StageKind.OPEN:
-        return EventKind.BRANCHED, _BRANCH_OF_KIND[stage.kind]
-    if not process_map.stage(previous).is_open:
-        return EventKind.REOPENED, "reopen"
-    return EventKind.ADVANCED, "advance"
-
-
-def _why(
-    process_map: ProcessMap, row: HistoryRow, action: str | None, mappings: Mappings
-) -> tuple[str | None, str | None]:
-    """(value, reason) of the event: a loss's value is the reason the KPIs group it under."""
-    if action != "lose" or not row.reason:
-        return None, row.reason
-    return lost_reason_value(row.reason, process_map, mappings)[:500], row.reason
-
-
-def lost_reason_value(reason: str, process_map: ProcessMap, mappings: Mappings) -> str:
-    """The map's spelling of one of its reasons, the reason the file maps it to, else the
-    reason verbatim: never a guess from its first words."""
-    folded = " ".join(reason.split()).casefold()
-    for known in process_map.lost_reasons:
-        if " ".join(known.split()).casefold() == folded:
-            return known
-    return mappings.mapped_reason(reason) or reason
-
-
 def _reason_treatments(
-    plans: list[_DealPlan], process_map: ProcessMap, mappings: Mappings
+    plans: list[DealPlan], process_map: ProcessMap, mappings: Mappings
 ) -> list[ReasonTreatment]:
     known = {" ".join(reason.split()).casefold() for reason in process_map.lost_reasons}
     deals: Counter[str] = Counter()

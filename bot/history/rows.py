@@ -96,14 +96,10 @@ def check_row(
         return reject(_("the deal id is empty"))
     if len(deal_id) > MAX_EXTERNAL_ID:
         return reject(_("deal_id is longer than {most} characters").format(most=MAX_EXTERNAL_ID))
-    stage = mappings.stage_of(row.stage, process_map)
-    if isinstance(stage, BadValue):
-        return reject(stage.message)
-    at = parse_entered_at(row.entered_at)
-    if isinstance(at, BadValue):
-        return reject(f"{at.message} ({at.hint})")
-    if at > now:
-        return reject(_("entered_at {at} is in the future").format(at=row.entered_at))
+    where = _stage_and_time(row, mappings, process_map=process_map, now=now)
+    if isinstance(where, str):
+        return reject(where)
+    stage, at = where
     money = _money(row.amount, row.currency)
     if isinstance(money, BadValue):
         return reject(money.message)
@@ -112,11 +108,7 @@ def check_row(
         return reject(owner.message)
     reason = " ".join(row.reason.split()) or None
     if reason is None and process_map.stage(stage).kind in REASON_REQUIRED:
-        return reject(
-            _("a reason is required on a {stage} row (column {column})").format(
-                stage=stage, column=row.reason_column
-            )
-        )
+        return reject(_missing_reason(stage, row))
     return HistoryRow(
         line=row.line,
         deal_id=deal_id,
@@ -131,6 +123,27 @@ def check_row(
         crm_owner=owner[1],
         crm_stage=row.stage.strip(),
     )
+
+
+def _missing_reason(stage: str, row: SourceRow) -> str:
+    return _("a reason is required on a {stage} row (column {column})").format(
+        stage=stage, column=row.reason_column
+    )
+
+
+def _stage_and_time(
+    row: SourceRow, mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
+) -> tuple[str, dt.datetime] | str:
+    """The map stage the row enters and when, or what is wrong with either."""
+    stage = mappings.stage_of(row.stage, process_map)
+    if isinstance(stage, BadValue):
+        return stage.message
+    at = parse_entered_at(row.entered_at)
+    if isinstance(at, BadValue):
+        return f"{at.message} ({at.hint})"
+    if at > now:
+        return _("entered_at {at} is in the future").format(at=row.entered_at)
+    return stage, at
 
 
 def parse_entered_at(text: str) -> dt.datetime | BadValue:

@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_command
 from bot.core.access import outsider_refused
+from bot.core.context import Actor
 from bot.core.slack_text import from_slack
 from bot.deals.outcomes import EditForm, MapPicture, SentBack, Ticked
 from bot.digests.content import DigestPreview
@@ -46,24 +47,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             await ack(response_type="ephemeral", **parse_error_message(parsed).to_dict())
             return
         answer = await run_command(runtime.services, actor, parsed)
-        if isinstance(answer, HelpRequested):
-            await ack(response_type="ephemeral", **help_message(answer.topic).to_dict())
-        elif isinstance(answer, MapPicture):
-            await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
-            after_ack(runtime, body, upload_map(runtime, actor, answer), name="upload map")
-        elif isinstance(answer, DigestPreview):
-            await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
-            work = upload_preview_chart(runtime, actor, answer)
-            after_ack(runtime, body, work, name="digest preview chart")
-        elif isinstance(answer, NewDealForm):
-            await ack()
-            after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
-        elif isinstance(answer, EditForm):
-            await ack()
-            work = _open_edit(runtime, body, answer)
-            after_ack(runtime, body, work, name="open edit modal")
-        else:
-            await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+        await _acknowledge(runtime, ack, body, actor, answer)
         if isinstance(answer, Ticked) and needs_follow_up(answer):
             work = follow_up_tick(runtime, body, answer, actor, reply=_reply_to(body))
             after_ack(runtime, body, work, name="after a tick")
@@ -74,6 +58,25 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             _deliver(runtime, body, answer)
 
     app.command(COMMAND)(guarded(runtime, on_deal))
+
+
+async def _acknowledge(runtime: Runtime, ack: Any, body: Body, actor: Actor, answer: Any) -> None:
+    """Answer in the acknowledgement; what needs the Web API (a modal, a file) starts after."""
+    if isinstance(answer, HelpRequested):
+        await ack(response_type="ephemeral", **help_message(answer.topic).to_dict())
+    elif isinstance(answer, NewDealForm):
+        await ack()
+        after_ack(runtime, body, _open_new_deal(runtime, body), name="open new-deal modal")
+    elif isinstance(answer, EditForm):
+        await ack()
+        after_ack(runtime, body, _open_edit(runtime, body, answer), name="open edit modal")
+    else:
+        await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
+    if isinstance(answer, MapPicture):
+        after_ack(runtime, body, upload_map(runtime, actor, answer), name="upload map")
+    if isinstance(answer, DigestPreview):
+        work = upload_preview_chart(runtime, actor, answer)
+        after_ack(runtime, body, work, name="digest preview chart")
 
 
 def _deliver(runtime: Runtime, body: Body, delivery: Delivery) -> None:
