@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Deal, DealEvent, DealStatus, ExitTick, Person
+from storage.name_keys import name_key
 from storage.rows import RowLoader
 from storage.statements import is_sqlite, rows
 
@@ -153,7 +154,7 @@ async def deals_by_name_prefix(
 
 def name_prefix_query(dialect: str, *, team_id: str, prefix: str, limit: int) -> Any:
     """Open deals first, then the most recently active, whose name starts with `prefix`."""
-    key = prefix.strip().lower()
+    key = name_key(prefix)  # folded as the keys are: case, accents, the Turkish i's
     pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     query = (
         select(Deal)
@@ -167,13 +168,13 @@ def name_prefix_query(dialect: str, *, team_id: str, prefix: str, limit: int) ->
         # No index served the LIKE: every deal of the workspace was read (16 ms at 100,000
         # on SQLite). SQLite's LIKE ignores ASCII case and the column's collation does not;
         # PostgreSQL's needs the prefix written out, and a byte-order index. The same
-        # prefix as a range of name_key (lower-cased already), in byte order, is a range of
+        # prefix as a range of name_key (folded already), in byte order, is a range of
         # the (team_id, name_key) index on both; the LIKE stays for what a range cannot say.
-        name_key: Any = col(Deal.name_key)
+        key_column: Any = col(Deal.name_key)
         if dialect == "postgresql":  # byte order whatever the collation (text_pattern_ops)
-            query = query.where(name_key.op("~>=~")(key), name_key.op("~<~")(end))
+            query = query.where(key_column.op("~>=~")(key), key_column.op("~<~")(end))
         else:
-            query = query.where(name_key >= key, name_key < end)
+            query = query.where(key_column >= key, key_column < end)
     return query
 
 

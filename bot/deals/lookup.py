@@ -1,6 +1,7 @@
 """Finding the deal a command or a click is about, and loading what its card needs.
 
-A reference (bot.core.refs) is a number, a name prefix (case-insensitive), a click's deal
+A reference (bot.core.refs) is a number, a name prefix (compared folded: case, accents
+and the Turkish i's ignored, storage.name_keys), a click's deal
 and stage, or nothing: then the deal bound to the current channel, else the user's most
 recently touched deal.
 """
@@ -19,6 +20,7 @@ from bot.deals.cards import LeftAt, build_card, build_row
 from flows.i18n import _
 from storage import deal_queries
 from storage.models import Deal, ExitTick
+from storage.name_keys import fold, name_key
 
 LONGEST_NAME = 120  # Deal.name's column length (bot.deals.creating.MAX_NAME)
 QUOTED = 60  # how much of an overlong reference a reply quotes back
@@ -66,7 +68,7 @@ async def _by_name(services: Services, actor: Actor, ref: str) -> Deal | Failure
         )
     found = await services.deals.by_name(actor.team_id, ref)
     matches = found.deals
-    exact = [deal for deal in matches if deal.name_key == ref.lower()]
+    exact = [deal for deal in matches if deal.name_key == name_key(ref)]
     if len(exact) == 1 or len(matches) == 1:
         return exact[0] if exact else matches[0]
     if matches:
@@ -75,7 +77,7 @@ async def _by_name(services: Services, actor: Actor, ref: str) -> Deal | Failure
             _("name it by number, e.g. /deal show #{id}").format(id=matches[0].id),
             candidates=await build_rows(services, matches, await services.deals.ticks_of(matches)),
         )
-    close = difflib.get_close_matches(ref, found.recent_names, n=3, cutoff=0.5)
+    close = _close_names(ref, found.recent_names)
     return NotFound(
         _("no deal's name starts with '{ref}'").format(ref=ref),
         (_("did you mean: ") + ", ".join(close))
@@ -83,6 +85,14 @@ async def _by_name(services: Services, actor: Actor, ref: str) -> Deal | Failure
         else _("use /deal list to see your deals"),
         suggestions=close,
     )
+
+
+def _close_names(ref: str, names: Sequence[str]) -> list[str]:
+    """The names closest to what was typed, compared folded (`MUSTERI GORUSMSI` is near
+    "Müşteri Görüşmesi"), as they were written."""
+    by_key = {fold(name): name for name in reversed(names)}  # the most recent of a key
+    close = difflib.get_close_matches(fold(ref), list(by_key), n=3, cutoff=0.5)
+    return [by_key[key] for key in close]
 
 
 async def card_for(services: Services, deal: Deal) -> DealCard:

@@ -72,7 +72,7 @@ async def test_the_manager_sees_each_reps_progress(slack: SlackHarness) -> None:
     status = await slack.command("onboard status", user=MANAGER)
 
     shown = text_of(status.json["blocks"])
-    assert "ONBOARDING OF YOUR TEAM" in shown
+    assert "Onboarding of your team" in shown
     assert (
         f"@{REP} — tour stage 1 of 10 · quiz best 8 of 8 (1 attempt) · practice not started"
         in shown
@@ -81,17 +81,17 @@ async def test_the_manager_sees_each_reps_progress(slack: SlackHarness) -> None:
     assert "0 of 2 done" in shown
 
     mine = await slack.command("onboard status", user=REP)
-    assert "YOUR ONBOARDING" in text_of(mine.json["blocks"])
+    assert "Your onboarding" in text_of(mine.json["blocks"])
     everyone = await slack.command("onboard status", user=ADMIN)
-    assert "ONBOARDING IN THIS WORKSPACE" in text_of(everyone.json["blocks"])
+    assert "Onboarding in this workspace" in text_of(everyone.json["blocks"])
     assert f"@{REP2}" not in text_of(everyone.json["blocks"])  # an admin sees who started
 
     await slack.event(event_callback(app_home_opened_event(MANAGER), team_id=slack.team_id))
     home = text_of(slack.standin.home(MANAGER)["blocks"])  # type: ignore[index]
-    assert "ONBOARDING" in home and "quiz best 8 of 8" in home
+    assert "Onboarding\n==========" in home and "quiz best 8 of 8" in home
 
 
 async def test_a_rep_without_a_manager_sees_no_onboarding_on_app_home(slack: SlackHarness) -> None:
     await slack.command("onboard", user=REP)
     await slack.event(event_callback(app_home_opened_event(REP), team_id=slack.team_id))
-    assert "ONBOARDING" not in text_of(slack.standin.home(REP)["blocks"])  # type: ignore[index]
+    assert "Onboarding\n==========" not in text_of(slack.standin.home(REP)["blocks"])  # type: ignore[index]
