@@ -144,18 +144,70 @@ async def deal_bound_to(
     return DEALS.load(found[0]) if found else None
 
 
+NAME_MATCHES = 10  # the most deals a name's prefix answers with
+
+
 async def deals_by_name_prefix(
-    session: AsyncSession, *, team_id: str, prefix: str, limit: int = 10
+    session: AsyncSession, *, team_id: str, prefix: str, limit: int = NAME_MATCHES
 ) -> Sequence[Deal]:
     dialect = session.get_bind().dialect.name
     query = name_prefix_query(dialect, team_id=team_id, prefix=prefix, limit=limit)
     return (await session.exec(query)).all()
 
 
+def _few_by_name(dialect: str) -> Any:
+    """At most NAME_MATCHES + 1 deals whose key starts with the prefix, in no order: a range
+    of the (team_id, name_key) index that stops at its limit (see name_prefix_query)."""
+    key_column: Any = _DEALS.c.name_key
+    start: Any = bindparam("key")
+    end: Any = bindparam("end")
+    if dialect == "postgresql":  # byte order whatever the collation (text_pattern_ops)
+        ranged = (key_column.op("~>=~")(start), key_column.op("~<~")(end))
+    else:
+        ranged = (key_column >= start, key_column < end)
+    return (
+        select(*DEALS.columns)
+        .where(_DEALS.c.team_id == bindparam("team_id"), *ranged)
+        .where(key_column.like(bindparam("pattern"), escape="\\"))
+        .where(_DEALS.c.is_practice == false())
+        .limit(NAME_MATCHES + 1)
+    )
+
+
+_FEW_BY_NAME = {dialect: _few_by_name(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+async def few_by_name_prefix(
+    session: AsyncSession, *, team_id: str, prefix: str
+) -> Sequence[Deal] | None:
+    """Every deal whose name starts with `prefix`, open ones first, then the most recently
+    active, when there are at most NAME_MATCHES; None when there are more (or the prefix
+    is no range): then only `deals_by_name_prefix` can say which come first.
+
+    Reads at most NAME_MATCHES + 1 rows of the name index, whatever the workspace's size:
+    quick enough for the event loop's thread, where the sorted read of every match is not
+    (a short prefix may match much of the workspace)."""
+    key = name_key(prefix)
+    end = _prefix_end(key)
+    if end is None:
+        return None
+    params = {"team_id": team_id, "key": key, "end": end, "pattern": _like_prefix(key)}
+    found = await rows(session, _FEW_BY_NAME[session.get_bind().dialect.name], params)
+    if len(found) > NAME_MATCHES:
+        return None
+    deals = [DEALS.load(row) for row in found]
+    recent_first = sorted(deals, key=lambda deal: deal.last_activity_at, reverse=True)
+    return sorted(recent_first, key=lambda deal: deal.status != DealStatus.OPEN)  # stable
+
+
+def _like_prefix(key: str) -> str:
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def name_prefix_query(dialect: str, *, team_id: str, prefix: str, limit: int) -> Any:
     """Open deals first, then the most recently active, whose name starts with `prefix`."""
     key = name_key(prefix)  # folded as the keys are: case, accents, the Turkish i's
-    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = _like_prefix(key)
     query = (
         select(Deal)
         .where(Deal.team_id == team_id, col(Deal.name_key).like(pattern, escape="\\"))
