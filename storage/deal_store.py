@@ -128,13 +128,16 @@ class DealStore:
         key = name_key(prefix)
         known = self._last_deals.known((team_id, card_named_by)) if card_named_by else (False, None)
         async with self.db.quick_read() as session:
-            few = await deal_queries.few_by_name_prefix(session, team_id=team_id, prefix=prefix)
-            if few is not None and (few or not suggest):
-                named = _named(few, key)
+            few = await deal_queries.few_by_name_prefix(
+                session, team_id=team_id, prefix=prefix, user_id=card_named_by
+            )
+            if few is not None and (few.deals or not suggest):
+                named = _named(few.deals, key)
                 card = None
                 if named is not None and named.id is not None and card_named_by:
-                    card = await self._card_read(session, team_id, named.id, card_named_by, known)
-                return NameMatches(list(few), [], named=named, card=card)
+                    read = (named, few.ticks[named.id], few.last_deal_id)
+                    card = await self._card(session, read, card_named_by, known)
+                return NameMatches(few.deals, [], named=named, card=card)
         async with self.db.read() as session:
             deals = await deal_queries.deals_by_name_prefix(session, team_id=team_id, prefix=prefix)
             wanted = suggest and not deals
@@ -152,25 +155,25 @@ class DealStore:
         # Asked before the read (see `current`).
         known = self._last_deals.known((team_id, named_by)) if named_by else (False, None)
         async with self.db.quick_read() as session:
-            return await self._card_read(session, team_id, deal_id, named_by, known)
+            found = await deal_queries.deal_for_card(
+                session, team_id=team_id, deal_id=deal_id, user_id=named_by
+            )
+            return None if found is None else await self._card(session, found, named_by, known)
 
-    async def _card_read(
+    async def _card(
         self,
         session: AsyncSession,
-        team_id: str,
-        deal_id: int,
+        read: tuple[Deal, list[ExitTick], int | None],
         named_by: str | None,
         known: tuple[bool, Pointer],
-    ) -> DealAndTicks | None:
-        """The card's read in `session`; `named_by`'s default deal becomes `deal_id` unless
-        it is already (`known`: what this process held for them before the read, if
-        anything; else what is stored counts)."""
-        found = await deal_queries.deal_for_card(
-            session, team_id=team_id, deal_id=deal_id, user_id=named_by
-        )
-        if found is None:
-            return None
-        deal, ticks, stored = found
+    ) -> DealAndTicks:
+        """A card from its read (the deal, its ticks, `named_by`'s stored last deal), with
+        where a deal in a side stage left the main path, read in `session`. `named_by`'s
+        default deal becomes this one unless it is already (`known`: what this process held
+        for them before the read, if anything; else what is stored counts)."""
+        deal, ticks, stored = read
+        assert deal.id is not None
+        deal_id = deal.id
         aside = branches.in_side_stage(deal.status)
         left = (
             await branches.stage_left(session, deal_id=deal_id, side_stage=deal.stage)
@@ -179,7 +182,7 @@ class DealStore:
         )
         held, latest = known
         if named_by and (latest if held else stored) != deal_id:
-            self._last_deals.remember((team_id, named_by), deal_id)
+            self._last_deals.remember((deal.team_id, named_by), deal_id)
         return DealAndTicks(deal, ticks, left=left, left_asked=aside)
 
     async def stage_left(self, deal: Deal) -> str | None:
