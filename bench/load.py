@@ -52,9 +52,10 @@ from bench.traffic import MakeRequest, Traffic, run_loop  # noqa: E402
 from storage.urls import async_url  # noqa: E402
 
 SECRET = "benchsigningsecret0123456789abcd"
-BENCH_DB = "stagecoach_bench"
+# Created and dropped on the server: name another (BENCH_DB) where two runs share a server.
+BENCH_DB = os.environ.get("BENCH_DB", "stagecoach_bench")
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
-KINDS = ("show", "advance", "tick")  # the default; `list` (/deal list all) on request
+KINDS = ("show", "advance", "tick")  # the default; `show_name` and `list` on request
 WARM_UP = 20  # requests of each kind before measuring: connections, caches, auth.test
 SETTLE_S = 3.0  # after start-up, for the scheduler's first tick (nudges) to finish
 
@@ -83,7 +84,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[Plan, Path | None]:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--deals", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--concurrency", default="1,20")
-    parser.add_argument("--kinds", default=",".join(KINDS), help="of show, advance, tick, list")
+    parser.add_argument(
+        "--kinds", default=",".join(KINDS), help="of show, show_name, advance, tick, list"
+    )
     parser.add_argument("--requests", type=int, default=300, help="per loop at concurrency 1")
     parser.add_argument("--requests-concurrent", type=int, default=2000, help="per loop above 1")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per loop")
@@ -203,6 +206,7 @@ async def measure_serve(
     url = f"{server.base_url}/slack/events"
     makers = {
         "show": traffic.show,
+        "show_name": traffic.show_by_name,
         "advance": traffic.advance,
         "tick": traffic.tick,
         "list": traffic.list_all,

@@ -30,6 +30,7 @@ from bot.core.deal_status import status_for
 from flows.loader import load_map, resolve_map_path
 from flows.schema import ProcessMap, Stage
 from storage.models import Deal, DealEvent, EventKind, ExitTick, Person
+from storage.name_keys import name_key
 from storage.urls import async_url, is_sqlite
 
 TEAM_ID = "T0BENCH001"
@@ -159,7 +160,7 @@ def _deal_row(
         "id": deal_id,
         "team_id": TEAM_ID,
         "name": name,
-        "name_key": name.lower(),
+        "name_key": name_key(name),
         "company": f"Company {deal_id % 997}",
         "amount": float(rng.randrange(5, 500) * 1000),
         "currency": process_map.currency,

@@ -82,6 +82,12 @@ class Traffic:
         deal_id = self.rng.randint(1, self.seeded.deals)
         return self.command(f"show #{deal_id}", self.seeded.owners[deal_id])
 
+    def show_by_name(self) -> Request:
+        """`/deal show <name>` of a random deal: the same card, the deal named by its name
+        (as a person types it, lower-cased; every seeded name is unique, so it names one)."""
+        deal_id = self.rng.randint(1, self.seeded.deals)
+        return self.command(f"show bench account {deal_id:06d}", self.seeded.owners[deal_id])
+
     def list_all(self) -> Request:
         """`/deal list all`: the workspace's open deals, read and counted."""
         deal_id = self.rng.randint(1, self.seeded.deals)

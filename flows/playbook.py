@@ -92,26 +92,58 @@ _SYNONYMS = {
 def words(text: str) -> set[str]:
     """Stems of the content words, plus the category each everyday word points to
     ("expensive" → "price")."""
-    found = {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1}
+    found = _stems(text)
     return found | {_SYNONYMS[w] for w in found if w in _SYNONYMS}
 
 
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1}
+
+
 def _score(query: set[str], entry: PlaybookEntry) -> float:
-    objection = words(entry.objection) | words(entry.category)
-    rest = words(" ".join([*entry.explore, entry.response]))
+    # An entry is filed under its category: the everyday words of its own text point to
+    # none ("I already explained this" is not a competitor objection).
+    objection = _stems(entry.objection) | words(entry.category)
+    rest = _stems(" ".join([*entry.explore, entry.response]))
     return 3 * len(query & objection) + len(query & rest)
 
 
 def search(
-    process_map: ProcessMap, text: str, *, limit: int = 3
+    process_map: ProcessMap, text: str, *, limit: int = 3, near: str | None = None
 ) -> list[tuple[Stage, PlaybookEntry]]:
-    """Best-matching objections across every stage, best first; empty when nothing matches."""
+    """Best-matching objections, best first; empty when nothing matches.
+
+    `near`: the stage a deal is in. Among the close matches (at least half as good as the
+    best), its own answers come first, then its neighbours' (the stages before and after
+    it in the map's order), then the rest; weaker matches follow; each group best first.
+    The same words mean different things at different stages ("we already have a vendor"
+    is a tool to replace in Qualification, a shortlist to beat in Proposal), but a word in
+    common does not make an answer of the deal's stage a close match."""
     query = words(text)
-    scored = [
+    matches = [
         (_score(query, entry), index, stage, entry)
         for index, (stage, entry) in enumerate(
             (stage, entry) for stage in process_map.stages for entry in stage.playbook
         )
     ]
-    ranked = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
+    matches = [match for match in matches if match[0] > 0]
+    best = max((score for score, *_rest in matches), default=0)
+    order = {stage.id: index for index, stage in enumerate(process_map.stages)}
+
+    def rank(match: tuple[float, int, Stage, PlaybookEntry]) -> tuple[int, float, int]:
+        score, index, stage, _entry = match
+        distance = _distance(order, stage.id, near) if 2 * score >= best else _WEAK
+        return distance, -score, index
+
+    ranked = sorted(matches, key=rank)
     return [(stage, entry) for _score_, _index, stage, entry in ranked[:limit]]
+
+
+_WEAK = 3  # after the close matches of every stage
+
+
+def _distance(order: dict[str, int], stage_id: str, near: str | None) -> int:
+    """0: the deal's stage; 1: a neighbour in the map's order; 2: any other (or no deal)."""
+    if near is None or near not in order:
+        return 2
+    return min(abs(order[stage_id] - order[near]), 2)

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Deal, DealEvent, DealStatus, ExitTick, Person
+from storage.name_keys import name_key
 from storage.rows import RowLoader
 from storage.statements import is_sqlite, rows
 
@@ -145,38 +146,125 @@ async def deal_bound_to(
     return DEALS.load(found[0]) if found else None
 
 
+NAME_MATCHES = 10  # the most deals a name's prefix answers with
+
+
 async def deals_by_name_prefix(
-    session: AsyncSession, *, team_id: str, prefix: str, limit: int = 10
+    session: AsyncSession, *, team_id: str, prefix: str, limit: int = NAME_MATCHES
 ) -> Sequence[Deal]:
     dialect = session.get_bind().dialect.name
     query = name_prefix_query(dialect, team_id=team_id, prefix=prefix, limit=limit)
     return (await session.exec(query)).all()
 
 
+def _few_by_name(dialect: str) -> Any:
+    """At most NAME_MATCHES + 1 deals whose key starts with the prefix, in no order (a range
+    of the (team_id, name_key) index that stops at its limit; see name_prefix_query), each
+    joined to its current stage's ticks (a row per tick; one row with no tick when there is
+    none), and `user_id`'s last deal id: whatever the deal the prefix names, its card's read
+    is done."""
+    key_column: Any = _DEALS.c.name_key
+    start: Any = bindparam("key")
+    end: Any = bindparam("end")
+    if dialect == "postgresql":  # byte order whatever the collation (text_pattern_ops)
+        ranged = (key_column.op("~>=~")(start), key_column.op("~<~")(end))
+    else:
+        ranged = (key_column >= start, key_column < end)
+    team_id: Any = bindparam("team_id")
+    # No LIKE: the range alone is exactly the keys that start with the prefix (code point
+    # order is UTF-8's byte order), and SQLite prepares a statement again whenever a LIKE's
+    # bound pattern changes, which cost this read ten times its run.
+    few = (
+        select(*DEALS.columns)
+        .where(_DEALS.c.team_id == team_id, *ranged)
+        .where(_DEALS.c.is_practice == false())
+        .limit(NAME_MATCHES + 1)
+        .subquery("few")
+    )
+    last_deal = (
+        select(_PEOPLE.c.last_deal_id)
+        .where(_PEOPLE.c.team_id == team_id, _PEOPLE.c.user_id == bindparam("user_id"))
+        .scalar_subquery()
+    )
+    current_ticks = and_(_TICKS.c.deal_id == few.c.id, _TICKS.c.stage == few.c.stage)
+    columns: list[Any] = [*few.c, *TICKS.columns, last_deal]
+    return select(*columns).select_from(few.outerjoin(_TICKS, current_ticks))
+
+
+_FEW_BY_NAME = {dialect: _few_by_name(dialect) for dialect in ("sqlite", "postgresql")}
+_DEAL_ID_AT = [column.name for column in DEALS.columns].index("id")
+
+
+@dataclass(frozen=True, slots=True)
+class FewNamed:
+    """Every deal a name's prefix matches (at most NAME_MATCHES), open ones first, then the
+    most recently active; the ticks of each one's current stage, by deal id; and the last
+    deal id stored for the user asked about (None: none, or no user)."""
+
+    deals: list[Deal]
+    ticks: dict[int, list[ExitTick]]
+    last_deal_id: int | None
+
+
+async def few_by_name_prefix(
+    session: AsyncSession, *, team_id: str, prefix: str, user_id: str | None = None
+) -> FewNamed | None:
+    """The deals whose name starts with `prefix`, when there are at most NAME_MATCHES,
+    with what the card of any of them needs, in one statement; None when there are more (or
+    the prefix is no range): then only `deals_by_name_prefix` can say which come first.
+
+    Reads at most NAME_MATCHES + 1 rows of the name index and their ticks, whatever the
+    workspace's size: quick enough for the event loop's thread, where the sorted read of
+    every match is not (a short prefix may match much of the workspace)."""
+    key = name_key(prefix)
+    end = _prefix_end(key)
+    if end is None:
+        return None
+    params = {"team_id": team_id, "key": key, "end": end}
+    statement = _FEW_BY_NAME[session.get_bind().dialect.name]
+    found = await rows(session, statement, params | {"user_id": user_id or ""})
+    deals: dict[int, Deal] = {}
+    ticks: dict[int, list[ExitTick]] = {}
+    deal_end, tick_end = DEALS.width, DEALS.width + TICKS.width
+    for row in found:
+        deal_id = row[_DEAL_ID_AT]
+        if deal_id not in deals:
+            deals[deal_id], ticks[deal_id] = DEALS.load(row[:deal_end]), []
+        if row[deal_end] is not None:
+            ticks[deal_id].append(TICKS.load(row[deal_end:tick_end]))
+    if len(deals) > NAME_MATCHES:
+        return None
+    recent_first = sorted(deals.values(), key=lambda deal: deal.last_activity_at, reverse=True)
+    ordered = sorted(recent_first, key=lambda deal: deal.status != DealStatus.OPEN)  # stable
+    last_deal_id = found[0][-1] if found and user_id else None
+    return FewNamed(ordered, ticks, last_deal_id)
+
+
+def _like_prefix(key: str) -> str:
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def name_prefix_query(dialect: str, *, team_id: str, prefix: str, limit: int) -> Any:
     """Open deals first, then the most recently active, whose name starts with `prefix`."""
-    key = prefix.strip().lower()
-    pattern = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    key = name_key(prefix)  # folded as the keys are: case, accents, the Turkish i's
     query = (
         select(Deal)
-        .where(Deal.team_id == team_id, col(Deal.name_key).like(pattern, escape="\\"))
+        .where(Deal.team_id == team_id)
         .where(Deal.is_practice == False)  # noqa: E712  (SQL comparison, not Python)
         .order_by(col(Deal.status) != DealStatus.OPEN, col(Deal.last_activity_at).desc())
         .limit(limit)
     )
+    key_column: Any = col(Deal.name_key)
     end = _prefix_end(key)
-    if end is not None:
-        # No index served the LIKE: every deal of the workspace was read (16 ms at 100,000
-        # on SQLite). SQLite's LIKE ignores ASCII case and the column's collation does not;
-        # PostgreSQL's needs the prefix written out, and a byte-order index. The same
-        # prefix as a range of name_key (lower-cased already), in byte order, is a range of
-        # the (team_id, name_key) index on both; the LIKE stays for what a range cannot say.
-        name_key: Any = col(Deal.name_key)
-        if dialect == "postgresql":  # byte order whatever the collation (text_pattern_ops)
-            query = query.where(name_key.op("~>=~")(key), name_key.op("~<~")(end))
-        else:
-            query = query.where(name_key >= key, name_key < end)
-    return query
+    if end is None:  # every character is the last: no range says it (and no index serves)
+        return query.where(key_column.like(_like_prefix(key), escape="\\"))
+    # The prefix as a range of name_key (folded already), in byte order, is a range of the
+    # (team_id, name_key) index on both backends, and exactly the keys that start with it.
+    # A LIKE was read through no index (every deal of the workspace, 16 ms at 100,000 on
+    # SQLite), and SQLite prepares a statement again whenever a LIKE's pattern changes.
+    if dialect == "postgresql":  # byte order whatever the collation (text_pattern_ops)
+        return query.where(key_column.op("~>=~")(key), key_column.op("~<~")(end))
+    return query.where(key_column >= key, key_column < end)
 
 
 def _prefix_end(key: str) -> str | None:

@@ -18,11 +18,14 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from storage import branches, deal_queries, queries
 from storage.database import Database
 from storage.last_deals import LastDeals, Pointer, UserKey
 from storage.locked_deal import LockedDeal
 from storage.models import Deal, DealEvent, ExitTick
+from storage.name_keys import name_key
 
 # Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
 # must not reach a query (asyncpg refuses it as out of range).
@@ -45,10 +48,25 @@ class DealAndTicks:
 class NameMatches:
     """The deals whose name starts with a prefix, open ones first, then the most recently
     active (at most ten); when there is none, the workspace's most recently active names
-    (at most 500), to suggest one from."""
+    (at most 500), to suggest one from.
+
+    `named`: the deal the prefix names, if it names one: the only match, or the only
+    match whose whole name it is. `card`: that deal with what its card needs, when asked
+    for (`by_name(card_named_by=…)`)."""
 
     deals: list[Deal]
     recent_names: list[str]
+    named: Deal | None = None
+    card: DealAndTicks | None = None
+
+
+def _named(deals: Sequence[Deal], key: str) -> Deal | None:
+    """The deal a prefix (its key) names: the only match, or the only one it names whole
+    ("acme" names Acme beside Acme Corp)."""
+    whole = [deal for deal in deals if deal.name_key == key]
+    if len(whole) == 1:
+        return whole[0]
+    return deals[0] if len(deals) == 1 else None
 
 
 class DealStore:
@@ -89,14 +107,42 @@ class DealStore:
                 return None
             return await deal_queries.deal_by_id(session, team_id=team_id, deal_id=last_deal_id)
 
-    async def by_name(self, team_id: str, prefix: str, *, suggest: bool = True) -> NameMatches:
+    async def by_name(
+        self,
+        team_id: str,
+        prefix: str,
+        *,
+        suggest: bool = True,
+        card_named_by: str | None = None,
+    ) -> NameMatches:
         """`suggest=False`: no recent names to suggest from when nothing matches (a probe
-        of free text for a deal's name, where no match is the usual answer)."""
+        of free text for a deal's name, where no match is the usual answer).
+
+        `card_named_by`: the user who named the deal, when its card is wanted: the deal
+        named comes with its card's read, in the same session, and becomes their default
+        deal (as `for_card` does for a number).
+
+        A prefix that matches a few deals (the usual case: people type a name) is answered
+        by a quick read of at most eleven rows of the name index; only one that matches
+        more, or none when names are wanted to suggest from, takes the plain read."""
+        key = name_key(prefix)
+        known = self._last_deals.known((team_id, card_named_by)) if card_named_by else (False, None)
+        async with self.db.quick_read() as session:
+            few = await deal_queries.few_by_name_prefix(
+                session, team_id=team_id, prefix=prefix, user_id=card_named_by
+            )
+            if few is not None and (few.deals or not suggest):
+                named = _named(few.deals, key)
+                card = None
+                if named is not None and named.id is not None and card_named_by:
+                    read = (named, few.ticks[named.id], few.last_deal_id)
+                    card = await self._card(session, read, card_named_by, known)
+                return NameMatches(few.deals, [], named=named, card=card)
         async with self.db.read() as session:
             deals = await deal_queries.deals_by_name_prefix(session, team_id=team_id, prefix=prefix)
             wanted = suggest and not deals
             names = await deal_queries.all_deal_names(session, team_id=team_id) if wanted else []
-        return NameMatches(list(deals), recent_names=list(names))
+        return NameMatches(list(deals), recent_names=list(names), named=_named(deals, key))
 
     async def for_card(
         self, team_id: str, deal_id: int, *, named_by: str | None = None
@@ -106,22 +152,37 @@ class DealStore:
         statement, and an unchanged one is not written again."""
         if deal_id > MAX_DEAL_ID:
             return None
-        held, latest = self._last_deals.known((team_id, named_by)) if named_by else (False, None)
+        # Asked before the read (see `current`).
+        known = self._last_deals.known((team_id, named_by)) if named_by else (False, None)
         async with self.db.quick_read() as session:
             found = await deal_queries.deal_for_card(
                 session, team_id=team_id, deal_id=deal_id, user_id=named_by
             )
-            if found is None:
-                return None
-            deal, ticks, stored = found
-            aside = branches.in_side_stage(deal.status)
-            left = (
-                await branches.stage_left(session, deal_id=deal_id, side_stage=deal.stage)
-                if aside
-                else None
-            )
+            return None if found is None else await self._card(session, found, named_by, known)
+
+    async def _card(
+        self,
+        session: AsyncSession,
+        read: tuple[Deal, list[ExitTick], int | None],
+        named_by: str | None,
+        known: tuple[bool, Pointer],
+    ) -> DealAndTicks:
+        """A card from its read (the deal, its ticks, `named_by`'s stored last deal), with
+        where a deal in a side stage left the main path, read in `session`. `named_by`'s
+        default deal becomes this one unless it is already (`known`: what this process held
+        for them before the read, if anything; else what is stored counts)."""
+        deal, ticks, stored = read
+        assert deal.id is not None
+        deal_id = deal.id
+        aside = branches.in_side_stage(deal.status)
+        left = (
+            await branches.stage_left(session, deal_id=deal_id, side_stage=deal.stage)
+            if aside
+            else None
+        )
+        held, latest = known
         if named_by and (latest if held else stored) != deal_id:
-            self._last_deals.remember((team_id, named_by), deal_id)
+            self._last_deals.remember((deal.team_id, named_by), deal_id)
         return DealAndTicks(deal, ticks, left=left, left_asked=aside)
 
     async def stage_left(self, deal: Deal) -> str | None:

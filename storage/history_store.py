@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
 from storage.kpi_queries import ENTRY_KINDS
+from storage.name_keys import name_key
 
 DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
@@ -56,9 +57,12 @@ async def known_native_ids(
 
 
 async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Insert deals (each with an `external_id`); returns external id → new deal id."""
+    """Insert deals (each with an `external_id`); returns external id → new deal id. Each
+    row's `name_key` is its name's, whatever the row said: the store owns how names are
+    found (storage.name_keys)."""
     if not rows:
         return {}
+    rows = [{**row, "name_key": name_key(row["name"])} for row in rows]
     connection = await session.connection()
     statement = insert(DEAL).returning(DEAL.c.id, DEAL.c.external_id, sort_by_parameter_order=True)
     result = await connection.execute(statement, list(rows))

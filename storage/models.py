@@ -122,7 +122,9 @@ class Deal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     name: str = Field(max_length=120)
-    name_key: str = Field(max_length=120, description="lower-cased name, for prefix lookups")
+    name_key: str = Field(
+        max_length=120, description="folded name, for prefix lookups (storage.name_keys)"
+    )
     company: str | None = Field(default=None, max_length=120)
     amount: float | None = Field(default=None)
     currency: str = Field(default="USD", max_length=3)

@@ -15,6 +15,7 @@ from bot.deals.outcomes import Created
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage.models import Deal, DealEvent, EventKind
+from storage.name_keys import name_key
 
 MAX_NAME = 120
 
@@ -110,7 +111,7 @@ def _new_deal(
     return Deal(
         team_id=actor.team_id,
         name=name,
-        name_key=name.lower(),
+        name_key=name_key(name),
         company=" ".join(company.split()) if company and company.strip() else None,
         amount=value.value if value else None,
         currency=(value.currency if value and value.currency else process_map.currency),

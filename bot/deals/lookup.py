@@ -1,6 +1,7 @@
 """Finding the deal a command or a click is about, and loading what its card needs.
 
-A reference (bot.core.refs) is a number, a name prefix (case-insensitive), a click's deal
+A reference (bot.core.refs) is a number, a name prefix (compared folded: case, accents
+and the Turkish i's ignored, storage.name_keys), a click's deal
 and stage, or nothing: then the deal bound to the current channel, else the user's most
 recently touched deal.
 """
@@ -18,7 +19,9 @@ from bot.core.refs import CurrentDeal, DealName, DealNumber, DealRef, SeenDeal
 from bot.deals.cards import LeftAt, build_card, build_row
 from flows.i18n import _
 from storage import deal_queries
+from storage.deal_store import DealAndTicks, NameMatches
 from storage.models import Deal, ExitTick
+from storage.name_keys import fold
 
 LONGEST_NAME = 120  # Deal.name's column length (bot.deals.creating.MAX_NAME)
 QUOTED = 60  # how much of an overlong reference a reply quotes back
@@ -56,7 +59,10 @@ async def _implicit_deal(services: Services, actor: Actor) -> Deal | Failure:
     )
 
 
-async def _by_name(services: Services, actor: Actor, ref: str) -> Deal | Failure:
+async def _by_name(
+    services: Services, actor: Actor, ref: str, found: NameMatches | None = None
+) -> Deal | Failure:
+    """`found`: what the store already answered for `ref`, if it was asked (card_of)."""
     if len(ref) > LONGEST_NAME:  # no name is that long; SQLite refuses such a LIKE pattern
         return NotFound(
             _("no deal's name starts with '{ref}'").format(ref=ref[:QUOTED] + "…"),
@@ -64,18 +70,17 @@ async def _by_name(services: Services, actor: Actor, ref: str) -> Deal | Failure
                 most=LONGEST_NAME
             ),
         )
-    found = await services.deals.by_name(actor.team_id, ref)
+    found = found or await services.deals.by_name(actor.team_id, ref)
     matches = found.deals
-    exact = [deal for deal in matches if deal.name_key == ref.lower()]
-    if len(exact) == 1 or len(matches) == 1:
-        return exact[0] if exact else matches[0]
+    if found.named is not None:
+        return found.named
     if matches:
         return Ambiguous(
             _("'{ref}' matches {count} deals").format(ref=ref, count=len(matches)),
             _("name it by number, e.g. /deal show #{id}").format(id=matches[0].id),
             candidates=await build_rows(services, matches, await services.deals.ticks_of(matches)),
         )
-    close = difflib.get_close_matches(ref, found.recent_names, n=3, cutoff=0.5)
+    close = _close_names(ref, found.recent_names)
     return NotFound(
         _("no deal's name starts with '{ref}'").format(ref=ref),
         (_("did you mean: ") + ", ".join(close))
@@ -83,6 +88,14 @@ async def _by_name(services: Services, actor: Actor, ref: str) -> Deal | Failure
         else _("use /deal list to see your deals"),
         suggestions=close,
     )
+
+
+def _close_names(ref: str, names: Sequence[str]) -> list[str]:
+    """The names closest to what was typed, compared folded (`MUSTERI GORUSMSI` is near
+    "Müşteri Görüşmesi"), as they were written."""
+    by_key = {fold(name): name for name in reversed(names)}  # the most recent of a key
+    close = difflib.get_close_matches(fold(ref), list(by_key), n=3, cutoff=0.5)
+    return [by_key[key] for key in close]
 
 
 async def card_for(services: Services, deal: Deal) -> DealCard:
@@ -105,22 +118,36 @@ async def card_of(services: Services, actor: Actor, ref: DealRef) -> DealCard | 
 
     A deal named by number comes with its ticks (and the actor's default deal, so that
     an unchanged one is not written again) in one statement: what `/deal show #42` and
-    every card button ask. Any other reference, or a number that names no deal, takes
-    find_deal's way and its answers.
+    every card button ask. A deal named by its name comes the same way, in the read that
+    finds it. Any other reference, or a number that names no deal, takes find_deal's way
+    and its answers.
     """
     deal_id = named_id(ref)
     if deal_id is not None:
         found = await services.deals.for_card(actor.team_id, deal_id, named_by=actor.user_id)
         if found is not None:
-            left = LeftAt(found.left) if found.left_asked else None
-            return await build_deal_card(services, found.deal, found.ticks, left=left)
-    deal_or_failure = await find_deal(services, actor, ref)
+            return await _card_from(services, found)
+    if isinstance(ref, DealName) and len(ref.prefix) <= LONGEST_NAME:
+        # The deal a name names comes with its card's read, as a number's does.
+        matches = await services.deals.by_name(
+            actor.team_id, ref.prefix, card_named_by=actor.user_id
+        )
+        if matches.card is not None:
+            return await _card_from(services, matches.card)
+        deal_or_failure = await _by_name(services, actor, ref.prefix, matches)
+    else:
+        deal_or_failure = await find_deal(services, actor, ref)
     if isinstance(deal_or_failure, Failure):
         return deal_or_failure
     card = await card_for(services, deal_or_failure)
     if not isinstance(ref, CurrentDeal):
         services.touch(actor, card.deal_id)
     return card
+
+
+async def _card_from(services: Services, found: DealAndTicks) -> DealCard:
+    left = LeftAt(found.left) if found.left_asked else None
+    return await build_deal_card(services, found.deal, found.ticks, left=left)
 
 
 async def rows_for(

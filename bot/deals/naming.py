@@ -19,6 +19,7 @@ from bot.deals.lookup import LONGEST_NAME
 from bot.deals.outcomes import DealChoice, WhichDeal
 from flows.i18n import _
 from storage.models import Deal
+from storage.name_keys import fold
 
 MOST_NAME_WORDS = 4  # deal names people type are short; each extra word is one more look-up
 MOST_CHOICES = 4  # what fits a question's buttons
@@ -76,20 +77,17 @@ async def _leading_name(
             continue
         found = await services.deals.by_name(actor.team_id, prefix, suggest=False)
         whole = [deal for deal in found.deals if _starts_with_words(deal.name, prefix)]
-        exact = [deal for deal in whole if _key(deal.name) == prefix.lower()]
+        exact = [deal for deal in whole if fold(deal.name) == fold(prefix)]
         if whole:
             rest = text[words[count].start() :].strip() if count < len(words) else ""
             return (exact or whole)[:MOST_CHOICES], prefix, rest
     return None
 
 
-def _key(name: str) -> str:
-    return " ".join(name.lower().split())
-
-
 def _starts_with_words(name: str, prefix: str) -> bool:
-    """`Acme Corp` and `Acme, Inc.` start with the word `acme`; `Acmeco` does not."""
-    key, typed = _key(name), prefix.lower()
+    """`Acme Corp` and `Acme, Inc.` start with the word `acme`; `Acmeco` does not (and
+    `Müşteri Görüşmesi` with `MUSTERI`: compared folded, as the store finds names)."""
+    key, typed = fold(name), fold(prefix)
     return key.startswith(typed) and (len(key) == len(typed) or not key[len(typed)].isalnum())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Done, Failure, Invalid, Outcome
-from bot.core.refs import CURRENT, DealRef
+from bot.core.refs import CURRENT, CurrentDeal, DealRef
 from bot.core.values import BadValue, clean_reason
 from bot.deals.lookup import find_deal
 from bot.deals.outcomes import ObjectionNoted, Playbook
@@ -16,16 +16,10 @@ from storage.models import DealEvent, EventKind
 async def show_playbook(
     services: Services, actor: Actor, words: str | None, *, ref: DealRef = CURRENT
 ) -> Outcome:
-    """With words: the best-matching objections across stages. Without: the deal's stage."""
+    """With words: the best-matching objections, the deal's stage and its neighbours
+    first (any stage's when there is no deal). Without: the deal's stage."""
     if words and words.strip():
-        process_map = services.catalog.current
-        matches = playbook.search(process_map, words)
-        if not matches:
-            return Invalid(
-                _("no objection in the playbook matches '{words}'").format(words=words.strip()),
-                _("try other words (price, timing, competitor…) or /deal playbook for this stage"),
-            )
-        return Playbook(entries=matches, stage=None, query=words.strip())
+        return await _search_playbook(services, actor, words.strip(), ref)
     deal = await find_deal(services, actor, ref)
     if isinstance(deal, Failure):
         return Invalid(deal.message, _("or search the playbook: /deal playbook too expensive"))
@@ -41,6 +35,26 @@ async def show_playbook(
     )
 
 
+async def _search_playbook(services: Services, actor: Actor, words: str, ref: DealRef) -> Outcome:
+    deal = await find_deal(services, actor, ref)
+    if isinstance(deal, Failure) and not isinstance(ref, CurrentDeal):
+        return deal  # a deal named that is not there: say so rather than search without it
+    if isinstance(deal, Failure):  # no deal at all: the whole current map, no stage first
+        process_map, near, deal_name = services.catalog.current, None, None
+    else:
+        process_map = await services.catalog.get(
+            services.db, map_id=deal.map_id, version=deal.map_version
+        )
+        near, deal_name = deal.stage, deal.name
+    matches = playbook.search(process_map, words, near=near)
+    if not matches:
+        return Invalid(
+            _("no objection in the playbook matches '{words}'").format(words=words),
+            _("try other words (price, timing, competitor…) or /deal playbook for this stage"),
+        )
+    return Playbook(entries=matches, stage=None, query=words, deal_name=deal_name, deal_stage=near)
+
+
 async def record_objection(
     services: Services, actor: Actor, text: str | None, *, ref: DealRef = CURRENT
 ) -> Outcome:
@@ -52,7 +66,8 @@ async def record_objection(
     if isinstance(deal, Failure):
         return deal
     deal_map = await services.catalog.get(services.db, map_id=deal.map_id, version=deal.map_version)
-    matches = playbook.search(deal_map, cleaned, limit=1)  # the deal's own map version
+    # the deal's own map version, its stage's answers first
+    matches = playbook.search(deal_map, cleaned, limit=1, near=deal.stage)
     async with services.db.write() as session:  # an event only: the deal does not change
         session.add(
             DealEvent(

@@ -137,6 +137,7 @@ class Playbook(Outcome):
     stage: Stage | None
     query: str | None
     deal_name: str | None = None
+    deal_stage: str | None = None  # the id of the stage the deal is in, when searched for one
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,16 @@ from flows.schema import PlaybookEntry, Stage
 MAX_ENTRIES = 10  # four blocks each with the divider: within a message's 50
 
 
-def entry_blocks(stage: Stage, entry: PlaybookEntry) -> list[Block]:
+def entry_blocks(
+    stage: Stage, entry: PlaybookEntry, *, deal_stage: str | None = None
+) -> list[Block]:
+    """`deal_stage`: the stage the deal asked about is in; an answer from it says so."""
     heading = f"{quote(bold(escape(entry.objection)))}"
-    about = _("{category} · heard in {stage}").format(
-        category=escape(entry.category), stage=escape(stage.name)
-    )
+    about = (
+        _("{category} · heard in {stage}, this deal's stage")
+        if stage.id == deal_stage
+        else _("{category} · heard in {stage}")
+    ).format(category=escape(entry.category), stage=escape(stage.name))
     return [section(heading), context(about), section(_answer(entry))]
 
 
@@ -46,7 +51,9 @@ def playbook_message(playbook: Playbook) -> Message:
         return Message(text=title, blocks=blocks)
     shown = playbook.entries[:MAX_ENTRIES]
     for index, (stage, entry) in enumerate(shown):
-        blocks += ([divider()] if index else []) + entry_blocks(stage, entry)
+        blocks += ([divider()] if index else []) + entry_blocks(
+            stage, entry, deal_stage=playbook.deal_stage
+        )
     if len(playbook.entries) > len(shown):
         more = len(playbook.entries) - len(shown)
         hint = _("and {count} more: narrow it with /deal playbook <words>").format(count=more)

@@ -77,7 +77,7 @@ def render_view(view: View | dict[str, Any]) -> str:
     """A modal or App Home: its title, its blocks, and what submitting is called."""
     data = view.to_dict() if isinstance(view, View) else view
     title, submit = text_of(data.get("title")), text_of(data.get("submit"))
-    head = [title.upper(), "=" * len(title)] if title else []
+    head = [title, "=" * len(title)] if title else []
     foot = [f"[{submit}]"] if submit else []
     return "\n".join([*head, render_text(data.get("blocks") or []), *foot]).strip()
 
@@ -96,10 +96,11 @@ def _skip(block: dict[str, Any], page: Page) -> None:
 
 
 def _header(block: dict[str, Any], page: Page) -> None:
+    # Underlined, in the case it was written: a header often carries a name people typed,
+    # and upper-casing it without knowing their language misspells it (Turkish "Müşteri"
+    # is "MÜŞTERİ", not "MÜŞTERI").
     title = text_of(block.get("text"))
-    page.lines += (
-        ["", title.upper(), "=" * len(title)] if page.lines else [title.upper(), "=" * len(title)]
-    )
+    page.lines += ["", title, "=" * len(title)] if page.lines else [title, "=" * len(title)]
 
 
 def _section(block: dict[str, Any], page: Page) -> None:

@@ -27,7 +27,7 @@ def test_the_shell_starts_on_a_fresh_sqlite_file_and_keeps_history(
     out = capsys.readouterr().out
     assert "stagecoach shell · map “B2B sales process (compact)” v1" in out
     assert "you are ana (rep) in #sales" in out
-    assert "ana@#sales> /deal new Acme 50k" in out and "YOUR OPEN DEALS" in out
+    assert "ana@#sales> /deal new Acme 50k" in out and "Your open deals" in out
     assert (tmp_path / "stagecoach.db").is_file()
     history = Path(shell_env["STAGECOACH_HISTORY"]).read_text().splitlines()
     assert history == ["/deal new Acme 50k", "/deal list", "quit"]

@@ -3,6 +3,7 @@ or the user's most recently touched deal (the README, "The /deal command"; bot/c
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.deals.outcomes import Shown, Ticked
 from bot.deals.showing import show_deal
 from storage import deal_queries
 from storage.database import Database
+from storage.name_keys import name_key
 from tests.support.deals import OTHER_REP, REP, expect, names, new_deal, writes_nothing
 
 
@@ -171,8 +173,12 @@ async def test_a_name_prefix_finds_exactly_the_names_it_starts(
         found = await deal_queries.deals_by_name_prefix(
             session, team_id=REP.team_id, prefix=ref, limit=20
         )
-    key = ref.strip().lower()
-    assert {deal.name for deal in found} == {n for n in NAMES if n.lower().startswith(key)}
+    key = name_key(ref)  # folded: "café" also finds "Cafe" and "Cafè"
+    expected = {n for n in NAMES if name_key(n).startswith(key)}
+    assert {deal.name for deal in found} == expected
+    # the store's quick read of a few matches (a range of the index, unsorted) agrees
+    quick = await services.deals.by_name(REP.team_id, ref, suggest=False)
+    assert [deal.name for deal in quick.deals] == [deal.name for deal in found]
 
 
 @pytest.mark.parametrize("prefix", ["Acme", "café", "🚀", "\ud7ff", "acmf\U0010ffff"])
@@ -191,23 +197,36 @@ async def test_on_sqlite_a_name_prefix_is_a_range_of_the_name_index(
     assert "USING INDEX ix_deal_team_name (team_id=? AND name_key>? AND name_key<?)" in shown
 
 
-async def test_a_number_is_looked_up_inline_and_a_name_on_the_readers_thread(
+async def test_a_name_of_a_few_deals_is_looked_up_inline_and_of_many_on_the_readers_thread(
     services: Services, acme_and_globex: tuple[int, int]
 ) -> None:
-    # A name's prefix may match much of the workspace: never on the event loop's thread
-    # (SQLite's quick reads run there; on PostgreSQL both are the same engine).
+    # A name's prefix may match much of the workspace: the sorted read of every match never
+    # runs on the event loop's thread (SQLite's quick reads run there; on PostgreSQL both
+    # are the same engine). What runs there reads at most eleven rows of the name index.
+    for number in range(11):
+        await new_deal(services, REP, f"Initech {number}")
     db = services.db
     ran: dict[str, list[str]] = {"quick": [], "read": []}
     engines = {"quick": db.quick_engine, "read": db.engine}
     for name, engine in engines.items():
         event.listen(engine.sync_engine, "before_cursor_execute", _recorder(ran[name]))
+
     await show_deal(services, REP, DealNumber(acme_and_globex[0]))
-    await show_deal(services, REP, DealName("acme"))
-    by_name = [sql for sql in ran["read"] if "LIKE" in sql]
-    assert by_name, ran
+    expect(await show_deal(services, REP, DealName("acme")), Shown)
+    expect(await show_deal(services, REP, DealName("initech")), Ambiguous)
+
+    sorted_reads = [sql for sql in ran["read"] if _by_name(sql) and "ORDER BY" in sql]
+    assert len(sorted_reads) == 1, ran  # initech's: more than ten match
     if db.quick_engine is not db.engine:
-        assert not any("LIKE" in sql for sql in ran["quick"]), ran["quick"]
-        assert any("exit_tick" in sql for sql in ran["quick"])  # the card by number
+        inline = [sql for sql in ran["quick"] if _by_name(sql)]
+        assert len(inline) == 2, ran["quick"]
+        assert all("ORDER BY" not in sql and "LIMIT" in sql for sql in inline), inline
+        assert any("exit_tick" in sql for sql in ran["quick"])  # the cards
+
+
+def _by_name(sql: str) -> bool:
+    """A read of deals by a range of name keys (SQLite's >=, PostgreSQL's byte-order ~>=~)."""
+    return re.search(r"name_key (>=|~>=~)", sql) is not None
 
 
 def _recorder(into: list[str]) -> Any:

@@ -30,7 +30,7 @@ async def test_a_manager_previews_the_team_digest_with_its_chart(
         f"Preview: the daily digest a subscription for @{MANAGER.user_id}'s team would post "
         "now. Nothing was posted to a channel. Its funnel chart follows in your direct messages."
     ) in shown
-    assert "DAILY DIGEST" in shown and "Acme (#1)" in shown and "Funnel, last 90d" in shown
+    assert "Daily digest" in shown and "Acme (#1)" in shown and "Funnel, last 90d" in shown
     [chart] = slack.standin.uploaded_files()
     assert chart.channels == [dm_channel(MANAGER.user_id)]
     assert chart.content is not None and chart.content.startswith(PNG)
@@ -45,7 +45,7 @@ async def test_a_weekly_preview_of_one_owner(slack: SlackHarness, clock: Clock) 
         f"digest preview weekly owner <@{REP.user_id}|rep>", user=MANAGER.user_id
     )
     shown = text_of(answer.json["blocks"])
-    assert "WEEKLY DIGEST" in shown and f"deals of @{REP.user_id}" in shown
+    assert "Weekly digest" in shown and f"deals of @{REP.user_id}" in shown
     assert "Acme (#1)" in shown
 
 

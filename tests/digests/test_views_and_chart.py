@@ -109,7 +109,7 @@ def test_a_busy_digest_shows_every_section_within_slack_limits() -> None:
 def test_a_quiet_digest_says_so() -> None:
     quiet = Digest(ScopeKind.ALL, None, "weekly", "UTC", START, START + dt.timedelta(days=7))
     text = render_text(digest_message(quiet).to_dict()["blocks"])
-    assert "WEEKLY DIGEST" in text and "Nothing moved since the last digest" in text
+    assert "Weekly digest\n=============" in text and "Nothing moved since the last digest" in text
     assert "No deal is stuck or idle" in text
     assert "0 gates passed without their exit items" in text  # a zero is said, not left out
 

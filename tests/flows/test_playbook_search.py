@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.loader import load_shipped
+from flows.loader import load_shipped, shipped_map_ids
 from flows.playbook import search, words
 
 
@@ -31,3 +31,43 @@ def test_nothing_matches_words_unrelated_to_any_objection() -> None:
 def test_word_forms_meet_at_their_stem() -> None:
     assert words("pricing") == words("price") == words("priced")
     assert words("price") <= words("too expensive")  # through the category synonyms
+
+
+# -- the deal's stage first ----------------------------------------------------------------
+
+VENDOR = "we already have a vendor"
+
+
+@pytest.mark.parametrize(
+    ("map_id", "deal_stage", "first", "second"),
+    [
+        ("default", "qualify", "qualify_have_tool", "proposal_compare_vendors"),
+        ("default", "proposal", "proposal_compare_vendors", "qualify_have_tool"),
+        ("extended", "sales_engagement", "se_happy_vendor", "prop_other_vendors"),
+        ("extended", "proposal", "prop_other_vendors", "se_happy_vendor"),
+        # no close answer in SQL itself: its neighbour Sales engagement's comes first, and
+        # SQL's own "I already explained this" (one word in common) comes after every close one
+        ("extended", "sql", "se_happy_vendor", "prop_other_vendors"),
+    ],
+)
+def test_the_deals_stage_answers_first_then_its_neighbours(
+    map_id: str, deal_stage: str, first: str, second: str
+) -> None:
+    found = [entry.id for _stage, entry in search(load_shipped(map_id), VENDOR, near=deal_stage)]
+
+    assert found[:2] == [first, second]
+
+
+@pytest.mark.parametrize("map_id", shipped_map_ids())
+def test_every_buyer_phrase_finds_its_own_answer_first_from_its_stage(map_id: str) -> None:
+    process_map = load_shipped(map_id)
+    for stage in process_map.stages:
+        for entry in stage.playbook:
+            (found_stage, found), *_ = search(process_map, entry.objection, near=stage.id)
+            assert (found_stage.id, found.id) == (stage.id, entry.id), entry.objection
+
+
+def test_without_a_deal_the_best_answer_of_any_stage_comes_first() -> None:
+    found = [entry.id for _stage, entry in search(load_shipped("default"), VENDOR)]
+
+    assert found[0] == "proposal_compare_vendors"

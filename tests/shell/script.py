@@ -26,7 +26,7 @@ SCRIPT = (
     Step(
         "ana",
         "/deal new Acme 50k",
-        shows=("ACME · QUALIFICATION", "✨ Created Acme in Qualification", "(7) Advance"),
+        shows=("Acme · Qualification", "✨ Created Acme in Qualification", "(7) Advance"),
     ),
     Step(
         "ana",
@@ -58,7 +58,7 @@ SCRIPT = (
     Step(
         "ana",
         "/click Advance",
-        shows=("ACME · DISCOVERY", "✅ Moved from Qualification to Discovery"),
+        shows=("Acme · Discovery", "✅ Moved from Qualification to Discovery"),
     ),
     Step(
         "ana",
@@ -66,7 +66,7 @@ SCRIPT = (
         shows=("This is more than we expected to pay.", "Do not discount straight away."),
     ),
     Step("ana", "/deal new Globex 20k", shows=("✨ Created Globex in Qualification",)),
-    Step("ana", "/deal show acme", shows=("ACME · DISCOVERY", "(11) Mark as lost")),
+    Step("ana", "/deal show acme", shows=("Acme · Discovery", "(11) Mark as lost")),
     Step(
         "ana",
         "/click Mark as lost",
@@ -77,7 +77,7 @@ SCRIPT = (
             "⛔ Marked lost at Discovery: Price too high: went with a cheaper tool",
         ),
     ),
-    Step("maria", "/deal show globex", shows=("GLOBEX · QUALIFICATION", "Owner: @ana")),
+    Step("maria", "/deal show globex", shows=("Globex · Qualification", "Owner: @ana")),
     Step(
         "maria",
         "/click Override gate (managers)",
@@ -92,7 +92,7 @@ SCRIPT = (
         "maria",
         "/deal history globex",
         shows=(
-            "HISTORY OF GLOBEX",
+            "History of Globex",
             "@ana created the deal in Qualification",
             "@maria overrode the gate Qualification → Discovery: "
             "Customer signed the pilot terms already",

@@ -54,7 +54,7 @@ async def test_demo_deals_spread_over_the_map_with_history(session: ShellSession
     assert "Initech Payroll · Solution demo · 18 days in stage" in listing
     assert "stuck" in listing
     home = await shown(session, "/home")
-    assert "TEAM PIPELINE" in home and "Qualification · 2 deals" in home
+    assert "Team pipeline\n=============" in home and "Qualification · 2 deals" in home
     session.act_as("ana")
     history = await shown(session, "/deal history vandelay")
     assert "Price too high" in history

@@ -58,5 +58,5 @@ async def test_the_edit_form_in_the_shell(session: ShellSession) -> None:
     assert "name: Acme → Acme Holdings" in form and "amount: $50,000 → $70,000" in form
     card = shown["ana: /deal show"]
     assert (
-        "ACME HOLDINGS" in card and f"Expected close: {CLOSE.day} {CLOSE.strftime('%b %Y')}" in card
+        "Acme Holdings" in card and f"Expected close: {CLOSE.day} {CLOSE.strftime('%b %Y')}" in card
     )

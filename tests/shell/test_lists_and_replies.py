@@ -37,7 +37,7 @@ async def test_replies_show_the_checklist_and_lists_show_deal_numbers(
     full = shown["ana: /click Full card"]
     assert "What happens here" in full and "Amount: $50,000" in full
     advanced = shown["ana: /deal advance"]
-    assert "ACME · DISCOVERY" in advanced and "✅ Moved from Qualification to Discovery" in advanced
+    assert "Acme · Discovery" in advanced and "✅ Moved from Qualification to Discovery" in advanced
     assert "Exit checklist · 5 of 5 required items open" in advanced
     assert "What happens here" not in advanced
 
@@ -45,7 +45,7 @@ async def test_replies_show_the_checklist_and_lists_show_deal_numbers(
     assert "#1 Acme · Discovery · 0 days in stage" in mine and "#3 Initech · Qualification" in mine
     assert "Globex" not in mine
     team = shown["maria: /deal list team by amount"]
-    assert "YOUR TEAM'S OPEN DEALS · LARGEST AMOUNT FIRST" in team
+    assert "Your team's open deals · largest amount first" in team
     assert team.index("#3 Initech") < team.index("#1 Acme")
     closed = shown["maria: /deal list stage disqualified"]
     assert "DEALS IN DISQUALIFIED, CLOSED IN THE LAST 90 DAYS" in closed

@@ -35,12 +35,12 @@ async def test_a_manager_previews_digests_and_onboards_a_new_hire(
 
     preview = shown["maria: /deal digest preview"]
     assert "Preview: the daily digest a subscription for @maria's team would post now." in preview
-    assert "DAILY DIGEST" in preview and "Acme (#1)" in preview and "Funnel, last 90d" in preview
+    assert "Daily digest" in preview and "Acme (#1)" in preview and "Funnel, last 90d" in preview
     assert "saved as " in preview
     [chart] = list((tmp_path / "files").iterdir())
     assert chart.read_bytes().startswith(b"\x89PNG")
     weekly = shown["maria: /deal digest preview weekly owner @ben"]
-    assert "WEEKLY DIGEST" in weekly and "deals of @ben" in weekly
+    assert "Weekly digest" in weekly and "deals of @ben" in weekly
     assert (
         "✗ 'hourly' is neither daily or weekly nor a digest scope"
         in shown["maria: /deal digest preview hourly"]

@@ -71,7 +71,7 @@ async def test_a_form_the_app_refuses_is_asked_again_and_can_be_cancelled(
     assert form.count("Re-engage on YYYY-MM-DD: ") == 2
     assert "! Re-engage on:" in form
     assert "the form was cancelled; nothing was changed" in form
-    assert "GLOBEX · QUALIFICATION" in replies(transcript)["ana: /deal show globex"]
+    assert "Globex · Qualification" in replies(transcript)["ana: /deal show globex"]
     assert session.standin.open_views == []
 
 
@@ -102,7 +102,7 @@ async def test_a_manager_runs_the_digests_from_the_shell(session: ShellSession) 
     shown = replies(transcript)
     digest = shown["maria: /scheduler now"]  # the first: a later reply of the same line wins
     assert "posted 0 digest(s)" in digest  # the period's digest went out once, below
-    assert transcript.count("WEEKLY DIGEST") == 1
+    assert transcript.count("Weekly digest\n=============") == 1
     assert "1 gate passed without its exit items" in transcript
     assert "gate overridden by @maria with 4 items open: the CFO signed the pilot" in transcript
     assert "posted 1 digest(s) and 0 nudge(s); 0 not posted" in transcript

@@ -64,7 +64,7 @@ async def test_a_rep_and_their_manager_walk_typed_evidence_and_validation(
     assert "pick one of: Organic search, Paid search" in shown[1]
     assert "Channel of first interaction: Trade show or event" in shown[2]
     assert "! give a number" in shown[4] and "Lead score: 72" in shown[4]
-    assert "DISCOVERY / NEEDS ANALYSIS" in shown[9]
+    assert "Discovery / needs analysis" in shown[9]
 
     assert "'about 180k a year' is not an amount" in shown[11]
     assert "Yearly cost of the problem: 180,000 USD" in shown[12]

@@ -163,17 +163,41 @@ async def test_indexed_finds_are_quick_reads_and_the_rest_plain_ones(
         lambda: store.bound_to(REP.team_id, "CROOM"),
         lambda: store.for_card(REP.team_id, acme.deal_id, named_by=REP.user_id),
         lambda: store.ticks(deal),
+        lambda: store.by_name(REP.team_id, "acm", card_named_by=REP.user_id),  # a few match
+        lambda: store.by_name(REP.team_id, "nothing like it", suggest=False),
     ]
     plain: list[Callable[[], Awaitable[object]]] = [
-        lambda: store.by_name(REP.team_id, "nothing like it"),
         lambda: store.ticks_of([deal]),
         lambda: store.history(REP.team_id, acme.deal_id),
     ]
-    for engine, reads in (("quick", quick), ("plain", plain)):
+    # a name no deal has, with names to suggest: a quick probe, then the names
+    both: list[Callable[[], Awaitable[object]]] = [
+        lambda: store.by_name(REP.team_id, "nothing like it"),
+    ]
+    for engines, reads in (({"quick"}, quick), ({"plain"}, plain), ({"quick", "plain"}, both)):
         for number, read in enumerate(reads):
             with statements_by_engine(services.db) as seen:
                 await read()
-            assert set(used(seen)) == {engine}, (engine, number, seen)
+            assert set(used(seen)) == engines, (engines, number, seen)
+
+
+async def test_a_deal_named_by_name_comes_with_its_card_and_becomes_the_default(
+    services: Services, acme: DealCard
+) -> None:
+    store = services.deals
+    await store.flush()  # stored: acme, which REP created
+    globex = await new_deal(services, OTHER_REP, "Globex")
+
+    same = await store.by_name(REP.team_id, "ACM", card_named_by=REP.user_id)
+    assert store.known(REP.key) == (False, None)  # already the stored default: no write
+    other = await store.by_name(REP.team_id, "glob", card_named_by=REP.user_id)
+    assert store.known(REP.key) == (True, globex.deal_id)
+    unnamed = await store.by_name(REP.team_id, "glob")
+
+    assert same.card is not None and same.card.deal.id == acme.deal_id
+    assert other.card is not None and other.named is not None
+    assert other.named.id == other.card.deal.id == globex.deal_id
+    assert unnamed.card is None and unnamed.named is not None  # no card asked for
 
 
 async def test_a_locked_deal_is_saved_only_at_the_version_it_was_read_at(

@@ -19,6 +19,7 @@ from bot.views.message import Message
 from flows.loader import load_shipped, shipped_map_ids
 from flows.machine import flow_for
 from storage.models import Deal, ExitTick
+from storage.name_keys import name_key
 from tests.support.evidence import recorded_value
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -51,7 +52,7 @@ def make_deal(
         id=deal_id,
         team_id="T1",
         name=name,
-        name_key=name.lower(),
+        name_key=name_key(name),
         company=company,
         amount=amount,
         currency=currency,

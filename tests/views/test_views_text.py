@@ -42,7 +42,7 @@ def _card_text() -> tuple[str, list]:  # type: ignore[type-arg]
 def test_a_card_reads_well_as_text() -> None:
     text, _choices = _card_text()
     lines = text.splitlines()
-    assert lines[:2] == ["ACME CORP · QUALIFICATION", "========================="]
+    assert lines[:2] == ["Acme Corp · Qualification", "========================="]
     for expected in (
         "✅ Ticked 1, 3",
         "Amount: $50,000",
@@ -101,7 +101,7 @@ def test_section_accessories_are_numbered_on_their_line() -> None:
 def test_a_modal_renders_its_title_fields_and_submit() -> None:
     view = branch_modal(make_card(stage="proposal"), Move.LOSE, private_metadata="{}")
     text = render_view(view)
-    assert text.startswith("MARK AS LOST\n============")
+    assert text.startswith("Mark as lost\n============")
     assert "Why was it lost?: Chose a competitor / Price too high /" in text
     assert "Note (optional): ____" in text
     assert text.endswith("[Mark lost]")
