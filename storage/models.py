@@ -175,6 +175,18 @@ class ExitTick(SQLModel, table=True):
     validated_at: dt.datetime | None = Field(default=None)
 
 
+# The kinds the KPIs count, as the predicate of ix_deal_event_counted. A query uses that
+# index only if its WHERE repeats the predicate word for word, values written out:
+# storage.kpi_events builds it from COUNTED_KINDS.
+COUNTED_KINDS = (
+    EventKind.BRANCHED,  # a loss: action `lose`
+    EventKind.OBJECTION,
+    EventKind.OVERRIDDEN,
+    EventKind.REOPENED,
+)
+COUNTED_KINDS_SQL = "kind IN ({})".format(", ".join(f"'{kind.value}'" for kind in COUNTED_KINDS))
+
+
 class DealEvent(SQLModel, table=True):
     """Append-only history: who did what, when, from which stage to which, and why.
 
@@ -215,6 +227,22 @@ class DealEvent(SQLModel, table=True):
             "to_stage",
             sqlite_where=text("stay_started_at IS NOT NULL"),
             postgresql_where=text("stay_started_at IS NOT NULL"),
+        ),
+        # The events the KPIs count (storage.kpi_events.event_counts), with what the count
+        # reads but the free-text reason: counted from it alone, not from every event's row.
+        Index(
+            "ix_deal_event_counted",
+            "team_id",
+            "kind",
+            "at",
+            "deal_id",
+            "action",
+            "from_stage",
+            "to_stage",
+            "value",
+            "id",  # PostgreSQL reads the index alone only if the reason's look-up key is in it
+            sqlite_where=text(COUNTED_KINDS_SQL),
+            postgresql_where=text(COUNTED_KINDS_SQL),
         ),
     )
 
