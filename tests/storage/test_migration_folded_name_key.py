@@ -17,7 +17,7 @@ from storage.deal_store import DealStore
 from storage.history_store import DEAL
 from storage.name_keys import name_key
 
-BEFORE = "3d7b1e4a9c52"  # the revision before the folded keys
+BEFORE = "6c2f8e0d4a17"  # the revision before the folded keys
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 NAMES = {1: "Müşteri Görüşmesi", 2: "İSTANBUL Lojistik", 3: "Crème Brûlée", 4: "Acme Corp"}
 

@@ -9,7 +9,7 @@ give the same keys whenever it runs, whatever storage.name_keys becomes later (a
 there needs a revision of its own that recomputes them again).
 
 Revision ID: 9df77622eeb3
-Revises: 3d7b1e4a9c52
+Revises: 6c2f8e0d4a17
 Create Date: 2026-12-07 06:00:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9df77622eeb3"
-down_revision: str | None = "3d7b1e4a9c52"
+down_revision: str | None = "6c2f8e0d4a17"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

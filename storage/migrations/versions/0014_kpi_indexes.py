@@ -9,7 +9,7 @@ map reason only), so both databases answer from it: 0.30 s on SQLite, and 0.29 s
 the table beside it).
 
 Revision ID: 7d3a9b2e5f61
-Revises: 6c2f8e0d4a17
+Revises: 9df77622eeb3
 Create Date: 2026-12-07 07:00:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d3a9b2e5f61"
-down_revision: str | None = "6c2f8e0d4a17"
+down_revision: str | None = "9df77622eeb3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
