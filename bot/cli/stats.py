@@ -17,7 +17,7 @@ from bot.cli import history_io
 from bot.cli.workspace import OK, USAGE, CliError, fail, scope_of, team_id_for, with_services
 from bot.core.context import Services
 from bot.core.outcomes import Failure, Outcome
-from bot.core.scope import SCOPE_EXAMPLES, Scope
+from bot.core.scope import SCOPE_EXAMPLES, Scope, ScopeKind
 from bot.reporting import stats as reports
 from bot.reporting.kpi_json import stats_json
 from bot.reporting.minimums import minimums_text
@@ -100,13 +100,25 @@ class ReportAction(Protocol):
     ) -> Awaitable[Outcome]: ...
 
 
+def scope_words(scope: Scope) -> str:
+    """The scope as a title says it ("everyone", "the team of U1"); `scope.label` is what
+    --scope takes, and stays the JSON's."""
+    if scope.kind is ScopeKind.TEAM:
+        return _("the team of {manager}").format(manager=scope.user_id)
+    if scope.kind is ScopeKind.OWNER:
+        return _("the deals of {owner}").format(owner=scope.user_id)
+    if scope.kind is ScopeKind.MAP:
+        return _("everyone on map {map}").format(map=scope.map_id)
+    return _("everyone")
+
+
 def _report(args: argparse.Namespace, action: ReportAction) -> int:
     """Run a report of the --scope in the --team-id workspace and print it."""
 
     async def run(services: Services) -> Outcome:
         team_id = await team_id_for(services, args.team_id)
         scope = await scope_of(services, team_id, args.scope)
-        return await action(services, team_id=team_id, scope=scope, title=scope.label)
+        return await action(services, team_id=team_id, scope=scope, title=scope_words(scope))
 
     try:
         outcome = asyncio.run(with_services(run))

@@ -22,7 +22,7 @@ from bot.deals.cards import build_card
 from bot.deals.outcomes import Moved
 from bot.deals.reengage import reengage_date
 from bot.deals.writes import Change, Permission, change_deal
-from flows.i18n import _
+from flows.i18n import N_, _, ngettext
 from flows.machine import DealState, Move, Transition
 from storage.models import EventKind
 
@@ -41,9 +41,11 @@ async def _advance(change: Change) -> Outcome:
             deal=change.deal, ticks=change.ticks, flow=change.flow, now=change.services.clock()
         )
         return Blocked(
-            _("{name} cannot leave {stage} yet: {count} required item(s) open").format(
-                name=change.deal.name, stage=card.stage.name, count=len(card.missing)
-            ),
+            ngettext(
+                "{name} cannot leave {stage} yet: {count} required item is open",
+                "{name} cannot leave {stage} yet: {count} required items are open",
+                len(card.missing),
+            ).format(name=change.deal.name, stage=card.stage.name, count=len(card.missing)),
             _("tick them on the card or with /deal tick <numbers>, then advance again"),
             card=card,
             missing=card.missing,
@@ -182,17 +184,29 @@ async def _branch(
     )
 
 
+# What a deal can do, as "a deal in X cannot …" and "from here it can: …" say it.
+_MOVE_PHRASES = {
+    Move.ADVANCE: N_("advance"),
+    Move.OVERRIDE: N_("advance by override"),
+    Move.LOSE: N_("be marked lost"),
+    Move.DISQUALIFY: N_("be disqualified"),
+    Move.NURTURE: N_("go to nurture"),
+    Move.REOPEN: N_("be reopened"),
+}
+
+
 def _transition(change: Change, move: Move) -> Transition | Invalid:
     transition = change.flow.find(change.deal.stage, move)
     if transition is not None:
         return transition
     stage = change.flow.stage(change.deal.stage)
     allowed = sorted(
-        {t.move.value for t in change.flow.available(stage.id)} - {Move.OVERRIDE.value}
+        {t.move for t in change.flow.available(stage.id)} - {Move.OVERRIDE},
+        key=list(Move).index,
     )
     return Invalid(
-        _("a deal in {stage} cannot {move}").format(stage=stage.name, move=move.value),
-        (_("from here it can: ") + ", ".join(allowed))
+        _("a deal in {stage} cannot {move}").format(stage=stage.name, move=_(_MOVE_PHRASES[move])),
+        (_("from here: ") + ", ".join(f"/deal {m.value}" for m in allowed))
         if allowed
         else _("{stage} is a final stage").format(stage=stage.name),
     )

@@ -50,7 +50,10 @@ async def _search_playbook(services: Services, actor: Actor, words: str, ref: De
     if not matches:
         return Invalid(
             _("no objection in the playbook matches '{words}'").format(words=words),
-            _("try other words (price, timing, competitor…) or /deal playbook for this stage"),
+            _(
+                "search with a word the buyer used, e.g. /deal playbook price (or budget, "
+                "timing, competitor); /deal playbook alone lists this stage's objections"
+            ),
         )
     return Playbook(entries=matches, stage=None, query=words, deal_name=deal_name, deal_stage=near)
 

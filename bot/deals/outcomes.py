@@ -33,6 +33,9 @@ class Ticked(Outcome):
     # ticked, and waiting for validation (`validate: manager`): the adapter asks these people
     to_validate: list[str] = field(default_factory=list)
     validators: tuple[str, ...] = ()
+    # asked by name (`tick`, `untick`) but already so: nothing to do for them, and said
+    already_ticked: list[str] = field(default_factory=list)
+    not_ticked: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,8 @@ async def _apply_ticks(
         waiting=waiting,
         to_validate=asked.items,
         validators=asked.validators,
+        already_ticked=[i for i in ticking if i in current and i not in changed_evidence],
+        not_ticked=[i for i in unticking if i not in current],
     )
 
 

@@ -101,14 +101,14 @@ def _facts(card: DealCard) -> Block:
 
 
 def _days_text(card: DealCard) -> str:
-    days = counted(card.days_in_stage, _("{count} day"), _("{count} days"))
+    days = counted(card.days_in_stage, "{count} day", "{count} days")
     if card.stuck and card.stage.target_days:
         days += " · :rotating_light: " + _("stuck (target {target} days)").format(
             target=card.stage.target_days
         )
     if card.idle:
         days += " · :zzz: " + _("idle for {days}").format(
-            days=counted(card.idle_days, _("{count} day"), _("{count} days"))
+            days=counted(card.idle_days, "{count} day", "{count} days")
         )
     return days
 

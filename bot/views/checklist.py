@@ -91,7 +91,7 @@ def checklist_status(card: DealCard) -> str:
         return _("every required item done")
     status = _("{open} of {required} open").format(
         open=len(card.missing),
-        required=counted(required, _("{count} required item"), _("{count} required items")),
+        required=counted(required, "{count} required item", "{count} required items"),
     )
     awaiting = sum(1 for item in card.awaiting if item.required)
     if awaiting:

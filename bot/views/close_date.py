@@ -16,7 +16,7 @@ def close_date_text(date: dt.date) -> str:
 
 def slipping_text(pushes: int) -> str:
     return ":warning: " + _("slipping (moved {times})").format(
-        times=counted(pushes, _("{count} time"), _("{count} times"))
+        times=counted(pushes, "{count} time", "{count} times")
     )
 
 

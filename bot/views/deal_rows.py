@@ -30,9 +30,9 @@ def row_text(row: DealRow, *, owner: bool = True) -> str:
     parts = [f"#{row.deal_id} {bold(escape(row.name))}", escape(row.stage_name)]
     if row.status is not DealStatus.OPEN:
         parts.append(_("status: {status}").format(status=row.status.value))
-    parts.append(counted(row.days_in_stage, _("{count} day in stage"), _("{count} days in stage")))
+    parts.append(counted(row.days_in_stage, "{count} day in stage", "{count} days in stage"))
     if row.open_items:
-        parts.append(counted(row.open_items, _("{count} item open"), _("{count} items open")))
+        parts.append(counted(row.open_items, "{count} item open", "{count} items open"))
     parts += row_flags(row)
     if row.amount is not None:
         parts.append(format_amount(row.amount, row.currency))
@@ -56,7 +56,7 @@ def row_block(row: DealRow, *, owner: bool = True) -> SectionBlock:
 
 def row_plain(row: DealRow) -> str:
     """For fallback text: "#12 Acme (Discovery, 12 days)"."""
-    days = counted(row.days_in_stage, _("{count} day"), _("{count} days"))
+    days = counted(row.days_in_stage, "{count} day", "{count} days")
     return _("#{number} {name} ({stage}, {days})").format(
         number=row.deal_id, name=row.name, stage=row.stage_name, days=days
     )

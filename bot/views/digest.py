@@ -201,7 +201,7 @@ def _lost_line(move: Movement) -> str:
 
 
 def _stuck_line(flagged: Flagged) -> str:
-    days = counted(flagged.days, _("{count} day"), _("{count} days"))
+    days = counted(flagged.days, "{count} day", "{count} days")
     where = _("{days} in {stage} (target {target})").format(
         days=days, stage=escape(flagged.deal.stage_name), target=flagged.limit
     )
@@ -213,7 +213,7 @@ def _slipping_line(slipping: Slipping) -> str:
 
 
 def _idle_line(flagged: Flagged) -> str:
-    days = counted(flagged.days, _("{count} day"), _("{count} days"))
+    days = counted(flagged.days, "{count} day", "{count} days")
     where = _("no activity for {days} in {stage}").format(
         days=days, stage=escape(flagged.deal.stage_name)
     )
@@ -221,7 +221,7 @@ def _idle_line(flagged: Flagged) -> str:
 
 
 def _awaiting_line(awaiting: Awaiting) -> str:
-    days = counted(awaiting.days, _("{count} day"), _("{count} days"))
+    days = counted(awaiting.days, "{count} day", "{count} days")
     said = _("{number}. {item}, ticked by {rep} {days} ago").format(
         number=awaiting.number,
         item=escape(awaiting.item),
@@ -235,14 +235,14 @@ def _deviation_line(deviation: Deviation) -> str:
     if deviation.kind is DeviationKind.OVERRIDE:
         what = _("gate overridden by {who} with {open}").format(
             who=mention(deviation.actor_id),
-            open=counted(deviation.open_items, _("{count} item open"), _("{count} items open")),
+            open=counted(deviation.open_items, "{count} item open", "{count} items open"),
         )
         reason = f": _{escape(deviation.reason)}_" if deviation.reason else ""
         return f"{_deal(deviation.deal)} · {_stages(deviation)} · {what}{reason}"
     skipped = counted(
         deviation.gates,
-        _("{count} gate skipped without an override"),
-        _("{count} gates skipped without an override"),
+        "{count} gate skipped without an override",
+        "{count} gates skipped without an override",
     )
     return f"{_deal(deviation.deal)} · {_stages(deviation)} · {skipped}"
 

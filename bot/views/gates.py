@@ -19,15 +19,15 @@ def gates_text(overridden: Tally, skipped: Tally) -> str:
     gates = overridden.gates + skipped.gates
     return counted(
         gates,
-        _("{count} gate passed without its exit items"),
-        _("{count} gates passed without their exit items"),
+        "{count} gate passed without its exit items",
+        "{count} gates passed without their exit items",
     )
 
 
 def overridden_text(tally: Tally) -> str:
     """ "3 gates passed by override" """
     return counted(
-        tally.gates, _("{count} gate passed by override"), _("{count} gates passed by override")
+        tally.gates, "{count} gate passed by override", "{count} gates passed by override"
     )
 
 
@@ -35,11 +35,11 @@ def skipped_text(tally: Tally) -> str:
     """ "3 gates skipped without an override, in 2 moves" (the moves only when they differ)."""
     text = counted(
         tally.gates,
-        _("{count} gate skipped without an override"),
-        _("{count} gates skipped without an override"),
+        "{count} gate skipped without an override",
+        "{count} gates skipped without an override",
     )
     if tally.moves and tally.moves != tally.gates:
-        moves = counted(tally.moves, _("{count} move"), _("{count} moves"))
+        moves = counted(tally.moves, "{count} move", "{count} moves")
         text = _("{gates}, in {moves}").format(gates=text, moves=moves)
     return text
 
@@ -58,6 +58,6 @@ def with_deals(text: str, tally: Tally, found: Sequence[GateDeviation]) -> str:
     more = tally.deals - len(shown)
     listed = ", ".join(shown)
     if more > 0:
-        others = counted(more, _("{count} more deal"), _("{count} more deals"))
+        others = counted(more, "{count} more deal", "{count} more deals")
         listed = _("{deals} and {others}").format(deals=listed, others=others)
     return f"{text}: {listed}"

@@ -35,13 +35,13 @@ def history_message(history: DealHistory) -> Message:
             context(
                 counted(
                     left_out,
-                    _("{count} earlier entry not shown"),
-                    _("{count} earlier entries not shown"),
+                    "{count} earlier entry not shown",
+                    "{count} earlier entries not shown",
                 )
             )
         )
     blocks += [section("\n".join(chunk)) for chunk in shown]
-    entries = counted(len(lines), _("{count} entry"), _("{count} entries"))
+    entries = counted(len(lines), "{count} entry", "{count} entries")
     summary = _("{title}: {entries}").format(title=title, entries=entries)
     return Message(text=summary, blocks=blocks)
 

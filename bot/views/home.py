@@ -112,7 +112,7 @@ def pipeline_blocks(
     for row in rows:
         everything.add(row)
     summary = _("{deals} · {amount}").format(
-        deals=counted(everything.count, _("{count} deal"), _("{count} deals")),
+        deals=counted(everything.count, "{count} deal", "{count} deals"),
         amount=format_totals(everything.amounts),
     )
     if total is not None and total > everything.count:
@@ -139,7 +139,7 @@ def stage_totals(rows: list[DealRow], stage_order: list[str]) -> dict[str, Stage
 def _stage_line(name: str, totals: StageTotals) -> str:
     parts = [
         bold(escape(name)),
-        counted(totals.count, _("{count} deal"), _("{count} deals")),
+        counted(totals.count, "{count} deal", "{count} deals"),
         format_totals(totals.amounts),
     ]
     if totals.stuck:

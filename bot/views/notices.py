@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.outcomes import DealCard
 from bot.deals.evidence_values import example_for
 from bot.deals.outcomes import Moved, Ticked
-from flows.i18n import _
+from flows.i18n import _, ngettext
 from flows.machine import Move
 from flows.schema import ExitItem, Stage
 
@@ -28,11 +28,43 @@ def ticked_notice(ticked: Ticked) -> str:
         parts.append(unticked.format(items=item_numbers(stage, ticked.unticked)))
     if ticked.waiting and not parts:
         return _waiting(ticked)
+    if not parts and (ticked.already_ticked or ticked.not_ticked):
+        return "ℹ️ " + _unchanged(ticked)  # nothing changed: no ✅, and no "saved"
+    parts += _already(ticked)
     said = "; ".join(parts) or _("Checklist saved")
     text = f"✅ {said}. {_ready(ticked.card)}".rstrip()
     if ticked.to_validate:
         text += " " + _validation_asked(stage, ticked)
     return f"{text} {_waiting(ticked)}" if ticked.waiting else text
+
+
+def _unchanged(ticked: Ticked) -> str:
+    """ "Nothing to untick: 3 was not ticked." for a tick or an untick that changed nothing."""
+    said = "; ".join(_already(ticked))
+    if ticked.not_ticked and not ticked.already_ticked:
+        return _("Nothing to untick: {said}.").format(said=said)
+    if ticked.already_ticked and not ticked.not_ticked:
+        return _("Nothing to tick: {said}.").format(said=said)
+    return _("Nothing changed: {said}.").format(said=said)
+
+
+def _already(ticked: Ticked) -> list[str]:
+    stage, said = ticked.card.stage, []
+    if ticked.already_ticked:
+        said.append(
+            ngettext(
+                "{items} was already ticked",
+                "{items} were already ticked",
+                len(ticked.already_ticked),
+            ).format(items=item_numbers(stage, ticked.already_ticked))
+        )
+    if ticked.not_ticked:
+        said.append(
+            ngettext(
+                "{items} was not ticked", "{items} were not ticked", len(ticked.not_ticked)
+            ).format(items=item_numbers(stage, ticked.not_ticked))
+        )
+    return said
 
 
 def _validation_asked(stage: Stage, ticked: Ticked) -> str:

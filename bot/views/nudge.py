@@ -22,14 +22,14 @@ def nudge_notice(card: DealCard, *, kind: str) -> str:
         ).format(
             name=card.name,
             stage=card.stage.name,
-            days=counted(card.days_in_stage, _("{count} day"), _("{count} days")),
+            days=counted(card.days_in_stage, "{count} day", "{count} days"),
             target=card.stage.target_days,
         )
     return "💤 " + _(
         "Nothing has happened on {name} for {days}; {stage} flags deals idle after {rot} days."
     ).format(
         name=card.name,
-        days=counted(card.idle_days, _("{count} day"), _("{count} days")),
+        days=counted(card.idle_days, "{count} day", "{count} days"),
         stage=card.stage.name,
         rot=card.stage.rot_days,
     )

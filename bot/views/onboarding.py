@@ -104,7 +104,7 @@ def _tour_part(progress: RepProgress) -> str:
 def _quiz_part(progress: RepProgress) -> str:
     parts = []
     if progress.best_score is not None and progress.best_total:
-        attempts = counted(progress.quiz_attempts, _("{count} attempt"), _("{count} attempts"))
+        attempts = counted(progress.quiz_attempts, "{count} attempt", "{count} attempts")
         best = _("best {score} of {total}").format(
             score=progress.best_score, total=progress.best_total
         )

@@ -32,7 +32,7 @@ def plan_message(report: PlanReport) -> Message:
 def _wins(plan: Plan) -> str:
     return _("Average won deal: *{average}* (from {deals}) → *{wins} wins* per {period}.").format(
         average=format_amount(round(plan.average_won_amount), plan.currency),
-        deals=counted(plan.won_deals_measured, _("{count} won deal"), _("{count} won deals")),
+        deals=counted(plan.won_deals_measured, "{count} won deal", "{count} won deals"),
         wins=plan.wins,
         period=plan.period.value,
     )
@@ -94,7 +94,7 @@ def _how(plan: Plan) -> str:
 
 
 def _summary(title: str, plan: Plan) -> str:
-    wins = counted(plan.wins, _("{count} win needed"), _("{count} wins needed"))
+    wins = counted(plan.wins, "{count} win needed", "{count} wins needed")
     top = plan.top
     if top is None:
         return f"{title}: {wins}"

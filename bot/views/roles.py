@@ -12,15 +12,15 @@ from bot.views.blocks import context, section
 from bot.views.counts import counted
 from bot.views.message import Message
 from bot.views.mrkdwn import bold, escape, mention
-from flows.i18n import _
+from flows.i18n import N_, _, ngettext
 from storage.models import Role
 
 MAX_NAMED = 100  # mentions in one line of a list, about 1,600 characters: within a section
 
 _GROUPS = (
-    (Role.ADMIN, _("Admins"), _("{count} admin"), _("{count} admins")),
-    (Role.MANAGER, _("Managers"), _("{count} manager"), _("{count} managers")),
-    (Role.REP, _("Reps"), _("{count} rep"), _("{count} reps")),
+    (Role.ADMIN, _("Admins"), N_("{count} admin"), N_("{count} admins")),
+    (Role.MANAGER, _("Managers"), N_("{count} manager"), N_("{count} managers")),
+    (Role.REP, _("Reps"), N_("{count} rep"), N_("{count} reps")),
 )
 
 
@@ -69,10 +69,8 @@ def role_of_message(outcome: RoleOf) -> Message:
     if member.manager_id:
         lines.append(_("They report to {manager}.").format(manager=mention(member.manager_id)))
     if member.reports:
-        one, many = _("{names} reports to them."), _("{names} report to them.")
-        lines.append(
-            (one if len(member.reports) == 1 else many).format(names=named(member.reports))
-        )
+        said = ngettext("{names} reports to them.", "{names} report to them.", len(member.reports))
+        lines.append(said.format(names=named(member.reports)))
     text = " ".join(lines)
     return Message(text=text, blocks=[section(text)])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -12,6 +13,7 @@ from bot.reporting.kpis import StageStats, Stats
 from bot.reporting.minimums import VELOCITY_MIN_WON
 from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import StatsReport
+from bot.reporting.periods import Period
 from bot.views.blocks import context, fields, header, section
 from bot.views.counts import counted
 from bot.views.gates import gates_text, overridden_text, skipped_text, with_deals
@@ -19,16 +21,39 @@ from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.mrkdwn import bullets, clip, escape
 from bot.views.numbers import days_text, percent, table
-from flows.i18n import _
+from flows.i18n import N_, _
 
 NAME_WIDTH = 28
 TOP_REASONS = 5
 TOP_OBJECTIONS = 3
 
 
+def period_words(period: Period) -> str:
+    """The period as a title says it ("the last 90 days", "all time"); its label is what
+    people type, and stays the JSON's and the CLI's."""
+    if period.label == Period.everything().label:  # its start may be the first event
+        return _("all time")
+    if days := re.fullmatch(r"(\d+)d", period.label):
+        return counted(int(days.group(1)), "the last day", "the last {count} days")
+    named = _NAMED_PERIODS.get(period.label)
+    return _(named) if named else period.label
+
+
+_NAMED_PERIODS = {
+    "this-quarter": N_("this quarter"),
+    "last-quarter": N_("last quarter"),
+    "this-month": N_("this month"),
+    "last-month": N_("last month"),
+    "this-year": N_("this year"),
+    "last-year": N_("last year"),
+}
+
+
 def stats_message(report: StatsReport) -> Message:
     stats = report.stats
-    title = _("KPIs: {scope}, {period}").format(scope=report.scope_title, period=stats.period.label)
+    title = _("KPIs: {scope}, {period}").format(
+        scope=report.scope_title, period=period_words(stats.period)
+    )
     blocks: list[Block] = [
         header(title),
         fields(_headline(stats)),
@@ -69,7 +94,7 @@ def _cycle(stats: Stats) -> str:
     return _("{median} median · {mean} mean, from {deals}").format(
         median=days_text(stats.cycle.median),
         mean=days_text(stats.cycle.mean),
-        deals=counted(stats.cycle.count, _("{count} won deal"), _("{count} won deals")),
+        deals=counted(stats.cycle.count, "{count} won deal", "{count} won deals"),
     )
 
 
@@ -189,8 +214,8 @@ def _off_the_path(stats: Stats) -> str | None:
     if not (reopens or backward):
         return None
     parts = [
-        counted(reopens, _("{count} reopened"), _("{count} reopened")),
-        counted(backward, _("{count} move back"), _("{count} moves back")),
+        counted(reopens, "{count} reopened", "{count} reopened"),
+        counted(backward, "{count} move back", "{count} moves back"),
     ]
     return _("Off the straight path: {moves}").format(moves=" · ".join(parts))
 

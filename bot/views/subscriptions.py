@@ -33,7 +33,7 @@ def subscriptions_message(listing: DigestSubscriptions) -> Message:
     blocks.append(section(bold(_("Digests in this workspace"))))
     for start in range(0, len(lines), LINES_PER_SECTION):  # a section holds 3000 characters
         blocks.append(section(bullets(lines[start : start + LINES_PER_SECTION])))
-    count = counted(len(listing.subscriptions), _("{count} digest"), _("{count} digests"))
+    count = counted(len(listing.subscriptions), "{count} digest", "{count} digests")
     return Message(text=from_mrkdwn(notice) if notice else count, blocks=blocks)
 
 

@@ -12,36 +12,40 @@ from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
 from bot.views.mrkdwn import bold, clip, escape, mention
 from bot.views.roles import member_name, named
-from flows.i18n import _
+from flows.i18n import N_, _, ngettext
 
 MAX_TEAMS = 40  # lines of a team list; with 50 reps each, a dozen sections at most
 MAX_REPS = 50  # reps named on one team's line
 
 # -- what a change did ----------------------------------------------------------------
 
-# What a change did, said once for all the reps it happened to alike: (one rep, several).
+# What a change did, said once for all the reps it happened to alike: (one rep, several),
+# the English source of one plural entry (`ngettext` picks the form where it is said).
 _SAID = {
-    RepChange.JOINED: (_("{reps} now reports to {manager}."), _("{reps} now report to {manager}.")),
+    RepChange.JOINED: (
+        N_("{reps} now reports to {manager}."),
+        N_("{reps} now report to {manager}."),
+    ),
     RepChange.MOVED: (
-        _("{reps} moved from {other}'s team to {manager}'s."),
-        _("{reps} moved from {other}'s team to {manager}'s."),
+        N_("{reps} moved from {other}'s team to {manager}'s."),
+        N_("{reps} moved from {other}'s team to {manager}'s."),
     ),
     RepChange.ALREADY: (
-        _("{reps} already reports to {manager}; nothing changed."),
-        _("{reps} already report to {manager}; nothing changed."),
+        N_("{reps} already reports to {manager}; nothing changed."),
+        N_("{reps} already report to {manager}; nothing changed."),
     ),
     RepChange.LEFT: (
-        _("{reps} no longer reports to {manager}."),
-        _("{reps} no longer report to {manager}."),
+        N_("{reps} no longer reports to {manager}."),
+        N_("{reps} no longer report to {manager}."),
     ),
     RepChange.NOT_IN_TEAM: (
-        _("{reps} does not report to {manager} but to {other}; nothing changed."),
-        _("{reps} do not report to {manager} but to {other}; nothing changed."),
+        N_("{reps} does not report to {manager} but to {other}; nothing changed."),
+        N_("{reps} do not report to {manager} but to {other}; nothing changed."),
     ),
 }
 _IN_NO_TEAM = (
-    _("{reps} does not report to {manager}: they are in no team; nothing changed."),
-    _("{reps} do not report to {manager}: they are in no team; nothing changed."),
+    N_("{reps} does not report to {manager}: they are in no team; nothing changed."),
+    N_("{reps} do not report to {manager}: they are in no team; nothing changed."),
 )
 
 
@@ -78,7 +82,7 @@ def _said(change: RepChange, other: str | None, reps: list[str], manager: str) -
         one, many = _IN_NO_TEAM
     else:
         one, many = _SAID[change]
-    return (one if len(reps) == 1 else many).format(
+    return ngettext(one, many, len(reps)).format(
         reps=named(reps), manager=mention(manager), other=mention(other or "")
     )
 
@@ -106,9 +110,9 @@ def teams_message(teams: Teams) -> Message:
         blocks.append(section(f"{bold(_('In no team'))} ({len(teams.unassigned)}): {alone}"))
     blocks.append(context(escape(_CHANGE_HINT)))
     summary = _("Teams: {teams}, {alone}").format(
-        teams=counted(len(teams.heads), _("{count} team"), _("{count} teams")),
+        teams=counted(len(teams.heads), "{count} team", "{count} teams"),
         alone=counted(
-            len(teams.unassigned), _("{count} person in no team"), _("{count} people in no team")
+            len(teams.unassigned), "{count} person in no team", "{count} people in no team"
         ),
     )
     return Message(text=summary, blocks=blocks)

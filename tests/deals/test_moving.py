@@ -473,4 +473,4 @@ async def test_a_deal_that_cannot_be_lost_here_says_so_before_judging_the_reason
     async with writes_nothing(services):
         refused = await moving.lose(services, REP, DealName("acme"), reason="went elsewhere")
 
-    assert expect(refused, Invalid).message == "a deal in Qualification cannot lose"
+    assert expect(refused, Invalid).message == "a deal in Qualification cannot be marked lost"

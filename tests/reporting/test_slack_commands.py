@@ -20,7 +20,7 @@ async def test_a_rep_sees_their_own_numbers(slack: SlackHarness) -> None:
     answer = await slack.command("stats all", user=REP)
     assert answer.status == 200 and answer.json["response_type"] == "ephemeral"
     # REP owns D1 (won), D2 and D8 (lost), D5 (disqualified), D7 (open)
-    assert answer.text.startswith("KPIs: your deals, all: win rate 33.3%, 1 won, 2 lost")
+    assert answer.text.startswith("KPIs: your deals, all time: win rate 33.3%, 1 won, 2 lost")
     shown = text_of(answer.json["blocks"])
     assert "Qualification" in shown
     # D7 was lost from the demo, D8 from the proposal: one line per stage, naming it
@@ -31,17 +31,17 @@ async def test_a_rep_sees_their_own_numbers(slack: SlackHarness) -> None:
 async def test_an_admin_sees_the_workspace_and_a_manager_their_team(slack: SlackHarness) -> None:
     await history_for_the_harness(slack)
     everyone = await slack.command("stats all", user=ADMIN)
-    assert everyone.text.startswith("KPIs: the whole workspace, all: win rate 50.0%, 2 won")
+    assert everyone.text.startswith("KPIs: the whole workspace, all time: win rate 50.0%, 2 won")
     await make_team(slack, MANAGER, REP2)
     team = await slack.command("stats all", user=MANAGER)
     # the manager's team is REP2: D3 won, nothing lost
-    assert team.text.startswith("KPIs: your team, all: win rate 100.0%, 1 won, 0 lost")
+    assert team.text.startswith("KPIs: your team, all time: win rate 100.0%, 1 won, 0 lost")
 
 
 async def test_the_default_period_and_a_bad_one(slack: SlackHarness) -> None:
     await history_for_the_harness(slack)
     recent = await slack.command("stats", user=ADMIN)
-    assert recent.text.startswith("KPIs: the whole workspace, 90d:")
+    assert recent.text.startswith("KPIs: the whole workspace, the last 90 days:")
     bad = await slack.command("stats yesterday", user=ADMIN)
     assert bad.status == 200 and bad.json["response_type"] == "ephemeral"
     assert "'yesterday' is not a period" in bad.text and "this-quarter" in bad.text

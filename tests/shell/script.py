@@ -33,7 +33,7 @@ SCRIPT = (
         "/deal advance",
         fails=True,
         shows=(
-            "Acme cannot leave Qualification yet: 4 required item(s) open",
+            "Acme cannot leave Qualification yet: 4 required items are open",
             "Still open:",
             "5. Book a discovery meeting between the buyer and the Account Executive",
         ),
