@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -46,4 +47,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The `stagecoach` entry point. A reader that stops early (`stagecoach maps show
+    extended | head`) has read all it wanted: the command exits quietly with 0, as most
+    command lines do, not with a BrokenPipeError traceback. Per Python's documented recipe,
+    stdout is pointed at devnull first so the interpreter's final flush cannot raise again.
+    """
+    try:
+        code = main()
+        sys.stdout.flush()  # inside the try: the last buffered lines may be what breaks
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

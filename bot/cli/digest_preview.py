@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 from pathlib import Path
 
+from bot.cli.people_names import display_names, with_names
 from bot.cli.workspace import OK, USAGE, CliError, fail, scope_of, team_id_for, with_services
 from bot.core.context import Services
 from bot.core.outcomes import Failure, Outcome
-from bot.core.slack_ids import ANY_ID
 from bot.digests.content import DigestPreview
 from bot.digests.preview import preview_for_scope
 from bot.reporting.charts import funnel_chart_png
 from bot.views.digest import chart_title, preview_message
 from bot.views.text import render_text
 from flows.i18n import _
-from storage import queries
-
-_SHOWN_ID = re.compile(rf"@({ANY_ID})\b")
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = await preview_for_scope(
             services, team_id=team_id, scope=scope, frequency=frequency
         )
-        return outcome, await _names(services, team_id)
+        return outcome, await display_names(services, team_id)
 
     try:
         outcome, names = asyncio.run(with_services(previewed))
@@ -59,17 +55,10 @@ def run(args: argparse.Namespace) -> int:
     except CliError as error:
         return fail(error)
     text = render_text(preview_message(outcome, chart_in_dm=False).blocks)
-    print(_SHOWN_ID.sub(lambda m: "@" + names.get(m[1], m[1]), text))
+    print(with_names(text, names))
     if written:
         print(written)
     return OK
-
-
-async def _names(services: Services, team_id: str) -> dict[str, str]:
-    """People's display names by id, so the text names them as a person would."""
-    async with services.db.read() as session:
-        people = await queries.people(session, team_id=team_id)
-    return {p.user_id: p.display_name for p in people if p.display_name}
 
 
 def _write_chart(preview: DigestPreview, path: Path | None) -> str | None:

@@ -77,7 +77,7 @@ def list_maps(_args: argparse.Namespace) -> int:
     ids = shipped_map_ids()
     if not ids:
         return _fail(_("no shipped maps found"))
-    print(f"{_('ID'):<16} {_('VERSION'):>7} {_('STAGES'):>6}  {_('TITLE')}")
+    print(f"{_('ID'):<16} {_('VERSION'):>7} {_('STAGES'):>6} {_('MAIN'):>4} {_('SIDE'):>4}  {_('TITLE')}")  # fmt: skip
     status = OK
     for map_id in ids:
         try:
@@ -86,7 +86,8 @@ def list_maps(_args: argparse.Namespace) -> int:
             _print_problems(exc.problems)
             status = FAILED
             continue
-        print(f"{found.id:<16} {found.version:>7} {len(found.stages):>6}  {found.title}")
+        main, side = _main_path_and_side(found)
+        print(f"{found.id:<16} {found.version:>7} {main + side:>6} {main:>4} {side:>4}  {found.title}")  # fmt: skip
     return status
 
 
@@ -108,6 +109,7 @@ def map_text(process_map: ProcessMap) -> list[str]:
             title=process_map.title, id=process_map.id, version=process_map.version
         )
     ]
+    lines.append(stage_counts_text(process_map))
     lines += _wrapped(process_map.description, indent="") if process_map.description else []
     if process_map.lost_reasons:
         lines.append(
@@ -116,6 +118,20 @@ def map_text(process_map: ProcessMap) -> list[str]:
     for number, stage in enumerate(process_map.stages, start=1):
         lines += ["", *_stage_text(process_map, stage, number=number)]
     return lines
+
+
+def stage_counts_text(process_map: ProcessMap) -> str:
+    """Counted from the stages, never written by hand: `maps list` counts the same way."""
+    main, side = _main_path_and_side(process_map)
+    return _("{total} stages: {main} on the main path, {side} side stages").format(
+        total=main + side, main=main, side=side
+    )
+
+
+def _main_path_and_side(process_map: ProcessMap) -> tuple[int, int]:
+    """Stages a deal moves along (the win and after it included), and the exits beside."""
+    main = len(process_map.open_stages)
+    return main, len(process_map.stages) - main
 
 
 def _stage_text(process_map: ProcessMap, stage: Stage, *, number: int) -> list[str]:

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Protocol
 
 from bot.cli import history_io
+from bot.cli.people_names import display_names, with_names
 from bot.cli.workspace import OK, USAGE, CliError, fail, scope_of, team_id_for, with_services
 from bot.core.context import Services
 from bot.core.outcomes import Failure, Outcome
@@ -104,9 +105,9 @@ def scope_words(scope: Scope) -> str:
     """The scope as a title says it ("everyone", "the team of U1"); `scope.label` is what
     --scope takes, and stays the JSON's."""
     if scope.kind is ScopeKind.TEAM:
-        return _("the team of {manager}").format(manager=scope.user_id)
+        return _("the team of @{manager}").format(manager=scope.user_id)
     if scope.kind is ScopeKind.OWNER:
-        return _("the deals of {owner}").format(owner=scope.user_id)
+        return _("the deals of @{owner}").format(owner=scope.user_id)
     if scope.kind is ScopeKind.MAP:
         return _("everyone on map {map}").format(map=scope.map_id)
     return _("everyone")
@@ -115,24 +116,27 @@ def scope_words(scope: Scope) -> str:
 def _report(args: argparse.Namespace, action: ReportAction) -> int:
     """Run a report of the --scope in the --team-id workspace and print it."""
 
-    async def run(services: Services) -> Outcome:
+    async def run(services: Services) -> tuple[Outcome, dict[str, str]]:
         team_id = await team_id_for(services, args.team_id)
         scope = await scope_of(services, team_id, args.scope)
-        return await action(services, team_id=team_id, scope=scope, title=scope_words(scope))
+        outcome = await action(services, team_id=team_id, scope=scope, title=scope_words(scope))
+        return outcome, await display_names(services, team_id)
 
     try:
-        outcome = asyncio.run(with_services(run))
+        outcome, names = asyncio.run(with_services(run))
     except CliError as error:
         return fail(error)
     if isinstance(outcome, Failure):
         return fail(CliError(f"{outcome.message}; {outcome.hint}", code=USAGE))
-    print(_render(outcome, as_json=args.json))
+    print(_render(outcome, as_json=args.json, names=names))
     return OK
 
 
-def _render(outcome: Outcome, *, as_json: bool) -> str:
+def _render(outcome: Outcome, *, as_json: bool, names: dict[str, str]) -> str:
+    """The documented JSON (ids as they are), or terminal text: the message Slack gets
+    without its markup, people by name."""
     if as_json and isinstance(outcome, StatsReport):
         return json.dumps(stats_json(outcome.stats), indent=2, ensure_ascii=False)
     if as_json and isinstance(outcome, PlanReport):
         return json.dumps(plan_json(outcome.plan), indent=2, ensure_ascii=False)
-    return render_text(outcome_message(outcome).blocks)
+    return with_names(render_text(outcome_message(outcome).blocks), names)

@@ -30,6 +30,7 @@ _STYLES = [
     re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])"),  # ~strike~
 ]
 _EMOJI = re.compile(r":[a-z0-9_+\-]+:")
+FENCE = "```"
 
 
 def _link(match: re.Match[str]) -> str:
@@ -48,7 +49,24 @@ def emoji(text: str) -> str:
 
 
 def from_mrkdwn(text: str) -> str:
-    """Links and mentions as their labels, formatting marks dropped, entities decoded."""
+    """Links and mentions as their labels, formatting marks dropped, entities decoded;
+    a ``` code block as its lines, verbatim (a table's columns keep their alignment)."""
+    parts = text.split(FENCE)
+    if len(parts) % 2 == 0:  # an unclosed fence is text Slack shows as written
+        return _prose(text)
+    return "".join(_code(part) if inside else _prose(part) for inside, part in _alternating(parts))
+
+
+def _alternating(parts: list[str]) -> list[tuple[bool, str]]:
+    return [(number % 2 == 1, part) for number, part in enumerate(parts)]
+
+
+def _code(text: str) -> str:
+    # The newlines that set the fences on lines of their own go with the fences.
+    return text.removeprefix("\n").removesuffix("\n")
+
+
+def _prose(text: str) -> str:
     text = _LINK.sub(_link, text)
     for style in _STYLES:
         text = style.sub(r"\1", text)

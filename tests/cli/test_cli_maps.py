@@ -25,15 +25,17 @@ def test_list_shows_the_shipped_maps(capsys: pytest.CaptureFixture[str]) -> None
     code, out, err = run(capsys, "list")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "VERSION", "STAGES", "TITLE"]
+    assert lines[0].split() == ["ID", "VERSION", "STAGES", "MAIN", "SIDE", "TITLE"]
     assert [line.split()[0] for line in lines[1:]] == shipped_map_ids()
 
 
 def test_show_prints_stages_in_order(capsys: pytest.CaptureFixture[str], map_file: MapFile) -> None:
     code, out, _err = run(capsys, "show", str(map_file()))
     assert code == 0
-    assert out.startswith("Tiny B2B map — tiny, version 1\n")
-    headings = [line for line in out.splitlines() if line[:1].isdigit()]
+    assert out.startswith(
+        "Tiny B2B map — tiny, version 1\n5 stages: 3 on the main path, 2 side stages\n"
+    )
+    headings = [line for line in out.splitlines() if line[:1].isdigit() and ". " in line]
     assert headings == [
         "1. Discovery [discovery]",
         "2. Proposal [proposal]",
