@@ -101,7 +101,7 @@ def test_stats_scopes_take_names_too(workdir: Path, capsys: pytest.CaptureFixtur
     assert main(["stats", "--scope", "owner:Ana Alves", "--json"]) == 0
     assert f'"scope": "owner:{R1}"' in capsys.readouterr().out
     assert main(["stats", "--scope", "team:MARIA"]) == 0
-    assert capsys.readouterr().out.startswith("KPIs: team:Maria Moreno, all")
+    assert capsys.readouterr().out.startswith("KPIs: the team of @Maria Moreno, all time")
     assert main(["plan", "100k", "--scope", "owner:ana"]) == 2
     assert "'ana' names 2 people" in capsys.readouterr().err
 

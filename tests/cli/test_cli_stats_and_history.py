@@ -35,7 +35,7 @@ def test_import_then_stats_plan_and_export(
 
     assert main(["stats", "--period", "2026-02-01..2026-02-28", "--scope", "owner:UREPAAA01"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("KPIs: owner:UREPAAA01, 2026-02-01..2026-02-28")
+    assert text.startswith("KPIs: the deals of @UREPAAA01, 2026-02-01..2026-02-28")
 
     assert main(["plan", "100k", "--period", "year", "--json"]) == 0
     plan = json.loads(capsys.readouterr().out)

@@ -98,7 +98,7 @@ def test_reports_print_terminal_text(history_url: str, argv: tuple[str, ...]) ->
     assert SLACK_MARKUP.findall(out) == []
     assert "Stage   " in out  # the table is still there, only its fences went
     if f"owner:{R1}" in argv:
-        assert f"owner:{NAME}" in out.splitlines()[0] and R1 not in out
+        assert f"the deals of @{NAME}" in out.splitlines()[0] and R1 not in out
 
 
 def test_json_keeps_the_ids(history_url: str) -> None:

@@ -48,7 +48,7 @@ async def test_replies_show_the_checklist_and_lists_show_deal_numbers(
     assert "Your team's open deals · largest amount first" in team
     assert team.index("#3 Initech") < team.index("#1 Acme")
     closed = shown["maria: /deal list stage disqualified"]
-    assert "DEALS IN DISQUALIFIED, CLOSED IN THE LAST 90 DAYS" in closed
+    assert "Deals in Disqualified, closed in the last 90 days" in closed
     assert "#2 Globex · Disqualified" in closed
     none_won = shown["maria: /deal list stage won"]
     assert "None in this period." in none_won
