@@ -91,9 +91,7 @@ async def _apply_ticks(
     # at all; the caller asks for it (the form in Slack, the question in the shell).
     waiting = _waiting(stage, set(selected or ticking), values, current)
     wanted_set -= set(unticking) | set(waiting)
-    added = [item.id for item in stage.exit if item.id in wanted_set and item.id not in current]
-    removed = [item.id for item in stage.exit if item.id in current and item.id not in wanted_set]
-    changed_evidence = [i for i, v in values.items() if i in current and current[i].evidence != v]
+    added, removed, changed_evidence = _differences(stage, wanted_set, current, values)
     ticks, asked = list(current.values()), Asked([], ())
     if added or removed or changed_evidence:
         written = await _write_ticks(change, stage, added, removed, changed_evidence, values)
@@ -112,6 +110,16 @@ async def _apply_ticks(
         already_ticked=[i for i in ticking if i in current and i not in changed_evidence],
         not_ticked=[i for i in unticking if i not in current],
     )
+
+
+def _differences(
+    stage: Stage, wanted: set[str], current: dict[str, ExitTick], values: dict[str, str]
+) -> tuple[list[str], list[str], list[str]]:
+    """Items to tick, to untick, and ticked ones whose evidence changes, in checklist order."""
+    added = [item.id for item in stage.exit if item.id in wanted and item.id not in current]
+    removed = [item.id for item in stage.exit if item.id in current and item.id not in wanted]
+    changed = [i for i, v in values.items() if i in current and current[i].evidence != v]
+    return added, removed, changed
 
 
 def _waiting(
