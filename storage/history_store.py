@@ -62,7 +62,7 @@ async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
     found (storage.name_keys)."""
     if not rows:
         return {}
-    rows = [{**row, "name_key": name_key(row["name"])} for row in rows]
+    rows = [_keyed(row) for row in rows]
     connection = await session.connection()
     statement = insert(DEAL).returning(DEAL.c.id, DEAL.c.external_id, sort_by_parameter_order=True)
     result = await connection.execute(statement, list(rows))
@@ -185,8 +185,15 @@ async def imported_deals(
 async def replace_imported(
     session: AsyncSession, deal_id: int, values: dict[str, Any], events: Sequence[dict[str, Any]]
 ) -> None:
-    """Give an imported deal, untouched since, the history a newer file states (same id)."""
+    """Give an imported deal, untouched since, the history a newer file states (same id);
+    its `name_key` is its new name's, as on insert."""
     connection = await session.connection()
     await connection.execute(delete(EVENT).where(EVENT.c.deal_id == deal_id))
-    await connection.execute(update(DEAL).where(DEAL.c.id == deal_id).values(**values))
+    await connection.execute(update(DEAL).where(DEAL.c.id == deal_id).values(**_keyed(values)))
     await insert_events(session, events)
+
+
+def _keyed(row: dict[str, Any]) -> dict[str, Any]:
+    """A deal row with the key its name is found by: the store owns how names are found
+    (storage.name_keys), whatever the caller wrote."""
+    return {**row, "name_key": name_key(row["name"])}

@@ -35,7 +35,6 @@ def deal_row(team_id: str, process_map: ProcessMap, plan: DealPlan) -> dict[str,
     return {
         "team_id": team_id,
         "name": name[:MAX_NAME],
-        "name_key": name[:MAX_NAME].lower(),
         "amount": amount.value if amount else None,
         "currency": currency,
         "owner_id": owner,

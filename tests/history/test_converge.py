@@ -76,6 +76,19 @@ async def test_a_file_with_more_rows_converges_and_importing_it_again_changes_no
     assert (await histories(services))["D1"][-1] == ("demo", "2026-01-08T00:00:00+00:00")
 
 
+async def test_a_renamed_deal_given_the_files_history_is_found_by_its_new_name(
+    services: Services,
+) -> None:
+    await import_text(services, text(*GOOD[:2]))
+    renamed = [row.replace("Acme", "Müşteri Görüşmesi") for row in GOOD]
+    again = await import_text(services, text(*renamed))
+    assert again.deals_replaced == 1, again
+    # the store keys the name as every name is keyed: any case, accents or Turkish i's
+    for typed in ("MÜŞTERİ", "musteri", "Mus"):
+        found = await services.deals.by_name(TEAM, typed)
+        assert [deal.name for deal in found.deals] == ["Müşteri Görüşmesi"], typed
+
+
 async def test_a_deal_changed_in_stagecoach_since_its_import_is_left_and_reported(
     services: Services,
 ) -> None:
