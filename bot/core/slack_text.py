@@ -45,6 +45,12 @@ def from_slack(wire: str) -> str:
     return _decode(wire, keep_mentions=True)
 
 
+def readable(wire: str) -> str:
+    """Any Slack text as people read it: entities decoded and every piece of markup as what
+    it shows (`<@U02|dana>` → `@dana`, `<!here>` → `@here`, a link → its label)."""
+    return _decode(wire, keep_mentions=False)
+
+
 def as_text(text: str) -> str:
     """Free text as it reads: mentions as `@label` (`@U02` without one), channels as
     `#label`. Takes `from_slack`'s output or a form's plain value alike."""
@@ -74,8 +80,8 @@ def _kept(match: re.Match[str]) -> str:
 
 def _readable(match: re.Match[str]) -> str:
     target, label = match[1], unescape(match[2]) if match[2] is not None else None
-    if _USER.fullmatch(target) or _CHANNEL.fullmatch(target):
-        return target[0] + label if label else target  # a user's or channel's name: no @/#
+    if target[:1] in ("@", "#"):  # a person or a channel: its name, marked as Slack shows it
+        return target[0] + label if label else target
     if target.startswith("!"):
         return _special(target[1:], label)
     return label if label else unescape(target)

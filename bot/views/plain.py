@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.core.slack_text import readable
+
 # A few emoji the views use, as a terminal shows them; any other :code: stays as written.
 EMOJI = {
     ":x:": "✗",
@@ -23,7 +25,6 @@ EMOJI = {
     ":leftwards_arrow_with_hook:": "↩",
     ":speech_balloon:": "💬",
 }
-_LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 _STYLES = [
     re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"),  # *bold*
     re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"),  # _italic_
@@ -31,17 +32,6 @@ _STYLES = [
 ]
 _EMOJI = re.compile(r":[a-z0-9_+\-]+:")
 FENCE = "```"
-
-
-def _link(match: re.Match[str]) -> str:
-    target, label = match[1], match[2]
-    if target.startswith(("@", "#")):  # <@U123> -> @U123, <#C123|general> -> #general
-        return target[0] + label if label else target
-    if label is not None:
-        return label
-    if target.startswith("!"):
-        return "@" + target[1:].split("^")[0]  # <!here> -> @here
-    return target
 
 
 def emoji(text: str) -> str:
@@ -67,10 +57,10 @@ def _code(text: str) -> str:
 
 
 def _prose(text: str) -> str:
-    text = _LINK.sub(_link, text)
+    # Slack's markup and entities read as Slack's own text reader does (bot.core.slack_text)
+    text = readable(text)
     for style in _STYLES:
         text = style.sub(r"\1", text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return emoji(text)
 
 
