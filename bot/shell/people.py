@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.core.context import Services
 from bot.core.slack_ids import ANY_ID
+from bot.views.mrkdwn import escape
 from storage import queries
 from storage.models import Role
 
@@ -103,7 +104,7 @@ class Directory:
 
         # Slack escapes the three characters its markup uses first, then links mentions
         # (bot.core.slack_text reads both back).
-        typed = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        typed = escape(line)
         return _CHANNEL.sub(channel, _MENTION.sub(user, typed))
 
     def humanize(self, text: str) -> str:
