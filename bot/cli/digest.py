@@ -27,6 +27,7 @@ from bot.digests.settings import SchedulerSettings
 from bot.digests.unposted import Ending, Unposted, Work, unposted
 from bot.slack.runtime import web_client
 from bot.slack.scheduler import Scheduler, TickReport
+from bot.views.counts import counted
 from flows.i18n import _
 
 
@@ -85,9 +86,10 @@ def run(args: argparse.Namespace) -> int:
 def summary(report: TickReport, left: list[Unposted]) -> str:
     # Work that failed this run is waiting too: only what waited from before is added.
     earlier = max(sum(item.ending is Ending.RETRY for item in left) - report.retrying, 0)
-    line = _("posted {digests} digest(s) and {nudges} nudge(s); {unfinished} not (yet) posted")
-    text = line.format(
-        digests=report.digests, nudges=report.nudges, unfinished=report.unfinished + earlier
+    text = _("posted {digests} and {nudges}; {unfinished} not (yet) posted").format(
+        digests=counted(report.digests, "{count} digest", "{count} digests"),
+        nudges=counted(report.nudges, "{count} nudge", "{count} nudges"),
+        unfinished=report.unfinished + earlier,
     )
     details = [
         (earlier, _("{n} still waiting to be tried again after an earlier failure")),
@@ -112,8 +114,9 @@ def unposted_line(item: Unposted) -> str:
     )
     if item.ending is Ending.RETRY:
         assert item.retry_at is not None
-        when = _("tried again from {when} UTC by the next run ({left} attempt(s) left)").format(
-            when=f"{item.retry_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}", left=item.attempts_left
+        when = _("tried again from {when} UTC by the next run ({left} left)").format(
+            when=f"{item.retry_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}",
+            left=counted(item.attempts_left, "{count} attempt", "{count} attempts"),
         )
     elif item.ending is Ending.REFUSED:
         when = _("refused by Slack for good: never tried again")

@@ -30,6 +30,7 @@ from bot.history.mapping import (
     read_stages,
 )
 from bot.history.rows import SourceRow
+from bot.views.counts import counted
 from flows.i18n import _
 from flows.schema import ProcessMap
 
@@ -60,8 +61,10 @@ class ImportSources:
         wanted = FILES_OF[args.format]
         if len(args.files) != len(wanted):
             raise CliError(
-                _("--format {format} takes {count} file(s): {files}").format(
-                    format=args.format, count=len(wanted), files=", ".join(wanted)
+                _("--format {format} takes {count}: {files}").format(
+                    format=args.format,
+                    count=counted(len(wanted), "{count} file", "{count} files"),
+                    files=", ".join(wanted),
                 )
             )
         return cls(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.shell.reply import Reply
 from bot.shell.session import ShellSession
+from bot.views.counts import counted
 from flows.i18n import _
 
 APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
@@ -45,7 +46,9 @@ def _act_as(session: ShellSession, name: str) -> Reply:
     said = f"you are now {person.name} ({person.real_name}, {person.role.value})"
     news = session.new_in_dm()
     if news:
-        said += f"; new in your DM with the app: {len(news)} message(s)"
+        said += "; new in your DM with the app: " + counted(
+            len(news), "{count} message", "{count} messages"
+        )
     return Reply(note=said, surfaces=news)
 
 

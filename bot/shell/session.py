@@ -44,6 +44,7 @@ from bot.slack_standin import (
     view_submission_payload,
 )
 from bot.slack_standin.workspace import dm_channel
+from bot.views.counts import counted
 from flows.i18n import _
 
 JsonDict = dict[str, Any]
@@ -186,9 +187,11 @@ class ShellSession:
         after = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
         surfaces = changes(before, after)
         self._remember(surfaces)  # a nudge shown here is not news in the DM later
-        note = _(
-            "posted {digests} digest(s) and {nudges} nudge(s); {unfinished} not posted"
-        ).format(digests=report.digests, nudges=report.nudges, unfinished=report.unfinished)
+        note = _("posted {digests} and {nudges}; {unfinished} not posted").format(
+            digests=counted(report.digests, "{count} digest", "{count} digests"),
+            nudges=counted(report.nudges, "{count} nudge", "{count} nudges"),
+            unfinished=report.unfinished,
+        )
         files = save_files(self.standin, surfaces, directory=self.files_dir)
         return Reply(surfaces=surfaces, note=note, files=files)
 

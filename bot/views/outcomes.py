@@ -48,6 +48,7 @@ from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.team.outcomes import RoleChanged, RoleOf, Roles, TeamChanged, TeamOf, Teams
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, change_card, stage_card
+from bot.views.counts import counted
 from bot.views.deal_list import deal_list_message
 from bot.views.digest import preview_message
 from bot.views.edits import edit_form_opened, edited_message
@@ -109,9 +110,10 @@ def _moved(outcome: Moved) -> Message:
 @outcome_message.register
 def _map_picture(outcome: MapPicture) -> Message:
     total = sum(outcome.counts.values())
-    text = _(
-        "The {title} map (v{version}), with your {count} open deal(s) on it: the picture follows."
-    ).format(title=outcome.process_map.title, version=outcome.process_map.version, count=total)
+    deals = counted(total, "{count} open deal", "{count} open deals")
+    text = _("The {title} map (v{version}), with your {deals} on it: the picture follows.").format(
+        title=outcome.process_map.title, version=outcome.process_map.version, deals=deals
+    )
     return Message(text=text, blocks=[section(escape(text))])
 
 

@@ -92,17 +92,17 @@ async def test_digest_run_now_says_what_slack_did_in_one_line(
 
     assert code == 1, (out, err)
     assert "Traceback" not in out + err, err
-    assert out.strip().startswith("posted 0 digest(s)") and said in out, out
+    assert out.strip().startswith("posted 0 digests") and said in out, out
     assert (await run_status(database_url)).status == status
     again = await digest_run_now(database_url, standin)
     if status is not ClaimStatus.FAILED:  # refused or unknown: never sent again
-        assert again[0] == 0 and "posted 0 digest(s)" in again[1], again
+        assert again[0] == 0 and "posted 0 digests" in again[1], again
         assert standin.attempts("chat.postMessage") == 1
 
 
 async def test_digest_run_now_posts_and_says_so(database_url: str, standin: SlackStandIn) -> None:
     code, out, err = await digest_run_now(database_url, standin)
-    assert (code, out.strip()) == (0, "posted 1 digest(s) and 0 nudge(s); 0 not (yet) posted")
+    assert (code, out.strip()) == (0, "posted 1 digest and 0 nudges; 0 not (yet) posted")
     assert "Traceback" not in err and "WARNING" not in err, err
 
 
@@ -128,7 +128,7 @@ async def test_digest_run_with_slack_unreachable_fails_until_the_digest_is_poste
         assert "Traceback" not in out + err, err
         assert "1 not (yet) posted" in out, out
         assert f"not posted: the digest for #{CHANNEL} (" in out, out
-        assert "unreachable; tried again from " in out and "attempt(s) left" in out, out
+        assert "unreachable; tried again from " in out and "attempts left" in out, out
     assert "still waiting to be tried again after an earlier failure" in again[1]
     run = await run_status(database_url)
     retry_at = f"{run.lease_until:%Y-%m-%d %H:%M:%S} UTC"
@@ -144,4 +144,4 @@ async def test_a_digest_refused_for_good_is_named_once(
     assert code == 1
     assert f"not posted: the digest for #{CHANNEL}" in out and "never tried again" in out, out
     code, out, _err = await digest_run_now(database_url, standin)
-    assert (code, out.strip()) == (0, "posted 0 digest(s) and 0 nudge(s); 0 not (yet) posted")
+    assert (code, out.strip()) == (0, "posted 0 digests and 0 nudges; 0 not (yet) posted")

@@ -176,7 +176,7 @@ def test_bad_input_is_one_line_naming_the_file_and_changes_nothing(
             "import", str(tmp_path / "history.csv"), str(SAMPLES / "salesforce-opportunity.csv"),
             "--format", "salesforce", "--team-id", team,
         ],
-        "--format pipedrive takes 2 file(s)": [
+        "--format pipedrive takes 2 files": [
             "import", str(SAMPLES / "pipedrive-deals.csv"), "--format", "pipedrive",
             "--team-id", team,
         ],

@@ -30,7 +30,7 @@ async def test_the_rep_is_told_of_the_managers_override_in_the_shell(
 
     assert "Changed amount: $50,000 → $65,000" in shown["ana: /deal edit amount 65k"]
     told = shown["maria: /as ana"]
-    assert "new in your DM with the app: 1 message(s)" in told
+    assert "new in your DM with the app: 1 message" in told
     assert "@maria changed your deal Acme (#1):" in told
     assert f"expected close: none → {CLOSE.day} {CLOSE.strftime('%b %Y')}" in told
     assert "Gate overridden: moved from Qualification to Discovery" in told

@@ -101,9 +101,9 @@ async def test_a_manager_runs_the_digests_from_the_shell(session: ShellSession) 
 
     shown = replies(transcript)
     digest = shown["maria: /scheduler now"]  # the first: a later reply of the same line wins
-    assert "posted 0 digest(s)" in digest  # the period's digest went out once, below
+    assert "posted 0 digests" in digest  # the period's digest went out once, below
     assert transcript.count("Weekly digest\n=============") == 1
     assert "1 gate passed without its exit items" in transcript
     assert "gate overridden by @maria with 4 items open: the CFO signed the pilot" in transcript
-    assert "posted 1 digest(s) and 0 nudge(s); 0 not posted" in transcript
+    assert "posted 1 digest and 0 nudges; 0 not posted" in transcript
     assert "! 'later' is not a /scheduler option" in shown["maria: /scheduler later"]

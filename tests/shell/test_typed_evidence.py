@@ -73,11 +73,11 @@ async def test_a_rep_and_their_manager_walk_typed_evidence_and_validation(
     assert "Still open:\n2. Identify the economic buyer" in shown[13]
 
     # Maria was not there when Ana ticked: the request waits in her direct messages.
-    assert "new in your DM with the app: 1 message(s)" in shown[14]
+    assert "new in your DM with the app: 1 message" in shown[14]
     assert "Economic buyer's name and title: Bob Slydell, CFO" in shown[14]
     assert "(1) Validate  (2) Send back" in shown[14]
     assert "Sent back 2: Who signs above 50k? Ask procurement." in shown[15]
-    assert "new in your DM with the app: 1 message(s)" in shown[16]
+    assert "new in your DM with the app: 1 message" in shown[16]
     assert "sent back 2. Identify the economic buyer" in shown[16]
 
     assert "Bill Lumbergh, VP Finance" in shown[18]  # the new value, asked again
