@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import deal_queries, deal_writes
 from storage.models import Deal, ExitTick
+from storage.name_keys import name_key
 
 
 class LockedDeal:
@@ -34,6 +35,8 @@ class LockedDeal:
         False, writing nothing, when its version moved on."""
         deal_id = self._id(deal)
         assert deal_id in self._held, "a deal is written only while this transaction holds it"
+        if "name" in values:  # a new name is found by its folded key (storage.name_keys)
+            values = {**values, "name_key": name_key(str(values["name"]))}
         saved = await deal_writes.save_deal(
             self.session, deal_id=deal_id, expected_version=deal.version, values=values
         )

@@ -174,7 +174,7 @@ def _row_values(deal: Deal, changes: tuple[FieldChange, ...]) -> dict[str, objec
         after = field_change.after
         if field_change.field is EditField.NAME:
             assert isinstance(after, str)
-            values |= {"name": after, "name_key": after.lower()}
+            values["name"] = after  # the store writes its search key
         elif field_change.field is EditField.CLOSE:
             assert isinstance(after, dt.date)
             pushed = is_push(deal.expected_close, after)

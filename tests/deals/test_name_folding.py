@@ -41,6 +41,19 @@ async def test_a_turkish_name_is_found_by_any_case_and_accent_over_slack(
     assert render_text(answer.json["blocks"]).splitlines()[0] == f"{CUSTOMER} · Qualification"
 
 
+@pytest.mark.parametrize("typed", ["MÜŞTERİ", "musteri", "mus"])
+async def test_a_deal_renamed_by_edit_is_found_by_its_folded_new_name(
+    slack: SlackHarness, typed: str
+) -> None:
+    """The edit once wrote the new name's lower case as its key: "musteri" missed it."""
+    await slack.command("new Acme Corp 10k", user=SLACK_REP)
+    await slack.command(f"edit name {CUSTOMER}", user=SLACK_REP)
+
+    answer = await slack.command(f"show {typed}", user=SLACK_REP)
+
+    assert render_text(answer.json["blocks"]).splitlines()[0] == f"{CUSTOMER} · Qualification"
+
+
 async def test_a_folded_prefix_of_two_names_is_ambiguous_and_an_unknown_one_suggests(
     services: Services,
 ) -> None:
