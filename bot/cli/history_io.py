@@ -89,6 +89,10 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    if str(args.out) == "-":  # two files cannot share standard output
+        why = _("export writes two files, deals.csv and events.csv, so --out takes a folder")
+        return fail(CliError(f"{why}; {_('e.g. --out exports/')}", code=USAGE))
+
     async def action(services: Services) -> ExportReport:
         team_id = await team_id_for(services, args.team_id)
         return await export_history(services, team_id=team_id, out_dir=args.out)

@@ -80,6 +80,9 @@ def test_mistakes_are_one_line_on_stderr(workdir: Path, capsys: pytest.CaptureFi
     assert "no deals follow a map called 'nosuch'" in capsys.readouterr().err
     assert main(["plan", "lots", "--team-id", TEAM]) == 2
     assert "'lots' is not an amount" in capsys.readouterr().err
+    assert main(["export", "--out", "-", "--team-id", TEAM]) == 2
+    assert "--out takes a folder; e.g. --out exports/" in capsys.readouterr().err
+    assert not (workdir / "-").exists()
 
 
 def test_the_team_from_the_environment(
