@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.commands.new_deal_line import read_name_and_amount
+from bot.commands.new_deal_line import read_name_and_amount, split_close
 from bot.commands.spec import Answer, CommandSpec, NewDealForm, Refused
 from bot.commands.words import (
     DealArgs,
@@ -15,6 +15,7 @@ from bot.commands.words import (
     no_arguments,
 )
 from bot.core.context import Actor, Services
+from bot.core.dates import WrittenDate
 from bot.core.slack_ids import user_id
 from bot.core.values import Amount
 from bot.deals.binding import bind_deal, unbind_deal
@@ -41,33 +42,52 @@ SHOW = CommandSpec(
 
 @dataclass(frozen=True, slots=True)
 class NewArgs:
-    """`<name> [amount [CUR]] [@owner]`; with neither a name nor an amount, the form."""
+    """`<name> [amount [CUR]] [close <date>] [@owner]`; with neither a name nor an amount,
+    the form."""
 
     name: str | None = None
     amount: Amount | None = None
     owner: str | None = None  # a user id; None: the one who creates it
     # the line left no doubt the name is one (quoted, or an amount after it): `3M 50k`
     name_is_certain: bool = False
+    close: WrittenDate | None = None  # the expected close date, as written
 
 
 def _parse_new(rest: str) -> NewArgs | Refused:
-    """The owner is read off the end, then the name and the amount (new_deal_line)."""
-    text = rest.strip()
-    last = text.split()[-1] if text else ""
-    owner = None
-    if last.startswith(("<@", "@")) or user_id(last):
-        owner = user_id(last)
-        if owner is None:
-            return Refused(
-                _("'{token}' is not a Slack user").format(token=last),
-                _("mention the owner with @, e.g. @dana"),
-            )
-        text = text[: -len(last)]
-    read = read_name_and_amount(text, owner=last if owner else "")
+    """The owner is read off the end, then the close date (the owner may follow it or
+    come before it), then the name and the amount (new_deal_line)."""
+    owned = _take_owner(rest.strip())
+    if isinstance(owned, Refused):
+        return owned
+    closing = split_close(owned[0])
+    if isinstance(closing, Refused):
+        return closing
+    text, close = closing
+    if close is not None and owned[1] is None:
+        owned = _take_owner(text)
+        if isinstance(owned, Refused):
+            return owned
+        text = owned[0]
+    owner, written = owned[1], owned[2]
+    read = read_name_and_amount(text, owner=written if owner else "")
     if isinstance(read, Refused):
         return read
     # the use case reads the name as a name (bot.deals.creating.clean_name)
-    return NewArgs(read.name or None, read.amount, owner, read.certain)
+    return NewArgs(read.name or None, read.amount, owner, read.certain, close)
+
+
+def _take_owner(text: str) -> tuple[str, str | None, str] | Refused:
+    """The text without an @owner at its end, the owner's user id, and the owner as written."""
+    last = text.split()[-1] if text else ""
+    if not (last.startswith(("<@", "@")) or user_id(last)):
+        return text, None, ""
+    owner = user_id(last)
+    if owner is None:
+        return Refused(
+            _("'{token}' is not a Slack user").format(token=last),
+            _("mention the owner with @, e.g. @dana"),
+        )
+    return text[: -len(last)].strip(), owner, last
 
 
 async def _new(services: Services, actor: Actor, args: NewArgs) -> Answer:
@@ -80,16 +100,22 @@ async def _new(services: Services, actor: Actor, args: NewArgs) -> Answer:
         amount=args.amount,
         owner_id=args.owner,
         name_is_certain=args.name_is_certain,
+        close=args.close,
     )
 
 
 NEW = CommandSpec(
     "new",
-    "/deal new <name> [amount] [@owner]",
+    "/deal new <name> [amount] [close <date>] [@owner]",
     _("Create a deal at the map's first stage (no name: a form)"),
     _parse_new,
     _new,
-    ("/deal new Acme Corp 50k", "/deal new Globex $1.2m @dana", '/deal new "Project 2027" 50k'),
+    (
+        "/deal new Acme Corp 50k",
+        "/deal new Globex $1.2m @dana",
+        "/deal new Initech 80k close 31 March",
+        '/deal new "Project 2027" 50k',
+    ),
 )
 
 

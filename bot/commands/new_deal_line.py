@@ -1,6 +1,8 @@
-"""Reading `/deal new <name> [amount [CUR]] [@owner]` as a person writes it.
+"""Reading `/deal new <name> [amount [CUR]] [close <date>] [@owner]` as a person writes it.
 
-The owner and the amount are read off the end; the rest is the name. Where a line could be
+The owner, the expected close date and the amount are read off the end; the rest is the
+name. `close` is a field word in lower case only, as in `/deal edit`: `Close Brothers` is a
+name, and a name with a lower-case `close` inside it is written in quotes. Where a line could be
 read two ways, the rules are (docs/written-values.md):
 
 - A name in quotes is the name, whatever it holds: `"Project 2027" 50k`. Straight and curly
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 
 from bot.commands.spec import Refused
 from bot.commands.words import CURRENCY_CODE
+from bot.core.dates import Ambiguous, WrittenDate, read_date
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
 from flows.i18n import _
 
@@ -29,6 +32,7 @@ from flows.i18n import _
 DOUBLE_QUOTES = {'"': '"”“', "“": '”"', "„": '“”"', "«": "»"}
 SINGLE_QUOTES = {"'": "'’", "‘": "’'"}
 _YEAR_LIKE = re.compile(r"^(19|20)\d\d$")
+CLOSE_WORD = "close"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,3 +127,27 @@ def _name_or_amount(words: list[str], owner: str) -> Refused:
             'write /deal new "{whole}"{then} for the name, or /deal new {name} {short}{then} for the amount'
         ).format(whole=whole, name=name, short=f"{number / 1000:g}k", then=then),
     )
+
+
+def split_close(text: str) -> tuple[str, WrittenDate | None] | Refused:
+    """`Acme 50k close next friday` → ("Acme 50k", next Friday); the words after the last
+    lower-case `close` are the date (outside a quoted name), and must read as one."""
+    stripped = text.strip()
+    quoted = split_quoted(stripped)
+    tail = quoted[1] if isinstance(quoted, tuple) else stripped
+    head = stripped[: len(stripped) - len(tail)]
+    words = tail.split()
+    at = max((i for i, word in enumerate(words[:-1]) if word == CLOSE_WORD), default=None)
+    if at is None:
+        return stripped, None
+    written = read_date(" ".join(words[at + 1 :]))
+    if isinstance(written, Ambiguous):
+        return Refused(written.question, written.hint)
+    if isinstance(written, BadValue):
+        return Refused(
+            written.message,
+            _(
+                "{hint}; a name with 'close' in it goes in quotes: /deal new \"Close call\" 50k"
+            ).format(hint=written.hint),
+        )
+    return f"{head}{' '.join(words[:at])}".strip(), written

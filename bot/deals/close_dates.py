@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.core.dates import Ambiguous, parse_date
+from bot.core.dates import Ambiguous, WrittenDate, parse_date, resolve_date
 from bot.core.values import BadValue
 from flows.i18n import _
 
@@ -23,6 +23,18 @@ def parse_close_date(text: str, *, today: dt.date) -> dt.date | BadValue:
         return BadValue(date.question, date.hint)
     if isinstance(date, BadValue):
         return date
+    return check_close_date(date, today=today)
+
+
+def close_date_from(written: WrittenDate, *, today: dt.date) -> dt.date | BadValue:
+    """A date the command line already read (`/deal new … close friday`), on `today`."""
+    date = resolve_date(written, today)
+    if isinstance(date, Ambiguous):
+        return BadValue(date.question, date.hint)
+    return check_close_date(date, today=today)
+
+
+def check_close_date(date: dt.date, *, today: dt.date) -> dt.date | BadValue:
     if date < today:
         return BadValue(
             _("{date} is in the past").format(date=date.isoformat()),

@@ -7,9 +7,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.access import is_admin_or_manager_of
 from bot.core.context import Actor, Services
+from bot.core.dates import WrittenDate
 from bot.core.outcomes import Invalid, NotAllowed, Outcome
 from bot.core.slack_text import as_text
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
+from bot.deals.close_dates import close_date_from
 from bot.deals.lookup import build_deal_card
 from bot.deals.outcomes import Created
 from flows.i18n import _
@@ -71,15 +73,19 @@ async def create_deal(
     company: str | None = None,
     is_practice: bool = False,
     name_is_certain: bool = False,
+    close: WrittenDate | None = None,
 ) -> Outcome:
     """`amount`: read by the command's parser, or as typed in the form (read here);
-    `name_is_certain`: see check_name."""
+    `name_is_certain`: see check_name; `close`: the expected close date as written."""
     cleaned = check_name(name, certain=name_is_certain)
     if isinstance(cleaned, Invalid):
         return cleaned
     value = parse_amount(amount) if isinstance(amount, str) and amount else amount or None
     if isinstance(value, BadValue):
         return Invalid(value.message, value.hint, field="amount")
+    closing = close_date_from(close, today=services.clock().date()) if close else None
+    if isinstance(closing, BadValue):
+        return Invalid(closing.message, closing.hint, field="date")
     owner = owner_id or actor.user_id
     process_map = services.catalog.current
     if owner != actor.user_id:
@@ -88,6 +94,7 @@ async def create_deal(
         if denied:
             return denied
     new = _new_deal(services, actor, process_map, cleaned, value, owner, company, is_practice)
+    new.expected_close = closing
     created = _created_event(new, actor, process_map.first_stage.id)
     # Both are people of the workspace from now.
     deal = await services.deals.create(new, created, people={actor.user_id, owner})

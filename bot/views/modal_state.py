@@ -7,9 +7,11 @@ ids and wrong types, and answers None (or leaves the item out) instead of raisin
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.dates import picked_date
 from bot.views.ids import BlockId
 from flows.machine import Move
 
@@ -29,6 +31,7 @@ class NewDealAnswers:
     name: str | None = None
     amount: str | None = None  # as typed: bot.core.values.parse_amount reads it
     company: str | None = None
+    close: dt.date | None = None  # the date picker's day
 
 
 BRANCH_INPUTS: dict[Move, frozenset[BlockId]] = {
@@ -95,6 +98,7 @@ def read_new_deal(view_state: object) -> NewDealAnswers:
         name=read_input(view_state, BlockId.NAME),
         amount=read_input(view_state, BlockId.AMOUNT),
         company=read_input(view_state, BlockId.COMPANY),
+        close=picked_date(read_input(view_state, BlockId.DATE)),
     )
 
 

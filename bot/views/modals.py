@@ -5,7 +5,7 @@ re-exported here."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, DatePickerElement, PlainTextObject
 from slack_sdk.models.views import View
 
 from bot.core.outcomes import DealCard
@@ -72,6 +72,12 @@ def new_deal_modal(*, private_metadata: str) -> View:
             hint=_("e.g. 50k, $1.2m, 20000 EUR"),
         ),
         field(BlockId.COMPANY, _("Company"), text_input(max_length=NAME_LENGTH), optional=True),
+        field(
+            BlockId.DATE,
+            _("Expected close"),
+            DatePickerElement(placeholder=PlainTextObject(text=_("Pick a date"))),
+            optional=True,
+        ),
     ]
     return modal(
         title=_("New deal"),

@@ -3,12 +3,15 @@ in the name, a name that reads like an amount, amounts in any written form."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.commands import Command, ParseError, parse
 from bot.commands.deal_commands import NEW, NewArgs
+from bot.core.dates import FromToday, NextWeekday
 from bot.core.values import Amount
 
 READ = [
@@ -36,7 +39,15 @@ READ = [
     ("Project 2027 50k", NewArgs("Project 2027", Amount(50_000, None), None, True)),
     ('"Acme 2000" 2000', NewArgs("Acme 2000", Amount(2_000, None), None, True)),
     ("Acme 1999", NewArgs("Acme 1999", None, None, False)),
-]
+    # the expected close date: `close` in lower case, the owner after or before it
+    ("Acme 50k close 2027-03-31", NewArgs("Acme", Amount(50_000, None), None, True, dt.date(2027, 3, 31))),
+    ("Acme 50k close 30d <@U0DANA|dana>", NewArgs("Acme", Amount(50_000, None), "U0DANA", True, FromToday(days=30))),
+    ("Acme 50k <@U0DANA|dana> close friday", NewArgs("Acme", Amount(50_000, None), "U0DANA", True, NextWeekday(4, "bare", "friday"))),
+    ("Acme close 2027-03-31", NewArgs("Acme", None, None, False, dt.date(2027, 3, 31))),
+    ('"acme close" 5k close 2027-03-31', NewArgs("acme close", Amount(5_000, None), None, True, dt.date(2027, 3, 31))),
+    ("Close Brothers 20k", NewArgs("Close Brothers", Amount(20_000, None), None, True)),
+    ("Acme close", NewArgs("Acme close", None, None, False)),  # nothing after the word
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "args"), READ, ids=[case[0] for case in READ])
@@ -65,6 +76,18 @@ REFUSED = [
         '"Acme" Corp 50k',
         "after the quoted name comes only the amount and the owner, not 'Corp 50k'",
         'e.g. /deal new "Acme" 50k @dana',
+    ),
+    (
+        "acme close deal 5k",
+        "'deal 5k' is not a date",
+        "write a date such as tomorrow, friday, next friday, in 2 weeks, 30d, 3m, 15 March, "
+        "15 March 2027 or 2027-03-15; a name with 'close' in it goes in quotes: "
+        '/deal new "Close call" 50k',
+    ),
+    (
+        "Acme 5k close 3/4",
+        "'3/4' could be 3 April or 4 March: which did you mean?",
+        "write the month's name, e.g. 3 April, or the date as YYYY-MM-DD",
     ),
     (
         "Acme 5O0k",

@@ -188,7 +188,7 @@ REFUSED = [
     (
         "new Acme @nobody",
         "'@nobody' is not a Slack user",
-        "Usage: /deal new <name> [amount] [@owner]",
+        "Usage: /deal new <name> [amount] [close <date>] [@owner]",
     ),
     ("list everything", "'everything' is not a list scope", LIST.usage_line),
     ("role @dana", "'@dana' is not a person", ROLE.usage_line),

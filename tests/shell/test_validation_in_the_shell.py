@@ -47,9 +47,7 @@ async def test_a_validation_round_trip_between_rep_and_manager(typed_session: Sh
     assert "⏳ awaiting validation" in shown["ana: /deal tick 9"]
     assert "Waiting for a manager's validation: 9." in shown["ana: /deal tick 9"]
     visits = transcript.split("ana@#sales> /as maria")[1:]
-    assert len(visits) == 2 and all(
-        "new in your DM with the app: 1 message" in v for v in visits
-    )
+    assert len(visits) == 2 and all("new in your DM with the app: 1 message" in v for v in visits)
     assert "Maria said yes at list price" in visits[0].split("maria@#sales>")[0]
     assert "Maria, 5% off" in visits[1].split("maria@#sales>")[0]
     assert "☑️ Validated 9." in shown["maria: /click Validate"]

@@ -239,3 +239,46 @@ async def test_three_pushes_make_a_deal_slipping_on_its_card_list_and_digest(
     assert [s.deal.name for s in digest.slipping] == ["Acme"]
     said = text_of(digest_message(digest).to_dict()["blocks"])
     assert "Slipping" in said and "slipping (moved 3 times)" in said
+
+
+async def test_a_new_deal_takes_its_expected_close_date_and_refuses_a_past_one(
+    slack: SlackHarness,
+) -> None:
+    """`/deal new … close <date>` once made "Beta 50k close 2027-03-31" the deal's name."""
+    await make_team(slack, MANAGER, REP)
+    answer = await slack.command("new Beta 50k close 2027-03-31", user=REP)
+
+    assert "Expected close: 31 Mar 2027" in text_of(answer.json["blocks"])
+    deal = await deal_named(slack, "Beta")
+    assert (deal.name, deal.amount, deal.expected_close) == ("Beta", 50_000, dt.date(2027, 3, 31))
+    assert deal.close_pushes == 0  # a first date is not a push
+
+    refused = await slack.command("new Gamma 5k close 2020-01-01", user=REP)
+    assert "2020-01-01 is in the past" in refused.text, refused.text
+    listed = await slack.command("list", user=REP)
+    assert "Gamma" not in text_of(listed.json["blocks"])  # nothing was created
+
+
+async def test_the_new_deal_form_takes_an_expected_close_date(slack: SlackHarness) -> None:
+    await make_team(slack, MANAGER, REP)
+    await slack.command("new", user=REP)
+    view = slack.standin.last("views.open").args["view"]
+    assert BlockId.DATE in {block.get("block_id") for block in view["blocks"]}
+
+    def answers(day: str) -> JsonDict:
+        return {
+            BlockId.NAME: {BlockId.NAME: {"type": "plain_text_input", "value": "Delta"}},
+            BlockId.DATE: {BlockId.DATE: {"type": "datepicker", "selected_date": day}},
+        }
+
+    async def submit(day: str) -> Any:
+        return await slack.submit(
+            CallbackId.NEW_DEAL, view["private_metadata"], answers(day), user=REP, view=view
+        )
+
+    past = await submit("2020-01-01")
+    [(block, said)] = past.body["errors"].items()
+    assert block == BlockId.DATE and said.startswith("2020-01-01 is in the past"), said
+    assert (await submit("2027-03-31")).status == 200
+    # one deal only (.one()): the refused submission created none
+    assert (await deal_named(slack, "Delta")).expected_close == dt.date(2027, 3, 31)

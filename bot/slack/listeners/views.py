@@ -58,7 +58,12 @@ async def _new_deal(
 ) -> Outcome:
     answers = read_new_deal(state)
     return await create_deal(
-        services, actor, name=answers.name, amount=answers.amount, company=answers.company
+        services,
+        actor,
+        name=answers.name,
+        amount=answers.amount,
+        company=answers.company,
+        close=answers.close,
     )
 
 
