@@ -1,9 +1,9 @@
 """Dates as a person writes them: `tomorrow`, `friday`, `next friday`, `in 2 weeks`, `30d`,
-`15 March`, `March 15 2027`, `15/03/2027`, `2027-03-15`.
+`15 March`, `March 15 2027`, `15/03/2027`, `2027-03-15`, `end of quarter`.
 
 Reading and resolving are two steps, because what `friday` means depends on the day it is
 read. `read_date` turns the text into a `WrittenDate`: a calendar date, or a relative date
-(`FromToday`, `NextWeekday`, `NextDayOfYear`) that the use case resolves against today from
+(`FromToday`, `NextWeekday`, `NextDayOfYear`, `EndOf`) that the use case resolves against today from
 `services.clock` (`resolve_date`), never at import time. `parse_date` does both, for callers
 that know today. Text that could mean two dates (`03/04/2027`, a bare `friday` on a Friday,
 `15 March` on 15 March) is `Ambiguous`: the answer asks, it never guesses.
@@ -25,6 +25,7 @@ from typing import Literal
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday
 
+from bot.core.period_ends import NEXT_PERIOD, EndOf, read_period_end
 from bot.core.values import BadValue
 from flows.i18n import _
 
@@ -114,7 +115,7 @@ class NextDayOfYear:
         raise AssertionError("every day of the year comes round within eight years")
 
 
-RelativeDate = FromToday | NextWeekday | NextDayOfYear
+RelativeDate = FromToday | NextWeekday | NextDayOfYear | EndOf
 WrittenDate = dt.date | RelativeDate
 
 
@@ -163,12 +164,20 @@ def picked_date(value: str | None) -> dt.date | None:
 
 
 DATE_HINT = _(
-    "write a date such as tomorrow, friday, next friday, in 2 weeks, 30d, 3m, 15 March, "
-    "15 March 2027 or 2027-03-15"
+    "write a date such as tomorrow, friday, next friday, in 2 weeks, 30d, 3m, end of quarter, "
+    "15 March, 15 March 2027 or 2027-03-15"
 )
 
 
-def _relative(text: str) -> WrittenDate | None:
+def _relative(text: str) -> WrittenDate | Ambiguous | None:
+    period_end = read_period_end(text)
+    if period_end is not None:
+        return period_end
+    if NEXT_PERIOD.match(text):
+        return Ambiguous(
+            _("'{text}' could be any day of it: which day?").format(text=text),
+            _("write end of {text}, or the date itself, e.g. 15 March").format(text=text),
+        )
     if text == "today":
         return FromToday()
     if text == "tomorrow":

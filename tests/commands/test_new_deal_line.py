@@ -80,8 +80,8 @@ REFUSED = [
     (
         "acme close deal 5k",
         "'deal 5k' is not a date",
-        "write a date such as tomorrow, friday, next friday, in 2 weeks, 30d, 3m, 15 March, "
-        "15 March 2027 or 2027-03-15; a name with 'close' in it goes in quotes: "
+        "write a date such as tomorrow, friday, next friday, in 2 weeks, 30d, 3m, end of quarter, "
+        "15 March, 15 March 2027 or 2027-03-15; a name with 'close' in it goes in quotes: "
         '/deal new "Close call" 50k',
     ),
     (

@@ -57,6 +57,14 @@ READ_ON_A_FRIDAY = [
     ("15/03/2027", dt.date(2027, 3, 15)),
     ("15.03.2027", dt.date(2027, 3, 15)),
     ("03/03/2027", dt.date(2027, 3, 3)),  # either order, one day
+    ("end of month", dt.date(2027, 3, 31)),
+    ("EOM", dt.date(2027, 3, 31)),
+    ("end of the quarter", dt.date(2027, 3, 31)),
+    ("end of next quarter", dt.date(2027, 6, 30)),
+    ("eoq", dt.date(2027, 3, 31)),
+    ("end of next month", dt.date(2027, 4, 30)),
+    ("End of year", dt.date(2027, 12, 31)),
+    ("end of this year", dt.date(2027, 12, 31)),
 ]
 
 
@@ -72,6 +80,8 @@ def test_a_date_written_as_people_write_it_resolves_to_its_day(text: str, date: 
         ("03/04", "'03/04' could be 3 April or 4 March"),
         ("friday", "'friday' is today: did you mean today or 2027-03-19?"),
         ("12 March", "2027-03-12 is today: did you mean today or 2028-03-12?"),
+        ("next month", "'next month' could be any day of it: which day?"),
+        ("next quarter", "'next quarter' could be any day of it: which day?"),
     ],
 )
 def test_a_date_that_could_be_two_days_is_asked(text: str, asked: str) -> None:
@@ -90,7 +100,7 @@ def test_a_date_that_could_be_two_days_is_asked(text: str, asked: str) -> None:
         ("March", "'march' does not say which day"),
         ("31 April 2027", "'31 april 2027' is not a day of the calendar"),
         ("42 15 March", "'42 15 March' is not a date"),
-        ("next month", "'next month' is not a date"),
+        ("end of week", "'end of week' is not a date"),
         ("15/03/27", "'15/03/27' is not a date"),
     ],
 )
@@ -167,3 +177,23 @@ def test_day_and_month_in_digits_that_could_swap_are_asked_never_guessed(
         assert answer == dt.date(year, month, day)
     else:
         assert isinstance(answer, Ambiguous), answer
+
+
+def _period(date: dt.date, months: int) -> tuple[int, int]:
+    return date.year, (date.month - 1) // months
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)))
+def test_the_end_of_a_period_is_its_last_day_whatever_day_it_is_read(today: dt.date) -> None:
+    """The last day of this (or the next) month, quarter or year: the day after it lies in
+    the period after, and it is in the period asked for."""
+    day = dt.timedelta(days=1)
+    for words, months in (("month", 1), ("quarter", 3), ("year", 12)):
+        this, following = (
+            parse_date(f"end of {words}", today),
+            parse_date(f"end of next {words}", today),
+        )
+        assert isinstance(this, dt.date) and isinstance(following, dt.date)
+        assert _period(this, months) == _period(today, months) != _period(this + day, months)
+        assert _period(following, months) == _period(this + day, months)
+        assert _period(following + day, months) != _period(following, months)
