@@ -10,6 +10,7 @@ from bot.core.teams import overseen_by
 from bot.deals.lookup import rows_for
 from bot.onboarding.outcomes import RepProgress
 from bot.onboarding.progress import progress_rows
+from bot.onboarding.status import workspace_reps
 from storage import deal_queries
 from storage.deal_queries import DealFilter
 
@@ -42,7 +43,10 @@ async def home_overview(services: Services, actor: Actor) -> HomeOverview:
             )
             team = await deal_queries.deal_page(session, matching, limit=TEAM_ROWS)
             onboarding = await progress_rows(
-                session, services, team_id=actor.team_id, user_ids=owners
+                session,
+                services,
+                team_id=actor.team_id,
+                user_ids=owners or await workspace_reps(session, services, actor),
             )
         my_rows = await rows_for(session, services, mine.deals)
         team_rows = await rows_for(session, services, team.deals) if team is not None else None

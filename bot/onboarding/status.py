@@ -33,12 +33,13 @@ async def _scope(
     if overseen.reports:
         return list(overseen.reports), _("Onboarding of your team")
     if overseen.everyone:
-        return await _workspace_reps(session, services, actor), _("Onboarding in this workspace")
+        return await workspace_reps(session, services, actor), _("Onboarding in this workspace")
     return [actor.user_id], _("Your onboarding")
 
 
-async def _workspace_reps(session: AsyncSession, services: Services, actor: Actor) -> list[str]:
-    """Every rep the workspace knows, and anyone who started (a manager may onboard too)."""
+async def workspace_reps(session: AsyncSession, services: Services, actor: Actor) -> list[str]:
+    """Every rep the workspace knows, and anyone who started (a manager may onboard too):
+    whose onboarding an admin with nobody reporting to them oversees, here and on App Home."""
     people = await queries.people(session, team_id=actor.team_id)
     reps = {
         person.user_id

@@ -143,6 +143,10 @@ async def test_an_admin_sees_every_rep_started_or_not(slack: SlackHarness) -> No
     assert f"@{REP2} — not started" in shown and f"@{REP2} — not started" in by_manager
     assert f"@{MANAGER} —" not in shown  # managers are not reps; they show once they start
     assert "0 of 2 done" in shown
+    # App Home lists the same people: it once showed only those who had started
+    await slack.event(event_callback(app_home_opened_event(ADMIN), team_id=slack.team_id))
+    home = text_of(slack.standin.home(ADMIN)["blocks"])  # type: ignore[index]
+    assert f"@{REP2} — not started" in home and f"@{REP} — tour stage 1 of" in home
 
 
 async def test_a_rep_without_a_manager_sees_no_onboarding_on_app_home(slack: SlackHarness) -> None:
