@@ -60,13 +60,13 @@ async def newest(
     authors: Sequence[str] | None = None,
     before: dt.datetime | None = None,
 ) -> tuple[Sequence[MapFeedback], int]:
-    """The newest `limit` entries with `status` (of `authors` only, given before `before`,
+    """The newest `limit` entries with `status` (of `authors` only, given by `before`,
     when given), and how many there are in all."""
     query = _filtered(team_id, status)
     if authors is not None:
         query = query.where(col(MapFeedback.author_id).in_(sorted(set(authors))))
     if before is not None:
-        query = query.where(MapFeedback.given_at < before)
+        query = query.where(col(MapFeedback.given_at) <= before)
     page = (await session.exec(query.order_by(col(MapFeedback.number).desc()).limit(limit))).all()
     if len(page) < limit:
         return page, len(page)

@@ -32,19 +32,14 @@ async def list_feedback(services: Services, actor: Actor, status: Status) -> Out
 
 
 async def close_feedback(services: Services, actor: Actor, number: int, note: str) -> Outcome:
-    cleaned = clean_reason(note, what=_("note"))
-    if isinstance(cleaned, BadValue):
-        return Invalid(
-            _("say what was done about it: {why}").format(why=cleaned.message),
-            _("e.g. /deal feedback done {number} added a security review item to Demo").format(
-                number=number
-            ),
-        )
     now = services.clock()
     async with services.db.write() as session:
         refused = await may_own_map(session, services, actor)
         if refused is not None:
-            return refused
+            return refused  # first: whatever else is wrong is not theirs to know
+        cleaned = clean_reason(note, what=_("note"))
+        if isinstance(cleaned, BadValue):
+            return _no_note(number, cleaned)
         row = await feedback_queries.by_number(session, team_id=actor.team_id, number=number)
         if row is None:
             return _no_such(number)
@@ -53,11 +48,19 @@ async def close_feedback(services: Services, actor: Actor, number: int, note: st
         )
         if not closed:
             return _done_already(row)
-    row = MapFeedback.model_validate(
-        {**row.model_dump(), "done_at": now, "done_by": actor.user_id, "done_note": cleaned}
-    )
+    # as the row now reads (the session is over: nothing is written by this)
+    row.done_at, row.done_by, row.done_note = now, actor.user_id, cleaned
     (line,) = await feedback_lines(services, actor.team_id, [row])
     return FeedbackClosed(line, actor.team_id)
+
+
+def _no_note(number: int, why: BadValue) -> Invalid:
+    return Invalid(
+        _("say what was done about it: {why}").format(why=why.message),
+        _("e.g. /deal feedback done {number} added a security review item to Demo").format(
+            number=number
+        ),
+    )
 
 
 def _no_such(number: int) -> NotFound:
@@ -68,7 +71,7 @@ def _no_such(number: int) -> NotFound:
 
 
 def _done_already(row: MapFeedback) -> Invalid:
-    when = f"{row.done_at:%d %b %Y}" if row.done_at else ""
+    when = f"{row.done_at.day} {row.done_at:%b %Y}" if row.done_at else ""
     return Invalid(
         _("feedback {number} was marked done already, by <@{who}> on {when}: {note}").format(
             number=row.number, who=row.done_by, when=when, note=row.done_note or ""
@@ -97,3 +100,11 @@ def _line(entry: FeedbackEntry, process_map: ProcessMap, names: dict[int, str]) 
     stage_name = process_map.stage(stage).name if stage and process_map.has_stage(stage) else stage
     deal_name = names.get(entry.deal_id) if entry.deal_id is not None else None
     return FeedbackLine(entry, process_map.title, stage_name, deal_name)
+
+
+async def every_feedback(services: Services, *, team_id: str, status: Status) -> list[FeedbackLine]:
+    """Every entry with `status`, oldest first: `stagecoach feedback export` (an admin's
+    command line, so no role is asked for)."""
+    async with services.db.read() as session:
+        rows = await feedback_queries.every(session, team_id=team_id, status=status)
+    return await feedback_lines(services, team_id, rows)
