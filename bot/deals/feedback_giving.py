@@ -3,8 +3,8 @@ was given from and the stage it is about when one can be told (docs/living-map.m
 
 The stage: one the text names (its name, a part of its name between slashes, or its id,
 as whole words, compared folded; the first one named wins), else the stage the author's
-deal is in (the `#deal` written first, the channel's deal, else their last). Feedback
-that names no stage and comes from no deal is about the map as a whole.
+deal is in, while it is open (the `#deal` written first, the channel's deal, else their
+last). Feedback that names no stage and comes from no open deal is about the map as a whole.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from flows.i18n import _
 from flows.schema import ProcessMap, Stage
 from storage import feedback_queries
 from storage.feedback_models import MapFeedback, StageSource
-from storage.models import Deal
+from storage.models import Deal, DealStatus
 from storage.name_keys import fold
 
 
@@ -73,7 +73,9 @@ def told_stage(
     named = stage_named_in(process_map, text)
     if named is not None:
         return named, StageSource.NAMED
-    if deal is not None and process_map.has_stage(deal.stage):
+    # an open deal's: a closed one's stage (lost, won…) is where it ended, not what the
+    # author is working on; their last deal may have closed long ago
+    if deal is not None and deal.status == DealStatus.OPEN and process_map.has_stage(deal.stage):
         return process_map.stage(deal.stage), StageSource.DEAL
     return None, None
 

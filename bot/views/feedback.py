@@ -34,9 +34,13 @@ def feedback_given_message(given: FeedbackGiven) -> Message:
     text = _("Thanks: your feedback on the {map} map is recorded for its owners.").format(
         map=line.map_title
     )
-    if line.stage_name:
+    if line.stage_name and line.entry.stage_source is StageSource.NAMED:
         text += " " + _("It is number {number}, about {stage}.").format(
             number=line.entry.number, stage=line.stage_name
+        )
+    elif line.stage_name:
+        text += " " + _("It is number {number}, about {stage}, where {deal} is.").format(
+            number=line.entry.number, stage=line.stage_name, deal=line.deal_name or ""
         )
     else:
         text += " " + _("It is number {number}.").format(number=line.entry.number)

@@ -53,8 +53,15 @@ async def test_feedback_is_numbered_and_tied_to_a_stage(slack: SlackHarness, giv
 
     answer = await slack.command("feedback #1 the proposal stage wants a template", user=REP)
     assert "It is number 4, about Proposal." in shown(answer)
+    await slack.command("disqualify #1 no budget at all", user=REP)
+    answer = await slack.command("feedback the checklist is long", user=REP)
+    assert shown(answer).endswith(
+        "It is number 5.\nManagers and admins read it with /deal feedback list."
+    )
+    latest = (await rows(slack))[-1]
+    assert (latest.deal_id, latest.stage_id) == (1, None)  # a closed deal's stage is not the topic
     missing = await slack.command("feedback #9 nothing", user=REP)
-    assert "there is no deal #9" in shown(missing) and len(await rows(slack)) == 4
+    assert "there is no deal #9" in shown(missing) and len(await rows(slack)) == 5
 
 
 async def test_managers_and_admins_list_it_newest_first(slack: SlackHarness, given: None) -> None:
