@@ -62,8 +62,12 @@ def feedback_list_message(listed: FeedbackList) -> Message:
     blocks: list[Block] = [section(bold(escape(head)))]
     blocks += [section(entry_text(line)) for line in listed.lines]
     more = listed.total - len(listed.lines)
-    notes = [_("and {count} more: stagecoach feedback export has them all").format(count=more)]
-    blocks.append(context(escape(" · ".join([*notes[: more > 0], _LIST_HINT]))))
+    notes = [_LIST_HINT]
+    if more > 0:
+        notes.insert(
+            0, _("and {count} more: stagecoach feedback export has them all").format(count=more)
+        )
+    blocks.append(context(escape(" · ".join(notes))))
     return Message(text=head, blocks=blocks)
 
 

@@ -178,3 +178,17 @@ async def test_the_owners_digest_lists_the_open_feedback(slack: SlackHarness, gi
     )
     everyone = shown(await slack.command("digest preview all", user=ADMIN))
     assert "Open feedback on the map (3)" in everyone and "4. “the whole map" in everyone
+
+
+async def test_a_long_list_shows_the_newest_and_counts_the_rest(
+    slack: SlackHarness, given: None
+) -> None:
+    for n in range(4, 24):
+        await slack.command(f"feedback idea number {n}", user=REP2)
+
+    listed = shown(await slack.command("feedback list", user=MANAGER))
+
+    assert "Open feedback on the map (23 entries, newest first)" in listed
+    assert "23. “idea number 23”" in listed and "4. “idea number 4”" in listed
+    assert "3. “love it”" not in listed
+    assert "and 3 more: stagecoach feedback export has them all" in listed
