@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.digest",
     "bot.cli.shell",
     "bot.cli.stats",
+    "bot.cli.feedback",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,5 +1,5 @@
-"""The commands that note something: the objection playbook, an objection heard, feedback
-on the map."""
+"""The commands that note something: the objection playbook, an objection heard. (Feedback
+on the map: bot.commands.feedback.)"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot.commands.spec import Answer, CommandSpec
 from bot.commands.words import deal_and_optional_text, deal_and_text, on_named_deal
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
-from bot.deals.notes import record_feedback, record_objection, show_playbook
+from bot.deals.notes import record_objection, show_playbook
 from flows.i18n import _
 
 
@@ -57,27 +57,4 @@ OBJECTION = CommandSpec(
     deal_and_text(ObjectionArgs, what=_("the objection")),
     _objection,
     ("/deal objection we already use a competitor",),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackArgs:
-    text: str
-
-
-def _feedback_args(ref: DealRef, text: str) -> FeedbackArgs:
-    return FeedbackArgs(text)  # feedback is on the map: a leading #deal is passed over
-
-
-async def _feedback(services: Services, actor: Actor, args: FeedbackArgs) -> Answer:
-    return await record_feedback(services, actor, args.text)
-
-
-FEEDBACK = CommandSpec(
-    "feedback",
-    "/deal feedback <text>",
-    _("Feedback on the process map for its owners"),
-    deal_and_text(_feedback_args, what=_("the feedback")),
-    _feedback,
-    ("/deal feedback demo needs a security review item",),
 )

@@ -119,3 +119,17 @@ def outsider_refused() -> NotAllowed:
         ),
         _("ask someone from that workspace to do it for you"),
     )
+
+
+async def may_own_map(session: AsyncSession, services: Services, actor: Actor) -> NotAllowed | None:
+    """The map's owners read and close its feedback: its managers and admins, who revise
+    the map (docs/living-map.md says why a role and not a list in the map file)."""
+    if await role_of(session, services, actor) in (Role.MANAGER, Role.ADMIN):
+        return None
+    return NotAllowed(
+        _("only the map's owners, its managers and admins, read and close feedback on the map"),
+        _(
+            "your own feedback reaches them with /deal feedback <text>; an admin makes "
+            "someone a manager with /deal role @dana manager"
+        ),
+    )

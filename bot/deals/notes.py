@@ -1,9 +1,10 @@
-"""Objections heard on a deal, feedback on the map, and the objection playbook."""
+"""Objections heard on a deal, and the objection playbook. (Feedback on the map:
+bot.deals.feedback_giving.)"""
 
 from __future__ import annotations
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Done, Failure, Invalid, Outcome
+from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import CURRENT, CurrentDeal, DealRef
 from bot.core.values import BadValue, clean_reason
 from bot.deals.lookup import find_deal
@@ -87,30 +88,3 @@ async def record_objection(
         )
     services.touch(actor, deal.id)  # once committed
     return ObjectionNoted(deal_name=deal.name, text=cleaned, matches=matches)
-
-
-async def record_feedback(services: Services, actor: Actor, text: str | None) -> Outcome:
-    cleaned = clean_reason(text, what=_("feedback"))
-    if isinstance(cleaned, BadValue):
-        return Invalid(
-            cleaned.message, _("e.g. /deal feedback the demo stage needs a security review item")
-        )
-    process_map = services.catalog.current
-    async with services.db.write() as session:
-        session.add(
-            DealEvent(
-                team_id=actor.team_id,
-                deal_id=None,
-                map_id=process_map.id,
-                kind=EventKind.FEEDBACK,
-                actor_id=actor.user_id,
-                at=services.clock(),
-                reason=cleaned,
-                value=str(process_map.version),
-            )
-        )
-    return Done(
-        _("Thanks: your feedback on the {map} map is recorded for its owners.").format(
-            map=process_map.title
-        )
-    )

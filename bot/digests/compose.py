@@ -13,7 +13,10 @@ from bot.core.outcomes import SLIPPING_PUSHES
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
 from bot.deals.cards import whole_days
+from bot.deals.feedback import Status
+from bot.deals.feedback_owners import feedback_lines
 from bot.digests.content import (
+    FEEDBACK_LINES,
     Awaiting,
     DealLine,
     Deviation,
@@ -21,6 +24,7 @@ from bot.digests.content import (
     Flagged,
     Movement,
     ObjectionCount,
+    OpenFeedback,
     Slipping,
 )
 from bot.digests.schedule import zone
@@ -28,7 +32,7 @@ from bot.reporting.deviations import deviations_between
 from bot.reporting.funnel import funnel_numbers
 from flows.machine import is_recorded
 from flows.schema import ProcessMap, Stage
-from storage import digest_queries
+from storage import digest_queries, feedback_queries
 from storage.digest_models import DigestSubscription
 from storage.kpi_deviations import GateDeviation, GateDeviations
 from storage.kpi_queries import Window
@@ -70,12 +74,25 @@ async def compose_digest(
         funnel=await funnel_numbers(services, team_id=team_id, scope=scope, today=today),
         overridden=deviations.overrides,
         skipped=deviations.skips,
+        feedback=await _feedback(services, team_id, owners, window_end),
     )
     _sort_events(digest, events, maps)
     await _list_deviations(services, digest, deviations)
     _flag_deals(digest, deals, maps, now=now)
     digest.awaiting.extend(await _awaiting(services, deals, maps, now=now))
     return digest
+
+
+async def _feedback(
+    services: Services, team_id: str, authors: tuple[str, ...] | None, before: dt.datetime
+) -> OpenFeedback:
+    """Open feedback given by the people in scope (everyone's for the whole workspace)."""
+    async with services.db.read() as session:
+        rows, total = await feedback_queries.newest(
+            session, team_id=team_id, status=Status.OPEN, limit=FEEDBACK_LINES,
+            authors=authors, before=before,
+        )  # fmt: skip
+    return OpenFeedback(await feedback_lines(services, team_id, rows), total)
 
 
 async def _deviations(

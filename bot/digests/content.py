@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 
 from bot.core.outcomes import Outcome
 from bot.core.scope import ScopeKind
+from bot.deals.feedback import FeedbackLine
 from bot.reporting.funnel import Funnel
 from storage.kpi_deviations import DeviationKind, Tally
+
+FEEDBACK_LINES = 5  # the newest open feedback a digest lists; it counts the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,14 @@ class ObjectionCount:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenFeedback:
+    """Open feedback on the map from the people in a digest's scope, given before its end."""
+
+    lines: list[FeedbackLine]  # the newest FEEDBACK_LINES, newest first
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     scope: ScopeKind
     scope_user_id: str | None
@@ -108,6 +119,7 @@ class Digest:
     objections: list[ObjectionCount] = field(default_factory=list)
     awaiting: list[Awaiting] = field(default_factory=list)  # oldest first
     funnel: Funnel | None = None
+    feedback: OpenFeedback = field(default_factory=lambda: OpenFeedback([], 0))
 
     @property
     def quiet(self) -> bool:
@@ -120,6 +132,7 @@ class Digest:
             or self.deviation_moves
             or self.objections
             or self.awaiting
+            or self.feedback.total
         )
 
     @property

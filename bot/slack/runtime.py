@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Actor, Services
 from bot.core.settings import Settings
+from bot.slack.feedback_notices import FeedbackNotifier
 from bot.slack.owner_notices import OwnerNotifier
 from bot.slack.replies import Replies
 from bot.slack.sending import log_failure
@@ -43,6 +44,7 @@ class Runtime:
     replies: Replies
     tasks: BackgroundTasks
     owner_notices: OwnerNotifier
+    feedback_notices: FeedbackNotifier
 
 
 def web_client(
@@ -89,6 +91,7 @@ def build_runtime(
         replies=Replies(client=client, trusted_prefixes=trusted),
         tasks=BackgroundTasks(),
         owner_notices=OwnerNotifier(services.clock),
+        feedback_notices=FeedbackNotifier(services.clock),
     )
 
 

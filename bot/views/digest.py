@@ -27,6 +27,7 @@ from bot.reporting.funnel import Funnel, FunnelRow
 from bot.views.blocks import context, divider, header, section
 from bot.views.close_date import close_date_text, slipping_text
 from bot.views.counts import counted
+from bot.views.feedback import feedback_section
 from bot.views.gates import gates_text, overridden_text, skipped_text
 from bot.views.message import Message
 from bot.views.money import format_amount
@@ -152,6 +153,8 @@ def _attention_blocks(digest: Digest) -> list[Block]:
     if digest.objections:
         title = ":speech_balloon: " + _("Top objections")
         parts.append(_listing(title, digest.objections, _objection_line))
+    if digest.feedback.total:
+        parts.append(feedback_section(digest.feedback.lines, digest.feedback.total))
     return [divider(), *(section(part) for part in parts)]
 
 

@@ -19,6 +19,7 @@ from bot.core.outcomes import (
     Outcome,
     Stale,
 )
+from bot.deals.feedback import FeedbackClosed, FeedbackGiven, FeedbackList
 from bot.deals.outcomes import (
     Created,
     DealHistory,
@@ -58,6 +59,11 @@ from bot.views.failures import (
     failure_message,
     not_found_message,
     stale_message,
+)
+from bot.views.feedback import (
+    feedback_closed_message,
+    feedback_given_message,
+    feedback_list_message,
 )
 from bot.views.history import history_message
 from bot.views.message import Message
@@ -131,6 +137,9 @@ def _done(outcome: Done) -> Message:
 
 
 outcome_message.register(DealList, deal_list_message)
+outcome_message.register(FeedbackGiven, feedback_given_message)
+outcome_message.register(FeedbackList, feedback_list_message)
+outcome_message.register(FeedbackClosed, feedback_closed_message)
 outcome_message.register(Edited, edited_message)
 
 

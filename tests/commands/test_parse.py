@@ -24,6 +24,7 @@ from bot.commands.deal_commands import (
 )
 from bot.commands.digest import DIGEST, DigestList, DigestSubscribe, DigestUnsubscribe
 from bot.commands.editing import EDIT, EditArgs
+from bot.commands.feedback import FEEDBACK, FeedbackArgs, FeedbackDoneArgs, FeedbackListArgs
 from bot.commands.help import HELP, HelpArgs
 from bot.commands.moves import (
     ADVANCE,
@@ -36,14 +37,7 @@ from bot.commands.moves import (
     ReasonArgs,
     ReopenArgs,
 )
-from bot.commands.notes import (
-    FEEDBACK,
-    OBJECTION,
-    PLAYBOOK,
-    FeedbackArgs,
-    ObjectionArgs,
-    PlaybookArgs,
-)
+from bot.commands.notes import OBJECTION, PLAYBOOK, ObjectionArgs, PlaybookArgs
 from bot.commands.onboard import ONBOARD, OnboardArgs
 from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
 from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
@@ -53,6 +47,7 @@ from bot.core.dates import FromToday
 from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
 from bot.core.values import Amount
 from bot.deals.editing import DealEdit
+from bot.deals.feedback import Status
 from bot.team.outcomes import TeamAction
 from storage.models import Role
 
@@ -125,7 +120,18 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("stats last-quarter", STATS, StatsArgs("last-quarter")),
     ("plan 1.2m", PLAN, PlanArgs("1.2m", None)),
     ("plan 400k EUR month", PLAN, PlanArgs("400k EUR", "month")),
-    ("feedback #3 add a security item", FEEDBACK, FeedbackArgs("add a security item")),
+    (
+        "feedback #3 add a security item",
+        FEEDBACK,
+        FeedbackArgs(DealNumber(3), "add a security item"),
+    ),
+    ("feedback list", FEEDBACK, FeedbackListArgs()),
+    ("feedback LIST all", FEEDBACK, FeedbackListArgs(Status.ALL)),
+    (
+        "feedback done #4 merged the two demo items",
+        FEEDBACK,
+        FeedbackDoneArgs(4, "merged the two demo items"),
+    ),
     ("bind acme", BIND, DealArgs(DealName("acme"))),
     ("unbind", UNBIND, NoArgs()),
     ("role <@U0DANA|dana> manager", ROLE, RoleArgs("U0DANA", Role.MANAGER)),

@@ -13,7 +13,7 @@ from bot.core.context import Actor, Services
 from bot.core.dates import FromToday
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealName, DealNumber, SeenDeal
-from bot.deals import moving, notes, reopening, ticking
+from bot.deals import feedback_giving, moving, notes, reopening, ticking
 from bot.deals.binding import bind_deal
 from bot.deals.creating import create_deal
 from bot.deals.listing import list_deals
@@ -53,7 +53,7 @@ BAD_REQUESTS: dict[str, Request] = {
         s, REP, DealName("acme co"), reason="  "
     ),
     "objection of spaces": lambda s: notes.record_objection(s, REP, "   ", ref=DealName("acme co")),
-    "feedback of spaces": lambda s: notes.record_feedback(s, REP, "\t "),
+    "feedback of spaces": lambda s: feedback_giving.record_feedback(s, REP, "\t "),
     "nurture past date": lambda s: moving.nurture(
         s, REP, DealName("acme co"), until=dt.date(2026, 1, 1)
     ),

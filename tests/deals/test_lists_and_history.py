@@ -6,12 +6,14 @@ import pytest
 from sqlmodel import select
 
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Done, Invalid
+from bot.core.outcomes import Invalid
 from bot.core.refs import DealName
-from bot.deals import moving, notes, ticking
+from bot.deals import feedback_giving, moving, notes, ticking
+from bot.deals.feedback import FeedbackGiven
 from bot.deals.listing import list_deals
 from bot.deals.outcomes import DealHistory, DealList, Moved, ObjectionNoted, Playbook
 from bot.deals.showing import deal_history
+from storage.feedback_models import MapFeedback
 from storage.models import DealEvent, EventKind
 from tests.support.deals import (
     MANAGER,
@@ -145,25 +147,28 @@ async def test_an_empty_objection_is_refused(services: Services) -> None:
 
 
 async def test_feedback_is_recorded_for_the_maps_owners(services: Services) -> None:
-    done = expect(
-        await notes.record_feedback(services, REP, "demo needs a security review item"), Done
+    given = expect(
+        await feedback_giving.record_feedback(services, REP, "demo needs a security review item"),
+        FeedbackGiven,
     )
 
-    assert services.catalog.current.title in done.message
+    assert given.line.map_title == services.catalog.current.title
     async with services.db.read() as session:
-        [event] = (await session.exec(select(DealEvent))).all()
-    assert (event.kind, event.deal_id, event.map_id, event.value, event.reason) == (
-        EventKind.FEEDBACK,
+        [row] = (await session.exec(select(MapFeedback))).all()
+        assert (await session.exec(select(DealEvent))).all() == []  # not deal history
+    assert (row.number, row.deal_id, row.map_id, row.map_version, row.text, row.stage_id) == (
+        1,
         None,
         "default",
-        "1",
+        1,
         "demo needs a security review item",
+        "demo",  # the stage its text names
     )
 
 
 async def test_empty_feedback_is_refused(services: Services) -> None:
     async with writes_nothing(services):
-        expect(await notes.record_feedback(services, REP, " "), Invalid)
+        expect(await feedback_giving.record_feedback(services, REP, " "), Invalid)
 
 
 async def test_the_playbook_of_the_deals_stage_and_a_search(services: Services) -> None:

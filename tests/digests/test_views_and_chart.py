@@ -8,6 +8,7 @@ import struct
 
 from bot.core.scope import ScopeKind
 from bot.digests.content import (
+    FEEDBACK_LINES,
     DealLine,
     Deviation,
     Digest,
@@ -15,6 +16,7 @@ from bot.digests.content import (
     Flagged,
     Movement,
     ObjectionCount,
+    OpenFeedback,
     SubscriptionLine,
 )
 from bot.reporting.charts import funnel_chart_png
@@ -24,6 +26,7 @@ from bot.views.digest import digest_message
 from bot.views.subscriptions import subscriptions_message
 from bot.views.text import render_text
 from storage.kpi_deviations import DeviationKind, Tally
+from tests.support.samples.feedback import line as feedback_line
 
 START = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)
 FUNNEL = Funnel(
@@ -73,6 +76,10 @@ def _busy_digest(count: int) -> Digest:
         skipped=Tally(moves=30, gates=45, deals=30),
         objections=[ObjectionCount("Too expensive", 4), ObjectionCount("We use a rival", 2)],
         funnel=FUNNEL,
+        # the longest feedback there may be, every character escaped
+        feedback=OpenFeedback(
+            [feedback_line(n, done=False) for n in range(12, 12 - FEEDBACK_LINES, -1)], 12
+        ),
     )
 
 
@@ -90,6 +97,7 @@ def test_a_busy_digest_shows_every_section_within_slack_limits() -> None:
         "Reopened (1)",
         "46 gates passed without their exit items",
         "Top objections (2)",
+        "Open feedback on the map (12)",
         "Funnel, last 90d",
     ):
         assert heading in text  # fmt: skip
@@ -100,7 +108,10 @@ def test_a_busy_digest_shows_every_section_within_slack_limits() -> None:
     assert f"{override} by @U0MGR0001 with 2 items open: ok" in text
     assert "Nurture → Proposal · 1 gate skipped without an override" in text
     assert "and 23 more" in text  # 31 moves, 8 listed
-    assert "…" not in text  # nothing was clipped and "Price too high" in text
+    assert "12. “&&&" in text and "8. “&&&" in text and "7. “" not in text
+    assert "and 7 more: /deal feedback list" in text
+    assert "…" not in text.replace("&…”", "")  # only the feedback, of 500 characters, is clipped
+    assert "Price too high" in text
     assert "Sun 1 Mar 09:00 to Mon 2 Mar 09:00 (Europe/Istanbul)" in text
     assert message.text.startswith("Daily digest: 40 new, 40 advanced, 2 won, 1 lost")
     assert message.text.endswith("· 46 gates passed without their exit items")

@@ -21,6 +21,7 @@ from flows.machine import Move
 from flows.schema import EvidenceType
 from storage.models import DealEvent, EventKind
 from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
+from tests.support.samples.feedback import SAMPLES as FEEDBACK_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
 from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
 from tests.support.samples.team import SAMPLES as TEAM_SAMPLES
@@ -129,6 +130,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     ),
     **ONBOARDING_SAMPLES,
     **DIGEST_SAMPLES,
+    **FEEDBACK_SAMPLES,
     **KPI_SAMPLES,
     **TEAM_SAMPLES,
 }

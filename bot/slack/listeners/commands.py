@@ -15,6 +15,7 @@ from bot.commands import HelpRequested, NewDealForm, ParseError, parse, run_comm
 from bot.core.access import outsider_refused
 from bot.core.context import Actor
 from bot.core.slack_text import from_slack
+from bot.deals.feedback import FeedbackClosed
 from bot.deals.outcomes import EditForm, MapPicture, SentBack, Ticked
 from bot.digests.content import DigestPreview
 from bot.onboarding.outcomes import Delivery
@@ -54,6 +55,9 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
         if isinstance(answer, SentBack):
             after_ack(runtime, body, tell_owner(runtime, answer, actor), name="tell the owner")
         tell_owners(runtime, body, actor, answer)
+        if isinstance(answer, FeedbackClosed):
+            work = runtime.feedback_notices.tell(runtime.replies, actor, answer)
+            after_ack(runtime, body, work, name="tell the feedback's author")
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
             _deliver(runtime, body, answer)
 
