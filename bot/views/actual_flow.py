@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
+from bot.core.slack_text import readable
 from bot.reporting.actual_flow import OVERSTAY_MIN_STAYS
 from bot.reporting.outcomes import ActualFlowReport
 from bot.views.blocks import context, header, section
@@ -33,10 +34,12 @@ def actual_flow_message(report: ActualFlowReport) -> Message:
             "No deal moved between stages of the {map} map in this period: not enough data "
             "to draw the actual flow. Try a longer period, e.g. /deal map actual all"
         ).format(map=process_map.title)
-        return Message(text=f"{title}: {said}", blocks=[header(title), section(escape(said))])
+        return Message(
+            text=f"{title}: {said}", blocks=[header(readable(title)), section(escape(said))]
+        )
     headline = _moves_line(process_map, flow)
     blocks: list[Block] = [
-        header(title),
+        header(readable(title)),  # plain text: a mention would show as <@U…>
         section(escape_keeping_mentions(headline)),
         section(escape(_off_map_text(process_map, flow))),
         section(escape(_overstay_text(process_map, flow))),

@@ -20,6 +20,7 @@ from flows.loader import load_shipped
 from flows.machine import Move
 from flows.schema import EvidenceType
 from storage.models import DealEvent, EventKind
+from tests.support.samples.actual_flow import SAMPLES as FLOW_SAMPLES
 from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
 from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
@@ -131,6 +132,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     **DIGEST_SAMPLES,
     **KPI_SAMPLES,
     **TEAM_SAMPLES,
+    **FLOW_SAMPLES,
 }
 
 
