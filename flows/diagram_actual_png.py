@@ -2,7 +2,7 @@
 of the map's own picture (flows/diagram_png.py): the same column for the main path, the
 exits on the right, the same borders per kind of stage. What differs: a stage's fill says
 how often its stays overran the target, edges are as wide as their traffic and carry
-their count, and the moves the map does not have are magenta, on the column's left."""
+their count, and the moves the map does not have are purple, on the column's left."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ FILLS = {
     Overstay.OFTEN: "#ffe08a",
     Overstay.MOSTLY: "#f4a3a3",
 }
-OFF_MAP = "#c2185b"  # magenta: no stage, exit or reopen of the map has it
+# Purple: no stage, exit or reopen of the map has it. A magenta was tried first and read
+# as the lost exits' dark red on the 10,000-deal picture.
+OFF_MAP = "#7b1fa2"
 FAINT = "#cfcfcf"
 UNKNOWN_STAGE = {"color": "#888888", "style": "rounded,filled,dotted"}
 MAIN_PATH = (NodeStyle.STAGE, NodeStyle.WON, NodeStyle.POST_SALE)
@@ -73,20 +75,26 @@ def _edge_look(line: FlowLine, styles: dict[str, NodeStyle | None]) -> dict[str,
         look["color"] = _border(styles.get(line.source))
     if line.count == 0:  # a step of the main path nobody took: the map's shape
         return look | {"color": FAINT, "penwidth": "1", "arrowsize": "0.5"}
-    return look | {"penwidth": str(line.width), "label": _count(line.count, look["color"])}
+    return look | _traffic(line, look["color"])
 
 
 def _off_map_look(line: FlowLine, styles: dict[str, NodeStyle | None]) -> dict[str, str]:
-    look = {
-        "color": OFF_MAP,
-        "penwidth": str(line.width),
-        "label": _count(line.count, OFF_MAP),
-        "constraint": "false",
-    }
+    look = {"color": OFF_MAP, "constraint": "false"} | _traffic(line, OFF_MAP)
     if styles.get(line.source) in MAIN_PATH and styles.get(line.dest) in MAIN_PATH:
         # skips and moves back along the column: round its left side, clear of the exits
         look |= {"tailport": "w", "headport": "w"}
     return look
+
+
+def _traffic(line: FlowLine, color: str) -> dict[str, str]:
+    """Width and count; graphviz scales arrowheads with the pen, so the widest edges get
+    smaller heads (at full size a busy edge's head hid the count beside it)."""
+    arrow = min(0.7, 3.0 / line.width)
+    return {
+        "penwidth": str(line.width),
+        "label": _count(line.count, color),
+        "arrowsize": f"{arrow:.2f}",
+    }
 
 
 def _count(count: int, color: str) -> str:
@@ -123,7 +131,7 @@ def _legend(diagram: ActualDiagram) -> str:
     rows.append(f"<TR>{cells}</TR>")
     rows.append(f'<TR><TD COLSPAN="4">{_escape(_edges_words())}</TD></TR>')
     if diagram.off_map:
-        heading = _("Not on the map (magenta), most used first:")
+        heading = _("Not on the map (purple), most used first:")
         rows.append(f'<TR><TD COLSPAN="4"><FONT COLOR="{OFF_MAP}"><B>{_escape(heading)}</B></FONT></TD></TR>')  # fmt: skip
         rows += [
             f'<TR><TD COLSPAN="4" CELLPADDING="0"><FONT COLOR="{OFF_MAP}" POINT-SIZE="12">{_escape(line)}</FONT></TD></TR>'
@@ -134,8 +142,8 @@ def _legend(diagram: ActualDiagram) -> str:
 
 def _edges_words() -> str:
     return _(
-        "Edges: moves in the period, as wide as their traffic · "
-        "grey: a step of the map nobody took · magenta: a move the map does not have"
+        "Edges: moves in the period, as wide as their traffic · grey: a step of the map "
+        "nobody took · purple: a move the map does not have"
     )
 
 

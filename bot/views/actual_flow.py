@@ -24,7 +24,9 @@ from flows.schema import ProcessMap
 TOP = 3  # off-map moves and overstayed stages the text names; the picture has them all
 
 
-def actual_flow_message(report: ActualFlowReport) -> Message:
+def actual_flow_message(report: ActualFlowReport, *, picture_note: bool = True) -> Message:
+    """The text of the report; `picture_note`: say the picture follows in a DM (Slack and
+    the shell upload it there; the command line writes it to a file instead)."""
     flow, process_map = report.flow, report.process_map
     title = _("Actual flow: {scope}, {period}").format(
         scope=report.scope_title, period=period_words(report.period)
@@ -43,8 +45,9 @@ def actual_flow_message(report: ActualFlowReport) -> Message:
         section(escape_keeping_mentions(headline)),
         section(escape(_off_map_text(process_map, flow))),
         section(escape(_overstay_text(process_map, flow))),
-        context(escape(_("The picture follows in your direct messages."))),
     ]
+    if picture_note:
+        blocks.append(context(escape(_("The picture follows in your direct messages."))))
     return Message(text=f"{title}: {headline}", blocks=blocks)
 
 
@@ -66,10 +69,14 @@ def _off_map_text(process_map: ProcessMap, flow: ActualFlow) -> str:
     share = sum(edge.count for edge in moves) / flow.moves
     names = {stage.id: stage.name for stage in process_map.stages}
     lines = [edge_words(edge, names) for edge in off[:TOP]]
-    head = _("Not on the map: {moves} ({share:.0%} of all moves). Most used:").format(
+    head = _("Not on the map: {moves} ({share:.0%} of all moves)").format(
         moves=counted(sum(e.count for e in moves), "{count} move", "{count} moves"), share=share
     )
-    return f"{head}\n{bullets(lines)}"
+    elsewhere = sum(edge.count for edge in off if edge.source is None)
+    if elsewhere:
+        created = counted(elsewhere, "{count} deal created", "{count} deals created")
+        head += _(", and {created} past the first stage").format(created=created)
+    return f"{head}. {_('Most used:')}\n{bullets(lines)}"
 
 
 def _overstay_text(process_map: ProcessMap, flow: ActualFlow) -> str:

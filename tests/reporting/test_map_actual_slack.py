@@ -50,7 +50,7 @@ async def test_a_manager_gets_the_text_and_the_picture_in_their_dm(slack: SlackH
     )
     off = [move for move in team if move not in DRAWN]
     assert off, "the known history has moves the map lacks"
-    assert f"Not on the map: {len(off)} moves ({len(off) / len(team):.0%} of all moves)" in shown
+    assert f"Not on the map: {len(off)} moves ({len(off) / len(team):.0%} of all moves)." in shown
     assert "Solution demo → Discovery: 1" in shown  # D9's move back
     assert "The picture follows in your direct messages." in shown
     [picture] = slack.standin.uploaded_files()
