@@ -57,7 +57,9 @@ def _parse_actual(words: list[str]) -> ActualMapArgs | Refused:
         scope, words = (ScopeKind.OWNER.value, owner), words[:-2]
     elif lowered and lowered[-1] in SCOPE_WORDS and (len(words) == 2 or lowered[-1] == "team"):
         scope, words = (lowered[-1], None), words[:-1]
-    if len(words) > 1 or (words and words[0].lower() == ScopeKind.OWNER.value):
+    if words and words[-1].lower() == ScopeKind.OWNER.value:
+        return Refused(_("whose deals?"), _("name them after owner, e.g. owner @dana"))
+    if len(words) > 1:
         return Refused(
             _("'{text}' is not a period and a scope").format(text=" ".join(words)),
             _("e.g. /deal map actual 90d team, /deal map actual last-quarter all"),
