@@ -249,3 +249,40 @@ async def _tick_everything(services: Services, team: str, deal: ModelDeal) -> No
     ]
     if numbers:
         await say(services, team, deal.owner, f"tick #{deal.deal_id} {' '.join(numbers)}")
+
+
+async def test_a_stay_of_exactly_the_target_is_not_over_it(services: Services) -> None:
+    """Qualification's target is 7 days: stays of 7 days, 7 days and an hour, 6 days, and
+    one still open; a skip into the demo and a deal imported half-way, into the proposal."""
+    team = fresh_team()
+    rows = [
+        ("A", "qualify", "2026-01-01T00:00:00"),
+        ("A", "discovery", "2026-01-08T00:00:00"),  # 7 days: on target
+        ("B", "qualify", "2026-01-01T00:00:00"),
+        ("B", "discovery", "2026-01-08T01:00:00"),  # an hour over
+        ("C", "qualify", "2026-01-02T00:00:00"),
+        ("C", "demo", "2026-01-08T00:00:00"),  # 6 days, and a skip the map lacks
+        ("D", "qualify", "2026-01-03T00:00:00"),  # still there
+        ("E", "proposal", "2026-01-04T00:00:00"),  # created half-way
+    ]
+    lines = [HEADER, *(f"{d},Deal {d},{REP},1000,USD,{stage},{at}," for d, stage, at in rows)]
+    report = await import_text(services, "\n".join(lines) + "\n", team_id=team)
+    assert report.rejected == [], report.rejected
+
+    flow = await actual_flow(services, team_id=team, map_id=MAP.id, window=Window())
+
+    qualify = next(load for load in flow.stages if load.stage == "qualify")
+    assert (qualify.ended_stays, qualify.overstay_share) == (3, pytest.approx(1 / 3))
+    assert qualify.median_days == pytest.approx(7.0)
+    edges = {(e.source, e.dest): (e.count, e.on_map) for e in flow.edges}
+    assert edges == {
+        (None, "qualify"): (4, True),
+        (None, "proposal"): (1, False),
+        ("qualify", "discovery"): (2, True),
+        ("qualify", "demo"): (1, False),
+    }
+    assert {(e.source, e.dest) for e in flow.off_map()} == {("qualify", "demo"), (None, "proposal")}
+    january = Window(dt.datetime(2026, 1, 8, 0, 30, tzinfo=dt.UTC), None)  # after A's and C's moves
+    later = await actual_flow(services, team_id=team, map_id=MAP.id, window=january)
+    assert {(e.source, e.dest): e.count for e in later.edges} == {("qualify", "discovery"): 1}
+    assert next(s for s in later.stages if s.stage == "qualify").overstay_share == 1.0
