@@ -100,6 +100,11 @@ def _lines(stage: Stage, count: int | None) -> tuple[str, ...]:
     return (stage.name, owner, _("deals: {count}").format(count=count))
 
 
+def stage_style(process_map: ProcessMap, stage: Stage) -> NodeStyle:
+    """How a stage is drawn; the discovery picture (flows/diagram_actual.py) draws alike."""
+    return _style(process_map, stage)
+
+
 def _style(process_map: ProcessMap, stage: Stage) -> NodeStyle:
     if stage.won:
         return NodeStyle.WON

@@ -1,4 +1,5 @@
-"""`stagecoach maps …`: list, show, lint and diagram process maps.
+"""`stagecoach maps …`: list, show, lint and diagram process maps (`maps actual`, what
+deals did on one, reads the database: bot.cli.maps_actual).
 
 Every failure is one clear message on stderr and an exit code, never a traceback:
 1 for a map that does not load or a file that cannot be read or written, 2 for a usage mistake.
@@ -12,6 +13,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.cli import maps_actual
 from flows.diagram import UnknownStageError, build_diagram
 from flows.diagram_mermaid import to_mermaid
 from flows.diagram_png import to_png
@@ -41,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lint.add_argument("--strict", action="store_true", help=_("exit 1 on warnings too"))
     lint.set_defaults(handler=lint_map_command)
     _register_diagram(actions)
+    maps_actual.register(actions)  # the one maps command that reads the database
 
 
 def _register_diagram(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

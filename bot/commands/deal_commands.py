@@ -1,4 +1,5 @@
-"""The commands about deals as a whole: show, new, list, history, bind, unbind, map."""
+"""The commands about deals as a whole: show, new, list, history, bind, unbind (map:
+bot.commands.map_commands)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from bot.core.values import Amount
 from bot.deals.binding import bind_deal, unbind_deal
 from bot.deals.creating import create_deal
 from bot.deals.listing import ListScope, ListSort, list_deals
-from bot.deals.map_picture import map_picture
 from bot.deals.showing import deal_history, show_deal
 from flows.i18n import _
 
@@ -252,18 +252,4 @@ UNBIND = CommandSpec(
     _("Unbind this channel's deal"),
     no_arguments("unbind", NoArgs),
     _unbind,
-)
-
-
-async def _map(services: Services, actor: Actor, args: NoArgs) -> Answer:
-    return await map_picture(services, actor)
-
-
-MAP = CommandSpec(
-    "map",
-    "/deal map",
-    _("The process map as a picture, with your open deals on it"),
-    no_arguments("map", NoArgs),
-    _map,
-    ("/deal map",),
 )

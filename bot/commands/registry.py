@@ -13,11 +13,12 @@ import difflib
 from typing import Any
 
 from bot.commands.admin import ROLE, TEAM
-from bot.commands.deal_commands import BIND, HISTORY, LIST, MAP, NEW, SHOW, UNBIND
+from bot.commands.deal_commands import BIND, HISTORY, LIST, NEW, SHOW, UNBIND
 from bot.commands.digest import DIGEST
 from bot.commands.editing import EDIT
 from bot.commands.feedback import FEEDBACK
 from bot.commands.help import HELP
+from bot.commands.map_commands import MAP
 from bot.commands.moves import ADVANCE, DISQUALIFY, LOSE, NURTURE, OVERRIDE, REOPEN
 from bot.commands.notes import OBJECTION, PLAYBOOK
 from bot.commands.onboard import ONBOARD

@@ -1,4 +1,5 @@
-"""What the reporting use cases return (`/deal stats`, `/deal plan`). No Slack types here."""
+"""What the reporting use cases return (`/deal stats`, `/deal plan`, `/deal map actual`).
+No Slack types here."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from dataclasses import dataclass
 
 from bot.core.outcomes import Outcome
 from bot.reporting.kpis import Stats
+from bot.reporting.periods import Period
 from bot.reporting.plan import Plan
+from flows.actual_flow import ActualFlow
+from flows.schema import ProcessMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,3 +27,14 @@ class PlanReport(Outcome):
 
     plan: Plan
     scope_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActualFlowReport(Outcome):
+    """`/deal map actual`: what deals did on `process_map` in `period`, for a scope; the
+    picture (flows/diagram_actual.py) goes with it."""
+
+    process_map: ProcessMap
+    flow: ActualFlow
+    scope_title: str
+    period: Period

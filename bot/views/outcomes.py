@@ -45,8 +45,9 @@ from bot.onboarding.outcomes import (
     QuizAsked,
     TourShown,
 )
-from bot.reporting.outcomes import PlanReport, StatsReport
+from bot.reporting.outcomes import ActualFlowReport, PlanReport, StatsReport
 from bot.team.outcomes import RoleChanged, RoleOf, Roles, TeamChanged, TeamOf, Teams
+from bot.views.actual_flow import actual_flow_message
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, change_card, stage_card
 from bot.views.counts import counted
@@ -140,6 +141,7 @@ outcome_message.register(DealList, deal_list_message)
 outcome_message.register(FeedbackGiven, feedback_given_message)
 outcome_message.register(FeedbackList, feedback_list_message)
 outcome_message.register(FeedbackClosed, feedback_closed_message)
+outcome_message.register(ActualFlowReport, actual_flow_message)
 outcome_message.register(Edited, edited_message)
 
 

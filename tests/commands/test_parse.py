@@ -15,7 +15,6 @@ from bot.commands.deal_commands import (
     BIND,
     HISTORY,
     LIST,
-    MAP,
     NEW,
     SHOW,
     UNBIND,
@@ -26,6 +25,7 @@ from bot.commands.digest import DIGEST, DigestList, DigestSubscribe, DigestUnsub
 from bot.commands.editing import EDIT, EditArgs
 from bot.commands.feedback import FEEDBACK, FeedbackArgs, FeedbackDoneArgs, FeedbackListArgs
 from bot.commands.help import HELP, HelpArgs
+from bot.commands.map_commands import MAP, ActualMapArgs, MapArgs
 from bot.commands.moves import (
     ADVANCE,
     DISQUALIFY,
@@ -146,7 +146,14 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("team <@U0MARIA> Add <@U0BEN>", TEAM, TeamArgs("U0MARIA", TeamAction.ADD, ("U0BEN",))),
     ("team <@U0MARIA|maria>", TEAM, TeamArgs("U0MARIA")),
     ("team", TEAM, TeamArgs()),
-    ("map", MAP, NoArgs()),
+    ("map", MAP, MapArgs()),
+    ("map Actual", MAP, ActualMapArgs()),
+    ("map actual 30d", MAP, ActualMapArgs("30d")),
+    ("map actual all", MAP, ActualMapArgs("all")),  # one word: the period, as in stats
+    ("map actual team", MAP, ActualMapArgs(None, "team")),
+    ("map actual last-quarter All", MAP, ActualMapArgs("last-quarter", "all")),
+    ("map actual owner <@U0ANA|ana>", MAP, ActualMapArgs(None, "owner", "U0ANA")),
+    ("map actual 2026-Q1 owner <@U0ANA>", MAP, ActualMapArgs("2026-Q1", "owner", "U0ANA")),
     ("digest list", DIGEST, DigestList()),
     ("digest unsubscribe <#C0SALES|sales>", DIGEST, DigestUnsubscribe("C0SALES")),
     (
@@ -215,7 +222,11 @@ REFUSED = [
         TEAM.usage_line,
     ),
     ("team add <@U0MARIA> <@U0SAM>", "the person comes first, then 'add'", TEAM.usage_line),
-    ("map now", "map takes no arguments", MAP.usage_line),
+    ("map now", "'now' is not a kind of map picture", MAP.usage_line),
+    ("map actual 30d 90d", "'30d 90d' is not a period and a scope", MAP.usage_line),
+    ("map actual 30d owner", "whose deals?", MAP.usage_line),
+    ("map actual owner", "whose deals?", MAP.usage_line),
+    ("map actual owner @ana", "'@ana' does not name a person", MAP.usage_line),
     ("digest subscribe sales daily", "'sales' is not a channel", DIGEST.usage_line),
     ("stats 30d 90d", "stats takes one period, not '30d 90d'", STATS.usage_line),
     (

@@ -20,6 +20,7 @@ from flows.loader import load_shipped
 from flows.machine import Move
 from flows.schema import EvidenceType
 from storage.models import DealEvent, EventKind
+from tests.support.samples.actual_flow import SAMPLES as FLOW_SAMPLES
 from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
 from tests.support.samples.feedback import SAMPLES as FEEDBACK_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
@@ -133,6 +134,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     **FEEDBACK_SAMPLES,
     **KPI_SAMPLES,
     **TEAM_SAMPLES,
+    **FLOW_SAMPLES,
 }
 
 

@@ -19,9 +19,10 @@ from bot.deals.feedback import FeedbackClosed
 from bot.deals.outcomes import EditForm, MapPicture, SentBack, Ticked
 from bot.digests.content import DigestPreview
 from bot.onboarding.outcomes import Delivery
+from bot.reporting.outcomes import ActualFlowReport
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
 from bot.slack.listeners.owner_notices import tell_owners
-from bot.slack.pictures import upload_map, upload_preview_chart
+from bot.slack.pictures import upload_actual_flow, upload_map, upload_preview_chart
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
 from bot.views.edit_form import edit_modal
 from bot.views.help import help_message, parse_error_message
@@ -78,6 +79,9 @@ async def _acknowledge(runtime: Runtime, ack: Any, body: Body, actor: Actor, ans
         await ack(response_type="ephemeral", **outcome_message(answer).to_dict())
     if isinstance(answer, MapPicture):
         after_ack(runtime, body, upload_map(runtime, actor, answer), name="upload map")
+    if isinstance(answer, ActualFlowReport):
+        work = upload_actual_flow(runtime, actor, answer)
+        after_ack(runtime, body, work, name="upload actual flow")
     if isinstance(answer, DigestPreview):
         work = upload_preview_chart(runtime, actor, answer)
         after_ack(runtime, body, work, name="digest preview chart")
