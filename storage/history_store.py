@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -74,6 +74,16 @@ async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
     if rows:
         connection = await session.connection()
         await connection.execute(insert(EVENT), list(rows))
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """After a bulk import, the planner's statistics: PostgreSQL's autovacuum gathers them
+    only a while later, and until then it plans the KPI queries over a 10,000-deal import
+    as if the tables were empty (the transition matrix took 40 s instead of 0.1 s). SQLite
+    plans from its indexes alone."""
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.execute(text("ANALYZE deal, deal_event"))
 
 
 async def begin_snapshot(session: AsyncSession) -> None:

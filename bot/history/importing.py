@@ -113,6 +113,9 @@ async def import_history(
         await _write(services, team_id, process_map, batch, mappings, tally, dry_run=dry_run)
         if progress:
             progress(start + len(batch), len(plans))
+    if not dry_run and (tally.created or tally.replaced):
+        async with services.db.write() as session:
+            await history_store.refresh_statistics(session)
     return ImportReport(
         rows=len(source),
         deals_created=tally.created,
