@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.digest",
     "bot.cli.shell",
     "bot.cli.stats",
+    "bot.cli.discover",
 )
 
 Handler = Callable[[argparse.Namespace], int]
