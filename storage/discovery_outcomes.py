@@ -14,7 +14,8 @@ gates are storage.discovery_queries; docs/discovery.md says what each count is f
   an objection heard (by playbook entry), a first response within a day. Ticks and
   objections are compared among the deals *worked in stagecoach* (with at least one tick
   or objection recorded) only: an imported deal records neither, and would otherwise
-  count as one that lacked them all.
+  count as one that lacked them all. An item of a stage is compared among the worked
+  deals that were in that stage: a deal lost before it never had the chance to tick it.
 """
 
 from __future__ import annotations
@@ -167,32 +168,52 @@ def _decided(scope: KpiScope, window: Window) -> Subquery:
 
 async def outcomes(session: AsyncSession, *, scope: KpiScope, window: Window) -> Outcomes:
     decided = _decided(scope, window)
-    totals = dict(
-        (str(status), int(n))
-        for status, n in await rows_of(
-            session, select(decided.c.status, func.count()).group_by(decided.c.status)
-        )
-    )
-    won, lost = totals.get(DealStatus.WON.value, 0), totals.get(DealStatus.LOST.value, 0)
-    worked = await _worked(session, decided)
-    features = [
-        *await _tick_features(session, decided),
-        *await _objection_features(session, decided),
+    won, lost = await _totals(session, decided)
+    worked = _worked(decided)
+    worked_won, worked_lost = await _totals(session, worked)
+    bases = await _stage_bases(session, worked)
+    ticks = [
+        replace(f, of_won=bases.get(f.stage, (0, 0))[0], of_lost=bases.get(f.stage, (0, 0))[1])
+        for f in await _tick_features(session, worked)
     ]
-    compared = [replace(f, of_won=worked[0], of_lost=worked[1]) for f in features]
+    heard = [
+        replace(f, of_won=worked_won, of_lost=worked_lost)
+        for f in await _objection_features(session, worked)
+    ]
     fast = replace(await _response_feature(session, decided), of_won=won, of_lost=lost)
-    return Outcomes(won, lost, worked[0], worked[1], [*compared, fast])
+    return Outcomes(won, lost, worked_won, worked_lost, [*ticks, *heard, fast])
 
 
-async def _worked(session: AsyncSession, decided: Subquery) -> tuple[int, int]:
+async def _totals(session: AsyncSession, deals: Subquery) -> tuple[int, int]:
+    query = select(deals.c.status, func.count()).group_by(deals.c.status)
+    found = {str(status): int(n) for status, n in await rows_of(session, query)}
+    return found.get(DealStatus.WON.value, 0), found.get(DealStatus.LOST.value, 0)
+
+
+def _worked(decided: Subquery) -> Subquery:
+    """The decided deals worked in stagecoach: a tick or an objection recorded."""
     kinds = [EventKind.TICKED.value, EventKind.OBJECTION.value]
-    query = (
-        select(*_won_and_lost(decided, EVENT.c.deal_id))
-        .select_from(EVENT.join(decided, decided.c.id == EVENT.c.deal_id))
-        .where(EVENT.c.kind.in_(kinds))
+    recorded = (
+        select(EVENT.c.id)
+        .where(EVENT.c.deal_id == decided.c.id, EVENT.c.kind.in_(kinds))
+        .correlate(decided)
+        .exists()
     )
-    row = (await rows_of(session, query))[0]
-    return int(row[0]), int(row[1])
+    return select(decided).where(recorded).subquery("worked")
+
+
+async def _stage_bases(
+    session: AsyncSession, worked: Subquery
+) -> dict[str | None, tuple[int, int]]:
+    """Per stage, the worked deals that were ever in it, won and lost: what an item of the
+    stage is compared among (a deal lost before a stage could not tick its items)."""
+    query = (
+        select(EVENT.c.to_stage, *_won_and_lost(worked, EVENT.c.deal_id))
+        .select_from(EVENT.join(worked, worked.c.id == EVENT.c.deal_id))
+        .where(EVENT.c.to_stage.is_not(None))
+        .group_by(EVENT.c.to_stage)
+    )
+    return {stage: (int(won), int(lost)) for stage, won, lost in await rows_of(session, query)}
 
 
 def _won_and_lost(

@@ -90,7 +90,7 @@ def _pattern(process_map: ProcessMap, pattern: TickPattern) -> str:
 
 def won_lost_lines(report: DiscoveryReport) -> list[str]:
     found = report.outcomes
-    title = _("What won deals have that lost ones lack ({won} won, {lost} lost):").format(
+    title = _("Where won and lost deals differ ({won} won, {lost} lost):").format(
         won=deals(found.won), lost=deals(found.lost)
     )
     if not found.enough:

@@ -21,6 +21,7 @@ from flows.loader import parse_map
 from tests.conftest import Clock
 from tests.support.planted_history import (
     MISSING_BRANCH,
+    OBJECTION,
     OVERRIDDEN,
     SKIPPED,
     SLOW,
@@ -135,3 +136,22 @@ async def test_a_history_without_them_proposes_nothing_of_the_kind(
     assert propose(report) == ()
     proposed = await proposed_map(services, report, name="new.yml")
     assert isinstance(proposed, ProposedMap) and proposed.changes == ()
+
+
+async def test_won_against_lost_finds_the_objection_heard_in_lost_deals(
+    planted: tuple[Services, Record],
+) -> None:
+    services, record = planted
+    found = (await _report(services)).outcomes
+    assert (found.worked_won, found.worked_lost) == (record.walked, record.walked_lost)
+    heard = next(d for d in found.differences if d.feature.key == OBJECTION[0])
+    assert (heard.feature.won, heard.feature.lost) == (0, record.walked_lost)
+    assert (heard.won, heard.lost) == (record.walked, record.walked_lost)
+    # every lost walked deal heard it, no won one did: the table's own Fisher p-value
+    assert heard.p_value == pytest.approx(2 / math.comb(20, 10))
+
+
+async def test_too_few_decided_deals_say_not_enough_data(services: Services, clock: Clock) -> None:
+    await plant(services, clock, planted=True, imported=8, walked=2, lost=2)
+    found = (await _report(services)).outcomes
+    assert not found.enough and found.differences == () and found.tested == 0

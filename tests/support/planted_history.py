@@ -9,8 +9,9 @@ Planted (`planted=True`):
   Proposal (Proposal → Closed won);
 - MISSING_BRANCH: deals are lost straight from Qualification, which has no `lose` branch;
 - SLOW, "Discovery", takes about three times its target of 14 days;
-- OVERRIDDEN: the walked deals, all won, pass Qualification's gate by an admin's
-  override with "budget" open, all but one of them.
+- OVERRIDDEN: the walked deals that are won pass Qualification's gate by an admin's
+  override with "budget" open, all but one of them;
+- OBJECTION: heard in every walked deal that is lost (in Discovery), in none that is won.
 Without them (`planted=False`) every deal follows the map, a "not now" goes to nurture,
 stays take 40–95% of their target, and the walked deals tick every item and advance.
 """
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 
 from bot.core.context import Actor, Services
 from bot.core.refs import DealNumber
-from bot.deals import moving, ticking
+from bot.deals import moving, notes, ticking
 from bot.deals.creating import create_deal
 from bot.deals.outcomes import Created
 from bot.history.importing import import_history
@@ -40,6 +41,7 @@ SKIPPED = "commit"
 MISSING_BRANCH = ("qualify", "lost")
 SLOW = "discovery"
 OVERRIDDEN = ("qualify", "budget")
+OBJECTION = ("discovery_not_priority", "Honestly, this isn't a priority for us right now")
 START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 HEADER = "deal_id,deal_name,owner,amount,currency,stage,entered_at,reason"
@@ -52,7 +54,8 @@ class Record:
     moves: Counter[tuple[str, str]] = field(default_factory=Counter)
     stays: dict[str, list[float]] = field(default_factory=dict)  # per stage, days per deal
     overridden_won: int = 0  # walked deals won with OVERRIDDEN open at an override
-    walked: int = 0
+    walked: int = 0  # walked deals won
+    walked_lost: int = 0  # walked deals lost in Discovery (after OBJECTION, if planted)
 
 
 def _stay(process_map: ProcessMap, stage: str, rng: random.Random, planted: bool) -> float:
@@ -105,6 +108,7 @@ async def plant(
     planted: bool,
     imported: int = 200,
     walked: int = 10,
+    lost: int = 10,
     seed: int = 19,
 ) -> Record:
     """Write the history (imported, then walked) and leave the clock at NOW."""
@@ -119,8 +123,44 @@ async def plant(
         clock.now = START + dt.timedelta(days=10 + 20 * number)
         override = planted and number > 0  # one won deal ticks budget after all
         await _walk(services, clock, record, rng, number=number, override=override, planted=planted)
+    for number in range(lost):
+        clock.now = START + dt.timedelta(days=15 + 20 * number)
+        await _walk_lost(services, clock, record, rng, number=number, planted=planted)
     clock.now = NOW
     return record
+
+
+async def _walk_lost(
+    services: Services,
+    clock: Clock,
+    record: Record,
+    rng: random.Random,
+    *,
+    number: int,
+    planted: bool,
+) -> None:
+    """A deal that passes Qualification properly and is lost in Discovery."""
+    process_map = services.catalog.current
+    created = await create_deal(services, REP, name=f"Walked lost {number}", amount="5k")
+    assert isinstance(created, Created), created
+    ref = DealNumber(created.card.deal_id)
+    for stage_id, dest in (("qualify", "discovery"), ("discovery", "lost")):
+        clock.advance(hours=1)
+        if stage_id == "qualify":
+            await _tick_required(services, ref, process_map.stage(stage_id), leave_open=None)
+        elif planted:
+            heard = await notes.record_objection(services, REP, OBJECTION[1], ref=ref)
+            assert type(heard).__name__ == "ObjectionNoted", heard
+        days = _stay(process_map, stage_id, rng, planted)
+        record.stays.setdefault(stage_id, []).append(days)
+        record.moves[(stage_id, dest)] += 1
+        clock.advance(days=days - 1 / 24)
+        if dest == "lost":
+            moved = await moving.lose(services, REP, ref, reason="Timing")
+        else:
+            moved = await moving.advance(services, REP, ref)
+        assert type(moved).__name__ == "Moved", moved
+    record.walked_lost += 1
 
 
 async def _walk(
