@@ -11,8 +11,9 @@ from bot.reporting.discovery.timing import stalls
 from bot.views.counts import counted
 from bot.views.discovery_patterns import checklist_lines, gate_lines, won_lost_lines
 from bot.views.discovery_words import days, deals, move_words, moves, share_of, stage_name
+from bot.views.discovery_words import stays as stay_count
 from bot.views.stats import period_words
-from flows.i18n import _
+from flows.i18n import _, ngettext
 
 TOP_STALLS = 3
 
@@ -102,7 +103,9 @@ def _time_line(report: DiscoveryReport, time: StageTime) -> str:
         line = _("{stage} ({target}): not enough data, {stays} (needs {minimum})").format(
             stage=name,
             target=target,
-            stays=counted(stays.count, "{count} completed stay", "{count} completed stays"),
+            stays=ngettext("{count} completed stay", "{count} completed stays", stays.count).format(
+                count=stays.count
+            ),
             minimum=MIN_SAMPLE,
         )
     else:
@@ -112,7 +115,7 @@ def _time_line(report: DiscoveryReport, time: StageTime) -> str:
             median=days(stays.median),
             p75=days(stays.p75),
             p90=days(stays.p90),
-            stays=counted(stays.count, "{count} stay", "{count} stays"),
+            stays=stay_count(stays.count),
         )
         if time.target_days:
             line += "; " + _("{share} took longer than the target").format(

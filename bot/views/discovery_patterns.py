@@ -12,7 +12,7 @@ from bot.reporting.discovery.report import (
 )
 from bot.reporting.discovery.thresholds import MIN_DECIDED, SIGNIFICANT
 from bot.views.counts import counted
-from bot.views.discovery_words import deals, item_name, share_of, stage_name
+from bot.views.discovery_words import deals, item_name, p_value, share_of, stage_name
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage.discovery_outcomes import FAST_RESPONSE_DAYS, FeatureKind
@@ -129,11 +129,11 @@ def won_lost_lines(report: DiscoveryReport) -> list[str]:
 
 
 def _difference(process_map: ProcessMap, difference: Difference) -> str:
-    return _("{feature}: {won} of won deals, {lost} of lost deals; p = {p}").format(
+    return _("{feature}: {won} of won deals, {lost} of lost deals; {p}").format(
         feature=_feature(process_map, difference),
         won=share_of(difference.feature.won, difference.won),
         lost=share_of(difference.feature.lost, difference.lost),
-        p=f"{difference.p_value:.2g}",
+        p=p_value(difference.p_value),
     )
 
 

@@ -6,9 +6,8 @@ Pure; shared by the report (bot.views.discovery) and the proposals
 from __future__ import annotations
 
 from bot.reporting.discovery.report import Move, MoveKind
-from bot.views.counts import counted
 from bot.views.mrkdwn import clip
-from flows.i18n import _
+from flows.i18n import _, ngettext
 from flows.schema import ProcessMap
 
 ITEM_WIDTH = 60
@@ -29,9 +28,17 @@ def item_name(process_map: ProcessMap, stage_id: str, item_id: str) -> str:
 
 
 def share_of(hits: int, sample: int) -> str:
-    """ "9 of 11 (82%)": the share with the sample it rests on."""
+    """'9 of 11 (82%)': the share with the sample it rests on."""
     rate = f"{hits / sample:.0%}" if sample else "–"
-    return _("{hits} of {sample} ({rate})").format(hits=hits, sample=sample, rate=rate)
+    return _("{hits} of {sample} ({rate})").format(
+        hits=f"{hits:,}", sample=f"{sample:,}", rate=rate
+    )
+
+
+def p_value(value: float) -> str:
+    """How unlikely a difference is by chance, as a reader needs it: below a thousandth
+    the exact figure says nothing more."""
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 def days(value: float | None) -> str:
@@ -39,11 +46,15 @@ def days(value: float | None) -> str:
 
 
 def deals(count: int) -> str:
-    return counted(count, "{count} deal", "{count} deals")
+    return ngettext("{count} deal", "{count} deals", count).format(count=f"{count:,}")
+
+
+def stays(count: int) -> str:
+    return ngettext("{count} stay", "{count} stays", count).format(count=f"{count:,}")
 
 
 def moves(count: int) -> str:
-    return counted(count, "{count} move", "{count} moves")
+    return ngettext("{count} move", "{count} moves", count).format(count=f"{count:,}")
 
 
 def move_words(process_map: ProcessMap, move: Move) -> str:

@@ -76,7 +76,7 @@ def _target(time: StageTime) -> ProposedChange | None:
     assert stays.median is not None and stays.p90 is not None
     if not (stays.median > target or stays.p90 < target * LOOSE_TARGET):
         return None
-    measured = max(1, math.ceil(stays.p75))
+    measured = max(1, math.floor(stays.p75 + 0.5))  # the nearest whole day
     if measured == target:
         return None
     return ProposedChange(ChangeKind.TARGET_DAYS, time.stage, measured, time)
