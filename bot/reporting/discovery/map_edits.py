@@ -14,6 +14,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.util import load_yaml_guess_indent
 
 from bot.reporting.discovery.proposals import ChangeKind, ProposedChange
 from flows.lint import MAX_ITEMS
@@ -34,11 +35,16 @@ class ProposedMap:
     changes: tuple[EditedChange, ...]
 
 
-def _yaml() -> YAML:
-    yaml = YAML()  # round trip
+def _yaml(source: str) -> YAML:
+    """A round-trip YAML that writes lists indented as `source` indents them (the shipped
+    maps: `- ` two spaces in, items four)."""
+    yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line the author wrote on one line
-    yaml.indent(mapping=2, sequence=4, offset=2)  # the shipped maps' layout
+    _data, sequence, offset = load_yaml_guess_indent(source)
+    yaml.indent(
+        mapping=sequence - offset if sequence > offset else 2, sequence=sequence, offset=offset
+    )
     return yaml
 
 
@@ -50,9 +56,11 @@ def _dump(yaml: YAML, document: Any) -> str:
 
 def edit_map(source: str, changes: Sequence[ProposedChange], *, name: str) -> ProposedMap:
     """`source` with `changes` applied, in order; `name` labels the diffs."""
-    yaml = _yaml()
+    yaml = _yaml(source)
     document = yaml.load(source)
-    before, edited = source, []
+    # each diff against the file as this writer writes it: a layout the writer cannot keep
+    # exactly would otherwise show up in the first change's diff
+    before, edited = _dump(yaml, document), []
     for change in changes:
         left_out = _apply(document, change)
         after = _dump(yaml, document)
@@ -110,10 +118,13 @@ def _merge(document: Any, stage_id: str, into: str) -> tuple[str, ...]:
     """Fold `stage_id` into `into`, the stage before it: `advance` from there (and from any
     stage that led to it) leads where `stage_id`'s did, reopens to it reopen to `into`,
     its exit items come along as optional ones where the checklist has room and no item of
-    that id, its playbook entries come along, and the stage is removed."""
+    that id, its branches and playbook entries come along, and the stage is removed."""
     merged, target = _stage(document, stage_id), _stage(document, into)
     _redirect(document, stage_id, into)
     left_out = _carry_items(merged, target)
+    for branch in merged.get("branches") or []:  # side stages reached only from here stay reachable
+        if branch not in (target.get("branches") or []):
+            _append_to_list(target, "branches", branch, after="rot_days")
     if merged.get("playbook"):
         target.setdefault("playbook", CommentedSeq()).extend(copy.deepcopy(merged["playbook"]))
     document["stages"].remove(merged)

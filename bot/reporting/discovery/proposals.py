@@ -52,7 +52,9 @@ class ProposedChange:
 def propose(report: DiscoveryReport) -> tuple[ProposedChange, ...]:
     """Every change the report supports, in map order; empty when there is none."""
     process_map = report.map
-    merges = [_merge(process_map, skip) for skip in report.skips if _skipped(process_map, skip)]
+    merges = [
+        merge_change(process_map, skip) for skip in report.skips if _skipped(process_map, skip)
+    ]
     merged = {str(change.stage) for change in merges if change is not None}
     found = [
         *(_target(time) for time in report.times if time.stage not in merged),
@@ -117,8 +119,14 @@ def _skipped(process_map: ProcessMap, skip: StageSkip) -> bool:
     )
 
 
-def _merge(process_map: ProcessMap, skip: StageSkip) -> ProposedChange | None:
+def merge_change(process_map: ProcessMap, skip: StageSkip) -> ProposedChange | None:
     """Into the stage deals leave when they go around it: what work the skipped stage
-    still sees happens there, and its `advance` then leads where deals really go."""
-    before = [s.id for s in process_map.open_stages if process_map.next_stage_id(s) == skip.stage]
-    return ProposedChange(ChangeKind.MERGE_STAGE, skip.stage, before[0], skip) if before else None
+    still sees happens there, and its `advance` then leads where deals really go. Not
+    when it leads nowhere further, or back to a stage that leads to it (a loop would be
+    left)."""
+    stage = process_map.stage(skip.stage)
+    before = [s.id for s in process_map.open_stages if process_map.next_stage_id(s) == stage.id]
+    onward = process_map.next_stage_id(stage)
+    if not before or onward is None or onward in before:
+        return None
+    return ProposedChange(ChangeKind.MERGE_STAGE, skip.stage, before[0], skip)
