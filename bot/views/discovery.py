@@ -53,6 +53,13 @@ def _flow_lines(report: DiscoveryReport) -> list[str]:
     if not shown:
         return []
     lines = [_("Where deals went (every move, by the stage it left):")]
+    began = [m for m in report.moves if m.kind is MoveKind.CREATED]
+    if began:
+        starts = ", ".join(
+            f"{stage_name(report.map, m.edge.dest)} ({m.edge.count:,})"
+            for m in sorted(began, key=lambda m: -m.edge.count)
+        )
+        lines.append("  " + _("deals began in: {stages}").format(stages=starts))
     lines += [f"  {move_words(report.map, move)}" for move in shown]
     off_map = [m for m in shown if not m.edge.on_map]
     if off_map:
