@@ -38,7 +38,7 @@ def share_of(hits: int, sample: int) -> str:
 def p_value(value: float) -> str:
     """How unlikely a difference is by chance, as a reader needs it: below a thousandth
     the exact figure says nothing more."""
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+    return _("p < 0.001") if value < 0.001 else _("p = {p}").format(p=f"{value:.3f}")
 
 
 def days(value: float | None) -> str:

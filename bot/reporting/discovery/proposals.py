@@ -98,6 +98,8 @@ def _branch(process_map: ProcessMap, move: Move, merged: set[str]) -> ProposedCh
         return None
     if (move.share or 0.0) < OFTEN_SHARE or {edge.source, edge.dest} & merged:
         return None
+    if move.kind not in (MoveKind.REOPEN, MoveKind.EXIT):  # e.g. a stage this version lacks
+        return None
     source, dest = process_map.stage(edge.source), process_map.stage(edge.dest)
     if move.kind is MoveKind.REOPEN:
         return ProposedChange(ChangeKind.ADD_REOPEN, source.id, dest.id, move)
