@@ -21,6 +21,7 @@ from bot.reporting.discovery.map_edits import ProposedMap
 from bot.reporting.discovery.measure import discover
 from bot.reporting.discovery.proposing import proposed_map
 from bot.reporting.discovery.report import DiscoveryReport
+from bot.reporting.discovery.thresholds import MIN_SAMPLE, SIGNIFICANT
 from bot.reporting.periods import PERIOD_EXAMPLES
 from bot.views.discovery import report_text
 from bot.views.discovery_changes import change_words, changes_text
@@ -32,11 +33,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "discover",
         help=_("what deals actually did on the map, and the map edits that follow from it"),
         description=_(
-            "From the event history (the app's own and imported CRM history): the real flow "
-            "between stages, time in stage against target, overridden gates, checklist "
-            "patterns and what won deals have that lost ones lack. With --propose, a new "
-            "version of the map file with one reason per change; nothing is applied."
+            "From the event history (the app's own and imported CRM history): the real flow\n"
+            "between stages, time in stage against target, overridden gates, checklist\n"
+            "patterns and where won and lost deals differ. With --propose, a new version of\n"
+            "the map file with one reason per change; nothing is applied."
         ),
+        epilog=_(
+            "Every figure states its sample; a finding needs at least {minimum} cases, and\n"
+            "won and lost deals are compared from {minimum} of each (Fisher's exact test,\n"
+            "shown below p = {p}). docs/discovery.md explains each rule and threshold."
+        ).format(minimum=MIN_SAMPLE, p=SIGNIFICANT),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--map", help=_("the map's id (default: the scope's, else the current)"))
     parser.add_argument(
@@ -57,7 +64,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--propose", action="store_true", help=_("propose map edits, each with its reason")
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help=_("write the proposed map here (a new file)")
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("write the proposed map to this new file (implies --propose)"),
     )
     parser.set_defaults(handler=run_discover)
 
