@@ -91,7 +91,11 @@ def _skip_lines(report: DiscoveryReport) -> list[str]:
 
 def _time_lines(report: DiscoveryReport) -> list[str]:
     lines = [_("Time in each stage (completed stays, days per deal):")]
-    lines += ["  " + _time_line(report, time) for time in report.times]
+    quiet = [t for t in report.times if not t.stays.count and not t.stuck.over_target]
+    lines += ["  " + _time_line(report, time) for time in report.times if time not in quiet]
+    if quiet:
+        names = ", ".join(stage_name(report.map, t.stage) for t in quiet)
+        lines.append("  " + _("no completed stay yet: {stages}").format(stages=names))
     stalled = stalls(report.times)[:TOP_STALLS]
     if stalled:
         names = ", ".join(stage_name(report.map, t.stage) for t in stalled)
