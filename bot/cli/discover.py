@@ -45,6 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ).format(minimum=MIN_SAMPLE, p=SIGNIFICANT),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    _options(parser)
+    parser.set_defaults(handler=run_discover)
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--map", help=_("the map's id (default: the scope's, else the current)"))
     parser.add_argument(
         "--period",
@@ -69,7 +74,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="FILE",
         help=_("write the proposed map to this new file (implies --propose)"),
     )
-    parser.set_defaults(handler=run_discover)
 
 
 def run_discover(args: argparse.Namespace) -> int:
