@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.cli.shell",
     "bot.cli.stats",
     "bot.cli.feedback",
+    "bot.cli.discover",
 )
 
 Handler = Callable[[argparse.Namespace], int]
