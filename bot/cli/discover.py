@@ -115,7 +115,7 @@ async def _run(
     proposed: ProposedMap | None = None
     if propose:
         name = Path(args.output).name if args.output else f"{report.map.id}.yml"
-        made = await proposed_map(services, report, name=name)
+        made = await proposed_map(services, report, team_id=team_id, name=name)
         _refuse(made)
         assert isinstance(made, ProposedMap)
         proposed = made

@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.context import Services
 from bot.core.scope import Scope
+from bot.deals.feedback_giving import record_feedback
 from bot.reporting.discovery.map_edits import ProposedMap
 from bot.reporting.discovery.measure import discover
 from bot.reporting.discovery.proposals import ChangeKind, propose
@@ -23,6 +24,7 @@ from tests.support.planted_history import (
     MISSING_BRANCH,
     OBJECTION,
     OVERRIDDEN,
+    REP,
     SKIPPED,
     SLOW,
     TEAM,
@@ -101,7 +103,7 @@ async def test_the_proposed_map_loads_lints_clean_and_says_it(
 ) -> None:
     services, record = planted
     report = await _report(services)
-    proposed = await proposed_map(services, report, name="new.yml")
+    proposed = await proposed_map(services, report, team_id=TEAM, name="new.yml")
     assert isinstance(proposed, ProposedMap)
     assert lint_text(proposed.text, file="new.yml") == []
     new = parse_map(proposed.text)
@@ -134,7 +136,7 @@ async def test_a_history_without_them_proposes_nothing_of_the_kind(
     assert all(m.edge.on_map for m in report.moves if m.edge.source)
     assert report.items_overridden == () and report.gates == ()
     assert propose(report) == ()
-    proposed = await proposed_map(services, report, name="new.yml")
+    proposed = await proposed_map(services, report, team_id=TEAM, name="new.yml")
     assert isinstance(proposed, ProposedMap) and proposed.changes == ()
 
 
@@ -155,3 +157,25 @@ async def test_too_few_decided_deals_say_not_enough_data(services: Services, clo
     await plant(services, clock, planted=True, imported=8, walked=2, lost=2)
     found = (await _report(services)).outcomes
     assert not found.enough and found.differences == () and found.tested == 0
+
+
+async def test_a_proposed_change_lists_the_open_feedback_on_its_stage(
+    planted: tuple[Services, Record],
+) -> None:
+    services, _record = planted
+    report = await _report(services)
+    slow_name = report.map.stage(SLOW).name
+    await record_feedback(services, REP, f"{slow_name} takes far longer than the map says")
+    await record_feedback(services, REP, "the whole map has too many items")  # no stage
+
+    proposed = await proposed_map(services, report, team_id=TEAM, name="new.yml")
+
+    assert isinstance(proposed, ProposedMap)
+    linked = {
+        e.change.kind: e.change.related_feedback for e in proposed.changes if e.change.stage == SLOW
+    }
+    assert linked[ChangeKind.TARGET_DAYS] == (
+        f"#1 <@{REP.user_id}>: {slow_name} takes far longer than the map says",
+    )
+    others = [e.change for e in proposed.changes if e.change.stage not in (SLOW, None)]
+    assert others and all(change.related_feedback == () for change in others)

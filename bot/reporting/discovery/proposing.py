@@ -5,10 +5,14 @@ would not load, or would lint worse than the map it came from, is refused, never
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
 from bot.core.context import Services
 from bot.core.outcomes import Failure, Invalid
+from bot.deals.feedback import FeedbackEntry, open_feedback_by_stage
 from bot.reporting.discovery.map_edits import ProposedMap, edit_map
-from bot.reporting.discovery.proposals import propose
+from bot.reporting.discovery.proposals import ProposedChange, propose
 from bot.reporting.discovery.report import DiscoveryReport
 from flows.i18n import _
 from flows.lint import lint_text
@@ -17,9 +21,10 @@ from storage import queries
 
 
 async def proposed_map(
-    services: Services, report: DiscoveryReport, *, name: str
+    services: Services, report: DiscoveryReport, *, team_id: str, name: str
 ) -> ProposedMap | Failure:
-    """The new version with every proposed change; `name` labels its diffs."""
+    """The new version with every proposed change, each with the workspace's open feedback
+    on its stage beside it; `name` labels its diffs."""
     process_map = report.map
     async with services.db.read() as session:
         stored = await queries.map_version(
@@ -32,9 +37,27 @@ async def proposed_map(
             ),
             _("start stagecoach once with that map so its copy is kept"),
         )
-    changes = propose(report)
+    feedback = await open_feedback_by_stage(services, team_id=team_id, map_id=process_map.id)
+    changes = with_feedback(propose(report), feedback)
     proposed = edit_map(stored.source, changes, name=name)
     return _checked(stored.source, proposed, name=name)
+
+
+def with_feedback(
+    changes: tuple[ProposedChange, ...], feedback: Mapping[str | None, Sequence[FeedbackEntry]]
+) -> tuple[ProposedChange, ...]:
+    """Each change about a stage, with the open feedback about that stage (newest first),
+    as "#3 @U… : text" lines for the reviewer."""
+    return tuple(
+        replace(change, related_feedback=tuple(_line(e) for e in feedback.get(change.stage, ())))
+        if change.stage is not None
+        else change
+        for change in changes
+    )
+
+
+def _line(entry: FeedbackEntry) -> str:
+    return f"#{entry.number} <@{entry.author_id}>: {entry.text}"
 
 
 def _checked(source: str, proposed: ProposedMap, *, name: str) -> ProposedMap | Failure:
