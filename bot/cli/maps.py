@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.cli import map_migration
 from flows.diagram import UnknownStageError, build_diagram
 from flows.diagram_mermaid import to_mermaid
 from flows.diagram_png import to_png
@@ -28,7 +29,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    maps = subparsers.add_parser("maps", help=_("list, show, lint and draw process maps"))
+    maps = subparsers.add_parser("maps", help=_("list, show, lint, draw and migrate process maps"))
     actions = maps.add_subparsers(dest="maps_action", metavar="ACTION")
     maps.set_defaults(handler=_help_of(maps))
     listing = actions.add_parser("list", help=_("the shipped maps: id, version, stages, title"))
@@ -41,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lint.add_argument("--strict", action="store_true", help=_("exit 1 on warnings too"))
     lint.set_defaults(handler=lint_map_command)
     _register_diagram(actions)
+    map_migration.register(actions)
 
 
 def _register_diagram(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
