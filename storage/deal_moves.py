@@ -7,16 +7,34 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from storage.models import Deal, ExitTick
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """An exit tick as a migration reads and writes it (a plain value: building ten
+    thousands of model objects cost a migration most of its time)."""
+
+    stage: str
+    item_id: str
+    ticked_by: str
+    ticked_at: dt.datetime
+    evidence: str | None = None
+    validated_by: str | None = None
+    validated_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class MigratingDeal:
-    """An open deal on the version being migrated from, with every tick it holds (of
-    every stage: a merged stage takes ticks from the stages merged into it)."""
+    """An open deal on the version being migrated from (what a move needs of it), with
+    every tick it holds (of every stage: a merged stage takes ticks from the stages merged
+    into it)."""
 
-    deal: Deal
-    ticks: list[ExitTick] = field(default_factory=list)
+    deal_id: int
+    team_id: str
+    name: str
+    stage: str
+    version: int  # its row's version, which the move's write expects
+    stage_entered_at: dt.datetime
+    ticks: list[Tick] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +54,7 @@ class DealMove:
     from_stage: str
     to_stage: str | None
     stay_started_at: dt.datetime  # when the deal entered `from_stage`
-    ticks: list[ExitTick]
+    ticks: list[Tick]  # of the new stage (their `stage` is not read: `stage` is)
     actor_id: str
     at: dt.datetime
     note: str  # what happened to the ticks, JSON (bot.deals.migration_plan.TickNote)

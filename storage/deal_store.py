@@ -267,6 +267,11 @@ class DealStore:
 
             yield found, write
 
+    async def open_stages_on(self, *, map_id: str, version: int) -> dict[str, int]:
+        """Open deals per stage on a map version, every workspace's."""
+        async with self.db.read() as session:
+            return await migration_batch.open_stages_on(session, map_id=map_id, version=version)
+
     async def count_migrated(self, *, map_id: str, from_version: int, to_version: int) -> int:
         async with self.db.read() as session:
             return await migration_batch.count_migrated(

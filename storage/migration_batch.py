@@ -13,18 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
+from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.deal_moves import DealMove, MigratingDeal, version_pair
-from storage.deal_writes import add_events, add_ticks
+from storage.deal_moves import DealMove, MigratingDeal, Tick, version_pair
+from storage.deal_writes import add_events
 from storage.models import Deal, DealEvent, DealStatus, EventKind, ExitTick
-from storage.rows import RowLoader
 from storage.statements import rows
 
-DEALS = RowLoader(Deal)
-TICKS = RowLoader(ExitTick)
+DEAL_FIELDS = ("id", "team_id", "name", "stage", "version", "stage_entered_at")
+TICK_FIELDS = ("stage", "item_id", "ticked_by", "ticked_at", "evidence", "validated_by", "validated_at")  # fmt: skip
 _DEALS = Deal.__table__  # type: ignore[attr-defined]
 _TICKS = ExitTick.__table__  # type: ignore[attr-defined]
 _EVENTS = DealEvent.__table__  # type: ignore[attr-defined]
@@ -36,7 +36,7 @@ class LostMigrationRace(Exception):
 
 def _open_on(*, locked: bool) -> object:
     query = (
-        select(*DEALS.columns)
+        select(*(_DEALS.c[name] for name in DEAL_FIELDS))
         .where(
             _DEALS.c.map_id == bindparam("map_id"),
             _DEALS.c.map_version == bindparam("version"),
@@ -51,7 +51,7 @@ def _open_on(*, locked: bool) -> object:
 
 _OPEN_ON, _OPEN_ON_LOCKED = _open_on(locked=False), _open_on(locked=True)
 _TICKS_OF = (
-    select(*TICKS.columns)
+    select(_TICKS.c.deal_id, *(_TICKS.c[name] for name in TICK_FIELDS))
     .where(_TICKS.c.deal_id.in_(bindparam("deal_ids", expanding=True)))
     .order_by(_TICKS.c.deal_id, _TICKS.c.id)
 )
@@ -71,15 +71,36 @@ async def open_deals_on(
     transaction (PostgreSQL's row locks; SQLite's write lock is held already)."""
     params = {"map_id": map_id, "version": version, "after_id": after_id, "limit": limit}
     found = await rows(session, _OPEN_ON_LOCKED if locked else _OPEN_ON, params)
-    deals = [DEALS.load(row) for row in found]
-    if not deals:
+    if not found:
         return []
-    tick_rows = await rows(session, _TICKS_OF, {"deal_ids": [deal.id for deal in deals]})
+    tick_rows = await rows(session, _TICKS_OF, {"deal_ids": [row[0] for row in found]})
     ticks = {
-        deal_id: [TICKS.load(row) for row in group]
-        for deal_id, group in groupby(tick_rows, key=lambda row: row.deal_id)
+        deal_id: [Tick(*row[1:]) for row in group]
+        for deal_id, group in groupby(tick_rows, key=lambda row: row[0])
     }
-    return [MigratingDeal(deal, ticks.get(deal.id, [])) for deal in deals]
+    return [_migrating(row, ticks.get(row[0], [])) for row in found]
+
+
+def _migrating(row: Any, ticks: list[Tick]) -> MigratingDeal:
+    deal_id, team_id, name, stage, version, entered = row
+    return MigratingDeal(deal_id, team_id, name, stage, version, entered, ticks)
+
+
+_STAGES_ON = (
+    select(_DEALS.c.stage, func.count())
+    .where(
+        _DEALS.c.map_id == bindparam("map_id"),
+        _DEALS.c.map_version == bindparam("version"),
+        _DEALS.c.status == DealStatus.OPEN.value,
+    )
+    .group_by(_DEALS.c.stage)
+)
+
+
+async def open_stages_on(session: AsyncSession, *, map_id: str, version: int) -> dict[str, int]:
+    """How many open deals of every workspace are in each stage of a map version."""
+    found = await rows(session, _STAGES_ON, {"map_id": map_id, "version": version})
+    return {row[0]: int(row[1]) for row in found}
 
 
 _MOVE = (
@@ -120,8 +141,16 @@ async def write_moves(session: AsyncSession, moves: Sequence[DealMove]) -> None:
     await connection.execute(
         delete(_TICKS).where(tuple_(_TICKS.c.deal_id, _TICKS.c.stage).in_(keys))
     )
-    await add_ticks(session, [tick for move in moves for tick in move.ticks])
+    ticks = [_tick_row(move, tick) for move in moves for tick in move.ticks]
+    if ticks:
+        await connection.execute(_TICKS.insert(), ticks)
     await add_events(session, [_event(move) for move in moves])
+
+
+def _tick_row(move: DealMove, tick: Tick) -> dict[str, object]:
+    values = {name: getattr(tick, name) for name in TICK_FIELDS}
+    values.update(team_id=move.team_id, deal_id=move.deal_id, stage=move.stage)
+    return values
 
 
 def _row_values(move: DealMove) -> dict[str, object]:

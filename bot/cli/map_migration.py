@@ -132,6 +132,8 @@ def deal_line(plan: DealPlan, source: ProcessMap, target: ProcessMap) -> str:
         parts.append(_("open: {items}").format(items=", ".join(note.opened)))
     if note.dropped:
         parts.append(_("dropped: {items}").format(items=", ".join(note.dropped)))
+    if note.reset:
+        parts.append(_("reset (its value no longer fits): {items}").format(items=", ".join(note.reset)))  # fmt: skip
     return _("#{id} {name} ({team}): {old} → {new}; {parts}").format(
         id=plan.deal_id,
         name=plan.name,

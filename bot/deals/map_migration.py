@@ -4,8 +4,10 @@ bot.deals.migration_plan; the writes are storage's, through services.deals.
 
 The run is whole or not at all, and resumable:
 
-1. every open deal on the old version is planned first; if one cannot be decided, nothing
-   is written (not even the new version's copy) and the undecided deals are listed;
+1. whether every open deal on the old version can be decided is checked first (by the
+   stages they are in: a deal's stage alone decides where it goes); if one cannot, every
+   deal is planned, nothing is written (not even the new version's copy), and the
+   undecided deals are listed;
 2. the new version is stored (MapVersion), so every replica can serve it;
 3. the deals move in batches, each one write transaction that reads its deals under the
    lock and writes each only while it is still open on the old version at the version it
@@ -24,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core.context import Services
-from bot.deals.migration_plan import DealPlan, Undecided, plan_deal
+from bot.deals.migration_plan import DealPlan, Undecided, plan_deal, stage_on
 from flows.schema import ProcessMap
 from flows.stage_mapping import StageMapping
 from storage.deal_moves import DealMove, MigratingDeal
@@ -69,7 +71,10 @@ async def migrate(
     moved_before = await services.deals.count_migrated(
         map_id=source.id, from_version=source.version, to_version=request.target.version
     )
-    plans, undecided = await _plan_all(services, request)
+    plans: list[DealPlan] = []
+    undecided: list[Undecided] = []
+    if request.dry_run or not await _all_decidable(services, request):
+        plans, undecided = await _plan_all(services, request)
     if request.dry_run or undecided:
         return MigrationReport(
             request, plans, undecided, moved_before, refused=bool(undecided and not request.dry_run)
@@ -77,6 +82,17 @@ async def migrate(
     await services.catalog.publish(services.db, request.target, source=request.target_yaml)
     moved, late = await _move_all(services, request, progress or (lambda _count: None))
     return MigrationReport(request, moved, late, moved_before)
+
+
+async def _all_decidable(services: Services, request: MigrationRequest) -> bool:
+    """Whether every open deal on the old version has a stage on the new one: a deal's
+    stage alone decides it, so the stages of the open deals are asked, not each deal."""
+    source = request.source
+    stages = await services.deals.open_stages_on(map_id=source.id, version=source.version)
+    return all(
+        stage_on(stage, target=request.target, mapping=request.mapping) is not None
+        for stage in stages
+    )
 
 
 async def _plan_all(
@@ -162,6 +178,4 @@ def _move(plan: DealPlan, request: MigrationRequest, services: Services) -> Deal
 
 
 def _last_id(page: list[MigratingDeal]) -> int:
-    last = page[-1].deal.id
-    assert last is not None
-    return last
+    return page[-1].deal_id

@@ -8,8 +8,8 @@ docs/maps.md states them:
   (merged into), then the other stages merged into it, when the new item takes the same
   kind of evidence (an item whose value would not fit its new type is open again);
 - the new stage's required items with no tick are open; ticked items the new stage no
-  longer has are dropped from the checklist and named on the history event (their ticked
-  events stay in the history).
+  longer has are dropped from the checklist, and ticks whose value no longer fits are
+  reset; both are named on the history event (their ticked events stay in the history).
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from flows.i18n import _
 from flows.schema import EvidenceType, ExitItem, ProcessMap
 from flows.stage_mapping import StageMapping, is_pre_win
-from storage.deal_moves import MigratingDeal
-from storage.models import ExitTick
+from storage.deal_moves import MigratingDeal, Tick
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +32,7 @@ class TickNote:
     carried: list[str] = dataclasses.field(default_factory=list)
     opened: list[str] = dataclasses.field(default_factory=list)  # required, not ticked
     dropped: list[str] = dataclasses.field(default_factory=list)  # ticked, gone from it
+    reset: list[str] = dataclasses.field(default_factory=list)  # ticked, its value no longer fits
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
@@ -45,7 +45,8 @@ class TickNote:
             return cls()
         if not isinstance(found, dict):
             return cls()
-        return cls(*(list(map(str, found.get(key) or [])) for key in ("carried", "opened", "dropped")))  # fmt: skip
+        keys = ("carried", "opened", "dropped", "reset")
+        return cls(*(list(map(str, found.get(key) or [])) for key in keys))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ class DealPlan:
     from_stage: str
     to_stage: str
     stage_entered_at: dt.datetime  # when it entered `from_stage`
-    ticks: list[ExitTick]
+    ticks: list[Tick]
     note: TickNote
 
     @property
@@ -81,16 +82,14 @@ class Undecided:
 def plan_deal(
     found: MigratingDeal, *, source: ProcessMap, target: ProcessMap, mapping: StageMapping
 ) -> DealPlan | Undecided:
-    deal = found.deal
-    assert deal.id is not None
-    dest = mapping.stages.get(deal.stage) or (deal.stage if target.has_stage(deal.stage) else None)
-    problem = _undecided_reason(deal.stage, dest, target)
-    if problem is not None or dest is None:
-        reason = problem or ""
-        return Undecided(deal.id, deal.team_id, deal.name, deal.stage, reason)
+    deal = found
+    dest = stage_on(deal.stage, target=target, mapping=mapping)
+    if dest is None:
+        reason = _undecided_reason(deal.stage, mapping, target)
+        return Undecided(deal.deal_id, deal.team_id, deal.name, deal.stage, reason)
     ticks, note = _carry(found, source=source, target=target, dest=dest, mapping=mapping)
     return DealPlan(
-        deal_id=deal.id,
+        deal_id=deal.deal_id,
         team_id=deal.team_id,
         name=deal.name,
         version=deal.version,
@@ -102,18 +101,25 @@ def plan_deal(
     )
 
 
-def _undecided_reason(stage: str, dest: str | None, target: ProcessMap) -> str | None:
-    if dest is None:
+def stage_on(stage: str, *, target: ProcessMap, mapping: StageMapping) -> str | None:
+    """The stage a deal in `stage` goes to on `target`: its own id, else the mapping's;
+    None when neither gives a stage before the win (the deal is undecided)."""
+    dest = mapping.stages.get(stage) or (stage if target.has_stage(stage) else None)
+    if dest is None or not is_pre_win(target, target.stage(dest)):
+        return None
+    return dest
+
+
+def _undecided_reason(stage: str, mapping: StageMapping, target: ProcessMap) -> str:
+    if stage not in mapping.stages and not target.has_stage(stage):
         return _(
             "its stage '{stage}' is not in version {v} and the mapping does not say where "
             "its deals go; add `{stage}: <a stage of version {v}>` under `stages:`"
         ).format(stage=stage, v=target.version)
-    if not is_pre_win(target, target.stage(dest)):
-        return _(
-            "its stage '{stage}' is not before the win in version {v}: moved there, it would "
-            "be won or closed; map '{stage}' to a stage before the win"
-        ).format(stage=stage, v=target.version)
-    return None
+    return _(
+        "its stage '{stage}' is not before the win in version {v}: moved there, it would "
+        "be won or closed; map '{stage}' to a stage before the win"
+    ).format(stage=stage, v=target.version)
 
 
 def _carry(
@@ -123,30 +129,33 @@ def _carry(
     target: ProcessMap,
     dest: str,
     mapping: StageMapping,
-) -> tuple[list[ExitTick], TickNote]:
-    deal = found.deal
+) -> tuple[list[Tick], TickNote]:
+    deal = found
     order = [deal.stage, dest, *mapping.sources_of(dest)]
-    by_stage: dict[str, dict[str, ExitTick]] = {}
+    by_stage: dict[str, dict[str, Tick]] = {}
     for tick in found.ticks:
         by_stage.setdefault(tick.stage, {})[tick.item_id] = tick
-    carried: list[ExitTick] = []
+    carried: list[Tick] = []
     opened: list[str] = []
     for item in target.stage(dest).exit:
         fitting = _first_fitting(item, order, by_stage, source)
         if fitting is not None:
-            carried.append(_moved(fitting, dest))
+            carried.append(fitting)
         elif item.required:
             opened.append(item.id)
     kept = {tick.item_id for tick in carried}
     was = by_stage.get(deal.stage, {})
     in_stage = source.stage(deal.stage) if source.has_stage(deal.stage) else None
-    dropped = [i for i in was if i not in kept and in_stage and in_stage.item(i)]
-    return carried, TickNote([t.item_id for t in carried], opened, dropped)
+    lost = [i for i in was if i not in kept and in_stage and in_stage.item(i)]
+    new_stage = target.stage(dest)
+    dropped = [i for i in lost if new_stage.item(i) is None]
+    reset = [i for i in lost if new_stage.item(i) is not None]
+    return carried, TickNote([t.item_id for t in carried], opened, dropped, reset)
 
 
 def _first_fitting(
-    item: ExitItem, order: list[str], by_stage: dict[str, dict[str, ExitTick]], source: ProcessMap
-) -> ExitTick | None:
+    item: ExitItem, order: list[str], by_stage: dict[str, dict[str, Tick]], source: ProcessMap
+) -> Tick | None:
     for stage_id in dict.fromkeys(order):  # each stage once, in order
         tick = by_stage.get(stage_id, {}).get(item.id)
         if tick is None or not source.has_stage(stage_id):
@@ -157,7 +166,7 @@ def _first_fitting(
     return None
 
 
-def _fits(old: ExitItem, new: ExitItem, tick: ExitTick) -> bool:
+def _fits(old: ExitItem, new: ExitItem, tick: Tick) -> bool:
     """A tick carries to `new` when `new` asks no value, or the same kind of value the
     tick has (and, for a choice, one of its options)."""
     if new.evidence is None:
@@ -165,17 +174,3 @@ def _fits(old: ExitItem, new: ExitItem, tick: ExitTick) -> bool:
     if old.evidence is None or tick.evidence is None or old.evidence.type != new.evidence.type:
         return False
     return new.evidence.type != EvidenceType.CHOICE or tick.evidence in new.evidence.options
-
-
-def _moved(tick: ExitTick, stage: str) -> ExitTick:
-    return ExitTick(
-        team_id=tick.team_id,
-        deal_id=tick.deal_id,
-        stage=stage,
-        item_id=tick.item_id,
-        ticked_by=tick.ticked_by,
-        ticked_at=tick.ticked_at,
-        evidence=tick.evidence,
-        validated_by=tick.validated_by,
-        validated_at=tick.validated_at,
-    )

@@ -126,6 +126,7 @@ class Migration:
     carried: int  # ticks carried over
     opened: list[str]  # required items of the new stage left to do
     dropped: list[str]  # ticked items the new stage no longer has
+    reset: list[str]  # ticked items whose value no longer fits what the new version asks
 
 
 @dataclass(frozen=True, slots=True)

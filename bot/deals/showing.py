@@ -107,6 +107,7 @@ def _migrated(old: ProcessMap, new: ProcessMap, event: DealEvent) -> HistoryEntr
             carried=len(note.carried),
             opened=texts(note.opened, stage),
             dropped=texts(note.dropped, old_stage),
+            reset=texts(note.reset, stage),
         ),
     )
 

@@ -162,6 +162,8 @@ def _migrated(entry: HistoryEntry) -> str:
     parts = [counted(moved.carried, "{count} tick carried over", "{count} ticks carried over")]
     if moved.opened:
         parts.append(_("now to do: {items}").format(items=escape("; ".join(moved.opened))))
+    if moved.reset:
+        parts.append(_("to tick again with the value now asked: {items}").format(items=escape("; ".join(moved.reset))))  # fmt: skip
     if moved.dropped:
         parts.append(_("no longer on the checklist: {items}").format(items=escape("; ".join(moved.dropped))))  # fmt: skip
     return f"{text} ({'; '.join(parts)})"
