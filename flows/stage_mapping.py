@@ -116,7 +116,7 @@ class _Checker:
         }
 
     def _source_ok(self, old: object) -> bool:
-        path: Path = ("stages", str(old))
+        path = _key_path(old)
         version = self.source.version
         if not isinstance(old, str) or not self.source.has_stage(old):
             ids = [stage.id for stage in self.source.stages]
@@ -131,7 +131,7 @@ class _Checker:
         return True
 
     def _target_ok(self, old: object, new: object) -> bool:
-        path: Path = ("stages", str(old))
+        path = _key_path(old)
         open_ids = [s.id for s in self.target.stages if is_pre_win(self.target, s)]
         if isinstance(new, list | dict):
             self.problem(path, _("the deals of '{old}' go to one stage: a list cannot say which deal goes where").format(old=old), _("name one of: {ids}").format(ids=", ".join(open_ids)))  # fmt: skip
@@ -146,6 +146,11 @@ class _Checker:
             self.problem(path, _("'{new}' is not a stage before the win in version {v}: an open deal moved there would be won or closed by a migration").format(new=new, v=self.target.version), _("map it to one of: {ids}").format(ids=", ".join(open_ids)))  # fmt: skip
             return False
         return True
+
+
+def _key_path(key: object) -> Path:
+    """Where a key of `stages` is: keys are kept as YAML read them (a number stays one)."""
+    return ("stages", key if isinstance(key, str | int) else str(key))
 
 
 def _allowed(given: str, allowed: list[str] | tuple[str, ...]) -> str:
