@@ -182,7 +182,9 @@ def across_versions(stats: Stats, measured: Measured, history: MapHistory) -> St
     def labelled(stage: StageStats) -> StageStats:
         return replace(
             stage,
-            versions=history.of(stage.stage.id, period_end=end),
+            versions=history.of(
+                stage.stage.id, period_end=end, has_figures=bool(stage.flow.entered)
+            ),
             moved_in=measured.moved_in[stage.stage.id],
             moved_out=measured.moved_out[stage.stage.id],
         )

@@ -11,8 +11,9 @@ has it. Three things need the versions:
   out* by migration for the old stage (its entry is decided by no one) and *moved in* for
   the new one (an entry there, still in it until it moves on);
 - each stage says which versions have it, and whether it existed in the period (a stage
-  new in a version stored after the period ended did not; the first version's stages
-  always did, since history may be imported from before it was stored); stages only in other versions
+  new in a version stored after the period ended did not, unless deals were in it then;
+  the first version's stages always did, since history may be imported from before it
+  was stored); stages only in other versions
   than the reported one are listed apart (`Stats.retired`).
 """
 
@@ -135,12 +136,18 @@ class StageVersions:
 
 
 def stage_versions(
-    stage: str, versions: Sequence[VersionShape], *, period_end: dt.date | None
+    stage: str,
+    versions: Sequence[VersionShape],
+    *,
+    period_end: dt.date | None,
+    has_figures: bool = False,
 ) -> StageVersions:
     having = [v for v in versions if v.has(stage)]
     first = min((v.version for v in versions), default=0)  # nothing came before it
-    existed = period_end is None or any(
-        v.version == first or v.stored_at.date() <= period_end for v in having
+    existed = (
+        has_figures
+        or period_end is None
+        or any(v.version == first or v.stored_at.date() <= period_end for v in having)
     )
     return StageVersions(
         versions=tuple(sorted(v.version for v in having)),
@@ -172,8 +179,9 @@ class MapHistory:
                     found.setdefault(stage.id, stage)
         return list(found.values())
 
-    def of(self, stage: str, *, period_end: dt.date | None) -> StageVersions:
-        return stage_versions(stage, [v for _m, v in self.versions], period_end=period_end)
+    def of(self, stage: str, *, period_end: dt.date | None, has_figures: bool) -> StageVersions:
+        versions = [v for _m, v in self.versions]
+        return stage_versions(stage, versions, period_end=period_end, has_figures=has_figures)
 
 
 async def map_history(

@@ -150,7 +150,7 @@ def stage_label(stage: StageStats) -> str:
     if found is None or found.in_every_version:
         return stage.stage.name
     if not found.existed:
-        note = _("not in the map in this period")
+        note = _("not in the map then")
     elif len(found.versions) == 1:
         note = _("only in v{v}").format(v=found.versions[0])
     else:
