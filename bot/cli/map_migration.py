@@ -75,13 +75,16 @@ def migrate_command(args: argparse.Namespace) -> int:
     except (Exception, KeyboardInterrupt) as error:  # the database went away, Ctrl-C…
         print(_("stagecoach: interrupted after {moved}: {error}\nrun the same command again to move the rest").format(moved=counted(moved[0], "{count} deal moved", "{count} deals moved"), error=error), file=sys.stderr)  # fmt: skip
         return FAILED
+    if moved[0] and sys.stderr.isatty():
+        print(file=sys.stderr)
     _print_report(report)
     return FAILED if report.undecided else OK
 
 
 def _progress(moved: list[int], count: int) -> None:
     moved[0] = count
-    print(_("moved {count}…").format(count=count), file=sys.stderr, end="\r", flush=True)
+    if sys.stderr.isatty():  # a count that rewrites itself; a log file gets the summary only
+        print(_("moved {count}…").format(count=count), file=sys.stderr, end="\r", flush=True)
 
 
 async def _request(services: Services, args: argparse.Namespace) -> MigrationRequest:
@@ -134,13 +137,15 @@ def deal_line(plan: DealPlan, source: ProcessMap, target: ProcessMap) -> str:
         parts.append(_("dropped: {items}").format(items=", ".join(note.dropped)))
     if note.reset:
         parts.append(_("reset (its value no longer fits): {items}").format(items=", ".join(note.reset)))  # fmt: skip
-    return _("#{id} {name} ({team}): {old} → {new}; {parts}").format(
-        id=plan.deal_id,
-        name=plan.name,
-        team=plan.team_id,
-        old=_stage_label(source, plan.from_stage),
-        new=_stage_label(target, plan.to_stage),
-        parts="; ".join(parts),
+    where = (
+        _("{old} → {new}").format(
+            old=_stage_label(source, plan.from_stage), new=_stage_label(target, plan.to_stage)
+        )
+        if plan.stage_changed
+        else _("stays in {stage}").format(stage=_stage_label(target, plan.to_stage))
+    )
+    return _("#{id} {name} ({team}): {where}; {parts}").format(
+        id=plan.deal_id, name=plan.name, team=plan.team_id, where=where, parts="; ".join(parts)
     )
 
 
@@ -159,7 +164,9 @@ def summary(report: MigrationReport) -> str:
     request = report.request
     refs = {"old": map_ref(request.source), "new": map_ref(request.target)}
     deals = counted(len(report.plans), "{count} open deal", "{count} open deals")
-    if report.dry_run:
+    if report.dry_run and report.undecided:
+        head = _("dry run: {deals} could move from {old} to {new}, but the run would move nothing until every deal can be decided").format(deals=deals, **refs)  # fmt: skip
+    elif report.dry_run:
         head = _("dry run: would move {deals} from {old} to {new}").format(deals=deals, **refs)
     elif report.refused:
         head = _("nothing moved: {deals} could be moved from {old} to {new}, but").format(deals=deals, **refs)  # fmt: skip
