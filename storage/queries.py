@@ -132,3 +132,14 @@ async def deals_per_map_version(session: AsyncSession) -> dict[tuple[str, int, s
         (map_id, version, str(status)): int(count)
         for map_id, version, status, count in (await session.exec(query)).all()
     }
+
+
+async def versions_of_map(session: AsyncSession, *, map_id: str) -> list[tuple[int, dt.datetime]]:
+    """The stored versions of a map and when each was stored, newest first (without their
+    YAML: a report asks this on every run)."""
+    query = (
+        select(MapVersion.version, MapVersion.loaded_at)
+        .where(MapVersion.map_id == map_id)
+        .order_by(col(MapVersion.version).desc())
+    )
+    return [(int(version), loaded_at) for version, loaded_at in (await session.exec(query)).all()]

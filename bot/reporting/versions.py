@@ -188,12 +188,15 @@ async def map_history(
     services: Services, reported: ProcessMap, shape_of: Callable[[ProcessMap], q.MapShape]
 ) -> MapHistory:
     async with services.db.read() as session:
-        stored = [row for row in await queries.all_map_versions(session) if row.map_id == reported.id]  # fmt: skip
+        stored = await queries.versions_of_map(session, map_id=reported.id)
     versions = []
-    for row in sorted(stored, key=lambda row: -row.version):
-        same = row.version == reported.version
-        found = reported if same else await services.catalog.get(services.db, map_id=row.map_id, version=row.version)  # fmt: skip
-        versions.append((found, VersionShape(row.version, shape_of(found), row.loaded_at)))
+    for version, stored_at in stored:
+        found = (
+            reported
+            if version == reported.version
+            else await services.catalog.get(services.db, map_id=reported.id, version=version)
+        )
+        versions.append((found, VersionShape(version, shape_of(found), stored_at)))
     if not any(m.version == reported.version for m, _v in versions):
         versions.insert(0, (reported, VersionShape(reported.version, shape_of(reported), dt.datetime.min.replace(tzinfo=dt.UTC))))  # fmt: skip
     return MapHistory(reported, versions)

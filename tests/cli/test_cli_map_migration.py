@@ -74,10 +74,31 @@ def test_the_dry_run_prints_what_the_run_then_does(
     assert any(line.startswith("  demo → solution_demo: ") for line in done)
     assert [row for row in versions(workdir) if row[1] == "open"] == [(3, "open", open_count)]
 
+    # Again, naming the new version by its id now that it is stored: nothing left to move.
+    assert main(["maps", "migrate", "--from", "extended@2", "--to", "extended@3", *mapping]) == 0
+    again = capsys.readouterr().out
+    assert (
+        f"moved 0 open deals from extended@2 to extended@3\n  {open_count} deals moved by an earlier run"
+        in again
+    )
+
     assert main(["maps", "versions"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert listed[1].split()[:4] == ["extended", "2", "0", str(60 - open_count)]
     assert listed[2].split()[:4] == ["extended", "3", str(open_count), "0"]
+
+
+def test_the_new_version_named_by_id_is_read_from_the_deployments_map_file(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(workdir, 20)
+    # The deployment publishes version 3 first (STAGECOACH_MAP), then migrates.
+    monkeypatch.setenv("STAGECOACH_MAP", str(workdir / "extended3.yml"))
+    mapping = ["--mapping", str(workdir / "mapping.yml")]
+    capsys.readouterr()
+    assert main(["maps", "migrate", "--from", "extended@2", "--to", "extended@3", *mapping]) == 0
+    assert "open deals from extended@2 to extended@3" in capsys.readouterr().out
+    assert {version for version, status, _n in versions(workdir) if status == "open"} == {3}
 
 
 def test_undecided_deals_are_listed_and_nothing_moves(
