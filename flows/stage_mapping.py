@@ -163,5 +163,6 @@ def _allowed(given: str, allowed: list[str] | tuple[str, ...]) -> str:
 
 def _example(source: ProcessMap, target: ProcessMap) -> str:
     gone = [s.id for s in source.stages if is_pre_win(source, s) and not target.has_stage(s.id)]
-    lines = [f"  {stage}: <a stage of version {target.version}>" for stage in gone[:3]]
+    where = _("<a stage of version {v}>").format(v=target.version)
+    lines = [f"  {stage}: {where}" for stage in gone[:3]]
     return _("for example:\nstages:\n{lines}").format(lines="\n".join(lines) or "  old_id: new_id")

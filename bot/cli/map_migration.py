@@ -17,6 +17,7 @@ from bot.cli.event_loop import run
 from bot.cli.workspace import FAILED, OK, CliError, fail, with_services
 from bot.core.catalog import MapVersionConflict
 from bot.core.context import Services
+from bot.core.slack_ids import user_id
 from bot.deals.map_migration import BATCH, MigrationReport, MigrationRequest, migrate
 from bot.deals.migration_maps import (
     MigrationError,
@@ -46,11 +47,18 @@ def register(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-
     command.add_argument("--to", dest="target", required=True, metavar="ID@N|FILE", help=_("the new version: ID@N (stored, STAGECOACH_MAP or shipped) or a map file"))  # fmt: skip
     command.add_argument("--mapping", type=Path, metavar="FILE", help=_("YAML: where the deals of renamed or merged stages go"))  # fmt: skip
     command.add_argument("--dry-run", action="store_true", help=_("say what would happen to each deal; write nothing"))  # fmt: skip
-    command.add_argument("--by", default=SYSTEM_ACTOR, metavar="USER", help=_("the Slack user id the history names as having moved the deals"))  # fmt: skip
+    command.add_argument("--by", type=_user, metavar="USER", help=_("the Slack user id the history names as having moved the deals (default: the word stagecoach)"))  # fmt: skip
     command.add_argument("--batch", type=_positive, default=BATCH, help=_("deals per transaction (default: {n})").format(n=BATCH))  # fmt: skip
     command.set_defaults(handler=migrate_command)
     versions = actions.add_parser("versions", help=_("the map versions stored here and how many deals are on each"))  # fmt: skip
     versions.set_defaults(handler=versions_command)
+
+
+def _user(text: str) -> str:
+    found = user_id(text.strip())
+    if found is None:
+        raise argparse.ArgumentTypeError(_("a Slack user id such as U012AB3CD (the admin who runs it)"))  # fmt: skip
+    return found
 
 
 def _positive(text: str) -> int:
@@ -97,7 +105,7 @@ async def _request(services: Services, args: argparse.Namespace) -> MigrationReq
         target=target.process_map,
         target_yaml=target.source,
         mapping=mapping,
-        actor_id=args.by,
+        actor_id=args.by or SYSTEM_ACTOR,
         dry_run=args.dry_run,
         batch=args.batch,
     )

@@ -125,6 +125,8 @@ BAD_RUNS = [
     (["--to", "default"], "--to default: not ID@VERSION, and no readable file there"),
     (["--to", "extended@2"], "--to is version 2 of 'extended', the version the deals are on already"),
     (["--mapping", "missing.yml"], "--mapping missing.yml: cannot read it"),
+    (["--by", "ana"], "argument --by: a Slack user id such as U012AB3CD"),
+    (["--batch", "0"], "argument --batch: a whole number of 1 or more"),
 ]  # fmt: skip
 
 
@@ -139,9 +141,13 @@ def test_every_bad_option_is_one_message_and_moves_nothing(
     options["--mapping"] = str(workdir / "mapping.yml")
     options.update(zip(change[::2], change[1::2], strict=True))
     args = ["maps", "migrate", *(part for pair in options.items() for part in pair)]
-    code = main(args)
+    try:
+        code = main(args)
+    except SystemExit as refused:  # argparse's own refusals: its usage, then the message
+        code = refused.code
     err = capsys.readouterr().err
-    assert (code, err.count("\n")) == (2, 1), err
+    assert code == 2, err
+    assert err.count("\n") == 1 or err.startswith("usage: stagecoach maps migrate"), err
     assert message in err
     assert versions(workdir) == before
 
