@@ -14,14 +14,15 @@ plain read, on aiosqlite's thread; a change runs in a write transaction.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import branches, deal_queries, queries
+from storage import branches, deal_queries, migration_batch, queries
 from storage.database import Database
+from storage.deal_moves import DealMove, MigratingDeal
 from storage.last_deals import LastDeals, Pointer, UserKey
 from storage.locked_deal import LockedDeal
 from storage.models import Deal, DealEvent, ExitTick
@@ -30,6 +31,10 @@ from storage.name_keys import name_key
 # Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
 # must not reach a query (asyncpg refuses it as out of range).
 MAX_DEAL_ID = 2**31 - 1
+
+# Writes a batch's moves in its transaction (storage.migration_batch.write_moves).
+MoveWriter = Callable[[Sequence[DealMove]], Awaitable[None]]
+LostMigrationRace = migration_batch.LostMigrationRace
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +239,44 @@ class DealStore:
                     session, team_id=team_id, deal_id=deal_id
                 )
             yield LockedDeal(session, *found) if found else None
+
+    # -- moving open deals onto another map version (storage.migration_batch) ----------
+
+    async def migrating(
+        self, *, map_id: str, version: int, after_id: int, limit: int
+    ) -> list[MigratingDeal]:
+        """A page of the open deals on a map version, read without a lock (a dry run)."""
+        async with self.db.read() as session:
+            return await migration_batch.open_deals_on(
+                session, map_id=map_id, version=version, after_id=after_id, limit=limit
+            )
+
+    @asynccontextmanager
+    async def migration_batch(
+        self, *, map_id: str, version: int, after_id: int, limit: int
+    ) -> AsyncIterator[tuple[list[MigratingDeal], MoveWriter]]:
+        """A write transaction holding a page of the open deals on a map version, and the
+        writer of their moves; committed when the block ends, rolled back if it raises."""
+        async with self.db.write() as session:
+            found = await migration_batch.open_deals_on(
+                session, map_id=map_id, version=version, after_id=after_id, limit=limit, locked=True
+            )
+
+            async def write(moves: Sequence[DealMove]) -> None:
+                await migration_batch.write_moves(session, moves)
+
+            yield found, write
+
+    async def open_stages_on(self, *, map_id: str, version: int) -> dict[str, int]:
+        """Open deals per stage on a map version, every workspace's."""
+        async with self.db.read() as session:
+            return await migration_batch.open_stages_on(session, map_id=map_id, version=version)
+
+    async def count_migrated(self, *, map_id: str, from_version: int, to_version: int) -> int:
+        async with self.db.read() as session:
+            return await migration_batch.count_migrated(
+                session, map_id=map_id, from_version=from_version, to_version=to_version
+            )
 
     # -- each user's last deal -------------------------------------------------------
 

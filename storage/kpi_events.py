@@ -97,7 +97,11 @@ async def first_response(session: AsyncSession, *, scope: KpiScope, window: Wind
     """
     first_at = (
         select(EVENT.c.at)
-        .where(EVENT.c.deal_id == DEAL.c.id, EVENT.c.kind != EventKind.CREATED.value)
+        # a migration (stagecoach maps migrate) is no one's response to the buyer
+        .where(
+            EVENT.c.deal_id == DEAL.c.id,
+            EVENT.c.kind.not_in((EventKind.CREATED.value, EventKind.MIGRATED.value)),
+        )
         .order_by(EVENT.c.id)
         .limit(1)
         .correlate(DEAL)

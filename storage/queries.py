@@ -120,3 +120,26 @@ async def forget_events(session: AsyncSession, *, received_before: dt.datetime, 
     keys = tuple_(col(ProcessedEvent.team_id), col(ProcessedEvent.event_id))
     result = await session.exec(delete(ProcessedEvent).where(keys.in_(oldest)))  # type: ignore[call-overload]
     return int(result.rowcount)
+
+
+async def deals_per_map_version(session: AsyncSession) -> dict[tuple[str, int, str], int]:
+    """How many deals of every workspace are on each map version, by status (practice
+    deals included: they follow a version like any deal)."""
+    query = select(Deal.map_id, Deal.map_version, Deal.status, func.count()).group_by(
+        col(Deal.map_id), col(Deal.map_version), col(Deal.status)
+    )
+    return {
+        (map_id, version, str(status)): int(count)
+        for map_id, version, status, count in (await session.exec(query)).all()
+    }
+
+
+async def versions_of_map(session: AsyncSession, *, map_id: str) -> list[tuple[int, dt.datetime]]:
+    """The stored versions of a map and when each was stored, newest first (without their
+    YAML: a report asks this on every run)."""
+    query = (
+        select(MapVersion.version, MapVersion.loaded_at)
+        .where(MapVersion.map_id == map_id)
+        .order_by(col(MapVersion.version).desc())
+    )
+    return [(int(version), loaded_at) for version, loaded_at in (await session.exec(query)).all()]

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.cli import maps_actual
+from bot.cli import map_migration, maps_actual
 from flows.diagram import UnknownStageError, build_diagram
 from flows.diagram_mermaid import to_mermaid
 from flows.diagram_png import to_png
@@ -30,7 +30,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    maps = subparsers.add_parser("maps", help=_("list, show, lint and draw process maps"))
+    maps = subparsers.add_parser("maps", help=_("list, show, lint, draw and migrate process maps"))
     actions = maps.add_subparsers(dest="maps_action", metavar="ACTION")
     maps.set_defaults(handler=_help_of(maps))
     listing = actions.add_parser("list", help=_("the shipped maps: id, version, stages, title"))
@@ -44,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     lint.set_defaults(handler=lint_map_command)
     _register_diagram(actions)
     maps_actual.register(actions)  # the one maps command that reads the database
+    map_migration.register(actions)
 
 
 def _register_diagram(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

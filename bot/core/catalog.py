@@ -17,16 +17,18 @@ class MapVersionConflict(Exception):
 
 
 class MapCatalog:
-    def __init__(self, current: ProcessMap, *, source: str) -> None:
+    def __init__(self, current: ProcessMap, *, source: str, map_file: str | None = None) -> None:
         self.current = current
         self._source = source
+        self.map_file = map_file  # the YAML file the current map was read from
         self._maps: dict[tuple[str, int], ProcessMap] = {(current.id, current.version): current}
 
     @classmethod
     def from_ref(cls, ref: str) -> MapCatalog:
         """`ref` is a shipped map id or a YAML path (STAGECOACH_MAP); raises MapError."""
         path = resolve_map_path(ref)
-        return cls(load_map(path), source=path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        return cls(load_map(path), source=source, map_file=str(path))
 
     async def register(self, db: Database) -> None:
         """Keep a copy of the current map version (refusing an edited map that kept its
@@ -56,6 +58,41 @@ class MapCatalog:
                     "under; raise 'version' in the map file to publish the change"
                 ).format(id=self.current.id, version=self.current.version)
             )
+
+    async def publish(self, db: Database, process_map: ProcessMap, *, source: str) -> None:
+        """Keep a copy of another version of a map (a migration's target: deals move onto
+        it), refusing one that differs from the copy stored under the same version."""
+        async with db.write() as session:
+            stored = await queries.map_version(
+                session, map_id=process_map.id, version=process_map.version
+            )
+            if stored is None:
+                await queries.insert_map_version(
+                    session,
+                    map_id=process_map.id,
+                    version=process_map.version,
+                    title=process_map.title,
+                    source=source,
+                )
+        key = (process_map.id, process_map.version)
+        if (
+            stored is not None
+            and parse_map(stored.source, file=f"{key[0]}@v{key[1]}") != process_map
+        ):
+            raise MapVersionConflict(
+                _(
+                    "map '{id}' version {version} is stored here with other content; raise "
+                    "'version' in the new map file"
+                ).format(id=process_map.id, version=process_map.version)
+            )
+        self._maps[key] = process_map
+
+    async def stored(self, db: Database, *, map_id: str, version: int) -> ProcessMap | None:
+        """A version of a map this database holds a copy of, else None."""
+        try:
+            return await self.get(db, map_id=map_id, version=version)
+        except LookupError:
+            return None
 
     async def get(self, db: Database, *, map_id: str, version: int) -> ProcessMap:
         key = (map_id, version)

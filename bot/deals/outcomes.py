@@ -118,11 +118,24 @@ class DealList(Outcome):
 
 
 @dataclass(frozen=True, slots=True)
+class Migration:
+    """What a move onto another map version did, as the maps word it (bot.deals.showing)."""
+
+    from_version: int
+    to_version: int
+    carried: int  # ticks carried over
+    opened: list[str]  # required items of the new stage left to do
+    dropped: list[str]  # ticked items the new stage no longer has
+    reset: list[str]  # ticked items whose value no longer fits what the new version asks
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     event: DealEvent
     from_name: str | None
     to_name: str | None
     item_text: str | None
+    migration: Migration | None = None  # a migrated event's details
 
 
 @dataclass(frozen=True, slots=True)

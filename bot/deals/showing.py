@@ -1,14 +1,19 @@
-"""Showing a deal's card, and its history."""
+"""Showing a deal's card, and its history (each event worded by the map version the deal
+was on when it happened: a migrated deal's earlier events by the version it left)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from bot.core.access import may_change, may_override
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealRef
 from bot.deals.lookup import card_of, find_deal
-from bot.deals.outcomes import DealHistory, HistoryEntry, Shown
-from flows.schema import ProcessMap
+from bot.deals.migration_plan import TickNote
+from bot.deals.outcomes import DealHistory, HistoryEntry, Migration, Shown
+from flows.schema import ProcessMap, Stage
+from storage.deal_moves import parse_version_pair
 from storage.models import DealEvent, EventKind
 
 
@@ -41,26 +46,83 @@ async def deal_history(services: Services, actor: Actor, ref: DealRef) -> Outcom
         return found
     assert found.id is not None
     events = await services.deals.history(actor.team_id, found.id)
-    process_map = await services.catalog.get(
+    current = await services.catalog.get(
         services.db, map_id=found.map_id, version=found.map_version
     )
-    return DealHistory(
-        deal_id=found.id, name=found.name, entries=[_entry(process_map, e) for e in events]
-    )
+    maps = await _maps_of(services, found.map_id, events, current)
+    return DealHistory(deal_id=found.id, name=found.name, entries=_entries(events, maps, current))
 
 
-def _entry(process_map: ProcessMap, event: DealEvent) -> HistoryEntry:
-    def name(stage_id: str | None) -> str | None:
-        return (
-            process_map.stage(stage_id).name
-            if stage_id and process_map.has_stage(stage_id)
-            else stage_id
-        )
+async def _maps_of(
+    services: Services, map_id: str, events: Sequence[DealEvent], current: ProcessMap
+) -> dict[int, ProcessMap]:
+    """Every version of the map the deal has been on (a migrated deal's events before its
+    move are worded by the version it was on then)."""
+    maps = {current.version: current}
+    for event in events:
+        pair = parse_version_pair(event.value) if event.kind == EventKind.MIGRATED else None
+        for version in pair or ():
+            stored = await services.catalog.stored(services.db, map_id=map_id, version=version)
+            maps[version] = stored or current
+    return maps
+
+
+def _entries(
+    events: Sequence[DealEvent], maps: dict[int, ProcessMap], current: ProcessMap
+) -> list[HistoryEntry]:
+    migrations = [
+        pair
+        for event in events
+        if event.kind == EventKind.MIGRATED and (pair := parse_version_pair(event.value))
+    ]
+    process_map = maps[migrations[0][0]] if migrations else current
+    entries = []
+    for event in events:
+        pair = parse_version_pair(event.value) if event.kind == EventKind.MIGRATED else None
+        if pair is None:
+            entries.append(_entry(process_map, event))
+            continue
+        entries.append(_migrated(maps[pair[0]], maps[pair[1]], event))
+        process_map = maps[pair[1]]
+    return entries
+
+
+def _migrated(old: ProcessMap, new: ProcessMap, event: DealEvent) -> HistoryEntry:
+    note = TickNote.from_json(event.reason)
+    stage_id = event.to_stage or event.from_stage or ""
+    stage = new.stage(stage_id) if new.has_stage(stage_id) else None
+    old_stage = old.stage(event.from_stage) if event.from_stage and old.has_stage(event.from_stage) else None  # fmt: skip
+
+    def texts(ids: list[str], where: Stage | None) -> list[str]:
+        return [found.text if where and (found := where.item(i)) else i for i in ids]
 
     return HistoryEntry(
         event=event,
-        from_name=name(event.from_stage),
-        to_name=name(event.to_stage),
+        from_name=_stage_name(old, event.from_stage),
+        to_name=_stage_name(new, event.to_stage),
+        item_text=None,
+        migration=Migration(
+            from_version=old.version,
+            to_version=new.version,
+            carried=len(note.carried),
+            opened=texts(note.opened, stage),
+            dropped=texts(note.dropped, old_stage),
+            reset=texts(note.reset, stage),
+        ),
+    )
+
+
+def _stage_name(process_map: ProcessMap, stage_id: str | None) -> str | None:
+    if stage_id and process_map.has_stage(stage_id):
+        return process_map.stage(stage_id).name
+    return stage_id
+
+
+def _entry(process_map: ProcessMap, event: DealEvent) -> HistoryEntry:
+    return HistoryEntry(
+        event=event,
+        from_name=_stage_name(process_map, event.from_stage),
+        to_name=_stage_name(process_map, event.to_stage),
         item_text=_item_texts(process_map, event),
     )
 

@@ -4,6 +4,11 @@ grouping per stage: a reason heard in two stages is two counts that name their s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+
+from flows.i18n import _
+from flows.schema import ProcessMap
+from storage import kpi_events as ev
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +50,51 @@ def totals_by_label(items: list[CountedStat]) -> list[tuple[str, int]]:
     for item in items:
         totals[item.label] = totals.get(item.label, 0) + item.count
     return sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    lost_reasons: list[CountedStat]
+    objections: list[CountedStat]
+    overrides: list[CountedStat]
+    reopens: list[CountedStat]
+
+
+def counted_events(
+    process_map: ProcessMap, events: ev.EventCounts, *, top_objections: int
+) -> Labelled:
+    """Lost reasons, objections, overrides and reopens, labelled for the map."""
+    stage = partial(_stage_name, process_map)
+    return Labelled(
+        lost_reasons=[_counted(process_map, c, c.key or "") for c in events.lost_reasons],
+        objections=[
+            _counted(process_map, c, _objection_text(process_map, c.key))
+            for c in events.objections[:top_objections]
+        ],
+        overrides=[_counted(process_map, c, stage(c.stage)) for c in events.overrides],
+        reopens=[_counted(process_map, c, stage(c.stage)) for c in events.reopens],
+    )
+
+
+def _counted(process_map: ProcessMap, counted: ev.Counted, label: str) -> CountedStat:
+    return CountedStat(
+        key=counted.key,
+        label=label,
+        stage=counted.stage,
+        count=counted.count,
+        stage_name=_stage_name(process_map, counted.stage),
+    )
+
+
+def _stage_name(process_map: ProcessMap, stage_id: str | None) -> str:
+    if stage_id and process_map.has_stage(stage_id):
+        return process_map.stage(stage_id).name
+    return stage_id or ""
+
+
+def _objection_text(process_map: ProcessMap, entry_id: str | None) -> str:
+    for stage in process_map.stages:
+        for entry in stage.playbook:
+            if entry.id == entry_id:
+                return entry.objection
+    return _("Not in the playbook")

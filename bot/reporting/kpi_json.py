@@ -61,6 +61,11 @@ def _stage_json(stage: StageStats) -> dict[str, Any]:
         "time_in_stage_deals": stage.cumulative.count,
         "time_in_stage_latest_days": _spread(stage.latest),
         "skipped_into": stage.flow.skipped_into,
+        # across map versions (bot.reporting.versions)
+        "versions": list(stage.versions.versions) if stage.versions else None,
+        "existed_in_period": stage.versions.existed if stage.versions else True,
+        "migrated_in": stage.moved_in,
+        "migrated_out": stage.moved_out,
         "backward_into": stage.flow.backward_into,
     }
 
@@ -68,6 +73,8 @@ def _stage_json(stage: StageStats) -> dict[str, Any]:
 def _extras_json(stats: Stats) -> dict[str, Any]:
     return {
         "map": stats.map_id,
+        # stages only other versions of the map have, with figures in the period
+        "retired_stages": [_stage_json(stage) for stage in stats.retired],
         "currency": stats.currency,
         "period_label": stats.period.label,
         "win_rate_deals": stats.won + stats.statuses.lost,

@@ -14,8 +14,7 @@ KPI needs: bot.reporting.minimums.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass, field, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,11 +22,12 @@ from bot.core.context import Services
 from bot.core.reporting_currency import ReportingCurrency
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
-from bot.reporting.counted import CountedStat, StageGroup, by_stage
+from bot.reporting.counted import CountedStat, StageGroup, by_stage, counted_events
 from bot.reporting.measure import Measured, measure
 from bot.reporting.minimums import VELOCITY_MIN_CYCLE_DAYS, VELOCITY_MIN_WON
 from bot.reporting.money import Converted, CurrencyMoney, converted, per_currency
 from bot.reporting.periods import Period
+from bot.reporting.versions import MapHistory, StageVersions, map_history
 from flows.i18n import _
 from flows.schema import ProcessMap, Stage
 from storage import kpi_events as ev
@@ -51,6 +51,9 @@ class StageStats:
     won: bool = False
     post_sale: bool = False
     terminal: bool = False  # won, a side stage, or the last stage: nowhere further to go
+    versions: StageVersions | None = None  # which map versions have it (bot.reporting.versions)
+    moved_in: int = 0  # entries a migration made (a renamed or merged stage's deals)
+    moved_out: int = 0  # stays a migration ended here
 
     @property
     def conversion(self) -> float | None:
@@ -77,6 +80,7 @@ class Stats:
     deviations: GateDeviations = field(default_factory=GateDeviations)  # storage.kpi_deviations
     money: list[CurrencyMoney] = field(default_factory=list)  # every currency, `currency` first
     converted: Converted | None = None  # with a reporting currency: the rated ones added up
+    retired: list[StageStats] = field(default_factory=list)  # only in other map versions
 
     @property
     def stage_order(self) -> list[str]:
@@ -157,13 +161,40 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
         owners = await owners_in(session, team_id=team_id, scope=scope)
         kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
         shown = await _dated(session, kpi_scope, period, today=services.clock().date())
-    measured = await measure(services, kpi_scope, period, map_shape(process_map))
-    return _assemble(
+    history = await map_history(services, process_map, map_shape)
+    shape = map_shape(process_map)
+    measured = await measure(services, kpi_scope, period, shape, history.other_shapes)
+    stats = _assemble(
         measured,
         scope=scope,
         period=shown,
         process_map=process_map,
         reporting=services.reporting_currency,
+    )
+    return across_versions(stats, measured, history)
+
+
+def across_versions(stats: Stats, measured: Measured, history: MapHistory) -> Stats:
+    """Each stage labelled with the versions that have it, and the stages only other
+    versions have, where they have figures in the period (bot.reporting.versions)."""
+    end = stats.period.end
+
+    def labelled(stage: StageStats) -> StageStats:
+        return replace(
+            stage,
+            versions=history.of(
+                stage.stage.id, period_end=end, has_figures=bool(stage.flow.entered)
+            ),
+            moved_in=measured.moved_in[stage.stage.id],
+            moved_out=measured.moved_out[stage.stage.id],
+        )
+
+    retired = [labelled(_stage(history.reported, s, measured)) for s in history.retired()]
+    return replace(
+        stats,
+        stages=[labelled(s) for s in stats.stages],
+        exits=[labelled(s) for s in stats.exits],
+        retired=[s for s in retired if s.flow.entered or s.moved_out or s.cumulative.count],
     )
 
 
@@ -208,7 +239,7 @@ def _assemble(
     process_map: ProcessMap,
     reporting: ReportingCurrency | None = None,
 ) -> Stats:
-    counted = _counted_events(process_map, measured.events)
+    counted = counted_events(process_map, measured.events, top_objections=TOP_OBJECTIONS)
     currency = reporting.currency if reporting else process_map.currency
     money = per_currency(measured.pipeline, measured.won, first=currency)
     added = converted(money, reporting) if reporting else None
@@ -244,49 +275,3 @@ def _stage(process_map: ProcessMap, stage: Stage, measured: Measured) -> StageSt
         post_sale=process_map.is_post_sale(stage.id),
         terminal=stage.won or not stage.is_open or stage == process_map.open_stages[-1],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class _Labelled:
-    lost_reasons: list[CountedStat]
-    objections: list[CountedStat]
-    overrides: list[CountedStat]
-    reopens: list[CountedStat]
-
-
-def _counted_events(process_map: ProcessMap, events: ev.EventCounts) -> _Labelled:
-    """Lost reasons, objections, overrides and reopens, labelled for the map."""
-    stage = partial(_stage_name, process_map)
-    return _Labelled(
-        lost_reasons=[_counted(process_map, c, c.key or "") for c in events.lost_reasons],
-        objections=[
-            _counted(process_map, c, _objection_text(process_map, c.key))
-            for c in events.objections[:TOP_OBJECTIONS]
-        ],
-        overrides=[_counted(process_map, c, stage(c.stage)) for c in events.overrides],
-        reopens=[_counted(process_map, c, stage(c.stage)) for c in events.reopens],
-    )
-
-
-def _counted(process_map: ProcessMap, counted: ev.Counted, label: str) -> CountedStat:
-    return CountedStat(
-        key=counted.key,
-        label=label,
-        stage=counted.stage,
-        count=counted.count,
-        stage_name=_stage_name(process_map, counted.stage),
-    )
-
-
-def _stage_name(process_map: ProcessMap, stage_id: str | None) -> str:
-    if stage_id and process_map.has_stage(stage_id):
-        return process_map.stage(stage_id).name
-    return stage_id or ""
-
-
-def _objection_text(process_map: ProcessMap, entry_id: str | None) -> str:
-    for stage in process_map.stages:
-        for entry in stage.playbook:
-            if entry.id == entry_id:
-                return entry.objection
-    return _("Not in the playbook")

@@ -11,8 +11,9 @@ a report of rates and medians can live with.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
@@ -20,9 +21,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Services
 from bot.reporting.periods import Period
+from bot.reporting.versions import flows_across
 from storage import kpi_events as ev
 from storage import kpi_queries as q
 from storage.kpi_deviations import GateDeviations, gate_deviations
+from storage.kpi_migrations import migrated_moves
 from storage.percentiles import Summary
 
 T = TypeVar("T")
@@ -30,7 +33,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Measured:
-    flows: dict[str, q.StageFlow]
+    flows: dict[str, q.StageFlow]  # across versions, migrations apart (bot.reporting.versions)
     stays: dict[tuple[str, str], Summary]
     cycle: Summary
     won: list[q.MoneyByCurrency]
@@ -39,6 +42,8 @@ class Measured:
     first_response: Summary
     events: ev.EventCounts
     deviations: GateDeviations
+    moved_in: Counter[str] = field(default_factory=Counter)  # entries made by migrations
+    moved_out: Counter[str] = field(default_factory=Counter)  # stays migrations ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +64,14 @@ class _Reads:
 
 
 async def measure(
-    services: Services, scope: q.KpiScope, period: Period, shape: q.MapShape
+    services: Services,
+    scope: q.KpiScope,
+    period: Period,
+    shape: q.MapShape,
+    others: Sequence[q.MapShape] = (),
 ) -> Measured:
+    """`others`: the map's other stored versions, newest first, whose main paths place
+    the moves the reported version (`shape`) cannot (bot.reporting.versions)."""
     window, gate = period.window(), asyncio.Semaphore(services.report_queries)
     async with asyncio.TaskGroup() as group:
         reads = _Reads(services, group, gate)
@@ -70,14 +81,16 @@ async def measure(
         stays = reads.start(partial(q.time_in_stage, scope=scope, window=window))
         events = reads.start(partial(ev.event_counts, scope=scope, window=window))
         deviations = reads.start(partial(gate_deviations, scope=scope, window=window, shape=shape))
-        flows = reads.start(partial(q.stage_flow, scope=scope, window=window, shape=shape))
+        moves = reads.start(partial(q.transitions, scope=scope, window=window))
+        migrated = reads.start(partial(migrated_moves, scope=scope, window=window))
         first = reads.start(partial(ev.first_response, scope=scope, window=window))
         cycle = reads.start(partial(q.cycle_length, scope=scope, window=window, shape=shape))
         won = reads.start(partial(q.won_amounts, scope=scope, window=window, shape=shape))
         statuses = reads.start(partial(ev.status_counts, scope=scope, window=window))
         pipeline = reads.start(partial(ev.pipeline, scope=scope, shape=shape))
+    across = flows_across(moves.result(), migrated.result(), [shape, *others])
     return Measured(
-        flows=flows.result(),
+        flows=across.flows,
         stays=stays.result(),
         cycle=cycle.result(),
         won=won.result(),
@@ -86,4 +99,6 @@ async def measure(
         first_response=first.result(),
         events=events.result(),
         deviations=deviations.result(),
+        moved_in=across.moved_in,
+        moved_out=across.moved_out,
     )

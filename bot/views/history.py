@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from slack_sdk.models.blocks import Block
 
+from bot.core.slack_ids import is_user_id
 from bot.deals.outcomes import DealHistory, HistoryEntry
 from bot.views import limits
 from bot.views.blocks import context, header, section
@@ -66,7 +67,9 @@ def group_lines(lines: list[str], *, limit: int, line_limit: int = LINE_LIMIT) -
 def entry_line(entry: HistoryEntry) -> str:
     event = entry.event
     what = WHAT.get(event.kind, _what_else)(entry)
-    return f"{when(event.at)} {mention(event.actor_id)} {what}"
+    # `stagecoach maps migrate` without --by records the app itself, not a Slack user.
+    who = mention(event.actor_id) if is_user_id(event.actor_id) else escape(event.actor_id)
+    return f"{when(event.at)} {who} {what}"
 
 
 def when(at: dt.datetime) -> str:
@@ -147,6 +150,25 @@ def _bound(entry: HistoryEntry) -> str:
     return _("bound the deal to {channel}").format(channel=f"<#{channel}>")
 
 
+def _migrated(entry: HistoryEntry) -> str:
+    moved = entry.migration
+    if moved is None:
+        return _what_else(entry)
+    names = _names(entry)
+    if entry.event.to_stage:
+        text = _("moved the deal to version {v} of the map: {source} → {dest}").format(v=moved.to_version, **names)  # fmt: skip
+    else:
+        text = _("moved the deal to version {v} of the map, still in {source}").format(v=moved.to_version, **names)  # fmt: skip
+    parts = [counted(moved.carried, "{count} tick carried over", "{count} ticks carried over")]
+    if moved.opened:
+        parts.append(_("now to do: {items}").format(items=escape("; ".join(moved.opened))))
+    if moved.reset:
+        parts.append(_("to tick again with the value now asked: {items}").format(items=escape("; ".join(moved.reset))))  # fmt: skip
+    if moved.dropped:
+        parts.append(_("no longer on the checklist: {items}").format(items=escape("; ".join(moved.dropped))))  # fmt: skip
+    return f"{text} ({'; '.join(parts)})"
+
+
 def _unbound(entry: HistoryEntry) -> str:
     return _("unbound the deal from its channel")
 
@@ -177,4 +199,5 @@ WHAT: dict[EventKind, Callable[[HistoryEntry], str]] = {
     EventKind.BOUND: _bound,
     EventKind.UNBOUND: _unbound,
     EventKind.UPDATED: _updated,
+    EventKind.MIGRATED: _migrated,
 }

@@ -137,8 +137,42 @@ def _open_by_currency(stats: Stats) -> str:
 
 def _funnel(stats: Stats) -> str:
     head = (_("Stage"), _("Entered"), _("Still in"), _("Conv. (decided)"), _("Days med/p90"))
-    rows = [_stage_row(stage) for stage in stats.stages if not stage.post_sale]
-    return "*" + _("Funnel (entries in the period)") + "*\n" + table(head, rows)
+    rows = [_stage_row(stage) for stage in (*stats.stages, *stats.retired) if not stage.post_sale]
+    text = "*" + _("Funnel (entries in the period)") + "*\n" + table(head, rows)
+    moved = _moved_by_migration(stats)
+    return f"{text}\n{moved}" if moved else text
+
+
+def stage_label(stage: StageStats) -> str:
+    """The stage's name, and when not every version of the map has it, which do (KPIs
+    compare stages by id across versions: bot.reporting.versions)."""
+    found = stage.versions
+    if found is None or found.in_every_version:
+        return stage.stage.name
+    if not found.existed:
+        note = _("not in the map then")
+    elif len(found.versions) == 1:
+        note = _("only in v{v}").format(v=found.versions[0])
+    else:
+        note = _("in v{versions}").format(versions=", v".join(map(str, found.versions)))
+    return f"{stage.stage.name} ({note})"
+
+
+def _moved_by_migration(stats: Stats) -> str | None:
+    """Deals a migration moved from an old stage id to a new one: neither converted nor
+    lost, so apart from the rates."""
+    stages = [s for s in (*stats.stages, *stats.retired) if s.moved_in or s.moved_out]
+    if not stages:
+        return None
+    parts = [
+        _("{stage}: {out} out, {into} in").format(
+            stage=s.stage.name, out=s.moved_out, into=s.moved_in
+        )
+        for s in stages
+    ]
+    return _("Moved by a map migration (not counted in conversion): {parts}").format(
+        parts=escape("; ".join(parts))
+    )
 
 
 def _stage_row(stage: StageStats) -> tuple[str, ...]:
@@ -149,7 +183,7 @@ def _stage_row(stage: StageStats) -> tuple[str, ...]:
         else "–"
     )
     return (
-        clip(stage.stage.name, NAME_WIDTH),
+        clip(stage_label(stage), NAME_WIDTH + 14),
         str(stage.flow.entered),
         str(stage.flow.still_in),
         _conversion(stage),
