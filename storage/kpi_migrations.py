@@ -10,13 +10,22 @@ stage id is no move at all (no `to_stage`, no `stay_started_at`) and is in no KP
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import case, func, or_
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import EVENT, KpiScope, Transition, Window, rows_of, scoped_events
+from storage.kpi_queries import (
+    EVENT,
+    KpiScope,
+    Transition,
+    Window,
+    rows_of,
+    scoped_events,
+    transitions,
+)
 from storage.models import EventKind
 
 
@@ -47,3 +56,27 @@ async def migrated_moves(
         Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0))
         for row in await rows_of(session, query)
     ]
+
+
+def without_migrations(
+    moves: Sequence[Transition], migrated: Sequence[Transition]
+) -> list[Transition]:
+    """The transition matrix less the moves migrations made: what the deals themselves did
+    (the discovery report and its picture read this; a renamed stage is not a skip)."""
+    taken = {(m.from_stage, m.to_stage): m for m in migrated}
+    left = []
+    for move in moves:
+        gone = taken.get((move.from_stage, move.to_stage))
+        if gone is not None:
+            move = Transition(
+                move.from_stage, move.to_stage, move.entered - gone.entered, move.left - gone.left
+            )
+        if move.entered or move.left:
+            left.append(move)
+    return left
+
+
+async def moves_made(session: AsyncSession, *, scope: KpiScope, window: Window) -> list[Transition]:
+    """storage.kpi_queries.transitions without the migrations' moves."""
+    moves = await transitions(session, scope=scope, window=window)
+    return without_migrations(moves, await migrated_moves(session, scope=scope, window=window))

@@ -15,6 +15,7 @@ from flows.actual_flow import ActualFlow, FlowEdge, StageLoad
 from flows.machine import map_transitions
 from flows.schema import ProcessMap
 from storage import kpi_queries as q
+from storage.kpi_migrations import moves_made
 from storage.stage_stays import StayLoad, stay_loads
 
 # Ended stays a stage needs before `/deal map actual` calls it overstayed: one stay of
@@ -37,7 +38,7 @@ async def actual_flow(
     targets = {s.id: s.target_days for s in process_map.stages if s.target_days is not None}
     async with services.db.read() as session:
         await q.tune_for_reports(session)
-        moves = await q.transitions(session, scope=scope, window=window)
+        moves = await moves_made(session, scope=scope, window=window)
         loads = await stay_loads(session, scope=scope, window=window, targets=targets)
     return flow_of(process_map, moves, loads)
 

@@ -28,6 +28,7 @@ from bot.core.context import Services
 from flows.schema import ProcessMap, Stage
 from storage import kpi_queries as q
 from storage import queries
+from storage.kpi_migrations import without_migrations
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +58,8 @@ def flows_across(
     """Per-stage flows from the transition matrix (`moves`, every move) and the moves
     migrations made (`migrated`, part of `moves`); `shapes`: the versions to place moves
     on, the reported one first."""
-    taken = {(m.from_stage, m.to_stage): m for m in migrated}
     groups: dict[int, list[q.Transition]] = {}
-    for move in moves:
-        gone = taken.get((move.from_stage, move.to_stage))
-        if gone is not None:
-            move = q.Transition(
-                move.from_stage, move.to_stage, move.entered - gone.entered, move.left - gone.left
-            )
+    for move in without_migrations(moves, migrated):
         groups.setdefault(_placing(move, shapes), []).append(move)
     flows: dict[str, q.StageFlow] = {}
     for index, group in sorted(groups.items()):

@@ -10,6 +10,7 @@ from typing import Any
 from bot.core.context import Services
 from bot.core.scope import Scope
 from bot.deals.map_migration import MigrationRequest, migrate
+from bot.reporting.actual_flow import actual_flow
 from bot.reporting.kpi_json import stats_json
 from bot.reporting.kpis import compute_stats
 from bot.reporting.outcomes import StatsReport
@@ -17,6 +18,7 @@ from bot.reporting.periods import Period
 from bot.views.stats import stats_message
 from flows.loader import load_shipped, parse_map
 from flows.stage_mapping import StageMapping
+from storage.kpi_queries import KpiScope, transitions
 from tests.conftest import Clock
 from tests.support.deals import REP, catalog_from, default_map_v2_source, make_ready, new_deal
 
@@ -86,3 +88,22 @@ async def test_the_stats_message_names_the_versions_of_a_stage(
     assert "Qualification (only in v1)" in text
     assert "Lead qualification (only in v2)" in text
     assert "Moved by a map migration (not counted in conversion)" in text
+
+
+async def test_a_migration_is_no_move_in_the_actual_flow(services: Services, clock: Clock) -> None:
+    """What deals did, not what an admin's migration did: qualify → qualification (a rename)
+    once showed as a move the map does not have, in the picture and in discover's report."""
+    for name in ("Acme", "Globex"):
+        await new_deal(services, REP, name)
+    clock.advance(days=1)
+    await migrate_to_v2(services)
+    window = Period.everything().window()
+
+    flow = await actual_flow(services, team_id="T1", map_id="default", window=window)
+
+    edges = {(edge.source, edge.dest): edge.count for edge in flow.edges}
+    assert edges == {(None, "qualify"): 2}  # the two creations, and no migration
+    async with services.db.read() as session:
+        scope = KpiScope(team_id="T1", map_id="default", owner_ids=None)
+        every = await transitions(session, scope=scope, window=window)
+    assert ("qualify", "qualification") in {(m.from_stage, m.to_stage) for m in every}

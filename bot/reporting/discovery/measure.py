@@ -22,6 +22,7 @@ from flows.schema import ProcessMap
 from storage import discovery_outcomes as outcome_queries
 from storage import discovery_queries as dq
 from storage import kpi_queries as q
+from storage.kpi_migrations import moves_made
 
 DEFAULT_PERIOD = "all"
 
@@ -70,7 +71,7 @@ async def _measure(
     async with services.db.read() as session:
         await q.tune_for_reports(session)
         return _Measured(
-            matrix=await q.transitions(session, scope=scope, window=window),
+            matrix=await moves_made(session, scope=scope, window=window),
             stays=await dq.stay_figures(session, scope=scope, window=window, targets=targets),
             stuck=await dq.stuck_now(session, scope=scope, now=services.clock(), targets=targets),
             overrides=await dq.overrides(session, scope=scope, window=window),
