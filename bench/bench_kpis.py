@@ -38,6 +38,7 @@ from flows.schema import ProcessMap  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.history_store import DEAL, EVENT, PERSON  # noqa: E402
+from storage.stay_lengths import with_stay_days  # noqa: E402
 
 TEAM = "TBENCH"
 NOW = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
@@ -186,8 +187,8 @@ async def seed(db: Database, catalog: MapCatalog, args: argparse.Namespace) -> d
 async def flush(connection: Any, deals: list[dict[str, Any]], events: list[dict[str, Any]]) -> int:
     if deals:
         await connection.execute(insert(DEAL), deals)
-    if events:
-        await connection.execute(insert(EVENT), events)
+    if events:  # with each stay's length, as storage writes it (storage.stay_lengths)
+        await connection.execute(insert(EVENT), with_stay_days(events))
     return len(events)
 
 

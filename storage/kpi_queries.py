@@ -93,7 +93,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import storage.tables  # noqa: F401  (registers every table)
 from storage.models import EventKind
 from storage.percentiles import EMPTY, Summary, summarize, summarize_columns
-from storage.sql_time import days, epoch_days
+from storage.sql_time import days
 
 DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
@@ -347,18 +347,19 @@ async def time_in_stage(
     """Days in each stage per deal, keyed by (variant, stage); variants: STAY_VARIANTS.
 
     One row per deal and stage, grouped as the index of stays is read (in deal and stage
-    order, so without a sort or a hash table): `cumulative` adds the stays up; `latest` is
-    the last stay, which is also the one that started last and ended last (a deal's stays
-    never overlap), so it is `MAX(ended) − MAX(started)`.
+    order, so without a sort or a hash table), adding up the lengths recorded on the
+    stays (`stay_days`, storage.stay_lengths): `cumulative` is their sum; `latest`, the
+    last stay's length, is that same sum for a deal that stayed once, and is looked up
+    in the index (the stay that started last) only for the few that came back.
     """
     await _group_in_index_order(session)
-    ended, started = epoch_days(EVENT.c.at), epoch_days(EVENT.c.stay_started_at)
+    cumulative = func.sum(EVENT.c.stay_days)
     per_deal = (
         scoped_events(
             scope,
             EVENT.c.from_stage.label("stage"),
-            func.sum(ended - started).label("cumulative"),
-            (func.max(ended) - func.max(started)).label("latest"),
+            cumulative.label("cumulative"),
+            case((func.count() == 1, cumulative), else_=_last_stay(scope, window)).label("latest"),
         )
         .where(_ends_a_stay(), window.holds(EVENT.c.stay_started_at))
         .group_by(EVENT.c.deal_id, EVENT.c.from_stage)
@@ -372,6 +373,27 @@ async def time_in_stage(
         for variant, summaries in found.items()
         for key, summary in summaries.items()
     }
+
+
+def _last_stay(scope: KpiScope, window: Window) -> ColumnElement[Any]:
+    """The length of the grouped deal's last stay in the grouped stage that started in
+    the window: one look-up in the index of stays, newest start first. A deal's stays
+    never overlap, so the one that started last is the one that ended last."""
+    last = EVENT.alias("last_stay")
+    return (
+        select(last.c.stay_days)
+        .where(
+            last.c.team_id == scope.team_id,
+            last.c.deal_id == EVENT.c.deal_id,
+            last.c.from_stage == EVENT.c.from_stage,
+            last.c.stay_started_at.is_not(None),
+            window.holds(last.c.stay_started_at),
+        )
+        .order_by(last.c.stay_started_at.desc(), last.c.at.desc())
+        .limit(1)
+        .correlate(EVENT)
+        .scalar_subquery()
+    )
 
 
 # -- won deals: cycle length and amounts --------------------------------------------------------
