@@ -60,6 +60,9 @@ def main() -> None:
         help="also PostgreSQL (default URL: TEST_DATABASE_URL)",
     )
     parser.add_argument(
+        "--schema", default="bench_kpis", help="PostgreSQL schema to seed (default: bench_kpis)"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="time an already seeded database (file, schema)"
     )
     args = parser.parse_args()
@@ -75,7 +78,7 @@ async def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
     path = args.sqlite or os.path.join(tempfile.mkdtemp(prefix="bench_kpis_"), "bench.db")
     results = await bench_backend("sqlite", f"sqlite:///{path}", None, args)
     if pg_url:
-        results += await bench_backend("postgresql", pg_url, "bench_kpis", args)
+        results += await bench_backend("postgresql", pg_url, args.schema, args)
     return results
 
 

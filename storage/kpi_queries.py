@@ -86,14 +86,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.sql import ColumnElement, Select, Subquery
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
 from storage.models import EventKind
-from storage.percentiles import EMPTY, Summary, summarize, summarize_columns
-from storage.sql_time import days
+from storage.percentiles import Summary, summarize_columns
 
 DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
@@ -180,7 +179,7 @@ def scoped_events(scope: KpiScope, *columns: Any) -> Select[Any]:
     )
 
 
-def _is_entry() -> ColumnElement[bool]:
+def is_entry() -> ColumnElement[bool]:
     kinds = [kind.value for kind in ENTRY_KINDS]
     return and_(EVENT.c.to_stage.is_not(None), EVENT.c.kind.in_(kinds))
 
@@ -396,35 +395,7 @@ def _last_stay(scope: KpiScope, window: Window) -> ColumnElement[Any]:
     )
 
 
-# -- won deals: cycle length and amounts --------------------------------------------------------
-
-
-def _won_deals(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
-    """One row per deal won in the window: won entry, amount, currency, and `x`, the days
-    from its creation (its first stage entry) to that first entry into a won stage. Only
-    the entries into won stages are grouped, a few per won deal, by deal id alone (the
-    deal's own columns are joined to the few groups afterwards)."""
-    per_deal = (
-        scoped_events(scope, EVENT.c.deal_id, func.min(EVENT.c.at).label("won_at"))
-        .where(_is_entry(), EVENT.c.to_stage.in_(shape.won_stages))
-        .group_by(EVENT.c.deal_id)
-        .subquery("per_deal")
-    )
-    won_at = per_deal.c.won_at
-    return (
-        select(DEAL.c.amount, DEAL.c.currency, days(DEAL.c.created_at, won_at).label("x"))
-        .select_from(per_deal.join(DEAL, DEAL.c.id == per_deal.c.deal_id))
-        .where(window.holds(won_at))
-        .subquery("won")
-    )
-
-
-async def cycle_length(
-    session: AsyncSession, *, scope: KpiScope, window: Window, shape: MapShape
-) -> Summary:
-    """Days from first stage entry to winning, over the deals won in the window."""
-    found = await summarize(session, _won_deals(scope, window, shape))
-    return found.get((), EMPTY)
+# -- won deals: cycle length and amounts (storage.kpi_won) ----------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,16 +404,3 @@ class MoneyByCurrency:
     count: int  # deals
     with_amount: int  # of which have an amount
     total: float
-
-
-async def won_amounts(
-    session: AsyncSession, *, scope: KpiScope, window: Window, shape: MapShape
-) -> list[MoneyByCurrency]:
-    won = _won_deals(scope, window, shape)
-    query = select(
-        won.c.currency, func.count(), func.count(won.c.amount), func.sum(won.c.amount)
-    ).group_by(won.c.currency)
-    return [
-        MoneyByCurrency(row[0], int(row[1]), int(row[2]), float(row[3] or 0.0))
-        for row in await rows_of(session, query)
-    ]

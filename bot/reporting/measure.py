@@ -22,6 +22,7 @@ from bot.core.context import Services
 from bot.reporting.periods import Period
 from storage import kpi_events as ev
 from storage import kpi_queries as q
+from storage import kpi_won as kw
 from storage.kpi_deviations import GateDeviations, gate_deviations
 from storage.percentiles import Summary
 
@@ -72,15 +73,14 @@ async def measure(
         deviations = reads.start(partial(gate_deviations, scope=scope, window=window, shape=shape))
         flows = reads.start(partial(q.stage_flow, scope=scope, window=window, shape=shape))
         first = reads.start(partial(ev.first_response, scope=scope, window=window))
-        cycle = reads.start(partial(q.cycle_length, scope=scope, window=window, shape=shape))
-        won = reads.start(partial(q.won_amounts, scope=scope, window=window, shape=shape))
+        won = reads.start(partial(kw.won_deals, scope=scope, window=window, shape=shape))
         statuses = reads.start(partial(ev.status_counts, scope=scope, window=window))
         pipeline = reads.start(partial(ev.pipeline, scope=scope, shape=shape))
     return Measured(
         flows=flows.result(),
         stays=stays.result(),
-        cycle=cycle.result(),
-        won=won.result(),
+        cycle=won.result().cycle,
+        won=won.result().money,
         statuses=statuses.result(),
         pipeline=pipeline.result(),
         first_response=first.result(),
