@@ -19,7 +19,10 @@ Definitions, as implemented:
   `stay_started_at` (the deal's `stage_entered_at` as it moves: bot.deals.moving; the
   row before, on import; filled by migration for older history, with `LAG` over the
   deal's entries). Only the entries that end a stay carry it, so no query walks a deal's
-  entries in order. A stay with no next entry is *open* and never counted as a duration.
+  entries in order. The writer also records the stay's length on it, `stay_days` (`at`
+  − `stay_started_at` in days: storage.stay_lengths, filled by migration for older
+  history), which time in stage adds up. A stay with no next entry is *open* and never
+  counted as a duration.
 - The *main path* is the map's open stages in map order (sales stages, the won stage, the
   post-sale stages); a stage's position on it is its index. Side stages (lost,
   disqualified, nurture) have no position.
