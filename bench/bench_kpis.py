@@ -38,6 +38,7 @@ from flows.schema import ProcessMap  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.database import Database  # noqa: E402
 from storage.history_store import DEAL, EVENT, PERSON  # noqa: E402
+from storage.stay_lengths import with_stay_days  # noqa: E402
 
 TEAM = "TBENCH"
 NOW = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
@@ -59,6 +60,9 @@ def main() -> None:
         help="also PostgreSQL (default URL: TEST_DATABASE_URL)",
     )
     parser.add_argument(
+        "--schema", default="bench_kpis", help="PostgreSQL schema to seed (default: bench_kpis)"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="time an already seeded database (file, schema)"
     )
     args = parser.parse_args()
@@ -74,7 +78,7 @@ async def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
     path = args.sqlite or os.path.join(tempfile.mkdtemp(prefix="bench_kpis_"), "bench.db")
     results = await bench_backend("sqlite", f"sqlite:///{path}", None, args)
     if pg_url:
-        results += await bench_backend("postgresql", pg_url, "bench_kpis", args)
+        results += await bench_backend("postgresql", pg_url, args.schema, args)
     return results
 
 
@@ -186,8 +190,8 @@ async def seed(db: Database, catalog: MapCatalog, args: argparse.Namespace) -> d
 async def flush(connection: Any, deals: list[dict[str, Any]], events: list[dict[str, Any]]) -> int:
     if deals:
         await connection.execute(insert(DEAL), deals)
-    if events:
-        await connection.execute(insert(EVENT), events)
+    if events:  # with each stay's length, as storage writes it (storage.stay_lengths)
+        await connection.execute(insert(EVENT), with_stay_days(events))
     return len(events)
 
 

@@ -31,6 +31,7 @@ from flows.loader import load_map, resolve_map_path
 from flows.schema import ProcessMap, Stage
 from storage.models import Deal, DealEvent, EventKind, ExitTick, Person
 from storage.name_keys import name_key
+from storage.stay_lengths import with_stay_days
 from storage.urls import async_url, is_sqlite
 
 TEAM_ID = "T0BENCH001"
@@ -83,7 +84,8 @@ async def seed(database_url: str, *, deals: int, seed: int = 7) -> Seeded:
             await _insert(connection, Person.__table__, _people())  # type: ignore[attr-defined]
             await _insert(connection, Deal.__table__, rows.deals)  # type: ignore[attr-defined]
             await _insert(connection, ExitTick.__table__, rows.ticks)  # type: ignore[attr-defined]
-            await _insert(connection, DealEvent.__table__, rows.events)  # type: ignore[attr-defined]
+            events = with_stay_days(rows.events)  # each stay's length, as storage writes it
+            await _insert(connection, DealEvent.__table__, events)  # type: ignore[attr-defined]
             if not is_sqlite(engine.url):
                 await _reset_sequences(connection)
         async with engine.connect() as connection:  # fresh statistics, as autovacuum would

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Deal, DealEvent, ExitTick
 from storage.statements import one_or_many, plain
+from storage.stay_lengths import with_stay_days
 
 
 async def save_deal(
@@ -58,6 +59,7 @@ async def add_events(session: AsyncSession, events: Sequence[Mapping[str, object
     back; nothing needs those ids, nor a model object built per event."""
     if not events:
         return
+    events = with_stay_days(events)  # the length of the stay a move ends, as it is written
     given = set().union(*events)  # one set of keys for every row: the statement's columns
     unknown = given - set(_EVENT_COLUMNS)
     if unknown:

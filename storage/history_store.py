@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import storage.tables  # noqa: F401  (registers every table)
 from storage.kpi_queries import ENTRY_KINDS
 from storage.name_keys import name_key
+from storage.stay_lengths import with_stay_days
 
 DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
@@ -70,10 +71,11 @@ async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
 
 
 async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert events in the given order (ids follow it: equal times keep their order)."""
+    """Insert events in the given order (ids follow it: equal times keep their order),
+    each with the length of the stay it ends (storage.stay_lengths)."""
     if rows:
         connection = await session.connection()
-        await connection.execute(insert(EVENT), list(rows))
+        await connection.execute(insert(EVENT), with_stay_days(rows))
 
 
 async def refresh_statistics(session: AsyncSession) -> None:

@@ -19,7 +19,10 @@ Definitions, as implemented:
   `stay_started_at` (the deal's `stage_entered_at` as it moves: bot.deals.moving; the
   row before, on import; filled by migration for older history, with `LAG` over the
   deal's entries). Only the entries that end a stay carry it, so no query walks a deal's
-  entries in order. A stay with no next entry is *open* and never counted as a duration.
+  entries in order. The writer also records the stay's length on it, `stay_days` (`at`
+  − `stay_started_at` in days: storage.stay_lengths, filled by migration for older
+  history), which time in stage adds up. A stay with no next entry is *open* and never
+  counted as a duration.
 - The *main path* is the map's open stages in map order (sales stages, the won stage, the
   post-sale stages); a stage's position on it is its index. Side stages (lost,
   disqualified, nurture) have no position.
@@ -86,14 +89,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.sql import ColumnElement, Select, Subquery
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
 from storage.models import EventKind
-from storage.percentiles import EMPTY, Summary, summarize, summarize_columns
-from storage.sql_time import days, epoch_days
+from storage.percentiles import Summary, summarize_columns
 
 DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
@@ -180,7 +182,7 @@ def scoped_events(scope: KpiScope, *columns: Any) -> Select[Any]:
     )
 
 
-def _is_entry() -> ColumnElement[bool]:
+def is_entry() -> ColumnElement[bool]:
     kinds = [kind.value for kind in ENTRY_KINDS]
     return and_(EVENT.c.to_stage.is_not(None), EVENT.c.kind.in_(kinds))
 
@@ -347,18 +349,19 @@ async def time_in_stage(
     """Days in each stage per deal, keyed by (variant, stage); variants: STAY_VARIANTS.
 
     One row per deal and stage, grouped as the index of stays is read (in deal and stage
-    order, so without a sort or a hash table): `cumulative` adds the stays up; `latest` is
-    the last stay, which is also the one that started last and ended last (a deal's stays
-    never overlap), so it is `MAX(ended) − MAX(started)`.
+    order, so without a sort or a hash table), adding up the lengths recorded on the
+    stays (`stay_days`, storage.stay_lengths): `cumulative` is their sum; `latest`, the
+    last stay's length, is that same sum for a deal that stayed once, and is looked up
+    in the index (the stay that started last) only for the few that came back.
     """
     await _group_in_index_order(session)
-    ended, started = epoch_days(EVENT.c.at), epoch_days(EVENT.c.stay_started_at)
+    cumulative = func.sum(EVENT.c.stay_days)
     per_deal = (
         scoped_events(
             scope,
             EVENT.c.from_stage.label("stage"),
-            func.sum(ended - started).label("cumulative"),
-            (func.max(ended) - func.max(started)).label("latest"),
+            cumulative.label("cumulative"),
+            case((func.count() == 1, cumulative), else_=_last_stay(scope, window)).label("latest"),
         )
         .where(_ends_a_stay(), window.holds(EVENT.c.stay_started_at))
         .group_by(EVENT.c.deal_id, EVENT.c.from_stage)
@@ -374,35 +377,28 @@ async def time_in_stage(
     }
 
 
-# -- won deals: cycle length and amounts --------------------------------------------------------
-
-
-def _won_deals(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
-    """One row per deal won in the window: won entry, amount, currency, and `x`, the days
-    from its creation (its first stage entry) to that first entry into a won stage. Only
-    the entries into won stages are grouped, a few per won deal, by deal id alone (the
-    deal's own columns are joined to the few groups afterwards)."""
-    per_deal = (
-        scoped_events(scope, EVENT.c.deal_id, func.min(EVENT.c.at).label("won_at"))
-        .where(_is_entry(), EVENT.c.to_stage.in_(shape.won_stages))
-        .group_by(EVENT.c.deal_id)
-        .subquery("per_deal")
-    )
-    won_at = per_deal.c.won_at
+def _last_stay(scope: KpiScope, window: Window) -> ColumnElement[Any]:
+    """The length of the grouped deal's last stay in the grouped stage that started in
+    the window: one look-up in the index of stays, newest start first. A deal's stays
+    never overlap, so the one that started last is the one that ended last."""
+    last = EVENT.alias("last_stay")
     return (
-        select(DEAL.c.amount, DEAL.c.currency, days(DEAL.c.created_at, won_at).label("x"))
-        .select_from(per_deal.join(DEAL, DEAL.c.id == per_deal.c.deal_id))
-        .where(window.holds(won_at))
-        .subquery("won")
+        select(last.c.stay_days)
+        .where(
+            last.c.team_id == scope.team_id,
+            last.c.deal_id == EVENT.c.deal_id,
+            last.c.from_stage == EVENT.c.from_stage,
+            last.c.stay_started_at.is_not(None),
+            window.holds(last.c.stay_started_at),
+        )
+        .order_by(last.c.stay_started_at.desc(), last.c.at.desc())
+        .limit(1)
+        .correlate(EVENT)
+        .scalar_subquery()
     )
 
 
-async def cycle_length(
-    session: AsyncSession, *, scope: KpiScope, window: Window, shape: MapShape
-) -> Summary:
-    """Days from first stage entry to winning, over the deals won in the window."""
-    found = await summarize(session, _won_deals(scope, window, shape))
-    return found.get((), EMPTY)
+# -- won deals: cycle length and amounts (storage.kpi_won) ----------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,16 +407,3 @@ class MoneyByCurrency:
     count: int  # deals
     with_amount: int  # of which have an amount
     total: float
-
-
-async def won_amounts(
-    session: AsyncSession, *, scope: KpiScope, window: Window, shape: MapShape
-) -> list[MoneyByCurrency]:
-    won = _won_deals(scope, window, shape)
-    query = select(
-        won.c.currency, func.count(), func.count(won.c.amount), func.sum(won.c.amount)
-    ).group_by(won.c.currency)
-    return [
-        MoneyByCurrency(row[0], int(row[1]), int(row[2]), float(row[3] or 0.0))
-        for row in await rows_of(session, query)
-    ]

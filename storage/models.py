@@ -109,6 +109,21 @@ class Deal(SQLModel, table=True):
         Index(
             "ix_deal_team_status_entered", "team_id", "status", "is_practice", "stage_entered_at"
         ),
+        # The deals a report reads (storage.kpi_queries.deal_filter: one map's non-practice
+        # deals, any owners), in id order, with what the deal-side KPIs count: statuses and
+        # first response read it alone, and the event KPIs that start from the deals seek
+        # each deal's events in order (a deal order by status sent them all over the file).
+        Index(
+            "ix_deal_kpis",
+            "team_id",
+            "map_id",
+            "is_practice",
+            "id",
+            "owner_id",
+            "status",
+            "stage_entered_at",
+            "created_at",
+        ),
         # the most recently active names, which a mistyped name is matched against
         Index("ix_deal_team_activity", "team_id", "last_activity_at"),
         # Partial: only bound deals are in it. With every unbound deal in the index, SQLite's
@@ -201,7 +216,9 @@ class DealEvent(SQLModel, table=True):
 
     __tablename__ = "deal_event"
     __table_args__ = (
-        Index("ix_deal_event_deal", "deal_id", "id"),
+        # A deal's events in record order; with kind and at, first response finds each
+        # deal's first reply in the index alone (storage.kpi_events.first_response).
+        Index("ix_deal_event_deal", "deal_id", "id", "kind", "at"),
         Index("ix_deal_event_team_at", "team_id", "at"),
         Index("ix_deal_event_team_kind_at", "team_id", "kind", "at"),
         # Stage entries in each deal's time order, with what the KPI queries read: the
@@ -220,8 +237,9 @@ class DealEvent(SQLModel, table=True):
             postgresql_where=text("to_stage IS NOT NULL"),
         ),
         # Completed stays, read off the entries that end them, in each deal's stage order:
-        # time in stage groups them per deal and stage as it scans (no sort), and the
-        # transition matrix reads them without touching the table.
+        # time in stage groups them per deal and stage as it scans (no sort) and adds up
+        # their recorded lengths, and the transition matrix reads them without touching
+        # the table.
         Index(
             "ix_deal_event_stays",
             "team_id",
@@ -230,6 +248,7 @@ class DealEvent(SQLModel, table=True):
             "stay_started_at",
             "at",
             "to_stage",
+            "stay_days",
             sqlite_where=text("stay_started_at IS NOT NULL"),
             postgresql_where=text("stay_started_at IS NOT NULL"),
         ),
@@ -268,6 +287,12 @@ class DealEvent(SQLModel, table=True):
         default=None,
         description="on an entry that ends a stay (it has from_stage): when that stay began, "
         "the time of the deal's entry before it (its stage_entered_at when it moved)",
+    )
+    # Filled by storage as the event is written, never by its callers (storage.stay_lengths).
+    stay_days: float | None = Field(
+        default=None,
+        description="on an entry that ends a stay: that stay's length in days "
+        "(at − stay_started_at), so the KPIs add lengths up instead of computing them",
     )
 
 

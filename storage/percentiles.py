@@ -101,6 +101,22 @@ async def summarize_columns(
     return found
 
 
+def summary_columns(samples: Any, *, postgres: bool, force_window: bool = False) -> Select[Any]:
+    """The statement `summarize` runs for a column `x` without groups, for a caller that
+    reads it beside other rows of its own: one row whose last four columns are n, mean,
+    median and p90 (n is 0 or NULL when there is no value)."""
+    if postgres and not force_window:
+        return _percentile_cont(samples, (), ("x",))
+    return select(*list(_bucketed(samples, (), ("x",)).subquery("x_summary").c)[-4:])
+
+
+def summary_from(numbers: Sequence[Any]) -> Summary:
+    """A Summary from (n, mean, median, p90) as `summary_columns` gives them."""
+    found: Summaries = {}
+    _keep(found, (), numbers)
+    return found.get((), EMPTY)
+
+
 def _keep(summaries: Summaries, key: tuple[Any, ...], numbers: Sequence[Any]) -> None:
     count, mean, median, p90 = numbers
     if count:

@@ -24,6 +24,7 @@ from bot.reporting.periods import Period
 from bot.reporting.versions import flows_across
 from storage import kpi_events as ev
 from storage import kpi_queries as q
+from storage import kpi_won as kw
 from storage.kpi_deviations import GateDeviations, gate_deviations
 from storage.kpi_migrations import migrated_moves
 from storage.percentiles import Summary
@@ -84,16 +85,15 @@ async def measure(
         moves = reads.start(partial(q.transitions, scope=scope, window=window))
         migrated = reads.start(partial(migrated_moves, scope=scope, window=window))
         first = reads.start(partial(ev.first_response, scope=scope, window=window))
-        cycle = reads.start(partial(q.cycle_length, scope=scope, window=window, shape=shape))
-        won = reads.start(partial(q.won_amounts, scope=scope, window=window, shape=shape))
+        won = reads.start(partial(kw.won_deals, scope=scope, window=window, shape=shape))
         statuses = reads.start(partial(ev.status_counts, scope=scope, window=window))
         pipeline = reads.start(partial(ev.pipeline, scope=scope, shape=shape))
     across = flows_across(moves.result(), migrated.result(), [shape, *others])
     return Measured(
         flows=across.flows,
         stays=stays.result(),
-        cycle=cycle.result(),
-        won=won.result(),
+        cycle=won.result().cycle,
+        won=won.result().money,
         statuses=statuses.result(),
         pipeline=pipeline.result(),
         first_response=first.result(),
