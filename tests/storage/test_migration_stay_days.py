@@ -22,8 +22,8 @@ from storage.database import Database
 from storage.history_store import DEAL, EVENT
 from tests.storage.test_migration_stay_starts import deal, event
 
-BEFORE = "7d3a9b2e5f61"  # the revision before the stay lengths
-REVISION = importlib.import_module("storage.migrations.versions.0015_perf_stay_days")
+BEFORE = "5e8c1f0a7b24"  # the revision before the stay lengths (map_feedback)
+REVISION = importlib.import_module("storage.migrations.versions.0016_stay_days")
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 
 

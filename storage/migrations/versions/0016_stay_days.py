@@ -22,7 +22,7 @@ their owner, status, last move and creation): statuses and first response read i
 instead of a look-up of every deal's row.
 
 Revision ID: 4b8e1f0c6a93
-Revises: 7d3a9b2e5f61
+Revises: 5e8c1f0a7b24
 Create Date: 2026-12-07 08:40:00
 """
 
@@ -34,7 +34,7 @@ import sqlmodel.sql.sqltypes  # noqa: F401  (the column types the models use)
 from alembic import op
 
 revision: str = "4b8e1f0c6a93"
-down_revision: str | None = "7d3a9b2e5f61"
+down_revision: str | None = "5e8c1f0a7b24"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
