@@ -20,6 +20,7 @@ from bot.deals.editing import edit_deal
 from bot.deals.outcomes import SentBack, Ticked
 from bot.deals.ticking import set_ticks
 from bot.deals.validating import send_back
+from bot.slack import request_log
 from bot.slack.listeners.evidence import ask_validators, tell_owner
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded, mapping
@@ -175,6 +176,7 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
             )
             return
         outcome = await submit(runtime.services, actor, meta, state)
+        request_log.note_outcome(outcome)
         if isinstance(outcome, Failure):
             await ack(
                 response_action="errors", errors={_block_for(outcome, view): _error_text(outcome)}

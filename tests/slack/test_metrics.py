@@ -1,0 +1,197 @@
+"""`GET /metrics` (issue #21), scraped over HTTP beside the signed requests that move it and
+read with the Prometheus client's own parser: each request is counted once, under its kind
+and outcome; Web API calls, their errors and every 429 are counted by method; the pools
+show what is in use and every checkout that waited. Metrics are per process and other
+tests move them too, so each test compares two scrapes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.slack.http import EVENTS_PATH, METRICS_PATH
+from bot.slack_standin import JsonError, button_action
+from bot.slack_standin.payloads import slash_command_body
+from bot.views.ids import ActionId
+from tests.support.blockkit import find, has
+from tests.support.harness import SlackHarness
+from tests.support.signing import signed_request
+from tests.support.slack import REP, click_from
+
+JsonDict = dict[str, Any]
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+async def scrape(slack: SlackHarness) -> Samples:
+    response = await slack.client.get(METRICS_PATH)
+    assert response.status == 200
+    assert response.content_type == "text/plain"
+    samples: Samples = {}
+    for family in text_string_to_metric_families(await response.text()):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def moved(before: Samples, after: Samples, name: str, **labels: str) -> float:
+    key = (name, tuple(sorted(labels.items())))
+    return after.get(key, 0.0) - before.get(key, 0.0)
+
+
+def requests_moved(before: Samples, after: Samples) -> Counter[tuple[str, str]]:
+    """stagecoach_requests_total's increase per (kind, outcome)."""
+    found: Counter[tuple[str, str]] = Counter()
+    for (name, labels), value in after.items():
+        if name == "stagecoach_requests_total":
+            label = dict(labels)
+            increase = value - before.get((name, labels), 0.0)
+            if increase:
+                found[(label["kind"], label["outcome"])] += int(increase)
+    return found
+
+
+# What a person (or a forger) sends, and how it must be counted.
+async def _help(slack: SlackHarness) -> None:
+    assert (await slack.command("help", user=REP)).status == 200
+
+
+async def _typo(slack: SlackHarness) -> None:
+    assert "frobnicate" in (await slack.command("frobnicate", user=REP)).text
+
+
+async def _missing(slack: SlackHarness) -> None:
+    assert (await slack.command("show #99999", user=REP)).status == 200
+
+
+def _card(slack: SlackHarness) -> tuple[JsonDict, JsonDict, JsonDict]:
+    """The newest card REP sees (other answers came since), its Advance block and button."""
+    for message in reversed(slack.standin.ephemerals(REP)):
+        if has(message.get("blocks") or [], ActionId.ADVANCE):
+            return message, *find(message["blocks"], ActionId.ADVANCE)
+    raise AssertionError("REP sees no card")
+
+
+async def _show_click(slack: SlackHarness) -> None:
+    card, block, advance = _card(slack)
+    action = button_action(ActionId.SHOW, block_id=block["block_id"], value=advance["value"])
+    assert (await slack.action(action, user=REP, **click_from(slack, card, REP))).status == 200
+
+
+async def _stale_click(slack: SlackHarness) -> None:
+    card, _block, _advance = _card(slack)
+    action = button_action("a_button_we_never_drew", block_id="b", value="x")
+    assert (await slack.action(action, user=REP, **click_from(slack, card, REP))).status == 200
+
+
+async def _unsigned(slack: SlackHarness) -> None:
+    body = slash_command_body("show", user_id=REP, team_id=slack.team_id, channel_id="C0X")
+    body, headers = signed_request(body, secret="not the signing secret")
+    assert (await slack.post(body, headers)).status == 401
+
+
+async def _garbage(slack: SlackHarness) -> None:
+    response = await slack.client.post(
+        EVENTS_PATH,
+        data=b"payload=%7Bnot json",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 400
+
+
+SENDS = {
+    "help": (_help, ("command", "ok")),
+    "typo": (_typo, ("command", "refused")),
+    "missing deal": (_missing, ("command", "refused")),
+    "show click": (_show_click, ("action", "ok")),
+    "stale click": (_stale_click, ("action", "refused")),
+    "unsigned": (_unsigned, ("command", "rejected")),
+    "garbage": (_garbage, ("unknown", "malformed")),
+}
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sends=st.lists(st.sampled_from(sorted(SENDS)), min_size=1, max_size=6))
+async def test_each_request_is_counted_once_under_its_kind_and_outcome(
+    slack: SlackHarness, sends: list[str]
+) -> None:
+    if not any(has(m.get("blocks") or [], ActionId.ADVANCE) for m in slack.standin.ephemerals(REP)):
+        await slack.command("new Acme 50k", user=REP)  # a card to click on
+    before = await scrape(slack)
+
+    for name in sends:
+        await SENDS[name][0](slack)
+
+    after = await scrape(slack)
+    assert requests_moved(before, after) == Counter(SENDS[name][1] for name in sends)
+    for kind, outcome in {SENDS[name][1] for name in sends}:
+        timed = moved(before, after, "stagecoach_request_seconds_count", kind=kind, outcome=outcome)
+        assert timed == sum(SENDS[name][1] == (kind, outcome) for name in sends)
+    handled = [SENDS[name][1][0] for name in sends if SENDS[name][1][1] in ("ok", "refused")]
+    for kind in set(handled):
+        assert moved(before, after, "stagecoach_ack_seconds_count", kind=kind) == handled.count(
+            kind
+        )
+
+
+async def test_web_api_errors_and_every_429_are_counted_by_method(slack: SlackHarness) -> None:
+    before = await scrape(slack)
+    # The form `/deal new` opens: first Slack rate-limits it twice (the client waits and
+    # retries), then it refuses the next one outright.
+    slack.standin.rate_limit_next("views.open", retry_after=0, times=2)
+    assert (await slack.command("new", user=REP)).status == 200
+    slack.standin.fault_next("views.open", JsonError("expired_trigger_id"))
+    assert (await slack.command("new", user=REP)).status == 200
+
+    after = await scrape(slack)
+    assert moved(before, after, "stagecoach_web_api_calls_total", method="views.open") == 2
+    assert moved(before, after, "stagecoach_web_api_ratelimited_total", method="views.open") == 2
+    errors = {"method": "views.open", "error": "expired_trigger_id"}
+    assert moved(before, after, "stagecoach_web_api_errors_total", **errors) == 1
+    assert moved(before, after, "stagecoach_web_api_seconds_count", method="views.open") == 2
+    # The refused form is the request's failure, and its background job's.
+    assert requests_moved(before, after) == Counter(
+        {("command", "ok"): 1, ("command", "failure"): 1}
+    )
+    job = {"job": "open new-deal modal"}
+    assert moved(before, after, "stagecoach_background_jobs_total", **job, outcome="failure") == 1
+    assert moved(before, after, "stagecoach_background_jobs_total", **job, outcome="ok") == 1
+    assert after[("stagecoach_background_jobs_running", ())] == 0
+
+
+async def test_the_pools_show_connections_in_use_and_each_checkout_that_waited(
+    slack: SlackHarness,
+) -> None:
+    db = slack.services.db
+    pool: Any = db.engine.sync_engine.pool
+    capacity = pool.capacity()
+    assert pool.checkedout() == 0
+    before = await scrape(slack)  # other tests' databases share the process's metrics
+    held = [await db.engine.connect() for _ in range(capacity)]
+    during = await scrape(slack)
+    assert moved(before, during, "stagecoach_db_pool_in_use", pool="read") == capacity
+    assert during[("stagecoach_db_pool_capacity", (("pool", "read"),))] >= capacity
+
+    async def release_one_soon() -> None:
+        await asyncio.sleep(0.05)
+        await held.pop().close()
+
+    releasing = asyncio.create_task(release_one_soon())
+    waited = await db.engine.connect()  # every connection is out: this one waits
+    await releasing
+    await waited.close()
+    for connection in held:
+        await connection.close()
+
+    after = await scrape(slack)
+    assert moved(during, after, "stagecoach_db_pool_wait_seconds_count", pool="read") == 1
+    assert moved(during, after, "stagecoach_db_pool_wait_seconds_sum", pool="read") >= 0.04
+    assert moved(before, after, "stagecoach_db_pool_in_use", pool="read") == 0
