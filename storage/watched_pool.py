@@ -6,7 +6,8 @@ pool is too small for the load (or that something holds connections too long). T
 calls `on_wait` with the seconds such a checkout waited; whoever watches the database
 (bot.slack.pool_metrics) sets it. Nothing is timed while a connection is free.
 
-It relies on QueuePool's `_do_get` and `_max_overflow`, SQLAlchemy internals: pyproject
+It relies on QueuePool's `_do_get` and `_max_overflow`, and on the logger's namespace
+attribute, SQLAlchemy internals: pyproject
 pins SQLAlchemy below 2.2 for this (and other reasons).
 """
 
@@ -21,6 +22,8 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool, QueuePool
 
 class WatchedPool(AsyncAdaptedQueuePool):
     on_wait: Callable[[float], None] | None = None
+    # Log as the pool it extends: under `sqlalchemy.`, whose level bot.cli.log_format sets.
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
 
     def _do_get(self) -> Any:
         on_wait = self.on_wait

@@ -29,8 +29,18 @@ from flows.i18n import _
 FORMAT_ENV = "STAGECOACH_LOG_FORMAT"
 FORMATS = ("json", "text")
 HIDDEN = "[hidden]"
-# They log request and response bodies (messages, evidence, modal values) at DEBUG.
-CHATTY_LIBRARIES = ("slack_bolt", "slack_sdk", "aiohttp", "sqlalchemy", "asyncio")
+# The least each library logs at, whatever LOG_LEVEL says: below it they write request and
+# response bodies (messages, evidence, modal values), statements and their parameters.
+CHATTY_LIBRARIES = {
+    "slack_bolt": logging.INFO,
+    "slack_sdk": logging.INFO,
+    "aiohttp": logging.INFO,
+    "asyncio": logging.INFO,
+    "sqlalchemy": logging.WARNING,  # INFO is every SQL statement
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "transitions": logging.WARNING,  # INFO is a line for every state a deal leaves or enters
+}
 _secrets: set[str] = set()
 
 
@@ -130,7 +140,6 @@ def configure(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for name in CHATTY_LIBRARIES:
-        library = logging.getLogger(name)
-        library.setLevel(max(root.level, logging.INFO))
+    for name, least in CHATTY_LIBRARIES.items():
+        logging.getLogger(name).setLevel(max(level, least))
     return handler
