@@ -102,6 +102,11 @@ def noted(answer: T) -> T:
     return answer
 
 
+def note_refused() -> None:
+    """An error reply that no use case made (a form out of date, a request with no user)."""
+    _worsen(Outcome.REFUSED)
+
+
 def note_failure() -> None:
     """An error reached a listener's or a task's guard (bot.slack.runtime)."""
     _worsen(Outcome.FAILURE)

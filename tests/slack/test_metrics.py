@@ -16,8 +16,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.slack.http import EVENTS_PATH, METRICS_PATH
 from bot.slack_standin import JsonError, button_action
-from bot.slack_standin.payloads import slash_command_body
-from bot.views.ids import ActionId
+from bot.slack_standin.payloads import app_home_opened_event, event_callback, slash_command_body
+from bot.views.ids import ActionId, BlockId, CallbackId
 from tests.support.blockkit import find, has
 from tests.support.harness import SlackHarness
 from tests.support.signing import signed_request
@@ -103,19 +103,43 @@ async def _garbage(slack: SlackHarness) -> None:
     assert response.status == 400
 
 
+async def _form(slack: SlackHarness) -> None:
+    await slack.command("new", user=REP)
+    view = slack.standin.last("views.open").args["view"]
+    values = {BlockId.NAME: {BlockId.NAME: {"type": "plain_text_input", "value": "Globex"}}}
+    meta = view["private_metadata"]
+    submitted = await slack.submit(CallbackId.NEW_DEAL, meta, values, user=REP, view=view)
+    assert submitted.status == 200 and not (submitted.body or {}).get("errors"), submitted
+
+
+async def _stale_form(slack: SlackHarness) -> None:
+    values = {BlockId.NAME: {BlockId.NAME: {"type": "plain_text_input", "value": "Globex"}}}
+    submitted = await slack.submit(CallbackId.NEW_DEAL, "not our metadata", values, user=REP)
+    assert (submitted.body or {}).get("response_action") == "errors", submitted
+
+
+async def _home(slack: SlackHarness) -> None:
+    envelope = event_callback(app_home_opened_event(REP), team_id=slack.team_id)
+    assert (await slack.event(envelope)).status == 200
+
+
+# What each send is counted as, in order: (kind, outcome) per request.
 SENDS = {
-    "help": (_help, ("command", "ok")),
-    "typo": (_typo, ("command", "refused")),
-    "missing deal": (_missing, ("command", "refused")),
-    "show click": (_show_click, ("action", "ok")),
-    "stale click": (_stale_click, ("action", "refused")),
-    "unsigned": (_unsigned, ("command", "rejected")),
-    "garbage": (_garbage, ("unknown", "malformed")),
+    "help": (_help, [("command", "ok")]),
+    "typo": (_typo, [("command", "refused")]),
+    "missing deal": (_missing, [("command", "refused")]),
+    "show click": (_show_click, [("action", "ok")]),
+    "stale click": (_stale_click, [("action", "refused")]),
+    "form": (_form, [("command", "ok"), ("view", "ok")]),
+    "stale form": (_stale_form, [("view", "refused")]),
+    "home opened": (_home, [("event", "ok")]),
+    "unsigned": (_unsigned, [("command", "rejected")]),
+    "garbage": (_garbage, [("unknown", "malformed")]),
 }
 
 
 @settings(
-    max_examples=8,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -131,15 +155,15 @@ async def test_each_request_is_counted_once_under_its_kind_and_outcome(
         await SENDS[name][0](slack)
 
     after = await scrape(slack)
-    assert requests_moved(before, after) == Counter(SENDS[name][1] for name in sends)
-    for kind, outcome in {SENDS[name][1] for name in sends}:
-        timed = moved(before, after, "stagecoach_request_seconds_count", kind=kind, outcome=outcome)
-        assert timed == sum(SENDS[name][1] == (kind, outcome) for name in sends)
-    handled = [SENDS[name][1][0] for name in sends if SENDS[name][1][1] in ("ok", "refused")]
-    for kind in set(handled):
-        assert moved(before, after, "stagecoach_ack_seconds_count", kind=kind) == handled.count(
-            kind
-        )
+    sent = Counter(counted for name in sends for counted in SENDS[name][1])
+    assert requests_moved(before, after) == sent
+    for (kind, outcome), times in sent.items():
+        labels = {"kind": kind, "outcome": outcome}
+        assert moved(before, after, "stagecoach_request_seconds_count", **labels) == times
+    handled = Counter(kind for (kind, outcome), n in sent.items() for _ in range(n)
+                      if outcome in ("ok", "refused"))  # fmt: skip
+    for kind, times in handled.items():
+        assert moved(before, after, "stagecoach_ack_seconds_count", kind=kind) == times
 
 
 async def test_web_api_errors_and_every_429_are_counted_by_method(slack: SlackHarness) -> None:

@@ -38,6 +38,7 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_deal(ack: Any, body: Body) -> None:
         actor = actor_from(body)
         if actor is None:
+            request_log.note_refused()
             await ack(text=_("This request has no user or workspace; nothing was done."))
             return
         if isinstance(actor, Outsider):

@@ -161,7 +161,7 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
         actor = actor_from(body, channel_id=meta.reply.channel_id if meta else None)
         state = mapping(view.get("state")).get("values")
         if isinstance(actor, Outsider):
-            refusal = _error_text(outsider_refused())
+            refusal = _error_text(request_log.noted(outsider_refused()))
             await ack(response_action="errors", errors={_first_input(view): refusal})
             return
         if (
@@ -170,6 +170,7 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
             or (needs_deal and meta.deal is None)
             or not isinstance(state, dict)
         ):
+            request_log.note_refused()
             await ack(
                 response_action="errors",
                 errors={_first_input(view): _("this form is out of date; close it and try again")},
