@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -51,6 +52,7 @@ def build_web_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
 
 def _events_handler(bolt: AsyncApp, verifier: SignatureVerifier) -> Any:
     async def handle(request: web.Request) -> web.Response:
+        started = time.perf_counter()
         raw = await request.read()
         try:
             body = raw.decode("utf-8")
@@ -60,14 +62,14 @@ def _events_handler(bolt: AsyncApp, verifier: SignatureVerifier) -> Any:
         # (checking it has no effects); then nothing unsigned goes further.
         parsed = parse_slack_body(body, request.content_type)
         if isinstance(parsed, str):
-            request_log.refused_unread(None, Outcome.MALFORMED)
+            request_log.refused_unread(None, Outcome.MALFORMED, started=started)
             return _bad(parsed)
         if is_ssl_probe(parsed):
             return web.Response(status=200)  # as Bolt's SslCheck: empty, and nothing else
         if not _signed(verifier, request, body):
-            request_log.refused_unread(parsed, Outcome.REJECTED)
+            request_log.refused_unread(parsed, Outcome.REJECTED, started=started)
             return web.json_response({"error": "invalid_signature"}, status=401)
-        record = request_log.begin(parsed)
+        record = request_log.begin(parsed, started=started)
         response = await _dispatch(bolt, request, body, parsed)
         request_log.answered(record)
         return response

@@ -62,10 +62,13 @@ _CURRENT: ContextVar[RequestRecord | None] = ContextVar("stagecoach_request", de
 _JOB: ContextVar[JobRecord | None] = ContextVar("stagecoach_job", default=None)
 
 
-def begin(parsed: dict[str, Any]) -> RequestRecord:
-    """The record of a signed request Slack sent, current from here on."""
+def begin(parsed: dict[str, Any], *, started: float) -> RequestRecord:
+    """The record of a signed request Slack sent, current from here on; `started` is
+    time.perf_counter() when its body began to be read."""
     team, user = _who(parsed)
-    record = RequestRecord(kind=kind_of(parsed), verb=_verb(parsed), team=team, user=user)
+    record = RequestRecord(
+        kind=kind_of(parsed), verb=_verb(parsed), team=team, user=user, started=started
+    )
     record.token = _CURRENT.set(record)
     return record
 
@@ -73,19 +76,20 @@ def begin(parsed: dict[str, Any]) -> RequestRecord:
 def answered(record: RequestRecord) -> None:
     """Its HTTP answer is ready: the acknowledgement's time; the end, if nothing runs after."""
     record.ack_s = time.perf_counter() - record.started
-    if (
-        record.token is not None
-    ):  # the tasks it started keep it; the connection's next request does not
+    # The tasks it started keep it; the connection's next request must not.
+    if record.token is not None:
         _CURRENT.reset(record.token)
     metrics.ACK_SECONDS.labels(record.kind).observe(record.ack_s)
     if record.pending == 0:
         _finish(record)
 
 
-def refused_unread(parsed: dict[str, Any] | None, outcome: str) -> None:
+def refused_unread(parsed: dict[str, Any] | None, outcome: str, *, started: float) -> None:
     """A request answered without being handled: an unsigned one, or one Slack never sends."""
     kind = kind_of(parsed) if parsed is not None else "unknown"
-    record = RequestRecord(kind=kind, verb=None, team=None, user=None, outcome=outcome)
+    record = RequestRecord(
+        kind=kind, verb=None, team=None, user=None, outcome=outcome, started=started
+    )
     record.ack_s = time.perf_counter() - record.started
     _finish(record)
 

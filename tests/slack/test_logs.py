@@ -50,7 +50,8 @@ def captured() -> Iterator[io.StringIO]:
 
 async def run_everything(slack: SlackHarness) -> None:
     await make_team(slack, MANAGER, REP)
-    assert "Created" in (await slack.command(f"new {DEAL} 50k", user=REP)).text or True
+    created = await slack.command(f"new {DEAL} 50k", user=REP)
+    assert f"Created {DEAL}" in created.text, created.body
     said = " ".join(f'{n}="{value}"' for n, value in EVIDENCE.items())
     ticked = await slack.command(f"tick 1 {said}", user=REP)
     assert "Ticked" in json.dumps(ticked.json), ticked.json
