@@ -7,6 +7,8 @@ tests move them too, so each test compares two scrapes."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import time
 from collections import Counter
 from typing import Any
 
@@ -14,14 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.core.context import Actor
+from bot.digests import subscribe as digests
 from bot.slack.http import EVENTS_PATH, METRICS_PATH
+from bot.slack.scheduler import Scheduler
 from bot.slack_standin import JsonError, button_action
 from bot.slack_standin.payloads import app_home_opened_event, event_callback, slash_command_body
 from bot.views.ids import ActionId, BlockId, CallbackId
+from tests.conftest import Clock
+from tests.digests.conftest import FAST
 from tests.support.blockkit import find, has
 from tests.support.harness import SlackHarness
 from tests.support.signing import signed_request
-from tests.support.slack import REP, click_from
+from tests.support.slack import MANAGER, REP, click_from, make_team
 
 JsonDict = dict[str, Any]
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -219,3 +226,35 @@ async def test_the_pools_show_connections_in_use_and_each_checkout_that_waited(
     assert moved(during, after, "stagecoach_db_pool_wait_seconds_count", pool="read") == 1
     assert moved(during, after, "stagecoach_db_pool_wait_seconds_sum", pool="read") >= 0.04
     assert moved(before, after, "stagecoach_db_pool_in_use", pool="read") == 0
+
+
+async def test_the_scheduler_counts_ticks_claims_lag_and_what_became_of_each_post(
+    slack: SlackHarness, clock: Clock
+) -> None:
+    await make_team(slack, MANAGER, REP)
+    clock.now = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+    manager = Actor(team_id=slack.team_id, user_id=MANAGER, channel_id="C0SALES01")
+    await digests.subscribe(
+        slack.services, manager, channel_id="C0SALES01", frequency="daily", at_time="09:00"
+    )
+    scheduler = Scheduler(slack.services, client=slack.runtime.client, settings=FAST)
+    await scheduler.tick()  # learns the subscriber's time zone; nothing due yet
+    before = await scrape(slack)
+    clock.now = dt.datetime(2026, 3, 2, 9, 0, 30, tzinfo=dt.UTC)  # 30 s after its time
+    slack.standin.fault_next("chat.postMessage", JsonError("channel_not_found"))
+
+    report = await scheduler.tick()
+
+    after = await scrape(slack)
+    assert report.refused == 1, report
+    assert moved(before, after, "stagecoach_scheduler_ticks_total", result="ok") == 1
+    assert moved(before, after, "stagecoach_scheduler_tick_seconds_count") == 1
+    assert moved(before, after, "stagecoach_scheduler_claimed_total", kind="digest") == 1
+    assert moved(before, after, "stagecoach_scheduler_lag_seconds_count", kind="digest") == 1
+    assert moved(before, after, "stagecoach_scheduler_lag_seconds_sum", kind="digest") == 30
+    refused = {"kind": "digest", "delivery": "refused"}
+    assert moved(before, after, "stagecoach_scheduler_deliveries_total", **refused) == 1
+    errors = {"method": "chat.postMessage", "error": "channel_not_found"}
+    assert moved(before, after, "stagecoach_web_api_errors_total", **errors) == 1
+    last_tick = after[("stagecoach_scheduler_last_tick_timestamp_seconds", ())]
+    assert abs(last_tick - time.time()) < 60
