@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.sqlite_driver import InlineConnection, one_trip_dbapi
 from storage.urls import async_url, is_sqlite
+from storage.watched_pool import WatchedPool
 
 log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -66,7 +67,8 @@ class Database:
         )
 
     def _engine(self, *, begin: str | None, echo: bool, inline: bool = False) -> AsyncEngine:
-        options: dict[str, Any] = {"echo": echo}
+        # No statement's parameters in error messages: they carry evidence and names.
+        options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if begin is None:
             # Nothing to roll back either: skip the driver's rollback() (SQLite: a trip).
             options |= {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
@@ -81,6 +83,7 @@ class Database:
             # those left idle are the ones pinged before use (PostgreSQL, see
             # _ping_when_in_doubt); first in, first out rotated through all of them.
             options |= {"pool_size": 20, "max_overflow": 10, "pool_use_lifo": True}
+            options["poolclass"] = WatchedPool  # it tells when a checkout waited
         if not self.is_sqlite and self.schema:
             options["connect_args"] = {"server_settings": {"search_path": self.schema}}
         if self.is_sqlite:

@@ -21,6 +21,7 @@ import os
 import sys
 
 from bot.cli import digest_preview as preview
+from bot.cli import log_format
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
@@ -63,9 +64,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"))
     try:
+        log_format.configure(os.environ, default_level="WARNING")
         settings = Settings.from_env(os.environ)
+        log_format.hide_settings(settings)
         if settings.bot_token is None:
             raise SettingsError(_("SLACK_BOT_TOKEN is not set; digests are posted with it"))
         schedule = SchedulerSettings.from_env(os.environ)

@@ -13,7 +13,7 @@ import sys
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
-from bot.cli import event_loop
+from bot.cli import event_loop, log_format
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import DOCUMENTED, Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
@@ -44,12 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     try:
+        log_format.configure(os.environ)  # JSON lines, or text on a terminal
         settings = Settings.from_env(os.environ)
+        log_format.hide_settings(settings)
         settings.require_socket() if args.socket else settings.require_http()
         return event_loop.run(_serve(settings, socket=args.socket, host=args.host))
     except (SettingsError, StartupError) as exc:

@@ -51,6 +51,11 @@ DOCUMENTED = {
         "reporting currency"
     ),
     "PORT": _("the HTTP port, 1-65535, default 3000"),
+    "STAGECOACH_LOG_FORMAT": _("json or text; default text on a terminal, json otherwise"),
+    "LOG_LEVEL": _("DEBUG, INFO, WARNING or ERROR; default INFO"),
+    "PROMETHEUS_MULTIPROC_DIR": _(
+        "an empty directory where each of several processes on one port keeps its metrics"
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,11 +27,14 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack import metrics, request_log
+from bot.slack.request_log import Outcome
 from bot.slack.runtime import SORRY, Runtime
 from flows.i18n import _
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+METRICS_PATH = "/metrics"  # Prometheus' text format: docs/operations.md
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; refuse anything bigger
 RUNTIME = web.AppKey("runtime", Runtime)
 
@@ -41,12 +45,14 @@ def build_web_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
     app[RUNTIME] = runtime
     app.router.add_post(EVENTS_PATH, _events_handler(bolt, verifier))
     app.router.add_get("/healthz", _healthz)
+    app.router.add_get(METRICS_PATH, _metrics)
     app.on_shutdown.append(_drain)
     return app
 
 
 def _events_handler(bolt: AsyncApp, verifier: SignatureVerifier) -> Any:
     async def handle(request: web.Request) -> web.Response:
+        started = time.perf_counter()
         raw = await request.read()
         try:
             body = raw.decode("utf-8")
@@ -56,12 +62,17 @@ def _events_handler(bolt: AsyncApp, verifier: SignatureVerifier) -> Any:
         # (checking it has no effects); then nothing unsigned goes further.
         parsed = parse_slack_body(body, request.content_type)
         if isinstance(parsed, str):
+            request_log.refused_unread(None, Outcome.MALFORMED, started=started)
             return _bad(parsed)
         if is_ssl_probe(parsed):
             return web.Response(status=200)  # as Bolt's SslCheck: empty, and nothing else
         if not _signed(verifier, request, body):
+            request_log.refused_unread(parsed, Outcome.REJECTED, started=started)
             return web.json_response({"error": "invalid_signature"}, status=401)
-        return await _dispatch(bolt, request, body, parsed)
+        record = request_log.begin(parsed, started=started)
+        response = await _dispatch(bolt, request, body, parsed)
+        request_log.answered(record)
+        return response
 
     return handle
 
@@ -116,10 +127,12 @@ async def _dispatch(
         response = await bolt.async_dispatch(bolt_request)
     except Exception:
         log.exception("dispatch failed")
+        request_log.note_failure()
         return web.json_response({"response_type": "ephemeral", "text": SORRY.text})
     if response.status == 404:  # an event or action nobody listens to: not Slack's problem
         return web.Response(status=200)
     if response.status >= 500:
+        request_log.note_failure()
         return web.json_response({"response_type": "ephemeral", "text": SORRY.text})
     return await to_aiohttp_response(response)
 
@@ -253,6 +266,13 @@ async def _healthz(request: web.Request) -> web.Response:
     if await runtime.services.db.ping():
         return web.json_response({"ok": True})
     return web.json_response({"ok": False, "error": "database unreachable"}, status=503)
+
+
+async def _metrics(_request: web.Request) -> web.Response:
+    """Prometheus scrapes this (bot.slack.metrics); it sits beside /healthz, not behind
+    Slack's signature: keep the port off the internet, or route only /slack/events to it."""
+    body, content_type = metrics.exposition()
+    return web.Response(body=body, headers={"Content-Type": content_type})
 
 
 async def _drain(app: web.Application) -> None:

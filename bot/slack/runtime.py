@@ -19,8 +19,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Actor, Services
 from bot.core.settings import Settings
+from bot.slack import request_log
 from bot.slack.feedback_notices import FeedbackNotifier
+from bot.slack.metered_client import MeteredWebClient, RateLimitCounter
 from bot.slack.owner_notices import OwnerNotifier
+from bot.slack.pool_metrics import watch_database
 from bot.slack.replies import Replies
 from bot.slack.sending import log_failure
 from bot.slack.tasks import BackgroundTasks
@@ -56,12 +59,13 @@ def web_client(
     """`session`: one HTTP session (kept-alive connections) for every call; without it,
     slack_sdk opens a new session and connection per call, a few ms each. `timeout`
     applies to a session of slack_sdk's own; a shared one carries its own (web_session)."""
-    client = AsyncWebClient(
+    client = MeteredWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
         session=session,
         timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes a float
         retry_handlers=[
+            RateLimitCounter(),  # first: it sees every 429, and retries nothing itself
             # slack_sdk's default also re-sends after a reset or a closed connection, when
             # the first request may have been served: a second post. Only a connection that
             # was never made is tried again (bot/slack/web_api_failures.py).
@@ -83,6 +87,7 @@ def build_runtime(
     services: Services, settings: Settings, *, client: AsyncWebClient | None = None
 ) -> Runtime:
     client = client or web_client(settings)
+    watch_database(services.db)
     trusted = settings.extra_response_url_prefixes
     return Runtime(
         services=services,
@@ -194,6 +199,7 @@ def guarded(runtime: Runtime, listener: Listener) -> Listener:
             await listener(ack, body)
         except Exception as error:
             log_failure(error, what=f"listener {getattr(listener, '__name__', listener)}")
+            request_log.note_failure()
             message = failure_message(error)
             if getattr(ack, "response", None) is None:
                 await _ack_failure(ack, body, message)
@@ -230,6 +236,7 @@ def after_ack(runtime: Runtime, body: Body, work: Awaitable[None], *, name: str)
             await work
         except Exception as error:
             log_failure(error, what=f"{name} (after the acknowledgement)")
+            request_log.note_failure()
             await _tell(runtime, body, error)
 
     runtime.tasks.spawn(run(), name=name)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -20,7 +22,7 @@ from bot.core.context import Services
 from bot.digests import housekeeping, nudges, runs
 from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
-from bot.slack import digest_posts, nudge_posts
+from bot.slack import digest_posts, metrics, nudge_posts, request_log
 from bot.slack.pacing import ChannelPacer
 from bot.slack.posting import Delivery, Poster
 from bot.slack.time_zones import resolve_time_zones
@@ -40,6 +42,7 @@ class TickReport:
     events_forgotten: int = 0  # handled Slack events old enough to forget (housekeeping)
 
     def count(self, delivery: Delivery, *, kind: str) -> None:
+        metrics.SCHEDULER_DELIVERIES.labels(kind.removesuffix("s"), delivery.value).inc()
         if delivery is Delivery.POSTED:
             setattr(self, kind, getattr(self, kind) + 1)
             return
@@ -64,6 +67,17 @@ class Scheduler:
         self._task: asyncio.Task[None] | None = None
 
     async def tick(self, *, force: bool = False) -> TickReport:
+        """One pass; measured and logged as a background job (bot.slack.request_log)."""
+        started = time.perf_counter()
+        try:
+            report = await self._tick(force=force)
+        except BaseException:
+            _measured(None, started)
+            raise
+        _measured(report, started)
+        return report
+
+    async def _tick(self, *, force: bool) -> TickReport:
         report = TickReport()
         await resolve_time_zones(self.services, client=self.client)
         await self._digests(report, force=force)
@@ -78,6 +92,10 @@ class Scheduler:
             claim = await runs.claim_digest(self.services, self.settings, due)
             if claim is None:
                 continue  # another replica has it
+            metrics.SCHEDULER_CLAIMED.labels("digest").inc()
+            if not force:  # a forced run's periods may have begun long ago, on purpose
+                lag = (now - due.period.starts_at).total_seconds()
+                metrics.SCHEDULER_LAG_SECONDS.labels("digest").observe(max(lag, 0.0))
             delivery = await self._deliver(digest_posts.deliver_digest, claim)
             report.count(delivery, kind="digests")
 
@@ -85,7 +103,9 @@ class Scheduler:
         claimed = await nudges.retry_claims(self.services, self.settings)
         for crossing in await nudges.new_crossings(self.services, now=self.services.clock()):
             claim = await nudges.claim_crossing(self.services, self.settings, crossing)
-            claimed += [claim] if claim is not None else []
+            if claim is not None:
+                claimed.append(claim)
+                metrics.SCHEDULER_CLAIMED.labels("nudge").inc()
         for claim in claimed:
             delivery = await self._deliver(nudge_posts.deliver_nudge, claim)
             report.count(delivery, kind="nudges")
@@ -123,10 +143,20 @@ class Scheduler:
     async def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                report = await self.tick()
-                if report.digests or report.nudges or report.unfinished or report.abandoned:
-                    log.info("scheduler: %s", report)
+                await self.tick()
             except Exception:  # a bad tick (database away…) must not end the loop
                 log.exception("scheduler tick failed; trying again next tick")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.settings.interval)
+
+
+def _measured(report: TickReport | None, started: float) -> None:
+    """A tick's metrics, and its log line when it did anything (or failed: `report` None)."""
+    elapsed = time.perf_counter() - started
+    metrics.SCHEDULER_TICKS.labels("ok" if report is not None else "failed").inc()
+    metrics.SCHEDULER_TICK_SECONDS.observe(elapsed)
+    metrics.SCHEDULER_LAST_TICK.set(time.time())
+    counts = dataclasses.asdict(report) if report is not None else {}
+    if report is None or any(value for key, value in counts.items() if key != "events_forgotten"):
+        outcome = "ok" if report is not None and not report.unfinished else "failure"
+        request_log.job_line("scheduler tick", outcome=outcome, seconds=elapsed, **counts)

@@ -8,6 +8,8 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from bot.slack import request_log
+
 log = logging.getLogger(__name__)
 
 
@@ -16,7 +18,9 @@ class BackgroundTasks:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
-        task = asyncio.create_task(work, name=name)
+        """Run `work` as a task; it counts as part of the request that started it, and is
+        logged and measured as a job of its own (bot.slack.request_log)."""
+        task = asyncio.create_task(_recorded(work, request_log.job_started(name)), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         return task
@@ -38,3 +42,14 @@ class BackgroundTasks:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def _recorded(work: Coroutine[Any, Any, Any], job: request_log.JobRecord) -> Any:
+    request_log.job_running(job)
+    crashed = True
+    try:
+        result = await work
+        crashed = False
+        return result
+    finally:
+        request_log.job_ended(job, crashed=crashed)

@@ -22,6 +22,7 @@ from bot.deals.notes import show_playbook
 from bot.deals.outcomes import Shown, Ticked
 from bot.deals.showing import card_to_change, deal_history, show_deal
 from bot.deals.ticking import set_ticks
+from bot.slack import request_log
 from bot.slack.listeners.events import publish_home
 from bot.slack.listeners.evidence import ask_evidence, ask_validators
 from bot.slack.listeners.owner_notices import tell_owners
@@ -93,7 +94,7 @@ def refuse_outsider(runtime: Runtime, body: Body) -> None:
 
 
 async def _tell_outsider(runtime: Runtime, response_url: str) -> None:
-    message = outcome_message(outsider_refused())
+    message = outcome_message(request_log.noted(outsider_refused()))
     await runtime.replies.to_response_url(response_url, message, replace=False)
 
 
@@ -111,9 +112,11 @@ async def reply_in_place(
 
 async def _refuse(runtime: Runtime, body: Body, actor: Actor) -> None:
     message = outcome_message(
-        Failure(
-            _("this button is out of date or not one of ours"),
-            _("run /deal show to get a fresh card"),
+        request_log.noted(
+            Failure(
+                _("this button is out of date or not one of ours"),
+                _("run /deal show to get a fresh card"),
+            )
         )
     )
     await reply_in_place(runtime, body, actor, message, replace=False)
@@ -131,7 +134,7 @@ async def _on_exit_items(
     if isinstance(outcome, Ticked) and outcome.waiting:
         # First, while the click's trigger_id is fresh (3 s): the form for the values.
         await ask_evidence(runtime, body, outcome, reply=reply_target(body))
-    await reply_in_place(runtime, body, actor, outcome_message(outcome))
+    await reply_in_place(runtime, body, actor, outcome_message(request_log.noted(outcome)))
     if isinstance(outcome, Ticked) and outcome.to_validate:
         await ask_validators(runtime, outcome, actor)
     tell_owners(runtime, body, actor, outcome)
@@ -147,7 +150,7 @@ async def _on_advance(runtime: Runtime, body: Body, actor: Actor, action: dict[s
     if card is None:
         return await _refuse(runtime, body, actor)
     outcome = await moving.advance(runtime.services, actor, _seen(card))
-    await reply_in_place(runtime, body, actor, outcome_message(outcome))
+    await reply_in_place(runtime, body, actor, outcome_message(request_log.noted(outcome)))
     tell_owners(runtime, body, actor, outcome)
 
 
@@ -164,7 +167,9 @@ def _shown_beside(read: DealRead, *, replace: bool = False) -> Any:
             return await _refuse(runtime, body, actor)
         # A read shows the deal as it is now, whatever stage the card showed: by number.
         outcome = await read(runtime.services, actor, DealNumber(card.deal_id))
-        await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=replace)
+        await reply_in_place(
+            runtime, body, actor, outcome_message(request_log.noted(outcome)), replace=replace
+        )
 
     return handle
 
@@ -203,7 +208,9 @@ async def _open_deal_modal(
         runtime.services, actor, DealNumber(card.deal_id), override=move_name == Move.OVERRIDE
     )
     if not isinstance(shown, Shown):
-        return await reply_in_place(runtime, body, actor, outcome_message(shown), replace=False)
+        return await reply_in_place(
+            runtime, body, actor, outcome_message(request_log.noted(shown)), replace=False
+        )
     meta = ModalMeta(
         deal_id=card.deal_id, stage=card.stage, move=move_name, reply=reply_target(body)
     )

@@ -12,6 +12,7 @@ from bot.commands import BY_NAME, ParseError, run_command
 from bot.core.context import Actor
 from bot.core.outcomes import Failure, Outcome
 from bot.deals.outcomes import Ticked
+from bot.slack import request_log
 from bot.slack.listeners.actions import refuse_outsider, reply_in_place, reply_target
 from bot.slack.listeners.evidence import ask_evidence, ask_validators
 from bot.slack.listeners.owner_notices import tell_owners
@@ -55,13 +56,15 @@ async def _on_choice(runtime: Runtime, body: Body, actor: Actor, chosen: ChosenD
         outdated = Failure(
             _("this button is out of date or not one of ours"), _("type the command again")
         )
-        return await reply_in_place(runtime, body, actor, outcome_message(outdated))
+        return await reply_in_place(
+            runtime, body, actor, outcome_message(request_log.noted(outdated))
+        )
     answer = await run_command(runtime.services, actor, command)
     assert isinstance(answer, Outcome), "the commands that ask answer with an outcome"
     if isinstance(answer, Ticked) and answer.waiting:
         # First, while the click's trigger_id is fresh (3 s): the form for the values.
         await ask_evidence(runtime, body, answer, reply=reply_target(body))
-    await reply_in_place(runtime, body, actor, outcome_message(answer))
+    await reply_in_place(runtime, body, actor, outcome_message(request_log.noted(answer)))
     if isinstance(answer, Ticked) and answer.to_validate:
         await ask_validators(runtime, answer, actor)
     tell_owners(runtime, body, actor, answer)

@@ -20,6 +20,7 @@ from bot.deals.outcomes import EditForm, MapPicture, SentBack, Ticked
 from bot.digests.content import DigestPreview
 from bot.onboarding.outcomes import Delivery
 from bot.reporting.outcomes import ActualFlowReport
+from bot.slack import request_log
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.pictures import upload_actual_flow, upload_map, upload_preview_chart
@@ -39,16 +40,23 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
     async def on_deal(ack: Any, body: Body) -> None:
         actor = actor_from(body)
         if actor is None:
+            request_log.note_refused()
             await ack(text=_("This request has no user or workspace; nothing was done."))
             return
         if isinstance(actor, Outsider):
-            await ack(response_type="ephemeral", **outcome_message(outsider_refused()).to_dict())
+            await ack(
+                response_type="ephemeral",
+                **outcome_message(request_log.noted(outsider_refused())).to_dict(),
+            )
             return
         parsed = parse(from_slack(str(body.get("text") or "")))
         if isinstance(parsed, ParseError):
+            request_log.note_outcome(parsed)
             await ack(response_type="ephemeral", **parse_error_message(parsed).to_dict())
             return
+        request_log.note_verb(parsed.spec.name)
         answer = await run_command(runtime.services, actor, parsed)
+        request_log.note_outcome(answer)
         await _acknowledge(runtime, ack, body, actor, answer)
         if isinstance(answer, Ticked) and needs_follow_up(answer):
             work = follow_up_tick(runtime, body, answer, actor, reply=_reply_to(body))

@@ -22,6 +22,7 @@ from bot.onboarding.outcomes import QuizAnswered
 from bot.onboarding.practice import open_practice
 from bot.onboarding.quizzing import answer, start_quiz
 from bot.onboarding.touring import go_to_step
+from bot.slack import request_log
 from bot.slack.listeners.actions import refuse_outsider, reply_in_place
 from bot.slack.runtime import (
     Body,
@@ -148,4 +149,6 @@ async def _refuse(runtime: Runtime, body: Body, actor: Actor) -> None:
         _("this button is out of date or not one of ours"),
         _("/deal onboard shows where your onboarding stands"),
     )
-    await reply_in_place(runtime, body, actor, outcome_message(failure), replace=False)
+    await reply_in_place(
+        runtime, body, actor, outcome_message(request_log.noted(failure)), replace=False
+    )

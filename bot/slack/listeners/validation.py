@@ -14,6 +14,7 @@ from bot.core.outcomes import Failure
 from bot.core.refs import SeenDeal
 from bot.deals.outcomes import Shown, Validated
 from bot.deals.validating import to_answer, validate
+from bot.slack import request_log
 from bot.slack.listeners.actions import acking, reply_in_place, reply_target
 from bot.slack.runtime import Body, Runtime, guarded
 from bot.views.ids import ActionId, ModalMeta, ValidationRef
@@ -37,7 +38,9 @@ async def _on_validate(runtime: Runtime, body: Body, actor: Actor, action: dict[
     )
     # Validated: the DM becomes the card. Refused: the request stays, answered beside it.
     replace = isinstance(outcome, Validated)
-    await reply_in_place(runtime, body, actor, outcome_message(outcome), replace=replace)
+    await reply_in_place(
+        runtime, body, actor, outcome_message(request_log.noted(outcome)), replace=replace
+    )
 
 
 async def _on_send_back(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
@@ -47,7 +50,9 @@ async def _on_send_back(runtime: Runtime, body: Body, actor: Actor, action: dict
     seen = SeenDeal(ref.deal_id, ref.stage)
     shown = await to_answer(runtime.services, actor, seen, ref.item_id, seen=ref.seen)
     if not isinstance(shown, Shown):
-        return await reply_in_place(runtime, body, actor, outcome_message(shown), replace=False)
+        return await reply_in_place(
+            runtime, body, actor, outcome_message(request_log.noted(shown)), replace=False
+        )
     meta = ModalMeta(
         deal_id=ref.deal_id,
         stage=ref.stage,
@@ -62,6 +67,8 @@ async def _on_send_back(runtime: Runtime, body: Body, actor: Actor, action: dict
 
 async def _outdated(runtime: Runtime, body: Body, actor: Actor) -> None:
     message = outcome_message(
-        Failure(_("this button is out of date or not one of ours"), _("run /deal show"))
+        request_log.noted(
+            Failure(_("this button is out of date or not one of ours"), _("run /deal show"))
+        )
     )
     await reply_in_place(runtime, body, actor, message, replace=False)

@@ -20,6 +20,7 @@ from bot.deals.editing import edit_deal
 from bot.deals.outcomes import SentBack, Ticked
 from bot.deals.ticking import set_ticks
 from bot.deals.validating import send_back
+from bot.slack import request_log
 from bot.slack.listeners.evidence import ask_validators, tell_owner
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded, mapping
@@ -165,7 +166,7 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
         actor = actor_from(body, channel_id=meta.reply.channel_id if meta else None)
         state = mapping(view.get("state")).get("values")
         if isinstance(actor, Outsider):
-            refusal = _error_text(outsider_refused())
+            refusal = _error_text(request_log.noted(outsider_refused()))
             await ack(response_action="errors", errors={_first_input(view): refusal})
             return
         if (
@@ -174,12 +175,14 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
             or (needs_deal and meta.deal is None)
             or not isinstance(state, dict)
         ):
+            request_log.note_refused()
             await ack(
                 response_action="errors",
                 errors={_first_input(view): _("this form is out of date; close it and try again")},
             )
             return
         outcome = await submit(runtime.services, actor, meta, state)
+        request_log.note_outcome(outcome)
         if isinstance(outcome, Failure):
             await ack(
                 response_action="errors", errors={_block_for(outcome, view): _error_text(outcome)}
