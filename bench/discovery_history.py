@@ -14,7 +14,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from bot.core.boot import open_services
 from bot.core.scope import Scope
@@ -52,7 +56,7 @@ async def run(url: str, *, deals: int, walked: int, planted: bool) -> None:
             services, team_id=TEAM, scope=Scope.everyone(), title="everyone", period="all"
         )
         assert isinstance(report, DiscoveryReport), report
-        proposed = await proposed_map(services, report, name="new.yml")
+        proposed = await proposed_map(services, report, team_id=TEAM, name="new.yml")
         took = time.perf_counter() - started
         changes = len(proposed.changes) if isinstance(proposed, ProposedMap) else proposed
         print(f"report and proposal, run {attempt}: {took:.2f} s; changes proposed: {changes}")
