@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.cli.import_sources import FORMATS, ImportSources, ProgressBar
 from bot.cli.workspace import FAILED, OK, USAGE, CliError, fail, team_id_for, with_services
 from bot.core.context import Services
+from bot.core.workspace_settings import workspace_map
 from bot.history.export import ExportReport, export_history
 from bot.history.importing import ImportReport, import_history
 from bot.history.mapping import MappingError
@@ -64,7 +65,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     async def action(services: Services) -> ImportReport:
         team_id = await team_id_for(services, args.team_id)
-        process_map = services.catalog.current
+        process_map = await workspace_map(services, team_id)
         mappings = sources.mappings(process_map, default_owner=args.default_owner)
         rows = sources.rows(args.format)
         with ProgressBar(sys.stderr, label=_("importing deals")) as progress:

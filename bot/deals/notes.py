@@ -6,6 +6,7 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Done, Failure, Invalid, Outcome
 from bot.core.refs import CURRENT, CurrentDeal, DealRef
 from bot.core.values import BadValue, clean_reason
+from bot.core.workspace_settings import workspace_map
 from bot.deals.lookup import find_deal
 from bot.deals.outcomes import ObjectionNoted, Playbook
 from flows import playbook
@@ -40,7 +41,7 @@ async def _search_playbook(services: Services, actor: Actor, words: str, ref: De
     if isinstance(deal, Failure) and not isinstance(ref, CurrentDeal):
         return deal  # a deal named that is not there: say so rather than search without it
     if isinstance(deal, Failure):  # no deal at all: the whole current map, no stage first
-        process_map, near, deal_name = services.catalog.current, None, None
+        process_map, near, deal_name = await workspace_map(services, actor.team_id), None, None
     else:
         process_map = await services.catalog.get(
             services.db, map_id=deal.map_id, version=deal.map_version
@@ -95,7 +96,7 @@ async def record_feedback(services: Services, actor: Actor, text: str | None) ->
         return Invalid(
             cleaned.message, _("e.g. /deal feedback the demo stage needs a security review item")
         )
-    process_map = services.catalog.current
+    process_map = await workspace_map(services, actor.team_id)
     async with services.db.write() as session:
         session.add(
             DealEvent(

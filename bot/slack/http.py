@@ -26,6 +26,7 @@ from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack.oauth import add_oauth_routes
 from bot.slack.runtime import SORRY, Runtime
 from flows.i18n import _
 
@@ -41,6 +42,7 @@ def build_web_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
     app[RUNTIME] = runtime
     app.router.add_post(EVENTS_PATH, _events_handler(bolt, verifier))
     app.router.add_get("/healthz", _healthz)
+    add_oauth_routes(app, bolt)  # OAuth mode only: /slack/install, /slack/oauth_redirect
     app.on_shutdown.append(_drain)
     return app
 

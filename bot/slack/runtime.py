@@ -23,6 +23,7 @@ from bot.slack.owner_notices import OwnerNotifier
 from bot.slack.replies import Replies
 from bot.slack.sending import log_failure
 from bot.slack.tasks import BackgroundTasks
+from bot.slack.tokens import WorkspaceClient
 from bot.slack.web_api_failures import error_name, method_of
 from bot.slack.workspace import from_another_organisation, installation_of
 from bot.views.message import Message
@@ -54,8 +55,9 @@ def web_client(
     """`session`: one HTTP session (kept-alive connections) for every call; without it,
     slack_sdk opens a new session and connection per call, a few ms each. `timeout`
     applies to a session of slack_sdk's own; a shared one carries its own (web_session)."""
-    client = AsyncWebClient(
-        token=settings.bot_token,
+    client = WorkspaceClient(
+        # OAuth mode: no token of its own; each request's (bot.slack.tokens)
+        token=None if settings.oauth else settings.bot_token,
         base_url=settings.api_url,
         session=session,
         timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes a float

@@ -1,0 +1,38 @@
+"""Whose token a Web API call carries. With one workspace (SLACK_BOT_TOKEN) it is that
+token. In OAuth mode every workspace has its own: Bolt's authorize finds the request's
+installation (rotating its token when due), and `bind_workspace_token` makes that token
+the one every call made while handling the request uses, work after the acknowledgement
+included (a task copies the context it was started in)."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+WORKSPACE_TOKEN: ContextVar[str | None] = ContextVar("workspace_token", default=None)
+
+
+class WorkspaceClient(AsyncWebClient):
+    """A Web API client whose token is the current request's workspace's, else its own."""
+
+    _own_token: str | None = None
+
+    @property  # type: ignore[override]
+    def token(self) -> str | None:
+        return WORKSPACE_TOKEN.get() or self._own_token
+
+    @token.setter
+    def token(self, value: str | None) -> None:
+        self._own_token = value
+
+
+async def bind_workspace_token(context: AsyncBoltContext, next: Any) -> Any:  # noqa: A002
+    """Bolt middleware (after authorize): the request's bot token for every call it makes."""
+    bound = WORKSPACE_TOKEN.set(context.bot_token)
+    try:
+        return await next()
+    finally:
+        WORKSPACE_TOKEN.reset(bound)
