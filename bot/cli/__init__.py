@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "bot.cli.digest",
     "bot.cli.shell",
     "bot.cli.stats",
+    "bot.cli.workspaces",
 )
 
 Handler = Callable[[argparse.Namespace], int]

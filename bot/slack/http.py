@@ -28,6 +28,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.oauth import add_oauth_routes
 from bot.slack.runtime import SORRY, Runtime
+from bot.slack.tokens import dispatching
 from flows.i18n import _
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,8 @@ async def _dispatch(
 ) -> web.Response:
     bolt_request = _ParsedRequest(raw_body=body, parsed=parsed, request=request)
     try:
-        response = await bolt.async_dispatch(bolt_request)
+        with dispatching():
+            response = await bolt.async_dispatch(bolt_request)
     except Exception:
         log.exception("dispatch failed")
         return web.json_response({"response_type": "ephemeral", "text": SORRY.text})

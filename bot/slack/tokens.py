@@ -6,6 +6,8 @@ included (a task copies the context it was started in)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -30,9 +32,20 @@ class WorkspaceClient(AsyncWebClient):
 
 
 async def bind_workspace_token(context: AsyncBoltContext, next: Any) -> Any:  # noqa: A002
-    """Bolt middleware (after authorize): the request's bot token for every call it makes."""
-    bound = WORKSPACE_TOKEN.set(context.bot_token)
+    """Bolt middleware (after authorize): the request's bot token for every call it makes.
+    Bolt runs its middleware one after another and the listener after them all, not inside
+    `next()`, so the token is set here and unset by whoever dispatched the request
+    (`dispatching`)."""
+    WORKSPACE_TOKEN.set(context.bot_token)
+    return await next()
+
+
+@contextmanager
+def dispatching() -> Iterator[None]:
+    """Around one request's dispatch: no token but the one its middleware binds, and none
+    left behind for the next request on the same connection (the same task)."""
+    bound = WORKSPACE_TOKEN.set(None)
     try:
-        return await next()
+        yield
     finally:
         WORKSPACE_TOKEN.reset(bound)
