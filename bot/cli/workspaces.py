@@ -79,5 +79,3 @@ async def _delete(
     total = sum(deleted.values())
     print(_("Deleted workspace {team}: {total} rows.").format(team=team_id, total=total), file=out)
     return OK
-
-
