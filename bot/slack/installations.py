@@ -13,16 +13,19 @@ import logging
 import secrets
 from typing import Any
 
+from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bot.core.context import Services
 from storage import workspace_store
 from storage.workspace_models import SlackInstallation
 
 log = logging.getLogger(__name__)
+ROTATE_BEFORE_MINUTES = 120  # as Bolt's authorize (token_rotation_expiration_minutes)
 STATE_SECONDS = 600  # an install started in a browser must finish within ten minutes
 
 
@@ -186,3 +189,28 @@ def _installation(row: SlackInstallation) -> Installation:
         token_type=row.token_type,
         installed_at=row.installed_at.timestamp(),
     )
+
+
+class WorkspaceTokens:
+    """A workspace's bot token outside any request (the scheduler's digests and nudges):
+    its installation's, rotated first when it is about to expire, as Bolt's authorize does."""
+
+    def __init__(self, store: DatabaseInstallationStore, rotator: AsyncTokenRotator) -> None:
+        self.store, self.rotator = store, rotator
+
+    async def bot_token(self, team_id: str) -> str | None:
+        """None: the app is not installed there (any more)."""
+        found = await self.store.async_find_installation(enterprise_id=None, team_id=team_id)
+        if found is None:
+            return None
+        try:
+            refreshed = await self.rotator.perform_token_rotation(
+                installation=found, minutes_before_expiration=ROTATE_BEFORE_MINUTES
+            )
+        except SlackTokenRotationError:
+            log.warning("the token of workspace %s could not be rotated", team_id)
+            return None
+        if refreshed is not None:
+            await self.store.async_save(refreshed)
+            found = refreshed
+        return found.bot_token

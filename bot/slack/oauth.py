@@ -22,10 +22,15 @@ from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bot.core.settings import SLACK_API_DEFAULT
 from bot.slack.install_pages import failed_page, install_page, installed_page
-from bot.slack.installations import DatabaseInstallationStore, DatabaseStateStore
+from bot.slack.installations import (
+    DatabaseInstallationStore,
+    DatabaseStateStore,
+    WorkspaceTokens,
+)
 from bot.slack.runtime import Runtime
 from bot.team.installs import installed_by
 from flows.i18n import _
@@ -148,3 +153,14 @@ def _route(handle: Any) -> Any:
         return await to_aiohttp_response(response)
 
     return route
+
+
+def workspace_tokens(runtime: Runtime) -> WorkspaceTokens | None:
+    """For the scheduler: each workspace's token in OAuth mode; None with SLACK_BOT_TOKEN."""
+    settings = runtime.settings
+    if settings.client_id is None or settings.client_secret is None:
+        return None
+    rotator = AsyncTokenRotator(
+        client_id=settings.client_id, client_secret=settings.client_secret, client=runtime.client
+    )
+    return WorkspaceTokens(DatabaseInstallationStore(runtime.services), rotator)

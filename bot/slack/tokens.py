@@ -49,3 +49,14 @@ def dispatching() -> Iterator[None]:
         yield
     finally:
         WORKSPACE_TOKEN.reset(bound)
+
+
+@contextmanager
+def acting_for(token: str | None) -> Iterator[None]:
+    """Outside a request (the scheduler): calls made inside carry `token` (None: the
+    client's own, SLACK_BOT_TOKEN's)."""
+    bound = WORKSPACE_TOKEN.set(token)
+    try:
+        yield
+    finally:
+        WORKSPACE_TOKEN.reset(bound)
