@@ -103,13 +103,12 @@ class SlackStandIn(CallLog):
             return self._http(self._settle(self._record(method, {}, request), run=_raiser(error)))
         token = pop_token(args, request.headers)
         call = self._record(method, args, request, token=token)
-        basic = request.headers.get("Authorization", "")
-        run = partial(self._run_api, method, args, token, basic)
+        run = partial(self._run_api, method, args, token)
+        if method == "oauth.v2.access":  # the client's own credentials (Basic auth), no token
+            run = partial(self.oauth.access, args, request.headers.get("Authorization", ""))
         return await self._answer(call, request, run=run, render=self._http)
 
-    def _run_api(self, method: str, args: JsonDict, token: str | None, basic: str) -> JsonDict:
-        if method == "oauth.v2.access":  # the client's own credentials, no token
-            return self.oauth.access(args, basic)
+    def _run_api(self, method: str, args: JsonDict, token: str | None) -> JsonDict:
         check_token(token)
         assert token is not None
         self.oauth.check(token)

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.reporting_currency import ReportingCurrency
 from bot.core.workspace_settings import rebased
+from bot.history.export import export_history
 from flows.loader import load_shipped
 from storage import workspace_store
 from tests.support.harness import SlackHarness
@@ -52,7 +56,7 @@ async def test_only_an_admin_changes_settings_and_anyone_reads_them(slack: Slack
     assert "Time zone: Europe/Istanbul\n" in zone.text + "\n"
 
 
-async def test_each_workspace_uses_its_own_map(slack: SlackHarness) -> None:
+async def test_each_workspace_uses_its_own_map(slack: SlackHarness, tmp_path: Path) -> None:
     extended = load_shipped("extended")
     chosen = await slack.command("settings map extended 2", user=ADMIN, team=EXTENDED)
     assert "extended v2" in chosen.text
@@ -66,6 +70,11 @@ async def test_each_workspace_uses_its_own_map(slack: SlackHarness) -> None:
     assert extended.title in str(stats.json) or first_stage in str(stats.json)
     other_stats = await slack.command("stats", user=ADMIN, team=OTHER)
     assert first_stage not in str(other_stats.json)
+    for team, map_id in ((EXTENDED, "extended"), (OTHER, "default")):
+        report = await export_history(slack.services, team_id=team, out_dir=tmp_path / team)
+        with report.deals_file.open(encoding="utf-8") as exported:
+            (row,) = list(csv.DictReader(exported))
+        assert (row["deal_name"], row["map_id"]) == ("Initech", map_id)
 
 
 rates = st.dictionaries(
