@@ -9,7 +9,7 @@ from bot.team.outcomes import Setting, WorkspaceSettingsShown
 from bot.views.blocks import context, section
 from bot.views.message import Message
 from bot.views.mrkdwn import bold, escape
-from bot.views.roles import member_name
+from bot.views.roles import MAX_NAMED, member_name
 from flows.i18n import _
 
 _CHANGED = {
@@ -72,4 +72,8 @@ def _currency_line(outcome: WorkspaceSettingsShown) -> str:
 def _admins(outcome: WorkspaceSettingsShown) -> str:
     if not outcome.admins:
         return _("Admins: nobody yet (STAGECOACH_ADMINS names the first)")
-    return _("Admins: {names}").format(names=", ".join(member_name(m) for m in outcome.admins))
+    names = ", ".join(member_name(m) for m in outcome.admins[:MAX_NAMED])
+    more = len(outcome.admins) - MAX_NAMED
+    if more > 0:  # a section holds 3,000 characters
+        names = _("{names} and {count} more").format(names=names, count=more)
+    return _("Admins: {names}").format(names=names)

@@ -46,6 +46,7 @@ from bot.commands.notes import (
 )
 from bot.commands.onboard import ONBOARD, OnboardArgs
 from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
+from bot.commands.settings import SETTINGS, SettingsArgs
 from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
 from bot.commands.validation import SEND_BACK, VALIDATE, SendBackArgs, ValidateArgs
 from bot.commands.words import DealArgs, NoArgs
@@ -53,7 +54,7 @@ from bot.core.dates import FromToday
 from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
 from bot.core.values import Amount
 from bot.deals.editing import DealEdit
-from bot.team.outcomes import TeamAction
+from bot.team.outcomes import Setting, TeamAction
 from storage.models import Role
 
 # text after `/deal` → the command it is, with its arguments
@@ -141,6 +142,10 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("team <@U0MARIA|maria>", TEAM, TeamArgs("U0MARIA")),
     ("team", TEAM, TeamArgs()),
     ("map", MAP, NoArgs()),
+    ("settings", SETTINGS, SettingsArgs()),
+    ("settings map Extended v2", SETTINGS, SettingsArgs(Setting.MAP, "extended", 2)),
+    ("settings tz Europe/Istanbul", SETTINGS, SettingsArgs(Setting.TIME_ZONE, "Europe/Istanbul")),
+    ("settings currency eur", SETTINGS, SettingsArgs(Setting.CURRENCY, "eur")),
     ("digest list", DIGEST, DigestList()),
     ("digest unsubscribe <#C0SALES|sales>", DIGEST, DigestUnsubscribe("C0SALES")),
     (
