@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "bot.cli.stats",
     "bot.cli.feedback",
     "bot.cli.discover",
+    "bot.cli.workspaces",
 )
 
 Handler = Callable[[argparse.Namespace], int]

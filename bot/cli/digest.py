@@ -26,7 +26,8 @@ from bot.core.boot import StartupError, open_services
 from bot.core.settings import Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
 from bot.digests.unposted import Ending, Unposted, Work, unposted
-from bot.slack.runtime import web_client
+from bot.slack.oauth import workspace_tokens
+from bot.slack.runtime import build_runtime, web_client
 from bot.slack.scheduler import Scheduler, TickReport
 from bot.views.counts import counted
 from flows.i18n import _
@@ -68,8 +69,13 @@ def run(args: argparse.Namespace) -> int:
         log_format.configure(os.environ, default_level="WARNING")
         settings = Settings.from_env(os.environ)
         log_format.hide_settings(settings)
-        if settings.bot_token is None:
-            raise SettingsError(_("SLACK_BOT_TOKEN is not set; digests are posted with it"))
+        if settings.bot_token is None and not settings.oauth:
+            raise SettingsError(
+                _(
+                    "SLACK_BOT_TOKEN is not set; digests are posted with it (or, in OAuth "
+                    "mode, SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, with each workspace's)"
+                )
+            )
         schedule = SchedulerSettings.from_env(os.environ)
         report, left = asyncio.run(_run(settings, schedule, now=args.now))
     except (SettingsError, StartupError) as exc:
@@ -133,10 +139,12 @@ async def _run(
     settings: Settings, schedule: SchedulerSettings, *, now: bool
 ) -> tuple[TickReport, list[Unposted]]:
     services = await open_services(settings)
-    client = web_client(settings)
+    runtime = build_runtime(services, settings, client=web_client(settings))
+    tokens = workspace_tokens(runtime)
     try:
         started = services.clock()
-        report = await Scheduler(services, client=client, settings=schedule).tick(force=now)
+        scheduler = Scheduler(services, client=runtime.client, settings=schedule, tokens=tokens)
+        report = await scheduler.tick(force=now)
         return report, await unposted(services, since=started)
     finally:
         await services.close()

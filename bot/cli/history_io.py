@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.cli.import_sources import FORMATS, ImportSources, ProgressBar
 from bot.cli.workspace import FAILED, OK, USAGE, CliError, fail, team_id_for, with_services
 from bot.core.context import Services
+from bot.core.workspace_settings import workspace_map
 from bot.history.export import ExportReport, export_history
 from bot.history.importing import ImportReport, import_history
 from bot.history.mapping import MappingError
@@ -44,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     importing.add_argument("--default-owner", help=_("the Slack user who owns deals whose CRM owner is not mapped"))  # fmt: skip
     importing.add_argument("--dry-run", action="store_true", help=_("say what would change; write nothing"))  # fmt: skip
     importing.add_argument(
-        "--map", help=_("the map the stages belong to (default: STAGECOACH_MAP)")
+        "--map",
+        help=_("the map the stages belong to (default: the workspace's, else STAGECOACH_MAP)"),
     )
     importing.add_argument("--team-id", help=_("the Slack workspace (default: STAGECOACH_TEAM_ID, else the only one)"))  # fmt: skip
     importing.set_defaults(handler=run_import)
@@ -64,7 +66,9 @@ def run_import(args: argparse.Namespace) -> int:
 
     async def action(services: Services) -> ImportReport:
         team_id = await team_id_for(services, args.team_id)
-        process_map = services.catalog.current
+        # --map as given, else the workspace's map (/deal settings map), else STAGECOACH_MAP
+        given = services.catalog.current if args.map else None
+        process_map = given or await workspace_map(services, team_id)
         mappings = sources.mappings(process_map, default_owner=args.default_owner)
         rows = sources.rows(args.format)
         with ProgressBar(sys.stderr, label=_("importing deals")) as progress:

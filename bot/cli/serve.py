@@ -19,6 +19,7 @@ from bot.core.settings import DOCUMENTED, Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
 from bot.slack.app import build_bolt_app
 from bot.slack.http import EVENTS_PATH, build_web_app
+from bot.slack.oauth import workspace_tokens
 from bot.slack.runtime import Runtime, build_runtime, web_client, web_session
 from bot.slack.scheduler import Scheduler
 from bot.slack.socket import SocketModeRunner
@@ -79,7 +80,9 @@ async def _serve(settings: Settings, *, socket: bool, host: str) -> int:
     runtime = build_runtime(services, settings, client=web_client(settings, session=http_session))
     # Every replica runs the scheduler: digests and nudges are claimed through the
     # database, so each is posted once however many replicas run (bot.digests.claims).
-    scheduler = Scheduler(services, client=runtime.client, settings=schedule)
+    scheduler = Scheduler(
+        services, client=runtime.client, settings=schedule, tokens=workspace_tokens(runtime)
+    )
     scheduler.start()
     bolt = build_bolt_app(runtime)
     _freeze_start_up_objects()

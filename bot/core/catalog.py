@@ -94,6 +94,31 @@ class MapCatalog:
         except LookupError:
             return None
 
+    async def adopt(self, db: Database, ref: str) -> ProcessMap:
+        """A shipped map (`ref` is its id) made available to deals, as `register` does for
+        the current one: a workspace choosing it (`/deal settings map`) gets it stored."""
+        path = resolve_map_path(ref)
+        found = load_map(path)
+        key = (found.id, found.version)
+        async with db.write() as session:
+            await queries.insert_map_version(
+                session,
+                map_id=found.id,
+                version=found.version,
+                title=found.title,
+                source=path.read_text(encoding="utf-8"),
+            )
+        stored = await self.get(db, map_id=found.id, version=found.version)
+        if stored != found:
+            raise MapVersionConflict(
+                _(
+                    "map '{id}' version {version} differs from the copy deals were created "
+                    "under; raise 'version' in the map file to publish the change"
+                ).format(id=found.id, version=found.version)
+            )
+        self._maps.setdefault(key, found)
+        return stored
+
     async def get(self, db: Database, *, map_id: str, version: int) -> ProcessMap:
         key = (map_id, version)
         if key not in self._maps:

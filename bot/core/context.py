@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.catalog import MapCatalog
 from bot.core.reporting_currency import ReportingCurrency
@@ -43,6 +44,8 @@ class Services:
     # STAGECOACH_REPORTING_CURRENCY and STAGECOACH_FX_RATES (None: money per currency only)
     reporting_currency: ReportingCurrency | None = None
     deals: DealStore = field(init=False)  # the one way to read and write deals
+    # team id → (when read, its settings row): bot.core.workspace_settings
+    workspace_cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.deals = DealStore(self.db)

@@ -24,6 +24,15 @@ SLACK_API_DEFAULT = "https://slack.com/api/"
 DOCUMENTED = {
     "SLACK_BOT_TOKEN": _("the bot token from your Slack app's 'OAuth & Permissions' page: xoxb-…"),
     "SLACK_SIGNING_SECRET": _("the signing secret from 'Basic Information' (32 hex characters)"),
+    "SLACK_CLIENT_ID": _(
+        "with SLACK_CLIENT_SECRET, from 'Basic Information': turns on OAuth install for any "
+        "workspace (/slack/install) instead of SLACK_BOT_TOKEN's one workspace"
+    ),
+    "SLACK_CLIENT_SECRET": _("the client secret from 'Basic Information', with SLACK_CLIENT_ID"),
+    "SLACK_REDIRECT_URI": _(
+        "OAuth mode: the redirect URL set in the app, https://your.host/slack/oauth_redirect; "
+        "default: the one configured in the app"
+    ),
     "SLACK_APP_TOKEN": _("an app-level token with connections:write, for Socket Mode: xapp-…"),
     "SLACK_API_URL": _(
         "the Web API base URL, default https://slack.com/api/ (response URLs on its host are trusted too)"
@@ -76,6 +85,14 @@ class Settings:
     extra_response_url_prefixes: tuple[str, ...] = field(default=())
     report_queries: int = DEFAULT_REPORT_QUERIES
     reporting_currency: ReportingCurrency | None = None
+    # OAuth mode (docs/workspaces.md): both set, or neither (SLACK_BOT_TOKEN's one workspace)
+    client_id: str | None = None
+    client_secret: str | None = None
+    redirect_uri: str | None = None
+
+    @property
+    def oauth(self) -> bool:
+        return self.client_id is not None and self.client_secret is not None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -97,16 +114,38 @@ class Settings:
             extra_response_url_prefixes=_same_host_responses(api_url),
             report_queries=report_queries(env),
             reporting_currency=reporting_currency(env),
+            **_oauth(env),
         )
 
     def require_http(self) -> None:
-        """What `stagecoach serve` (HTTP mode) cannot start without."""
-        _require("SLACK_BOT_TOKEN", self.bot_token, r"xox[bp]-[A-Za-z0-9-]+")
+        """What `stagecoach serve` (HTTP mode) cannot start without: the bot token, or in
+        OAuth mode the installations in the database."""
+        if not self.oauth:
+            _require("SLACK_BOT_TOKEN", self.bot_token, r"xox[bp]-[A-Za-z0-9-]+")
         _require("SLACK_SIGNING_SECRET", self.signing_secret, r"[A-Za-z0-9]{16,}")
 
     def require_socket(self) -> None:
         _require("SLACK_BOT_TOKEN", self.bot_token, r"xox[bp]-[A-Za-z0-9-]+")
         _require("SLACK_APP_TOKEN", self.app_token, r"xapp-[A-Za-z0-9-]+")
+
+
+def _oauth(env: Mapping[str, str]) -> dict[str, str | None]:
+    client_id, secret = _get(env, "SLACK_CLIENT_ID"), _get(env, "SLACK_CLIENT_SECRET")
+    if (client_id is None) != (secret is None):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(
+            _("{missing} is not set; OAuth mode needs both; set it to {what}").format(
+                missing=missing, what=DOCUMENTED[missing]
+            )
+        )
+    redirect = _get(env, "SLACK_REDIRECT_URI")
+    if redirect is not None and urlparse(redirect).scheme not in ("http", "https"):
+        raise SettingsError(
+            _("SLACK_REDIRECT_URI is malformed; it must be {what}").format(
+                what=DOCUMENTED["SLACK_REDIRECT_URI"]
+            )
+        )
+    return {"client_id": client_id, "client_secret": secret, "redirect_uri": redirect}
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:

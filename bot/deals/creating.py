@@ -11,6 +11,7 @@ from bot.core.dates import WrittenDate
 from bot.core.outcomes import Invalid, NotAllowed, Outcome
 from bot.core.slack_text import as_text
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
+from bot.core.workspace_settings import workspace_map
 from bot.deals.close_dates import close_date_from
 from bot.deals.lookup import build_deal_card
 from bot.deals.outcomes import Created
@@ -87,7 +88,7 @@ async def create_deal(
     if isinstance(closing, BadValue):
         return Invalid(closing.message, closing.hint, field="date")
     owner = owner_id or actor.user_id
-    process_map = services.catalog.current
+    process_map = await workspace_map(services, actor.team_id)
     if owner != actor.user_id:
         async with services.db.read() as session:
             denied = await may_assign(session, services, actor, owner)

@@ -15,6 +15,7 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import CURRENT, CurrentDeal, DealRef
 from bot.core.values import BadValue, clean_reason
+from bot.core.workspace_settings import workspace_map
 from bot.deals.feedback import FeedbackEntry, FeedbackGiven, FeedbackLine
 from bot.deals.lookup import find_deal
 from flows.i18n import _
@@ -37,7 +38,7 @@ async def record_feedback(
     if isinstance(found, Failure) and not isinstance(ref, CurrentDeal):
         return found  # a deal named that is not there: say so rather than drop it
     deal = None if isinstance(found, Failure) else found  # none: on the current map
-    process_map = await _map_of(services, deal)
+    process_map = await _map_of(services, deal, team_id=actor.team_id)
     stage, source = told_stage(process_map, cleaned, deal)
     row = MapFeedback(
         team_id=actor.team_id,
@@ -60,10 +61,11 @@ async def record_feedback(
     return FeedbackGiven(line)
 
 
-async def _map_of(services: Services, deal: Deal | None) -> ProcessMap:
-    """The deal's own map version: the one the author is looking at."""
+async def _map_of(services: Services, deal: Deal | None, *, team_id: str) -> ProcessMap:
+    """The deal's own map version: the one the author is looking at (no deal: the map the
+    workspace's new deals follow)."""
     if deal is None:
-        return services.catalog.current
+        return await workspace_map(services, team_id)
     return await services.catalog.get(services.db, map_id=deal.map_id, version=deal.map_version)
 
 

@@ -12,6 +12,7 @@ from bot.core.context import Actor, Services
 from bot.core.deal_status import status_for
 from bot.core.outcomes import Invalid, Outcome
 from bot.core.teams import team_around
+from bot.core.workspace_settings import workspace_map
 from bot.deals.lookup import rows_for
 from bot.deals.outcomes import DealList
 from flows.i18n import _
@@ -46,7 +47,7 @@ async def list_deals(
 ) -> Outcome:
     """`within_days` keeps the deals that entered their stage that many days ago or
     since; a stage list has a period of its own when it is a closed stage."""
-    process_map = services.catalog.current
+    process_map = await workspace_map(services, actor.team_id)
     in_stage = None
     if stage is not None:
         found = _stage_id(process_map, stage)

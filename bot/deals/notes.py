@@ -7,6 +7,7 @@ from bot.core.context import Actor, Services
 from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import CURRENT, CurrentDeal, DealRef
 from bot.core.values import BadValue, clean_reason
+from bot.core.workspace_settings import workspace_map
 from bot.deals.lookup import find_deal
 from bot.deals.outcomes import ObjectionNoted, Playbook
 from flows import playbook
@@ -41,7 +42,7 @@ async def _search_playbook(services: Services, actor: Actor, words: str, ref: De
     if isinstance(deal, Failure) and not isinstance(ref, CurrentDeal):
         return deal  # a deal named that is not there: say so rather than search without it
     if isinstance(deal, Failure):  # no deal at all: the whole current map, no stage first
-        process_map, near, deal_name = services.catalog.current, None, None
+        process_map, near, deal_name = await workspace_map(services, actor.team_id), None, None
     else:
         process_map = await services.catalog.get(
             services.db, map_id=deal.map_id, version=deal.map_version

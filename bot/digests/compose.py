@@ -12,6 +12,7 @@ from bot.core.context import Services
 from bot.core.outcomes import SLIPPING_PUSHES
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
+from bot.core.workspace_settings import workspace_map
 from bot.deals.cards import whole_days
 from bot.deals.feedback import Status
 from bot.deals.feedback_owners import feedback_lines
@@ -103,7 +104,7 @@ async def _deviations(
     maps: dict[tuple[str, int], ProcessMap],
 ) -> GateDeviations:
     """Counted by the query /deal stats runs, over every map the digest's deals follow."""
-    map_ids = {map_id for map_id, _version in maps} | {services.catalog.current.id}
+    map_ids = {map_id for map_id, _version in maps} | {(await workspace_map(services, team_id)).id}
     return await deviations_between(
         services, team_id=team_id, owner_ids=owners, window=window, map_ids=map_ids
     )

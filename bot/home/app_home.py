@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.core.context import Actor, Services
 from bot.core.outcomes import DealRow
 from bot.core.teams import overseen_by
+from bot.core.workspace_settings import workspace_map
 from bot.deals.lookup import rows_for
 from bot.onboarding.outcomes import RepProgress
 from bot.onboarding.progress import progress_rows
@@ -50,7 +51,7 @@ async def home_overview(services: Services, actor: Actor) -> HomeOverview:
             )
         my_rows = await rows_for(session, services, mine.deals)
         team_rows = await rows_for(session, services, team.deals) if team is not None else None
-    stage_order = [stage.name for stage in services.catalog.current.stages]
+    stage_order = [stage.name for stage in (await workspace_map(services, actor.team_id)).stages]
     return HomeOverview(
         my_rows=my_rows,
         my_total=mine.total,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Actor, Services
+from bot.core.workspace_settings import workspace_map
 from bot.onboarding.outcomes import OnboardingOverview, RepProgress
 from bot.onboarding.tour import clamp_step, tour_length
 from storage import deal_queries
@@ -55,12 +56,13 @@ async def overview(
     deal = await _practice_deal(session, row)
     progress = await rep_progress(
         services,
+        team_id=row.team_id,
         user_id=row.user_id,
         row=row,
         quiz_open=latest is not None and latest.finished_at is None,
         deal=deal,
     )
-    title = services.catalog.current.title
+    title = (await workspace_map(services, row.team_id)).title
     return OnboardingOverview(progress=progress, map_title=title, notice=notice, score=score)
 
 
@@ -81,6 +83,7 @@ async def progress_rows(
     return [
         await rep_progress(
             services,
+            team_id=team_id,
             user_id=user,
             row=rows.get(user),
             quiz_open=user in open_quiz,
@@ -93,12 +96,13 @@ async def progress_rows(
 async def rep_progress(
     services: Services,
     *,
+    team_id: str,
     user_id: str,
     row: OnboardingProgress | None,
     quiz_open: bool,
     deal: Deal | None,
 ) -> RepProgress:
-    process_map = services.catalog.current
+    process_map = await workspace_map(services, team_id)
     return RepProgress(
         user_id=user_id,
         started=row is not None,

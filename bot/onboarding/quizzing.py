@@ -8,36 +8,41 @@ the previous attempt, so it asks different questions.
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, NotFound, Outcome
+from bot.core.workspace_settings import workspace_map
 from bot.onboarding.outcomes import OnboardingOverview, QuizAnswered, QuizAsked
 from bot.onboarding.progress import locked_progress, overview, touch
 from bot.onboarding.questions import Question
 from bot.onboarding.quiz import build_quiz, dump_questions, load_questions
 from flows.i18n import _
+from flows.schema import ProcessMap
 from storage import onboarding as store
 from storage.models import OnboardingProgress, QuizAnswer, QuizAttempt
 
 
 async def start_quiz(services: Services, actor: Actor) -> Outcome:
     """The next question of the unfinished attempt, or the first of a new one."""
+    process_map = await workspace_map(services, actor.team_id)
     async with services.db.write() as session:
         await locked_progress(session, services, actor)  # one start at a time per person
         latest = await store.latest_attempt(session, team_id=actor.team_id, user_id=actor.user_id)
         if latest is not None and latest.finished_at is None:
             return await next_question(session, latest)
-        attempt = _new_attempt(services, actor, previous=latest)
+        attempt = _new_attempt(process_map, actor, previous=latest, now=services.clock())
         session.add(attempt)
         await session.flush()
         return _asked(attempt, load_questions(attempt.questions), 0)
 
 
-def _new_attempt(services: Services, actor: Actor, *, previous: QuizAttempt | None) -> QuizAttempt:
-    process_map = services.catalog.current
+def _new_attempt(
+    process_map: ProcessMap, actor: Actor, *, previous: QuizAttempt | None, now: dt.datetime
+) -> QuizAttempt:
     number = previous.number + 1 if previous else 1
     # Stable per person and attempt; 31 bits, as the column is a 4-byte integer on PostgreSQL.
     seed = zlib.crc32(f"{actor.team_id}:{actor.user_id}:{number}".encode()) & 0x7FFFFFFF
@@ -54,7 +59,7 @@ def _new_attempt(services: Services, actor: Actor, *, previous: QuizAttempt | No
         seed=seed,
         questions=dump_questions(questions),
         total=len(questions),
-        started_at=services.clock(),
+        started_at=now,
     )
 
 

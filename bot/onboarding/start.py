@@ -17,11 +17,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.access import effective_role, is_admin_or_manager_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, NotAllowed, Outcome
+from bot.core.workspace_settings import workspace_map
 from bot.onboarding import quizzing
 from bot.onboarding.outcomes import Delivery, DirectNote, TourShown
 from bot.onboarding.progress import locked_progress, overview
 from bot.onboarding.tour import tour_step
 from flows.i18n import _
+from flows.schema import ProcessMap
 from storage import onboarding as store
 from storage import queries
 from storage.models import OnboardingProgress, Role
@@ -47,18 +49,21 @@ async def _where_they_are(
     if latest is not None and latest.finished_at is None:
         return await quizzing.next_question(session, latest)
     if row.tour_done_at is None:
+        process_map = await workspace_map(services, row.team_id)
         notice = (
-            _welcome(services) if fresh else _("Welcome back: the tour goes on where you stopped.")
+            _welcome(process_map)
+            if fresh
+            else _("Welcome back: the tour goes on where you stopped.")
         )
-        return TourShown(step=tour_step(services.catalog.current, row.tour_step), notice=notice)
+        return TourShown(step=tour_step(process_map, row.tour_step), notice=notice)
     return await overview(session, services, row, notice=_("Here is where your onboarding stands."))
 
 
-def _welcome(services: Services) -> str:
+def _welcome(process_map: ProcessMap) -> str:
     return _(
         "Welcome! This tour walks you through {map}, one stage per step. A short quiz made "
         "from the map follows, then a practice deal you walk from the first stage to won."
-    ).format(map=services.catalog.current.title)
+    ).format(map=process_map.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +94,15 @@ async def invite(services: Services, actor: Actor, *, user_id: str) -> Outcome:
                 user_id=user_id,
                 values={"manager_id": actor.user_id},
             )
-    return _tour_sent(services, actor, user_id, joined=allowed)
+    process_map = await workspace_map(services, actor.team_id)
+    return _tour_sent(process_map, actor, user_id, joined=allowed)
 
 
 def _tour_sent(
-    services: Services, actor: Actor, user_id: str, *, joined: Joined | None
+    process_map: ProcessMap, actor: Actor, user_id: str, *, joined: Joined | None
 ) -> Delivery:
     notice = (
-        _("<@{by}> added you to onboarding.").format(by=actor.user_id) + " " + _welcome(services)
+        _("<@{by}> added you to onboarding.").format(by=actor.user_id) + " " + _welcome(process_map)
     )
     sent = _("Sent the onboarding tour to <@{user}>.").format(user=user_id)
     if joined is not None:
@@ -104,7 +110,7 @@ def _tour_sent(
     sent += " " + _("Their progress: /deal onboard status")
     return Delivery(
         to_user=user_id,
-        content=TourShown(step=tour_step(services.catalog.current, 0), notice=notice),
+        content=TourShown(step=tour_step(process_map, 0), notice=notice),
         note=sent,
         copies=_tell_admins(joined, user_id) if joined else (),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Outcome
+from bot.core.workspace_settings import workspace_map
 from bot.onboarding.outcomes import TourShown
 from bot.onboarding.progress import locked_progress, overview, touch
 from bot.onboarding.tour import clamp_step, tour_length, tour_step
@@ -13,7 +14,7 @@ from flows.i18n import _
 
 async def go_to_step(services: Services, actor: Actor, *, step: int) -> Outcome:
     """Show step `step` (0-based); one past the last step finishes the tour."""
-    process_map = services.catalog.current
+    process_map = await workspace_map(services, actor.team_id)
     async with services.db.write() as session:
         row, _created = await locked_progress(session, services, actor)
         finished = step >= tour_length(process_map)

@@ -73,7 +73,9 @@ async def actual_flow_for(
     if isinstance(chosen, BadValue):
         return Invalid(chosen.message, chosen.hint, field="period")
     try:
-        process_map = await (map_named(services, map_id) if map_id else map_for(services, scope))
+        process_map = await (
+            map_named(services, map_id) if map_id else map_for(services, scope, team_id=team_id)
+        )
     except ScopeError as exc:
         return Invalid(str(exc), _("name a map deals follow here, e.g. default"))
     async with services.db.read() as session:

@@ -22,6 +22,7 @@ from bot.core.context import Services
 from bot.core.reporting_currency import ReportingCurrency
 from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
+from bot.core.workspace_settings import reporting_currency_of, workspace_map
 from bot.reporting.counted import CountedStat, StageGroup, by_stage, counted_events
 from bot.reporting.measure import Measured, measure
 from bot.reporting.minimums import VELOCITY_MIN_CYCLE_DAYS, VELOCITY_MIN_WON
@@ -156,7 +157,7 @@ def map_shape(process_map: ProcessMap) -> q.MapShape:
 
 async def compute_stats(services: Services, *, team_id: str, scope: Scope, period: Period) -> Stats:
     """Every KPI for `scope` in `period` (raises ScopeError for a map with no copy here)."""
-    process_map = await map_for(services, scope)
+    process_map = await map_for(services, scope, team_id=team_id)
     async with services.db.read() as session:
         owners = await owners_in(session, team_id=team_id, scope=scope)
         kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
@@ -169,7 +170,7 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
         scope=scope,
         period=shown,
         process_map=process_map,
-        reporting=services.reporting_currency,
+        reporting=await reporting_currency_of(services, team_id),
     )
     return across_versions(stats, measured, history)
 
@@ -209,10 +210,10 @@ async def _dated(
     return Period(start=first, end=period.end or max(today, first), label=period.label)
 
 
-async def map_for(services: Services, scope: Scope) -> ProcessMap:
-    """The map a scope's stats follow: the scope's map, else the deployment's current one."""
+async def map_for(services: Services, scope: Scope, *, team_id: str) -> ProcessMap:
+    """The map a scope's stats follow: the scope's map, else the workspace's."""
     if scope.kind is not ScopeKind.MAP:
-        return services.catalog.current
+        return await workspace_map(services, team_id)
     assert scope.map_id is not None
     return await map_named(services, scope.map_id)
 

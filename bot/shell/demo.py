@@ -18,6 +18,7 @@ from bot.core.dates import Ambiguous, read_date
 from bot.core.outcomes import Failure, Outcome
 from bot.core.refs import DealNumber, DealRef
 from bot.core.values import BadValue
+from bot.core.workspace_settings import workspace_map
 from bot.deals import moving, notes, ticking, validating
 from bot.deals.creating import create_deal
 from bot.deals.evidence_values import read_evidence_value
@@ -156,7 +157,7 @@ async def _walk(services: Services, deal: DemoDeal, *, team_id: str, now: dt.dat
     at(deal.age)
     created = _ok(await create_deal(services, owner, name=deal.name, amount=deal.amount))
     assert isinstance(created, Created)
-    ref, process_map = DealNumber(created.card.deal_id), services.catalog.current
+    ref, process_map = DealNumber(created.card.deal_id), await workspace_map(services, team_id)
     path = main_path(process_map)[: deal.steps + 1]
     gap = (deal.age - deal.in_stage) / max(len(path) - 1, 1)
     kind, _sep, detail = (deal.ending or "").partition(":")

@@ -28,8 +28,10 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack import metrics, request_log
+from bot.slack.oauth import add_oauth_routes
 from bot.slack.request_log import Outcome
 from bot.slack.runtime import SORRY, Runtime
+from bot.slack.tokens import dispatching
 from flows.i18n import _
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ def build_web_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
     app.router.add_post(EVENTS_PATH, _events_handler(bolt, verifier))
     app.router.add_get("/healthz", _healthz)
     app.router.add_get(METRICS_PATH, _metrics)
+    add_oauth_routes(app, bolt)  # OAuth mode only: /slack/install, /slack/oauth_redirect
     app.on_shutdown.append(_drain)
     return app
 
@@ -124,7 +127,8 @@ async def _dispatch(
 ) -> web.Response:
     bolt_request = _ParsedRequest(raw_body=body, parsed=parsed, request=request)
     try:
-        response = await bolt.async_dispatch(bolt_request)
+        with dispatching():
+            response = await bolt.async_dispatch(bolt_request)
     except Exception:
         log.exception("dispatch failed")
         request_log.note_failure()

@@ -17,16 +17,16 @@ from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.slack import metrics
+from bot.slack.tokens import WorkspaceClient
 from bot.slack.web_api_failures import error_name
 
 METHOD_LENGTH = 64
 
 
-class MeteredWebClient(AsyncWebClient):
+class MeteredWebClient(WorkspaceClient):
     async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         method = api_method[:METHOD_LENGTH]
         metrics.WEB_API_CALLS.labels(method).inc()

@@ -60,7 +60,8 @@ def web_client(
     slack_sdk opens a new session and connection per call, a few ms each. `timeout`
     applies to a session of slack_sdk's own; a shared one carries its own (web_session)."""
     client = MeteredWebClient(
-        token=settings.bot_token,
+        # OAuth mode: no token of its own; each request's (bot.slack.tokens)
+        token=None if settings.oauth else settings.bot_token,
         base_url=settings.api_url,
         session=session,
         timeout=timeout,  # type: ignore[arg-type]  # aiohttp takes a float

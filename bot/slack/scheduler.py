@@ -23,9 +23,12 @@ from bot.digests import housekeeping, nudges, runs
 from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
 from bot.slack import digest_posts, metrics, nudge_posts, request_log
+from bot.slack.installations import WorkspaceTokens
 from bot.slack.pacing import ChannelPacer
 from bot.slack.posting import Delivery, Poster
 from bot.slack.time_zones import resolve_time_zones
+from bot.slack.tokens import acting_for
+from storage.digest_models import DigestRun, Nudge
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +60,16 @@ class TickReport:
 
 class Scheduler:
     def __init__(
-        self, services: Services, *, client: AsyncWebClient, settings: SchedulerSettings
+        self,
+        services: Services,
+        *,
+        client: AsyncWebClient,
+        settings: SchedulerSettings,
+        tokens: WorkspaceTokens | None = None,
     ) -> None:
         self.services = services
         self.client = client
+        self.tokens = tokens  # OAuth mode: each workspace's token (else the client's own)
         self.settings = settings
         self.poster = Poster(services, settings, client, ChannelPacer())
         self._stop = asyncio.Event()
@@ -79,7 +88,7 @@ class Scheduler:
 
     async def _tick(self, *, force: bool) -> TickReport:
         report = TickReport()
-        await resolve_time_zones(self.services, client=self.client)
+        await resolve_time_zones(self.services, client=self.client, tokens=self.tokens)
         await self._digests(report, force=force)
         await self._nudges(report)
         report.abandoned = await housekeeping.end_abandoned_sends(self.services)
@@ -116,12 +125,23 @@ class Scheduler:
         """One delivery failing (a bug, the database gone mid-way) never stops the others:
         its claim is taken over after the lease, or, if it was `sending`, ends `unknown`."""
         try:
-            return await deliver(self.poster, claim)
+            with acting_for(await self._token_of(claim)):
+                return await deliver(self.poster, claim)
         except Exception:
             log.exception(
                 "%s %s failed; its claim is left to its lease", deliver.__name__, claim.row_id
             )
             return Delivery.CRASHED
+
+    async def _token_of(self, claim: Claim) -> str | None:
+        """The token of the claim's workspace in OAuth mode; None (the client's own) else.
+        A workspace that uninstalled the app has none: Slack refuses the post, for good."""
+        if self.tokens is None:
+            return None
+        async with self.services.db.read() as session:
+            row = await session.get(claim.model, claim.row_id)
+        team_id = row.team_id if isinstance(row, DigestRun | Nudge) else None
+        return await self.tokens.bot_token(team_id) if team_id is not None else None
 
     # -- running beside the app ---------------------------------------------------------------
 

@@ -10,14 +10,15 @@ from bot.slack_standin.web_api_args import required
 from bot.slack_standin.workspace import Handler, Workspace, dm_channel
 
 
-def auth_test(ws: Workspace, args: JsonDict) -> JsonDict:
-    """Bolt calls this once to learn the bot's user id and team (single-workspace mode)."""
+def auth_test(ws: Workspace, args: JsonDict, *, team_id: str | None = None) -> JsonDict:
+    """Who the token is: the workspace an OAuth install issued it for (`team_id`), else the
+    stand-in's own (a token handed out by hand, single-workspace mode)."""
     return {
         "ok": True,
         "url": f"https://{ids.TEAM_DOMAIN}.slack.com/",
         "team": ids.TEAM_NAME,
         "user": ids.BOT_NAME,
-        "team_id": ws.team_id,
+        "team_id": team_id or ws.team_id,
         "user_id": ids.BOT_USER_ID,
         "bot_id": ids.BOT_ID,
         "is_enterprise_install": False,

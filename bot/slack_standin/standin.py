@@ -18,8 +18,9 @@ from aiohttp import web
 
 from bot.slack_standin.call_log import CallLog, Reply
 from bot.slack_standin.chat_methods import CHAT_METHODS, respond
-from bot.slack_standin.directory_methods import DIRECTORY_METHODS
+from bot.slack_standin.directory_methods import DIRECTORY_METHODS, auth_test
 from bot.slack_standin.file_methods import FILE_METHODS, receive_upload
+from bot.slack_standin.oauth_server import OAuthServer
 from bot.slack_standin.records import JsonDict, SlackError
 from bot.slack_standin.view_methods import VIEW_METHODS, close_view
 from bot.slack_standin.web_api_args import check_token, pop_token, read_args
@@ -46,6 +47,7 @@ class SlackStandIn(CallLog):
         super().__init__()
         self.host = host
         self.workspace = Workspace()
+        self.oauth = OAuthServer()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -86,6 +88,7 @@ class SlackStandIn(CallLog):
     def _build_app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/api/{method}", self._on_api)
+        app.router.add_get("/oauth/v2/authorize", self._on_authorize)
         app.router.add_post("/upload/v1/{file_id}", self._on_upload)
         app.router.add_post("/response/{key}", self._on_response_url)
         return app
@@ -101,14 +104,23 @@ class SlackStandIn(CallLog):
         token = pop_token(args, request.headers)
         call = self._record(method, args, request, token=token)
         run = partial(self._run_api, method, args, token)
+        if method == "oauth.v2.access":  # the client's own credentials (Basic auth), no token
+            run = partial(self.oauth.access, args, request.headers.get("Authorization", ""))
         return await self._answer(call, request, run=run, render=self._http)
 
     def _run_api(self, method: str, args: JsonDict, token: str | None) -> JsonDict:
         check_token(token)
+        assert token is not None
+        self.oauth.check(token)
+        if method == "auth.test":
+            return auth_test(self.workspace, args, team_id=self.oauth.team_of(token))
         handler = WEB_API_METHODS.get(method)
         if handler is None:
             raise SlackError("unknown_method")
         return handler(self.workspace, args)
+
+    async def _on_authorize(self, request: web.Request) -> web.StreamResponse:
+        return await self.oauth.authorize_page(request)
 
     async def _on_upload(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]
@@ -231,6 +243,7 @@ class SlackStandIn(CallLog):
     def reset(self) -> None:
         """Forget calls, violations, switches and the whole workspace; keep serving."""
         self.workspace = Workspace(base_url=self.workspace.base_url)
+        self.oauth = OAuthServer()
         self.forget_calls()
 
 

@@ -117,3 +117,29 @@ class TeamOf(Outcome):
     """`/deal team @manager`."""
 
     member: Member
+
+
+class Setting(StrEnum):
+    """What `/deal settings` changes."""
+
+    MAP = "map"
+    TIME_ZONE = "timezone"
+    CURRENCY = "currency"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceSettingsShown(Outcome):
+    """`/deal settings`, and the answer to a change (`changed` names what changed)."""
+
+    map_id: str
+    map_version: int
+    map_title: str
+    map_chosen: bool  # False: the deployment's STAGECOACH_MAP
+    maps: tuple[str, ...]  # the map ids a workspace may choose
+    time_zone: str
+    time_zone_chosen: bool
+    currency: str | None  # None: money per currency
+    currency_chosen: bool
+    converted: tuple[str, ...]  # the currencies with a rate into `currency`
+    admins: tuple[Member, ...]
+    changed: Setting | None = None

@@ -46,7 +46,15 @@ from bot.onboarding.outcomes import (
     TourShown,
 )
 from bot.reporting.outcomes import ActualFlowReport, PlanReport, StatsReport
-from bot.team.outcomes import RoleChanged, RoleOf, Roles, TeamChanged, TeamOf, Teams
+from bot.team.outcomes import (
+    RoleChanged,
+    RoleOf,
+    Roles,
+    TeamChanged,
+    TeamOf,
+    Teams,
+    WorkspaceSettingsShown,
+)
 from bot.views.actual_flow import actual_flow_message
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, change_card, stage_card
@@ -81,6 +89,7 @@ from bot.views.team import team_changed_message, team_of_message, teams_message
 from bot.views.tour import tour_message
 from bot.views.validation import sent_back_message, validated_message
 from bot.views.which_deal import which_deal_message
+from bot.views.workspace_settings import workspace_settings_message
 from flows.i18n import _
 from flows.machine import Move
 
@@ -179,3 +188,4 @@ outcome_message.register(RoleOf, role_of_message)
 outcome_message.register(TeamChanged, team_changed_message)
 outcome_message.register(Teams, teams_message)
 outcome_message.register(TeamOf, team_of_message)
+outcome_message.register(WorkspaceSettingsShown, workspace_settings_message)

@@ -40,6 +40,7 @@ from bot.commands.moves import (
 from bot.commands.notes import OBJECTION, PLAYBOOK, ObjectionArgs, PlaybookArgs
 from bot.commands.onboard import ONBOARD, OnboardArgs
 from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
+from bot.commands.settings import SETTINGS, SettingsArgs
 from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
 from bot.commands.validation import SEND_BACK, VALIDATE, SendBackArgs, ValidateArgs
 from bot.commands.words import DealArgs, NoArgs
@@ -48,7 +49,7 @@ from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
 from bot.core.values import Amount
 from bot.deals.editing import DealEdit
 from bot.deals.feedback import Status
-from bot.team.outcomes import TeamAction
+from bot.team.outcomes import Setting, TeamAction
 from storage.models import Role
 
 # text after `/deal` → the command it is, with its arguments
@@ -154,6 +155,10 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("map actual last-quarter All", MAP, ActualMapArgs("last-quarter", "all")),
     ("map actual owner <@U0ANA|ana>", MAP, ActualMapArgs(None, "owner", "U0ANA")),
     ("map actual 2026-Q1 owner <@U0ANA>", MAP, ActualMapArgs("2026-Q1", "owner", "U0ANA")),
+    ("settings", SETTINGS, SettingsArgs()),
+    ("settings map Extended v2", SETTINGS, SettingsArgs(Setting.MAP, "extended", 2)),
+    ("settings tz Europe/Istanbul", SETTINGS, SettingsArgs(Setting.TIME_ZONE, "Europe/Istanbul")),
+    ("settings currency eur", SETTINGS, SettingsArgs(Setting.CURRENCY, "eur")),
     ("digest list", DIGEST, DigestList()),
     ("digest unsubscribe <#C0SALES|sales>", DIGEST, DigestUnsubscribe("C0SALES")),
     (

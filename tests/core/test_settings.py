@@ -46,3 +46,29 @@ def test_report_queries_default_to_one_per_core_and_can_be_set() -> None:
     for bad in ("0", "two", "-1", "²"):
         with pytest.raises(SettingsError, match="STAGECOACH_REPORT_QUERIES is"):
             Settings.from_env({"STAGECOACH_REPORT_QUERIES": bad})
+
+
+def test_oauth_mode_needs_both_client_credentials_and_then_no_bot_token() -> None:
+    secret = {"SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5"}
+    with pytest.raises(
+        SettingsError, match="SLACK_CLIENT_SECRET is not set; OAuth mode needs both"
+    ):
+        Settings.from_env({**secret, "SLACK_CLIENT_ID": "1.2"})
+    with pytest.raises(SettingsError, match="SLACK_CLIENT_ID is not set; OAuth mode needs both"):
+        Settings.from_env({**secret, "SLACK_CLIENT_SECRET": "s3cr3t"})
+    with pytest.raises(SettingsError, match="SLACK_REDIRECT_URI is malformed"):
+        Settings.from_env(
+            {
+                **secret,
+                "SLACK_CLIENT_ID": "1.2",
+                "SLACK_CLIENT_SECRET": "s",
+                "SLACK_REDIRECT_URI": "x",
+            }
+        )
+    single = Settings.from_env(secret)
+    assert not single.oauth
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN is not set"):
+        single.require_http()
+    oauth = Settings.from_env({**secret, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s3cr3t"})
+    assert oauth.oauth and oauth.bot_token is None
+    oauth.require_http()  # the tokens are the installations' in the database

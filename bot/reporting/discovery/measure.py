@@ -37,12 +37,14 @@ async def discover(
     map_id: str | None = None,
 ) -> DiscoveryReport | Failure:
     """The discovery report of `scope` in `period` (default: all history), on `map_id`
-    (default: the scope's map, else the deployment's current one) in its newest version."""
+    (default: the scope's map, else the workspace's) in its newest version."""
     chosen = parse_period(period, today=services.clock().date(), default=DEFAULT_PERIOD)
     if isinstance(chosen, BadValue):
         return Invalid(chosen.message, chosen.hint, field="period")
     try:
-        process_map = await (map_named(services, map_id) if map_id else map_for(services, scope))
+        process_map = await (
+            map_named(services, map_id) if map_id else map_for(services, scope, team_id=team_id)
+        )
     except ScopeError as exc:
         return Invalid(str(exc), _("name a map deals follow, e.g. --map default"))
     async with services.db.read() as session:

@@ -13,9 +13,11 @@ from bot.team.outcomes import (
     RoleChanged,
     RoleOf,
     Roles,
+    Setting,
     TeamChanged,
     TeamOf,
     Teams,
+    WorkspaceSettingsShown,
 )
 from storage.models import Role
 
@@ -54,4 +56,18 @@ SAMPLES: dict[type, Callable[[], object]] = {
     TeamChanged: lambda: ALL_CHANGES,
     Teams: lambda: MANY_TEAMS,
     TeamOf: lambda: TeamOf(member(1, Role.MANAGER, reports=300, manager=2)),
+    WorkspaceSettingsShown: lambda: WorkspaceSettingsShown(
+        map_id="extended",
+        map_version=2,
+        map_title="B2B sales process (extended, marketing to customer success)",
+        map_chosen=True,
+        maps=("default", "extended"),
+        time_zone="America/Argentina/ComodRivadavia",
+        time_zone_chosen=False,
+        currency="EUR",
+        currency_chosen=True,
+        converted=("GBP", "TRY", "USD"),
+        admins=tuple(member(n, Role.ADMIN) for n in range(400)),
+        changed=Setting.MAP,
+    ),
 }
