@@ -5,7 +5,7 @@ The tables of storage.workspace_models: the installation Slack's OAuth flow hand
 workspace's own settings (map and version, time zone, reporting currency).
 
 Revision ID: e584d6015562
-Revises: 7d3a9b2e5f61
+Revises: 4b8e1f0c6a93
 Create Date: 2026-12-07 08:12:58.694824
 """
 
@@ -16,7 +16,7 @@ import sqlmodel.sql.sqltypes  # noqa: F401  (autogenerate renders sqlmodel's col
 from alembic import op
 
 revision: str = "e584d6015562"
-down_revision: str | None = "7d3a9b2e5f61"
+down_revision: str | None = "4b8e1f0c6a93"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
