@@ -39,6 +39,12 @@ DOCUMENTED = {
     "STAGECOACH_CLAIM_LEASE": _(
         "seconds a replica holds claimed digest or nudge work before another may take it over, default 300"
     ),
+    "STAGECOACH_SHUTDOWN_TIMEOUT": _(
+        "seconds `serve` takes at most, after SIGTERM, to finish requests and work in flight, default 20"
+    ),
+    "STAGECOACH_DRAIN_DELAY": _(
+        "seconds `serve` keeps answering after SIGTERM while /healthz says 503, default 0"
+    ),
     "STAGECOACH_REPORT_QUERIES": _(
         "how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"
     ),

@@ -27,18 +27,21 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.runtime import SORRY, Runtime
+from bot.slack.shutdown import Draining
 from flows.i18n import _
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; refuse anything bigger
 RUNTIME = web.AppKey("runtime", Runtime)
+DRAINING = web.AppKey("draining", Draining)  # set by `serve` on SIGTERM (bot.slack.shutdown)
 
 
 def build_web_app(bolt: AsyncApp, runtime: Runtime) -> web.Application:
     verifier = SignatureVerifier(runtime.settings.signing_secret or "")
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_never_500])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_close_when_draining, _never_500])
     app[RUNTIME] = runtime
+    app[DRAINING] = Draining()
     app.router.add_post(EVENTS_PATH, _events_handler(bolt, verifier))
     app.router.add_get("/healthz", _healthz)
     app.on_shutdown.append(_drain)
@@ -82,6 +85,22 @@ def _signed(verifier: SignatureVerifier, request: web.Request, body: str) -> boo
     if not timestamp.isdigit() or not signature:  # the verifier raises on a non-number
         return False
     return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+
+
+@web.middleware
+async def _close_when_draining(request: web.Request, handler: Any) -> web.StreamResponse:
+    """While stopping, a request that still arrives (on a kept-alive connection) is served,
+    and its connection closed after the answer: the client's next request opens a new
+    connection, which the load balancer sends to another replica."""
+    draining = request.app[DRAINING]
+    draining.in_flight += 1
+    try:
+        response: web.StreamResponse = await handler(request)
+    finally:
+        draining.in_flight -= 1
+    if draining.stopping:
+        response.force_close()
+    return response
 
 
 @web.middleware
@@ -249,6 +268,8 @@ def _bad(reason: str) -> web.Response:
 
 
 async def _healthz(request: web.Request) -> web.Response:
+    if request.app[DRAINING].stopping:  # a load balancer takes this replica out
+        return web.json_response({"ok": False, "error": "shutting down"}, status=503)
     runtime = request.app[RUNTIME]
     if await runtime.services.db.ping():
         return web.json_response({"ok": True})
@@ -256,5 +277,7 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _drain(app: web.Application) -> None:
+    if app[DRAINING].stopping:
+        return  # `serve` drains them itself, after the requests in flight, within its budget
     runtime = app[RUNTIME]
     await runtime.tasks.drain()
