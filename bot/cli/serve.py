@@ -140,9 +140,16 @@ def _serve_http_processes(plan: _Plan, workers: int) -> int:
     # Migrate (and register the maps) once, before the workers all try: asyncio's own
     # loop here, which leaves no thread behind to confuse the forked workers.
     asyncio.run(_prepare(plan.settings))
-    return Supervisor(
-        workers, lambda: event_loop.run(_serve(plan, listener=listener)), listener
-    ).run()
+    return Supervisor(workers, lambda: _serve_worker(plan, listener), listener).run()
+
+
+def _serve_worker(plan: _Plan, listener: socket.socket) -> int:
+    """One worker; what stops its start-up (the database went away meanwhile) in one line."""
+    try:
+        return event_loop.run(_serve(plan, listener=listener))
+    except StartupError as exc:
+        print(f"stagecoach worker {os.getpid()}: {exc}", file=sys.stderr)
+        return 2
 
 
 async def _prepare(settings: Settings) -> None:
