@@ -33,10 +33,15 @@ CHECKPOINT_EVERY = 100  # SQLite commits between checkpoints of the write-ahead 
 
 
 class Database:
-    def __init__(self, raw_url: str, *, echo: bool = False, schema: str | None = None) -> None:
+    def __init__(
+        self, raw_url: str, *, echo: bool = False, schema: str | None = None, share: int = 1
+    ) -> None:
         """`schema` (PostgreSQL only) sets every connection's search_path: tests and
-        side-by-side deployments keep their tables apart on one server."""
+        side-by-side deployments keep their tables apart on one server. `share`: this
+        process is one of that many workers (`serve --workers`), whose pools together
+        keep what one process's would."""
         self.url, self.behind_pgbouncer = behind_pgbouncer(async_url(raw_url))
+        self.share = max(1, share)
         self.is_sqlite = is_sqlite(self.url)
         self.schema = schema
         # Separate pools for reads and writes: a read (a card, a list, the first look-up of
@@ -81,7 +86,8 @@ class Database:
             # Last in, first out: requests reuse the connections in use a moment ago, and
             # those left idle are the ones pinged before use (PostgreSQL, see
             # _ping_when_in_doubt); first in, first out rotated through all of them.
-            options |= {"pool_size": 20, "max_overflow": 10, "pool_use_lifo": True}
+            size, overflow = max(2, 20 // self.share), max(1, 10 // self.share)
+            options |= {"pool_size": size, "max_overflow": overflow, "pool_use_lifo": True}
         if not self.is_sqlite:
             options["connect_args"] = connect_args(
                 pgbouncer=self.behind_pgbouncer, schema=self.schema

@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -106,10 +106,10 @@ def run(args: argparse.Namespace) -> int:
             shutdown=ShutdownSettings.from_env(os.environ),
             host=args.host,
         )
-        workers = workers_for(args.workers, settings, socket_mode=args.socket)
+        plan = replace(plan, workers=workers_for(args.workers, settings, socket_mode=args.socket))
         if args.socket:
             return event_loop.run(_serve(plan, listener=None))
-        return _serve_http_processes(plan, workers)
+        return _serve_http_processes(plan)
     except (SettingsError, StartupError) as exc:
         print(f"stagecoach: {exc}", file=sys.stderr)
         return 2
@@ -131,16 +131,17 @@ class _Plan:
     schedule: SchedulerSettings
     shutdown: ShutdownSettings
     host: str
+    workers: int = 1
 
 
-def _serve_http_processes(plan: _Plan, workers: int) -> int:
+def _serve_http_processes(plan: _Plan) -> int:
     listener = listening_socket(plan.host, plan.settings.port)
-    if workers == 1:
+    if plan.workers == 1:
         return event_loop.run(_serve(plan, listener=listener))
     # Migrate (and register the maps) once, before the workers all try: asyncio's own
     # loop here, which leaves no thread behind to confuse the forked workers.
     asyncio.run(_prepare(plan.settings))
-    return Supervisor(workers, lambda: _serve_worker(plan, listener), listener).run()
+    return Supervisor(plan.workers, lambda: _serve_worker(plan, listener), listener).run()
 
 
 def _serve_worker(plan: _Plan, listener: socket.socket) -> int:
@@ -168,7 +169,7 @@ def _freeze_start_up_objects() -> None:
 
 async def _serve(plan: _Plan, *, listener: socket.socket | None) -> int:
     settings = plan.settings
-    services = await open_services(settings)
+    services = await open_services(settings, workers=plan.workers)
     http_session = web_session()  # shared by every Web API call and response URL
     runtime = build_runtime(services, settings, client=web_client(settings, session=http_session))
     # Every replica runs the scheduler: digests and nudges are claimed through the
