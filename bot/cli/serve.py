@@ -38,7 +38,7 @@ log = logging.getLogger("stagecoach")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    env_help = "\n".join(f"  {name:<27} {what}" for name, what in DOCUMENTED.items())
+    env_help = "\n".join(f"  {name:<30} {what}" for name, what in DOCUMENTED.items())
     parser = subparsers.add_parser(
         "serve",
         help=_("run the Slack app (HTTP on PORT, or Socket Mode)"),
