@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -105,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
             schedule=SchedulerSettings.from_env(os.environ),
             shutdown=ShutdownSettings.from_env(os.environ),
             host=args.host,
+            workers=workers_for(args.workers, settings, socket_mode=args.socket),
         )
-        plan = replace(plan, workers=workers_for(args.workers, settings, socket_mode=args.socket))
         if args.socket:
             return event_loop.run(_serve(plan, listener=None))
         return _serve_http_processes(plan)
@@ -131,7 +131,7 @@ class _Plan:
     schedule: SchedulerSettings
     shutdown: ShutdownSettings
     host: str
-    workers: int = 1
+    workers: int
 
 
 def _serve_http_processes(plan: _Plan) -> int:
