@@ -135,7 +135,13 @@ class Supervisor:
 
 
 def _worker(serve_one: Callable[[], int]) -> None:
-    for signum in STOP_SIGNALS:  # serve_one's event loop installs its own
-        signal.signal(signum, signal.SIG_DFL)
+    # Until serve_one's event loop puts its own handlers in place (it drains), a stop
+    # signal ends the worker cleanly: it has served nothing yet.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _exit_cleanly)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     sys.exit(serve_one())
+
+
+def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
+    sys.exit(0)

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from bot.cli import main
+from bot.cli.workers import YOUNG_S
 from bot.core.catalog import MapCatalog
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.payloads import slash_command_body
@@ -36,6 +37,7 @@ from tests.support.signing import signed_request
 
 TEAM, CHANNEL, MANAGER = "T0TEAM001", "C0SALES01", "U0MGR0001"
 SECRET = uuid.uuid4().hex
+_STARTED: dict[int, float] = {}  # port → when its server was started
 needs_pg = pytest.mark.skipif(
     not PG_URL, reason="runs workers on PostgreSQL: set TEST_DATABASE_URL"
 )
@@ -90,6 +92,7 @@ async def test_two_workers_answer_on_one_port_post_a_digest_once_and_drain_on_si
         "STAGECOACH_SCHEDULER_INTERVAL": "0.2", "LOG_LEVEL": "INFO",
     }  # fmt: skip
     server = await start_server(env, tmp_path / "serve.log", "--workers", "2")
+    _STARTED[server.port] = asyncio.get_running_loop().time()
     try:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as http:
             await wait_until_healthy(http, [server])
@@ -99,6 +102,7 @@ async def test_two_workers_answer_on_one_port_post_a_digest_once_and_drain_on_si
             assert answers == [200] * 40
             await standin.wait_for("files.completeUploadExternal", timeout=30)
             await asyncio.sleep(2)  # ten more ticks of each worker: a second post shows now
+            workers = await _a_killed_worker_is_replaced(http, server, standin, workers)
     finally:
         (code,) = await stop_servers([server])
     log = server.output()
@@ -112,7 +116,34 @@ async def test_two_workers_answer_on_one_port_post_a_digest_once_and_drain_on_si
     listening = {
         line.split("pid ")[1].rstrip(")") for line in log.splitlines() if "listening" in line
     }
-    assert listening == {str(pid) for pid in workers}
+    assert {str(pid) for pid in workers} <= listening  # and the one killed
+
+
+async def _a_killed_worker_is_replaced(
+    http: aiohttp.ClientSession, server: Server, standin: SlackStandIn, workers: list[int]
+) -> list[int]:
+    """SIGKILL one worker (past its first YOUNG_S seconds): the parent starts another, and
+    the port keeps answering meanwhile; the workers now."""
+    started = asyncio.get_running_loop().time()
+    await asyncio.sleep(max(0.0, YOUNG_S + 0.5 - (started - _STARTED.get(server.port, started))))
+    os.kill(workers[0], signal.SIGKILL)
+    assert await _show_help(http, server, standin) == 200  # the other one answers
+    for _ in range(200):
+        now = _children(server.process.pid)
+        if len(now) == 2 and workers[0] not in now:
+            break
+        await asyncio.sleep(0.05)
+    assert len(now) == 2 and workers[0] not in now and workers[1] in now, server.output()
+    (new,) = set(now) - set(workers)
+    for _ in range(400):  # until the new worker listens
+        if f"(map default v1, pid {new})" in server.output():
+            break
+        await asyncio.sleep(0.05)
+    assert f"(map default v1, pid {new})" in server.output(), server.output()
+    answers = await asyncio.gather(*(_show_help(http, server, standin) for _ in range(10)))
+    assert answers == [200] * 10
+    assert f"worker {workers[0]} exited with -9; starting another" in server.output()
+    return now
 
 
 async def _show_help(http: aiohttp.ClientSession, server: Server, standin: SlackStandIn) -> int:
