@@ -37,7 +37,6 @@ from tests.support.signing import signed_request
 
 TEAM, CHANNEL, MANAGER = "T0TEAM001", "C0SALES01", "U0MGR0001"
 SECRET = uuid.uuid4().hex
-_STARTED: dict[int, float] = {}  # port → when its server was started
 needs_pg = pytest.mark.skipif(
     not PG_URL, reason="runs workers on PostgreSQL: set TEST_DATABASE_URL"
 )
@@ -92,16 +91,18 @@ async def test_two_workers_answer_on_one_port_post_a_digest_once_and_drain_on_si
         "STAGECOACH_SCHEDULER_INTERVAL": "0.2", "LOG_LEVEL": "INFO",
     }  # fmt: skip
     server = await start_server(env, tmp_path / "serve.log", "--workers", "2")
-    _STARTED[server.port] = asyncio.get_running_loop().time()
     try:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as http:
             await wait_until_healthy(http, [server])
+            healthy_at = asyncio.get_running_loop().time()  # the workers are older than this
             workers = _children(server.process.pid)
             assert len(workers) == 2, server.output()
             answers = await asyncio.gather(*(_show_help(http, server, standin) for _ in range(40)))
             assert answers == [200] * 40
             await standin.wait_for("files.completeUploadExternal", timeout=30)
             await asyncio.sleep(2)  # ten more ticks of each worker: a second post shows now
+            old_enough = healthy_at + YOUNG_S + 0.5 - asyncio.get_running_loop().time()
+            await asyncio.sleep(max(0.0, old_enough))  # a young one's death stops it all
             workers = await _a_killed_worker_is_replaced(http, server, standin, workers)
     finally:
         (code,) = await stop_servers([server])
@@ -124,8 +125,6 @@ async def _a_killed_worker_is_replaced(
 ) -> list[int]:
     """SIGKILL one worker (past its first YOUNG_S seconds): the parent starts another, and
     the port keeps answering meanwhile; the workers now."""
-    started = asyncio.get_running_loop().time()
-    await asyncio.sleep(max(0.0, YOUNG_S + 0.5 - (started - _STARTED.get(server.port, started))))
     os.kill(workers[0], signal.SIGKILL)
     assert await _show_help(http, server, standin) == 200  # the other one answers
     for _ in range(200):
