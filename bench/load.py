@@ -66,6 +66,7 @@ class Plan:
     sizes: list[int]
     concurrency: list[int]
     kinds: list[str]
+    workers: list[int]
     requests: int
     requests_concurrent: int
     time_limit: float
@@ -85,6 +86,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[Plan, Path | None]:
     parser.add_argument("--deals", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--concurrency", default="1,20")
     parser.add_argument(
+        "--workers",
+        default="1",
+        help="comma-separated `serve --workers` counts to measure in turn, e.g. 1,2 "
+        "(SQLite runs one: larger counts are skipped there)",
+    )
+    parser.add_argument(
         "--kinds", default=",".join(KINDS), help="of show, show_name, advance, tick, list"
     )
     parser.add_argument("--requests", type=int, default=300, help="per loop at concurrency 1")
@@ -102,6 +109,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Plan, Path | None]:
         sizes=[int(n) for n in args.deals.split(",")],
         concurrency=[int(n) for n in args.concurrency.split(",")],
         kinds=args.kinds.split(","),
+        workers=[int(n) for n in args.workers.split(",")],
         requests=args.requests,
         requests_concurrent=args.requests_concurrent,
         time_limit=args.time_limit,
@@ -194,14 +202,25 @@ async def measure(
         print(table([row]).splitlines()[-1], flush=True)
 
 
+def serve_target(workers: int) -> str:
+    """The name a server's rows carry: `stagecoach` for one process (as before workers),
+    `stagecoach x2` for two."""
+    return "stagecoach" if workers == 1 else f"stagecoach x{workers}"
+
+
 async def measure_serve(
-    plan: Plan, slack: SlackSide, backend: str, seeded: Seeded, database_url: str, seed_s: float
+    plan: Plan,
+    slack: SlackSide,
+    backend: str,
+    seeded: Seeded,
+    database_url: str,
+    seed_s: float,
+    workers: int = 1,
 ) -> None:
     port = free_port()
     env = server_env(slack, database_url, port)
-    server = await start_serve(
-        env, port=port, logs=plan.workdir, name=f"serve-{backend}-{seeded.deals}"
-    )
+    name = f"serve-{backend}-{seeded.deals}-w{workers}"
+    server = await start_serve(env, port=port, logs=plan.workdir, name=name, workers=workers)
     traffic = Traffic(seeded, secret=SECRET, standin_url=slack.base_url)
     url = f"{server.base_url}/slack/events"
     makers = {
@@ -231,7 +250,7 @@ async def measure_serve(
                     session,
                     url,
                     makers[kind],
-                    label=(backend, seeded.deals, "stagecoach", kind),
+                    label=(backend, seeded.deals, serve_target(workers), kind),
                     slack=slack,
                     expect_blocks=kind != "tick",
                     limit=spare,
@@ -240,8 +259,16 @@ async def measure_serve(
         rss = peak_rss_mb(server.process.pid)
     finally:
         await stop(server.process)
+        seeded.ready[:] = traffic.ready  # advanced now: the next server gets the others
     plan.blocks.append(
-        Block(backend, seeded.deals, round(seed_s, 1), round(server.startup_s, 3), rss)
+        Block(
+            backend,
+            seeded.deals,
+            round(seed_s, 1),
+            round(server.startup_s, 3),
+            rss,
+            serve_target(workers),
+        )
     )
 
 
@@ -283,7 +310,11 @@ async def run(plan: Plan) -> dict[str, object]:
                 seed_s = time.monotonic() - started
                 if plan.plans and deals == max(plan.sizes):
                     extra["plans"][backend] = await query_plans(database_url, seeded)  # type: ignore[index]
-                await measure_serve(plan, slack, backend, seeded, database_url, seed_s)
+                for workers in plan.workers:
+                    if backend == "sqlite" and workers > 1:
+                        print(f"sqlite: --workers {workers} skipped (SQLite runs one)", flush=True)
+                        continue
+                    await measure_serve(plan, slack, backend, seeded, database_url, seed_s, workers)
                 await measure_references(plan, slack, backend, seeded)
                 if deals == max(plan.sizes):
                     extra["digest"][backend] = await digest_timing(database_url, seeded)  # type: ignore[index]

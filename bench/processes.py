@@ -55,8 +55,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and its children (`serve --workers N` forks N)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(found for child in children for found in _tree(int(child)))]
+
+
 def peak_rss_mb(pid: int) -> float | None:
-    """VmHWM: the process's peak resident set size, from the kernel (no psutil needed)."""
+    """VmHWM: the peak resident set size of the process and its workers, added up, from
+    the kernel (no psutil needed)."""
+    peaks = [_peak_rss_mb(one) for one in _tree(pid)]
+    known = [peak for peak in peaks if peak is not None]
+    return sum(known) if known else None
+
+
+def _peak_rss_mb(pid: int) -> float | None:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
@@ -68,15 +84,19 @@ def peak_rss_mb(pid: int) -> float | None:
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time the process (all its threads) has used so far.
+    """User + system CPU time the process and its workers (all their threads) have used
+    so far.
 
     Per-request CPU is the cost measure that other work on the machine barely disturbs,
     unlike latency: the benchmark reports it beside the times."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = None
+    for one in _tree(pid):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total = (total or 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 async def start_slack_side(logs: Path) -> SlackSide:
@@ -106,11 +126,14 @@ async def _read_arrivals(side: SlackSide) -> None:
             future.set_result(float(arrived))
 
 
-async def start_serve(env: dict[str, str], *, port: int, logs: Path, name: str) -> Server:
+async def start_serve(
+    env: dict[str, str], *, port: int, logs: Path, name: str, workers: int = 1
+) -> Server:
     """`stagecoach serve` as an operator starts it; start-up runs until /healthz says 200."""
     cli = Path(sys.executable).with_name("stagecoach")
     started = time.monotonic()
-    process = await _spawn([str(cli), "serve", "--host", HOST], env, logs / f"{name}.log")
+    command = [str(cli), "serve", "--host", HOST, "--workers", str(workers)]
+    process = await _spawn(command, env, logs / f"{name}.log")
     server = Server(name, process, f"http://{HOST}:{port}", logs / f"{name}.log")
     await _wait_until(server, lambda status: status == 200, path="/healthz")
     server.startup_s = time.monotonic() - started

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.pgbouncer import behind_pgbouncer, connect_args
 from storage.sqlite_driver import InlineConnection, one_trip_dbapi
 from storage.urls import async_url, is_sqlite
 from storage.watched_pool import WatchedPool
@@ -33,10 +34,15 @@ CHECKPOINT_EVERY = 100  # SQLite commits between checkpoints of the write-ahead 
 
 
 class Database:
-    def __init__(self, raw_url: str, *, echo: bool = False, schema: str | None = None) -> None:
+    def __init__(
+        self, raw_url: str, *, echo: bool = False, schema: str | None = None, share: int = 1
+    ) -> None:
         """`schema` (PostgreSQL only) sets every connection's search_path: tests and
-        side-by-side deployments keep their tables apart on one server."""
-        self.url: URL = async_url(raw_url)
+        side-by-side deployments keep their tables apart on one server. `share`: this
+        process is one of that many workers (`serve --workers`), whose pools together
+        keep what one process's would."""
+        self.url, self.behind_pgbouncer = behind_pgbouncer(async_url(raw_url))
+        self.share = max(1, share)
         self.is_sqlite = is_sqlite(self.url)
         self.schema = schema
         # Separate pools for reads and writes: a read (a card, a list, the first look-up of
@@ -69,7 +75,7 @@ class Database:
     def _engine(self, *, begin: str | None, echo: bool, inline: bool = False) -> AsyncEngine:
         # No statement's parameters in error messages: they carry evidence and names.
         options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
-        if begin is None:
+        if begin is None and not self.behind_pgbouncer:  # see storage.pgbouncer
             # Nothing to roll back either: skip the driver's rollback() (SQLite: a trip).
             options |= {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True}
         if not _in_memory(self.url):
@@ -82,10 +88,13 @@ class Database:
             # Last in, first out: requests reuse the connections in use a moment ago, and
             # those left idle are the ones pinged before use (PostgreSQL, see
             # _ping_when_in_doubt); first in, first out rotated through all of them.
-            options |= {"pool_size": 20, "max_overflow": 10, "pool_use_lifo": True}
+            size, overflow = max(2, 20 // self.share), max(1, 10 // self.share)
+            options |= {"pool_size": size, "max_overflow": overflow, "pool_use_lifo": True}
             options["poolclass"] = WatchedPool  # it tells when a checkout waited
-        if not self.is_sqlite and self.schema:
-            options["connect_args"] = {"server_settings": {"search_path": self.schema}}
+        if not self.is_sqlite:
+            options["connect_args"] = connect_args(
+                pgbouncer=self.behind_pgbouncer, schema=self.schema
+            )
         if self.is_sqlite:
             # A connection that goes back to the pool has committed or rolled back already
             # (SQLAlchemy rolls back what is open when it closes): the pool's own rollback

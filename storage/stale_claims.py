@@ -28,3 +28,24 @@ async def end_abandoned_sends(session: AsyncSession, model: ClaimModel, *, now: 
     )
     result = await session.exec(statement)  # type: ignore[call-overload]
     return int(result.rowcount)
+
+
+async def release(
+    session: AsyncSession, model: ClaimModel, *, row_id: int, token: str, now: dt.datetime
+) -> bool:
+    """Give back a claim nothing was sent for yet (still `claimed`, still ours): its lease
+    ends now, so another replica takes it on its next tick, and the attempt is not counted
+    (taking it over counts one again). False when it was sending, finished or taken over."""
+    table: Any = model
+    statement = (
+        update(model)
+        .where(
+            col(table.id) == row_id,
+            col(table.claim_token) == token,
+            col(table.status) == ClaimStatus.CLAIMED.value,
+        )
+        .values(lease_until=now, attempts=table.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount == 1)

@@ -18,8 +18,10 @@ class StartupError(RuntimeError):
     """Start-up cannot go on; the message is one line saying why and what to do."""
 
 
-async def open_services(settings: Settings) -> Services:
-    db = Database(settings.database_url)
+async def open_services(settings: Settings, *, workers: int = 1) -> Services:
+    """`workers`: how many processes share the work (`serve --workers`): each keeps that
+    share of the database connections one process would."""
+    db = Database(settings.database_url, share=workers)
     if not await db.ping():
         await db.dispose()
         raise StartupError(

@@ -13,6 +13,7 @@ from bot.core.reporting_currency import RatesError, ReportingCurrency, read_repo
 from bot.core.slack_ids import is_user_id
 from flows.i18n import _
 from flows.loader import DEFAULT_MAP_ID
+from storage.pgbouncer import behind_pgbouncer
 from storage.urls import DatabaseUrlError, async_url, default_url
 
 DEFAULT_PORT = 3000
@@ -37,7 +38,10 @@ DOCUMENTED = {
     "SLACK_API_URL": _(
         "the Web API base URL, default https://slack.com/api/ (response URLs on its host are trusted too)"
     ),
-    "DATABASE_URL": _("sqlite:///path/file.db or postgresql://user:password@host:5432/db"),
+    "DATABASE_URL": _(
+        "sqlite:///path/file.db or postgresql://user:password@host:5432/db "
+        "(ending ?pgbouncer=true behind PgBouncer's transaction pooling)"
+    ),
     "STAGECOACH_MAP": _("a shipped map id (default, extended) or a path to a map YAML file"),
     "STAGECOACH_ADMINS": _(
         "comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"
@@ -47,6 +51,12 @@ DOCUMENTED = {
     ),
     "STAGECOACH_CLAIM_LEASE": _(
         "seconds a replica holds claimed digest or nudge work before another may take it over, default 300"
+    ),
+    "STAGECOACH_SHUTDOWN_TIMEOUT": _(
+        "seconds `serve` takes at most, after SIGTERM, to finish requests and work in flight, default 20"
+    ),
+    "STAGECOACH_DRAIN_DELAY": _(
+        "seconds `serve` keeps answering after SIGTERM while /healthz says 503, default 0"
     ),
     "STAGECOACH_REPORT_QUERIES": _(
         "how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"
@@ -98,7 +108,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         database_url = _get(env, "DATABASE_URL") or default_url()
         try:
-            async_url(database_url)
+            behind_pgbouncer(async_url(database_url))
         except DatabaseUrlError as exc:
             raise SettingsError(str(exc)) from exc
         api_url = _api_url(_get(env, "SLACK_API_URL"))

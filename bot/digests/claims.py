@@ -12,7 +12,8 @@ of it (bot.slack.web_api_failures decides which case it is):
 - nobody knows whether Slack acted (a timeout, a reset, a proxy's 5xx): `unknown`. Never
   retried: a second post is worse than a missing one.
 
-A replica that dies while `claimed` (nothing sent yet) is replaced once the lease ends;
+A replica that stops on SIGTERM gives back what it claimed but has not started sending
+(release). A replica that dies while `claimed` (nothing sent yet) is replaced once the lease ends;
 one that dies while `sending` leaves a row housekeeping moves to `unknown` once its lease
 is over (bot.digests.housekeeping). `refused` and `unknown` keep the error, and in
 `lease_until` when the claim ended; nothing leaves them.
@@ -30,7 +31,7 @@ from typing import Any
 
 from bot.core.context import Services
 from bot.digests.settings import SchedulerSettings
-from storage import digest_queries
+from storage import digest_queries, stale_claims
 from storage.digest_models import ClaimStatus
 from storage.digest_queries import ClaimModel
 
@@ -94,6 +95,16 @@ async def record(services: Services, claim: Claim, **values: Any) -> bool:
     async with services.db.write() as session:
         return await digest_queries.update_claim(
             session, claim.model, row_id=claim.row_id, token=claim.token, values=values
+        )
+
+
+async def release(services: Services, claim: Claim) -> bool:
+    """Give back a claim this replica will not act on (it is stopping): another replica
+    takes it on its next tick instead of after the lease. Nothing happens to one already
+    `sending` (Slack may have it: housekeeping ends it `unknown`); False then."""
+    async with services.db.write() as session:
+        return await stale_claims.release(
+            session, claim.model, row_id=claim.row_id, token=claim.token, now=services.clock()
         )
 
 

@@ -17,6 +17,7 @@ typed, so the series stay few.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -146,3 +147,12 @@ def process_exited(pid: int) -> None:
     use, jobs running) stop counting. Its counters stay, as they should."""
     if os.environ.get(MULTIPROCESS_DIR):
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+
+
+def forget_earlier_processes() -> None:
+    """For the supervisor, before its workers start: the files of an earlier deployment's
+    processes would otherwise be added to this one's counts (multiprocess mode only)."""
+    directory = os.environ.get(MULTIPROCESS_DIR)
+    if directory:
+        for stale in Path(directory).glob("*.db"):
+            stale.unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Services
+from bot.digests import claims as claims_of_work
 from bot.digests import housekeeping, nudges, runs
 from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
@@ -98,6 +99,8 @@ class Scheduler:
     async def _digests(self, report: TickReport, *, force: bool) -> None:
         now = self.services.clock()
         for due in await runs.due_digests(self.services, now=now, force=force):
+            if self._stop.is_set():
+                return  # stopping: unclaimed work is left to the other replicas
             claim = await runs.claim_digest(self.services, self.settings, due)
             if claim is None:
                 continue  # another replica has it
@@ -115,9 +118,12 @@ class Scheduler:
             if claim is not None:
                 claimed.append(claim)
                 metrics.SCHEDULER_CLAIMED.labels("nudge").inc()
-        for claim in claimed:
-            delivery = await self._deliver(nudge_posts.deliver_nudge, claim)
-            report.count(delivery, kind="nudges")
+        try:
+            while claimed and not self._stop.is_set():
+                delivery = await self._deliver(nudge_posts.deliver_nudge, claimed.pop(0))
+                report.count(delivery, kind="nudges")
+        finally:  # stopping: the other replicas take these on their next tick
+            await self._release(claimed)
 
     async def _deliver(
         self, deliver: Callable[[Poster, Claim], Awaitable[Delivery]], claim: Claim
@@ -127,6 +133,9 @@ class Scheduler:
         try:
             with acting_for(await self._token_of(claim)):
                 return await deliver(self.poster, claim)
+        except asyncio.CancelledError:  # stopped past its time: give back what was not sent
+            await self._release([claim])
+            raise
         except Exception:
             log.exception(
                 "%s %s failed; its claim is left to its lease", deliver.__name__, claim.row_id
@@ -143,6 +152,13 @@ class Scheduler:
         team_id = row.team_id if isinstance(row, DigestRun | Nudge) else None
         return await self.tokens.bot_token(team_id) if team_id is not None else None
 
+    async def _release(self, claims: list[Claim]) -> None:
+        for claim in claims:
+            try:
+                await claims_of_work.release(self.services, claim)
+            except Exception:  # its lease still ends: another replica takes it then
+                log.warning("could not give back %s %s", claim.model.__tablename__, claim.row_id)
+
     # -- running beside the app ---------------------------------------------------------------
 
     def start(self) -> None:
@@ -150,7 +166,8 @@ class Scheduler:
         self._task = asyncio.create_task(self._run(), name="digest scheduler")
 
     async def stop(self, *, timeout: float = 10.0) -> None:
-        """Let the current tick finish (up to `timeout`), then stop."""
+        """Let the delivery in progress finish (up to `timeout`), give back the work
+        claimed but not started, and stop."""
         self._stop.set()
         if self._task is None:
             return

@@ -33,15 +33,17 @@ class BackgroundTasks:
     def __len__(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, *, timeout: float = 10.0) -> None:
-        """Wait for what is running (up to `timeout`), then cancel the rest."""
+    async def drain(self, *, timeout: float = 10.0) -> int:
+        """Wait for what is running (up to `timeout`), then cancel the rest; how many
+        were cancelled."""
         if not self._tasks:
-            return
+            return 0
         _done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+        return len(pending)
 
 
 async def _recorded(work: Coroutine[Any, Any, Any], job: request_log.JobRecord) -> Any:

@@ -66,12 +66,13 @@ class Server:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
 
-async def start_server(env: Mapping[str, str], log: Path) -> Server:
+async def start_server(env: Mapping[str, str], log: Path, *args: str) -> Server:
+    """`stagecoach serve` with `args` added (e.g. `--workers`, `2`)."""
     port = free_port()
     # Nothing of this machine's Slack or stagecoach settings leaks in (OAuth mode, admins…).
     base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "STAGECOACH_"))}
     process = await asyncio.create_subprocess_exec(
-        str(STAGECOACH), "serve", "--host", "127.0.0.1",
+        str(STAGECOACH), "serve", "--host", "127.0.0.1", *args,
         env={**base, **env, "PORT": str(port)},
         stdout=log.open("wb"), stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
