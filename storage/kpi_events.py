@@ -21,7 +21,7 @@ from storage.kpi_queries import (
     Window,
     deal_filter,
     rows_of,
-    scoped_events,
+    unjoined_events,
 )
 from storage.models import COUNTED_KINDS, DealStatus, EventKind
 from storage.percentiles import EMPTY, Summary, summarize
@@ -172,12 +172,15 @@ _LOSS_IF_BRANCHED = or_(EVENT.c.kind != EventKind.BRANCHED.value, EVENT.c.action
 
 async def event_counts(session: AsyncSession, *, scope: KpiScope, window: Window) -> EventCounts:
     """All four in one pass over the scope's counted events (ix_deal_event_counted),
-    grouped in the database."""
+    grouped in the database. The index is in kind and time order, not deal order: the
+    events are kept by their deal's id (`unjoined_events`), not joined to each deal."""
     # computed columns are grouped from a subquery: PostgreSQL matches GROUP BY expressions
     # by their text, and each repetition would get its own bound parameters
     kind = case((_LOSE, "lose"), else_=EVENT.c.kind)
     events = (
-        scoped_events(scope, kind.label("what"), _KEY.label("key"), _STAGE.label("stage"))
+        unjoined_events(
+            scope, kind.label("what"), _KEY.label("key"), _STAGE.label("stage"), per_deal=False
+        )
         .where(_COUNTED, _LOSS_IF_BRANCHED, window.holds(EVENT.c.at))
         .subquery("counted")
     )

@@ -11,26 +11,10 @@ stage id is no move at all (no `to_stage`, no `stay_started_at`) and is in no KP
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import case, func, or_
-from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import (
-    EVENT,
-    KpiScope,
-    Transition,
-    Window,
-    rows_of,
-    scoped_events,
-    transitions,
-)
-from storage.models import EventKind
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.sum(case((condition, 1), else_=0))
+from storage.kpi_queries import KpiScope, Transition, Window, matrix
 
 
 async def migrated_moves(
@@ -38,24 +22,9 @@ async def migrated_moves(
 ) -> list[Transition]:
     """Migrations' moves from one stage id to another, counted as storage.kpi_queries
     .transitions counts every move: `entered` those made in the window, `left` those that
-    ended a stay begun in it."""
-    entered, began = window.holds(EVENT.c.at), window.holds(EVENT.c.stay_started_at)
-    query = (
-        scoped_events(
-            scope, EVENT.c.from_stage, EVENT.c.to_stage, _count_if(entered), _count_if(began)
-        )
-        .where(
-            EVENT.c.team_id == scope.team_id,
-            EVENT.c.kind == EventKind.MIGRATED.value,
-            EVENT.c.stay_started_at.is_not(None),
-            or_(entered, began),
-        )
-        .group_by(EVENT.c.from_stage, EVENT.c.to_stage)
-    )
-    return [
-        Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0))
-        for row in await rows_of(session, query)
-    ]
+    ended a stay begun in it. Counted in the matrix's own pass (storage.kpi_queries.matrix):
+    a caller that needs both asks it once."""
+    return (await matrix(session, scope=scope, window=window)).migrated
 
 
 def without_migrations(
@@ -78,5 +47,5 @@ def without_migrations(
 
 async def moves_made(session: AsyncSession, *, scope: KpiScope, window: Window) -> list[Transition]:
     """storage.kpi_queries.transitions without the migrations' moves."""
-    moves = await transitions(session, scope=scope, window=window)
-    return without_migrations(moves, await migrated_moves(session, scope=scope, window=window))
+    found = await matrix(session, scope=scope, window=window)
+    return without_migrations(found.moves, found.migrated)

@@ -84,6 +84,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    not_,
     null,
     or_,
     select,
@@ -182,6 +183,28 @@ def scoped_events(scope: KpiScope, *columns: Any) -> Select[Any]:
     )
 
 
+def unjoined_events(scope: KpiScope, *columns: Any, per_deal: bool = True) -> Select[Any]:
+    """The scope's events, like `scoped_events`, with no join to the deal: for a query that
+    reads events in an order other than their deals' (by kind, by stage), where looking
+    up each event's deal (about 2 µs each on SQLite, in random order) costs most of the
+    query. Without an owner filter the events are kept unless their deal is one of the
+    team's few deals outside the scope (practice deals, other maps'), a small set both
+    databases hash or index once; with one, only the scope's deals are kept, and
+    `per_deal=False` keeps SQLite from reading them deal by deal (for a query whose index
+    is not in deal order: it would read each event's row beside it). Exact because an
+    event's team is its deal's: every writer takes it from the deal."""
+    if scope.owner_ids is None:
+        in_scope = and_(DEAL.c.map_id == scope.map_id, DEAL.c.is_practice.is_(False))
+        others = select(DEAL.c.id).where(DEAL.c.team_id == scope.team_id, not_(in_scope))
+        kept = EVENT.c.deal_id.not_in(others)
+    else:  # `+ 0`: an expression SQLite cannot look up by, so it never goes deal by deal
+        deal_id = EVENT.c.deal_id if per_deal else EVENT.c.deal_id + 0
+        kept = deal_id.in_(select(DEAL.c.id).where(*deal_filter(scope)))
+    return select(*columns).where(
+        EVENT.c.team_id == scope.team_id, EVENT.c.deal_id.is_not(None), kept
+    )
+
+
 def is_entry() -> ColumnElement[bool]:
     kinds = [kind.value for kind in ENTRY_KINDS]
     return and_(EVENT.c.to_stage.is_not(None), EVENT.c.kind.in_(kinds))
@@ -268,30 +291,51 @@ class Transition:
 async def transitions(
     session: AsyncSession, *, scope: KpiScope, window: Window
 ) -> list[Transition]:
-    """The stage-to-stage matrix, a few dozen rows. A deal's entries are its creation and
-    its moves, each move ending a stay and carrying its start: the moves are grouped by
-    their two stages (from the index of stays), the creations by the stage they began in."""
-    bounded = window.bounded
+    """The stage-to-stage matrix (`matrix`), a few dozen rows."""
+    return (await matrix(session, scope=scope, window=window)).moves
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    moves: list[Transition]  # every move, the migrations' included
+    migrated: list[Transition]  # of those, the moves migrations made (storage.kpi_migrations)
+
+
+async def matrix(session: AsyncSession, *, scope: KpiScope, window: Window) -> Matrix:
+    """The transition matrix, and which of its moves migrations made. A deal's entries are
+    its creation and its moves, each move ending a stay and carrying its start: the moves
+    are grouped by their two stages as their index hands them over (ix_deal_event_moves,
+    in that order, so without sorting 300,000 stays; it holds the kind, so the migrations'
+    are counted in the same pass), the creations by the stage they began in (from
+    ix_deal_event_created)."""
     entered, began = window.holds(EVENT.c.at), window.holds(EVENT.c.stay_started_at)
+    migration = EVENT.c.kind == EventKind.MIGRATED.value
     moves = (
-        scoped_events(
+        unjoined_events(
             scope,
             EVENT.c.from_stage,
             EVENT.c.to_stage,
-            *((_count_if(entered), _count_if(began)) if bounded else (func.count(), func.count())),
+            *((_count_if(entered), _count_if(began)) if window.bounded else (func.count(),) * 2),
+            _count_if(and_(migration, entered)),
+            _count_if(and_(migration, began)),
         )
-        .where(_ends_a_stay(), or_(entered, began) if bounded else and_(True))
+        .where(_ends_a_stay(), or_(entered, began) if window.bounded else and_(True))
         .group_by(EVENT.c.from_stage, EVENT.c.to_stage)
     )
     created = (
-        scoped_events(scope, null().label("from_stage"), EVENT.c.to_stage, func.count(), literal(0))
+        unjoined_events(scope, null(), EVENT.c.to_stage, func.count(), *(literal(0),) * 3)
         .where(EVENT.c.kind == EventKind.CREATED.value, EVENT.c.to_stage.is_not(None), entered)
         .group_by(EVENT.c.to_stage)
     )
-    return [
-        Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0))
-        for row in await rows_of(session, union_all(moves, created))
-    ]
+    rows = await rows_of(session, union_all(moves, created))
+    return Matrix(
+        moves=[Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0)) for row in rows],
+        migrated=[
+            Transition(row[0], row[1], int(row[4] or 0), int(row[5] or 0))
+            for row in rows
+            if row[4] or row[5]
+        ],
+    )
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:

@@ -252,6 +252,35 @@ class DealEvent(SQLModel, table=True):
             sqlite_where=text("stay_started_at IS NOT NULL"),
             postgresql_where=text("stay_started_at IS NOT NULL"),
         ),
+        # The same stays in (from, to) stage order, with the times a window reads, the
+        # deal that keeps them in scope and the kind: the transition matrix groups them as
+        # it scans (storage.kpi_queries.transitions), where the index of stays, in deal
+        # order, needed a sort of every stay; the migrations' moves are counted from it
+        # alone (SQLite prefers it to the index by kind, for its order).
+        Index(
+            "ix_deal_event_moves",
+            "team_id",
+            "from_stage",
+            "to_stage",
+            "at",
+            "stay_started_at",
+            "deal_id",
+            "kind",
+            sqlite_where=text("stay_started_at IS NOT NULL"),
+            postgresql_where=text("stay_started_at IS NOT NULL"),
+        ),
+        # Creations by the stage they began in, with when and the deal: the transition
+        # matrix counts them from it alone, in stage order (storage.kpi_queries.matrix).
+        Index(
+            "ix_deal_event_created",
+            "team_id",
+            "to_stage",
+            "at",
+            "deal_id",
+            "kind",
+            sqlite_where=text("kind = 'created'"),
+            postgresql_where=text("kind = 'created'"),
+        ),
         # The events the KPIs count (storage.kpi_events.event_counts), with what the count
         # reads but the free-text reason: counted from it alone, not from every event's row.
         Index(

@@ -26,7 +26,6 @@ from storage import kpi_events as ev
 from storage import kpi_queries as q
 from storage import kpi_won as kw
 from storage.kpi_deviations import GateDeviations, gate_deviations
-from storage.kpi_migrations import migrated_moves
 from storage.percentiles import Summary
 
 T = TypeVar("T")
@@ -82,13 +81,14 @@ async def measure(
         stays = reads.start(partial(q.time_in_stage, scope=scope, window=window))
         events = reads.start(partial(ev.event_counts, scope=scope, window=window))
         deviations = reads.start(partial(gate_deviations, scope=scope, window=window, shape=shape))
-        moves = reads.start(partial(q.transitions, scope=scope, window=window))
-        migrated = reads.start(partial(migrated_moves, scope=scope, window=window))
+        # every move and the migrations' among them, in one pass (storage.kpi_queries)
+        moves = reads.start(partial(q.matrix, scope=scope, window=window))
         first = reads.start(partial(ev.first_response, scope=scope, window=window))
         won = reads.start(partial(kw.won_deals, scope=scope, window=window, shape=shape))
         statuses = reads.start(partial(ev.status_counts, scope=scope, window=window))
         pipeline = reads.start(partial(ev.pipeline, scope=scope, shape=shape))
-    across = flows_across(moves.result(), migrated.result(), [shape, *others])
+    matrix = moves.result()
+    across = flows_across(matrix.moves, matrix.migrated, [shape, *others])
     return Measured(
         flows=across.flows,
         stays=stays.result(),
