@@ -13,7 +13,7 @@ other half, the creations by the stage they began in, gets a small index of its 
 entry per deal), read in stage order too.
 
 Revision ID: 9c2d5e7a1f40
-Revises: 4b8e1f0c6a93
+Revises: e584d6015562
 Create Date: 2026-12-07 09:30:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9c2d5e7a1f40"
-down_revision: str | None = "4b8e1f0c6a93"
+down_revision: str | None = "e584d6015562"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
