@@ -12,12 +12,9 @@ from bot.core.access import role_of
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, NotAllowed, Outcome
 from bot.core.scope import Scope, ScopeKind
-from bot.core.teams import owners_in
-from bot.core.values import BadValue
 from bot.reporting.actual_flow import actual_flow
-from bot.reporting.kpis import ScopeError, map_for, map_named
+from bot.reporting.frame import report_frame
 from bot.reporting.outcomes import ActualFlowReport
-from bot.reporting.periods import parse_period
 from flows.i18n import _
 from storage.models import Role
 
@@ -69,22 +66,23 @@ async def actual_flow_for(
     default_period: str = DEFAULT_PERIOD,
 ) -> Outcome:
     """The actual flow of an explicit scope (the CLI names it and may name the map)."""
-    chosen = parse_period(period, today=services.clock().date(), default=default_period)
-    if isinstance(chosen, BadValue):
-        return Invalid(chosen.message, chosen.hint, field="period")
-    try:
-        process_map = await (
-            map_named(services, map_id) if map_id else map_for(services, scope, team_id=team_id)
-        )
-    except ScopeError as exc:
-        return Invalid(str(exc), _("name a map deals follow here, e.g. default"))
-    async with services.db.read() as session:
-        owners = await owners_in(session, team_id=team_id, scope=scope)
+    frame = await report_frame(
+        services,
+        team_id=team_id,
+        scope=scope,
+        period=period,
+        default_period=default_period,
+        map_id=map_id,
+        map_hint=_("name a map deals follow here, e.g. default"),
+    )
+    if isinstance(frame, Invalid):
+        return frame
+    process_map, chosen = frame.process_map, frame.period
     flow = await actual_flow(
         services,
         team_id=team_id,
         map_id=process_map.id,
         window=chosen.window(),
-        owner_ids=owners,
+        owner_ids=frame.scope.owner_ids,
     )
     return ActualFlowReport(process_map=process_map, flow=flow, scope_title=title, period=chosen)

@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.context import Services
-from bot.core.outcomes import Failure, Invalid
+from bot.core.outcomes import Failure
 from bot.core.scope import Scope
-from bot.core.teams import owners_in
-from bot.core.values import BadValue
 from bot.reporting.discovery.flow import actual_flow, moves_of, skips_of
 from bot.reporting.discovery.gates import gate_overrides, items_overridden
 from bot.reporting.discovery.outcomes import won_against_lost
 from bot.reporting.discovery.report import DiscoveryReport
 from bot.reporting.discovery.ticks import tick_patterns
 from bot.reporting.discovery.timing import stage_times, targets_of
-from bot.reporting.kpis import ScopeError, map_for, map_named
-from bot.reporting.periods import Period, parse_period
+from bot.reporting.frame import report_frame
+from bot.reporting.periods import Period
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage import discovery_outcomes as outcome_queries
@@ -38,19 +36,19 @@ async def discover(
 ) -> DiscoveryReport | Failure:
     """The discovery report of `scope` in `period` (default: all history), on `map_id`
     (default: the scope's map, else the workspace's) in its newest version."""
-    chosen = parse_period(period, today=services.clock().date(), default=DEFAULT_PERIOD)
-    if isinstance(chosen, BadValue):
-        return Invalid(chosen.message, chosen.hint, field="period")
-    try:
-        process_map = await (
-            map_named(services, map_id) if map_id else map_for(services, scope, team_id=team_id)
-        )
-    except ScopeError as exc:
-        return Invalid(str(exc), _("name a map deals follow, e.g. --map default"))
-    async with services.db.read() as session:
-        owners = await owners_in(session, team_id=team_id, scope=scope)
-    kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
-    measured = await _measure(services, kpi_scope, chosen, process_map)
+    frame = await report_frame(
+        services,
+        team_id=team_id,
+        scope=scope,
+        period=period,
+        default_period=DEFAULT_PERIOD,
+        map_id=map_id,
+        map_hint=_("name a map deals follow, e.g. --map default"),
+    )
+    if isinstance(frame, Failure):
+        return frame
+    process_map, chosen = frame.process_map, frame.period
+    measured = await _measure(services, frame.scope, chosen, process_map)
     return _assemble(measured, process_map, scope=scope, title=title, period=chosen)
 
 
