@@ -88,7 +88,8 @@ class Database:
             # Last in, first out: requests reuse the connections in use a moment ago, and
             # those left idle are the ones pinged before use (PostgreSQL, see
             # _ping_when_in_doubt); first in, first out rotated through all of them.
-            size, overflow = max(2, 20 // self.share), max(1, 10 // self.share)
+            # a replica holds about 60 connections whatever its worker count (two pools)
+            size, overflow = max(1, 20 // self.share), 10 // self.share
             options |= {"pool_size": size, "max_overflow": overflow, "pool_use_lifo": True}
             options["poolclass"] = WatchedPool  # it tells when a checkout waited
         if not self.is_sqlite:

@@ -263,10 +263,12 @@ async def _objection_features(session: AsyncSession, decided: Subquery) -> list[
 
 
 async def _response_feature(session: AsyncSession, decided: Subquery) -> FeatureCount:
-    """Deals whose earliest event other than their creation came within a day of it."""
+    """Deals whose earliest event other than their creation came within a day of it. A map
+    migration is nobody's response (as in the KPIs' first response, docs/kpis.md)."""
+    not_a_response = (EventKind.CREATED.value, EventKind.MIGRATED.value)
     first_at = (
         select(func.min(EVENT.c.at))
-        .where(EVENT.c.deal_id == decided.c.id, EVENT.c.kind != EventKind.CREATED.value)
+        .where(EVENT.c.deal_id == decided.c.id, EVENT.c.kind.not_in(not_a_response))
         .correlate(decided)
         .scalar_subquery()
     )

@@ -5,7 +5,7 @@ length in the query (a date parse per end and per start on SQLite, where times a
 cost most of that report; recording it once, as the entry is written, costs one
 subtraction per move. Storage fills it on every way events are written (a change's events:
 storage.deal_writes; an imported history: storage.history_store), in the same statement
-as the event, so callers never see or pass it. Revision 0015 fills it for the history
+as the event, so callers never see or pass it. Revision 0016 fills it for the history
 recorded before. docs/kpis.md says why this is the mechanism.
 """
 

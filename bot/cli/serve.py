@@ -20,7 +20,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot.cli import event_loop, log_format
-from bot.cli.workers import Supervisor, cores, listening_socket
+from bot.cli.workers import MOST_WORKERS, Supervisor, cores, listening_socket
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import DOCUMENTED, Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
@@ -75,7 +75,7 @@ def workers_for(requested: int | None, settings: Settings, *, socket_mode: bool)
     one for SQLite and Socket Mode, where asking for more is refused, saying why."""
     sqlite = is_sqlite(async_url(settings.database_url))
     if not socket_mode and not sqlite:
-        return requested or cores()
+        return requested or min(cores(), MOST_WORKERS)
     if requested is None or requested == 1:
         return 1
     if socket_mode:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from types import FrameType
 
 from bot.core.boot import StartupError
@@ -34,12 +35,28 @@ YOUNG_S = 5.0  # a worker that exits sooner than this after its start is not res
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
+MOST_WORKERS = 8  # the default's ceiling: each worker holds its own pools and scheduler
+CPU_LIMIT = Path("/sys/fs/cgroup/cpu.max")  # cgroup v2: "<quota> <period>" or "max <period>"
+
+
 def cores() -> int:
-    """The CPU cores this process may run on (a container's limit included)."""
+    """The CPU cores this process may use: the ones it may run on, within a container's
+    CPU quota (Docker's --cpus, Kubernetes' limits.cpu), which affinity does not show."""
     try:
-        return len(os.sched_getaffinity(0))
+        usable = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        usable = os.cpu_count() or 1
+    quota = cpu_quota(CPU_LIMIT)
+    return max(1, min(usable, quota)) if quota is not None else usable
+
+
+def cpu_quota(limit: Path) -> int | None:
+    """Whole cores a cgroup v2 quota allows (rounded up); None without a quota."""
+    try:
+        quota, period = limit.read_text(encoding="ascii").split()[:2]
+        return None if quota == "max" else max(1, -(-int(quota) // int(period)))
+    except (OSError, ValueError):
+        return None
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -104,9 +121,10 @@ class Supervisor:
                 target=_worker, args=(self.serve_one,), name=f"stagecoach worker {slot + 1}"
             )
             process.start()
+            # recorded before a pending SIGTERM is let in: the handler must see it to stop it
+            self.workers[slot] = (process, time.monotonic())
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-        self.workers[slot] = (process, time.monotonic())
 
     def _exited(self, slot: int, process: BaseProcess, started: float) -> None:
         code = process.exitcode

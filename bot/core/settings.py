@@ -135,6 +135,13 @@ class Settings:
         _require("SLACK_SIGNING_SECRET", self.signing_secret, r"[A-Za-z0-9]{16,}")
 
     def require_socket(self) -> None:
+        if self.oauth:  # installs come through the HTTP redirect, which Socket Mode has not
+            raise SettingsError(
+                _(
+                    "Socket Mode serves one workspace with SLACK_BOT_TOKEN: unset "
+                    "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, or serve over HTTP for OAuth"
+                )
+            )
         _require("SLACK_BOT_TOKEN", self.bot_token, r"xox[bp]-[A-Za-z0-9-]+")
         _require("SLACK_APP_TOKEN", self.app_token, r"xapp-[A-Za-z0-9-]+")
 

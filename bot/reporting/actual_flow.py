@@ -10,7 +10,6 @@ The values are flows.actual_flow's; the discovery picture (flows/diagram_actual.
 from __future__ import annotations
 
 from bot.core.context import Services
-from bot.reporting.kpis import map_named
 from flows.actual_flow import ActualFlow, FlowEdge, StageLoad
 from flows.machine import map_transitions
 from flows.schema import ProcessMap
@@ -27,14 +26,13 @@ async def actual_flow(
     services: Services,
     *,
     team_id: str,
-    map_id: str,
+    process_map: ProcessMap,
     window: q.Window,
     owner_ids: tuple[str, ...] | None = None,
 ) -> ActualFlow:
-    """The moves and stays of `map_id`'s deals in `window` (`owner_ids`: only theirs).
-    Raises bot.reporting.kpis.ScopeError for a map this database has no copy of."""
-    process_map = await map_named(services, map_id)
-    scope = q.KpiScope(team_id=team_id, map_id=map_id, owner_ids=owner_ids)
+    """The moves and stays of the map's deals in `window` (`owner_ids`: only theirs),
+    against this version of it: the one the picture is drawn on."""
+    scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owner_ids)
     targets = {s.id: s.target_days for s in process_map.stages if s.target_days is not None}
     async with services.db.read() as session:
         await q.tune_for_reports(session)

@@ -81,7 +81,7 @@ async def actual_flow_for(
     flow = await actual_flow(
         services,
         team_id=team_id,
-        map_id=process_map.id,
+        process_map=process_map,
         window=chosen.window(),
         owner_ids=frame.scope.owner_ids,
     )

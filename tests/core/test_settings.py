@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
+from bot.cli.workers import cpu_quota
 from bot.core.context import Services
 from bot.core.settings import SLACK_API_DEFAULT, Settings, SettingsError
 from bot.slack.replies import Replies
@@ -72,3 +74,18 @@ def test_oauth_mode_needs_both_client_credentials_and_then_no_bot_token() -> Non
     oauth = Settings.from_env({**secret, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s3cr3t"})
     assert oauth.oauth and oauth.bot_token is None
     oauth.require_http()  # the tokens are the installations' in the database
+    with pytest.raises(
+        SettingsError, match="Socket Mode serves one workspace with SLACK_BOT_TOKEN"
+    ):
+        oauth.require_socket()  # it would answer every request "not installed"
+
+
+def test_the_default_workers_follow_a_containers_cpu_quota(tmp_path: Path) -> None:
+    """A pod limited to 2 CPUs on a 32-core node once started 32 workers."""
+    limit = tmp_path / "cpu.max"
+    for text, cores in (("200000 100000", 2), ("150000 100000", 2), ("50000 100000", 1)):
+        limit.write_text(text + "\n", encoding="ascii")
+        assert cpu_quota(limit) == cores
+    limit.write_text("max 100000\n", encoding="ascii")
+    assert cpu_quota(limit) is None
+    assert cpu_quota(tmp_path / "absent") is None

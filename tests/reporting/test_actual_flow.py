@@ -163,7 +163,7 @@ async def test_the_flow_is_what_the_history_did(
         flow = await actual_flow(
             services,
             team_id=team,
-            map_id=MAP.id,
+            process_map=MAP,
             window=Window(*window),
             owner_ids=tuple(sorted(owners)) if owners else None,
         )
@@ -269,7 +269,7 @@ async def test_a_stay_of_exactly_the_target_is_not_over_it(services: Services) -
     report = await import_text(services, "\n".join(lines) + "\n", team_id=team)
     assert report.rejected == [], report.rejected
 
-    flow = await actual_flow(services, team_id=team, map_id=MAP.id, window=Window())
+    flow = await actual_flow(services, team_id=team, process_map=MAP, window=Window())
 
     qualify = next(load for load in flow.stages if load.stage == "qualify")
     assert (qualify.ended_stays, qualify.overstay_share) == (3, pytest.approx(1 / 3))
@@ -283,6 +283,6 @@ async def test_a_stay_of_exactly_the_target_is_not_over_it(services: Services) -
     }
     assert {(e.source, e.dest) for e in flow.off_map()} == {("qualify", "demo"), (None, "proposal")}
     january = Window(dt.datetime(2026, 1, 8, 0, 30, tzinfo=dt.UTC), None)  # after A's and C's moves
-    later = await actual_flow(services, team_id=team, map_id=MAP.id, window=january)
+    later = await actual_flow(services, team_id=team, process_map=MAP, window=january)
     assert {(e.source, e.dest): e.count for e in later.edges} == {("qualify", "discovery"): 1}
     assert next(s for s in later.stages if s.stage == "qualify").overstay_share == 1.0

@@ -99,7 +99,9 @@ async def test_a_migration_is_no_move_in_the_actual_flow(services: Services, clo
     await migrate_to_v2(services)
     window = Period.everything().window()
 
-    flow = await actual_flow(services, team_id="T1", map_id="default", window=window)
+    flow = await actual_flow(
+        services, team_id="T1", process_map=load_shipped("default"), window=window
+    )
 
     edges = {(edge.source, edge.dest): edge.count for edge in flow.edges}
     assert edges == {(None, "qualify"): 2}  # the two creations, and no migration
