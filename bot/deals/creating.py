@@ -84,7 +84,7 @@ async def create_deal(
     value = parse_amount(amount) if isinstance(amount, str) and amount else amount or None
     if isinstance(value, BadValue):
         return Invalid(value.message, value.hint, field="amount")
-    closing = close_date_from(close, today=services.clock().date()) if close else None
+    closing = close_date_from(close, today=services.clock().date()) if close is not None else None
     if isinstance(closing, BadValue):
         return Invalid(closing.message, closing.hint, field="date")
     owner = owner_id or actor.user_id
