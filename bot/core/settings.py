@@ -256,3 +256,24 @@ def reporting_currency(env: Mapping[str, str]) -> ReportingCurrency | None:
         return read_reporting_currency(currency, rates)
     except RatesError as exc:
         raise SettingsError(f"STAGECOACH_FX_RATES: {exc}") from exc
+
+
+def seconds_setting(
+    env: Mapping[str, str], name: str, default: float, *, least: float, most: float
+) -> float:
+    """A duration in seconds from the environment (blank: `default`), or a SettingsError
+    naming the variable and the range it must lie in."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = least - 1.0  # not a number: refused as out of range, with the range
+    if not least <= value <= most:
+        raise SettingsError(
+            _("{name} is {raw!r}; it must be a number of seconds, {least:g} to {most:g}").format(
+                name=name, raw=raw, least=least, most=most
+            )
+        )
+    return value

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core.settings import SettingsError
-from flows.i18n import _
+from bot.core.settings import seconds_setting
 
 DEFAULT_INTERVAL = 30.0  # seconds between ticks
 DEFAULT_LEASE = 300.0  # seconds a claim is held before another replica may take it over
@@ -32,17 +31,4 @@ class SchedulerSettings:
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0.05 <= value <= 86400:
-        raise SettingsError(
-            _("{name} is {raw!r}; it must be a number of seconds, 0.05 to 86400").format(
-                name=name, raw=raw
-            )
-        )
-    return value
+    return seconds_setting(env, name, default, least=0.05, most=86400)

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core.settings import SettingsError
-from flows.i18n import _
+from bot.core.settings import seconds_setting
 
 DEFAULT_TIMEOUT = 20.0  # inside Kubernetes' default 30 s grace period, with room to spare
 DEFAULT_DRAIN_DELAY = 0.0
@@ -35,20 +34,7 @@ class ShutdownSettings:
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, *, least: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not least <= value <= 3600:
-        raise SettingsError(
-            _("{name} is {raw!r}; it must be a number of seconds, {least:g} to 3600").format(
-                name=name, raw=raw, least=least
-            )
-        )
-    return value
+    return seconds_setting(env, name, default, least=least, most=3600)
 
 
 class Draining:
