@@ -81,6 +81,17 @@ def run_export(args: argparse.Namespace) -> int:
     return OK
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)" in
+# a piece of feedback would be a link in the owner's sheet); a leading apostrophe makes
+# it text, and spreadsheets hide the apostrophe (OWASP's advice on CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: str) -> str:
+    """Text people typed, made safe to open in a spreadsheet; everything else as typed."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def write_csv(lines: Sequence[FeedbackLine], names: dict[str, str], stream: TextIO) -> None:
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
@@ -95,16 +106,16 @@ def _row(line: FeedbackLine, names: dict[str, str]) -> list[object]:
         "open" if entry.is_open else "done",
         entry.given_at.isoformat(),
         entry.author_id,
-        names.get(entry.author_id, ""),
+        as_text_cell(names.get(entry.author_id, "")),
         entry.map_id,
         entry.map_version,
         entry.stage_id or "",
-        line.stage_name or "",
+        as_text_cell(line.stage_name or ""),
         entry.stage_source.value if entry.stage_source else "",
         entry.deal_id or "",
-        line.deal_name or "",
-        entry.text,
+        as_text_cell(line.deal_name or ""),
+        as_text_cell(entry.text),
         entry.done_at.isoformat() if entry.done_at else "",
         entry.done_by or "",
-        entry.done_note or "",
+        as_text_cell(entry.done_note or ""),
     ]

@@ -77,6 +77,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # `serve --workers N` writes N processes' lines to one stream
         }
         line.update(getattr(record, "fields", None) or {})
         if record.exc_info:

@@ -20,7 +20,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot.cli import event_loop, log_format
-from bot.cli.workers import MOST_WORKERS, Supervisor, cores, listening_socket
+from bot.cli.workers import MOST_WORKERS, Supervisor, cores, listening_sockets
 from bot.core.boot import StartupError, open_services
 from bot.core.settings import DOCUMENTED, Settings, SettingsError
 from bot.digests.settings import SchedulerSettings
@@ -134,13 +134,13 @@ class _Plan:
 
 
 def _serve_http_processes(plan: _Plan) -> int:
-    listener = listening_socket(plan.host, plan.settings.port)
+    listeners = listening_sockets(plan.host, plan.settings.port, plan.workers)
     if plan.workers == 1:
-        return event_loop.run(_serve(plan, listener=listener))
+        return event_loop.run(_serve(plan, listener=listeners[0]))
     # Migrate (and register the maps) once, before the workers all try: asyncio's own
     # loop here, which leaves no thread behind to confuse the forked workers.
     asyncio.run(_prepare(plan.settings))
-    return Supervisor(plan.workers, lambda: _serve_worker(plan, listener), listener).run()
+    return Supervisor(lambda listener: _serve_worker(plan, listener), listeners).run()
 
 
 def _serve_worker(plan: _Plan, listener: socket.socket) -> int:

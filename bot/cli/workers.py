@@ -1,9 +1,12 @@
 """`stagecoach serve --workers N`: N processes answering on one port (docs/deploying.md).
 
-The parent binds the listening socket, then forks the workers, which inherit it: every
-worker accepts from the one queue of connections (as gunicorn's workers do), so an idle
-worker takes the next connection whichever worker is busy, and a worker that stops leaves
-nothing unaccepted behind. Each worker opens its own database pools and Web API session
+The parent binds one listening socket per worker on the same port (SO_REUSEPORT), then
+forks the workers; each accepts from its own. The kernel spreads new connections evenly
+across the sockets. With one shared socket, the first worker to wake accepted a whole
+burst of connections, and Slack's keep-alive connections then stayed with it: one worker
+did most of the work while the other idled. The parent keeps every socket open, so a
+worker that dies leaves its queued connections to the worker started in its place, and
+nothing is refused meanwhile. Each worker opens its own database pools and Web API session
 and runs its own scheduler: digests and nudges are claimed through the database, so each
 is posted once (bot.digests.claims). The parent only watches: SIGTERM or SIGINT is passed
 on to every worker, each drains (bot.slack.shutdown), and the parent exits when they all
@@ -59,9 +62,10 @@ def cpu_quota(limit: Path) -> int | None:
         return None
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+def listening_socket(host: str, port: int, *, shared_port: bool = False) -> socket.socket:
     """A bound, listening, non-blocking TCP socket; a one-line StartupError when the
-    address cannot be used (a port already taken is the usual reason)."""
+    address cannot be used (a port already taken is the usual reason). `shared_port`
+    lets further sockets of this user listen on the same port (SO_REUSEPORT)."""
     try:
         family, kind, proto, _name, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -71,6 +75,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
         raise StartupError(f"cannot listen on {host}:{port}: {exc}") from exc
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if shared_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
         sock.listen(BACKLOG)
     except OSError as exc:
@@ -83,13 +89,32 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """One listening socket per worker, all on one port (port 0: the first one's)."""
+    if count == 1 or not hasattr(socket, "SO_REUSEPORT"):
+        return [listening_socket(host, port)] * count  # not on Linux: one shared queue
+    first = listening_socket(host, port, shared_port=True)
+    port = first.getsockname()[1]
+    sockets = [first]
+    try:
+        for _ in range(count - 1):
+            sockets.append(listening_socket(host, port, shared_port=True))
+    except StartupError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
 class Supervisor:
     """Starts `count` workers running `serve_one` and watches them until they are done."""
 
-    def __init__(self, count: int, serve_one: Callable[[], int], listener: socket.socket) -> None:
-        self.count = count
+    def __init__(
+        self, serve_one: Callable[[socket.socket], int], listeners: list[socket.socket]
+    ) -> None:
+        self.count = len(listeners)
         self.serve_one = serve_one
-        self.listener = listener
+        self.listeners = listeners  # slot → its socket, kept open across restarts
         self.stopping = False
         self.workers: dict[int, tuple[BaseProcess, float]] = {}  # slot → process, start
         self.failed = False
@@ -109,7 +134,8 @@ class Supervisor:
                 if process.exitcode is not None:
                     del self.workers[slot]
                     self._exited(slot, process, started)
-        self.listener.close()
+        for listener in set(self.listeners):
+            listener.close()
         return 1 if self.failed else 0
 
     def _start(self, slot: int) -> None:
@@ -118,7 +144,9 @@ class Supervisor:
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
             process = self._context.Process(
-                target=_worker, args=(self.serve_one,), name=f"stagecoach worker {slot + 1}"
+                target=_worker,
+                args=(self.serve_one, self.listeners, slot),
+                name=f"stagecoach worker {slot + 1}",
             )
             process.start()
             # recorded before a pending SIGTERM is let in: the handler must see it to stop it
@@ -156,13 +184,18 @@ class Supervisor:
                 os.kill(process.pid, signal.SIGTERM)
 
 
-def _worker(serve_one: Callable[[], int]) -> None:
+def _worker(
+    serve_one: Callable[[socket.socket], int], listeners: list[socket.socket], slot: int
+) -> None:
+    mine = listeners[slot]
+    for other in set(listeners) - {mine}:
+        other.close()  # the parent keeps them for their own slots' workers
     # Until serve_one's event loop puts its own handlers in place (it drains), a stop
     # signal ends the worker cleanly: it has served nothing yet.
     for signum in STOP_SIGNALS:
         signal.signal(signum, _exit_cleanly)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    sys.exit(serve_one())
+    sys.exit(serve_one(mine))
 
 
 def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:

@@ -65,3 +65,24 @@ def test_the_export_to_a_file(workdir: Path, capsys: pytest.CaptureFixture[str])
     err = capsys.readouterr().err
     assert err.startswith(f"stagecoach: cannot write {folder}") and len(err.splitlines()) == 1
     assert not os.path.exists(folder)
+
+
+def test_feedback_a_spreadsheet_would_run_as_a_formula_is_exported_as_text(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cell that starts with = + - @ is a formula to Excel and LibreOffice; exported with
+    a leading apostrophe it is shown as the text that was typed."""
+    typed = '=HYPERLINK("http://evil.example","read me")'
+
+    async def give(services: Services) -> None:
+        await record_feedback(services, REP, typed)
+        await record_feedback(services, REP, "- the demo stage is too long")
+        await close_feedback(services, ADMIN, 3, "@sales: done")
+
+    asyncio.run(with_services(give))
+    assert main(["feedback", "export", "--team-id", "T1"]) == 0
+    rows = {r["number"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["3"]["text"] == "'" + typed and rows["3"]["done_note"] == "'@sales: done"
+    assert rows["4"]["text"] == "'- the demo stage is too long"
+    assert rows["2"]["text"] == 'proposal, "quote" and terms'  # the rest exactly as typed
+    assert rows["3"]["given_at"][0].isdigit() and rows["3"]["author_id"] == "UREP"
