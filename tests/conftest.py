@@ -4,6 +4,7 @@ TEST_DATABASE_URL is set), and the use-case services over it."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -33,6 +34,18 @@ def _no_oauth_env(monkeypatch: pytest.MonkeyPatch) -> None:
     # Stray SLACK_CLIENT_ID / SLACK_CLIENT_SECRET switch Bolt into OAuth mode.
     for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A command run in-process (`main(["serve", …])`) points the root logger at that
+    test's captured stderr, which pytest closes after it: every later log line then failed
+    with "I/O operation on closed file" in whichever test came next."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 async def fresh_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Database:
