@@ -65,18 +65,20 @@ async def set_ticks(
     """
 
     async def apply(change: Change) -> Outcome:
-        return await _apply_ticks(change, selection, list(tick), list(untick), dict(evidence or {}))
+        return await apply_ticks(change, selection, list(tick), list(untick), dict(evidence or {}))
 
     return await change_deal(services, actor, ref, apply)
 
 
-async def _apply_ticks(
+async def apply_ticks(
     change: Change,
     selection: Iterable[str] | None,
     tick: list[str],
     untick: list[str],
     evidence: dict[str, str],
 ) -> Outcome:
+    """The tick rules inside a change already under way (`set_ticks`, or another use case
+    that checks more first: bot.deals.message_evidence)."""
     stage = change.flow.stage(change.deal.stage)
     wanted = _wanted(stage, selection, tick, untick, evidence)
     if isinstance(wanted, Invalid):

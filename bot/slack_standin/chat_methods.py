@@ -66,11 +66,28 @@ def delete(ws: Workspace, args: JsonDict) -> JsonDict:
     return {"ok": True, "channel": channel, "ts": ts}
 
 
+def get_permalink(ws: Workspace, args: JsonDict) -> JsonDict:
+    """A message's link, as Slack writes it; a reply in a thread names its thread."""
+    channel = ws.resolve_channel(required(args, "channel", error="channel_not_found"))
+    ts = required(args, "message_ts", error="message_not_found")
+    if channel not in ws.channels:
+        raise SlackError("channel_not_found")
+    message = ws.find_message(channel, ts)
+    if message is None:
+        raise SlackError("message_not_found")
+    link = f"https://{ids.TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    thread = message.get("thread_ts")
+    if thread and thread != ts:
+        link += f"?thread_ts={thread}&cid={channel}"
+    return {"ok": True, "channel": channel, "permalink": link}
+
+
 CHAT_METHODS: dict[str, Handler] = {
     "chat.postMessage": post_message,
     "chat.update": update,
     "chat.postEphemeral": post_ephemeral,
     "chat.delete": delete,
+    "chat.getPermalink": get_permalink,
 }
 
 
