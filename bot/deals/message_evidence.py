@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.access import may_change
 from bot.core.context import Actor, Services
-from bot.core.outcomes import DealCard, Invalid, Outcome
+from bot.core.outcomes import DealCard, Invalid, NotAllowed, Outcome
 from bot.core.refs import SeenDeal
 from bot.core.slack_text import readable
 from bot.deals.cards import build_card
@@ -57,6 +58,9 @@ class DealsToPick:
     deals: list[DealChoice]
     card: DealCard | None
     not_listed: int
+    # Why the person may not change the card's deal, if they may not: said in the form,
+    # which then offers no item of it (refused at the click, not after the form is filled).
+    denied: NotAllowed | None = None
 
 
 def message_text(wire: str) -> str:
@@ -102,16 +106,18 @@ async def deals_to_pick(
         total = await deal_queries.count_deals(session, mine) if full else len(owned)
         default = default or (min(owned, key=_by_name) if owned else None)
         ticks: list[ExitTick] = []
+        denied = None
         if default is not None:
             assert default.id is not None
             ticks = await deal_queries.ticks_for(session, deal_id=default.id, stage=default.stage)
+            denied = await may_change(session, services, actor, default)
     listed = sorted(owned[:PICK_LIMIT], key=_by_name)
     if default is not None:
         listed = [default, *(d for d in listed if d.id != default.id)][:PICK_LIMIT]
     choices = [await _choice(services, deal) for deal in listed]
     card = await _card(services, default, ticks) if default is not None else None
     shown = sum(1 for deal in listed if deal.owner_id == actor.user_id)
-    return DealsToPick(deals=choices, card=card, not_listed=max(total - shown, 0))
+    return DealsToPick(deals=choices, card=card, not_listed=max(total - shown, 0), denied=denied)
 
 
 def _by_name(deal: Deal) -> str:
@@ -174,6 +180,6 @@ def _refusal(item: ExitItem, ticks: list[ExitTick], *, replace: bool) -> Invalid
                 item=item.text, evidence=clipped(recorded, 120)
             ),
             _("tick “Replace its evidence” to save this message instead, or pick another item"),
-            field="item",
+            field="replace",
         )
     return None

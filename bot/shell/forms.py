@@ -31,6 +31,7 @@ class FormField:
     hint: str = ""
     options: list[JsonDict] = field(default_factory=list)
     initial: str | None = None  # initial text, date, or the initial option's value
+    dispatches: bool = False  # a pick is sent at once (dispatch_action): the form may change
 
     def option_labels(self) -> list[str]:
         return [text_of(option.get("text")) for option in self.options]
@@ -57,6 +58,7 @@ def form_fields(view: JsonDict) -> list[FormField]:
                 hint=text_of(block.get("hint")),
                 options=[o for o in element.get("options") or [] if isinstance(o, dict)],
                 initial=_initial(element),
+                dispatches=bool(block.get("dispatch_action")),
             )
         )
     return fields
@@ -80,6 +82,9 @@ def state_entry(form_field: FormField, answer: str) -> JsonDict:
         raise BadAnswer("this field is required")
     if form_field.kind in SELECTS:
         return {"type": form_field.kind, "selected_option": _pick(form_field, typed)}
+    if form_field.kind == "checkboxes":  # "1", "1,3" or blank: the ticked options
+        picks = [_pick(form_field, part.strip()) for part in typed.split(",") if part.strip()]
+        return {"type": "checkboxes", "selected_options": [p for p in picks if p]}
     if form_field.kind == "datepicker":
         return {"type": "datepicker", "selected_date": _date(typed)}
     if form_field.kind == "users_select":

@@ -30,7 +30,7 @@ from bot.views.blocks import context, section
 from bot.views.form_parts import field, modal, options_of
 from bot.views.ids import BlockId, CallbackId
 from bot.views.modal_state import entry_value, read_input, state_values
-from bot.views.mrkdwn import bold, clip, clip_escaped, escape
+from bot.views.mrkdwn import bold, clip, clip_escaped, escape, escape_keeping_mentions
 from flows.i18n import _
 from flows.schema import ExitItem
 
@@ -90,22 +90,33 @@ def save_evidence_modal(picks: DealsToPick, card: DealCard | None, *, meta: Mess
     quoted = clip_escaped(meta.text, QUOTED) if meta.text else _("(a message without text)")
     blocks: list[Block] = [section(f"{bold(_('Message'))}\n{quoted}")]
     if not picks.deals or card is None:
-        blocks.append(section(escape(_("You have no open deals. Create one: /deal new Acme 50k"))))
+        blocks.append(section(escape(_no_deal())))
     else:
         blocks.append(_deal_menu(picks.deals, card))
-        blocks += _item_blocks(card)
+        if picks.denied is None:
+            blocks += _item_blocks(card)
+        else:
+            said = f"{picks.denied.message}. {picks.denied.hint}"
+            blocks.append(section(":no_entry: " + escape_keeping_mentions(said)))
     if picks.not_listed:
         blocks.append(context(escape(_not_listed(picks.not_listed))))
-    has_item = any(
-        isinstance(b, InputBlock) and str(b.block_id).startswith(BlockId.SAVE_ITEM_PREFIX)
-        for b in blocks
-    )
+    # Slack wants a submit button on any form with an input (the deal menu is one); a
+    # deal with nothing to pick is answered beside its menu on submit.
+    has_input = any(isinstance(b, InputBlock) for b in blocks)
     return modal(
         title=_("Save as evidence"),
-        submit=_("Save") if has_item else None,
+        submit=_("Save") if has_input else None,
         callback_id=CallbackId.SAVE_AS_EVIDENCE,
         private_metadata=meta.dumps(),
         blocks=blocks,
+    )
+
+
+def _no_deal() -> str:
+    return _(
+        "No deal to pick: you have no open deals, no deal is bound to this channel and you "
+        "have not opened one. Open the deal's card (/deal show <name>) and run the shortcut "
+        "again, or create a deal: /deal new Acme 50k"
     )
 
 

@@ -118,7 +118,7 @@ async def test_an_item_ticked_with_evidence_is_replaced_only_when_asked(
     assert block(view, BlockId.SAVE_REPLACE) is not None
 
     block_id, text = error_of(await submit_form(slack, view, "notes", user=REP))
-    assert block_id.startswith(BlockId.SAVE_ITEM_PREFIX)
+    assert block_id == BlockId.SAVE_REPLACE  # beside the box that lets it through
     assert "already ticked, with: Call notes from Monday" in text
     assert await ticks(slack) == {"notes": "Call notes from Monday"}
 
@@ -126,13 +126,23 @@ async def test_an_item_ticked_with_evidence_is_replaced_only_when_asked(
     assert (await ticks(slack))["notes"].startswith("the real notes — " + LINK)  # type: ignore[union-attr]
 
 
-async def test_someone_elses_deal_is_refused_beside_the_deal(slack: SlackHarness) -> None:
+async def test_someone_elses_deal_is_refused_in_the_form_and_at_the_save(
+    slack: SlackHarness,
+) -> None:
     await slack.command("new Acme 50k", user=REP)
     await slack.command("bind acme", user=REP)  # the channel's deal: REP2's form starts on it
+    mine = await shortcut_on(slack, "notes from the call", user=REP)  # REP's own form
     view = await shortcut_on(slack, "notes from the call", user=REP2)
     before = await events(slack)
+    # Refused at the click: said in the form, which offers no item of the deal.
+    assert "only the deal's owner" in text_of(view["blocks"])
+    assert block(view, BlockId.SAVE_ITEM_PREFIX) is None
+    block_id, text = error_of(await submit_form(slack, view, None, user=REP2))
+    assert block_id == BlockId.SAVE_DEAL and "no exit item" in text
 
-    block_id, text = error_of(await submit_form(slack, view, "notes", user=REP2))
+    # A submission made anyway (REP's form's answers) is refused beside the deal.
+    forged = dict(view, blocks=mine["blocks"])
+    block_id, text = error_of(await submit_form(slack, forged, "notes", user=REP2))
 
     assert block_id == BlockId.SAVE_DEAL and "only the deal's owner" in text
     assert await ticks(slack) == {} and await events(slack) == before

@@ -1,4 +1,4 @@
-""""Save as evidence" with bolt-python's own message shortcut fixture
+""" "Save as evidence" with bolt-python's own message shortcut fixture
 (tests/support/samples/slack_sdk/shortcut.message.json, SOURCES.md) replayed through the
 real signed route: an Enterprise Grid user (`W111`) whose `user` has no team id, a message
 with a mention. Slack's permalink when chat.getPermalink answers, the one built from the
@@ -16,8 +16,8 @@ from bot.core.context import Actor
 from bot.deals.creating import create_deal
 from bot.deals.message_evidence import PICK_LIMIT, deals_to_pick
 from bot.slack_standin import view_violations
-from bot.views.message import as_json
 from bot.views.ids import CallbackId
+from bot.views.message import as_json
 from bot.views.save_evidence import MessageMeta, save_evidence_modal
 from storage.models import ExitTick
 from tests.support.harness import SlackHarness

@@ -160,7 +160,7 @@ async def _save(
     if item is None or item.deal_id != answers.deal_id:
         return Invalid(
             _("no exit item of that deal was picked"),
-            _("pick the item the message proves"),
+            _("pick the item the message proves, or another deal"),
             field="item",
         )
     return await save_message(
@@ -174,15 +174,17 @@ async def _save(
 
 
 def _block_for(outcome: Failure, view: Body) -> str:
-    """Beside the item for what is about the item (or its stage: Stale); beside the
-    deal for the rest."""
+    """Beside the item for what is about the item (or its stage: Stale), beside the
+    replace box for evidence already there; beside the deal for the rest."""
     inputs = [
         str(b.get("block_id"))
         for b in view.get("blocks") or []
         if isinstance(b, dict) and b.get("type") == "input"
     ]
-    about_item = isinstance(outcome, Invalid) and outcome.field == "item"
-    if about_item or not isinstance(outcome, Invalid | NotAllowed):
+    field = outcome.field if isinstance(outcome, Invalid) else None
+    if field == "replace" and BlockId.SAVE_REPLACE.value in inputs:
+        return BlockId.SAVE_REPLACE.value  # beside the box that would let it through
+    if field in ("item", "replace") or not isinstance(outcome, Invalid | NotAllowed):
         found = [b for b in inputs if b.startswith(BlockId.SAVE_ITEM_PREFIX)]
         if found:
             return found[0]
