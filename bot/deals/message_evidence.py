@@ -155,15 +155,16 @@ async def save_message(
                 _("close the form and run the shortcut again"),
                 field="item",
             )
-        refused = _refusal(item, change.ticks, replace=replace)
+        value = evidence_value(item, message)
+        refused = _refusal(item, change.ticks, value=value, replace=replace)
         if refused is not None:
             return refused
-        return await apply_ticks(change, None, [], [], {item.id: evidence_value(item, message)})
+        return await apply_ticks(change, None, [], [], {item.id: value})
 
     return await change_deal(services, actor, seen, apply)
 
 
-def _refusal(item: ExitItem, ticks: list[ExitTick], *, replace: bool) -> Invalid | None:
+def _refusal(item: ExitItem, ticks: list[ExitTick], *, value: str, replace: bool) -> Invalid | None:
     if not takes_a_message(item):
         assert item.evidence is not None
         return Invalid(
@@ -174,7 +175,7 @@ def _refusal(item: ExitItem, ticks: list[ExitTick], *, replace: bool) -> Invalid
             field="item",
         )
     recorded = next((t.evidence for t in ticks if t.item_id == item.id and t.evidence), None)
-    if recorded and not replace:
+    if recorded and recorded != value and not replace:  # the same message again: no news
         return Invalid(
             _("“{item}” is already ticked, with: {evidence}").format(
                 item=item.text, evidence=clipped(recorded, 120)
