@@ -70,6 +70,8 @@ async def set_ticks(
     return await change_deal(services, actor, ref, apply)
 
 
+# The tick rules inside a change already under way: `set_ticks`'s, and those of a use case
+# that checks more first (bot.deals.message_evidence).
 async def apply_ticks(
     change: Change,
     selection: Iterable[str] | None,
@@ -77,8 +79,6 @@ async def apply_ticks(
     untick: list[str],
     evidence: dict[str, str],
 ) -> Outcome:
-    """The tick rules inside a change already under way (`set_ticks`, or another use case
-    that checks more first: bot.deals.message_evidence)."""
     stage = change.flow.stage(change.deal.stage)
     wanted = _wanted(stage, selection, tick, untick, evidence)
     if isinstance(wanted, Invalid):
