@@ -156,7 +156,10 @@ async def test_a_deal_that_moved_while_the_form_was_open_is_stale(slack: SlackHa
 
     block_id, text = error_of(await submit_form(slack, view, "notes", user=REP))
 
-    assert block_id.startswith(BlockId.SAVE_ITEM_PREFIX) and "just moved to Propose" in text
+    assert (
+        block_id.startswith(BlockId.SAVE_ITEM_PREFIX)
+        and "Acme moved to Propose while this form was open" in text
+    )
     assert await ticks(slack) == {}
 
 

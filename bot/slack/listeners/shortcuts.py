@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.access import outsider_refused
 from bot.core.context import Actor
-from bot.core.outcomes import Failure, Invalid, NotAllowed, Outcome
+from bot.core.outcomes import Failure, Invalid, NotAllowed, Outcome, Stale
 from bot.core.refs import SeenDeal
 from bot.deals.message_evidence import SavedMessage, deals_to_pick, message_text, save_message
 from bot.deals.outcomes import Ticked
@@ -131,7 +131,7 @@ def _on_submit(runtime: Runtime) -> Any:
         outcome = await _save(runtime, actor, meta, view)
         request_log.note_outcome(outcome)
         if isinstance(outcome, Failure):
-            error = f"{outcome.message}. {outcome.hint}" if outcome.hint else outcome.message
+            error = _error_text(outcome)
             await ack(response_action="errors", errors={_block_for(outcome, view): error[:2000]})
             return
         await ack()
@@ -171,6 +171,15 @@ async def _save(
         message=SavedMessage(text=meta.text, permalink=meta.permalink),
         replace=answers.replace,
     )
+
+
+def _error_text(outcome: Failure) -> str:
+    if isinstance(outcome, Stale) and outcome.card is not None:  # no card in a form
+        return _(
+            "{name} moved to {stage} while this form was open, so its items changed. Close "
+            "the form and run the shortcut on the message again"
+        ).format(name=outcome.card.name, stage=outcome.card.stage.name)
+    return f"{outcome.message}. {outcome.hint}" if outcome.hint else outcome.message
 
 
 def _block_for(outcome: Failure, view: Body) -> str:
