@@ -65,12 +65,14 @@ async def set_ticks(
     """
 
     async def apply(change: Change) -> Outcome:
-        return await _apply_ticks(change, selection, list(tick), list(untick), dict(evidence or {}))
+        return await apply_ticks(change, selection, list(tick), list(untick), dict(evidence or {}))
 
     return await change_deal(services, actor, ref, apply)
 
 
-async def _apply_ticks(
+# The tick rules inside a change already under way: `set_ticks`'s, and those of a use case
+# that checks more first (bot.deals.message_evidence).
+async def apply_ticks(
     change: Change,
     selection: Iterable[str] | None,
     tick: list[str],

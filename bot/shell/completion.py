@@ -9,6 +9,7 @@ from types import ModuleType
 from bot.commands import COMMANDS
 from bot.shell.lines import APP_COMMANDS, SHELL_COMMANDS
 from bot.shell.people import DEMO_PEOPLE
+from bot.shell.shortcuts import MESSAGE_SHORTCUTS
 
 REPL_WORDS = ("help", "quit")
 PEOPLE = tuple(person.name for person in DEMO_PEOPLE)
@@ -37,6 +38,8 @@ def _pool(before: list[str], channels: Iterable[str]) -> Iterable[str]:
         return [spec.name for spec in COMMANDS]
     if head == "/as" and len(before) == 1:
         return PEOPLE
+    if head == "/shortcut" and len(before) == 1:
+        return MESSAGE_SHORTCUTS
     if head == "/in" and len(before) == 1:
         return [f"#{name}" for name in channels]
     return []

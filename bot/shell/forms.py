@@ -31,6 +31,7 @@ class FormField:
     hint: str = ""
     options: list[JsonDict] = field(default_factory=list)
     initial: str | None = None  # initial text, date, or the initial option's value
+    dispatches: bool = False  # a pick is sent at once (dispatch_action): the form may change
 
     def option_labels(self) -> list[str]:
         return [text_of(option.get("text")) for option in self.options]
@@ -57,6 +58,7 @@ def form_fields(view: JsonDict) -> list[FormField]:
                 hint=text_of(block.get("hint")),
                 options=[o for o in element.get("options") or [] if isinstance(o, dict)],
                 initial=_initial(element),
+                dispatches=bool(block.get("dispatch_action")),
             )
         )
     return fields
@@ -79,7 +81,13 @@ def state_entry(form_field: FormField, answer: str) -> JsonDict:
     if not typed and not form_field.optional:
         raise BadAnswer("this field is required")
     if form_field.kind in SELECTS:
-        return {"type": form_field.kind, "selected_option": _pick(form_field, typed)}
+        kept = not answer.strip() and form_field.initial is not None
+        # A blank keeps the initial option by its value, never read as an option number.
+        picked = _by_value(form_field, form_field.initial) if kept else _pick(form_field, typed)
+        return {"type": form_field.kind, "selected_option": picked}
+    if form_field.kind == "checkboxes":  # "1", "1,3" or blank: the ticked options
+        picks = [_pick(form_field, part.strip()) for part in typed.split(",") if part.strip()]
+        return {"type": "checkboxes", "selected_options": [p for p in picks if p]}
     if form_field.kind == "datepicker":
         return {"type": "datepicker", "selected_date": _date(typed)}
     if form_field.kind == "users_select":
@@ -109,6 +117,10 @@ def _pick(form_field: FormField, typed: str) -> JsonDict | None:
     if len(starting) == 1:
         return starting[0]
     raise BadAnswer(f"pick a number from 1 to {len(options)}")
+
+
+def _by_value(form_field: FormField, value: str | None) -> JsonDict | None:
+    return next((o for o in form_field.options if o.get("value") == value), None)
 
 
 def _date(typed: str) -> str | None:

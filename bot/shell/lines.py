@@ -1,11 +1,12 @@
 """One typed line: a slash command for the app, or one of the shell's own commands
-(`/as`, `/in`, `/click`, `/home`), which stand for what a Slack user does with the mouse,
+(`/as`, `/in`, `/click`, `/home`, `/shortcut`), which stand for what a Slack user does with the mouse,
 and `/scheduler`, which stands for the clock: what `serve` would post now."""
 
 from __future__ import annotations
 
 from bot.shell.reply import Reply
 from bot.shell.session import ShellSession
+from bot.shell.shortcuts import run_shortcut
 from bot.views.counts import counted
 from flows.i18n import _
 
@@ -15,6 +16,7 @@ SHELL_COMMANDS: dict[str, str] = {
     "/in": "/in #channel        move to a channel (deals can be bound to one)",
     "/click": "/click <n|label>    click choice n (or the one labelled so) of the last message with choices",
     "/home": "/home               open the App Home tab",
+    "/shortcut": "/shortcut save_as_evidence [text]  post text here (or take the last message) and save it as a deal's evidence",
     "/scheduler": "/scheduler [now]    run the scheduler once, as `stagecoach digest run [--now]` does",
 }
 
@@ -30,6 +32,8 @@ async def run_line(session: ShellSession, line: str) -> Reply:
         return await _click(session, rest)
     if word == "/home":
         return await session.open_home()
+    if word == "/shortcut":
+        return await run_shortcut(session, rest)
     if word == "/scheduler":
         return await _scheduler(session, rest)
     if word in APP_COMMANDS:

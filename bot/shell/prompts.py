@@ -4,16 +4,18 @@ Slack submits it; errors the app answers with are shown and those fields asked a
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from bot.shell.forms import BadAnswer, FormField, form_fields, state_entry, state_values
 from bot.shell.render import YELLOW, Terminal
 from bot.shell.reply import Reply
 from bot.shell.session import ShellSession
+from bot.shell.shortcuts import dispatch_pick
 
 # Reads one answer after showing the question; None when there is no more input.
 Ask = Callable[[str], str | None]
 CANCEL = "/cancel"
-JsonDict = dict[str, object]
+JsonDict = dict[str, Any]
 
 
 async def fill_modal(session: ShellSession, reply: Reply, *, ask: Ask, term: Terminal) -> Reply:
@@ -29,19 +31,50 @@ async def fill_modal(session: ShellSession, reply: Reply, *, ask: Ask, term: Ter
     answers: dict[str, tuple[FormField, JsonDict]] = {}
     pending = fields
     while pending:
-        for form_field in pending:
-            entry = _ask_field(form_field, ask=ask, term=term)
-            if entry is None:
+        asked = await _ask_fields(session, view, pending, answers, ask=ask, term=term)
+        if asked is None:
+            session.cancel(view)
+            reply.problem = "the form was cancelled; nothing was changed"
+            term.problem(reply.problem)
+            return reply
+        if asked is not view:  # a pick changed the form: ask what it asks now
+            view, fields = asked, form_fields(asked)
+            term.modal(view)
+            kept = {f.block_id for f in fields}
+            answers = {k: v for k, v in answers.items() if k in kept}
+            pending = [f for f in fields if f.block_id not in answers]
+            if not view.get("submit"):
                 session.cancel(view)
-                reply.problem = "the form was cancelled; nothing was changed"
-                term.problem(reply.problem)
                 return reply
-            answers[form_field.block_id] = (form_field, entry)
+            continue
         submitted = await session.submit(view, state_values(answers))
         reply.extend(submitted)
         term.reply(_without_modal(submitted))
         pending = _to_ask_again(fields, submitted.form_errors, term=term)
     return reply
+
+
+async def _ask_fields(
+    session: ShellSession,
+    view: JsonDict,
+    pending: list[FormField],
+    answers: dict[str, tuple[FormField, JsonDict]],
+    *,
+    ask: Ask,
+    term: Terminal,
+) -> JsonDict | None:
+    """Ask `pending` into `answers`: the view (the form after a pick that changed it, as
+    Slack sends a pick in a menu with `dispatch_action`), or None if cancelled."""
+    for form_field in pending:
+        entry = _ask_field(form_field, ask=ask, term=term)
+        if entry is None:
+            return None
+        answers[form_field.block_id] = (form_field, entry)
+        picked = entry.get("selected_option")
+        value = picked.get("value") if isinstance(picked, dict) else None
+        if form_field.dispatches and value is not None and value != form_field.initial:
+            return await dispatch_pick(session, view, form_field, entry)
+    return view
 
 
 def _ask_field(form_field: FormField, *, ask: Ask, term: Terminal) -> JsonDict | None:

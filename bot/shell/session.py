@@ -127,7 +127,7 @@ class ShellSession:
             user_name=self.user.name,
             channel_name=self.channel,
         )
-        return await self._send(form_fields(body), request="slash_command", ack_url=url)
+        return await self.send(form_fields(body), request="slash_command", ack_url=url)
 
     async def click(self, number: int) -> Reply:
         surface = self.clickable()
@@ -144,14 +144,14 @@ class ShellSession:
             user_name=self.user.name,
             team_id=self.team_id,
         )
-        return await self._send(payload, request="block_actions")
+        return await self.send(payload, request="block_actions")
 
     async def open_home(self) -> Reply:
         """Open the App Home tab: Slack sends app_home_opened, the app publishes the view."""
         shown = self.standin.home(self.user.user_id)
         event = app_home_opened_event(self.user.user_id, view=shown)
         envelope = event_callback(event, team_id=self.team_id)
-        reply = await self._send(envelope, request="event_callback")
+        reply = await self.send(envelope, request="event_callback")
         home = self.standin.home(self.user.user_id)
         if home is not None and not any(s.kind == "home" for s in reply.surfaces):
             reply.surfaces.append(Surface("home", None, str(home["id"]), home))  # unchanged
@@ -169,7 +169,7 @@ class ShellSession:
             user_name=self.user.name,
             view=view,
         )
-        reply = await self._send(payload, request="view_submission", closing=view)
+        reply = await self.send(payload, request="view_submission", closing=view)
         ack = reply.exchanges[-1].ack or {}
         if ack.get("response_action") == "errors" and isinstance(ack.get("errors"), dict):
             reply.form_errors = {str(k): str(v) for k, v in ack["errors"].items()}
@@ -251,7 +251,7 @@ class ShellSession:
 
     # -- one request ---------------------------------------------------------------------
 
-    async def _send(
+    async def send(
         self,
         payload: JsonDict,
         *,

@@ -86,6 +86,11 @@ class Replies:
         async with naming("views.open"):
             await self.client.views_open(trigger_id=trigger_id, view=view)
 
+    async def update_modal(self, *, view_id: str, view_hash: str | None, view: Any) -> None:
+        """Replace an open modal; a stale `view_hash` is Slack's `hash_conflict`."""
+        async with naming("views.update"):
+            await self.client.views_update(view_id=view_id, hash=view_hash, view=view)
+
     async def publish_home(self, *, user_id: str, view: Any) -> None:
         async with naming("views.publish"):
             await self.client.views_publish(user_id=user_id, view=view)

@@ -12,6 +12,7 @@ from bot.slack_standin.action_payloads import (
     block_actions_payload,
     button_action,
     checkboxes_action,
+    message_action_payload,
     option,
     overflow_action,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "event_callback",
     "form_fields",
     "ids",
+    "message_action_payload",
     "message_violations",
     "new_trigger_id",
     "option",

@@ -1,6 +1,7 @@
 """block_actions payloads in Slack's real shapes: what Slack sends the app when a person
 clicks a button, picks from an overflow menu or ticks a checkbox, in a message, an
-ephemeral message, a modal or App Home (the envelope is bot.slack_standin.payloads')."""
+ephemeral message, a modal or App Home (the envelope is bot.slack_standin.payloads'); and
+the message_action a message shortcut sends."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import copy
 from collections.abc import Sequence
 from typing import TypeVar
 
-from bot.slack_standin.payloads import interaction, now_ts, response_url_for
+from bot.slack_standin import ids
+from bot.slack_standin.payloads import interaction, new_trigger_id, now_ts, response_url_for
 from bot.slack_standin.records import JsonDict
 
 _T = TypeVar("_T")
@@ -146,3 +148,34 @@ def _state_values(action: JsonDict, given: JsonDict | None) -> JsonDict:
             "selected_options": copy.deepcopy(action["selected_options"]),
         }
     return values
+
+
+def message_action_payload(
+    callback_id: str,
+    message: JsonDict,
+    *,
+    user_id: str,
+    team_id: str,
+    channel_id: str,
+    channel_name: str = "general",
+    response_url: str | None = None,
+    trigger_id: str | None = None,
+    user_name: str | None = None,
+) -> JsonDict:
+    """A message shortcut run on `message` (as Slack stores it: bot.slack_standin's
+    `post_as_user`), in the shape of bolt-python's own fixture
+    (tests/support/samples/slack_sdk/shortcut.message.json): a `user` with an id and a
+    name only, the team's domain, the message and its ts, a response URL."""
+    return {
+        "type": "message_action",
+        "token": ids.VERIFICATION_TOKEN,
+        "action_ts": now_ts(),
+        "team": {"id": team_id, "domain": ids.TEAM_DOMAIN},
+        "user": {"id": user_id, "name": user_name or user_id.lower()},
+        "channel": {"id": channel_id, "name": channel_name},
+        "callback_id": callback_id,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "message_ts": message["ts"],
+        "message": copy.deepcopy(message),
+        "response_url": response_url or response_url_for(team_id, "app"),
+    }

@@ -8,6 +8,7 @@ delete it.
 from __future__ import annotations
 
 import copy
+import re
 
 from bot.slack_standin import ids
 from bot.slack_standin.block_kit_limits import message_violations
@@ -15,6 +16,7 @@ from bot.slack_standin.records import JsonDict, SlackError, raise_if_any
 from bot.slack_standin.web_api_args import required, truthy
 from bot.slack_standin.workspace import Handler, ResponseHook, Workspace, with_generated_ids
 
+PLAUSIBLE_CHANNEL = re.compile(r"[CDG][A-Z0-9]{2,31}")
 RESPONSE_URL_USES = 5  # Slack: a response URL works five times within 30 minutes
 
 
@@ -66,11 +68,28 @@ def delete(ws: Workspace, args: JsonDict) -> JsonDict:
     return {"ok": True, "channel": channel, "ts": ts}
 
 
+def get_permalink(ws: Workspace, args: JsonDict) -> JsonDict:
+    """A message's link, as Slack writes it; a reply in a thread names its thread."""
+    channel = ws.resolve_channel(required(args, "channel", error="channel_not_found"))
+    ts = required(args, "message_ts", error="message_not_found")
+    if channel not in ws.channels and not PLAUSIBLE_CHANNEL.fullmatch(channel):
+        raise SlackError("channel_not_found")  # any channel id may exist, as users may
+    message = ws.find_message(channel, ts)
+    if message is None:
+        raise SlackError("message_not_found")
+    link = f"https://{ids.TEAM_DOMAIN}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    thread = message.get("thread_ts")
+    if thread and thread != ts:
+        link += f"?thread_ts={thread}&cid={channel}"
+    return {"ok": True, "channel": channel, "permalink": link}
+
+
 CHAT_METHODS: dict[str, Handler] = {
     "chat.postMessage": post_message,
     "chat.update": update,
     "chat.postEphemeral": post_ephemeral,
     "chat.delete": delete,
+    "chat.getPermalink": get_permalink,
 }
 
 

@@ -24,7 +24,14 @@ from bot.slack_standin.oauth_server import OAuthServer
 from bot.slack_standin.records import JsonDict, SlackError
 from bot.slack_standin.view_methods import VIEW_METHODS, close_view
 from bot.slack_standin.web_api_args import check_token, pop_token, read_args
-from bot.slack_standin.workspace import Handler, ResponseHook, UploadedFile, Workspace, user_profile
+from bot.slack_standin.workspace import (
+    Handler,
+    ResponseHook,
+    UploadedFile,
+    Workspace,
+    user_message,
+    user_profile,
+)
 
 # Calls that are not Web API methods get these names in `calls()`, `fail_next()` and friends.
 RESPONSE_URL = "response_url"
@@ -208,6 +215,18 @@ class SlackStandIn(CallLog):
         )
         self.workspace.users[user_id] = profile
         return copy.deepcopy(profile)
+
+    def post_as_user(
+        self, *, channel: str, user: str, text: str, thread_ts: str | None = None
+    ) -> JsonDict:
+        """A person's message in a channel (`text` as Slack stores it: escaped, mentions as
+        `<@U…>`), shaped as message shortcuts carry it; the message as stored."""
+        channel = self.workspace.resolve_channel(channel)
+        message = user_message(self.workspace, user=user, text=text, ts=self.workspace.next_ts())
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.workspace.channels[channel].append(message)
+        return copy.deepcopy(message)
 
     def close_view(self, view_id: str) -> None:
         """The user closed a modal (or a submission's ack cleared it): it and views above it go."""

@@ -123,6 +123,22 @@ class Workspace:
         return None
 
 
+def user_message(ws: Workspace, *, user: str, text: str, ts: str) -> JsonDict:
+    """A message a person posted, as Slack stores it (bolt-python's message shortcut
+    fixture: a client_msg_id, the text and the same words as a rich_text block)."""
+    seed = hashlib.sha1(f"{user}{ts}".encode()).hexdigest()
+    words = {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
+    return {
+        "client_msg_id": f"{seed[:8]}-{seed[8:12]}-{seed[12:16]}-{seed[16:20]}-{seed[20:32]}",
+        "type": "message",
+        "text": text,
+        "user": user,
+        "ts": ts,
+        "team": ws.team_id,
+        "blocks": [{"type": "rich_text", "block_id": _short_id(ts), "elements": [words]}],
+    }
+
+
 def dm_channel(user_id: str) -> str:
     return "D" + user_id[1:]
 

@@ -50,6 +50,8 @@ def item_note(item: ExitItem, card: DealCard) -> str | None:
             if value
             else _("needed: {prompt}").format(prompt=item.evidence.prompt)
         )
+    elif recorded and recorded.evidence:  # given unasked: a message saved as evidence
+        notes.append(recorded.evidence)
     return " · ".join(notes) or None
 
 

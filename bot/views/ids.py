@@ -39,6 +39,7 @@ class CallbackId(StrEnum):
     EVIDENCE = "deal_evidence"
     SEND_BACK = "deal_send_back"
     EDIT = "deal_edit"
+    SAVE_AS_EVIDENCE = "save_as_evidence"  # the message shortcut (manifest.yml) and its form
 
 
 class BlockId(StrEnum):
@@ -55,6 +56,9 @@ class BlockId(StrEnum):
     CURRENCY = "in_currency"
     OWNER = "in_owner"
     EVIDENCE_PREFIX = "in_evidence:"  # + item id
+    SAVE_DEAL = "in_save_deal"  # "Save as evidence": picking a deal dispatches (new items)
+    SAVE_ITEM_PREFIX = "in_save_item|"  # + deal id: Slack keeps no pick across deals
+    SAVE_REPLACE = "in_save_replace"
 
 
 # The input element inside each modal input block uses the same id as its block.

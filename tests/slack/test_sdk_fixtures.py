@@ -190,7 +190,8 @@ async def test_the_new_deal_modal_opens_and_its_submission_is_stored(slack: Slac
     assert "Umbrella" in text_of(latest_card(slack, GRID_USER)["blocks"])
 
 
-# -- shortcuts: the app has none ---------------------------------------------------------------
+# -- shortcuts: the samples' callback id is not one of the app's (its own: -------------------
+# tests/slack/test_save_as_evidence_samples.py) ----------------------------------------------
 
 
 async def test_shortcuts_are_acknowledged_and_ignored(slack: SlackHarness) -> None:
