@@ -26,6 +26,7 @@ class RoomExists(Outcome):
     deal_id: int
     deal_name: str
     channel_id: str
+    channel_name: str
 
 
 class RoomStep(StrEnum):
@@ -50,6 +51,7 @@ class RoomProblem:
 class RoomMade(Outcome):
     card: DealCard
     channel_id: str
+    channel_name: str
     invited: tuple[str, ...]
     problems: tuple[RoomProblem, ...] = ()
 

@@ -60,7 +60,7 @@ async def ask_room(services: Services, actor: Actor, ref: DealRef) -> Outcome:
                 before=now - STALE_CLAIM,
             )
     if existing is not None and existing.channel_id is not None:
-        return RoomExists(card.deal_id, card.name, existing.channel_id)
+        return RoomExists(card.deal_id, card.name, existing.channel_id, existing.name or "")
     if not ours:
         return Invalid(
             _("a room for {name} is being made right now").format(name=card.name),

@@ -45,7 +45,9 @@ async def make_room(runtime: Runtime, actor: Actor, wanted: RoomWanted, reply: R
     problems += await _pin_card(runtime, made.id, card)
     failed = {problem.user_id for problem in problems}
     invited = tuple(user for user in wanted.invite if user not in failed)
-    await _answer(runtime, actor, reply, RoomMade(card, made.id, invited, tuple(problems)))
+    await _answer(
+        runtime, actor, reply, RoomMade(card, made.id, made.name, invited, tuple(problems))
+    )
 
 
 async def _create(runtime: Runtime, wanted: RoomWanted) -> Channel | RoomNotMade:

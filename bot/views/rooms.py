@@ -28,25 +28,25 @@ def channel_link(channel_id: str) -> str:
 
 
 def room_wanted_message(wanted: RoomWanted) -> Message:
-    text = _("Making #{channel} for {name}…").format(
-        channel=wanted.names[0], name=bold(escape(wanted.card.name))
-    )
-    return Message(text=text, blocks=[section(":hourglass_flowing_sand: " + text)])
+    words = _("Making #{channel} for {name}…")
+    text = words.format(channel=wanted.names[0], name=wanted.card.name)
+    shown = words.format(channel=wanted.names[0], name=bold(escape(wanted.card.name)))
+    return Message(text=text, blocks=[section(":hourglass_flowing_sand: " + shown)])
 
 
 def room_exists_message(room: RoomExists) -> Message:
-    text = _("{name} has its room already: {room}").format(
-        name=bold(escape(room.deal_name)), room=channel_link(room.channel_id)
-    )
+    words = _("{name} has its room already: {room}")
+    text = words.format(name=room.deal_name, room=f"#{room.channel_name}")
+    shown = words.format(name=bold(escape(room.deal_name)), room=channel_link(room.channel_id))
     hint = _("one room per deal; /deal history #{deal} says who made it").format(deal=room.deal_id)
-    return Message(text=text, blocks=[section(text), context(escape(hint))])
+    return Message(text=text, blocks=[section(shown), context(escape(hint))])
 
 
 def room_made_message(made: RoomMade) -> Message:
-    text = _(
-        "{room} is {name}'s room: its card is pinned there, and its stage changes go there"
-    ).format(room=channel_link(made.channel_id), name=bold(escape(made.card.name)))
-    blocks: list[Block] = [section(":door: " + text)]
+    words = _("{room} is {name}'s room: its card is pinned there, and its stage changes go there")
+    text = words.format(room=f"#{made.channel_name}", name=made.card.name)
+    shown = words.format(room=channel_link(made.channel_id), name=bold(escape(made.card.name)))
+    blocks: list[Block] = [section(":door: " + shown)]
     if made.invited:
         who = ", ".join(mention(user) for user in made.invited)
         blocks.append(context(_("Invited: {who}").format(who=who)))
@@ -58,6 +58,7 @@ def room_made_message(made: RoomMade) -> Message:
 
 
 def problem_text(problem: RoomProblem) -> str:
+    """One line, as mrkdwn that reads as plain text too (a mention and Slack's error name)."""
     error = f"`{problem.error}`"
     if problem.step is RoomStep.BIND:
         return _("the deal could not be bound to it: {why}").format(why=escape(problem.error))
@@ -73,13 +74,14 @@ def problem_text(problem: RoomProblem) -> str:
 
 
 def room_not_made_message(refused: RoomNotMade) -> Message:
-    message, hint = _refusal(refused)
+    message, hint = _refusal(refused, refused.deal_name)
+    shown, _hint = _refusal(refused, bold(escape(refused.deal_name)))
     text = f"{message} {_('Try:')} {hint}"
-    return Message(text=text, blocks=[section(":x: " + message), context(_("Try:") + " " + hint)])
+    return Message(text=text, blocks=[section(":x: " + shown), context(_("Try:") + " " + hint)])
 
 
-def _refusal(refused: RoomNotMade) -> tuple[str, str]:
-    name = bold(escape(refused.deal_name))
+def _refusal(refused: RoomNotMade, name: str) -> tuple[str, str]:
+    """What Slack's refusal means, and what to do; `name` is the deal's, as shown."""
     error = refused.error
     if error == "name_taken":
         tried = ", ".join(f"#{each}" for each in refused.tried)
@@ -92,8 +94,9 @@ def _refusal(refused: RoomNotMade) -> tuple[str, str]:
     if error in ("restricted_action", "no_permission", "user_is_restricted"):
         return (
             _(
-                "no room was made for {name}: this workspace does not let the app make channels ({error})"
-            ).format(name=name, error=f"`{error}`"),
+                "no room was made for {name}: this workspace does not let the app make "
+                "channels ({error})"
+            ).format(name=name, error=error),
             _("ask a Slack admin to allow it, or make a channel yourself and /deal bind there"),
         )
     if error == "missing_scope":
@@ -106,14 +109,12 @@ def _refusal(refused: RoomNotMade) -> tuple[str, str]:
     if error.startswith("invalid_name"):
         return (
             _("no room was made for {name}: Slack refused the name #{channel} ({error})").format(
-                name=name, channel=refused.tried[-1], error=f"`{error}`"
+                name=name, channel=refused.tried[-1], error=error
             ),
             _("rename the deal with /deal edit, then /deal room again"),
         )
     return (
-        _("no room was made for {name}: Slack refused ({error})").format(
-            name=name, error=f"`{error}`"
-        ),
+        _("no room was made for {name}: Slack refused ({error})").format(name=name, error=error),
         _("/deal room again in a minute; nothing was kept"),
     )
 
