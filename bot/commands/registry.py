@@ -23,6 +23,7 @@ from bot.commands.moves import ADVANCE, DISQUALIFY, LOSE, NURTURE, OVERRIDE, REO
 from bot.commands.notes import OBJECTION, PLAYBOOK
 from bot.commands.onboard import ONBOARD
 from bot.commands.reporting import PLAN, STATS
+from bot.commands.rooms import ROOM
 from bot.commands.settings import SETTINGS
 from bot.commands.spec import Answer, Command, CommandSpec, ParseError
 from bot.commands.ticks import TICK, UNTICK
@@ -56,6 +57,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
     FEEDBACK,
     BIND,
     UNBIND,
+    ROOM,
     ROLE,
     TEAM,
     SETTINGS,

@@ -85,9 +85,14 @@ class Directory:
         return person
 
     def channel(self, name: str) -> str:
-        channel_id = channel_id_for(name)
+        # a channel the app made (a deal room) has the stand-in's id: learn_channel
+        known = (id_ for id_, known in self.names.items() if known == name and id_[0] in "CG")
+        channel_id = next(known, None) or channel_id_for(name)
         self.names[channel_id] = name
         return channel_id
+
+    def learn_channel(self, channel_id: str, name: str) -> None:
+        self.names[channel_id] = name
 
     def escape(self, line: str) -> str:
         """What Slack sends for what the user typed: mentions and channels as links."""

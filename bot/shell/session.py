@@ -109,8 +109,14 @@ class ShellSession:
         cleaned = clean_name(name)
         if cleaned is None:
             return None
+        self._learn_channels()
         self.channel, self.channel_id = cleaned, self.directory.channel(cleaned)
         return cleaned
+
+    def _learn_channels(self) -> None:
+        """Channels the app made (deal rooms) by name: shown as #name, reached by /in."""
+        for channel_id, channel in self.standin.workspace.conversations.items():
+            self.directory.learn_channel(channel_id, channel["name"])
 
     # -- what the user does ------------------------------------------------------------------
 
@@ -184,6 +190,7 @@ class ShellSession:
         tick = Scheduler(self.runtime.services, client=self.runtime.client, settings=TICK)
         report = await tick.tick(force=force)
         await settle(self.runtime)
+        self._learn_channels()
         after = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
         surfaces = changes(before, after)
         self._remember(surfaces)  # a nudge shown here is not news in the DM later
@@ -268,6 +275,7 @@ class ShellSession:
         if closing is not None and not (ack or {}).get("response_action"):
             self.cancel(closing)  # an empty ack closes the modal
         await settle(self.runtime)
+        self._learn_channels()
         after = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
         surfaces = changes(before, after)
         self._remember(surfaces)

@@ -40,10 +40,12 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes manifest.yml asks for (tests/slack/test_oauth_install.py keeps them equal).
 BOT_SCOPES = (
+    "channels:manage",
     "chat:write",
     "commands",
     "files:write",
     "im:write",
+    "pins:write",
     "users:read",
 )
 NOT_INSTALLED = _(

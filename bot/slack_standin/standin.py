@@ -18,6 +18,7 @@ from aiohttp import web
 
 from bot.slack_standin.call_log import CallLog, Reply
 from bot.slack_standin.chat_methods import CHAT_METHODS, respond
+from bot.slack_standin.conversation_methods import CONVERSATION_METHODS, new_channel
 from bot.slack_standin.directory_methods import DIRECTORY_METHODS, auth_test
 from bot.slack_standin.file_methods import FILE_METHODS, receive_upload
 from bot.slack_standin.oauth_server import OAuthServer
@@ -43,6 +44,7 @@ WEB_API_METHODS: dict[str, Handler] = {
     **VIEW_METHODS,
     **DIRECTORY_METHODS,
     **FILE_METHODS,
+    **CONVERSATION_METHODS,
 }
 MAX_BODY = 50 * 1024 * 1024  # uploads of chart images go through the same server
 
@@ -243,6 +245,14 @@ class SlackStandIn(CallLog):
     def ephemerals(self, user: str) -> list[JsonDict]:
         """Ephemeral messages the user can see, oldest first; each names its `channel`."""
         return copy.deepcopy(self.workspace.ephemerals.get(user, []))
+
+    def add_channel(self, name: str, *, private: bool = False) -> str:
+        """A channel someone made in Slack (its name is taken from then on); its id."""
+        return str(new_channel(self.workspace, name, private=private, creator="U0SOMEONE")["id"])
+
+    def conversation(self, channel: str) -> JsonDict | None:
+        """A channel made through conversations.create or add_channel: name, members, pins."""
+        return copy.deepcopy(self.workspace.conversations.get(channel))
 
     def home(self, user: str) -> JsonDict | None:
         """The App Home view last published for the user."""

@@ -57,6 +57,8 @@ class Workspace:
     users: dict[str, JsonDict] = field(default_factory=dict)
     files: dict[str, UploadedFile] = field(default_factory=dict)
     hooks: dict[str, ResponseHook] = field(default_factory=dict)
+    # channels made through conversations.create: name, members, pins (conversation_methods)
+    conversations: dict[str, JsonDict] = field(default_factory=dict)
     used_triggers: set[str] = field(default_factory=set)
     serial: int = 0
 

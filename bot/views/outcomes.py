@@ -36,6 +36,7 @@ from bot.deals.outcomes import (
     Validated,
     WhichDeal,
 )
+from bot.deals.room_outcomes import RoomExists, RoomMade, RoomNotMade, RoomWanted
 from bot.digests.content import DigestPreview, DigestSubscriptions
 from bot.onboarding.outcomes import (
     Delivery,
@@ -83,6 +84,12 @@ from bot.views.plan import plan_message
 from bot.views.playbook import objection_message, playbook_message
 from bot.views.quiz import answered_message, question_message
 from bot.views.roles import role_changed_message, role_of_message, roles_message
+from bot.views.rooms import (
+    room_exists_message,
+    room_made_message,
+    room_not_made_message,
+    room_wanted_message,
+)
 from bot.views.stats import stats_message
 from bot.views.subscriptions import subscriptions_message
 from bot.views.team import team_changed_message, team_of_message, teams_message
@@ -152,6 +159,10 @@ outcome_message.register(FeedbackList, feedback_list_message)
 outcome_message.register(FeedbackClosed, feedback_closed_message)
 outcome_message.register(ActualFlowReport, actual_flow_message)
 outcome_message.register(Edited, edited_message)
+outcome_message.register(RoomWanted, room_wanted_message)
+outcome_message.register(RoomExists, room_exists_message)
+outcome_message.register(RoomMade, room_made_message)
+outcome_message.register(RoomNotMade, room_not_made_message)
 
 
 @outcome_message.register

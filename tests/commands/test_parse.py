@@ -40,6 +40,7 @@ from bot.commands.moves import (
 from bot.commands.notes import OBJECTION, PLAYBOOK, ObjectionArgs, PlaybookArgs
 from bot.commands.onboard import ONBOARD, OnboardArgs
 from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
+from bot.commands.rooms import ROOM
 from bot.commands.settings import SETTINGS, SettingsArgs
 from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
 from bot.commands.validation import SEND_BACK, VALIDATE, SendBackArgs, ValidateArgs
@@ -135,6 +136,9 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ),
     ("bind acme", BIND, DealArgs(DealName("acme"))),
     ("unbind", UNBIND, NoArgs()),
+    ("room", ROOM, DealArgs(CURRENT)),
+    ("room #42", ROOM, DealArgs(DealNumber(42))),
+    ("room Müşteri", ROOM, DealArgs(DealName("Müşteri"))),
     ("role <@U0DANA|dana> manager", ROLE, RoleArgs("U0DANA", Role.MANAGER)),
     ("role <@U0DANA|dana>   Manager ", ROLE, RoleArgs("U0DANA", Role.MANAGER)),
     ("role <@U0DANA|dana>", ROLE, RoleArgs("U0DANA")),

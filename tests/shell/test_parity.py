@@ -58,6 +58,10 @@ SUBCOMMANDS: dict[str, tuple[list[Step], bool]] = {
     "feedback": ([Line("ana", "/deal feedback the demo stage needs a security item")], True),
     "bind": ([Line("ana", "/deal bind acme")], True),
     "unbind": ([Line("ana", "/deal bind acme"), Line("ana", "/deal unbind")], True),
+    "room": (
+        [Line("ana", "/deal room acme"), Line("maria", "/deal override #1 CFO said yes")],
+        True,
+    ),
     "role": ([Line("ada", "/deal role @ben manager")], True),
     "team": ([Line("ada", "/deal team @maria remove @ben")], True),
     "map": ([Line("ana", "/deal map")], False),  # a picture in the DM

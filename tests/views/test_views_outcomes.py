@@ -25,6 +25,7 @@ from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
 from tests.support.samples.feedback import SAMPLES as FEEDBACK_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
 from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
+from tests.support.samples.rooms import SAMPLES as ROOM_SAMPLES
 from tests.support.samples.team import SAMPLES as TEAM_SAMPLES
 from tests.support.views import (
     NOW,
@@ -135,6 +136,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     **KPI_SAMPLES,
     **TEAM_SAMPLES,
     **FLOW_SAMPLES,
+    **ROOM_SAMPLES,
 }
 
 

@@ -17,6 +17,7 @@ from bot.core.context import Actor
 from bot.core.slack_text import from_slack
 from bot.deals.feedback import FeedbackClosed
 from bot.deals.outcomes import EditForm, MapPicture, SentBack, Ticked
+from bot.deals.room_outcomes import RoomWanted
 from bot.digests.content import DigestPreview
 from bot.onboarding.outcomes import Delivery
 from bot.reporting.outcomes import ActualFlowReport
@@ -24,6 +25,7 @@ from bot.slack import request_log
 from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_owner
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.pictures import upload_actual_flow, upload_map, upload_preview_chart
+from bot.slack.rooms import make_room
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
 from bot.views.edit_form import edit_modal
 from bot.views.help import help_message, parse_error_message
@@ -93,6 +95,9 @@ async def _acknowledge(runtime: Runtime, ack: Any, body: Body, actor: Actor, ans
     if isinstance(answer, DigestPreview):
         work = upload_preview_chart(runtime, actor, answer)
         after_ack(runtime, body, work, name="digest preview chart")
+    if isinstance(answer, RoomWanted):
+        work = make_room(runtime, actor, answer, _reply_to(body))
+        after_ack(runtime, body, work, name="make a deal room")
 
 
 def _deliver(runtime: Runtime, body: Body, delivery: Delivery) -> None:

@@ -1,12 +1,15 @@
 """After a change, from any listener (a command, a click, a form): the DM to the owner of
-a deal someone else changed. bot.deals.owner_notices decides who is told of what;
-bot.slack.owner_notices batches and sends, after the acknowledgement."""
+a deal someone else changed (bot.deals.owner_notices decides who is told of what;
+bot.slack.owner_notices batches and sends), and a stage change posted in the deal's room
+(bot.slack.rooms), after the acknowledgement."""
 
 from __future__ import annotations
 
 from bot.core.context import Actor
 from bot.core.outcomes import Outcome
+from bot.deals.outcomes import Moved
 from bot.deals.owner_notices import owner_notices
+from bot.slack.rooms import post_move
 from bot.slack.runtime import Body, Runtime, after_ack
 
 
@@ -16,3 +19,5 @@ def tell_owners(runtime: Runtime, body: Body, actor: Actor, outcome: object) -> 
     for notice in owner_notices(outcome, actor):
         work = runtime.owner_notices.tell(runtime.replies, notice)
         after_ack(runtime, body, work, name="tell the owner")
+    if isinstance(outcome, Moved):
+        after_ack(runtime, body, post_move(runtime, actor, outcome), name="post to the room")

@@ -1,0 +1,116 @@
+"""The Slack side of deal rooms (bot.deals.rooms, docs/deal-rooms.md), after the
+acknowledgement: make the channel under the first free name, bind the deal to it, invite
+the owner and whoever asked, post the card and pin it, then say how it went. Once the
+channel is made the room counts: what Slack refuses after that is said, not undone.
+Later, each stage change of the deal is posted there and the pinned card kept current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.context import Actor
+from bot.core.outcomes import DealCard, Outcome
+from bot.deals.outcomes import Moved
+from bot.deals.room_outcomes import RoomMade, RoomNotMade, RoomProblem, RoomStep, RoomWanted
+from bot.deals.rooms import card_pinned, room_made, room_record, room_refused
+from bot.slack.runtime import Runtime
+from bot.slack.sending import Sent, attempt
+from bot.views.ids import ReplyTarget
+from bot.views.outcomes import outcome_message
+from bot.views.rooms import room_card_message, room_move_message
+
+NAME_TAKEN = "name_taken"
+ALREADY_IN = "already_in_channel"  # the owner asked for the room themselves: not a problem
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    id: str
+    name: str
+
+
+async def make_room(runtime: Runtime, actor: Actor, wanted: RoomWanted, reply: ReplyTarget) -> None:
+    made = await _create(runtime, wanted)
+    if not isinstance(made, Channel):
+        await room_refused(runtime.services, wanted.card.deal_id)
+        await _answer(runtime, actor, reply, made)
+        return
+    bound = await room_made(
+        runtime.services, actor, wanted.card, channel_id=made.id, name=made.name
+    )
+    card = bound if isinstance(bound, DealCard) else wanted.card
+    problems = [] if isinstance(bound, DealCard) else [RoomProblem(RoomStep.BIND, bound.message)]
+    problems += await _invite(runtime, made.id, wanted.invite)
+    problems += await _pin_card(runtime, made.id, card)
+    failed = {problem.user_id for problem in problems}
+    invited = tuple(user for user in wanted.invite if user not in failed)
+    await _answer(
+        runtime, actor, reply, RoomMade(card, made.id, made.name, invited, tuple(problems))
+    )
+
+
+async def _create(runtime: Runtime, wanted: RoomWanted) -> Channel | RoomNotMade:
+    """The channel under the first name Slack does not say is taken."""
+    tried: list[str] = []
+    error = NAME_TAKEN
+    for name in wanted.names:
+        tried.append(name)
+        what = f"making #{name} for deal {wanted.card.deal_id}"
+        result = await attempt(runtime.client.conversations_create(name=name), what=what)
+        if isinstance(result, Sent):
+            return Channel(str(result.response["channel"]["id"]), name)
+        error = result.error
+        if error != NAME_TAKEN:
+            break
+    return RoomNotMade(wanted.card.deal_id, wanted.card.name, tuple(tried), error)
+
+
+async def _invite(runtime: Runtime, channel_id: str, users: tuple[str, ...]) -> list[RoomProblem]:
+    """One call per person, so one who cannot be invited (a guest) stops nobody else."""
+    problems = []
+    for user in users:
+        call = runtime.client.conversations_invite(channel=channel_id, users=user)
+        result = await attempt(call, what=f"inviting {user} to {channel_id}")
+        if not isinstance(result, Sent) and result.error != ALREADY_IN:
+            problems.append(RoomProblem(RoomStep.INVITE, result.error, user))
+    return problems
+
+
+async def _pin_card(runtime: Runtime, channel_id: str, card: DealCard) -> list[RoomProblem]:
+    message = room_card_message(card)
+    call = runtime.client.chat_postMessage(channel=channel_id, **message.to_dict())
+    posted = await attempt(call, what=f"the card in {channel_id}")
+    if not isinstance(posted, Sent):
+        return [RoomProblem(RoomStep.CARD, posted.error)]
+    ts = str(posted.response["ts"])
+    pin = runtime.client.pins_add(channel=channel_id, timestamp=ts)
+    pinned = await attempt(pin, what=f"pinning the card in {channel_id}")
+    if not isinstance(pinned, Sent):
+        return [RoomProblem(RoomStep.PIN, pinned.error)]
+    await card_pinned(runtime.services, card.deal_id, ts)
+    return []
+
+
+async def _answer(runtime: Runtime, actor: Actor, reply: ReplyTarget, outcome: Outcome) -> None:
+    """To the command's response URL; without one that works, by DM."""
+    message = outcome_message(outcome)
+    if await runtime.replies.to_response_url(reply.response_url, message, replace=False):
+        return
+    await runtime.replies.post(channel=actor.user_id, message=message)
+
+
+async def post_move(runtime: Runtime, actor: Actor, moved: Moved) -> None:
+    """A stage change in the deal's room, if it has one, and its pinned card brought up to
+    date. Slack refusing either (the room archived, the bot removed) is logged, not raised:
+    the change is committed and answered already."""
+    room = await room_record(runtime.services, moved.card.deal_id)
+    if room is None:
+        return
+    notice = room_move_message(actor.user_id, moved).to_dict()
+    call = runtime.client.chat_postMessage(channel=room.channel_id, **notice)
+    await attempt(call, what=f"the move of deal {moved.card.deal_id} in its room")
+    if room.card_ts is not None:
+        card = room_card_message(moved.card).to_dict()
+        update = runtime.client.chat_update(channel=room.channel_id, ts=room.card_ts, **card)
+        await attempt(update, what=f"the pinned card of deal {moved.card.deal_id}")
