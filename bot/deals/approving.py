@@ -11,11 +11,13 @@ request); for `manager`, the owner's manager or an admin; for `admin`, an admin;
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.access import is_admin_or_manager_of, role_of
 from bot.core.context import Actor, Services
-from bot.core.outcomes import Failure, Invalid, NotAllowed, NotFound, Outcome
+from bot.core.outcomes import DealCard, Failure, Invalid, NotAllowed, NotFound, Outcome
 from bot.core.refs import SeenDeal
 from bot.core.values import BadValue, clean_reason
 from bot.deals.outcomes import Approved, Rejected, Shown
@@ -48,11 +50,19 @@ async def reject(
     return await _answer(services, actor, request_id, where, reason=why)
 
 
+@dataclass(frozen=True, slots=True)
+class RejectForm:
+    """What the reason form is built on: the card, and the item the request is about."""
+
+    card: DealCard
+    item_id: str
+
+
 async def to_reject(
     services: Services, actor: Actor, request_id: int, *, where: str | None = None
-) -> Outcome:
-    """The card a reject form is built on, or why it would be refused: asked at the
-    click, before the form opens. Writes nothing."""
+) -> RejectForm | Outcome:
+    """The form to reject a request on, or why it would be refused: asked at the click,
+    before the form opens. Writes nothing."""
     request = await _request(services, actor, request_id)
     if isinstance(request, Failure):
         return request
@@ -62,7 +72,8 @@ async def to_reject(
         return found if isinstance(found, Failure) else Shown(card=await change.card())
 
     seen = SeenDeal(request.deal_id, request.stage)
-    return await change_deal(services, actor, seen, apply, permission=_may_answer(request, where))
+    shown = await change_deal(services, actor, seen, apply, permission=_may_answer(request, where))
+    return RejectForm(shown.card, request.item_id) if isinstance(shown, Shown) else shown
 
 
 async def _answer(
