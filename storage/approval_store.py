@@ -19,6 +19,9 @@ async def requests_of(session: AsyncSession, *, deal_id: int, stage: str) -> lis
         select(ApprovalRequest)
         .where(ApprovalRequest.deal_id == deal_id, ApprovalRequest.stage == stage)
         .order_by(col(ApprovalRequest.id))
+        # as the database has them now: an answer written in this transaction is an UPDATE
+        # the session's copies of the rows do not see
+        .execution_options(populate_existing=True)
     )
     return list((await session.exec(statement)).all())
 
@@ -27,8 +30,10 @@ async def request_by_id(
     session: AsyncSession, *, team_id: str, request_id: int
 ) -> ApprovalRequest | None:
     """The request, only in its own workspace (another's id finds nothing)."""
-    statement = select(ApprovalRequest).where(
-        ApprovalRequest.id == request_id, ApprovalRequest.team_id == team_id
+    statement = (
+        select(ApprovalRequest)
+        .where(ApprovalRequest.id == request_id, ApprovalRequest.team_id == team_id)
+        .execution_options(populate_existing=True)
     )
     return (await session.exec(statement)).first()
 
