@@ -29,6 +29,11 @@ async def requests_in(change: Change, stage: Stage) -> list[ApprovalRequest]:
     )
 
 
+def pending_items(requests: list[ApprovalRequest]) -> set[str]:
+    """The items whose request still waits for an answer."""
+    return {r.item_id for r in requests if r.status == ApprovalStatus.PENDING}
+
+
 @dataclass(slots=True)
 class Diverted:
     """What became of the items a tick wrote that ask for approval."""

@@ -54,9 +54,7 @@ def build_card(
     left: LeftAt | None = None,
     approvals: Mapping[str, ApprovalNote] | None = None,
 ) -> DealCard:
-    """`left`: where a deal in a side stage left the main path, so the card offers only the
-    reopen moves that are allowed; `approvals`: the stage's approvals waiting or rejected
-    (bot.deals.approvals.approval_notes)."""
+    """`left`: where a side stage's deal left (bot.deals.reopening); `approvals`: see DealCard."""
     assert deal.id is not None
     stage = flow.stage(deal.stage)
     ticked = _recorded_ticks(stage, ticks)

@@ -11,7 +11,7 @@ from bot.core.outcomes import Invalid, Outcome
 from bot.core.refs import DealRef
 from bot.core.values import BadValue
 from bot.deals.approval_notes import approval_notes
-from bot.deals.approvals import divert, requests_in
+from bot.deals.approvals import Diverted, divert, pending_items, requests_in
 from bot.deals.asking_validation import (
     Asked,
     ask_validation,
@@ -24,7 +24,7 @@ from bot.deals.outcomes import Ticked
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import Evidence, Stage
-from storage.approval_models import ApprovalStatus
+from storage.approval_models import ApprovalRequest
 from storage.models import EventKind, ExitTick
 
 
@@ -107,29 +107,26 @@ async def _settle(
     wanted: tuple[list[str] | None, list[str], list[str]],
     values: dict[str, str],
 ) -> Ticked:
-    selected, ticking, unticking = wanted
-    current = {t.item_id: t for t in change.ticks}
-    requests = await requests_in(change, stage)
-    pending = {r.item_id for r in requests if r.status == ApprovalStatus.PENDING}
-    plan = _plan(stage, wanted, values, current, pending)
-    dropped = set(unticking) | (pending - set(selected) if selected is not None else set())
-    diverted = await divert(
-        change, stage, requests, writing=plan.added + plan.changed, dropped=dropped, values=values
-    )
-    added = [i for i in plan.added if i not in diverted.taken]
-    # A new value for an approved item is approved again: its tick goes until then.
-    removed = plan.removed + [i for i in plan.changed if i in diverted.taken]
-    changed = [i for i in plan.changed if i not in diverted.taken]
+    _selected, ticking, unticking = wanted
+    current, requests = {t.item_id: t for t in change.ticks}, await requests_in(change, stage)
+    plan = _plan(stage, wanted, values, current, pending_items(requests))
+    diverted = await _ask_approvals(change, stage, requests, plan, wanted, values)
+    added, removed, changed = plan.added, plan.removed, plan.changed
     ticks, asked = list(current.values()), Asked([], ())
     if added or removed or changed:
         written = await _write_ticks(change, stage, added, removed, changed, values)
-        stale = set(removed + changed)
-        ticks = change.ticks = [t for t in ticks if t.item_id not in stale] + written
+        ticks = change.ticks = [t for t in ticks if t.item_id not in {*removed, *changed}]
+        ticks += written
         asked = await ask_validation(change, stage, written)
     notes = approval_notes(await requests_in(change, stage)) if requests or diverted.asked else {}
     # The card from the ticks as written, not read back: one statement fewer per click.
-    now = change.services.clock()
-    card = build_card(deal=change.deal, ticks=ticks, flow=change.flow, now=now, approvals=notes)
+    card = build_card(
+        deal=change.deal,
+        ticks=ticks,
+        flow=change.flow,
+        now=change.services.clock(),
+        approvals=notes,
+    )
     return Ticked(
         card=card,
         ticked=added + changed,
@@ -143,6 +140,29 @@ async def _settle(
         approval_waits=diverted.waits,
         withdrawn=diverted.withdrawn,
     )
+
+
+async def _ask_approvals(
+    change: Change,
+    stage: Stage,
+    requests: list[ApprovalRequest],
+    plan: _Plan,
+    wanted: tuple[list[str] | None, list[str], list[str]],
+    values: dict[str, str],
+) -> Diverted:
+    """The items that ask for approval become requests instead of ticks (`plan` keeps the
+    rest); a waiting request left out of a selection, or unticked by name, is withdrawn."""
+    selected, _ticking, unticking = wanted
+    pending = pending_items(requests)
+    dropped = set(unticking) | (pending - set(selected) if selected is not None else set())
+    diverted = await divert(
+        change, stage, requests, writing=plan.added + plan.changed, dropped=dropped, values=values
+    )
+    plan.added = [i for i in plan.added if i not in diverted.taken]
+    # A new value for an approved item is approved again: its tick goes until then.
+    plan.removed += [i for i in plan.changed if i in diverted.taken]
+    plan.changed = [i for i in plan.changed if i not in diverted.taken]
+    return diverted
 
 
 def _plan(
