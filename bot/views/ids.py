@@ -159,6 +159,8 @@ class ApprovalRef:
         """None for anything but what `dumps` wrote (a forged or truncated value)."""
         try:
             data = json.loads(text if isinstance(text, str) else "")
+            if isinstance(data["request_id"], bool):  # JSON's true is no id, though int() takes it
+                return None
             ref = cls(int(data["request_id"]))
         except (ValueError, TypeError, KeyError, OverflowError):
             return None
