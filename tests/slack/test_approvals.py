@@ -157,3 +157,15 @@ async def test_an_admin_may_answer_for_the_manager(slack: SlackHarness, card: Js
     await press(slack, request, ActionId.APPROVE, ADMIN, channel=dm_channel(MANAGER))
 
     assert (await ticked(slack))[DISCOUNT].ticked_by == REP
+
+
+async def test_advance_is_refused_while_the_approval_waits_and_says_for_whom(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    await ask_discount(slack, card)
+    await slack.command("tick 1 3 4 5", user=REP)  # everything else (asks the others too)
+
+    refused = await slack.command("advance", user=REP)
+
+    said = text_of(refused.json["blocks"])
+    assert "cannot leave Propose yet" in said and f"waiting for approval by @{MANAGER}" in said
