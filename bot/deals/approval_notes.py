@@ -20,8 +20,11 @@ def has_approvals(stage: Stage) -> bool:
 
 
 def needs_approval(item: ExitItem | None, deal: Deal) -> bool:
-    """Whether ticking `item` on `deal` asks for approval (its `when` holds, or it has none)."""
-    return item is not None and item.approval is not None and item.approval.applies(deal.amount)
+    """Whether ticking `item` on `deal` asks for approval (its `when` holds, or it has none).
+    A practice deal (onboarding's sandbox) asks no one: an ordinary tick."""
+    if item is None or item.approval is None or deal.is_practice:
+        return False
+    return item.approval.applies(deal.amount)
 
 
 def approval_notes(requests: Sequence[ApprovalRequest]) -> dict[str, ApprovalNote]:
