@@ -50,6 +50,18 @@ def approval_request(card: DealCard, asked: ApprovalAsked) -> Message:
     )
 
 
+def approval_unsent(card: DealCard, asked: ApprovalAsked, recipient: str, *, said: str) -> Message:
+    """The requester's DM when a request could not be delivered: where, why, what to do."""
+    where = f"<#{recipient}>" if asked.to_channel else f"<@{recipient}>"
+    number = item_numbers(card.stage, [asked.item_id])
+    text = "⚠️ " + _(
+        "The approval request for {number} on {name} did not reach {where} (Slack said: "
+        "{said}). It still waits; if it went to a channel, invite the app there "
+        "(/invite @stagecoach), then untick {number} and tick it again."
+    ).format(number=number, name=bold(escape(card.name)), where=where, said=escape(said))
+    return Message(text=text, blocks=[section(text)])
+
+
 def reject_modal(card: DealCard, item_id: str, *, private_metadata: str) -> View:
     item = card.stage.item(item_id)
     return modal(

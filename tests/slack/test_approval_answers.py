@@ -255,3 +255,16 @@ async def press_in(slack: SlackHarness, request: JsonDict, user: str, team: str)
         message=request,
         response_url=slack.standin.response_url(channel=channel, user=user),
     )
+
+
+async def test_a_request_slack_refuses_is_reported_to_the_requester(
+    slack: SlackHarness, card: JsonDict
+) -> None:
+    slack.standin.fail_next("chat.postMessage", error="not_in_channel")
+
+    await slack.command("tick 4", user=REP)
+
+    assert requests_in(slack, DEAL_DESK) == []
+    told = slack.standin.messages(REP)[-1]["text"]
+    assert "did not reach" in told and "not_in_channel" in told and "/invite" in told
+    assert [r.status for r in await rows(slack, ApprovalRequest)] == ["pending"]

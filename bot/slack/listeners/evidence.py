@@ -9,10 +9,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.context import Actor
-from bot.deals.outcomes import SentBack, Ticked
+from bot.deals.outcomes import ApprovalAsked, SentBack, Ticked
 from bot.slack.runtime import Body, Runtime
 from bot.slack.sending import log_failure
-from bot.views.approvals import approval_request
+from bot.views.approvals import approval_request, approval_unsent
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
 from bot.views.validation import sent_back_notice, validation_requests
@@ -76,6 +76,20 @@ async def ask_approvers(runtime: Runtime, ticked: Ticked) -> None:
                 await runtime.replies.post(channel=recipient, message=message)
             except SLACK_REFUSED as error:
                 log_failure(error, what=f"approval request {asked.request_id} to {recipient}")
+                await _tell_unsent(runtime, ticked, asked, recipient, error)
+
+
+async def _tell_unsent(
+    runtime: Runtime, ticked: Ticked, asked: ApprovalAsked, recipient: str, error: Exception
+) -> None:
+    """The requester learns that a request did not arrive (a channel the bot is not in,
+    most often), and what to do, instead of waiting for an answer that cannot come."""
+    said = error.response.get("error") if isinstance(error, SlackApiError) else None
+    notice = approval_unsent(ticked.card, asked, recipient, said=str(said or type(error).__name__))
+    try:
+        await runtime.replies.post(channel=asked.requested_by, message=notice)
+    except SLACK_REFUSED as again:
+        log_failure(again, what=f"the unsent notice of approval request {asked.request_id}")
 
 
 async def tell_owner(runtime: Runtime, sent_back: SentBack, actor: Actor) -> None:
