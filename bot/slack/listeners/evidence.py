@@ -1,7 +1,8 @@
 """What follows a tick: the evidence form for the items that wait for a value (at once,
 on the click's or the command's trigger_id, which Slack honours for 3 seconds), and a DM
-to each validator for the items that wait for validation (`validate: manager`); and what
-follows a send-back: the owner's DM saying what is missing."""
+to each validator for the items that wait for validation (`validate: manager`), and each
+approval request to its approvers (`approval:`, docs/approvals.md); and what follows a
+send-back: the owner's DM saying what is missing."""
 
 from __future__ import annotations
 
