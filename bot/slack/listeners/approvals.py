@@ -16,8 +16,10 @@ from bot.deals.approving import RejectForm, approve, to_reject
 from bot.deals.outcomes import Approved, Rejected
 from bot.slack import request_log
 from bot.slack.listeners.actions import acking, reply_in_place, reply_target
+from bot.slack.listeners.evidence import SLACK_REFUSED
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Runtime, guarded, mapping, text_or_none
+from bot.slack.sending import log_failure
 from bot.views.approvals import answered_notice, reject_modal
 from bot.views.ids import ActionId, ApprovalRef, ModalMeta, ReplyTarget
 from bot.views.outcomes import outcome_message
@@ -50,9 +52,13 @@ async def _on_approve(runtime: Runtime, body: Body, actor: Actor, action: dict[s
 
 
 async def tell_requester(runtime: Runtime, outcome: object, actor: Actor) -> None:
+    """The requester's DM: approved, or rejected and why. The answer stands if it fails."""
     if isinstance(outcome, Approved | Rejected):
         notice = answered_notice(outcome, actor.user_id)
-        await runtime.replies.post(channel=outcome.requested_by, message=notice)
+        try:
+            await runtime.replies.post(channel=outcome.requested_by, message=notice)
+        except SLACK_REFUSED as error:
+            log_failure(error, what=f"the answer to approval request {outcome.request_id}")
 
 
 async def _on_reject(runtime: Runtime, body: Body, actor: Actor, action: dict[str, Any]) -> None:
