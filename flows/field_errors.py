@@ -68,8 +68,17 @@ _HINTS = {
 }
 
 
+_APPROVAL_HINTS = {
+    "approval": _("by: manager, admin, @U0123ABCD or #C0123ABCD; optional when: amount >= 100000"),
+    "by": _("manager, admin, a user as @U0123ABCD, or a channel as #C0123ABCD"),
+    "when": _("a field, a comparison and a number: amount >= 100000 (>=, >, <=, <, ==)"),
+}
+
+
 def _hint_for(path: Path) -> str:
     names = [part for part in path if isinstance(part, str)]
+    if "approval" in names and names[-1] in _APPROVAL_HINTS:  # `by` means a date in a goal
+        return _APPROVAL_HINTS[names[-1]]
     if names and names[-1] in _HINTS:
         return _HINTS[names[-1]]
     return _("a non-empty value") if names else ""

@@ -14,10 +14,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     field_validator,
     model_validator,
 )
+
+from flows.approval_rules import Approver, Condition, parse_approver, parse_condition
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
@@ -102,6 +105,43 @@ class Validator(StrEnum):
     MANAGER = "manager"  # the owner's manager, or an admin when the owner has none
 
 
+class Approval(_Strict):
+    """Who must approve an item before it counts, and when (docs/maps.md): read once, as
+    the map loads; `when` is never evaluated as code (flows.approval_rules)."""
+
+    by: Text = Field(description="manager, admin, @U… (a user) or #C… (a channel)")
+    when: Text | None = Field(
+        default=None, description="a condition on the deal, such as 'amount >= 100000'"
+    )
+    _approver: Approver = PrivateAttr()
+    _condition: Condition | None = PrivateAttr(default=None)
+
+    @field_validator("by")
+    @classmethod
+    def _known_approver(cls, value: str) -> str:
+        parse_approver(value)
+        return value
+
+    @field_validator("when")
+    @classmethod
+    def _readable_condition(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_condition(value)
+        return value
+
+    def model_post_init(self, context: object, /) -> None:
+        self._approver = parse_approver(self.by)
+        self._condition = parse_condition(self.when) if self.when else None
+
+    @property
+    def approver(self) -> Approver:
+        return self._approver
+
+    def applies(self, amount: float | None) -> bool:
+        """Whether a deal of this amount needs the approval (always, with no `when`)."""
+        return self._condition is None or self._condition.holds(amount)
+
+
 class ExitItem(_Strict):
     """One checklist item that must be done before a deal may leave its stage."""
 
@@ -121,6 +161,18 @@ class ExitItem(_Strict):
         description="The value that proves the item: a prompt ('Budget amount'), or "
         "{prompt, type, options}.",
     )
+    approval: Approval | None = Field(
+        default=None,
+        description="{by, when}: ticking it asks the approver; only their Approve ticks it.",
+    )
+
+    @model_validator(mode="after")
+    def _validated_or_approved(self) -> ExitItem:
+        if self.validate_by is not None and self.approval is not None:
+            raise ValueError(
+                "an item is either validated (`validate`) or approved (`approval`), not both"
+            )
+        return self
 
     @field_validator("evidence", mode="before")
     @classmethod

@@ -53,6 +53,11 @@ class EventKind(StrEnum):
     UPDATED = "updated"
     VALIDATED = "validated"  # a manager confirmed a ticked item
     SENT_BACK = "sent_back"  # a manager refused it: the tick is gone; `value` says why
+    # Approvals (docs/approvals.md): `value` is the request's id; a rejection's `reason` why.
+    APPROVAL_ASKED = "approval_asked"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
     # Moved onto another version of its map (stagecoach maps migrate; docs/maps.md):
     # `value` is "<from version>><to version>", `from_stage` the stage it was in, and
     # `to_stage` (with `stay_started_at`) only when the stage id changed: then, and only

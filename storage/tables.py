@@ -11,7 +11,14 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
-from storage import digest_models, feedback_models, models, room_models, workspace_models
+from storage import (
+    approval_models,
+    digest_models,
+    feedback_models,
+    models,
+    room_models,
+    workspace_models,
+)
 
 METADATA: MetaData = SQLModel.metadata
 MODULES = (
@@ -20,4 +27,5 @@ MODULES = (
     feedback_models,
     room_models,
     workspace_models,
+    approval_models,
 )  # imported for their tables

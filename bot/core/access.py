@@ -103,9 +103,14 @@ async def validators_of(
     owner = await queries.person(session, team_id=team_id, user_id=owner_id)
     if owner is not None and owner.manager_id:
         return (owner.manager_id,)
+    admins = await admins_of(session, services, team_id=team_id)
+    return tuple(a for a in admins if a != owner_id) or admins
+
+
+async def admins_of(session: AsyncSession, services: Services, *, team_id: str) -> tuple[str, ...]:
+    """The workspace's admins: by role, and everyone in STAGECOACH_ADMINS; sorted."""
     people = await queries.people(session, team_id=team_id)
-    admins = {p.user_id for p in people if p.role == Role.ADMIN} | set(services.admins)
-    return tuple(sorted(admins - {owner_id})) or tuple(sorted(admins))
+    return tuple(sorted({p.user_id for p in people if p.role == Role.ADMIN} | set(services.admins)))
 
 
 def outsider_refused() -> NotAllowed:

@@ -39,6 +39,21 @@ class TickInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ApprovalNote:
+    """An item's latest approval request, as its card shows it (docs/approvals.md):
+    waiting (`by` None), or rejected by `by` with `reason`."""
+
+    approver: str  # as the map writes it: manager, admin, @U…, #C…
+    asked: tuple[str, ...]  # who was sent it: user ids, or one channel id
+    by: str | None = None
+    reason: str | None = None
+
+    @property
+    def waiting(self) -> bool:
+        return self.by is None
+
+
+@dataclass(frozen=True, slots=True)
 class DealCard:
     """Everything the stage card shows; built from one deal, its ticks and its flow."""
 
@@ -64,6 +79,8 @@ class DealCard:
     is_practice: bool
     expected_close: dt.date | None = None  # when the owner expects it to close
     close_pushes: int = 0  # how often that date moved later (bot.deals.close_dates)
+    # item id → its approval waiting or rejected (`approval:` items; bot.deals.approvals)
+    approvals: dict[str, ApprovalNote] = field(default_factory=dict)
 
     @property
     def slipping(self) -> bool:

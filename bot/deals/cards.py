@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.outcomes import DealCard, DealRow, TickInfo
+from bot.core.outcomes import ApprovalNote, DealCard, DealRow, TickInfo
 from flows.machine import Flow, Move, Transition, is_recorded
 from flows.schema import ExitItem, ProcessMap, Stage
 from storage.models import Deal, DealStatus, ExitTick
@@ -52,9 +52,9 @@ def build_card(
     flow: Flow,
     now: dt.datetime,
     left: LeftAt | None = None,
+    approvals: Mapping[str, ApprovalNote] | None = None,
 ) -> DealCard:
-    """`left`: where a deal in a side stage left the main path, so the card offers only the
-    reopen moves that are allowed."""
+    """`left`: where a side stage's deal left (bot.deals.reopening); `approvals`: see DealCard."""
     assert deal.id is not None
     stage = flow.stage(deal.stage)
     ticked = _recorded_ticks(stage, ticks)
@@ -83,6 +83,7 @@ def build_card(
         is_practice=deal.is_practice,
         expected_close=deal.expected_close,
         close_pushes=deal.close_pushes,
+        approvals={i: note for i, note in (approvals or {}).items() if i not in ticked},
     )
 
 

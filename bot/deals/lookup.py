@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Ambiguous, DealCard, DealRow, Failure, NotFound
 from bot.core.refs import CurrentDeal, DealName, DealNumber, DealRef, SeenDeal
+from bot.deals.approval_notes import notes_for
 from bot.deals.cards import LeftAt, build_card, build_row
 from flows.i18n import _
 from storage import deal_queries
@@ -109,7 +110,9 @@ async def build_deal_card(
     flow = await services.catalog.flow(services.db, map_id=deal.map_id, version=deal.map_version)
     if left is None and not flow.stage(deal.stage).is_open:
         left = LeftAt(await services.deals.stage_left(deal))
-    return build_card(deal=deal, ticks=ticks, flow=flow, now=services.clock(), left=left)
+    notes = await notes_for(services, deal, flow.stage(deal.stage))
+    now = services.clock()
+    return build_card(deal=deal, ticks=ticks, flow=flow, now=now, left=left, approvals=notes)
 
 
 async def card_of(services: Services, actor: Actor, ref: DealRef) -> DealCard | Failure:

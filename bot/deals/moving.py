@@ -18,6 +18,7 @@ from bot.core.values import (
     clean_reason,
     match_lost_reason,
 )
+from bot.deals.approval_notes import notes_in
 from bot.deals.cards import build_card
 from bot.deals.outcomes import Moved
 from bot.deals.reengage import reengage_date
@@ -37,8 +38,14 @@ async def _advance(change: Change) -> Outcome:
     if isinstance(transition, Invalid):
         return transition
     if not change.flow.fire(transition, _state(change)):
+        stage = change.flow.stage(change.deal.stage)  # what waits for approval is said too
+        notes = await notes_in(change.held.session, change.deal, stage)
         card = build_card(  # from the ticks read with the deal: they are the card's
-            deal=change.deal, ticks=change.ticks, flow=change.flow, now=change.services.clock()
+            deal=change.deal,
+            ticks=change.ticks,
+            flow=change.flow,
+            now=change.services.clock(),
+            approvals=notes,
         )
         return Blocked(
             ngettext(

@@ -36,6 +36,51 @@ class Ticked(Outcome):
     # asked by name (`tick`, `untick`) but already so: nothing to do for them, and said
     already_ticked: list[str] = field(default_factory=list)
     not_ticked: list[str] = field(default_factory=list)
+    # approval items (docs/approvals.md): asked now (the adapter sends each request), still
+    # waiting from before (asked no one again), and withdrawn by this untick
+    approvals: tuple[ApprovalAsked, ...] = ()
+    approval_waits: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+    @property
+    def asks_others(self) -> bool:
+        """Someone else must be asked: validators, or approvers."""
+        return bool(self.to_validate or self.approvals)
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalAsked:
+    """A request just recorded for an approval item: the adapter sends it to `asked`
+    (DMs to users, or one post to a channel)."""
+
+    request_id: int
+    item_id: str
+    approver: str  # as the map writes it
+    asked: tuple[str, ...]
+    to_channel: bool
+    requested_by: str
+    evidence: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Approved(Outcome):
+    """An allowed person approved a request: the item is ticked (by its requester)."""
+
+    card: DealCard
+    item_id: str
+    request_id: int
+    requested_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected(Outcome):
+    """An allowed person rejected a request, saying why; the item stays unticked."""
+
+    card: DealCard
+    item_id: str
+    request_id: int
+    requested_by: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)

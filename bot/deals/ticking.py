@@ -4,11 +4,14 @@ carries the whole current selection), so a replayed request changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Invalid, Outcome
 from bot.core.refs import DealRef
 from bot.core.values import BadValue
+from bot.deals.approval_notes import approval_notes
+from bot.deals.approvals import Diverted, divert, pending_items, requests_in
 from bot.deals.asking_validation import (
     Asked,
     ask_validation,
@@ -21,6 +24,7 @@ from bot.deals.outcomes import Ticked
 from bot.deals.writes import Change, change_deal
 from flows.i18n import _
 from flows.schema import Evidence, Stage
+from storage.approval_models import ApprovalRequest
 from storage.models import EventKind, ExitTick
 
 
@@ -86,32 +90,99 @@ async def apply_ticks(
     values = _evidence_values(stage, evidence, currency=change.deal.currency)
     if isinstance(values, Invalid):
         return values
-    selected, ticking, unticking = wanted
-    current = {t.item_id: t for t in change.ticks}
-    wanted_set = set(selected if selected is not None else current) | set(ticking) | set(values)
-    # Evidence is part of the tick: an item that asks for a value is ticked with it or not
-    # at all; the caller asks for it (the form in Slack, the question in the shell).
-    waiting = _waiting(stage, set(selected or ticking), values, current)
-    wanted_set -= set(unticking) | set(waiting)
-    added, removed, changed_evidence = _differences(stage, wanted_set, current, values)
+    return await _settle(change, stage, wanted, values)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The items a tick changes: ticked, unticked, with a new value, waiting for one."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    waiting: list[str]
+
+
+async def _settle(
+    change: Change,
+    stage: Stage,
+    wanted: tuple[list[str] | None, list[str], list[str]],
+    values: dict[str, str],
+) -> Ticked:
+    _selected, ticking, unticking = wanted
+    current, requests = {t.item_id: t for t in change.ticks}, await requests_in(change, stage)
+    plan = _plan(stage, wanted, values, current, pending_items(requests))
+    diverted = await _ask_approvals(change, stage, requests, plan, wanted, values)
+    added, removed, changed = plan.added, plan.removed, plan.changed
     ticks, asked = list(current.values()), Asked([], ())
-    if added or removed or changed_evidence:
-        written = await _write_ticks(change, stage, added, removed, changed_evidence, values)
-        stale = set(removed + changed_evidence)
-        ticks = change.ticks = [t for t in ticks if t.item_id not in stale] + written
+    if added or removed or changed:
+        written = await _write_ticks(change, stage, added, removed, changed, values)
+        ticks = change.ticks = [t for t in ticks if t.item_id not in {*removed, *changed}]
+        ticks += written
         asked = await ask_validation(change, stage, written)
+    notes = approval_notes(await requests_in(change, stage)) if requests or diverted.asked else {}
     # The card from the ticks as written, not read back: one statement fewer per click.
-    card = build_card(deal=change.deal, ticks=ticks, flow=change.flow, now=change.services.clock())
+    card = build_card(
+        deal=change.deal,
+        ticks=ticks,
+        flow=change.flow,
+        now=change.services.clock(),
+        approvals=notes,
+    )
     return Ticked(
         card=card,
-        ticked=added + changed_evidence,
-        unticked=[i for i in removed if i not in waiting],
-        waiting=waiting,
+        ticked=added + changed,
+        unticked=[i for i in removed if i not in plan.waiting],
+        waiting=plan.waiting,
         to_validate=asked.items,
         validators=asked.validators,
-        already_ticked=[i for i in ticking if i in current and i not in changed_evidence],
-        not_ticked=[i for i in unticking if i not in current],
+        already_ticked=[i for i in ticking if i in current and i not in changed],
+        not_ticked=[i for i in unticking if i not in current and i not in diverted.withdrawn],
+        approvals=tuple(diverted.asked),
+        approval_waits=diverted.waits,
+        withdrawn=diverted.withdrawn,
     )
+
+
+async def _ask_approvals(
+    change: Change,
+    stage: Stage,
+    requests: list[ApprovalRequest],
+    plan: _Plan,
+    wanted: tuple[list[str] | None, list[str], list[str]],
+    values: dict[str, str],
+) -> Diverted:
+    """The items that ask for approval become requests instead of ticks (`plan` keeps the
+    rest); a waiting request left out of a selection, or unticked by name, is withdrawn."""
+    selected, _ticking, unticking = wanted
+    pending = pending_items(requests)
+    dropped = set(unticking) | (pending - set(selected) if selected is not None else set())
+    diverted = await divert(
+        change, stage, requests, writing=plan.added + plan.changed, dropped=dropped, values=values
+    )
+    plan.added = [i for i in plan.added if i not in diverted.taken]
+    # A new value for an approved item is approved again: its tick goes until then.
+    plan.removed += [i for i in plan.changed if i in diverted.taken]
+    plan.changed = [i for i in plan.changed if i not in diverted.taken]
+    return diverted
+
+
+def _plan(
+    stage: Stage,
+    wanted: tuple[list[str] | None, list[str], list[str]],
+    values: dict[str, str],
+    current: dict[str, ExitTick],
+    pending: set[str],
+) -> _Plan:
+    selected, ticking, unticking = wanted
+    wanted_set = set(selected if selected is not None else current) | set(ticking) | set(values)
+    # Evidence is part of the tick: an item that asks for a value is ticked with it or not
+    # at all; the caller asks for it (the form in Slack, the question in the shell). An
+    # item waiting for approval has its value already.
+    waiting = _waiting(stage, set(selected or ticking) - pending, values, current)
+    wanted_set -= set(unticking) | set(waiting)
+    added, removed, changed = _differences(stage, wanted_set, current, values)
+    return _Plan(added, removed, changed, waiting)
 
 
 def _differences(

@@ -20,6 +20,7 @@ from bot.core.access import may_change
 from bot.core.context import Actor, Services
 from bot.core.outcomes import DealCard, Failure, NotAllowed, NotFound, Outcome, Stale
 from bot.core.refs import DealRef, SeenDeal
+from bot.deals.approval_notes import notes_in
 from bot.deals.cards import LeftAt, build_card
 from bot.deals.lookup import find_deal, no_such_deal
 from flows.i18n import _
@@ -91,7 +92,10 @@ class Change:
                 await stage_left(self.held.session, deal_id=self.deal.id, side_stage=side)
             )
         now = self.services.clock()
-        return build_card(deal=self.deal, ticks=ticks, flow=self.flow, now=now, left=left)
+        notes = await notes_in(self.held.session, self.deal, self.flow.stage(self.deal.stage))
+        return build_card(
+            deal=self.deal, ticks=ticks, flow=self.flow, now=now, left=left, approvals=notes
+        )
 
 
 class LostRace(Exception):

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks.basic_components import Option
 from bot.core.outcomes import DealCard, TickInfo
 from bot.core.slack_ids import user_id
 from bot.views import limits
+from bot.views.approval_notes import approval_short, approvals_said, waits_for_approval
 from bot.views.blocks import button, context, section
 from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef, checklist_block_id
@@ -43,6 +44,8 @@ def item_note(item: ExitItem, card: DealCard) -> str | None:
     recorded = card.ticked.get(item.id)
     if item.validate_by is not None:  # first: the evidence may fill the line's 75 characters
         notes.append(_validation_note(recorded))
+    if item.approval is not None and (approval := card.approvals.get(item.id)) is not None:
+        notes.append(approval_short(approval))
     if item.evidence:
         value = recorded.evidence if recorded else None
         notes.append(
@@ -107,7 +110,12 @@ def checklist_blocks(card: DealCard) -> list[Block]:
     if not items:
         return []
     options = [_option(number, item, card) for number, item in enumerate(items, start=1)]
-    ticked = [option for option, item in zip(options, items, strict=True) if item.id in card.ticked]
+    # An item waiting for approval shows ticked: unticking it withdraws the request.
+    ticked = [
+        option
+        for option, item in zip(options, items, strict=True)
+        if item.id in card.ticked or waits_for_approval(card, item.id)
+    ]
     elements: list[InteractiveElement] = [
         CheckboxesElement(
             action_id=ActionId.EXIT_ITEMS, options=options, initial_options=ticked or None
@@ -121,7 +129,13 @@ def checklist_blocks(card: DealCard) -> list[Block]:
     # the block id names the deal and the stage the user saw.
     block = ActionsBlock(block_id=checklist_block_id(ref), elements=elements)
     in_full = items_in_full(card, items)
-    return [section(title), block, *([context(in_full)] if in_full else [])]
+    said = approvals_said(card)
+    return [
+        section(title),
+        block,
+        *([context(said)] if said else []),
+        *([context(in_full)] if in_full else []),
+    ]
 
 
 def items_in_full(card: DealCard, items: Sequence[ExitItem]) -> str | None:

@@ -113,6 +113,22 @@ def _sent_back(entry: HistoryEntry) -> str:
     return _("sent back “{item}”: {value}").format(**names)
 
 
+def _approval_asked(entry: HistoryEntry) -> str:
+    return _("asked for approval of “{item}” (by {reason})").format(**_names(entry))
+
+
+def _approved(entry: HistoryEntry) -> str:
+    return _("approved “{item}”").format(**_names(entry))
+
+
+def _rejected(entry: HistoryEntry) -> str:
+    return _("rejected “{item}”: {reason}").format(**_names(entry))
+
+
+def _withdrawn(entry: HistoryEntry) -> str:
+    return _("withdrew the approval request for “{item}”").format(**_names(entry))
+
+
 def _advanced(entry: HistoryEntry) -> str:
     return _("advanced {source} → {dest}").format(**_names(entry))
 
@@ -191,6 +207,10 @@ WHAT: dict[EventKind, Callable[[HistoryEntry], str]] = {
     EventKind.UNTICKED: _unticked,
     EventKind.VALIDATED: _validated,
     EventKind.SENT_BACK: _sent_back,
+    EventKind.APPROVAL_ASKED: _approval_asked,
+    EventKind.APPROVED: _approved,
+    EventKind.REJECTED: _rejected,
+    EventKind.WITHDRAWN: _withdrawn,
     EventKind.ADVANCED: _advanced,
     EventKind.OVERRIDDEN: _overridden,
     EventKind.BRANCHED: _branched,

@@ -27,6 +27,8 @@ class ActionId(StrEnum):
     CHOOSE_DEAL = "deal_choose"  # a prefix: "which deal?" buttons add "_<n>" (unique per block)
     VALIDATE = "deal_validate"  # a manager confirms a ticked item (in their DM)
     SEND_BACK = "deal_send_back"  # … or refuses it: opens a form for what is missing
+    APPROVE = "deal_approve"  # an approver approves an approval item (docs/approvals.md)
+    REJECT = "deal_reject"  # … or rejects it: opens a form for the reason
 
 
 class CallbackId(StrEnum):
@@ -40,6 +42,7 @@ class CallbackId(StrEnum):
     SEND_BACK = "deal_send_back"
     EDIT = "deal_edit"
     SAVE_AS_EVIDENCE = "save_as_evidence"  # the message shortcut (manifest.yml) and its form
+    REJECT = "deal_reject"
 
 
 class BlockId(StrEnum):
@@ -143,6 +146,29 @@ class ValidationRef:
         except (ValueError, TypeError, KeyError, OverflowError):
             return None
         return ref if ref.deal_id > 0 and ref.stage and ref.item_id else None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRef:
+    """An Approve or Reject button: the request's id, nothing else. The deal, the item,
+    who may answer and whether it still waits are read from the database."""
+
+    request_id: int
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: object) -> ApprovalRef | None:
+        """None for anything but what `dumps` wrote (a forged or truncated value)."""
+        try:
+            data = json.loads(text if isinstance(text, str) else "")
+            if isinstance(data["request_id"], bool):  # JSON's true is no id, though int() takes it
+                return None
+            ref = cls(int(data["request_id"]))
+        except (ValueError, TypeError, KeyError, OverflowError):
+            return None
+        return ref if 0 < ref.request_id < 2**53 else None
 
 
 def checklist_block_id(ref: DealRef) -> str:

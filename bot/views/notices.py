@@ -31,11 +31,53 @@ def ticked_notice(ticked: Ticked) -> str:
     if not parts and (ticked.already_ticked or ticked.not_ticked):
         return "ℹ️ " + _unchanged(ticked)  # nothing changed: no ✅, and no "saved"
     parts += _already(ticked)
+    asked = _approvals(ticked)
+    if asked and not parts and not ticked.waiting:
+        return asked
     said = "; ".join(parts) or _("Checklist saved")
     text = f"✅ {said}. {_ready(ticked.card)}".rstrip()
+    if asked:
+        text += " " + asked
     if ticked.to_validate:
         text += " " + _validation_asked(stage, ticked)
     return f"{text} {_waiting(ticked)}" if ticked.waiting else text
+
+
+def _approvals(ticked: Ticked) -> str:
+    """What became of the approval items: asked for, still waiting, withdrawn."""
+    stage, said = ticked.card.stage, []
+    reachable = [a.item_id for a in ticked.approvals if a.asked]
+    unreachable = [a.item_id for a in ticked.approvals if not a.asked]
+    if reachable:
+        said.append(
+            "📨 "
+            + _("Asked for approval of {items}: it counts once approved.").format(
+                items=item_numbers(stage, reachable)
+            )
+        )
+    if unreachable:
+        said.append(
+            "⚠️ "
+            + _(
+                "{items} needs an approval no one can give: an admin names the deal owner's "
+                "manager with /deal team, or the map's approver is you or the owner."
+            ).format(items=item_numbers(stage, unreachable))
+        )
+    if ticked.approval_waits:
+        said.append(
+            "⏳ "
+            + _("{items} already waits for approval.").format(
+                items=item_numbers(stage, ticked.approval_waits)
+            )
+        )
+    if ticked.withdrawn:
+        said.append(
+            "↩️ "
+            + _("Withdrew the approval request for {items}.").format(
+                items=item_numbers(stage, ticked.withdrawn)
+            )
+        )
+    return " ".join(said)
 
 
 def _unchanged(ticked: Ticked) -> str:

@@ -21,6 +21,7 @@ from bot.core.outcomes import (
 )
 from bot.deals.feedback import FeedbackClosed, FeedbackGiven, FeedbackList
 from bot.deals.outcomes import (
+    Approved,
     Created,
     DealHistory,
     DealList,
@@ -30,6 +31,7 @@ from bot.deals.outcomes import (
     Moved,
     ObjectionNoted,
     Playbook,
+    Rejected,
     SentBack,
     Shown,
     Ticked,
@@ -57,6 +59,7 @@ from bot.team.outcomes import (
     WorkspaceSettingsShown,
 )
 from bot.views.actual_flow import actual_flow_message
+from bot.views.approvals import approved_message, rejected_message
 from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, change_card, stage_card
 from bot.views.counts import counted
@@ -114,6 +117,16 @@ def _shown(outcome: Shown) -> Message:
 @outcome_message.register
 def _created(outcome: Created) -> Message:
     return stage_card(outcome.card, notice=created_notice(outcome.card))
+
+
+@outcome_message.register
+def _approved(outcome: Approved) -> Message:
+    return approved_message(outcome)
+
+
+@outcome_message.register
+def _rejected(outcome: Rejected) -> Message:
+    return rejected_message(outcome)
 
 
 @outcome_message.register

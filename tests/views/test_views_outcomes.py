@@ -103,6 +103,19 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     d.SentBack: lambda: d.SentBack(
         card=make_card(), item_id="requirements", reason="ask the CFO", owner_id="U0REP0001"
     ),
+    d.Approved: lambda: d.Approved(
+        card=make_card(ticked=["requirements"]),
+        item_id="requirements",
+        request_id=7,
+        requested_by="U0REP0001",
+    ),
+    d.Rejected: lambda: d.Rejected(
+        card=make_card(),
+        item_id="requirements",
+        request_id=7,
+        requested_by="U0REP0001",
+        reason="30% is past the margin",
+    ),
     d.DealList: lambda: d.DealList(title="Your open deals", rows=[make_row()], total=1),
     d.DealHistory: _history,
     d.Playbook: _playbook,

@@ -6,6 +6,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.slack.listeners import (
     actions,
+    approvals,
     choices,
     commands,
     events,
@@ -20,8 +21,18 @@ from bot.slack.runtime import Runtime
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
     # Bolt tries listeners in registration order, running each one's matchers, on every
     # request. /deal, the request sent most, comes first. Onboarding's buttons and the
-    # "which deal?", the validation buttons and "Save as evidence"'s deal menu must come
-    # before the card actions, whose last listener takes
-    # any action id left (a clear "out of date" answer instead of a 404).
-    for module in (commands, onboarding, choices, validation, shortcuts, actions, views, events):
+    # "which deal?", the validation and the approval buttons and "Save as evidence"'s deal
+    # menu must come before the card actions, whose last listener takes any action id left
+    # (a clear "out of date" answer instead of a 404).
+    for module in (
+        commands,
+        onboarding,
+        choices,
+        validation,
+        approvals,
+        shortcuts,
+        actions,
+        views,
+        events,
+    ):
         module.register(app, runtime)

@@ -24,7 +24,7 @@ from bot.deals.showing import card_to_change, deal_history, show_deal
 from bot.deals.ticking import set_ticks
 from bot.slack import request_log
 from bot.slack.listeners.events import publish_home
-from bot.slack.listeners.evidence import ask_evidence, ask_validators
+from bot.slack.listeners.evidence import ask_evidence, ask_others
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import (
     Body,
@@ -135,8 +135,8 @@ async def _on_exit_items(
         # First, while the click's trigger_id is fresh (3 s): the form for the values.
         await ask_evidence(runtime, body, outcome, reply=reply_target(body))
     await reply_in_place(runtime, body, actor, outcome_message(request_log.noted(outcome)))
-    if isinstance(outcome, Ticked) and outcome.to_validate:
-        await ask_validators(runtime, outcome, actor)
+    if isinstance(outcome, Ticked) and outcome.asks_others:
+        await ask_others(runtime, outcome, actor)
     tell_owners(runtime, body, actor, outcome)
 
 

@@ -14,7 +14,7 @@ from bot.core.outcomes import Failure, Outcome
 from bot.deals.outcomes import Ticked
 from bot.slack import request_log
 from bot.slack.listeners.actions import refuse_outsider, reply_in_place, reply_target
-from bot.slack.listeners.evidence import ask_evidence, ask_validators
+from bot.slack.listeners.evidence import ask_evidence, ask_others
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Outsider, Runtime, after_ack, clicked, guarded
 from bot.views.ids import ActionId, ChosenDeal
@@ -65,6 +65,6 @@ async def _on_choice(runtime: Runtime, body: Body, actor: Actor, chosen: ChosenD
         # First, while the click's trigger_id is fresh (3 s): the form for the values.
         await ask_evidence(runtime, body, answer, reply=reply_target(body))
     await reply_in_place(runtime, body, actor, outcome_message(request_log.noted(answer)))
-    if isinstance(answer, Ticked) and answer.to_validate:
-        await ask_validators(runtime, answer, actor)
+    if isinstance(answer, Ticked) and answer.asks_others:
+        await ask_others(runtime, answer, actor)
     tell_owners(runtime, body, actor, answer)

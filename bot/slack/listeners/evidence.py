@@ -1,7 +1,8 @@
 """What follows a tick: the evidence form for the items that wait for a value (at once,
 on the click's or the command's trigger_id, which Slack honours for 3 seconds), and a DM
-to each validator for the items that wait for validation (`validate: manager`); and what
-follows a send-back: the owner's DM saying what is missing."""
+to each validator for the items that wait for validation (`validate: manager`), and each
+approval request to its approvers (`approval:`, docs/approvals.md); and what follows a
+send-back: the owner's DM saying what is missing."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.context import Actor
-from bot.deals.outcomes import SentBack, Ticked
+from bot.deals.outcomes import ApprovalAsked, SentBack, Ticked
 from bot.slack.runtime import Body, Runtime
 from bot.slack.sending import log_failure
+from bot.views.approvals import approval_request, approval_unsent
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
 from bot.views.validation import sent_back_notice, validation_requests
@@ -21,7 +23,7 @@ SLACK_REFUSED = (SlackApiError, aiohttp.ClientError, TimeoutError)
 
 
 def needs_follow_up(outcome: object) -> bool:
-    return isinstance(outcome, Ticked) and bool(outcome.waiting or outcome.to_validate)
+    return isinstance(outcome, Ticked) and bool(outcome.waiting or outcome.asks_others)
 
 
 async def follow_up_tick(
@@ -31,8 +33,15 @@ async def follow_up_tick(
     reply: the card's notice already says how to give a value by command."""
     if ticked.waiting:
         await ask_evidence(runtime, body, ticked, reply=reply)
+    await ask_others(runtime, ticked, actor)
+
+
+async def ask_others(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
+    """The validators of what was ticked, and the approvers of what asks for approval."""
     if ticked.to_validate:
         await ask_validators(runtime, ticked, actor)
+    if ticked.approvals:
+        await ask_approvers(runtime, ticked)
 
 
 async def ask_evidence(runtime: Runtime, body: Body, ticked: Ticked, *, reply: ReplyTarget) -> None:
@@ -56,6 +65,32 @@ async def ask_validators(runtime: Runtime, ticked: Ticked, actor: Actor) -> None
                 await runtime.replies.post(channel=validator, message=message)
             except SLACK_REFUSED as error:
                 log_failure(error, what=f"validation request to {validator}")
+
+
+async def ask_approvers(runtime: Runtime, ticked: Ticked) -> None:
+    """Each request to each person asked (a DM), or to the map's channel (one post); one
+    that cannot be reached does not keep the others from being asked."""
+    for asked in ticked.approvals:
+        message = approval_request(ticked.card, asked)
+        for recipient in asked.asked:
+            try:
+                await runtime.replies.post(channel=recipient, message=message)
+            except SLACK_REFUSED as error:
+                log_failure(error, what=f"approval request {asked.request_id} to {recipient}")
+                await _tell_unsent(runtime, ticked, asked, recipient, error)
+
+
+async def _tell_unsent(
+    runtime: Runtime, ticked: Ticked, asked: ApprovalAsked, recipient: str, error: Exception
+) -> None:
+    """The requester learns that a request did not arrive (a channel the bot is not in,
+    most often), and what to do, instead of waiting for an answer that cannot come."""
+    said = error.response.get("error") if isinstance(error, SlackApiError) else None
+    notice = approval_unsent(ticked.card, asked, recipient, said=str(said or type(error).__name__))
+    try:
+        await runtime.replies.post(channel=asked.requested_by, message=notice)
+    except SLACK_REFUSED as again:
+        log_failure(again, what=f"the unsent notice of approval request {asked.request_id}")
 
 
 async def tell_owner(runtime: Runtime, sent_back: SentBack, actor: Actor) -> None:

@@ -15,13 +15,15 @@ from bot.core.dates import picked_date
 from bot.core.outcomes import Failure, Invalid, Outcome
 from bot.core.refs import SeenDeal
 from bot.deals import moving, reopening
+from bot.deals.approving import reject
 from bot.deals.creating import create_deal
 from bot.deals.editing import edit_deal
-from bot.deals.outcomes import SentBack, Ticked
+from bot.deals.outcomes import Rejected, SentBack, Ticked
 from bot.deals.ticking import set_ticks
 from bot.deals.validating import send_back
 from bot.slack import request_log
-from bot.slack.listeners.evidence import ask_validators, tell_owner
+from bot.slack.listeners.approvals import tell_requester
+from bot.slack.listeners.evidence import ask_others, tell_owner
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded, mapping
 from bot.views.edit_form import read_edit
@@ -139,6 +141,17 @@ async def _send_back(
     return await send_back(services, actor, _seen(meta), meta.item, reason=reason, seen=meta.seen)
 
 
+async def _reject(
+    services: Services, actor: Actor, meta: ModalMeta, state: dict[str, Any]
+) -> Outcome:
+    request = meta.item or ""
+    if not (request.isascii() and request.isdigit() and len(request) <= 15):
+        return Invalid(_("this form is out of date"), _("close it and click Reject again"))
+    reason = read_input(state, BlockId.REASON)
+    where = meta.reply.channel_id
+    return await reject(services, actor, int(request), reason=reason, where=where)
+
+
 SUBMITS: dict[CallbackId, tuple[Submit, bool]] = {  # (handler, needs a deal in the metadata)
     CallbackId.NEW_DEAL: (_new_deal, False),
     CallbackId.LOSE: (_branch(Move.LOSE), True),
@@ -149,6 +162,7 @@ SUBMITS: dict[CallbackId, tuple[Submit, bool]] = {  # (handler, needs a deal in 
     CallbackId.EVIDENCE: (_evidence, True),
     CallbackId.SEND_BACK: (_send_back, True),
     CallbackId.EDIT: (_edit, True),
+    CallbackId.REJECT: (_reject, True),
 }
 
 
@@ -204,8 +218,10 @@ def _submission(runtime: Runtime, submit: Submit, *, needs_deal: bool) -> Any:
 def _follow_up(runtime: Runtime, where: Body, actor: Actor, outcome: Outcome) -> None:
     """Who else hears of it: the validators of what was ticked; the owner of what was
     sent back (in their DM: what is missing), and of any other change someone else made."""
-    if isinstance(outcome, Ticked) and outcome.to_validate:
-        after_ack(runtime, where, ask_validators(runtime, outcome, actor), name="ask validators")
+    if isinstance(outcome, Ticked) and outcome.asks_others:
+        after_ack(runtime, where, ask_others(runtime, outcome, actor), name="ask validators")
+    if isinstance(outcome, Rejected):
+        after_ack(runtime, where, tell_requester(runtime, outcome, actor), name="tell requester")
     if isinstance(outcome, SentBack):
         after_ack(runtime, where, tell_owner(runtime, outcome, actor), name="tell the owner")
     tell_owners(runtime, where, actor, outcome)

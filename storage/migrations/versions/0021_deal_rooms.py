@@ -15,7 +15,7 @@ import sqlmodel.sql.sqltypes  # noqa: F401  (the column types sqlmodel renders)
 from alembic import op
 
 revision: str = "4b7e2d9c1a63"
-down_revision: str | None = "9c2d5e7a1f40"
+down_revision: str | None = "3b7e0c9d2a15"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
