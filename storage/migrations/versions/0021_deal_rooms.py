@@ -4,7 +4,7 @@ A row is the claim on making the channel (so two requests at once make one), the
 channel and its pinned card (docs/deal-rooms.md).
 
 Revision ID: 4b7e2d9c1a63
-Revises: 9c2d5e7a1f40
+Revises: 3b7e0c9d2a15
 Create Date: 2026-12-07 11:30:00
 """
 
