@@ -22,6 +22,7 @@ from bot.commands.map_commands import MAP
 from bot.commands.moves import ADVANCE, DISQUALIFY, LOSE, NURTURE, OVERRIDE, REOPEN
 from bot.commands.notes import OBJECTION, PLAYBOOK
 from bot.commands.onboard import ONBOARD
+from bot.commands.owners import OWNERS
 from bot.commands.reporting import PLAN, STATS
 from bot.commands.settings import SETTINGS
 from bot.commands.spec import Answer, Command, CommandSpec, ParseError
@@ -59,6 +60,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
     ROLE,
     TEAM,
     SETTINGS,
+    OWNERS,
     MAP,
     DIGEST,
     HELP,

@@ -64,6 +64,9 @@ class DealCard:
     is_practice: bool
     expected_close: dt.date | None = None  # when the owner expects it to close
     close_pushes: int = 0  # how often that date moved later (bot.deals.close_dates)
+    # handed to the stage's owning team: waiting | no_channel | held (docs/handoffs.md)
+    handoff: str | None = None
+    held_by: str | None = None  # who accepted it
 
     @property
     def slipping(self) -> bool:

@@ -83,6 +83,8 @@ def build_card(
         is_practice=deal.is_practice,
         expected_close=deal.expected_close,
         close_pushes=deal.close_pushes,
+        handoff=deal.handoff,
+        held_by=deal.held_by,
     )
 
 

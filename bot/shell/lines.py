@@ -49,14 +49,23 @@ def _act_as(session: ShellSession, name: str) -> Reply:
         said += "; new in your DM with the app: " + counted(
             len(news), "{count} message", "{count} messages"
         )
-    return Reply(note=said, surfaces=news)
+    here = session.new_in_channel()
+    if here:
+        said += f"; new in #{session.channel}: " + counted(
+            len(here), "{count} message", "{count} messages"
+        )
+    return Reply(note=said, surfaces=news + here)
 
 
 def _move_to(session: ShellSession, name: str) -> Reply:
     channel = session.move_to(name) if name else None
     if channel is None:
         return Reply(problem="where? e.g. /in #acme-deal")
-    return Reply(note=f"you are now in #{channel}")
+    news = session.new_in_channel()
+    said = f"you are now in #{channel}"
+    if news:
+        said += "; new here: " + counted(len(news), "{count} message", "{count} messages")
+    return Reply(note=said, surfaces=news)
 
 
 async def _scheduler(session: ShellSession, rest: str) -> Reply:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.context import Services
-from bot.core.slack_ids import ANY_ID
+from bot.core.slack_ids import ANY_ID, USERGROUP_ID
 from bot.views.mrkdwn import escape
 from storage import queries
 from storage.models import Role
@@ -23,7 +23,8 @@ _NAME = re.compile(r"[a-z][a-z0-9._-]{0,30}")
 _MENTION = re.compile(r"(?<![\w<])@([a-zA-Z][a-zA-Z0-9._-]{0,30})")
 _CHANNEL = re.compile(r"(?<![\w<])#([a-zA-Z][a-zA-Z0-9_-]{0,79})")
 _BROADCASTS = ("here", "channel", "everyone")  # `@here` is no person: Slack sends `<!here>`
-_SHOWN_ID = re.compile(rf"([@#])({ANY_ID})\b")
+GROUP_SUFFIX = "-team"  # `@impl-team` is a user group here: Slack sends `<!subteam^S…|@impl-team>`
+_SHOWN_ID = re.compile(rf"([@#])((?:{ANY_ID})|(?:{USERGROUP_ID}))\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +90,20 @@ class Directory:
         self.names[channel_id] = name
         return channel_id
 
+    def group(self, name: str) -> str:
+        group_id = f"S0{_slug(name)}"
+        self.names[group_id] = name
+        return group_id
+
     def escape(self, line: str) -> str:
         """What Slack sends for what the user typed: mentions and channels as links."""
 
         def user(match: re.Match[str]) -> str:
             if match[1].lower() in _BROADCASTS:
                 return f"<!{match[1].lower()}>"
+            if match[1].lower().endswith(GROUP_SUFFIX):
+                group = self.group(match[1].lower())
+                return f"<!subteam^{group}|@{match[1].lower()}>"
             person = self.identity(match[1].lower())
             return f"<@{person.user_id}|{person.name}>"
 

@@ -235,9 +235,15 @@ class ShellSession:
     def new_in_dm(self) -> list[Surface]:
         """What arrived in the current user's DM with the app while others were acting (a
         validation to answer, a sent-back item, a digest), now shown to them."""
-        user = self.user.user_id
-        channel = dm_channel(user)
-        seen = self.shown.setdefault(user, set())
+        return self._news(dm_channel(self.user.user_id))
+
+    def new_in_channel(self) -> list[Surface]:
+        """What the app posted in the current channel while the user was elsewhere (a
+        handoff to their team, a digest), now shown to them: clickable like a card."""
+        return self._news(self.channel_id)
+
+    def _news(self, channel: str) -> list[Surface]:
+        seen = self.shown.setdefault(self.user.user_id, set())
         messages = [Surface("message", channel, m["ts"], m) for m in self.standin.messages(channel)]
         news = [surface for surface in messages if surface.key not in seen]
         self._remember(news)

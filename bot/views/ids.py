@@ -27,6 +27,7 @@ class ActionId(StrEnum):
     CHOOSE_DEAL = "deal_choose"  # a prefix: "which deal?" buttons add "_<n>" (unique per block)
     VALIDATE = "deal_validate"  # a manager confirms a ticked item (in their DM)
     SEND_BACK = "deal_send_back"  # … or refuses it: opens a form for what is missing
+    HANDOFF_ACCEPT = "handoff_accept"  # a team takes a deal handed to it; value: the handoff id
 
 
 class CallbackId(StrEnum):

@@ -9,6 +9,7 @@ from bot.slack.listeners import (
     choices,
     commands,
     events,
+    handoffs,
     onboarding,
     validation,
     views,
@@ -19,7 +20,7 @@ from bot.slack.runtime import Runtime
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
     # Bolt tries listeners in registration order, running each one's matchers, on every
     # request. /deal, the request sent most, comes first. Onboarding's buttons and the
-    # "which deal?" and the validation buttons must come before the card actions, whose last listener takes
+    # "which deal?", the validation and the handoff buttons must come before the card actions, whose last listener takes
     # any action id left (a clear "out of date" answer instead of a 404).
-    for module in (commands, onboarding, choices, validation, actions, views, events):
+    for module in (commands, onboarding, choices, validation, handoffs, actions, views, events):
         module.register(app, runtime)
