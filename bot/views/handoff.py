@@ -77,6 +77,11 @@ def _holder(notice: HandoffNotice) -> Block:
     return ActionsBlock(elements=[accept])
 
 
+def waiting_text(team: str, hours: int) -> str:
+    """A digest's line for a handoff nobody accepted: "waiting 26 h for Implementation"."""
+    return _("waiting {hours} h for {team}").format(hours=hours, team=escape(team))
+
+
 def handoff_accepted_message(outcome: HandoffAccepted) -> Message:
     """The answer beside the handoff, for whoever clicked Accept."""
     notice = outcome.notice
