@@ -53,8 +53,7 @@ def build_card(
     now: dt.datetime,
     left: LeftAt | None = None,
 ) -> DealCard:
-    """`left`: where a deal in a side stage left the main path, so the card offers only the
-    reopen moves that are allowed."""
+    """`left`: where a side stage's deal left the main path (only the reopens allowed)."""
     assert deal.id is not None
     stage = flow.stage(deal.stage)
     ticked = _recorded_ticks(stage, ticks)

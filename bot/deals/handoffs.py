@@ -11,6 +11,7 @@ that shows a handoff (a deal room) builds it from there and bot.views.handoff.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -49,6 +50,16 @@ class HandoffPlan:
 
     values: dict[str, object]
     channel: OwnerChannel | None
+
+
+async def enter_with_handoff(
+    change: Change, left: Stage, entered: Stage, entry: Mapping[str, object], *, at: dt.datetime
+) -> int | None:
+    """Save the deal's entry into `entered` at `at`, with who holds it now; the handoff to
+    post after the commit, if the move hands the deal to a team with a channel."""
+    plan = await plan_handoff(change, left, entered)
+    await change.save(**entry, stage_entered_at=at, **(plan.values if plan else {}))
+    return await record_handoff(change, plan, left, entered, at=at) if plan else None
 
 
 async def plan_handoff(change: Change, left: Stage, entered: Stage) -> HandoffPlan | None:

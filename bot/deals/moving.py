@@ -19,7 +19,7 @@ from bot.core.values import (
     match_lost_reason,
 )
 from bot.deals.cards import build_card
-from bot.deals.handoffs import plan_handoff, record_handoff
+from bot.deals.handoffs import enter_with_handoff
 from bot.deals.outcomes import Moved
 from bot.deals.reengage import reengage_date
 from bot.deals.writes import Change, Permission, change_deal
@@ -239,17 +239,8 @@ async def enter_stage(
     # that began the stay, since each entry and its stage_entered_at share one `now`.
     stay_started_at = change.deal.stage_entered_at
     now = change.services.clock()
-    handoff = await plan_handoff(change, from_stage, dest)
-    await change.save(
-        stage=dest.id,
-        status=status_for(change.flow.map, dest),
-        stage_entered_at=now,
-        nurture_until=until,
-        **(handoff.values if handoff else {}),
-    )
-    handoff_id = (
-        await record_handoff(change, handoff, from_stage, dest, at=now) if handoff else None
-    )
+    entry = {"stage": dest.id, "status": status_for(change.flow.map, dest), "nurture_until": until}
+    handoff_id = await enter_with_handoff(change, from_stage, dest, entry, at=now)
     if skipped:
         value = ",".join(item.id for item in skipped)
     change.event(

@@ -65,13 +65,18 @@ async def hand_over(
     return None
 
 
-async def show_holder(replies: Replies, notice: HandoffNotice, *, clicked_ts: str | None) -> None:
-    """Accepted: the handoff (and the reminder clicked, if that was another message) now
-    says who holds it, without the button."""
+async def show_holder(
+    replies: Replies, notice: HandoffNotice, *, clicked: tuple[str, str] | None
+) -> None:
+    """Accepted: the handoff, and the copy clicked if that was another message (a
+    reminder, a copy in a deal's room), now say who holds it, without the button."""
     message = handoff_message(notice)
-    for ts in {notice.message_ts, clicked_ts} - {None}:
+    shown = {(notice.channel_id, notice.message_ts), clicked or (notice.channel_id, None)}
+    for channel, ts in shown:
+        if ts is None:
+            continue
         try:
-            await replies.update(channel=notice.channel_id, ts=str(ts), message=message)
+            await replies.update(channel=channel, ts=ts, message=message)
         except SLACK_REFUSED as error:  # deleted meanwhile: the card says who holds it
             log_failure(error, what=f"updating the handoff of deal {notice.deal_id}")
 

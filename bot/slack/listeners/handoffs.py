@@ -34,7 +34,12 @@ async def _on_accept(runtime: Runtime, body: Body, actor: Actor, action: dict[st
         return await reply_in_place(runtime, body, actor, message, replace=False)
     outcome = await accept_handoff(runtime.services, actor, int(value))
     if isinstance(outcome, HandoffAccepted) and not outcome.already:
-        clicked = text_or_none(mapping(body.get("container")).get("message_ts"))
-        await show_holder(runtime.replies, outcome.notice, clicked_ts=clicked)
+        container = mapping(body.get("container"))
+        channel, ts = (
+            text_or_none(container.get("channel_id")),
+            text_or_none(container.get("message_ts")),
+        )
+        clicked = (channel, ts) if channel and ts else None
+        await show_holder(runtime.replies, outcome.notice, clicked=clicked)
     message = outcome_message(request_log.noted(outcome))
     await reply_in_place(runtime, body, actor, message, replace=False)
