@@ -12,7 +12,7 @@ from flows.i18n import _
 APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
 SHELL_COMMANDS: dict[str, str] = {
     "/as": "/as <name>          act as someone else: ana, ben (reps), maria (their manager), ada (admin)",
-    "/in": "/in #channel        move to a channel (deals can be bound to one)",
+    "/in": "/in #channel        move to a channel, and see what the app posted there (a handoff)",
     "/click": "/click <n|label>    click choice n (or the one labelled so) of the last message with choices",
     "/home": "/home               open the App Home tab",
     "/scheduler": "/scheduler [now]    run the scheduler once, as `stagecoach digest run [--now]` does",

@@ -125,6 +125,8 @@ async def test_accept_records_the_person_once(slack: SlackHarness, owners: None)
     async with slack.services.db.read() as session:
         kinds = [e.kind for e in (await session.exec(select(DealEvent))).all()]
     assert kinds.count("handoff_accepted") == 1
+    history = text_of((await slack.command("history #1", user=REP)).json["blocks"])
+    assert f"@{REP2} accepted the handoff: holds Proposal for its team" in history
 
     await accept(slack, posted, MANAGER)  # the old copy, still with its button
 
