@@ -193,6 +193,24 @@ def _thin_playbook(process_map: ProcessMap) -> Iterator[Finding]:
             )
 
 
+def _idle_handoff_sla(process_map: ProcessMap) -> Iterator[Finding]:
+    """An SLA on a stage no move enters from a stage of another owner never starts."""
+    graph = successors(process_map)
+    owner = {stage.id: stage.owner.casefold() for stage in process_map.stages}
+    handed = {
+        dest for source, dests in graph.items() for dest in dests if owner[source] != owner[dest]
+    }
+    for index, stage in enumerate(process_map.stages):
+        if stage.handoff_sla_hours is not None and stage.id not in handed:
+            yield (
+                ("stages", index, "handoff_sla_hours"),
+                _(
+                    "stage '{id}' has a handoff SLA, but no move hands a deal to it from another owner"
+                ).format(id=stage.id),
+                _("put handoff_sla_hours on the stage where the owner changes, or remove it"),
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule("vague-item", _("exit item not an instruction: no action verb, vague, too short"), _vague_items),
     Rule("vague-activity", _("activity not an instruction: no action verb, vague, too short"), _vague_activities),
@@ -200,5 +218,6 @@ RULES: tuple[Rule, ...] = (
     Rule("no-exit-criteria", _("an open stage that advances has no exit items"), _no_exit_criteria),
     Rule("unreachable-stage", _("no path from the first stage leads to this stage"), _unreachable),
     Rule("dead-end", _("a deal in this stage can never reach the win, a loss or the end"), _dead_ends),
+    Rule("idle-handoff-sla", _("a handoff SLA on a stage no other owner hands deals to"), _idle_handoff_sla),
     Rule("thin-playbook", _("an open stage before the win has fewer than 2 objections"), _thin_playbook),
 )  # fmt: skip

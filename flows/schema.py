@@ -203,6 +203,12 @@ class Stage(_Strict):
     probability: int = Field(ge=0, le=100)
     target_days: int | None = Field(default=None, ge=1)
     rot_days: int | None = Field(default=None, ge=1)
+    handoff_sla_hours: float | None = Field(
+        default=None,
+        gt=0,
+        description="Hours the owning team has to accept a deal handed to this stage before "
+        "its channel is reminded once (docs/handoffs.md).",
+    )
     won: bool = False
     next: Ident | None = Field(
         default=None, description="Stage that `advance` leads to; default: the next open stage."

@@ -63,6 +63,9 @@ class EventKind(StrEnum):
     # `to_stage` (with `stay_started_at`) only when the stage id changed: then, and only
     # then, it ends a stay like a stage move. `reason`: what happened to the ticks (JSON).
     MIGRATED = "migrated"
+    # Someone of the stage's owning team took the deal over (docs/handoffs.md): `value`
+    # is the handoff's id, `to_stage` the stage they hold.
+    HANDOFF_ACCEPTED = "handoff_accepted"
 
 
 class MapVersion(SQLModel, table=True):
@@ -176,6 +179,11 @@ class Deal(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
     stage_entered_at: dt.datetime = Field(default_factory=utcnow)
     last_activity_at: dt.datetime = Field(default_factory=utcnow)
+    # Who holds the current stage for its owning team (docs/handoffs.md): `handoff` is
+    # waiting | no_channel | held since the deal entered a stage of another owner (None: no
+    # handoff), `held_by` who accepted it. Kept on the row so the card needs no other read.
+    handoff: str | None = Field(default=None, max_length=16)
+    held_by: str | None = Field(default=None, max_length=32)
 
 
 class ExitTick(SQLModel, table=True):

@@ -15,6 +15,7 @@ from storage import (
     approval_models,
     digest_models,
     feedback_models,
+    handoff_models,
     models,
     room_models,
     workspace_models,
@@ -26,6 +27,7 @@ MODULES = (
     digest_models,
     feedback_models,
     room_models,
+    handoff_models,
     workspace_models,
     approval_models,
 )  # imported for their tables

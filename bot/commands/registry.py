@@ -22,6 +22,7 @@ from bot.commands.map_commands import MAP
 from bot.commands.moves import ADVANCE, DISQUALIFY, LOSE, NURTURE, OVERRIDE, REOPEN
 from bot.commands.notes import OBJECTION, PLAYBOOK
 from bot.commands.onboard import ONBOARD
+from bot.commands.owners import OWNERS
 from bot.commands.reporting import PLAN, STATS
 from bot.commands.rooms import ROOM
 from bot.commands.settings import SETTINGS
@@ -61,6 +62,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
     ROLE,
     TEAM,
     SETTINGS,
+    OWNERS,
     MAP,
     DIGEST,
     HELP,

@@ -81,6 +81,9 @@ class DealCard:
     close_pushes: int = 0  # how often that date moved later (bot.deals.close_dates)
     # item id → its approval waiting or rejected (`approval:` items; bot.deals.approvals)
     approvals: dict[str, ApprovalNote] = field(default_factory=dict)
+    # handed to the stage's owning team: waiting | no_channel | held (docs/handoffs.md)
+    handoff: str | None = None
+    held_by: str | None = None  # who accepted it
 
     @property
     def slipping(self) -> bool:

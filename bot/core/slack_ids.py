@@ -13,11 +13,13 @@ import re
 _TAIL = r"[A-Z0-9]{2,31}"
 USER_ID = rf"[UW]{_TAIL}"
 CHANNEL_ID = rf"[CG]{_TAIL}"
+USERGROUP_ID = rf"S{_TAIL}"  # a user group (`<!subteam^S012AB3CD|@sales>` in a command)
 ANY_ID = rf"[UWCGD]{_TAIL}"  # a user or a conversation (D: a direct message)
 
 _USER = re.compile(USER_ID)
 _USER_MENTION = re.compile(rf"<@({USER_ID})(?:\|[^>]*)?>")
 _CHANNEL_MENTION = re.compile(rf"<#({CHANNEL_ID})(?:\|[^>]*)?>")
+_USERGROUP_MENTION = re.compile(rf"<!subteam\^({USERGROUP_ID})(?:\|[^>]*)?>")
 
 
 def is_user_id(text: str) -> bool:
@@ -36,4 +38,10 @@ def user_id(token: str) -> str | None:
 def channel_id(token: str) -> str | None:
     """`<#C123|sales>` (as Slack escapes a channel it links) → `C123`; else None."""
     match = _CHANNEL_MENTION.fullmatch(token)
+    return match.group(1) if match else None
+
+
+def usergroup_id(token: str) -> str | None:
+    """`<!subteam^S123|@sales>` (as Slack escapes a user group) → `S123`; else None."""
+    match = _USERGROUP_MENTION.fullmatch(token)
     return match.group(1) if match else None

@@ -4,8 +4,8 @@ Slack escapes `&`, `<` and `>` in what people type (`&amp;`, `&lt;`, `&gt;`) and
 manifest's `should_escape: true`, sends mentions, channels, links and broadcasts as markup:
 `<@U02|dana>`, `<#C01|sales>`, `<https://x.io|x.io>`, `<!here>`. Two readings:
 
-- `from_slack`: a command line as the person typed it, except that user and channel
-  mentions stay markup, because the grammar reads them as structure (`/deal new Acme 5k
+- `from_slack`: a command line as the person typed it, except that user, channel and user
+  group mentions stay markup, because the grammar reads them as structure (`/deal new Acme 5k
   @dana`: dana owns it). Broadcasts become the words typed (`@here`), links their label.
 - `as_text`: free text (a deal's name, a reason, a note) as it reads, mentions included
   (`@dana`, `#sales`), so that the name typed into a command and into a form are the same.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.slack_ids import CHANNEL_ID, USER_ID
+from bot.core.slack_ids import CHANNEL_ID, USER_ID, USERGROUP_ID
 
 # `<target>` or `<target|label>`: Slack's one markup shape. Inside it, Slack escapes `<`,
 # `>` and `&` too, so neither may appear unescaped in a target or a label.
@@ -26,7 +26,10 @@ _USER = re.compile(rf"@({USER_ID})")
 _CHANNEL = re.compile(rf"#({CHANNEL_ID})")
 # The markup `from_slack` keeps: only these, so that a literal `<EU>` typed in a name (and
 # decoded from `&lt;EU&gt;`) is left alone by `as_text`.
-_MENTION = re.compile(rf"<((?:@{USER_ID})|(?:#{CHANNEL_ID}))(?:\|([^<>]*))?>")
+_MENTION = re.compile(
+    rf"<((?:@{USER_ID})|(?:#{CHANNEL_ID})|(?:!subteam\^{USERGROUP_ID}))(?:\|([^<>]*))?>"
+)
+_SUBTEAM = re.compile(rf"!subteam\^({USERGROUP_ID})")
 # What `<!…>` broadcasts and user groups read as: `<!here>` → `@here`,
 # `<!subteam^S01|@sales>` → `@sales` (its label), `<!date^…|Jan 1>` → `Jan 1`.
 _BROADCASTS = ("here", "channel", "everyone")
@@ -70,7 +73,7 @@ def _decode(wire: str, *, keep_mentions: bool) -> str:
 
 def _is_mention(match: re.Match[str]) -> bool:
     target = match[1]
-    return bool(_USER.fullmatch(target) or _CHANNEL.fullmatch(target))
+    return bool(_USER.fullmatch(target) or _CHANNEL.fullmatch(target) or _SUBTEAM.fullmatch(target))
 
 
 def _kept(match: re.Match[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.outcomes import ApprovalNote, DealCard, DealRow, TickInfo
 from flows.machine import Flow, Move, Transition, is_recorded
@@ -54,12 +55,11 @@ def build_card(
     left: LeftAt | None = None,
     approvals: Mapping[str, ApprovalNote] | None = None,
 ) -> DealCard:
-    """`left`: where a side stage's deal left (bot.deals.reopening); `approvals`: see DealCard."""
+    """`left`: where a side stage's deal left the main path (only the reopens allowed,
+    bot.deals.reopening); `approvals`: see DealCard."""
     assert deal.id is not None
     stage = flow.stage(deal.stage)
     ticked = _recorded_ticks(stage, ticks)
-    days_in_stage = whole_days(deal.stage_entered_at, now)
-    idle_days = whole_days(deal.last_activity_at, now)
     return DealCard(
         deal_id=deal.id,
         name=deal.name,
@@ -73,10 +73,7 @@ def build_card(
         ticked=ticked,
         missing=_missing(flow, stage, ticked),
         moves=_moves(flow, stage.id, left),
-        days_in_stage=days_in_stage,
-        idle_days=idle_days,
-        stuck=stage.target_days is not None and days_in_stage > stage.target_days,
-        idle=stage.rot_days is not None and idle_days >= stage.rot_days,
+        **_clocks(deal, stage, now),
         version=deal.version,
         channel_id=deal.channel_id,
         nurture_until=deal.nurture_until,
@@ -84,7 +81,21 @@ def build_card(
         expected_close=deal.expected_close,
         close_pushes=deal.close_pushes,
         approvals={i: note for i, note in (approvals or {}).items() if i not in ticked},
+        handoff=deal.handoff,
+        held_by=deal.held_by,
     )
+
+
+def _clocks(deal: Deal, stage: Stage, now: dt.datetime) -> dict[str, Any]:
+    """Days in the stage and since the last activity, and whether either is over its limit."""
+    days_in_stage = whole_days(deal.stage_entered_at, now)
+    idle_days = whole_days(deal.last_activity_at, now)
+    return {
+        "days_in_stage": days_in_stage,
+        "idle_days": idle_days,
+        "stuck": stage.target_days is not None and days_in_stage > stage.target_days,
+        "idle": stage.rot_days is not None and idle_days >= stage.rot_days,
+    }
 
 
 def _missing(flow: Flow, stage: Stage, ticked: dict[str, TickInfo]) -> list[ExitItem]:

@@ -20,6 +20,7 @@ from bot.core.values import (
 )
 from bot.deals.approval_notes import notes_in
 from bot.deals.cards import build_card
+from bot.deals.handoffs import enter_with_handoff
 from bot.deals.outcomes import Moved
 from bot.deals.reengage import reengage_date
 from bot.deals.writes import Change, Permission, change_deal
@@ -245,12 +246,8 @@ async def enter_stage(
     # that began the stay, since each entry and its stage_entered_at share one `now`.
     stay_started_at = change.deal.stage_entered_at
     now = change.services.clock()
-    await change.save(
-        stage=dest.id,
-        status=status_for(change.flow.map, dest),
-        stage_entered_at=now,
-        nurture_until=until,
-    )
+    entry = {"stage": dest.id, "status": status_for(change.flow.map, dest), "nurture_until": until}
+    handoff_id = await enter_with_handoff(change, from_stage, dest, entry, at=now)
     if skipped:
         value = ",".join(item.id for item in skipped)
     change.event(
@@ -265,5 +262,10 @@ async def enter_stage(
     )
     card = await change.card()
     return Moved(
-        card=card, move=transition.move, from_stage=from_stage, reason=reason, skipped=skipped or []
+        card=card,
+        move=transition.move,
+        from_stage=from_stage,
+        reason=reason,
+        skipped=skipped or [],
+        handoff_id=handoff_id,
     )

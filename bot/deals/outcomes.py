@@ -148,6 +148,7 @@ class Moved(Outcome):
     from_stage: Stage
     reason: str | None = None
     skipped: list[ExitItem] = field(default_factory=list)  # open items an override passed
+    handoff_id: int | None = None  # handed to the new stage's team: post it (docs/handoffs.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,3 +236,51 @@ class WhichDeal(Outcome):
     question: str
     command: str
     choices: tuple[DealChoice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffNotice:
+    """What a handoff message says (bot.views.handoff builds it): the deal as typed, its
+    amount and owner, the stages it left and entered, the evidence gathered so far, the
+    team's user group to mention, and who holds it once accepted."""
+
+    handoff_id: int
+    deal_id: int
+    name: str
+    amount: float | None
+    currency: str
+    owner_id: str
+    team: str  # the new stage's owner label, as the map writes it
+    from_stage: str
+    to_stage: str
+    evidence: tuple[tuple[str, str], ...]  # (item, value) of every ticked item with a value
+    channel_id: str
+    usergroup_id: str | None
+    handed_by: str
+    message_ts: str | None
+    accepted_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffAccepted(Outcome):
+    """Accept on a handoff: taken now, or (`already`) held by someone since before."""
+
+    notice: HandoffNotice
+    already: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerTeam:
+    owner: str  # the label as the map writes it
+    channel_id: str | None  # None: the map has the owner, the workspace gave it no channel
+    usergroup_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OwnersShown(Outcome):
+    """`/deal owners`: each owner of the workspace's map and its channel, if it has one."""
+
+    teams: tuple[OwnerTeam, ...]
+    others: tuple[OwnerTeam, ...] = ()  # set for owners the current map no longer has
+    changed: str | None = None  # the owner just set
+    removed: str | None = None  # the owner just removed

@@ -27,6 +27,7 @@ from bot.digests.content import (
     ObjectionCount,
     OpenFeedback,
     Slipping,
+    WaitingHandoff,
 )
 from bot.digests.schedule import zone
 from bot.reporting.deviations import deviations_between
@@ -216,8 +217,8 @@ def _flag_deals(
     *,
     now: dt.datetime,
 ) -> None:
-    """Stuck and idle as the stage card counts them (bot.deals.cards.build_card), and
-    slipping as it flags it (DealCard.slipping)."""
+    """Stuck and idle as the stage card counts them (bot.deals.cards.build_card), slipping
+    as it flags it (DealCard.slipping), and handoffs as it shows them waiting."""
     for deal in deals:
         process_map = maps[(deal.map_id, deal.map_version)]
         if not process_map.has_stage(deal.stage):
@@ -231,6 +232,9 @@ def _flag_deals(
             digest.idle.append(Flagged(_line(deal, process_map), idle, stage.rot_days))
         if deal.close_pushes >= SLIPPING_PUSHES:
             digest.slipping.append(Slipping(_line(deal, process_map), deal.close_pushes))
+        if deal.handoff == "waiting":  # handed to the stage's team, nobody accepted it yet
+            hours = int((now - deal.stage_entered_at).total_seconds() // 3600)
+            digest.handoffs.append(WaitingHandoff(_line(deal, process_map), stage.owner, hours))
     digest.stuck.sort(key=lambda flagged: flagged.limit - flagged.days)
     digest.idle.sort(key=lambda flagged: flagged.limit - flagged.days)
     digest.slipping.sort(key=lambda slipping: -slipping.pushes)

@@ -83,6 +83,15 @@ class Awaiting:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitingHandoff:
+    """A deal handed to its stage's team that nobody there has accepted (docs/handoffs.md)."""
+
+    deal: DealLine
+    team: str
+    hours: int  # since it was handed over
+
+
+@dataclass(frozen=True, slots=True)
 class ObjectionCount:
     text: str
     count: int
@@ -118,6 +127,7 @@ class Digest:
     skipped: Tally = field(default_factory=Tally)  # every skip in the window
     objections: list[ObjectionCount] = field(default_factory=list)
     awaiting: list[Awaiting] = field(default_factory=list)  # oldest first
+    handoffs: list[WaitingHandoff] = field(default_factory=list)  # not accepted yet
     funnel: Funnel | None = None
     feedback: OpenFeedback = field(default_factory=lambda: OpenFeedback([], 0))
 
@@ -132,6 +142,7 @@ class Digest:
             or self.deviation_moves
             or self.objections
             or self.awaiting
+            or self.handoffs
             or self.feedback.total
         )
 

@@ -13,7 +13,7 @@ from flows.i18n import _
 APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
 SHELL_COMMANDS: dict[str, str] = {
     "/as": "/as <name>          act as someone else: ana, ben (reps), maria (their manager), ada (admin)",
-    "/in": "/in #channel        move to a channel (deals can be bound to one)",
+    "/in": "/in #channel        move to a channel, and see what the app posted there (a handoff)",
     "/click": "/click <n|label>    click choice n (or the one labelled so) of the last message with choices",
     "/home": "/home               open the App Home tab",
     "/shortcut": "/shortcut save_as_evidence [text]  post text here (or take the last message) and save it as a deal's evidence",
@@ -53,14 +53,23 @@ def _act_as(session: ShellSession, name: str) -> Reply:
         said += "; new in your DM with the app: " + counted(
             len(news), "{count} message", "{count} messages"
         )
-    return Reply(note=said, surfaces=news)
+    here = session.new_in_channel()
+    if here:
+        said += f"; new in #{session.channel}: " + counted(
+            len(here), "{count} message", "{count} messages"
+        )
+    return Reply(note=said, surfaces=news + here)
 
 
 def _move_to(session: ShellSession, name: str) -> Reply:
     channel = session.move_to(name) if name else None
     if channel is None:
         return Reply(problem="where? e.g. /in #acme-deal")
-    return Reply(note=f"you are now in #{channel}")
+    news = session.new_in_channel()
+    said = f"you are now in #{channel}"
+    if news:
+        said += "; new here: " + counted(len(news), "{count} message", "{count} messages")
+    return Reply(note=said, surfaces=news)
 
 
 async def _scheduler(session: ShellSession, rest: str) -> Reply:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.context import Services
-from bot.core.slack_ids import ANY_ID
+from bot.core.slack_ids import ANY_ID, USERGROUP_ID
 from bot.views.mrkdwn import escape
 from storage import queries
 from storage.models import Role
@@ -23,7 +25,8 @@ _NAME = re.compile(r"[a-z][a-z0-9._-]{0,30}")
 _MENTION = re.compile(r"(?<![\w<])@([a-zA-Z][a-zA-Z0-9._-]{0,30})")
 _CHANNEL = re.compile(r"(?<![\w<])#([a-zA-Z][a-zA-Z0-9_-]{0,79})")
 _BROADCASTS = ("here", "channel", "everyone")  # `@here` is no person: Slack sends `<!here>`
-_SHOWN_ID = re.compile(rf"([@#])({ANY_ID})\b")
+GROUP_SUFFIX = "-team"  # `@impl-team` is a user group here: Slack sends `<!subteam^S…|@impl-team>`
+_SHOWN_ID = re.compile(rf"([@#])((?:{ANY_ID})|(?:{USERGROUP_ID}))\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +88,21 @@ class Directory:
         return person
 
     def channel(self, name: str) -> str:
-        # a channel the app made (a deal room) has the stand-in's id: learn_channel
+        # a channel the app made (a deal room) has the stand-in's id: learn_channels
         known = (id_ for id_, known in self.names.items() if known == name and id_[0] in "CG")
         channel_id = next(known, None) or channel_id_for(name)
         self.names[channel_id] = name
         return channel_id
 
-    def learn_channel(self, channel_id: str, name: str) -> None:
-        self.names[channel_id] = name
+    def learn_channels(self, conversations: Mapping[str, Mapping[str, Any]]) -> None:
+        """Channels the app made (deal rooms), by name: shown as #name, reached by /in."""
+        for channel_id, channel in conversations.items():
+            self.names[channel_id] = channel["name"]
+
+    def group(self, name: str) -> str:
+        group_id = f"S0{_slug(name)}"
+        self.names[group_id] = name
+        return group_id
 
     def escape(self, line: str) -> str:
         """What Slack sends for what the user typed: mentions and channels as links."""
@@ -100,6 +110,9 @@ class Directory:
         def user(match: re.Match[str]) -> str:
             if match[1].lower() in _BROADCASTS:
                 return f"<!{match[1].lower()}>"
+            if match[1].lower().endswith(GROUP_SUFFIX):
+                group = self.group(match[1].lower())
+                return f"<!subteam^{group}|@{match[1].lower()}>"
             person = self.identity(match[1].lower())
             return f"<@{person.user_id}|{person.name}>"
 

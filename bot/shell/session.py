@@ -1,9 +1,8 @@
 """The shell's Slack side: who the user is and where, the payloads Slack would send for
 what they type, dispatched into the real Bolt app in-process, and what came back.
 
-Requests go in as Socket Mode requests (`AsyncBoltRequest(mode="socket_mode")` needs no
-signature); the app's Web API client talks to an in-process SlackStandIn, which keeps the
-messages, modals and App Home the user sees.
+Requests go in as Socket Mode requests (no signature needed); the app's Web API client
+talks to an in-process SlackStandIn, which keeps the messages, modals and App Home shown.
 """
 
 from __future__ import annotations
@@ -109,14 +108,9 @@ class ShellSession:
         cleaned = clean_name(name)
         if cleaned is None:
             return None
-        self._learn_channels()
+        self.directory.learn_channels(self.standin.workspace.conversations)
         self.channel, self.channel_id = cleaned, self.directory.channel(cleaned)
         return cleaned
-
-    def _learn_channels(self) -> None:
-        """Channels the app made (deal rooms) by name: shown as #name, reached by /in."""
-        for channel_id, channel in self.standin.workspace.conversations.items():
-            self.directory.learn_channel(channel_id, channel["name"])
 
     # -- what the user does ------------------------------------------------------------------
 
@@ -190,7 +184,7 @@ class ShellSession:
         tick = Scheduler(self.runtime.services, client=self.runtime.client, settings=TICK)
         report = await tick.tick(force=force)
         await settle(self.runtime)
-        self._learn_channels()
+        self.directory.learn_channels(self.standin.workspace.conversations)
         after = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
         surfaces = changes(before, after)
         self._remember(surfaces)  # a nudge shown here is not news in the DM later
@@ -242,9 +236,15 @@ class ShellSession:
     def new_in_dm(self) -> list[Surface]:
         """What arrived in the current user's DM with the app while others were acting (a
         validation to answer, a sent-back item, a digest), now shown to them."""
-        user = self.user.user_id
-        channel = dm_channel(user)
-        seen = self.shown.setdefault(user, set())
+        return self._news(dm_channel(self.user.user_id))
+
+    def new_in_channel(self) -> list[Surface]:
+        """What the app posted in the current channel while the user was elsewhere (a
+        handoff to their team, a digest), now shown to them: clickable like a card."""
+        return self._news(self.channel_id)
+
+    def _news(self, channel: str) -> list[Surface]:
+        seen = self.shown.setdefault(self.user.user_id, set())
         messages = [Surface("message", channel, m["ts"], m) for m in self.standin.messages(channel)]
         news = [surface for surface in messages if surface.key not in seen]
         self._remember(news)
@@ -275,7 +275,7 @@ class ShellSession:
         if closing is not None and not (ack or {}).get("response_action"):
             self.cancel(closing)  # an empty ack closes the modal
         await settle(self.runtime)
-        self._learn_channels()
+        self.directory.learn_channels(self.standin.workspace.conversations)
         after = capture(self.standin, user_id=self.user.user_id, channel_id=self.channel_id)
         surfaces = changes(before, after)
         self._remember(surfaces)

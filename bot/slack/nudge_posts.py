@@ -9,10 +9,12 @@ from bot.deals.lookup import build_deal_card
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.nudges import still_crossed
+from bot.slack.handoff_posts import deliver_handoff_nudge
 from bot.slack.posting import Delivery, Poster
 from bot.slack.sending import Sent
 from bot.views.nudge import nudge_message
 from storage.digest_models import ClaimStatus, Nudge
+from storage.handoff_queries import HANDOFF_NUDGE
 
 
 async def deliver_nudge(poster: Poster, claim: Claim) -> Delivery:
@@ -20,6 +22,8 @@ async def deliver_nudge(poster: Poster, claim: Claim) -> Delivery:
     services = poster.services
     async with services.db.read() as session:
         nudge = await session.get(Nudge, claim.row_id)
+    if nudge is not None and nudge.kind == HANDOFF_NUDGE:  # to the team's channel instead
+        return await deliver_handoff_nudge(poster, claim, nudge)
     found = await services.deals.for_card(nudge.team_id, nudge.deal_id) if nudge else None
     deal = found.deal if found else None
     card = await build_deal_card(services, found.deal, found.ticks) if found else None

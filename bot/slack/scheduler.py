@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Services
 from bot.digests import claims as claims_of_work
-from bot.digests import housekeeping, nudges, runs
+from bot.digests import handoff_nudges, housekeeping, nudges, runs
 from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
 from bot.slack import digest_posts, metrics, nudge_posts, request_log
@@ -115,6 +115,11 @@ class Scheduler:
         claimed = await nudges.retry_claims(self.services, self.settings)
         for crossing in await nudges.new_crossings(self.services, now=self.services.clock()):
             claim = await nudges.claim_crossing(self.services, self.settings, crossing)
+            if claim is not None:
+                claimed.append(claim)
+                metrics.SCHEDULER_CLAIMED.labels("nudge").inc()
+        for late in await handoff_nudges.overdue(self.services, now=self.services.clock()):
+            claim = await handoff_nudges.claim_overdue(self.services, self.settings, late)
             if claim is not None:
                 claimed.append(claim)
                 metrics.SCHEDULER_CLAIMED.labels("nudge").inc()

@@ -90,7 +90,7 @@ def _facts(card: DealCard) -> Block:
     pairs = [
         (_("Amount"), format_amount(card.amount, card.currency)),
         (_("Owner"), mention(card.owner_id)),
-        (_("Stage owner"), escape(card.stage.owner)),
+        (_("Stage owner"), stage_holder(card)),
         (_("In stage"), _days_text(card)),
     ]
     if card.expected_close:
@@ -98,6 +98,18 @@ def _facts(card: DealCard) -> Block:
     if card.company:
         pairs.insert(1, (_("Company"), escape(card.company)))
     return fields(pairs)
+
+
+def stage_holder(card: DealCard) -> str:
+    """ "Implementation · held by @ayse", or who has yet to take it (docs/handoffs.md)."""
+    owner = escape(card.stage.owner)
+    if card.handoff == "held" and card.held_by:
+        return _("{owner} · held by {person}").format(owner=owner, person=mention(card.held_by))
+    if card.handoff == "waiting":
+        return _("waiting for {owner} to accept").format(owner=owner)
+    if card.handoff == "no_channel":
+        return _("{owner} · no channel yet: /deal owners set {owner} #channel").format(owner=owner)
+    return owner
 
 
 def _days_text(card: DealCard) -> str:

@@ -1,5 +1,4 @@
-"""A channel digest as a Slack message: a pure function of bot.digests.content. Its
-subscriptions are bot.views.subscriptions, a stuck deal's nudge bot.views.nudge."""
+"""A channel digest as a Slack message, from bot.digests.content (nudges: bot.views.nudge)."""
 
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ from bot.digests.content import (
     Movement,
     ObjectionCount,
     Slipping,
+    WaitingHandoff,
 )
 from bot.digests.schedule import zone
 from bot.reporting.funnel import Funnel, FunnelRow
@@ -29,6 +29,7 @@ from bot.views.close_date import close_date_text, slipping_text
 from bot.views.counts import counted
 from bot.views.feedback import feedback_section
 from bot.views.gates import gates_text, overridden_text, skipped_text
+from bot.views.handoff import waiting_text
 from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.mrkdwn import bold, bullets, escape, mention
@@ -150,6 +151,8 @@ def _attention_blocks(digest: Digest) -> list[Block]:
     if digest.awaiting:
         title = "⏳ " + _("Awaiting a manager's validation")
         parts.append(_listing(title, digest.awaiting, _awaiting_line))
+    if digest.handoffs:
+        parts.append(_listing("🤝 " + _("Handoffs not accepted"), digest.handoffs, _handoff_line))
     if digest.objections:
         title = ":speech_balloon: " + _("Top objections")
         parts.append(_listing(title, digest.objections, _objection_line))
@@ -232,6 +235,10 @@ def _awaiting_line(awaiting: Awaiting) -> str:
         days=days,
     )
     return f"{_deal(awaiting.deal)} · {said}"
+
+
+def _handoff_line(held: WaitingHandoff) -> str:
+    return f"{_deal(held.deal)} · {waiting_text(held.team, held.hours)}"
 
 
 def _deviation_line(deviation: Deviation) -> str:

@@ -194,6 +194,10 @@ def _updated(entry: HistoryEntry) -> str:
     return edit if edit is not None else _what_else(entry)
 
 
+def _handoff_accepted(entry: HistoryEntry) -> str:
+    return _("accepted the handoff: holds {dest} for its team").format(**_names(entry))
+
+
 def _what_else(entry: HistoryEntry) -> str:
     """Feedback, updates and kinds added later: say what is known."""
     detail = entry.event.reason or entry.event.value
@@ -220,4 +224,5 @@ WHAT: dict[EventKind, Callable[[HistoryEntry], str]] = {
     EventKind.UNBOUND: _unbound,
     EventKind.UPDATED: _updated,
     EventKind.MIGRATED: _migrated,
+    EventKind.HANDOFF_ACCEPTED: _handoff_accepted,
 }

@@ -29,6 +29,7 @@ class ActionId(StrEnum):
     SEND_BACK = "deal_send_back"  # … or refuses it: opens a form for what is missing
     APPROVE = "deal_approve"  # an approver approves an approval item (docs/approvals.md)
     REJECT = "deal_reject"  # … or rejects it: opens a form for the reason
+    HANDOFF_ACCEPT = "handoff_accept"  # a team takes a deal handed to it; value: the handoff id
 
 
 class CallbackId(StrEnum):

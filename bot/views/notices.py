@@ -163,7 +163,19 @@ def moved_notice(moved: Moved) -> str:
         text += _overridden(moved)
     if moved.card.stage.won and moved.move in (Move.ADVANCE, Move.OVERRIDE):
         text = "🎉 " + _("Won!") + " " + text
-    return text
+    return text + _handed_over(moved)
+
+
+def _handed_over(moved: Moved) -> str:
+    """A move into another team's stage says where it went (docs/handoffs.md)."""
+    team = moved.card.stage.owner
+    if moved.handoff_id is not None:
+        return " · " + _("handed to {team}: waiting for them to accept").format(team=team)
+    if moved.card.handoff == "no_channel" and team.casefold() != moved.from_stage.owner.casefold():
+        return " · " + _("{team} has no channel yet: /deal owners set {team} #channel").format(
+            team=team
+        )
+    return ""
 
 
 def _overridden(moved: Moved) -> str:

@@ -27,9 +27,11 @@ from bot.deals.outcomes import (
     DealList,
     Edited,
     EditForm,
+    HandoffAccepted,
     MapPicture,
     Moved,
     ObjectionNoted,
+    OwnersShown,
     Playbook,
     Rejected,
     SentBack,
@@ -78,6 +80,7 @@ from bot.views.feedback import (
     feedback_given_message,
     feedback_list_message,
 )
+from bot.views.handoff import handoff_accepted_message, owners_message
 from bot.views.history import history_message
 from bot.views.message import Message
 from bot.views.mrkdwn import escape, escape_keeping_mentions
@@ -213,3 +216,5 @@ outcome_message.register(TeamChanged, team_changed_message)
 outcome_message.register(Teams, teams_message)
 outcome_message.register(TeamOf, team_of_message)
 outcome_message.register(WorkspaceSettingsShown, workspace_settings_message)
+outcome_message.register(HandoffAccepted, handoff_accepted_message)
+outcome_message.register(OwnersShown, owners_message)

@@ -39,6 +39,7 @@ from bot.commands.moves import (
 )
 from bot.commands.notes import OBJECTION, PLAYBOOK, ObjectionArgs, PlaybookArgs
 from bot.commands.onboard import ONBOARD, OnboardArgs
+from bot.commands.owners import OWNERS, OwnerRemove, OwnerSet, OwnersList
 from bot.commands.reporting import PLAN, STATS, PlanArgs, StatsArgs
 from bot.commands.rooms import ROOM
 from bot.commands.settings import SETTINGS, SettingsArgs
@@ -175,6 +176,13 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
         DIGEST,
         DigestSubscribe("C0SALES", "daily", None, "owner", "U0ANA"),
     ),
+    ("owners", OWNERS, OwnersList()),
+    (
+        "owners set Sales (Account Executive) <#C0AE|ae> <!subteam^S0AE|@ae-team>",
+        OWNERS,
+        OwnerSet("Sales (Account Executive)", "C0AE", "S0AE"),
+    ),
+    ("owners REMOVE customer success", OWNERS, OwnerRemove("customer success")),
     ("help", HELP, HelpArgs(None)),
     ("help Tick", HELP, HelpArgs("tick")),
 ]

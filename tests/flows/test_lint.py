@@ -42,6 +42,11 @@ def _playbook(count: int) -> Mutation:
     )
 
 
+def _handed_to_proposal(hours: float) -> Mutation:
+    """Proposal owned by another team than Discovery: its SLA applies to the handoff."""
+    return _set("proposal", owner="Implementation", handoff_sla_hours=hours)
+
+
 def _post_sale(**fields: Any) -> Mutation:
     new = {
         "id": "onboarding",
@@ -81,6 +86,7 @@ CASES = [
     Case("unreachable-stage", _set("discovery", branches=["lose"]), _set("proposal", branches=["lose", "nurture"]), "stages[4].id"),
     Case("dead-end", _set("nurture", reopen=[]), _set("nurture", reopen=["proposal"]), "stages[4].reopen"),
     Case("dead-end", _set("proposal", next="proposal", branches=[]), _set("proposal", next="won", branches=[]), "stages[1].id"),
+    Case("idle-handoff-sla", _set("proposal", handoff_sla_hours=24), _handed_to_proposal(24), "stages[1].handoff_sla_hours"),
     Case("thin-playbook", _playbook(1), _playbook(2), "stages[1].playbook"),
     Case("thin-playbook", _playbook(0), _post_sale(), "stages[1].playbook"),  # post-sale needs none
 ]  # fmt: skip

@@ -23,6 +23,7 @@ from storage.models import DealEvent, EventKind
 from tests.support.samples.actual_flow import SAMPLES as FLOW_SAMPLES
 from tests.support.samples.digests import SAMPLES as DIGEST_SAMPLES
 from tests.support.samples.feedback import SAMPLES as FEEDBACK_SAMPLES
+from tests.support.samples.handoffs import SAMPLES as HANDOFF_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
 from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
 from tests.support.samples.rooms import SAMPLES as ROOM_SAMPLES
@@ -146,6 +147,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     **ONBOARDING_SAMPLES,
     **DIGEST_SAMPLES,
     **FEEDBACK_SAMPLES,
+    **HANDOFF_SAMPLES,
     **KPI_SAMPLES,
     **TEAM_SAMPLES,
     **FLOW_SAMPLES,

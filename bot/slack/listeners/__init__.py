@@ -10,6 +10,7 @@ from bot.slack.listeners import (
     choices,
     commands,
     events,
+    handoffs,
     onboarding,
     shortcuts,
     validation,
@@ -21,15 +22,16 @@ from bot.slack.runtime import Runtime
 def register_all(app: AsyncApp, runtime: Runtime) -> None:
     # Bolt tries listeners in registration order, running each one's matchers, on every
     # request. /deal, the request sent most, comes first. Onboarding's buttons and the
-    # "which deal?", the validation and the approval buttons and "Save as evidence"'s deal
-    # menu must come before the card actions, whose last listener takes any action id left
-    # (a clear "out of date" answer instead of a 404).
+    # "which deal?", the validation, approval and handoff buttons and "Save as evidence"'s
+    # deal menu must come before the card actions, whose last listener takes any action id
+    # left (a clear "out of date" answer instead of a 404).
     for module in (
         commands,
         onboarding,
         choices,
         validation,
         approvals,
+        handoffs,
         shortcuts,
         actions,
         views,

@@ -9,13 +9,16 @@ from bot.core.context import Actor
 from bot.core.outcomes import Outcome
 from bot.deals.outcomes import Moved
 from bot.deals.owner_notices import owner_notices
+from bot.slack.handoff_posts import hand_over_after
 from bot.slack.rooms import post_move
 from bot.slack.runtime import Body, Runtime, after_ack
 
 
 def tell_owners(runtime: Runtime, body: Body, actor: Actor, outcome: object) -> None:
+    """The owner's DM, and the handoff to the team a move handed the deal to."""
     if not isinstance(outcome, Outcome):  # help, a form: nothing changed
         return
+    hand_over_after(runtime, body, actor, outcome)
     for notice in owner_notices(outcome, actor):
         work = runtime.owner_notices.tell(runtime.replies, notice)
         after_ack(runtime, body, work, name="tell the owner")

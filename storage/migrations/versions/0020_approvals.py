@@ -5,7 +5,7 @@ An item the map marks `approval:` is ticked only when an allowed person approves
 history events. At most one request per item waits at a time (a partial unique index).
 
 Revision ID: 3b7e0c9d2a15
-Revises: 9c2d5e7a1f40
+Revises: 3b7e1d9c4a20
 Create Date: 2026-12-07 11:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlmodel.sql.sqltypes  # noqa: F401  (the column types sqlmodel renders)
 from alembic import op
 
 revision: str = "3b7e0c9d2a15"
-down_revision: str | None = "9c2d5e7a1f40"
+down_revision: str | None = "3b7e1d9c4a20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

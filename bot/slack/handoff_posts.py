@@ -1,0 +1,127 @@
+"""Posting handoffs (docs/handoffs.md): the team's message after a move hands a deal over
+(bot.deals.handoffs decides and records it), the updates Accept makes to it, and the one
+reminder the scheduler claims after the stage's SLA (bot.digests.handoff_nudges).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.context import Actor, Services
+from bot.deals.handoffs import handoff_notice, posted
+from bot.deals.outcomes import HandoffNotice, Moved
+from bot.digests import claims
+from bot.digests.claims import Claim
+from bot.digests.handoff_nudges import reminder_text, still_waiting
+from bot.slack.dm_batches import SLACK_REFUSED
+from bot.slack.posting import Delivery, Poster
+from bot.slack.replies import Replies, naming
+from bot.slack.runtime import Body, Runtime, after_ack
+from bot.slack.sending import Sent, log_failure
+from bot.views.blocks import section
+from bot.views.handoff import handoff_message
+from bot.views.message import Message
+from bot.views.mrkdwn import escape
+from flows.i18n import _
+from storage.digest_models import ClaimStatus, Nudge
+
+log = logging.getLogger(__name__)
+
+
+async def post_handoff(replies: Replies, notice: HandoffNotice) -> str | None:
+    """Post the handoff to the team's channel; the message's ts, or None when Slack
+    refused (the bot not in the channel, above all): logged, the move stands."""
+    try:
+        async with naming("chat.postMessage"):
+            answer = await replies.client.chat_postMessage(
+                channel=notice.channel_id, **handoff_message(notice).to_dict()
+            )
+    except SLACK_REFUSED as error:
+        log_failure(error, what=f"the handoff of deal {notice.deal_id} to {notice.channel_id}")
+        return None
+    return str(answer.get("ts"))
+
+
+def not_posted(notice: HandoffNotice) -> Message:
+    """What the person who moved the deal is told when the team's channel refused it."""
+    text = _(
+        "The handoff of {name} to {team} could not be posted in its channel: invite the "
+        "bot there (/invite @stagecoach), or ask an admin to change it with /deal owners"
+    ).format(name=notice.name, team=notice.team)
+    return Message(text=text, blocks=[section(escape(text))])
+
+
+async def hand_over(
+    replies: Replies, services: Services, team_id: str, handoff_id: int
+) -> Message | None:
+    """Post handoff `handoff_id` once; a message for the mover when it could not be."""
+    notice = await handoff_notice(services, team_id, handoff_id)
+    if notice is None or notice.message_ts is not None:
+        return None
+    ts = await post_handoff(replies, notice)
+    if ts is None:
+        return not_posted(notice)
+    await posted(services, handoff_id, ts)
+    return None
+
+
+async def show_holder(
+    replies: Replies, notice: HandoffNotice, *, clicked: tuple[str, str] | None
+) -> None:
+    """Accepted: the handoff, and the copy clicked if that was another message (a
+    reminder, a copy in a deal's room), now say who holds it, without the button."""
+    message = handoff_message(notice)
+    shown = {(notice.channel_id, notice.message_ts), clicked or (notice.channel_id, None)}
+    for channel, ts in shown:
+        if ts is None:
+            continue
+        try:
+            await replies.update(channel=channel, ts=ts, message=message)
+        except SLACK_REFUSED as error:  # deleted meanwhile: the card says who holds it
+            log_failure(error, what=f"updating the handoff of deal {notice.deal_id}")
+
+
+async def deliver_handoff_nudge(poster: Poster, claim: Claim, nudge: Nudge) -> Delivery:
+    """Remind the team's channel, once, of a handoff nobody accepted within the SLA."""
+    services = poster.services
+    waiting = await still_waiting(services, nudge)
+    if waiting is None:
+        await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
+        return Delivery.DROPPED
+    notice = await handoff_notice(services, nudge.team_id, waiting)
+    if notice is None or notice.accepted_by is not None:
+        await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
+        return Delivery.DROPPED
+    message = handoff_message(notice, reminder=reminder_text(notice, nudge, now=services.clock()))
+    sent = await poster.send(
+        claim,
+        channel=notice.channel_id,
+        call=lambda: poster.client.chat_postMessage(channel=notice.channel_id, **message.to_dict()),
+        what="handoff reminder",
+    )
+    if not isinstance(sent, Sent):
+        return sent
+    ours = await claims.record(
+        services,
+        claim,
+        status=ClaimStatus.POSTED.value,
+        posted_at=services.clock(),
+        message_ts=str(sent.response.get("ts")),
+    )
+    return Delivery.POSTED if ours else Delivery.NOT_OURS
+
+
+def hand_over_after(runtime: Runtime, body: Body, actor: Actor, outcome: object) -> None:
+    """A move into another team's stage (from a command, a click or a form): post its
+    handoff once Slack has the answer; the mover hears if the channel refused it."""
+    if not isinstance(outcome, Moved) or outcome.handoff_id is None:
+        return
+    handoff_id = outcome.handoff_id
+
+    async def post() -> None:
+        refused = await hand_over(runtime.replies, runtime.services, actor.team_id, handoff_id)
+        url = body.get("response_url")
+        if refused is not None and isinstance(url, str):
+            await runtime.replies.to_response_url(url, refused, replace=False)
+
+    after_ack(runtime, body, post(), name="post the handoff")
