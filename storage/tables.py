@@ -11,7 +11,13 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
-from storage import digest_models, feedback_models, models, workspace_models
+from storage import digest_models, feedback_models, models, webhook_models, workspace_models
 
 METADATA: MetaData = SQLModel.metadata
-MODULES = (models, digest_models, feedback_models, workspace_models)  # imported for their tables
+MODULES = (
+    models,
+    digest_models,
+    feedback_models,
+    workspace_models,
+    webhook_models,
+)  # imported for their tables

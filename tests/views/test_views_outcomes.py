@@ -26,6 +26,7 @@ from tests.support.samples.feedback import SAMPLES as FEEDBACK_SAMPLES
 from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
 from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
 from tests.support.samples.team import SAMPLES as TEAM_SAMPLES
+from tests.support.samples.webhooks import SAMPLES as WEBHOOK_SAMPLES
 from tests.support.views import (
     NOW,
     OWNER,
@@ -135,6 +136,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     **KPI_SAMPLES,
     **TEAM_SAMPLES,
     **FLOW_SAMPLES,
+    **WEBHOOK_SAMPLES,
 }
 
 
