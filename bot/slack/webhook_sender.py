@@ -67,7 +67,9 @@ class WebhookSender:
             event_id=sent.event_id, endpoint_id=sent.endpoint_id, kind=sent.kind,
         )  # fmt: skip
         headers["User-Agent"] = USER_AGENT
-        timeout = aiohttp.ClientTimeout(total=self.settings.timeout)
+        # A post ends well within its lease: past it, another replica may send the row
+        # again, and a later event of the deal could overtake this one.
+        timeout = aiohttp.ClientTimeout(total=min(self.settings.timeout, self.settings.lease / 2))
         try:
             async with self._client().post(
                 sent.url, data=sent.payload.encode(), headers=headers,

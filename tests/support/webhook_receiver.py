@@ -34,13 +34,16 @@ class Received:
 
 @dataclass
 class Receiver:
-    """`answer(n)` gives the status for the n-th request (0-based); 200 by default."""
+    """`answer(n)` gives the status for the n-th request (0-based); 200 by default. A held
+    request is answered when released, whether or not its sender is still there."""
 
     answer: Callable[[int], int] = lambda n: 200
     headers: dict[str, str] = field(default_factory=dict)  # sent with every failure
     received: list[Received] = field(default_factory=list)  # every request, raw
-    hold: asyncio.Event | None = None  # set: the next request waits for it to be set
-    holding: asyncio.Event = field(default_factory=asyncio.Event)  # a request is held
+    hold_next: bool = False  # the next request waits for `release`
+    held: Received | None = None  # that request, once it came
+    holding: asyncio.Event = field(default_factory=asyncio.Event)  # it came
+    release: asyncio.Event = field(default_factory=asyncio.Event)
     server: TestServer | None = None
 
     async def start(self) -> str:
@@ -51,8 +54,7 @@ class Receiver:
         return f"http://127.0.0.1:{self.server.port}/hook"
 
     async def close(self) -> None:
-        if self.hold is not None:
-            self.hold.set()
+        self.release.set()
         if self.server is not None:
             await self.server.close()
 
@@ -66,9 +68,10 @@ class Receiver:
             body,
         )
         self.received.append(one)
-        if self.hold is not None and not self.hold.is_set():
+        if self.hold_next:
+            self.hold_next, self.held = False, one
             self.holding.set()
-            await self.hold.wait()
+            await self.release.wait()
         status = one.status = self.answer(n)
         return web.Response(status=status, headers=self.headers if status >= 300 else None)
 
