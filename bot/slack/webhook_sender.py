@@ -56,7 +56,8 @@ class WebhookSender:
             verdict = await delivery.record(self.services, self.settings, one, result)
             metrics.WEBHOOK_DELIVERIES.labels(verdict.value).inc()
             if verdict is Verdict.DEAD:
-                log.warning("webhook %s: dead letter after %d tries (%s)", one.delivery.row_id, one.delivery.attempts, result.status)  # fmt: skip
+                said = result.status or result.error or "no answer"
+                log.warning("webhook %s: dead letter after %d tries (%s)", one.delivery.row_id, one.delivery.attempts, said)  # fmt: skip
             verdicts.append(verdict)
         return verdicts
 
@@ -86,7 +87,7 @@ class WebhookSender:
             self._session = aiohttp.ClientSession()
         return self._session
 
-    async def _measure_depth(self) -> None:
+    async def measure_depth(self) -> None:
         now = time.monotonic()
         if now - self._depth_read < DEPTH_EVERY:
             return
@@ -117,7 +118,7 @@ class WebhookSender:
             busy = False
             try:
                 busy = bool(await self.tick())
-                await self._measure_depth()
+                await self.measure_depth()
             except Exception:  # the database away for a moment must not end the loop
                 log.exception("webhook delivery failed; trying again")
             if not busy:

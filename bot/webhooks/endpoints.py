@@ -70,7 +70,9 @@ def check_events(words: tuple[str, ...]) -> tuple[str, ...] | Invalid:
     if unknown:
         return Invalid(
             _("{words} is not a stage event").format(words=", ".join(f"'{w}'" for w in unknown)),
-            _("choose from {kinds} (or all, the default)").format(kinds=", ".join(sorted(known))),
+            _("choose from {kinds} (or all, the default)").format(
+                kinds=", ".join(kind.value for kind in StageEvent)
+            ),
             field="events",
         )
     return tuple(kind.value for kind in StageEvent if kind.value in wanted)

@@ -130,3 +130,16 @@ async def test_a_refusal_is_a_dead_letter_at_once(hooked: Hooked) -> None:
     assert await hooked.sender.tick() == [delivery.Verdict.DEAD]
     [letter] = await delivery.dead_letters(hooked.services, team_id=None)
     assert letter.row.attempts == 1 and letter.row.last_status == 410
+
+
+async def test_the_outbox_depth_is_in_the_metrics(hooked: Hooked) -> None:
+    from bot.slack.metrics import exposition
+
+    hooked.receiver.answer = lambda n: 500
+    await walk(hooked.services, REP, "Soylent", ["advanced", "lost"])
+    await hooked.sender.tick()  # the first fails, the second waits behind it
+    await hooked.sender.measure_depth()
+
+    text = exposition()[0].decode()
+    assert 'stagecoach_webhook_outbox{status="pending"} 2.0' in text
+    assert 'stagecoach_webhook_deliveries_total{verdict="retrying"}' in text
