@@ -68,11 +68,13 @@ class Receiver:
             body,
         )
         self.received.append(one)
+        # The receiver acts on the event before it answers: a held request counts as
+        # accepted even if its sender is gone (and the connection with it) by the answer.
+        status = one.status = self.answer(n)
         if self.hold_next:
             self.hold_next, self.held = False, one
             self.holding.set()
             await self.release.wait()
-        status = one.status = self.answer(n)
         return web.Response(status=status, headers=self.headers if status >= 300 else None)
 
     def accepted(self) -> list[Received]:
