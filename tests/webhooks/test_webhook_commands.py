@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import re
 
+import aiohttp
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot.core.outcomes import Invalid
 from bot.deals.stage_events import StageEvent
+from bot.slack.webhook_sender import WebhookSender
+from bot.webhooks.delivery import Verdict
 from bot.webhooks.endpoints import check_events, check_url
 from storage.database import Database
 from storage.webhook_models import WebhookEndpoint
 from tests.support.harness import SlackHarness
 from tests.support.slack import ADMIN, REP
+from tests.support.webhook_receiver import Receiver
+from tests.webhooks.conftest import SETTINGS
 
 URL = "https://crm.example.com/hooks/stagecoach"
 
@@ -98,3 +103,23 @@ def test_https_is_taken_and_plain_http_only_for_this_machine(host: str) -> None:
 def test_events_are_read_whatever_their_case_and_order(words: list[str]) -> None:
     chosen = check_events(tuple(words))
     assert chosen == tuple(kind.value for kind in StageEvent if kind.value.upper() in words)
+
+
+async def test_a_stage_change_made_in_slack_reaches_the_receiver(
+    slack: SlackHarness, receiver: Receiver
+) -> None:
+    assert receiver.server is not None
+    hook = f"http://127.0.0.1:{receiver.server.port}/hook"
+    added = await slack.command(f"webhook add <{hook}> disqualified", user=ADMIN)
+    [row] = await endpoints(slack.services.db)
+    await slack.command("new Acme 5000", user=REP)
+    await slack.command("disqualify #1 Not our market", user=REP)
+
+    async with aiohttp.ClientSession() as session:
+        sender = WebhookSender(slack.services, SETTINGS, session=session)
+        assert await sender.tick() == [Verdict.DELIVERED]
+
+    [got] = receiver.received
+    assert got.verifies(row.secret) and row.secret in str(added.json)
+    assert got.event["type"] == "deal.disqualified"
+    assert got.event["deal"]["name"] == "Acme" and got.event["actor_id"] == REP
