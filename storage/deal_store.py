@@ -20,20 +20,22 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import branches, deal_queries, migration_batch, queries
+from storage import branches, deal_queries, migration_batch, queries, webhook_queries
 from storage.database import Database
 from storage.deal_moves import DealMove, MigratingDeal
 from storage.last_deals import LastDeals, Pointer, UserKey
 from storage.locked_deal import LockedDeal
 from storage.models import Deal, DealEvent, ExitTick
 from storage.name_keys import name_key
+from storage.webhook_models import OutboundEvent
 
 # Deal ids are a 32-bit integer column on PostgreSQL: a bigger number is no deal, and
 # must not reach a query (asyncpg refuses it as out of range).
 MAX_DEAL_ID = 2**31 - 1
 
-# Writes a batch's moves in its transaction (storage.migration_batch.write_moves).
-MoveWriter = Callable[[Sequence[DealMove]], Awaitable[None]]
+# Writes a batch's moves in its transaction (storage.migration_batch.write_moves), and the
+# stage events they make into the webhook outbox (storage.webhook_queries.add_outbound).
+MoveWriter = Callable[[Sequence[DealMove], Sequence[OutboundEvent]], Awaitable[None]]
 LostMigrationRace = migration_batch.LostMigrationRace
 
 
@@ -262,8 +264,9 @@ class DealStore:
                 session, map_id=map_id, version=version, after_id=after_id, limit=limit, locked=True
             )
 
-            async def write(moves: Sequence[DealMove]) -> None:
+            async def write(moves: Sequence[DealMove], outbound: Sequence[OutboundEvent]) -> None:
                 await migration_batch.write_moves(session, moves)
+                await webhook_queries.add_outbound(session, outbound)
 
             yield found, write
 

@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import deal_queries, deal_writes
+from storage import deal_queries, deal_writes, webhook_queries
 from storage.models import Deal, ExitTick
 from storage.name_keys import name_key
+from storage.webhook_models import OutboundEvent
 
 
 class LockedDeal:
@@ -58,6 +59,11 @@ class LockedDeal:
     async def add_events(self, events: Sequence[Mapping[str, object]]) -> None:
         """Insert the deal's events (column values), in one statement."""
         await deal_writes.add_events(self.session, events)
+
+    async def add_outbound(self, events: Sequence[OutboundEvent]) -> None:
+        """Put stage events in the outbox of the endpoints that want them, in this
+        transaction: they go out exactly when the change is committed (docs/webhooks.md)."""
+        await webhook_queries.add_outbound(self.session, events)
 
     async def add_ticks(self, ticks: Sequence[ExitTick]) -> None:
         await deal_writes.add_ticks(self.session, ticks)

@@ -18,6 +18,7 @@ from storage import (
     handoff_models,
     models,
     room_models,
+    webhook_models,
     workspace_models,
 )
 
@@ -30,4 +31,5 @@ MODULES = (
     handoff_models,
     workspace_models,
     approval_models,
+    webhook_models,
 )  # imported for their tables

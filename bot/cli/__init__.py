@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.cli.feedback",
     "bot.cli.discover",
     "bot.cli.workspaces",
+    "bot.cli.webhooks",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -31,6 +31,8 @@ from bot.slack.runtime import Runtime, build_runtime, web_client, web_session
 from bot.slack.scheduler import Scheduler
 from bot.slack.shutdown import ShutdownSettings
 from bot.slack.socket import SocketModeRunner
+from bot.slack.webhook_sender import WebhookSender
+from bot.webhooks.settings import DeliverySettings
 from flows.i18n import _
 from flows.problems import MapError
 from storage.urls import async_url, is_sqlite
@@ -103,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             settings=settings,
             schedule=SchedulerSettings.from_env(os.environ),
             shutdown=ShutdownSettings.from_env(os.environ),
+            webhooks=DeliverySettings.from_env(os.environ),
             host=args.host,
             workers=workers_for(args.workers, settings, socket_mode=args.socket),
         )
@@ -129,6 +132,7 @@ class _Plan:
     settings: Settings
     schedule: SchedulerSettings
     shutdown: ShutdownSettings
+    webhooks: DeliverySettings
     host: str
     workers: int
 
@@ -177,6 +181,9 @@ async def _serve(plan: _Plan, *, listener: socket.socket | None) -> int:
         services, client=runtime.client, settings=plan.schedule, tokens=workspace_tokens(runtime)
     )
     scheduler.start()
+    # Webhooks too: each outbox row is claimed through the database (bot.webhooks.delivery).
+    sender = WebhookSender(services, plan.webhooks, session=http_session)
+    sender.start()
     bolt = build_bolt_app(runtime)
     _freeze_start_up_objects()
     stop = asyncio.Event()
@@ -190,6 +197,7 @@ async def _serve(plan: _Plan, *, listener: socket.socket | None) -> int:
             await _serve_http(bolt, runtime, scheduler, listener, stop, plan)
     finally:
         await scheduler.stop(timeout=plan.shutdown.timeout)
+        await sender.stop(timeout=plan.shutdown.timeout)
         await runtime.tasks.drain(timeout=plan.shutdown.timeout)
         await http_session.close()
         await services.close()

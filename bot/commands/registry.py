@@ -29,6 +29,7 @@ from bot.commands.settings import SETTINGS
 from bot.commands.spec import Answer, Command, CommandSpec, ParseError
 from bot.commands.ticks import TICK, UNTICK
 from bot.commands.validation import SEND_BACK, VALIDATE
+from bot.commands.webhook import WEBHOOK
 from bot.commands.words import DEAL_NUMBER_WORD, DealArgs
 from bot.core.context import Actor, Services
 from bot.core.refs import parse_deal_ref
@@ -65,6 +66,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
     OWNERS,
     MAP,
     DIGEST,
+    WEBHOOK,
     HELP,
 )
 

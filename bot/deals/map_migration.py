@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from bot.core.context import Services
 from bot.deals.migration_plan import DealPlan, Undecided, plan_deal, stage_on
+from bot.deals.stage_events import outbound_of_moves
 from flows.schema import ProcessMap
 from flows.stage_mapping import StageMapping
 from storage.deal_moves import DealMove, MigratingDeal
@@ -146,7 +147,8 @@ async def _move_batch(
                     return None
                 planned = [_plan(found, request) for found in page]
                 plans = [plan for plan in planned if isinstance(plan, DealPlan)]
-                await write([_move(plan, request, services) for plan in plans])
+                moves = [_move(plan, request, services) for plan in plans]
+                await write(moves, outbound_of_moves(moves))
                 undecided = [plan for plan in planned if isinstance(plan, Undecided)]
                 return page, plans, undecided
         except LostMigrationRace:

@@ -23,6 +23,7 @@ from bot.core.refs import DealRef, SeenDeal
 from bot.deals.approval_notes import notes_in
 from bot.deals.cards import LeftAt, build_card
 from bot.deals.lookup import find_deal, no_such_deal
+from bot.deals.stage_events import outbound_of_change
 from flows.i18n import _
 from flows.machine import Flow
 from storage.branches import stage_left
@@ -62,8 +63,13 @@ class Change:
         )
 
     async def write_events(self) -> None:
+        """Write the events so far, and the stage events among them into the webhook
+        outbox, in this transaction (bot.deals.stage_events)."""
         if self.pending_events:
             await self.held.add_events(self.pending_events)
+            outbound = outbound_of_change(self.deal, self.flow, self.pending_events)
+            if outbound:
+                await self.held.add_outbound(outbound)
             self.pending_events.clear()
 
     async def save(self, **values: object) -> None:

@@ -131,6 +131,18 @@ SCHEDULER_DELIVERIES = Counter(
     ["kind", "delivery"],
 )
 
+WEBHOOK_DELIVERIES = Counter(
+    "stagecoach_webhook_deliveries",
+    "Webhook posts, by what became of them: delivered, retrying, dead, taken_over",
+    ["verdict"],
+)
+WEBHOOK_OUTBOX = Gauge(
+    "stagecoach_webhook_outbox",
+    "Webhook outbox rows not delivered, by status (pending, sending, dead), every workspace's",
+    ["status"],
+    multiprocess_mode="max",  # every replica reads the same table: not a sum
+)
+
 
 def exposition() -> tuple[bytes, str]:
     """The text a scrape gets, and its content type: this process's metrics, or (multiprocess

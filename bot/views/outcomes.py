@@ -101,8 +101,10 @@ from bot.views.subscriptions import subscriptions_message
 from bot.views.team import team_changed_message, team_of_message, teams_message
 from bot.views.tour import tour_message
 from bot.views.validation import sent_back_message, validated_message
+from bot.views.webhooks import webhook_added_message, webhook_list_message, webhook_removed_message
 from bot.views.which_deal import which_deal_message
 from bot.views.workspace_settings import workspace_settings_message
+from bot.webhooks.outcomes import WebhookAdded, WebhookList, WebhookRemoved
 from flows.i18n import _
 from flows.machine import Move
 
@@ -170,6 +172,9 @@ def _done(outcome: Done) -> Message:
 
 
 outcome_message.register(DealList, deal_list_message)
+outcome_message.register(WebhookAdded, webhook_added_message)
+outcome_message.register(WebhookList, webhook_list_message)
+outcome_message.register(WebhookRemoved, webhook_removed_message)
 outcome_message.register(FeedbackGiven, feedback_given_message)
 outcome_message.register(FeedbackList, feedback_list_message)
 outcome_message.register(FeedbackClosed, feedback_closed_message)

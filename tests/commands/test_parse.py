@@ -45,6 +45,7 @@ from bot.commands.rooms import ROOM
 from bot.commands.settings import SETTINGS, SettingsArgs
 from bot.commands.ticks import TICK, UNTICK, TickArgs, UntickArgs
 from bot.commands.validation import SEND_BACK, VALIDATE, SendBackArgs, ValidateArgs
+from bot.commands.webhook import WEBHOOK, WebhookAddArgs, WebhookListArgs, WebhookRemoveArgs
 from bot.commands.words import DealArgs, NoArgs
 from bot.core.dates import FromToday
 from bot.core.refs import CURRENT, DealName, DealNumber, deal_number
@@ -185,6 +186,13 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
     ("owners REMOVE customer success", OWNERS, OwnerRemove("customer success")),
     ("help", HELP, HelpArgs(None)),
     ("help Tick", HELP, HelpArgs("tick")),
+    ("webhook list", WEBHOOK, WebhookListArgs()),
+    ("webhook remove #2", WEBHOOK, WebhookRemoveArgs(2)),
+    (
+        "webhook add https://x.io/h?a=1,2 won, lost",
+        WEBHOOK,
+        WebhookAddArgs("https://x.io/h?a=1,2", ("won", "lost")),
+    ),
 ]
 
 

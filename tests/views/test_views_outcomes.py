@@ -28,6 +28,7 @@ from tests.support.samples.onboarding import SAMPLES as ONBOARDING_SAMPLES
 from tests.support.samples.reporting import SAMPLES as KPI_SAMPLES
 from tests.support.samples.rooms import SAMPLES as ROOM_SAMPLES
 from tests.support.samples.team import SAMPLES as TEAM_SAMPLES
+from tests.support.samples.webhooks import SAMPLES as WEBHOOK_SAMPLES
 from tests.support.views import (
     NOW,
     OWNER,
@@ -152,6 +153,7 @@ SAMPLES: dict[type, Callable[[], Any]] = {
     **TEAM_SAMPLES,
     **FLOW_SAMPLES,
     **ROOM_SAMPLES,
+    **WEBHOOK_SAMPLES,
 }
 
 
