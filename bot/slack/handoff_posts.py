@@ -10,6 +10,7 @@ import logging
 from bot.core.context import Actor, Services
 from bot.deals.handoffs import handoff_notice, posted
 from bot.deals.outcomes import HandoffNotice, Moved
+from bot.deals.rooms import room_of
 from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.handoff_nudges import reminder_text, still_waiting
@@ -59,10 +60,24 @@ async def hand_over(
     if notice is None or notice.message_ts is not None:
         return None
     ts = await post_handoff(replies, notice)
+    await _copy_to_room(replies, services, notice)
     if ts is None:
         return not_posted(notice)
     await posted(services, handoff_id, ts)
     return None
+
+
+async def _copy_to_room(replies: Replies, services: Services, notice: HandoffNotice) -> None:
+    """The same handoff in the deal's room (docs/deal-rooms.md), if it has one: the people
+    working the deal see who it went to, and Accept works on this copy too."""
+    room = await room_of(services, notice.deal_id)
+    if room is None or room == notice.channel_id:
+        return
+    try:
+        async with naming("chat.postMessage"):
+            await replies.client.chat_postMessage(channel=room, **handoff_message(notice).to_dict())
+    except SLACK_REFUSED as error:
+        log_failure(error, what=f"the handoff of deal {notice.deal_id} in its room {room}")
 
 
 async def show_holder(

@@ -112,7 +112,9 @@ async def test_the_export_parses_back_to_what_was_given(services: Services) -> N
 
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert tuple(rows[0]) == COLUMNS
-    assert [row["text"] for row in rows] == [" ".join(text.split()) for text in texts]
+    # as typed (on one line), a formula made text for spreadsheets (bot/cli/feedback.py)
+    shown = [" ".join(text.split()) for text in texts[:2]] + ["'=SUM(A1)"]
+    assert [row["text"] for row in rows] == shown
     first = rows[0]
     assert (first["number"], first["status"], first["stage_id"], first["stage"]) == (
         "1", "done", "demo", "Solution demo",
