@@ -23,16 +23,17 @@ MIN_WORDS = 2  # no articles: "Teklifi gönder" is a whole instruction in two wo
 # `ver`, `yap`) stand for their compounds: "takip et", "onay al", "bilgi ver".
 ACTION_STEMS = frozenset(
     """
-    aktar al anlat ara araştır arşivle ata ayarla ayır aç açıkla ağırla bağla başlat bekle
-    belgele belirle belirt bildir bitir bul böl bırak danış dağıt dene denetle derle
-    devret değerlendir değiştir dinle doldur doğrula dönüştür düzelt düzenle düşür ekle et eğit
-    eşle geliştir gerçekleştir getir geç gir gönder göster gözle güncelle hatırlat hazırla
-    hazırlat hedefle hesapla ilet imzala incele indir iste izle kaldır kapat karşıla karşılaştır
-    katıl kaydet kazan kes keşfet koru koy kur kutla listele netleştir oku oluştur onayla paylaş
-    planla puanla raporla sakla say sağla seç sor sun söyle sıfırla sınıflandır sırala tamamla
-    tanımla tanıt tanıştır tartış tasarla topla tut ulaş uyar uygula ver yanıtla yap yapılandır
-    yayınla yaz yenile yönet yönlendir yükle yürüt zamanla çalıştır çağır çöz çıkar ödüllendir
-    ölç önceliklendir öner özetle
+    aktar al anlat anlaş ara araştır arşivle ata ayarla ayır aç açıkla ağırla bağla başlat bekle
+    belgele belirle belirt bildir bitir bul böl bırak danış dağıt dene denetle derle devret
+    değerlendir değiştir dinle doldur doğrula dök dön dönüştür düzelt düzenle düşür ekle et
+    ettir eğit eşle geliştir gerçekleştir getir geç geçir gir gönder görüş göster gözle gözlemle
+    güncelle hatırlat hazırla hazırlat hedefle hesapla ilerle ilerlet ilet imzala incele indir
+    iste izle işle kaldır kapat karşıla karşılaştır katıl kaydet kazan kes keşfet konuş koru koy
+    kur kutla listele netleştir oku oluştur onayla paylaş planla puanla raporla sakla say sağla
+    seç sor sorgula sun söyle sıfırla sınıflandır sırala tamamla tanımla tanıt tanış tanıştır
+    tartış tasarla topla tut ulaş uyar uygula ver yanıtla yap yaptır yapılandır yayınla yaz
+    yenile yönet yönlendir yükle yürüt zamanla çalıştır çağır çek çöz çıkar ödüllendir ölç
+    önceliklendir öner özetle öğren
     """.split()
 )
 
