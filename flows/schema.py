@@ -24,7 +24,9 @@ Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_lengt
 # A map's id may also join words with '-' (`default-tr`: a shipped map in another language);
 # stage, item and playbook ids may not, because Slack action values join them with '|'.
 MAP_ID_PATTERN = r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*"
-MapId = Annotated[str, StringConstraints(pattern=rf"^{MAP_ID_PATTERN}$", min_length=1, max_length=40)]
+MapId = Annotated[
+    str, StringConstraints(pattern=rf"^{MAP_ID_PATTERN}$", min_length=1, max_length=40)
+]
 
 MAX_EXIT_ITEMS = 10  # a Slack checkbox group holds at most 10 options
 

@@ -107,14 +107,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _PUNCTUATION = "\"'“”‘’()[]{}:;,.!?*_"
 
 
-def is_turkish(locale: str) -> bool:
-    """True for a Turkish map's locale: `tr`, `tr_TR`, `TR`."""
-    return locale.partition("_")[0].lower() == "tr"
-
-
 def vagueness(text: str, *, locale: str = "en") -> Vagueness | None:
     """Why `text` is not a specific, actionable step in the map's language; None when it is."""
-    if is_turkish(locale):
+    if wording_tr.is_turkish(locale):
         return wording_tr.vagueness(text)
     words = _WORD.findall(text)
     lowered = " ".join(word.lower() for word in words)

@@ -104,6 +104,11 @@ _TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*[.!]?\s*$")  # "... gönder (yol 
 _PUNCTUATION = "\"'“”‘’()[]{}:;,.!?*_…"
 
 
+def is_turkish(locale: str) -> bool:
+    """True for a Turkish map's locale: `tr`, `tr_TR`, `TR`."""
+    return locale.partition("_")[0].lower() == "tr"
+
+
 def lower_tr(text: str) -> str:
     """`text` in lower case by Turkish rules: `I` → `ı`, `İ` → `i`."""
     return text.replace("I", "ı").replace("İ", "i").lower()
