@@ -12,6 +12,10 @@ from flows.problems import Path
 from flows.schema import MAX_EXIT_ITEMS
 
 IDENT_RULE = _("lowercase letters, digits and '_', starting with a letter, at most 40 characters")
+MAP_ID_RULE = _(
+    "lowercase letters, digits and '_', starting with a letter, words joined by '-' "
+    "(default-tr), at most 40 characters"
+)
 
 
 def describe(error: Any, model: type[BaseModel]) -> tuple[Path, str, str]:
@@ -79,6 +83,8 @@ def _hint_for(path: Path) -> str:
     names = [part for part in path if isinstance(part, str)]
     if "approval" in names and names[-1] in _APPROVAL_HINTS:  # `by` means a date in a goal
         return _APPROVAL_HINTS[names[-1]]
+    if names == ["id"]:  # the map's own id, which may join words with '-'
+        return _("an id: ") + MAP_ID_RULE
     if names and names[-1] in _HINTS:
         return _HINTS[names[-1]]
     return _("a non-empty value") if names else ""

@@ -82,7 +82,7 @@ def _problem(
 def _vague_items(process_map: ProcessMap) -> Iterator[Finding]:
     for index, stage in enumerate(process_map.stages):
         for position, item in enumerate(stage.exit):
-            found = vagueness(item.text)
+            found = vagueness(item.text, locale=process_map.locale)
             if found:
                 path = ("stages", index, "exit", position, "text")
                 yield path, _("exit item: {reason}").format(reason=found.reason), found.hint
@@ -91,7 +91,7 @@ def _vague_items(process_map: ProcessMap) -> Iterator[Finding]:
 def _vague_activities(process_map: ProcessMap) -> Iterator[Finding]:
     for index, stage in enumerate(process_map.stages):
         for position, activity in enumerate(stage.activities):
-            found = vagueness(activity)
+            found = vagueness(activity, locale=process_map.locale)
             if found:
                 path = ("stages", index, "activities", position)
                 yield path, _("activity: {reason}").format(reason=found.reason), found.hint

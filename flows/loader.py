@@ -24,7 +24,7 @@ def shipped_map_ids() -> list[str]:
 
 
 def resolve_map_path(ref: str) -> Path:
-    """A shipped map id (`default`, `extended`) or a path to a YAML file."""
+    """A shipped map id (`default`, `extended`, `default-tr`...) or a path to a YAML file."""
     shipped = SHIPPED_DIR / f"{ref}.yml"
     if shipped.is_file():
         return shipped

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from flows.schema import PlaybookEntry, ProcessMap, Stage
+from flows.wording_tr import is_turkish, lower_tr
 
-_WORD = re.compile(r"[a-z0-9]+")
+# Any letter or digit: a Turkish map's "öncelik" is one word, not "ncelik".
+_WORD = re.compile(r"[^\W_]+")
 _STOPWORDS = frozenset(
     [
         "a",
@@ -59,6 +61,11 @@ _STOPWORDS = frozenset(
 )
 
 
+_STOPWORDS_TR = frozenset(
+    "ama bana ben bir biz bize bu çok da daha de değil için ile mi mı mu mü o sen siz size şu ve".split()
+)
+
+
 # What buyers say, mapped to the category words playbooks are filed under: "too expensive"
 # must find the price objections although no entry uses the word "expensive".
 _CATEGORY_WORDS = {
@@ -69,6 +76,17 @@ _CATEGORY_WORDS = {
     "need": "priority need needed important problem",
     "risk": "risky risk complicated complex difficult hard change",
     "trust": "spam emails unsubscribe trust",
+}
+# The same for a Turkish map's categories (docs/glossary-tr.md); five letters of a stem meet
+# most of a Turkish word's endings: "indirim", "indirimi", "indirimle".
+_CATEGORY_WORDS_TR = {
+    "fiyat": "pahalı fiyat maliyet ödeme öde indirim ucuz bütçe para",
+    "zamanlama": "sonra şimdi çeyrek seneye yıl ay bekle zaman yoğun gecikme ertele",
+    "yetki": "yönetici müdür onay patron karar yönetim finans",
+    "rekabet": "rakip tedarikçi alternatif zaten kullanıyoruz mevcut",
+    "ihtiyaç": "öncelik ihtiyaç gerek önemli sorun ilgilenmiyoruz",
+    "risk": "riskli risk karmaşık zor değişiklik",
+    "güven": "spam e-posta abonelik güven",
 }
 _SUFFIXES = ("ing", "es", "ed", "s", "e")
 
@@ -82,29 +100,37 @@ def stem(word: str) -> str:
     return word[:5]
 
 
-_SYNONYMS = {
-    stem(word): stem(category)
-    for category, spoken in _CATEGORY_WORDS.items()
-    for word in spoken.split()
-}
+def _synonyms(table: dict[str, str]) -> dict[str, str]:
+    return {
+        stem(word): stem(category) for category, spoken in table.items() for word in spoken.split()
+    }
 
 
-def words(text: str) -> set[str]:
+_SYNONYMS = _synonyms(_CATEGORY_WORDS)
+_SYNONYMS_TR = _synonyms(_CATEGORY_WORDS_TR)
+
+
+def words(text: str, *, locale: str = "en") -> set[str]:
     """Stems of the content words, plus the category each everyday word points to
-    ("expensive" → "price")."""
-    found = _stems(text)
-    return found | {_SYNONYMS[w] for w in found if w in _SYNONYMS}
+    ("expensive" → "price"; in a Turkish map, "pahalı" → "fiyat")."""
+    found = _stems(text, locale=locale)
+    synonyms = _SYNONYMS_TR if is_turkish(locale) else _SYNONYMS
+    return found | {synonyms[w] for w in found if w in synonyms}
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1}
+def _stems(text: str, *, locale: str = "en") -> set[str]:
+    # Turkish lower case: "İNDİRİM" is "indirim" (str.lower() adds a combining dot to the i).
+    turkish = is_turkish(locale)
+    lowered = lower_tr(text) if turkish else text.lower()
+    stop = _STOPWORDS_TR if turkish else _STOPWORDS
+    return {stem(w) for w in _WORD.findall(lowered) if w not in stop and len(w) > 1}
 
 
-def _score(query: set[str], entry: PlaybookEntry) -> float:
+def _score(query: set[str], entry: PlaybookEntry, locale: str) -> float:
     # An entry is filed under its category: the everyday words of its own text point to
     # none ("I already explained this" is not a competitor objection).
-    objection = _stems(entry.objection) | words(entry.category)
-    rest = _stems(" ".join([*entry.explore, entry.response]))
+    objection = _stems(entry.objection, locale=locale) | words(entry.category, locale=locale)
+    rest = _stems(" ".join([*entry.explore, entry.response]), locale=locale)
     return 3 * len(query & objection) + len(query & rest)
 
 
@@ -119,9 +145,9 @@ def search(
     The same words mean different things at different stages ("we already have a vendor"
     is a tool to replace in Qualification, a shortlist to beat in Proposal), but a word in
     common does not make an answer of the deal's stage a close match."""
-    query = words(text)
+    query = words(text, locale=process_map.locale)
     matches = [
-        (_score(query, entry), index, stage, entry)
+        (_score(query, entry, process_map.locale), index, stage, entry)
         for index, (stage, entry) in enumerate(
             (stage, entry) for stage in process_map.stages for entry in stage.playbook
         )

@@ -14,6 +14,14 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Vagueness:
+    """Why a checklist item or activity is vague, and how to say it better (flows.wording)."""
+
+    reason: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a map: where, which field, what was found, what is allowed."""
 

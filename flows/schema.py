@@ -24,6 +24,12 @@ from flows.approval_rules import Approver, Condition, parse_approver, parse_cond
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
+# A map's id may also join words with '-' (`default-tr`: a shipped map in another language);
+# stage, item and playbook ids may not, because Slack action values join them with '|'.
+MAP_ID_PATTERN = r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*"
+MapId = Annotated[
+    str, StringConstraints(pattern=rf"^{MAP_ID_PATTERN}$", min_length=1, max_length=40)
+]
 
 MAX_EXIT_ITEMS = 10  # a Slack checkbox group holds at most 10 options
 
@@ -239,7 +245,7 @@ class Goal(_Strict):
 
 
 class ProcessMap(_Strict):
-    id: Ident
+    id: MapId
     title: Text
     version: int = Field(ge=1)
     locale: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(_[A-Z]{2})?$")] = "en"

@@ -1,5 +1,8 @@
 """Is a checklist item or an activity specific and actionable? A heuristic, not a grammar.
 
+The map's `locale` picks the language of the rules: Turkish (`tr`, `tr_TR`) has its own
+lists in flows.wording_tr; every other locale is read as English (docs/maps.md).
+
 The source article asks for steps a rep can act on: an instruction that starts with what the
 rep does ("Confirm the budget with the economic buyer"), not a state ("Budget ok"), a hedge
 ("Maybe send a deck") or a catch-all ("Follow up as needed").
@@ -8,9 +11,12 @@ rep does ("Confirm the budget with the economic buyer"), not a state ("Budget ok
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from flows import wording_tr
 from flows.i18n import _
+from flows.problems import Vagueness
+
+__all__ = ["Vagueness", "is_action_verb", "vagueness"]
 
 MIN_WORDS = 3
 
@@ -101,16 +107,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _PUNCTUATION = "\"'“”‘’()[]{}:;,.!?*_"
 
 
-@dataclass(frozen=True, slots=True)
-class Vagueness:
-    """Why a text is vague, and how to say it better."""
-
-    reason: str
-    hint: str
-
-
-def vagueness(text: str) -> Vagueness | None:
-    """Why `text` is not a specific, actionable step; None when it is one."""
+def vagueness(text: str, *, locale: str = "en") -> Vagueness | None:
+    """Why `text` is not a specific, actionable step in the map's language; None when it is."""
+    if wording_tr.is_turkish(locale):
+        return wording_tr.vagueness(text)
     words = _WORD.findall(text)
     lowered = " ".join(word.lower() for word in words)
     vague = sorted({word for word in lowered.split() if word in VAGUE_WORDS})

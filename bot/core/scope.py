@@ -10,9 +10,10 @@ from enum import StrEnum
 from bot.core.slack_ids import is_user_id
 from bot.core.values import BadValue
 from flows.i18n import _
+from flows.schema import MAP_ID_PATTERN
 
 SCOPE_EXAMPLES = "all, team:maria, owner:ana, team:U012AB3CD, map:default"
-_MAP = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_MAP = re.compile(rf"^(?=.{{1,40}}$){MAP_ID_PATTERN}$")
 
 
 class ScopeKind(StrEnum):

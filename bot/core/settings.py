@@ -42,7 +42,9 @@ DOCUMENTED = {
         "sqlite:///path/file.db or postgresql://user:password@host:5432/db "
         "(ending ?pgbouncer=true behind PgBouncer's transaction pooling)"
     ),
-    "STAGECOACH_MAP": _("a shipped map id (default, extended) or a path to a map YAML file"),
+    "STAGECOACH_MAP": _(
+        "a shipped map id (default, extended, default-tr, extended-tr) or a path to a map YAML file"
+    ),
     "STAGECOACH_ADMINS": _(
         "comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flows.caseless import caseless
 from flows.i18n import _
 
 MAX_AMOUNT = 1_000_000_000_000
@@ -81,17 +82,25 @@ class ChosenReason:
     note: str | None  # what the rep added after it
 
 
+def _after(text: str, reason: str) -> str:
+    """What `text` says after its leading `reason`, compared without case: the reason's
+    length in `text` may differ from the map's ('i̇' from a lower-cased 'İ' is two)."""
+    key = caseless(reason)
+    end = next(k for k in range(len(text), -1, -1) if caseless(text[:k]) == key)
+    return text[end:]
+
+
 def match_lost_reason(text: str | None, reasons: list[str]) -> ChosenReason | BadValue:
     """Find the map's lost reason the rep meant: exact, leading words, or a unique part."""
     cleaned = clean_reason(text, what=_("reason"))
     if isinstance(cleaned, BadValue):
         return BadValue(cleaned.message, _("pick one of: ") + "; ".join(reasons))
-    lowered = cleaned.lower()
+    lowered = caseless(cleaned)
     for reason in sorted(reasons, key=len, reverse=True):
-        if lowered == reason.lower() or lowered.startswith(reason.lower() + " "):
-            note = cleaned[len(reason) :].strip(" -:—") or None
+        if lowered == caseless(reason) or lowered.startswith(caseless(reason) + " "):
+            note = _after(cleaned, reason).strip(" -:—") or None
             return ChosenReason(reason=reason, note=note)
-    partial = [reason for reason in reasons if len(lowered) >= 3 and lowered in reason.lower()]
+    partial = [reason for reason in reasons if len(lowered) >= 3 and lowered in caseless(reason)]
     if len(partial) == 1:
         return ChosenReason(reason=partial[0], note=None)
     return BadValue(

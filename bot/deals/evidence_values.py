@@ -21,6 +21,7 @@ from dateutil import parser as date_parser
 from bot.core.slack_ids import user_id
 from bot.core.slack_text import as_text
 from bot.core.values import BadValue, parse_amount
+from flows.caseless import caseless
 from flows.i18n import _
 from flows.schema import Evidence, EvidenceType
 
@@ -143,9 +144,9 @@ def _url(text: str) -> str | BadValue:
 
 
 def _choice(evidence: Evidence, text: str) -> str | BadValue:
-    wanted = text.casefold()
+    wanted = caseless(text)
     for option in evidence.options:
-        if option.casefold() == wanted:
+        if caseless(option) == wanted:
             return option
     return BadValue(
         _("'{text}' is not one of the choices for {prompt}").format(

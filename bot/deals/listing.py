@@ -15,6 +15,7 @@ from bot.core.teams import team_around
 from bot.core.workspace_settings import workspace_map
 from bot.deals.lookup import rows_for
 from bot.deals.outcomes import DealList
+from flows.caseless import caseless
 from flows.i18n import _
 from flows.schema import ProcessMap, Stage, StageKind
 from storage import deal_queries
@@ -144,10 +145,10 @@ def _sorted(sort: ListSort | None) -> str:
 def _stage_id(process_map: ProcessMap, text: str) -> str | Invalid:
     """By id, name or the start of its name; "won", "lost", "disqualified" and "nurture"
     name the stage where deals end so, whatever the map calls it."""
-    key = text.strip().lower()
+    key = caseless(text.strip())
     for stage in process_map.stages:
-        if key in (stage.id, stage.name.lower()) or (
-            len(key) >= 3 and stage.name.lower().startswith(key)
+        if key in (stage.id, caseless(stage.name)) or (
+            len(key) >= 3 and caseless(stage.name).startswith(key)
         ):
             return stage.id
     for stage in process_map.stages:

@@ -13,10 +13,10 @@ from bot.core.context import Services
 from flows.i18n import _
 from flows.loader import SHIPPED_DIR, parse_map
 from flows.problems import MapError
-from flows.schema import ProcessMap
+from flows.schema import MAP_ID_PATTERN, ProcessMap
 from storage import queries
 
-REF = re.compile(r"^(?P<id>[a-z][a-z0-9_]*)@(?P<version>[0-9]+)$")
+REF = re.compile(rf"^(?P<id>{MAP_ID_PATTERN})@(?P<version>[0-9]+)$")
 
 
 class MigrationError(Exception):

@@ -16,6 +16,7 @@ from bot.core.refs import DealRef
 from bot.deals.cards import reopen_moves
 from bot.deals.moving import enter_stage
 from bot.deals.writes import Change, change_deal
+from flows.caseless import caseless
 from flows.i18n import _
 from flows.machine import DealState, Move, Transition
 from storage.branches import stage_left
@@ -55,11 +56,11 @@ def _pick(
         return _nowhere_to_reopen(change, left)
     if not wanted or not wanted.strip():
         return allowed[0]
-    key = wanted.strip().lower()
+    key = caseless(wanted.strip())
     every = [t for t in change.flow.available(change.deal.stage) if t.move is Move.REOPEN]
     for transition in every:
         stage = change.flow.stage(transition.dest)
-        if key in (stage.id, stage.name.lower()) or stage.name.lower().startswith(key):
+        if key in (stage.id, caseless(stage.name)) or caseless(stage.name).startswith(key):
             return transition if transition in allowed else _past_the_gate(change, left, allowed)
     return Invalid(
         _("'{stage}' is not a stage this deal can be reopened to").format(stage=wanted),

@@ -39,6 +39,7 @@ from bot.history.formats import native
 from bot.history.mapping import Mappings
 from bot.history.records import DealPlan, deal_row, event_rows
 from bot.history.rows import HistoryRow, Rejected, SourceRow, check_rows
+from flows.caseless import caseless
 from flows.i18n import _
 from flows.schema import ProcessMap, StageKind
 from storage import history_store
@@ -277,12 +278,12 @@ async def _native(session: Any, team_id: str, external_ids: list[str]) -> set[st
 def _reason_treatments(
     plans: list[DealPlan], process_map: ProcessMap, mappings: Mappings
 ) -> list[ReasonTreatment]:
-    known = {" ".join(reason.split()).casefold() for reason in process_map.lost_reasons}
+    known = {caseless(" ".join(reason.split())) for reason in process_map.lost_reasons}
     deals: Counter[str] = Counter()
     for plan in plans:
         for row in plan.rows:
             lost = process_map.stage(row.stage).kind is StageKind.LOST
-            if lost and row.reason and " ".join(row.reason.split()).casefold() not in known:
+            if lost and row.reason and caseless(" ".join(row.reason.split())) not in known:
                 deals[row.reason] += 1
     return [
         ReasonTreatment(reason=reason, mapped_to=mappings.mapped_reason(reason), deals=count)

@@ -10,6 +10,7 @@ from typing import Any
 from bot.core.deal_status import status_for
 from bot.history.mapping import Mappings
 from bot.history.rows import HistoryRow
+from flows.caseless import caseless
 from flows.schema import BRANCH_TARGET_KIND, ProcessMap, StageKind
 from storage.models import EventKind
 
@@ -121,8 +122,8 @@ def _why(
 def lost_reason_value(reason: str, process_map: ProcessMap, mappings: Mappings) -> str:
     """The map's spelling of one of its reasons, the reason the file maps it to, else the
     reason verbatim: never a guess from its first words."""
-    folded = " ".join(reason.split()).casefold()
+    folded = caseless(" ".join(reason.split()))
     for known in process_map.lost_reasons:
-        if " ".join(known.split()).casefold() == folded:
+        if caseless(" ".join(known.split())) == folded:
             return known
     return mappings.mapped_reason(reason) or reason

@@ -71,3 +71,30 @@ def test_without_a_deal_the_best_answer_of_any_stage_comes_first() -> None:
     found = [entry.id for _stage, entry in search(load_shipped("default"), VENDOR)]
 
     assert found[0] == "proposal_compare_vendors"
+
+
+# -- a Turkish map ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "expected_category"),
+    [
+        ("çok pahalı", "fiyat"),
+        ("zaten başka bir tedarikçi kullanıyoruz", "rekabet"),
+        ("yöneticime sormam lazım", "yetki"),
+        ("seneye arayın", "zamanlama"),
+        ("ÖNCELİK DEĞİL", "ihtiyaç"),
+    ],
+)
+def test_a_turkish_maps_everyday_words_find_their_category(
+    said: str, expected_category: str
+) -> None:
+    best_stage, best = search(load_shipped("default-tr"), said)[0]
+    assert best.category == expected_category, (said, best.objection)
+
+
+def test_turkish_words_keep_their_letters_and_case_by_turkish_rules() -> None:
+    # str.lower() would give "i̇ndi̇ri̇m" and the old ASCII pattern "ncelik" for "öncelik".
+    assert words("İNDİRİM", locale="tr_TR") == words("indirimi", locale="tr_TR")
+    assert "öncel" in words("öncelik", locale="tr_TR")
+    assert words("Isparta", locale="tr") != words("Isparta")  # Turkish I is ı
