@@ -46,6 +46,12 @@ async def owner_channel(
     return (await session.exec(query)).first()
 
 
+async def any_owner_channel(session: AsyncSession, *, team_id: str) -> bool:
+    """Whether the workspace has given any owning team a channel (uses handoffs at all)."""
+    query = select(OwnerChannel.owner_key).where(OwnerChannel.team_id == team_id).limit(1)
+    return (await session.exec(query)).first() is not None
+
+
 async def set_owner_channel(session: AsyncSession, row: OwnerChannel) -> None:
     """Insert the owner's channel, or replace the one it had."""
     values = row.model_dump(exclude={"id"})

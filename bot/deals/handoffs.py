@@ -63,13 +63,18 @@ async def enter_with_handoff(
 
 
 async def plan_handoff(change: Change, left: Stage, entered: Stage) -> HandoffPlan | None:
-    """None when the owner stays the same (whoever held the stage keeps holding it), and
-    for the onboarding's practice deal, which no team should ever be asked to take."""
+    """None when the owner stays the same (whoever held the stage keeps holding it), for
+    the onboarding's practice deal, which no team should ever be asked to take, and in a
+    workspace that gave no team a channel: it does not use handoffs, and its cards and
+    replies should not say on every move that a team has no channel."""
     if change.deal.is_practice or not hands_over(left, entered):
         return None
+    session, team_id = change.held.session, change.deal.team_id
     channel = await handoff_queries.owner_channel(
-        change.held.session, team_id=change.deal.team_id, owner_key=owner_key(entered.owner)
+        session, team_id=team_id, owner_key=owner_key(entered.owner)
     )
+    if channel is None and not await handoff_queries.any_owner_channel(session, team_id=team_id):
+        return None
     state = WAITING if channel is not None else NO_CHANNEL
     return HandoffPlan({"handoff": state, "held_by": None}, channel)
 

@@ -230,6 +230,7 @@ async def test_an_accepted_handoff_is_never_reminded(
 async def test_a_team_without_a_channel_gets_no_post_and_the_card_says_so(
     slack: SlackHarness,
 ) -> None:
+    await slack.command(f"owners set Marketing <#{MARKETING}|marketing>", user=ADMIN)
     card = await in_proposal(slack)
 
     assert slack.standin.calls("chat.postMessage") == []
@@ -238,3 +239,20 @@ async def test_a_team_without_a_channel_gets_no_post_and_the_card_says_so(
     )
     shown = text_of((await slack.command("show #1", user=REP)).json["blocks"])
     assert "Implementation · no channel yet: /deal owners set Implementation #channel" in shown
+
+
+async def test_a_workspace_that_gave_no_team_a_channel_hears_nothing_of_handoffs(
+    slack: SlackHarness,
+) -> None:
+    """Handoffs are opt-in: until an admin maps one team, moves between teams say nothing
+    about channels, on the card or in the reply, and nothing is recorded."""
+    card = await in_proposal(slack)
+
+    assert slack.standin.calls("chat.postMessage") == []
+    assert "Moved from Discovery to Proposal" in text_of(card["blocks"])
+    shown = text_of((await slack.command("show #1", user=REP)).json["blocks"])
+    for said in (text_of(card["blocks"]), shown):
+        assert "no channel" not in said and "handed to" not in said and "/deal owners" not in said
+    assert "Stage owner: Implementation" in shown
+    async with slack.services.db.read() as session:
+        assert (await session.exec(select(Handoff))).all() == []
