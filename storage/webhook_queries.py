@@ -304,6 +304,24 @@ async def depth(session: AsyncSession) -> dict[OutboxStatus, int]:
     return counts
 
 
+async def prune_delivered(session: AsyncSession, *, before: dt.datetime) -> int:
+    """Delete rows delivered before `before`, but each endpoint's newest finished row,
+    which `/deal webhook list` shows as its last delivery; the number deleted. Pending,
+    sending and dead rows stay: they are work, or a dead letter someone must see."""
+    finished = (OutboxStatus.DELIVERED.value, OutboxStatus.DEAD.value)
+    newest = (
+        select(func.max(_EARLIER.c.id))
+        .where(_EARLIER.c.status.in_(finished))
+        .group_by(_EARLIER.c.endpoint_id)
+    )
+    statement = delete(_OUT).where(
+        _OUT.c.status == OutboxStatus.DELIVERED.value,
+        _OUT.c.finished_at < before,
+        _OUT.c.id.not_in(newest),
+    )
+    return int((await _run(session, statement)).rowcount)
+
+
 async def _all(session: AsyncSession, statement: Any) -> Sequence[Any]:
     connection = await session.connection()
     return (await connection.execute(statement)).all()

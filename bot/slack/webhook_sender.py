@@ -26,6 +26,7 @@ from bot.webhooks.settings import DeliverySettings
 
 log = logging.getLogger(__name__)
 DEPTH_EVERY = 15.0  # seconds between two reads of the outbox's depth for /metrics
+PRUNE_EVERY = 3600.0  # seconds between two deletions of long-delivered rows
 USER_AGENT = "stagecoach-webhooks/1"
 
 
@@ -44,6 +45,7 @@ class WebhookSender:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._depth_read = 0.0
+        self._pruned = float("-inf")  # the first read of the depth prunes too
 
     async def tick(self) -> list[Verdict]:
         """Claim what is due, post it side by side, record each answer."""
@@ -94,6 +96,9 @@ class WebhookSender:
         self._depth_read = now
         for status, count in (await delivery.depth(self.services)).items():
             metrics.WEBHOOK_OUTBOX.labels(status.value).set(count)
+        if now - self._pruned >= PRUNE_EVERY:
+            self._pruned = now
+            await delivery.prune(self.services)
 
     # -- running beside the app -----------------------------------------------------------
 

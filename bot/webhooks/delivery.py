@@ -31,6 +31,9 @@ from storage.webhook_models import OutboxStatus
 from storage.webhook_queries import DeadLetter, Delivery
 
 RETRIED_STATUSES = frozenset({408, 429})
+# Delivered rows are the receivers' business once they answered 2xx: kept this long for
+# someone asking "did it go out?", then deleted, or the outbox would grow with every move.
+DELIVERED_KEPT = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,14 @@ async def retry(services: Services, *, row_ids: Sequence[int] | None, team_id: s
     async with services.db.write() as session:
         return await webhook_queries.requeue(
             session, row_ids=row_ids, team_id=team_id, now=services.clock()
+        )
+
+
+async def prune(services: Services) -> int:
+    """Delete what was delivered more than DELIVERED_KEPT ago (docs/webhooks.md)."""
+    async with services.db.write() as session:
+        return await webhook_queries.prune_delivered(
+            session, before=services.clock() - DELIVERED_KEPT
         )
 
 
