@@ -23,7 +23,8 @@ BUILDERS = ("U0BUILD001", "U0BUILD002")
 
 @pytest.fixture
 def catalog() -> MapCatalog:
-    return catalog_from(HANDOFF_MAP)  # Qualification and Discovery Sales', Proposal Implementation's
+    # Qualification and Discovery are Sales', Proposal Implementation's
+    return catalog_from(HANDOFF_MAP)
 
 
 @pytest.fixture
