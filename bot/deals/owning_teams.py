@@ -12,6 +12,7 @@ from bot.core.outcomes import Invalid, NotAllowed, Outcome
 from bot.core.workspace_settings import workspace_map
 from bot.deals.handoffs import owner_key
 from bot.deals.outcomes import OwnersShown, OwnerTeam
+from bot.deals.room_outcomes import OwningTeam
 from flows.i18n import _
 from storage import handoff_queries
 from storage.handoff_models import OwnerChannel
@@ -37,6 +38,15 @@ def _team(label: str, row: OwnerChannel | None) -> OwnerTeam:
     if row is None:
         return OwnerTeam(label, None)
     return OwnerTeam(label, row.channel_id, row.usergroup_id)
+
+
+async def owning_team(services: Services, team_id: str, owner: str) -> OwningTeam:
+    """The team owning a stage, as the map names it, and the user group mapped to it."""
+    async with services.db.quick_read() as session:
+        row = await handoff_queries.owner_channel(
+            session, team_id=team_id, owner_key=owner_key(owner)
+        )
+    return OwningTeam(owner, row.usergroup_id if row else None)
 
 
 async def set_owner(

@@ -10,13 +10,24 @@ from bot.core.outcomes import DealCard, Outcome
 
 
 @dataclass(frozen=True, slots=True)
+class OwningTeam:
+    """The team that owns a stage (the map's `owner:`), and the user group /deal owners
+    gave it, whose members a room invites (None: it has none)."""
+
+    owner: str
+    usergroup_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class RoomWanted(Outcome):
     """The room is claimed: the adapter asks Slack for a channel under the first of
-    `names` that is free, then invites `invite` (the owner and whoever asked)."""
+    `names` that is free, then invites `invite` (the owner and whoever asked) and the
+    members of `team`'s user group."""
 
     card: DealCard
     names: tuple[str, ...]
     invite: tuple[str, ...]
+    team: OwningTeam | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,7 @@ class RoomStep(StrEnum):
 
     BIND = "bind"  # binding the deal to the channel (refused: `error` says why, in words)
     INVITE = "invite"
+    TEAM = "team"  # listing the owning team's user group
     CARD = "card"  # posting the card
     PIN = "pin"
 
@@ -45,6 +57,7 @@ class RoomProblem:
     step: RoomStep
     error: str  # Slack's error name (`cant_invite`, `not_pinnable`…)
     user_id: str | None = None  # the person an invitation was for
+    team: str | None = None  # the owning team whose group could not be listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,7 @@ class RoomMade(Outcome):
     channel_name: str
     invited: tuple[str, ...]
     problems: tuple[RoomProblem, ...] = ()
+    team: OwningTeam | None = None  # the stage's owning team, its group invited if it has one
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ channel (bot/slack/rooms.py), so two requests at once make one channel; a claim 
 maker stopped before finishing is taken over after `STALE_CLAIM`. Once Slack made the
 channel it counts, whatever Slack refuses after (an invitation, the pin).
 
-`room_of` is the seam for whoever posts to a deal's room (the moves here; handoffs and
-the owning team's invitations later).
+`room_of` is the seam for whoever posts to a deal's room (the moves here; handoffs).
+The owning team of the deal's stage is invited with the owner (its user group's members,
+when /deal owners gave it one), and again whenever a handoff gives the deal to a new team.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from bot.core.outcomes import DealCard, Done, Failure, Invalid, Outcome
 from bot.core.refs import DealNumber, DealRef
 from bot.deals.binding import bind_deal
 from bot.deals.outcomes import Shown
+from bot.deals.owning_teams import owning_team
 from bot.deals.room_names import room_names
-from bot.deals.room_outcomes import RoomExists, RoomWanted
+from bot.deals.room_outcomes import OwningTeam, RoomExists, RoomWanted
 from bot.deals.showing import card_to_change
 from flows.i18n import _
 from storage import room_queries
@@ -69,7 +71,8 @@ async def ask_room(services: Services, actor: Actor, ref: DealRef) -> Outcome:
             ),
         )
     invite = tuple(dict.fromkeys((card.owner_id, actor.user_id)))
-    return RoomWanted(card, room_names(card.name, card.deal_id), invite)
+    team = await owning_team(services, actor.team_id, card.stage.owner)
+    return RoomWanted(card, room_names(card.name, card.deal_id), invite, team)
 
 
 async def room_made(
@@ -109,3 +112,26 @@ async def room_of(services: Services, deal_id: int) -> str | None:
     """The channel id of the deal's room, or None when it has none (or it is being made)."""
     room = await room_record(services, deal_id)
     return room.channel_id if room else None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamInvite:
+    """A handed-over deal's room, and the user group of the team it was handed to."""
+
+    channel_id: str
+    team: OwningTeam
+    usergroup_id: str
+
+
+async def team_to_invite(
+    services: Services, team_id: str, deal_id: int, owner: str
+) -> TeamInvite | None:
+    """Whom a handoff to `owner` brings into the deal's room: None when the deal has no
+    room, or the team no user group."""
+    channel_id = await room_of(services, deal_id)
+    if channel_id is None:
+        return None
+    team = await owning_team(services, team_id, owner)
+    if team.usergroup_id is None:
+        return None
+    return TeamInvite(channel_id, team, team.usergroup_id)

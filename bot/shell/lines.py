@@ -1,9 +1,11 @@
 """One typed line: a slash command for the app, or one of the shell's own commands
 (`/as`, `/in`, `/click`, `/home`, `/shortcut`), which stand for what a Slack user does with the mouse,
-and `/scheduler`, which stands for the clock: what `serve` would post now."""
+`/scheduler`, which stands for the clock: what `serve` would post now, and `/group`, for
+what a Slack admin does: who is in a user group."""
 
 from __future__ import annotations
 
+from bot.shell.groups import define_group, learn_groups
 from bot.shell.reply import Reply
 from bot.shell.session import ShellSession
 from bot.shell.shortcuts import run_shortcut
@@ -18,6 +20,7 @@ SHELL_COMMANDS: dict[str, str] = {
     "/home": "/home               open the App Home tab",
     "/shortcut": "/shortcut save_as_evidence [text]  post text here (or take the last message) and save it as a deal's evidence",
     "/scheduler": "/scheduler [now]    run the scheduler once, as `stagecoach digest run [--now]` does",
+    "/group": "/group @x-team [@a @b]  who is in a user group (a deal room invites its owning team's); a group only mentioned has nobody",
 }
 
 
@@ -36,8 +39,12 @@ async def run_line(session: ShellSession, line: str) -> Reply:
         return await run_shortcut(session, rest)
     if word == "/scheduler":
         return await _scheduler(session, rest)
+    if word == "/group":
+        return define_group(session, rest)
     if word in APP_COMMANDS:
-        return await session.command(rest, command=word)
+        reply = await session.command(rest, command=word)
+        learn_groups(session)  # `@impl-team` in /deal owners set: a group Slack knows
+        return reply
     if word.startswith("/"):
         return Reply(problem=f"{head} is not a command here; try /deal help, or help")
     return Reply(problem="type what you would type in Slack, e.g. /deal help (help lists the rest)")

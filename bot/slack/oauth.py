@@ -46,6 +46,7 @@ BOT_SCOPES = (
     "files:write",
     "im:write",
     "pins:write",
+    "usergroups:read",
     "users:read",
 )
 NOT_INSTALLED = _(

@@ -1,8 +1,10 @@
 """The Slack side of deal rooms (bot.deals.rooms, docs/deal-rooms.md), after the
 acknowledgement: make the channel under the first free name, bind the deal to it, invite
-the owner and whoever asked, post the card and pin it, then say how it went. Once the
+the owner, whoever asked and the owning team's user group, post the card and pin it, then
+say how it went. Once the
 channel is made the room counts: what Slack refuses after that is said, not undone.
-Later, each stage change of the deal is posted there and the pinned card kept current.
+Later, each stage change of the deal is posted there and the pinned card kept current,
+and a handoff to another team invites that team's group (`invite_team`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,15 @@ from dataclasses import dataclass
 from bot.core.context import Actor
 from bot.core.outcomes import DealCard, Outcome
 from bot.deals.outcomes import Moved
-from bot.deals.room_outcomes import RoomMade, RoomNotMade, RoomProblem, RoomStep, RoomWanted
-from bot.deals.rooms import card_pinned, room_made, room_record, room_refused
+from bot.deals.room_outcomes import (
+    OwningTeam,
+    RoomMade,
+    RoomNotMade,
+    RoomProblem,
+    RoomStep,
+    RoomWanted,
+)
+from bot.deals.rooms import card_pinned, room_made, room_record, room_refused, team_to_invite
 from bot.slack.runtime import Runtime
 from bot.slack.sending import Sent, attempt
 from bot.views.ids import ReplyTarget
@@ -41,13 +50,17 @@ async def make_room(runtime: Runtime, actor: Actor, wanted: RoomWanted, reply: R
     )
     card = bound if isinstance(bound, DealCard) else wanted.card
     problems = [] if isinstance(bound, DealCard) else [RoomProblem(RoomStep.BIND, bound.message)]
-    problems += await _invite(runtime, made.id, wanted.invite)
+    members = await _members(runtime, wanted.team)
+    if isinstance(members, RoomProblem):
+        problems.append(members)
+        members = ()
+    invite = tuple(dict.fromkeys((*wanted.invite, *members)))
+    problems += await _invite(runtime, made.id, invite)
     problems += await _pin_card(runtime, made.id, card)
     failed = {problem.user_id for problem in problems}
-    invited = tuple(user for user in wanted.invite if user not in failed)
-    await _answer(
-        runtime, actor, reply, RoomMade(card, made.id, made.name, invited, tuple(problems))
-    )
+    invited = tuple(user for user in invite if user not in failed)
+    made_room = RoomMade(card, made.id, made.name, invited, tuple(problems), wanted.team)
+    await _answer(runtime, actor, reply, made_room)
 
 
 async def _create(runtime: Runtime, wanted: RoomWanted) -> Channel | RoomNotMade:
@@ -75,6 +88,29 @@ async def _invite(runtime: Runtime, channel_id: str, users: tuple[str, ...]) -> 
         if not isinstance(result, Sent) and result.error != ALREADY_IN:
             problems.append(RoomProblem(RoomStep.INVITE, result.error, user))
     return problems
+
+
+async def _members(runtime: Runtime, team: OwningTeam | None) -> tuple[str, ...] | RoomProblem:
+    """The members of the team's user group (none without one), or Slack's refusal to
+    list them (`missing_scope` before a reinstall, `no_such_subteam` once deleted)."""
+    if team is None or team.usergroup_id is None:
+        return ()
+    call = runtime.client.usergroups_users_list(usergroup=team.usergroup_id)
+    listed = await attempt(call, what=f"the members of {team.owner}'s group {team.usergroup_id}")
+    if not isinstance(listed, Sent):
+        return RoomProblem(RoomStep.TEAM, listed.error, team=team.owner)
+    return tuple(str(user) for user in listed.response.get("users") or ())
+
+
+async def invite_team(runtime: Runtime, team_id: str, deal_id: int, owner: str) -> None:
+    """A deal with a room was handed to `owner`'s team: invite its group's members there.
+    After the acknowledgement; what Slack refuses is logged (the handoff stands)."""
+    invite = await team_to_invite(runtime.services, team_id, deal_id, owner)
+    if invite is None:
+        return
+    members = await _members(runtime, invite.team)
+    if isinstance(members, tuple):  # each refusal (to list, to invite) is logged by attempt()
+        await _invite(runtime, invite.channel_id, members)
 
 
 async def _pin_card(runtime: Runtime, channel_id: str, card: DealCard) -> list[RoomProblem]:

@@ -1,4 +1,5 @@
-"""auth.test, users.info and conversations.open: who the bot is, who users are, where DMs go."""
+"""auth.test, users.info, conversations.open and usergroups.users.list: who the bot is, who
+users are, where DMs go, who is in a user group."""
 
 from __future__ import annotations
 
@@ -48,8 +49,17 @@ def conversations_open(ws: Workspace, args: JsonDict) -> JsonDict:
     return {**reply, "no_op": True, "already_open": True} if already_open else reply
 
 
+def usergroups_users_list(ws: Workspace, args: JsonDict) -> JsonDict:
+    """The members of one user group (`S…`), as Slack lists them: ids only."""
+    group = ws.usergroups.get(required(args, "usergroup", error="invalid_arguments"))
+    if group is None:
+        raise SlackError("no_such_subteam")
+    return {"ok": True, "users": list(group["users"])}
+
+
 DIRECTORY_METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
     "users.info": users_info,
     "conversations.open": conversations_open,
+    "usergroups.users.list": usergroups_users_list,
 }

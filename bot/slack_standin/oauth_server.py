@@ -18,7 +18,12 @@ from bot.slack_standin import ids
 from bot.slack_standin.records import JsonDict, SlackError
 
 DEFAULT_INSTALLER = "U0INSTALL1"
-SCOPES = "commands,chat:write,im:write,users:read,files:write,channels:manage,pins:write"
+SCOPES = ",".join(
+    (
+        *("commands", "chat:write", "im:write", "users:read", "files:write"),
+        *("channels:manage", "pins:write", "usergroups:read"),  # deal rooms
+    )
+)
 
 
 @dataclass(slots=True)

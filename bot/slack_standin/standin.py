@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Self
 
@@ -217,6 +217,10 @@ class SlackStandIn(CallLog):
         )
         self.workspace.users[user_id] = profile
         return copy.deepcopy(profile)
+
+    def add_usergroup(self, group_id: str, handle: str, users: Sequence[str]) -> None:
+        """A user group (`S…`, `@handle`) as a Slack admin defines it; replaces its members."""
+        self.workspace.usergroups[group_id] = {"handle": handle, "users": list(users)}
 
     def post_as_user(
         self, *, channel: str, user: str, text: str, thread_ts: str | None = None

@@ -59,6 +59,7 @@ class Workspace:
     hooks: dict[str, ResponseHook] = field(default_factory=dict)
     # channels made through conversations.create: name, members, pins (conversation_methods)
     conversations: dict[str, JsonDict] = field(default_factory=dict)
+    usergroups: dict[str, JsonDict] = field(default_factory=dict)  # id → handle, users
     used_triggers: set[str] = field(default_factory=set)
     serial: int = 0
 

@@ -54,6 +54,12 @@ def room_made_message(made: RoomMade) -> Message:
         lines = [problem_text(problem) for problem in made.problems]
         blocks.append(section(":warning: " + bullets(lines)))
         text += "\n" + "\n".join(lines)
+    if made.team is not None and made.team.usergroup_id is None:
+        hint = _(
+            "{team} has no user group to invite: /deal owners set {team} #channel @group"
+        ).format(team=made.team.owner)
+        blocks.append(context(escape(hint)))
+        text += "\n" + hint
     return Message(text=text, blocks=blocks)
 
 
@@ -66,6 +72,11 @@ def problem_text(problem: RoomProblem) -> str:
         return _(
             "{who} could not be invited ({error}): invite them from the channel's details"
         ).format(who=mention(problem.user_id or ""), error=error)
+    if problem.step is RoomStep.TEAM:
+        return _(
+            "{team}'s user group could not be listed ({error}): invite its members from the "
+            "channel's details"
+        ).format(team=escape(problem.team or ""), error=error)
     if problem.step is RoomStep.CARD:
         return _("the card could not be posted ({error}): run /deal show there").format(error=error)
     return _("the card could not be pinned ({error}): pin it from its message's menu").format(

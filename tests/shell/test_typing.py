@@ -83,7 +83,18 @@ def test_history_keeps_each_line_once_at_its_latest_use(tmp_path: Path) -> None:
 def test_tab_completes_commands_subcommands_people_and_channels() -> None:
     assert candidates("/d") == ["/deal"]
     assert candidates("") == sorted(
-        ["/deal", "/as", "/in", "/click", "/home", "/scheduler", "/shortcut", "help", "quit"]
+        [
+            "/deal",
+            "/as",
+            "/in",
+            "/click",
+            "/home",
+            "/scheduler",
+            "/shortcut",
+            "/group",
+            "help",
+            "quit",
+        ]
     )
     assert candidates("/deal ad") == ["advance"]
     assert candidates("/deal help ti") == ["tick"]

@@ -1,7 +1,8 @@
 """After a change, from any listener (a command, a click, a form): the DM to the owner of
 a deal someone else changed (bot.deals.owner_notices decides who is told of what;
 bot.slack.owner_notices batches and sends), and a stage change posted in the deal's room
-(bot.slack.rooms), after the acknowledgement."""
+(bot.slack.rooms), with the new team's user group invited there when it was a handoff,
+after the acknowledgement."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from bot.core.outcomes import Outcome
 from bot.deals.outcomes import Moved
 from bot.deals.owner_notices import owner_notices
 from bot.slack.handoff_posts import hand_over_after
-from bot.slack.rooms import post_move
+from bot.slack.rooms import invite_team, post_move
 from bot.slack.runtime import Body, Runtime, after_ack
 
 
@@ -24,3 +25,7 @@ def tell_owners(runtime: Runtime, body: Body, actor: Actor, outcome: object) -> 
         after_ack(runtime, body, work, name="tell the owner")
     if isinstance(outcome, Moved):
         after_ack(runtime, body, post_move(runtime, actor, outcome), name="post to the room")
+    if isinstance(outcome, Moved) and outcome.handoff_id is not None:
+        card = outcome.card
+        work = invite_team(runtime, actor.team_id, card.deal_id, card.stage.owner)
+        after_ack(runtime, body, work, name="invite the team to the room")

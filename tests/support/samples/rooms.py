@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from bot.deals.room_names import room_names
 from bot.deals.room_outcomes import (
+    OwningTeam,
     RoomExists,
     RoomMade,
     RoomNotMade,
@@ -18,6 +19,7 @@ from bot.deals.room_outcomes import (
 from tests.support.views import make_card
 
 LONG_NAME = "Müşteri & <Görüşmesi> " * 6  # escaped (&, <, >) and long
+LONG_TEAM = "Implementation & <Onboarding> " * 3  # a map's owner label, as long as it gets
 
 SAMPLES: dict[type, Callable[[], object]] = {
     RoomWanted: lambda: RoomWanted(
@@ -32,9 +34,11 @@ SAMPLES: dict[type, Callable[[], object]] = {
         (
             RoomProblem(RoomStep.BIND, "only the deal's owner <@U0REP0001> can change it"),
             RoomProblem(RoomStep.INVITE, "user_is_restricted", "U0REP0001"),
+            RoomProblem(RoomStep.TEAM, "no_such_subteam", team=LONG_TEAM),
             RoomProblem(RoomStep.CARD, "not_in_channel"),
             RoomProblem(RoomStep.PIN, "permission_denied"),
         ),
+        OwningTeam(LONG_TEAM, None),  # both hints at once: no group, and one not listed
     ),
     RoomNotMade: lambda: RoomNotMade(42, LONG_NAME, room_names(LONG_NAME, 42), "name_taken"),
 }
