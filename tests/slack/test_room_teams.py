@@ -141,5 +141,5 @@ async def test_a_handoff_whose_group_slack_refuses_still_moves_the_deal(
     assert "Proposal" in str(answer.json)
     (listed,) = slack.standin.calls("usergroups.users.list")
     assert not listed.ok and listed.response["error"] == "no_such_subteam"
-    assert len(slack.standin.messages(channel)) == 2  # the pinned card, and the move
+    assert len(slack.standin.messages(channel)) == 3  # the pinned card, the move, the handoff
     assert invited(slack) == [REP]
