@@ -47,6 +47,9 @@ def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[tuple[Pa
 _HINTS = {
     "id": _("an id: ") + IDENT_RULE,
     "next": _("the id of a stage: ") + IDENT_RULE,
+    "owner": _(
+        "the team that owns the stage, as people call it (Sales, Implementation): 1 to 120 characters"
+    ),
     "probability": _("a whole number from 0 to 100 (the chance a deal here is won)"),
     "target_days": _("a whole number of days, 1 or more"),
     "rot_days": _("a whole number of days, 1 or more"),

@@ -83,6 +83,8 @@ class EvidenceType(StrEnum):
 
 # A choice is one line of a Slack menu, which shows 75 characters of an option.
 Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=75)]
+# A stage's owning team: a department's name, kept in the owning teams' table (120 at most).
+OwnerLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 MAX_CHOICES = 20  # what a map author can keep readable in one menu (Slack allows 100)
 
 
@@ -202,7 +204,7 @@ class Stage(_Strict):
     id: Ident
     name: Text
     kind: StageKind = StageKind.OPEN
-    owner: Text
+    owner: OwnerLabel
     entry: Text
     activities: list[Text] = Field(min_length=1)
     exit: list[ExitItem] = Field(default_factory=list, max_length=MAX_EXIT_ITEMS)

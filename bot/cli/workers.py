@@ -93,17 +93,27 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     """One listening socket per worker, all on one port (port 0: the first one's)."""
     if count == 1 or not hasattr(socket, "SO_REUSEPORT"):
         return [listening_socket(host, port)] * count  # not on Linux: one shared queue
-    first = listening_socket(host, port, shared_port=True)
-    port = first.getsockname()[1]
-    sockets = [first]
+    port = _free_port(host, port)
+    sockets: list[socket.socket] = []
     try:
-        for _ in range(count - 1):
+        for _ in range(count):
             sockets.append(listening_socket(host, port, shared_port=True))
     except StartupError:
         for sock in sockets:
             sock.close()
         raise
     return sockets
+
+
+def _free_port(host: str, port: int) -> int:
+    """The port, checked free by a bind without SO_REUSEPORT: with it, a second server of
+    the same user would share the port without a word, and Slack's requests would be split
+    between the two. Port 0 picks a free one."""
+    probe = listening_socket(host, port)  # refuses a port someone listens on, in one line
+    try:
+        return int(probe.getsockname()[1])
+    finally:
+        probe.close()
 
 
 class Supervisor:

@@ -158,6 +158,8 @@ async def accept_handoff(services: Services, actor: Actor, handoff_id: int) -> O
             session, team_id=actor.team_id, handoff_id=handoff_id
         )
     assert handed is not None
+    if handed.handed_by == actor.user_id:
+        return _not_yours(notice)
     taken: list[bool] = []
 
     async def apply(change: Change) -> Outcome:
@@ -183,10 +185,22 @@ async def accept_handoff(services: Services, actor: Actor, handoff_id: int) -> O
     return HandoffAccepted(now, already=not taken)
 
 
+def _not_yours(notice: HandoffNotice) -> NotAllowed:
+    """Who handed the deal over cannot take it for the other team: the handoff is there so
+    that someone in that team says they have it (and its reminder stops only then)."""
+    return NotAllowed(
+        _("you handed {name} to {team}: someone in {team} accepts it").format(
+            name=notice.name, team=notice.team
+        ),
+        _("wait for them, or ask in the team's channel; the reminder goes out after its SLA"),
+    )
+
+
 async def _anyone(
     session: AsyncSession, services: Services, actor: Actor, deal: Deal
 ) -> NotAllowed | None:
-    """Anyone in the workspace may take a handoff: it is posted to the team's channel."""
+    """Anyone in the workspace but who handed it over may take a handoff: it is posted to
+    the team's channel (and the deal's room), whose members Slack does not tell us."""
     return None
 
 

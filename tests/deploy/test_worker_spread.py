@@ -12,7 +12,10 @@ from collections import Counter
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from bot.cli.workers import listening_sockets
+from bot.core.boot import StartupError
 from bot.slack_standin import SlackStandIn
 from bot.slack_standin.payloads import slash_command_body
 from tests.deploy.test_workers import _children, database_url, needs_pg  # noqa: F401
@@ -68,3 +71,18 @@ def _json_lines(output: str) -> list[dict[str, object]]:
         if line.startswith("{"):
             lines.append(json.loads(line))
     return lines
+
+
+def test_a_port_another_server_listens_on_is_refused_even_with_shared_ports() -> None:
+    """Every worker's socket sets SO_REUSEPORT, which would let a second `serve --workers 2`
+    of the same user bind the same port silently and take half of Slack's requests: a
+    plain bind is tried first, so the second start stops with one line."""
+    first = listening_sockets("127.0.0.1", 0, 2)
+    port = first[0].getsockname()[1]
+    try:
+        assert {sock.getsockname()[1] for sock in first} == {port}
+        with pytest.raises(StartupError, match=f"is another server using port {port}"):
+            listening_sockets("127.0.0.1", port, 2)
+    finally:
+        for sock in first:
+            sock.close()

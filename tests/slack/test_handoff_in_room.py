@@ -12,7 +12,7 @@ from bot.views.ids import ActionId
 from tests.slack.test_handoffs import IMPL, catalog, owners, the_handoff  # noqa: F401  (fixtures)
 from tests.support.blockkit import find, has, text_of
 from tests.support.harness import SlackHarness
-from tests.support.slack import REP, REP2
+from tests.support.slack import REP, REP2, latest_card
 
 JsonDict = dict[str, Any]
 
@@ -74,3 +74,30 @@ async def test_a_deal_without_a_room_posts_its_handoff_in_the_team_channel_only(
     posted = [call.args["channel"] for call in slack.standin.calls("chat.postMessage") if call.ok]
     assert posted.count(IMPL) == 1 and len(handoffs(slack, IMPL)) == 1
     assert slack.standin.calls("conversations.create") == []
+
+
+async def test_who_handed_the_deal_over_cannot_accept_it_for_the_other_team(
+    slack: SlackHarness,
+    catalog: MapCatalog,  # noqa: F811
+    owners: None,  # noqa: F811
+) -> None:
+    room = await room_of_acme(slack)
+    await slack.command("tick 1 2=40k EUR", user=REP)
+    await slack.command("advance", user=REP)
+    (in_room,) = handoffs(slack, room)
+
+    block, pressed = find(in_room["blocks"], ActionId.HANDOFF_ACCEPT)
+    url = slack.standin.response_url(channel=room, user=REP, message_ts=in_room["ts"])
+    await slack.action(
+        button_action(ActionId.HANDOFF_ACCEPT, block_id=block["block_id"], value=pressed["value"]),
+        user=REP,
+        channel_id=room,
+        message=in_room,
+        message_ts=in_room["ts"],
+        response_url=url,
+    )
+
+    assert (await the_handoff(slack)).accepted_by is None
+    assert len(handoffs(slack, room)) == 1 and len(handoffs(slack, IMPL)) == 1  # still open
+    said = latest_card(slack, REP)["text"]
+    assert "you handed Acme to Implementation: someone in Implementation accepts it" in said
