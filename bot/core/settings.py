@@ -73,13 +73,16 @@ DOCUMENTED = {
     ),
     "STAGECOACH_WEBHOOK_INTERVAL": _(
         "seconds a replica waits before looking at an empty webhook outbox again, default 1"
-    ),
+    ),  # fmt: skip
     "STAGECOACH_WEBHOOK_LEASE": _(
         "seconds a replica holds a webhook delivery before another may send it again, default 60"
-    ),
+    ),  # fmt: skip
     "STAGECOACH_WEBHOOK_BACKOFF": _(
         "seconds before a failed webhook delivery is tried again, doubled each time up to an hour, default 10"
-    ),
+    ),  # fmt: skip
+    "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": _(
+        "1: webhooks may go to this machine and private networks (tests, local development); default 0"
+    ),  # fmt: skip
     "STAGECOACH_WEBHOOK_ATTEMPTS": _(
         "tries before a webhook delivery becomes a dead letter, 1-100, default 8"
     ),
@@ -109,6 +112,7 @@ class Settings:
     extra_response_url_prefixes: tuple[str, ...] = field(default=())
     report_queries: int = DEFAULT_REPORT_QUERIES
     reporting_currency: ReportingCurrency | None = None
+    webhook_allow_private: bool = False
     # OAuth mode (docs/workspaces.md): both set, or neither (SLACK_BOT_TOKEN's one workspace)
     client_id: str | None = None
     client_secret: str | None = None
@@ -138,6 +142,7 @@ class Settings:
             extra_response_url_prefixes=_same_host_responses(api_url),
             report_queries=report_queries(env),
             reporting_currency=reporting_currency(env),
+            webhook_allow_private=webhook_allow_private(env),
             **_oauth(env),
         )
 
@@ -270,6 +275,13 @@ def reporting_currency(env: Mapping[str, str]) -> ReportingCurrency | None:
         return read_reporting_currency(currency, rates)
     except RatesError as exc:
         raise SettingsError(f"STAGECOACH_FX_RATES: {exc}") from exc
+
+
+def webhook_allow_private(env: Mapping[str, str]) -> bool:
+    raw = (env.get("STAGECOACH_WEBHOOK_ALLOW_PRIVATE") or "0").strip().lower()
+    if raw not in ("0", "1", "false", "true"):
+        raise SettingsError(_("STAGECOACH_WEBHOOK_ALLOW_PRIVATE is {raw!r}; it must be 1 (on) or 0 (off)").format(raw=raw))  # fmt: skip
+    return raw in ("1", "true")
 
 
 def seconds_setting(
