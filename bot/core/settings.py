@@ -71,21 +71,13 @@ DOCUMENTED = {
         "a YAML (EUR: 1.08) or CSV (currency,rate) file: one unit of each currency in the "
         "reporting currency"
     ),
-    "STAGECOACH_WEBHOOK_INTERVAL": _(
-        "seconds a replica waits before looking at an empty webhook outbox again, default 1"
-    ),  # fmt: skip
-    "STAGECOACH_WEBHOOK_LEASE": _(
-        "seconds a replica holds a webhook delivery before another may send it again, default 60"
-    ),  # fmt: skip
+    "STAGECOACH_WEBHOOK_INTERVAL": _("seconds between looks at an empty webhook outbox, default 1"),
+    "STAGECOACH_WEBHOOK_LEASE": _("seconds a replica holds a webhook delivery, default 60"),
     "STAGECOACH_WEBHOOK_BACKOFF": _(
-        "seconds before a failed webhook delivery is tried again, doubled each time up to an hour, default 10"
-    ),  # fmt: skip
-    "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": _(
-        "1: webhooks may go to this machine and private networks (tests, local development); default 0"
-    ),  # fmt: skip
-    "STAGECOACH_WEBHOOK_ATTEMPTS": _(
-        "tries before a webhook delivery becomes a dead letter, 1-100, default 8"
+        "seconds before a webhook's first retry, then doubled, default 10"
     ),
+    "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": _("1: webhooks may go to private addresses, default 0"),
+    "STAGECOACH_WEBHOOK_ATTEMPTS": _("tries before a webhook delivery is a dead letter, default 8"),
     "PORT": _("the HTTP port, 1-65535, default 3000"),
     "STAGECOACH_LOG_FORMAT": _("json or text; default text on a terminal, json otherwise"),
     "LOG_LEVEL": _("DEBUG, INFO, WARNING or ERROR; default INFO"),
