@@ -26,6 +26,9 @@ _OUT = WebhookOutbox.__table__  # type: ignore[attr-defined]
 _ENDPOINTS = WebhookEndpoint.__table__  # type: ignore[attr-defined]
 _EARLIER = _OUT.alias("earlier")
 _NOT_DONE = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value, OutboxStatus.DEAD.value)
+# A row of a removed endpoint is never sent; one that was in flight at the removal may
+# still finish as pending or dead: the counts, dead letters and retries leave it out.
+_ACTIVE = exists().where(_ENDPOINTS.c.id == _OUT.c.endpoint_id, _ENDPOINTS.c.removed_at.is_(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +189,10 @@ def _deliverable(now: dt.datetime) -> Any:
         _EARLIER.c.id < _OUT.c.id,
         _EARLIER.c.status.in_(_NOT_DONE),
     )
-    active = exists().where(
-        _ENDPOINTS.c.id == _OUT.c.endpoint_id, _ENDPOINTS.c.removed_at.is_(None)
-    )
     due = or_(
         _OUT.c.status == OutboxStatus.PENDING.value, _OUT.c.status == OutboxStatus.SENDING.value
     )
-    return and_(due, _OUT.c.next_at <= now, active, ~earlier_undone)
+    return and_(due, _OUT.c.next_at <= now, _ACTIVE, ~earlier_undone)
 
 
 async def due(session: AsyncSession, *, now: dt.datetime, limit: int) -> list[int]:
@@ -264,7 +264,7 @@ async def dead_letters(session: AsyncSession, *, team_id: str | None) -> list[De
     query = (
         select(dead, _ENDPOINTS.c.url, later)
         .join(_ENDPOINTS, _ENDPOINTS.c.id == _OUT.c.endpoint_id)
-        .where(_OUT.c.status == OutboxStatus.DEAD.value)
+        .where(_OUT.c.status == OutboxStatus.DEAD.value, _ENDPOINTS.c.removed_at.is_(None))
         .order_by(_OUT.c.id)
     )
     if team_id is not None:
@@ -278,7 +278,7 @@ async def requeue(
 ) -> int:
     """Dead letters back to pending, their attempts counted afresh (`row_ids` None: all);
     how many."""
-    statement = update(_OUT).where(_OUT.c.status == OutboxStatus.DEAD.value)
+    statement = update(_OUT).where(_OUT.c.status == OutboxStatus.DEAD.value, _ACTIVE)
     if row_ids is not None:
         statement = statement.where(_OUT.c.id.in_(list(row_ids)))
     if team_id is not None:
@@ -293,7 +293,7 @@ async def depth(session: AsyncSession) -> dict[OutboxStatus, int]:
     """Rows not delivered, by status (every workspace's): what /metrics shows."""
     query = (
         select(_OUT.c.status, func.count())
-        .where(_OUT.c.status.in_(_NOT_DONE))
+        .where(_OUT.c.status.in_(_NOT_DONE), _ACTIVE)
         .group_by(_OUT.c.status)
     )
     counts: dict[OutboxStatus, int] = {
@@ -319,7 +319,10 @@ async def prune_delivered(session: AsyncSession, *, before: dt.datetime) -> int:
         _OUT.c.finished_at < before,
         _OUT.c.id.not_in(newest),
     )
-    return int((await _run(session, statement)).rowcount)
+    pruned = int((await _run(session, statement)).rowcount)
+    # What a removed endpoint left behind once its last post finished: nobody sees it.
+    leftover = delete(_OUT).where(_OUT.c.status != OutboxStatus.SENDING.value, ~_ACTIVE)
+    return pruned + int((await _run(session, leftover)).rowcount)
 
 
 async def _all(session: AsyncSession, statement: Any) -> Sequence[Any]:

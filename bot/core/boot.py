@@ -38,6 +38,7 @@ async def open_services(settings: Settings, *, workers: int = 1) -> Services:
         admins=settings.admins,
         report_queries=settings.report_queries,
         reporting_currency=settings.reporting_currency,
+        webhook_allow_private=settings.webhook_allow_private,
     )
 
 

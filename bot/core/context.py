@@ -43,6 +43,8 @@ class Services:
     report_queries: int = DEFAULT_REPORT_QUERIES
     # STAGECOACH_REPORTING_CURRENCY and STAGECOACH_FX_RATES (None: money per currency only)
     reporting_currency: ReportingCurrency | None = None
+    # STAGECOACH_WEBHOOK_ALLOW_PRIVATE: webhooks may go to this machine and private networks
+    webhook_allow_private: bool = False
     deals: DealStore = field(init=False)  # the one way to read and write deals
     # team id → (when read, its settings row): bot.core.workspace_settings
     workspace_cache: dict[str, tuple[float, Any]] = field(default_factory=dict)

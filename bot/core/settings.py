@@ -71,18 +71,13 @@ DOCUMENTED = {
         "a YAML (EUR: 1.08) or CSV (currency,rate) file: one unit of each currency in the "
         "reporting currency"
     ),
-    "STAGECOACH_WEBHOOK_INTERVAL": _(
-        "seconds a replica waits before looking at an empty webhook outbox again, default 1"
-    ),
-    "STAGECOACH_WEBHOOK_LEASE": _(
-        "seconds a replica holds a webhook delivery before another may send it again, default 60"
-    ),
+    "STAGECOACH_WEBHOOK_INTERVAL": _("seconds between looks at an empty webhook outbox, default 1"),
+    "STAGECOACH_WEBHOOK_LEASE": _("seconds a replica holds a webhook delivery, default 60"),
     "STAGECOACH_WEBHOOK_BACKOFF": _(
-        "seconds before a failed webhook delivery is tried again, doubled each time up to an hour, default 10"
+        "seconds before a webhook's first retry, then doubled, default 10"
     ),
-    "STAGECOACH_WEBHOOK_ATTEMPTS": _(
-        "tries before a webhook delivery becomes a dead letter, 1-100, default 8"
-    ),
+    "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": _("1: webhooks may go to private addresses, default 0"),
+    "STAGECOACH_WEBHOOK_ATTEMPTS": _("tries before a webhook delivery is a dead letter, default 8"),
     "PORT": _("the HTTP port, 1-65535, default 3000"),
     "STAGECOACH_LOG_FORMAT": _("json or text; default text on a terminal, json otherwise"),
     "LOG_LEVEL": _("DEBUG, INFO, WARNING or ERROR; default INFO"),
@@ -109,6 +104,7 @@ class Settings:
     extra_response_url_prefixes: tuple[str, ...] = field(default=())
     report_queries: int = DEFAULT_REPORT_QUERIES
     reporting_currency: ReportingCurrency | None = None
+    webhook_allow_private: bool = False
     # OAuth mode (docs/workspaces.md): both set, or neither (SLACK_BOT_TOKEN's one workspace)
     client_id: str | None = None
     client_secret: str | None = None
@@ -138,6 +134,7 @@ class Settings:
             extra_response_url_prefixes=_same_host_responses(api_url),
             report_queries=report_queries(env),
             reporting_currency=reporting_currency(env),
+            webhook_allow_private=webhook_allow_private(env),
             **_oauth(env),
         )
 
@@ -270,6 +267,13 @@ def reporting_currency(env: Mapping[str, str]) -> ReportingCurrency | None:
         return read_reporting_currency(currency, rates)
     except RatesError as exc:
         raise SettingsError(f"STAGECOACH_FX_RATES: {exc}") from exc
+
+
+def webhook_allow_private(env: Mapping[str, str]) -> bool:
+    raw = (env.get("STAGECOACH_WEBHOOK_ALLOW_PRIVATE") or "0").strip().lower()
+    if raw not in ("0", "1", "false", "true"):
+        raise SettingsError(_("STAGECOACH_WEBHOOK_ALLOW_PRIVATE is {raw!r}; it must be 1 (on) or 0 (off)").format(raw=raw))  # fmt: skip
+    return raw in ("1", "true")
 
 
 def seconds_setting(

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
+import errno
 import logging
 import time
 
@@ -20,14 +21,17 @@ import aiohttp
 
 from bot.core.context import Services
 from bot.slack import metrics
+from bot.slack.webhook_resolver import PublicOnlyResolver
 from bot.webhooks import delivery, signing
 from bot.webhooks.delivery import Claimed, PostResult, Verdict
+from bot.webhooks.endpoints import check_url
 from bot.webhooks.settings import DeliverySettings
 
 log = logging.getLogger(__name__)
 DEPTH_EVERY = 15.0  # seconds between two reads of the outbox's depth for /metrics
 PRUNE_EVERY = 3600.0  # seconds between two deletions of long-delivered rows
 USER_AGENT = "stagecoach-webhooks/1"
+ANSWER_READ = 4096  # bytes of a receiver's answer read: only its status counts
 
 
 class WebhookSender:
@@ -52,9 +56,14 @@ class WebhookSender:
         claimed = await delivery.claim_due(self.services, self.settings)
         if not claimed:
             return []
-        results = await asyncio.gather(*(self._post(one) for one in claimed))
+        # One row's surprise must not leave the others of the batch unrecorded (in flight
+        # until their lease ends, then sent again).
+        answers = await asyncio.gather(*(self._post(one) for one in claimed), return_exceptions=True)  # fmt: skip
         verdicts = []
-        for one, result in zip(claimed, results, strict=True):
+        for one, answer in zip(claimed, answers, strict=True):
+            if isinstance(answer, BaseException):
+                log.error("webhook %s: post failed", one.delivery.row_id, exc_info=answer)
+            result = answer if isinstance(answer, PostResult) else PostResult(None, "failed")
             verdict = await delivery.record(self.services, self.settings, one, result)
             metrics.WEBHOOK_DELIVERIES.labels(verdict.value).inc()
             if verdict is Verdict.DEAD:
@@ -65,6 +74,8 @@ class WebhookSender:
 
     async def _post(self, claimed: Claimed) -> PostResult:
         sent = claimed.delivery
+        if not isinstance(check_url(sent.url, allow_private=self.settings.allow_private), str):
+            return PostResult(None, "address not allowed")
         headers = signing.headers(
             secret=sent.secret, timestamp=int(time.time()), body=sent.payload,
             event_id=sent.event_id, endpoint_id=sent.endpoint_id, kind=sent.kind,
@@ -78,15 +89,18 @@ class WebhookSender:
                 sent.url, data=sent.payload.encode(), headers=headers,
                 timeout=timeout, allow_redirects=False,
             ) as response:  # fmt: skip
-                await response.read()
+                await response.content.read(ANSWER_READ)
                 wait = retry_after(response.headers.get("Retry-After"))
-                return PostResult(response.status, response.reason, wait)
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            return PostResult(None, f"{type(exc).__name__}: {exc}"[:150])
+                return PostResult(response.status, None, wait)
+        except Exception as exc:  # any: one receiver's failure is that row's, never the batch's
+            log.info("webhook %s: no answer from %s", sent.row_id, sent.url, exc_info=exc)
+            return PostResult(None, failure(exc))
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            resolver = None if self.settings.allow_private else PublicOnlyResolver()
+            connector = aiohttp.TCPConnector(resolver=resolver)
+            self._session = aiohttp.ClientSession(connector=connector)
         return self._session
 
     async def measure_depth(self) -> None:
@@ -129,6 +143,22 @@ class WebhookSender:
             if not busy:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), self.settings.interval)
+
+
+def failure(exc: BaseException) -> str:
+    """What admins see of a post that got no answer: its kind, never the raw text (it
+    can name internal hosts and addresses; the log has it)."""
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:
+        return "connection refused"
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return "TLS error"
+    if isinstance(exc, aiohttp.ClientConnectorError | OSError):
+        return "could not connect"
+    if isinstance(exc, aiohttp.ClientError):
+        return "bad answer"
+    return "failed"
 
 
 def retry_after(raw: str | None) -> float | None:

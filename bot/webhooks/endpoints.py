@@ -2,13 +2,16 @@
 stage events (docs/webhooks.md). Each endpoint has a signing secret of its own, shown once
 when it is added.
 
-A URL must be https, so that the events and their signatures cannot be read on the way;
-plain http is taken only for this machine (127.0.0.1, localhost, [::1]), for tests and a
-receiver on the same host.
+A URL must be https, so that the events and their signatures cannot be read on the way,
+to a public address: loopback, private, link-local and reserved addresses are refused, so
+that an admin cannot make the bot post into its own network (the sender checks again
+where a name resolves, bot/slack/webhook_resolver.py). With STAGECOACH_WEBHOOK_ALLOW_PRIVATE
+on (tests, local development) any address is taken, and plain http for this machine.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from bot.core.access import role_of
@@ -29,8 +32,9 @@ MAX_URL = 500
 MAX_ENDPOINTS = 20  # per workspace: each is one more row per stage event, in the change
 
 
-def check_url(url: str) -> str | Invalid:
-    """The URL, or why it cannot be an endpoint."""
+def check_url(url: str, *, allow_private: bool = False) -> str | Invalid:
+    """The URL, or why it cannot be an endpoint (`allow_private`:
+    STAGECOACH_WEBHOOK_ALLOW_PRIVATE)."""
     if len(url) > MAX_URL:
         return Invalid(_("that URL is longer than {most} characters").format(most=MAX_URL), _("give a shorter URL"), field="url")  # fmt: skip
     try:
@@ -43,13 +47,38 @@ def check_url(url: str) -> str | Invalid:
         return _not_web(url)
     if parts.username or parts.password:
         return Invalid(_("a webhook URL may not carry a user or password"), _("the signature proves the sender: leave the credentials out of the URL"), field="url")  # fmt: skip
-    if parts.scheme == "http" and host not in LOCAL_HOSTS:
+    if parts.scheme == "http" and not (allow_private and host in LOCAL_HOSTS):
         return Invalid(
             _("'{url}' is plain http; webhooks go only to https URLs").format(url=url),
-            _("use https:// (plain http is allowed only for 127.0.0.1 and localhost, for tests)"),
+            _("use https:// (plain http is allowed only for this machine, with STAGECOACH_WEBHOOK_ALLOW_PRIVATE on)"),
             field="url",
-        )
+        )  # fmt: skip
+    return _check_host(url, host, allow_private=allow_private)
+
+
+def _check_host(url: str, host: str, *, allow_private: bool) -> str | Invalid:
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is None:
+        try:
+            host.encode("idna")  # what the HTTP client does: empty or long labels fail
+        except UnicodeError:
+            return Invalid(_("'{host}' is not a valid host name: each part between dots must be 1 to 63 characters").format(host=host), _("check the host name, e.g. crm.example.com"), field="url")  # fmt: skip
+    if allow_private:
+        return url
+    if host.lower().rstrip(".") == "localhost" or (ip is not None and not is_public(ip)):
+        return Invalid(_("'{host}' is a loopback, private, link-local or reserved address; webhooks go only to public addresses").format(host=host), _("give the receiver's public https:// URL"), field="url")  # fmt: skip
     return url
+
+
+def is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a webhook may be posted to the address: not loopback, private,
+    link-local, multicast, reserved or unspecified (nor one of those mapped into IPv6)."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
 def _not_web(url: str) -> Invalid:
@@ -81,7 +110,8 @@ def check_events(words: tuple[str, ...]) -> tuple[str, ...] | Invalid:
 async def add_webhook(
     services: Services, actor: Actor, *, url: str, events: tuple[str, ...]
 ) -> Outcome:
-    checked_url, kinds = check_url(url), check_events(events)
+    allow = services.webhook_allow_private
+    checked_url, kinds = check_url(url, allow_private=allow), check_events(events)
     for checked in (checked_url, kinds):
         if isinstance(checked, Invalid):
             return checked

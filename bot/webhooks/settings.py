@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.core.settings import SettingsError, seconds_setting
+from bot.core.settings import SettingsError, seconds_setting, webhook_allow_private
 from flows.i18n import _
 
 DEFAULT_INTERVAL = 1.0  # seconds between looks at the outbox when it was empty
@@ -26,6 +26,7 @@ class DeliverySettings:
     attempts: int = DEFAULT_ATTEMPTS
     timeout: float = TIMEOUT
     batch: int = 50  # rows claimed per look, posted side by side
+    allow_private: bool = False  # STAGECOACH_WEBHOOK_ALLOW_PRIVATE (bot.webhooks.endpoints)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> DeliverySettings:
@@ -37,6 +38,7 @@ class DeliverySettings:
             lease=seconds("STAGECOACH_WEBHOOK_LEASE", DEFAULT_LEASE),
             backoff=seconds("STAGECOACH_WEBHOOK_BACKOFF", DEFAULT_BACKOFF),
             attempts=_attempts(env.get("STAGECOACH_WEBHOOK_ATTEMPTS", "").strip()),
+            allow_private=webhook_allow_private(env),
         )
 
     def retry_wait(self, attempts: int, *, asked: float | None = None) -> float:

@@ -17,7 +17,10 @@ from tests.conftest import Clock
 from tests.support.deals import ADMIN, expect
 from tests.support.webhook_receiver import Receiver
 
-SETTINGS = DeliverySettings(interval=0.01, lease=30.0, backoff=1.0, attempts=3, timeout=5.0)
+# The receivers run on this machine: the tests turn STAGECOACH_WEBHOOK_ALLOW_PRIVATE on.
+SETTINGS = DeliverySettings(
+    interval=0.01, lease=30.0, backoff=1.0, attempts=3, timeout=5.0, allow_private=True
+)
 
 
 @dataclass
@@ -37,6 +40,14 @@ class Hooked:
                 if not await self.sender.tick():
                     return
         raise AssertionError("still delivering")
+
+
+@pytest.fixture(autouse=True)
+def allow_private(request: pytest.FixtureRequest) -> None:
+    """Webhooks here go to 127.0.0.1 (STAGECOACH_WEBHOOK_ALLOW_PRIVATE=1); a test of the
+    refusals turns it off again. Tests that build their own Services say so themselves."""
+    if "services" in request.fixturenames:
+        request.getfixturevalue("services").webhook_allow_private = True
 
 
 @pytest.fixture

@@ -31,13 +31,16 @@ async def test_failed_lists_dead_letters_and_retry_resends_them(
     url = f"sqlite:///{tmp_path / 'hooks.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("STAGECOACH_WEBHOOK_ATTEMPTS", "1")
+    monkeypatch.setenv("STAGECOACH_WEBHOOK_ALLOW_PRIVATE", "1")
     receiver = Receiver(answer=lambda n: 503 if n == 0 else 200)
     hook = await receiver.start()
     db = Database(url)
     await upgrade(db)
     catalog = MapCatalog.from_ref("default")
     await catalog.register(db)
-    services = Services(db=db, catalog=catalog, admins=frozenset({ADMIN.user_id}))
+    services = Services(
+        db=db, catalog=catalog, admins=frozenset({ADMIN.user_id}), webhook_allow_private=True
+    )
     try:
         expect(await add_webhook(services, ADMIN, url=hook, events=()), WebhookAdded)
         deal_id, events = await walk(services, REP, "Acme", ["advanced", "lost"])

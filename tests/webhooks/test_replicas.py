@@ -61,6 +61,7 @@ async def replica(url: str) -> asyncio.subprocess.Process:
         "STAGECOACH_WEBHOOK_LEASE": str(LEASE),
         "STAGECOACH_WEBHOOK_BACKOFF": "0.1",
         "STAGECOACH_WEBHOOK_ATTEMPTS": "30",
+        "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": "1",
         "LOG_LEVEL": "WARNING",
     }
     code = "from bot.cli import run; run()"
@@ -80,7 +81,9 @@ async def test_two_replicas_one_killed_mid_delivery(pg_url: str) -> None:
     await upgrade(db)
     catalog = MapCatalog.from_ref("default")
     await catalog.register(db)
-    services = Services(db=db, catalog=catalog, admins=frozenset({ADMIN.user_id}))
+    services = Services(
+        db=db, catalog=catalog, admins=frozenset({ADMIN.user_id}), webhook_allow_private=True
+    )
     receiver = Receiver(answer=lambda n: 500 if n < FAILING else 200)
     url = await receiver.start()
     added = expect(await add_webhook(services, ADMIN, url=url, events=()), WebhookAdded)
