@@ -174,4 +174,5 @@ def _no_one_to_ask(stage: Stage, item_id: str, could: tuple[str, ...]) -> Invali
             "change the approver in the map, or a manager to advance by override "
             "(/deal override <reason>)"
         ),
+        field="item",
     )
