@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.core.access import admins_of, validators_of
 from bot.core.outcomes import Invalid
-from bot.deals.approval_notes import has_approvals, needs_approval
+from bot.deals.approval_notes import has_approvals, needs_approval, this_stay
 from bot.deals.outcomes import ApprovalAsked
 from bot.deals.writes import Change
 from flows.approval_rules import Approver, ApproverKind
@@ -26,9 +26,10 @@ async def requests_in(change: Change, stage: Stage) -> list[ApprovalRequest]:
     if not has_approvals(stage):
         return []
     assert change.deal.id is not None
-    return await approval_store.requests_of(
+    found = await approval_store.requests_of(
         change.held.session, deal_id=change.deal.id, stage=stage.id
     )
+    return this_stay(found, change.deal)
 
 
 def pending_items(requests: list[ApprovalRequest]) -> set[str]:
@@ -110,6 +111,14 @@ async def _ask(
 ) -> ApprovalAsked:
     approver = _approver(stage, item_id)
     assert change.deal.id is not None
+    await approval_store.close_pending(  # one left from an earlier stay in this stage
+        change.held.session,
+        deal_id=change.deal.id,
+        stage=stage.id,
+        item_id=item_id,
+        by=change.actor.user_id,
+        at=change.services.clock(),
+    )
     request = await approval_store.add_request(
         change.held.session,
         ApprovalRequest(

@@ -114,8 +114,7 @@ async def _settle(
     ticks, asked = list(current.values()), Asked([], ())
     if added or removed or changed:
         written = await _write_ticks(change, stage, added, removed, changed, values)
-        ticks = change.ticks = [t for t in ticks if t.item_id not in {*removed, *changed}]
-        ticks += written
+        ticks = change.ticks = [t for t in ticks if t.item_id not in {*removed, *changed}] + written
         asked = await ask_validation(change, stage, written)
     notes = approval_notes(await requests_in(change, stage)) if requests or diverted.asked else {}
     # The card from the ticks as written, not read back: one statement fewer per click.
