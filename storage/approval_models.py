@@ -44,7 +44,11 @@ class ApprovalRequest(SQLModel, table=True):
     approver: str = Field(
         max_length=40, description="as the map wrote it: manager, admin, @U…, #C…"
     )
-    asked: str = Field(max_length=500, description="who was sent it: user ids, or one channel id")
+    # Text: one user id per admin, and a workspace may have any number of admins.
+    asked: str = Field(
+        sa_column=Column(Text, nullable=False),
+        description="who was sent it: user ids, or one channel id",
+    )
     requested_by: str = Field(max_length=32)
     requested_at: dt.datetime = Field(default_factory=utcnow)
     evidence: str | None = Field(default=None, max_length=500)

@@ -65,3 +65,22 @@ async def close_request(
     )
     result = await session.exec(statement)  # type: ignore[call-overload]
     return bool(result.rowcount == 1)
+
+
+async def close_pending(
+    session: AsyncSession, *, deal_id: int, stage: str, item_id: str, by: str, at: dt.datetime
+) -> None:
+    """Withdraw the item's waiting request, if any: one from an earlier stay in the stage,
+    before the item is asked for again (at most one waits per item)."""
+    statement = (
+        update(ApprovalRequest)
+        .where(
+            col(ApprovalRequest.deal_id) == deal_id,
+            col(ApprovalRequest.stage) == stage,
+            col(ApprovalRequest.item_id) == item_id,
+            col(ApprovalRequest.status) == ApprovalStatus.PENDING.value,
+        )
+        .values(status=ApprovalStatus.WITHDRAWN.value, answered_by=by, answered_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    await session.exec(statement)  # type: ignore[call-overload]

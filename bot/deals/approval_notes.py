@@ -3,6 +3,7 @@ which were rejected and why; and whether ticking an item asks for approval at al
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -42,19 +43,32 @@ def approval_notes(requests: Sequence[ApprovalRequest]) -> dict[str, ApprovalNot
     return notes
 
 
+def this_stay(requests: Sequence[ApprovalRequest], deal: Deal) -> list[ApprovalRequest]:
+    """The requests asked since the deal last entered its stage: one from an earlier stay
+    (lost, then reopened into it) neither waits nor shows on the card."""
+    return [r for r in requests if asked_this_stay(r, deal)]
+
+
+def asked_this_stay(request: ApprovalRequest, deal: Deal) -> bool:
+    return _utc(request.requested_at) >= _utc(deal.stage_entered_at)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite reads naive
+
+
 async def notes_for(services: Services, deal: Deal, stage: Stage) -> dict[str, ApprovalNote]:
     """The card's approval notes, read only for a stage that has approval items."""
     if not has_approvals(stage) or deal.id is None:
         return {}
     async with services.db.quick_read() as session:
         requests = await approval_store.requests_of(session, deal_id=deal.id, stage=stage.id)
-    return approval_notes(requests)
+    return approval_notes(this_stay(requests, deal))
 
 
 async def notes_in(session: AsyncSession, deal: Deal, stage: Stage) -> dict[str, ApprovalNote]:
     """The same, read in a transaction the caller holds (a change's)."""
     if not has_approvals(stage) or deal.id is None:
         return {}
-    return approval_notes(
-        await approval_store.requests_of(session, deal_id=deal.id, stage=stage.id)
-    )
+    requests = await approval_store.requests_of(session, deal_id=deal.id, stage=stage.id)
+    return approval_notes(this_stay(requests, deal))

@@ -17,9 +17,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.access import is_admin_or_manager_of, role_of
 from bot.core.context import Actor, Services
-from bot.core.outcomes import DealCard, Failure, Invalid, NotAllowed, NotFound, Outcome
+from bot.core.outcomes import (
+    DealCard,
+    Failure,
+    Invalid,
+    NotAllowed,
+    NotFound,
+    Outcome,
+    Stale,
+)
 from bot.core.refs import SeenDeal
 from bot.core.values import BadValue, clean_reason
+from bot.deals.approval_notes import asked_this_stay
 from bot.deals.outcomes import Approved, Rejected, Shown
 from bot.deals.writes import Change, Permission, change_deal
 from flows.approval_rules import ApproverKind, parse_approver
@@ -166,7 +175,7 @@ async def _waiting(change: Change, request_id: int) -> ApprovalRequest | Failure
     if found is None or found.deal_id != change.deal.id:
         return NotFound(_("that approval request is gone"), _("run /deal show for the card"))
     if found.status == ApprovalStatus.PENDING:
-        return found
+        return found if asked_this_stay(found, change.deal) else await _left(change)
     said = {
         ApprovalStatus.APPROVED: _("it was already approved by <@{by}>"),
         ApprovalStatus.REJECTED: _("it was already rejected by <@{by}>"),
@@ -177,6 +186,19 @@ async def _waiting(change: Change, request_id: int) -> ApprovalRequest | Failure
             said=said.format(by=found.answered_by)
         ),
         _("nothing changed; run /deal show for the card"),
+    )
+
+
+async def _left(change: Change) -> Stale:
+    """A request from an earlier stay in this stage (lost, then reopened into it): what it
+    asked was for a stage the deal has left since, as a request for another stage is."""
+    card = await change.card()
+    return Stale(
+        _("{name} left {stage} after this approval was asked, and came back").format(
+            name=change.deal.name, stage=card.stage.name
+        ),
+        _("nothing changed; the rep ticks the item again if it still applies"),
+        card=card,
     )
 
 

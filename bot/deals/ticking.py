@@ -12,12 +12,7 @@ from bot.core.refs import DealRef
 from bot.core.values import BadValue
 from bot.deals.approval_notes import approval_notes
 from bot.deals.approvals import Diverted, divert, pending_items, requests_in
-from bot.deals.asking_validation import (
-    Asked,
-    ask_validation,
-    needs_validation,
-    validates_own_ticks,
-)
+from bot.deals.asking_validation import Asked, ask_validation, needs_validation, validates_own_ticks
 from bot.deals.cards import build_card
 from bot.deals.evidence_values import read_evidence_value
 from bot.deals.outcomes import Ticked
@@ -108,17 +103,18 @@ async def _settle(
     stage: Stage,
     wanted: tuple[list[str] | None, list[str], list[str]],
     values: dict[str, str],
-) -> Ticked:
+) -> Ticked | Invalid:
     _selected, ticking, unticking = wanted
     current, requests = {t.item_id: t for t in change.ticks}, await requests_in(change, stage)
     plan = _plan(stage, wanted, values, current, pending_items(requests))
     diverted = await _ask_approvals(change, stage, requests, plan, wanted, values)
+    if isinstance(diverted, Invalid):  # an approval no one could give: nothing written
+        return diverted
     added, removed, changed = plan.added, plan.removed, plan.changed
     ticks, asked = list(current.values()), Asked([], ())
     if added or removed or changed:
         written = await _write_ticks(change, stage, added, removed, changed, values)
-        ticks = change.ticks = [t for t in ticks if t.item_id not in {*removed, *changed}]
-        ticks += written
+        ticks = change.ticks = [t for t in ticks if t.item_id not in {*removed, *changed}] + written
         asked = await ask_validation(change, stage, written)
     notes = approval_notes(await requests_in(change, stage)) if requests or diverted.asked else {}
     # The card from the ticks as written, not read back: one statement fewer per click.
@@ -151,7 +147,7 @@ async def _ask_approvals(
     plan: _Plan,
     wanted: tuple[list[str] | None, list[str], list[str]],
     values: dict[str, str],
-) -> Diverted:
+) -> Diverted | Invalid:
     """The items that ask for approval become requests instead of ticks (`plan` keeps the
     rest); a waiting request left out of a selection, or unticked by name, is withdrawn."""
     selected, _ticking, unticking = wanted
@@ -160,6 +156,8 @@ async def _ask_approvals(
     diverted = await divert(
         change, stage, requests, writing=plan.added + plan.changed, dropped=dropped, values=values
     )
+    if isinstance(diverted, Invalid):
+        return diverted
     plan.added = [i for i in plan.added if i not in diverted.taken]
     # A new value for an approved item is approved again: its tick goes until then.
     plan.removed += [i for i in plan.changed if i in diverted.taken]

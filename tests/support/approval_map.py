@@ -1,5 +1,5 @@
 """A small map whose first stage has an item for each kind of approver (docs/maps.md,
-`approval`), for the tests of approvals: asked, answered, refused."""
+`approval`), for the tests of approvals: asked, answered, refused; lost and reopened."""
 
 from __future__ import annotations
 
@@ -35,9 +35,25 @@ def approval_map_source() -> str:
         "title": "Approvals",
         "version": 1,
         "stages": [
-            {**stage, "id": "propose", "name": "Propose", "exit": items, "probability": 50},
+            {
+                **stage,
+                "id": "propose",
+                "name": "Propose",
+                "exit": items,
+                "probability": 50,
+                "branches": ["lose"],
+            },
             {**stage, "id": "won", "name": "Won", "won": True, "probability": 100},
+            {
+                **stage,
+                "id": "lost",
+                "name": "Lost",
+                "kind": "lost",
+                "probability": 0,
+                "reopen": ["propose"],
+            },
         ],
+        "lost_reasons": ["No budget"],
     }
     return yaml.safe_dump(data, sort_keys=False)
 

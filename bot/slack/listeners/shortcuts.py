@@ -22,7 +22,7 @@ from bot.deals.message_evidence import SavedMessage, deals_to_pick, message_text
 from bot.deals.outcomes import Ticked
 from bot.slack import request_log
 from bot.slack.listeners.actions import refuse_outsider
-from bot.slack.listeners.evidence import SLACK_REFUSED, ask_validators
+from bot.slack.listeners.evidence import SLACK_REFUSED, ask_others
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.permalinks import built_permalink, permalink_of
 from bot.slack.runtime import (
@@ -138,9 +138,8 @@ def _on_submit(runtime: Runtime) -> Any:
         assert isinstance(actor, Actor) and meta is not None  # _save refused anything else
         reply = _reply(runtime, actor, meta, outcome)
         after_ack(runtime, {"response_url": meta.response_url}, reply, name="evidence saved")
-        if isinstance(outcome, Ticked) and outcome.to_validate:
-            validators = ask_validators(runtime, outcome, actor)
-            after_ack(runtime, {}, validators, name="ask validators")
+        if isinstance(outcome, Ticked) and outcome.asks_others:  # validators and approvers
+            after_ack(runtime, {}, ask_others(runtime, outcome, actor), name="ask validators")
         tell_owners(runtime, {}, actor, outcome)
 
     return on_submit

@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("stage", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("item_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
         sa.Column("approver", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("asked", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("asked", sa.Text(), nullable=False),
         sa.Column("requested_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("requested_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("evidence", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
