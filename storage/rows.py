@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Column
+from sqlalchemy.orm import configure_mappers
 from sqlmodel import SQLModel
 
 Model = TypeVar("Model", bound=SQLModel)
@@ -32,9 +33,16 @@ class RowLoader(Generic[Model]):
         self.width = len(self.columns)
         self._keys = tuple(mapper.get_property_by_column(column).key for column in self.columns)
         self._new = mapper.class_manager.new_instance
+        self._configured = False
 
     def load(self, values: Sequence[Any]) -> Model:
         """The object whose columns hold `values` (in `columns` order)."""
+        if not self._configured:
+            # The ORM finishes its attributes when its mappers are configured, which its own
+            # first query does. A process whose first read is this one (a name looked up
+            # before any ORM query) got objects whose attributes raised AttributeError.
+            configure_mappers()
+            self._configured = True
         instance = self._new()
         instance.__dict__.update(zip(self._keys, values, strict=True))
         return instance  # type: ignore[no-any-return]

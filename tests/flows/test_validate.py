@@ -69,7 +69,7 @@ CASES = [
         _set("proposal", owner="Sales Engineering"),
         r"missing required field 'owner'",
         "stages[1].owner",
-        r"non-empty",
+        r"the team that owns the stage",
     ),
     Case(
         "unknown field with a suggestion",
