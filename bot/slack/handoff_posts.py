@@ -11,20 +11,19 @@ from bot.core.context import Actor, Services
 from bot.deals.handoffs import handoff_notice, posted
 from bot.deals.outcomes import HandoffNotice, Moved
 from bot.deals.rooms import room_of
-from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.handoff_nudges import reminder_text, still_waiting
 from bot.slack.dm_batches import SLACK_REFUSED
 from bot.slack.posting import Delivery, Poster
 from bot.slack.replies import Replies, naming
 from bot.slack.runtime import Body, Runtime, after_ack
-from bot.slack.sending import Sent, log_failure
+from bot.slack.sending import log_failure
 from bot.views.blocks import section
 from bot.views.handoff import handoff_message
 from bot.views.message import Message
 from bot.views.mrkdwn import escape
 from flows.i18n import _
-from storage.digest_models import ClaimStatus, Nudge
+from storage.digest_models import Nudge
 
 log = logging.getLogger(__name__)
 
@@ -100,30 +99,13 @@ async def deliver_handoff_nudge(poster: Poster, claim: Claim, nudge: Nudge) -> D
     """Remind the team's channel, once, of a handoff nobody accepted within the SLA."""
     services = poster.services
     waiting = await still_waiting(services, nudge)
-    if waiting is None:
-        await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
-        return Delivery.DROPPED
-    notice = await handoff_notice(services, nudge.team_id, waiting)
+    notice = None if waiting is None else await handoff_notice(services, nudge.team_id, waiting)
     if notice is None or notice.accepted_by is not None:
-        await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
-        return Delivery.DROPPED
+        return await poster.drop(claim)
     message = handoff_message(notice, reminder=reminder_text(notice, nudge, now=services.clock()))
-    sent = await poster.send(
-        claim,
-        channel=notice.channel_id,
-        call=lambda: poster.client.chat_postMessage(channel=notice.channel_id, **message.to_dict()),
-        what="handoff reminder",
+    return await poster.post_message(
+        claim, channel=notice.channel_id, message=message, what="handoff reminder"
     )
-    if not isinstance(sent, Sent):
-        return sent
-    ours = await claims.record(
-        services,
-        claim,
-        status=ClaimStatus.POSTED.value,
-        posted_at=services.clock(),
-        message_ts=str(sent.response.get("ts")),
-    )
-    return Delivery.POSTED if ours else Delivery.NOT_OURS
 
 
 def hand_over_after(runtime: Runtime, body: Body, actor: Actor, outcome: object) -> None:

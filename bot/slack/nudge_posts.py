@@ -6,14 +6,12 @@ Which deals crossed a threshold, and who claims each crossing, is bot.digests.nu
 from __future__ import annotations
 
 from bot.deals.lookup import build_deal_card
-from bot.digests import claims
 from bot.digests.claims import Claim
 from bot.digests.nudges import still_crossed
 from bot.slack.handoff_posts import deliver_handoff_nudge
 from bot.slack.posting import Delivery, Poster
-from bot.slack.sending import Sent
 from bot.views.nudge import nudge_message
-from storage.digest_models import ClaimStatus, Nudge
+from storage.digest_models import Nudge
 from storage.handoff_queries import HANDOFF_NUDGE
 
 
@@ -28,23 +26,7 @@ async def deliver_nudge(poster: Poster, claim: Claim) -> Delivery:
     deal = found.deal if found else None
     card = await build_deal_card(services, found.deal, found.ticks) if found else None
     if nudge is None or deal is None or card is None or not still_crossed(nudge, deal):
-        await claims.record(services, claim, status=ClaimStatus.DROPPED.value)
-        return Delivery.DROPPED
-    message = nudge_message(card, kind=nudge.kind)
+        return await poster.drop(claim)
     # Posting to a user id lands in the app's DM with them (chat:write; no im:write needed).
-    sent = await poster.send(
-        claim,
-        channel=deal.owner_id,
-        call=lambda: poster.client.chat_postMessage(channel=deal.owner_id, **message.to_dict()),
-        what="nudge",
-    )
-    if not isinstance(sent, Sent):
-        return sent
-    ours = await claims.record(
-        services,
-        claim,
-        status=ClaimStatus.POSTED.value,
-        posted_at=services.clock(),
-        message_ts=str(sent.response.get("ts")),
-    )
-    return Delivery.POSTED if ours else Delivery.NOT_OURS
+    message = nudge_message(card, kind=nudge.kind)
+    return await poster.post_message(claim, channel=deal.owner_id, message=message, what="nudge")

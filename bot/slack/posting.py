@@ -18,6 +18,7 @@ from bot.digests.settings import SchedulerSettings
 from bot.slack.pacing import ChannelPacer
 from bot.slack.sending import Sent, attempt
 from bot.slack.web_api_failures import GiveUp, RetryLater, Verdict
+from bot.views.message import Message
 from storage.digest_models import ClaimStatus
 
 
@@ -52,6 +53,32 @@ class Poster:
         if isinstance(result, Sent):
             return result
         return await self._settle(claim, result)
+
+    async def post_message(
+        self, claim: Claim, *, channel: str, message: Message, what: str
+    ) -> Delivery:
+        """Post `message` for `claim` and mark it posted with the message's ts."""
+        sent = await self.send(
+            claim,
+            channel=channel,
+            call=lambda: self.client.chat_postMessage(channel=channel, **message.to_dict()),
+            what=what,
+        )
+        if not isinstance(sent, Sent):
+            return sent
+        ours = await claims.record(
+            self.services,
+            claim,
+            status=ClaimStatus.POSTED.value,
+            posted_at=self.services.clock(),
+            message_ts=str(sent.response.get("ts")),
+        )
+        return Delivery.POSTED if ours else Delivery.NOT_OURS
+
+    async def drop(self, claim: Claim) -> Delivery:
+        """The work is no longer worth sending (the deal moved on, the handoff was taken)."""
+        await claims.record(self.services, claim, status=ClaimStatus.DROPPED.value)
+        return Delivery.DROPPED
 
     async def _settle(self, claim: Claim, verdict: Verdict) -> Delivery:
         services, error = self.services, verdict.error
