@@ -49,7 +49,7 @@ class WebhookSender:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._depth_read = 0.0
-        self._pruned = float("-inf")  # the first read of the depth prunes too
+        self._pruned = float("-inf")  # the first pass of the loop prunes
 
     async def tick(self) -> list[Verdict]:
         """Claim what is due, post it side by side, record each answer."""
@@ -110,6 +110,10 @@ class WebhookSender:
         self._depth_read = now
         for status, count in (await delivery.depth(self.services)).items():
             metrics.WEBHOOK_OUTBOX.labels(status.value).set(count)
+
+    async def prune_now_and_then(self) -> None:
+        """Delete long-delivered rows, once every PRUNE_EVERY (the first time at once)."""
+        now = time.monotonic()
         if now - self._pruned >= PRUNE_EVERY:
             self._pruned = now
             await delivery.prune(self.services)
@@ -138,6 +142,7 @@ class WebhookSender:
             try:
                 busy = bool(await self.tick())
                 await self.measure_depth()
+                await self.prune_now_and_then()
             except Exception:  # the database away for a moment must not end the loop
                 log.exception("webhook delivery failed; trying again")
             if not busy:
