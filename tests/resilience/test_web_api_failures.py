@@ -63,8 +63,8 @@ async def slack(
         harness_settings(standin, services),
         extra_response_url_prefixes=(standin.base_url, dead_hooks),
     )
-    # A short time limit, so that a Hang fault is a timeout within the test.
-    runtime = build_runtime(services, settings, client=web_client(settings, timeout=0.5))
+    # A time limit shorter than a Hang (4 s), long enough for a busy CI machine.
+    runtime = build_runtime(services, settings, client=web_client(settings, timeout=1.5))
     client = TestClient(TestServer(build_web_app(build_bolt_app(runtime), runtime)))
     await client.start_server()
     yield SlackHarness(services=services, standin=standin, runtime=runtime, client=client)
@@ -241,7 +241,7 @@ AFTER_ACK = {
     "views.open expired_trigger_id": (JsonError("expired_trigger_id"), logging.WARNING, "expired_trigger_id"),
     "views.open plain-text 500": (TextError(500), logging.ERROR, "http 500"),
     "views.open HTML 502": (TextError(502, html=True), logging.ERROR, "http 502"),
-    "views.open timeout": (Hang(1.0), logging.ERROR, "timeout"),
+    "views.open timeout": (Hang(4.0), logging.ERROR, "timeout"),
     "views.open reset": (Reset(), logging.ERROR, "connection lost"),
 }  # fmt: skip
 
@@ -270,7 +270,7 @@ async def test_a_form_slack_does_not_open_is_one_log_line_and_told(
     [
         (JsonError("not_enabled"), logging.WARNING, "not_enabled"),
         (TextError(500), logging.ERROR, "http 500"),
-        (Hang(1.0), logging.ERROR, "timeout"),
+        (Hang(4.0), logging.ERROR, "timeout"),
     ],
     ids=["not_enabled", "plain-text 500", "timeout"],
 )
