@@ -51,7 +51,7 @@ class OAuthState(SQLModel, table=True):
 
 class WorkspaceSetting(SQLModel, table=True):
     """A workspace's own choices; a column left empty means the deployment's default
-    (STAGECOACH_MAP, UTC, STAGECOACH_REPORTING_CURRENCY)."""
+    (STAGECOACH_MAP, UTC, STAGECOACH_REPORTING_CURRENCY; the language: the map's)."""
 
     __tablename__ = "workspace_setting"
 
@@ -62,5 +62,6 @@ class WorkspaceSetting(SQLModel, table=True):
     reporting_currency: str | None = Field(default=None, max_length=3)
     # per-currency KPIs even where the deployment sets a reporting currency
     per_currency: bool = Field(default=False)
+    language: str | None = Field(default=None, max_length=16)  # "en", "tr" (flows.i18n)
     updated_by: str | None = Field(default=None, max_length=32)
     updated_at: dt.datetime = Field(default_factory=utcnow)

@@ -7,16 +7,24 @@ from dataclasses import dataclass
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.team.outcomes import Setting
-from bot.team.settings import choose_currency, choose_map, choose_time_zone, show_settings
+from bot.team.settings import (
+    choose_currency,
+    choose_language,
+    choose_map,
+    choose_time_zone,
+    show_settings,
+)
 from flows.i18n import _
 
 MAP_EXAMPLE = "/deal settings map extended"
 _NAMES = {"map": Setting.MAP, "timezone": Setting.TIME_ZONE, "tz": Setting.TIME_ZONE}
 _NAMES["currency"] = Setting.CURRENCY
+_NAMES["language"] = Setting.LANGUAGE
 _EXAMPLES = {
     Setting.MAP: MAP_EXAMPLE,
     Setting.TIME_ZONE: "/deal settings timezone Europe/Istanbul",
     Setting.CURRENCY: "/deal settings currency EUR",
+    Setting.LANGUAGE: "/deal settings language tr",
 }
 
 
@@ -35,7 +43,7 @@ def _parse(rest: str) -> SettingsArgs | Refused:
     if setting is None:
         return Refused(
             _("'{word}' is not a setting").format(word=words[0]),
-            _("the settings are map, timezone and currency, e.g. {example}").format(
+            _("the settings are map, timezone, currency and language, e.g. {example}").format(
                 example=MAP_EXAMPLE
             ),
         )
@@ -56,6 +64,8 @@ def _what(setting: Setting) -> str:
         return _("a map id, and a version if not the newest")
     if setting is Setting.TIME_ZONE:
         return _("one time zone")
+    if setting is Setting.LANGUAGE:
+        return _("one language: en, tr, or default")
     return _("one currency code, or none")
 
 
@@ -76,13 +86,15 @@ async def _settings(services: Services, actor: Actor, args: SettingsArgs) -> Ans
         return await choose_time_zone(services, actor, zone=args.value)
     if args.setting is Setting.CURRENCY:
         return await choose_currency(services, actor, code=args.value)
+    if args.setting is Setting.LANGUAGE:
+        return await choose_language(services, actor, language=args.value)
     return await show_settings(services, actor)
 
 
 SETTINGS = CommandSpec(
     "settings",
-    "/deal settings [map <id> [version] | timezone <zone> | currency <code|none>]",
-    _("The workspace's map, time zone and reporting currency; admins: change them"),
+    "/deal settings [map <id> [version] | timezone <zone> | currency <code|none> | language <en|tr|default>]",
+    _("The workspace's map, time zone, reporting currency and language; admins: change them"),
     _parse,
     _settings,
     (
@@ -90,6 +102,7 @@ SETTINGS = CommandSpec(
         MAP_EXAMPLE,
         "/deal settings timezone Europe/Istanbul",
         "/deal settings currency EUR",
+        "/deal settings language tr",
     ),
     group="admin",
     details=_(
@@ -98,6 +111,7 @@ SETTINGS = CommandSpec(
         "were created under. The time zone is used for digests when a subscriber's own is "
         "unknown. The reporting currency adds money KPIs up at the deployment's exchange "
         "rates (none: money per currency). What a workspace has not set is the deployment's "
-        "(STAGECOACH_MAP, UTC, STAGECOACH_REPORTING_CURRENCY)."
+        "(STAGECOACH_MAP, UTC, STAGECOACH_REPORTING_CURRENCY). The language is for people whose "
+        "Slack language stagecoach does not speak; default: the map's."
     ),
 )

@@ -35,6 +35,7 @@ class WorkspaceSettings:
     time_zone_chosen: bool
     reporting_currency: ReportingCurrency | None
     currency_chosen: bool
+    language: str | None  # None: not chosen (the user's own, else the map's: docs/i18n.md)
 
 
 async def workspace_settings(services: Services, team_id: str) -> WorkspaceSettings:
@@ -52,6 +53,7 @@ async def workspace_settings(services: Services, team_id: str) -> WorkspaceSetti
         reporting_currency=_currency(services, row),
         currency_chosen=row is not None
         and (row.per_currency or row.reporting_currency is not None),
+        language=row.language if row is not None else None,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -27,10 +27,11 @@ from bot.slack.pool_metrics import watch_database
 from bot.slack.replies import Replies
 from bot.slack.sending import log_failure
 from bot.slack.tasks import BackgroundTasks
+from bot.slack.user_locales import UserLocales, request_language
 from bot.slack.web_api_failures import error_name, method_of
 from bot.slack.workspace import from_another_organisation, installation_of
 from bot.views.message import Message
-from flows.i18n import _
+from flows.i18n import ENGLISH, _, using_locale
 from storage.database import unreachable
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class Runtime:
     tasks: BackgroundTasks
     owner_notices: OwnerNotifier
     feedback_notices: FeedbackNotifier
+    locales: UserLocales = field(default_factory=UserLocales)  # each person's Slack language
 
 
 def web_client(
@@ -196,18 +198,38 @@ def guarded(runtime: Runtime, listener: Listener) -> Listener:
     """Never let an exception reach Bolt (it would answer 500): log it, and tell the user."""
 
     async def run(ack: Any, body: Body) -> None:
-        try:
-            await listener(ack, body)
-        except Exception as error:
-            log_failure(error, what=f"listener {getattr(listener, '__name__', listener)}")
-            request_log.note_failure()
-            message = failure_message(error)
-            if getattr(ack, "response", None) is None:
-                await _ack_failure(ack, body, message)
-            elif isinstance(body.get("response_url"), str):
-                await runtime.replies.to_response_url(body["response_url"], message, replace=False)
+        with using_locale(await _language(runtime, body)):
+            await _run_guarded(runtime, listener, ack, body)
 
     return run
+
+
+async def _language(runtime: Runtime, body: Body) -> str:
+    """The request's language (bot.slack.user_locales); asked only of requests a listener
+    takes, never of the events and shortcuts stagecoach ignores."""
+    actor = actor_from(body)
+    team_id = actor.team_id if isinstance(actor, Actor) else text_or_none(body.get("team_id"))
+    user_id = actor.user_id if isinstance(actor, Actor) else None
+    try:
+        return await request_language(
+            runtime.services, runtime.locales, runtime.client, team_id=team_id, user_id=user_id
+        )
+    except Exception as error:  # the settings unread (database down): the listener says so
+        log_failure(error, what="the request's language")
+        return ENGLISH
+
+
+async def _run_guarded(runtime: Runtime, listener: Listener, ack: Any, body: Body) -> None:
+    try:
+        await listener(ack, body)
+    except Exception as error:
+        log_failure(error, what=f"listener {getattr(listener, '__name__', listener)}")
+        request_log.note_failure()
+        message = failure_message(error)
+        if getattr(ack, "response", None) is None:
+            await _ack_failure(ack, body, message)
+        elif isinstance(body.get("response_url"), str):
+            await runtime.replies.to_response_url(body["response_url"], message, replace=False)
 
 
 async def _ack_failure(ack: Any, body: Body, message: Message) -> None:

@@ -30,7 +30,10 @@ def users_info(ws: Workspace, args: JsonDict) -> JsonDict:
     user = ws.user(required(args, "user", error="user_not_found"))
     if user is None:
         raise SlackError("user_not_found")
-    return {"ok": True, "user": copy.deepcopy(user)}
+    found = copy.deepcopy(user)
+    if str(args.get("include_locale", "")).lower() not in ("1", "true"):
+        found.pop("locale", None)  # Slack says it only when asked
+    return {"ok": True, "user": found}
 
 
 def conversations_open(ws: Workspace, args: JsonDict) -> JsonDict:

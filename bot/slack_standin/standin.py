@@ -205,8 +205,10 @@ class SlackStandIn(CallLog):
         real_name: str | None = None,
         tz: str = "UTC",
         is_admin: bool = False,
+        locale: str = "en-US",
     ) -> JsonDict:
-        """Register a user for users.info (unknown but plausible ids get a UTC profile)."""
+        """Register a user for users.info (unknown but plausible ids get a UTC, en-US
+        profile); `locale` is their Slack language, given with `include_locale`."""
         profile = user_profile(
             user_id,
             team_id=self.workspace.team_id,
@@ -214,6 +216,7 @@ class SlackStandIn(CallLog):
             real_name=real_name,
             tz=tz,
             is_admin=is_admin,
+            locale=locale,
         )
         self.workspace.users[user_id] = profile
         return copy.deepcopy(profile)

@@ -155,8 +155,10 @@ def user_profile(
     tz: str = "UTC",
     is_admin: bool = False,
     is_bot: bool = False,
+    locale: str = "en-US",
 ) -> JsonDict:
-    """A users.info `user` object; digests read `tz` and `tz_offset` from it."""
+    """A users.info `user` object; digests read `tz` and `tz_offset` from it, requests
+    `locale` (which users.info gives only with `include_locale`)."""
     name = name or user_id.lower()
     real_name = real_name or name
     return {
@@ -166,6 +168,7 @@ def user_profile(
         "deleted": False,
         "real_name": real_name,
         "tz": tz,
+        "locale": locale,
         "tz_label": _tz_label(tz),
         "tz_offset": _tz_offset(tz),
         "is_admin": is_admin,

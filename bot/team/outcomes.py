@@ -125,6 +125,7 @@ class Setting(StrEnum):
     MAP = "map"
     TIME_ZONE = "timezone"
     CURRENCY = "currency"
+    LANGUAGE = "language"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,4 +143,5 @@ class WorkspaceSettingsShown(Outcome):
     currency_chosen: bool
     converted: tuple[str, ...]  # the currencies with a rate into `currency`
     admins: tuple[Member, ...]
+    language: str | None = None  # None: each person's own Slack language, else the map's
     changed: Setting | None = None

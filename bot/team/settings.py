@@ -14,12 +14,13 @@ from bot.core.reporting_currency import CURRENCY_CODE
 from bot.core.workspace_settings import forget, workspace_map, workspace_settings
 from bot.team.outcomes import Setting, WorkspaceSettingsShown
 from bot.team.roster import members
-from flows.i18n import _
+from flows.i18n import LANGUAGES, _
 from flows.loader import shipped_map_ids
 from storage import queries, workspace_store
 from storage.models import Role
 
 PER_CURRENCY = ("none", "off")
+DEFAULT_LANGUAGE = "default"
 
 
 async def show_settings(
@@ -41,6 +42,7 @@ async def show_settings(
         currency_chosen=chosen.currency_chosen,
         converted=tuple(sorted(currency.rates)) if currency else (),
         admins=tuple(m for m in people.values() if m.role is Role.ADMIN),
+        language=chosen.language,
         changed=changed,
     )
 
@@ -117,6 +119,22 @@ async def choose_currency(services: Services, actor: Actor, *, code: str) -> Out
         )
     await _save(services, actor, reporting_currency=upper, per_currency=False)
     return await show_settings(services, actor, changed=Setting.CURRENCY)
+
+
+async def choose_language(services: Services, actor: Actor, *, language: str) -> Outcome:
+    """The workspace's language, for whoever Slack gives none (docs/i18n.md); `default`
+    goes back to each person's own, else the map's."""
+    denied = await _not_admin(services, actor)
+    if denied:
+        return denied
+    chosen = language.casefold()
+    if chosen not in (*LANGUAGES, DEFAULT_LANGUAGE):
+        return Invalid(
+            _("'{language}' is not a language stagecoach speaks").format(language=language),
+            _("choose one of {languages}, or default").format(languages=", ".join(LANGUAGES)),
+        )
+    await _save(services, actor, language=None if chosen == DEFAULT_LANGUAGE else chosen)
+    return await show_settings(services, actor, changed=Setting.LANGUAGE)
 
 
 async def _not_admin(services: Services, actor: Actor) -> NotAllowed | None:

@@ -10,26 +10,29 @@ from bot.views.blocks import context, section
 from bot.views.message import Message
 from bot.views.mrkdwn import bold, escape
 from bot.views.roles import MAX_NAMED, member_name
-from flows.i18n import _
+from flows.i18n import N_, _
 
+LANGUAGE_NAMES = {"en": N_("English"), "tr": N_("Turkish")}
 _CHANGED = {
-    Setting.MAP: _("The map is changed: new deals follow it; deals keep their own version."),
-    Setting.TIME_ZONE: _("The time zone is changed."),
-    Setting.CURRENCY: _("The reporting currency is changed."),
+    Setting.MAP: N_("The map is changed: new deals follow it; deals keep their own version."),
+    Setting.TIME_ZONE: N_("The time zone is changed."),
+    Setting.CURRENCY: N_("The reporting currency is changed."),
+    Setting.LANGUAGE: N_("The language is changed."),
 }
 
 
 def workspace_settings_message(outcome: WorkspaceSettingsShown) -> Message:
-    lines = [_map_line(outcome), _zone_line(outcome), _currency_line(outcome), _admins(outcome)]
+    lines = [_map_line(outcome), _zone_line(outcome), _currency_line(outcome)]
+    lines += [_language_line(outcome), _admins(outcome)]
     blocks: list[Block] = [section(line) for line in lines]
     hint = _(
         "Admins change them: /deal settings map <{maps}> [version] · timezone <zone> · "
-        "currency <code|none>"
+        "currency <code|none> · language <en|tr|default>"
     ).format(maps="|".join(outcome.maps))
     blocks.append(context(escape(hint)))
     title = _("Workspace settings")
     if outcome.changed is not None:
-        title = ":white_check_mark: " + _CHANGED[outcome.changed]
+        title = ":white_check_mark: " + _(_CHANGED[outcome.changed])
     blocks.insert(0, section(bold(title)))
     return Message(text=title + "\n" + "\n".join(lines), blocks=blocks)
 
@@ -66,6 +69,14 @@ def _currency_line(outcome: WorkspaceSettingsShown) -> str:
         ).format(code=outcome.currency, default=default)
     return _("Reporting currency: {code}{default}, converting {codes}").format(
         code=outcome.currency, default=default, codes=", ".join(outcome.converted)
+    )
+
+
+def _language_line(outcome: WorkspaceSettingsShown) -> str:
+    if outcome.language is None:
+        return _("Language: each person's own in Slack, else the map's (the default)")
+    return _("Language: {language}, for whoever Slack gives none").format(
+        language=_(LANGUAGE_NAMES.get(outcome.language, outcome.language))
     )
 
 
