@@ -1,0 +1,67 @@
+"""Everything a person was shown: the text of every acknowledgement and every Web API call
+the app made (messages, ephemerals, forms, App Home, files), as Slack would render it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flows.i18n import PSEUDO_CLOSE, PSEUDO_OPEN
+from flows.schema import ProcessMap
+
+# Keys whose strings are machine values, never shown: ids, button values, metadata, URLs.
+_HIDDEN = {
+    "action_id", "block_id", "callback_id", "private_metadata", "value", "url", "image_url",
+    "channel", "channel_id", "user", "users", "ts", "thread_ts", "external_id", "type",
+    "style", "response_action", "response_type", "trigger_id", "view_id", "hash", "filename",
+    "filetype", "file", "content", "token", "team_id", "initial_date", "initial_time",
+}  # fmt: skip
+_SHOWN_STRINGS = {"text", "alt_text", "initial_comment", "title", "fallback", "placeholder"}
+
+
+def shown_texts(value: Any) -> Iterator[str]:
+    """Every string a person reads in a JSON value the app sent (blocks, views, messages)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key in _HIDDEN:
+                continue
+            if isinstance(inner, str):
+                if key in _SHOWN_STRINGS:
+                    yield inner
+            else:
+                yield from shown_texts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from shown_texts(inner)
+
+
+def map_texts(process_map: ProcessMap) -> set[str]:
+    """What the map's authors wrote (names, definitions, items, playbook): data, not the
+    interface, shown in whatever language the map is written in."""
+    found: set[str] = {process_map.title, process_map.description or "", *process_map.lost_reasons}
+    for stage in process_map.stages:
+        found |= {stage.name, stage.entry, stage.owner, *stage.activities}
+        found |= {*stage.triggers, *stage.friction}
+        for item in stage.exit:
+            found.add(item.text)
+            if item.evidence:
+                found |= {item.evidence.prompt, *(str(c) for c in item.evidence.options)}
+        for entry in stage.playbook:
+            found |= {entry.objection, entry.response, entry.category, entry.next_step}
+            found |= {*entry.explore, entry.proof or ""}
+    return {text for text in found if text}
+
+
+_MENTION = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>")
+_PSEUDO_SPAN = re.compile(re.escape(PSEUDO_OPEN) + r".*?" + re.escape(PSEUDO_CLOSE), re.S)
+_WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
+
+
+def untranslated_words(text: str, *, data: Iterable[str], allowed: set[str]) -> list[str]:
+    """In a pseudo-locale run: the plain English words left in `text` once the translated
+    spans, the data (`data`: names people and maps wrote), mentions and links are taken out."""
+    for known in sorted(data, key=len, reverse=True):
+        text = text.replace(known, " ")
+    text = _PSEUDO_SPAN.sub(" ", _MENTION.sub(" ", text))
+    return [w for w in _WORD.findall(text) if w.casefold() not in allowed]
