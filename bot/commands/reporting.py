@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import PLAN_PERIODS, STATS_PERIODS, days_in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.commands.words import CURRENCY_CODE
 from bot.core.context import Actor, Services
 from bot.reporting.stats import plan, show_stats
 from flows.i18n import _
+from storage.name_keys import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +20,21 @@ class StatsArgs:
 
 def _parse_stats(rest: str) -> StatsArgs | Refused:
     words = rest.split()
+    if len(words) == 2 and words[0].isdigit() and fold(words[1]) == "gun":
+        words = [f"{words[0]}d"]  # `30 gün`
     if len(words) > 1:
         return Refused(
             _("stats takes one period, not '{text}'").format(text=rest.strip()),
             _("e.g. /deal stats 30d, /deal stats last-quarter or /deal stats all"),
         )
-    return StatsArgs(words[0] if words else None)
+    return StatsArgs(_stats_period(words[0]) if words else None)
+
+
+def _stats_period(word: str) -> str:
+    """A Turkish period (`30g`, `geçen-çeyrek`, `tümü`) as the English one the use case
+    reads; any other word as typed."""
+    english = STATS_PERIODS.get(fold(word))
+    return english if english is not None else days_in_english(word)
 
 
 async def _stats(services: Services, actor: Actor, args: StatsArgs) -> Answer:
@@ -60,7 +71,8 @@ def _parse_plan(rest: str) -> PlanArgs | Refused:
             _("plan needs a quota and, optionally, month, quarter or year"),
             _("e.g. /deal plan 1.2m quarter"),
         )
-    return PlanArgs(words[0], words[1] if len(words) > 1 else None)
+    period = words[1] if len(words) > 1 else None
+    return PlanArgs(words[0], PLAN_PERIODS.get(fold(period), period) if period else None)
 
 
 async def _plan(services: Services, actor: Actor, args: PlanArgs) -> Answer:
