@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.commands.aliases import PLAN_PERIODS, STATS_PERIODS, days_in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
-from bot.commands.words import CURRENCY_CODE
+from bot.core.amounts_tr import is_amount_tail
 from bot.core.context import Actor, Services
 from bot.reporting.stats import plan, show_stats
 from flows.i18n import _
@@ -64,8 +64,8 @@ class PlanArgs:
 def _parse_plan(rest: str) -> PlanArgs | Refused:
     """`<quota> [CUR] [month|quarter|year]`."""
     words = rest.split()
-    if len(words) > 1 and CURRENCY_CODE.fullmatch(words[1]):
-        words = [f"{words[0]} {words[1]}", *words[2:]]  # the quota and its currency
+    while len(words) > 1 and is_amount_tail(words[1]):  # `400k EUR`, `2 milyon TL`
+        words = [f"{words[0]} {words[1]}", *words[2:]]
     if not words or len(words) > 2:
         return Refused(
             _("plan needs a quota and, optionally, month, quarter or year"),
