@@ -153,3 +153,10 @@ def test_english_amounts_read_as_before(text: str) -> None:
         assert now == before
     elif not re.search(r"(?i)\b(bin|milyon|milyar|tl)\b|\d\.\d{3}[.,]", text):
         assert isinstance(now, BadValue)
+
+
+def test_a_date_items_evidence_takes_a_turkish_month() -> None:
+    from bot.deals.evidence_values import _date  # the item's evidence, as ticking reads it
+
+    assert _date("15 Ocak 2027") == _date("15 Jan 2027") == "2027-01-15"
+    assert isinstance(_date("15 ocak"), BadValue)  # the year is asked for, as in English
