@@ -124,6 +124,40 @@ DIGEST_OPTIONS: Mapping[str, str] = {
     "hepsi": "all",
     "sahip": "owner",
 }
+MAP_OPTIONS: Mapping[str, str] = {
+    "gercek": "actual",
+    "ekip": "team",
+    "tumu": "all",
+    "sahip": "owner",
+}
+ROLE_WORDS: Mapping[str, str] = {"temsilci": "rep", "yonetici": "manager", "admin": "admin"}
+TEAM_ACTIONS: Mapping[str, str] = {"ekle": "add", "cikar": "remove"}
+OWNERS_ACTIONS: Mapping[str, str] = {"liste": "list", "ata": "set", "kaldir": "remove"}
+WEBHOOK_ACTIONS: Mapping[str, str] = {"liste": "list", "ekle": "add", "kaldir": "remove"}
+ONBOARD_OPTIONS: Mapping[str, str] = {"durum": "status"}
+SETTINGS_NAMES: Mapping[str, str] = {
+    "harita": "map",
+    "saat-dilimi": "timezone",
+    "para-birimi": "currency",
+    "doviz": "currency",
+}
+# `/deal edit` and `close` in `/deal new`: field words, in lower case only as in English, so
+# that a name with `Kapanış` in it stays a name (`isim`, not `ad`: "ad" is an English word).
+FIELD_WORDS: Mapping[str, str] = {
+    "isim": "name",
+    "tutar": "amount",
+    "doviz": "currency",
+    "sahip": "owner",
+    "kapanis": "close",
+}
+
+
+def field_word(word: str) -> str:
+    """A lower-case Turkish field word as the English one (`kapanış` → `close`); any other
+    word as typed."""
+    return FIELD_WORDS.get(fold(word), word) if word.islower() else word
+
+
 # What the English grammar reads as a day count (`30d`), written the Turkish way: `30g`.
 TURKISH_DAYS_SUFFIX = "g"
 
@@ -131,6 +165,13 @@ TURKISH_DAYS_SUFFIX = "g"
 def in_english(word: str, options: Mapping[str, str]) -> str:
     """`word` as the English option it stands for, or lower-cased as typed."""
     return options.get(fold(word), word.lower())
+
+
+def period_in_english(word: str) -> str:
+    """A Turkish reporting period (`30g`, `geçen-çeyrek`, `tümü`) as the English one the
+    use case reads; any other word as typed."""
+    english = STATS_PERIODS.get(fold(word))
+    return english if english is not None else days_in_english(word)
 
 
 def days_in_english(word: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.commands.aliases import field_word
 from bot.commands.spec import Refused
 from bot.core.amounts_tr import SCALES, is_amount_tail
 from bot.core.dates import Ambiguous, WrittenDate, read_date
@@ -153,7 +154,8 @@ def split_close(text: str) -> tuple[str, WrittenDate | None] | Refused:
     tail = quoted[1] if isinstance(quoted, tuple) else stripped
     head = stripped[: len(stripped) - len(tail)]
     words = tail.split()
-    at = max((i for i, word in enumerate(words[:-1]) if word == CLOSE_WORD), default=None)
+    closes = (i for i, word in enumerate(words[:-1]) if field_word(word) == CLOSE_WORD)
+    at = max(closes, default=None)  # `close` or `kapanış`
     if at is None:
         return stripped, None
     written = read_date(" ".join(words[at + 1 :]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.commands.aliases import PLAN_PERIODS, STATS_PERIODS, days_in_english
+from bot.commands.aliases import PLAN_PERIODS, period_in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.amounts_tr import is_amount_tail
 from bot.core.context import Actor, Services
@@ -27,14 +27,7 @@ def _parse_stats(rest: str) -> StatsArgs | Refused:
             _("stats takes one period, not '{text}'").format(text=rest.strip()),
             _("e.g. /deal stats 30d, /deal stats last-quarter or /deal stats all"),
         )
-    return StatsArgs(_stats_period(words[0]) if words else None)
-
-
-def _stats_period(word: str) -> str:
-    """A Turkish period (`30g`, `geçen-çeyrek`, `tümü`) as the English one the use case
-    reads; any other word as typed."""
-    english = STATS_PERIODS.get(fold(word))
-    return english if english is not None else days_in_english(word)
+    return StatsArgs(period_in_english(words[0]) if words else None)
 
 
 async def _stats(services: Services, actor: Actor, args: StatsArgs) -> Answer:
