@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import ROLE_WORDS, TEAM_ACTIONS, in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.core.slack_ids import user_id
@@ -52,7 +53,7 @@ def _parse_role(rest: str) -> RoleArgs | Refused:
 
 def _role(word: str) -> Role | None:
     try:
-        return Role(word.lower())
+        return Role(in_english(word, ROLE_WORDS))  # `temsilci`, `yönetici` too
     except ValueError:
         return None
 
@@ -60,7 +61,11 @@ def _role(word: str) -> Role | None:
 def _not_a_person(words: list[str], command: str, example: str) -> Refused:
     """The first word should name a person; say what it is instead."""
     first = words[0]
-    if len(words) > 1 and user_id(words[1]) and (_role(first) or first.lower() in _ACTIONS):
+    if (
+        len(words) > 1
+        and user_id(words[1])
+        and (_role(first) or in_english(first, TEAM_ACTIONS) in _ACTIONS)
+    ):
         return Refused(
             _("the person comes first, then '{word}'").format(word=first),
             _("e.g. {example}").format(example=example),
@@ -114,7 +119,7 @@ def _parse_team(rest: str) -> TeamArgs | Refused:
         return _not_a_person(words, "team", TEAM_EXAMPLE)
     if len(words) == 1:
         return TeamArgs(manager)
-    action = _ACTIONS.get(words[1].lower())
+    action = _ACTIONS.get(in_english(words[1], TEAM_ACTIONS))  # `ekle`, `çıkar` too
     if action is None:
         return _not_an_action(words[1], manager)
     reps = tuple(user_id(word) for word in words[2:])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.commands.aliases import LIST_OPTIONS, LIST_SORT_WORD, days_in_english, in_english
 from bot.commands.new_deal_line import read_name_and_amount, split_close
 from bot.commands.spec import Answer, CommandSpec, NewDealForm, Refused
 from bot.commands.words import (
@@ -24,6 +25,7 @@ from bot.deals.creating import create_deal
 from bot.deals.listing import ListScope, ListSort, list_deals
 from bot.deals.showing import deal_history, show_deal
 from flows.i18n import _
+from storage.name_keys import fold
 
 
 async def _show(services: Services, actor: Actor, args: DealArgs) -> Answer:
@@ -134,20 +136,21 @@ MAX_LIST_DAYS = 3660  # ten years: further back than any deal here
 
 
 def _parse_list(rest: str) -> ListArgs | Refused:
-    """`[mine|team|all] [stage <stage> [<N>d]] [by amount|age]`; a stage alone lists the
-    whole workspace's deals in it."""
+    """`[mine|team|all] [stage <stage> [<N>d]] [by amount|age|close]`; a stage alone lists the
+    whole workspace's deals in it. Turkish option words (`ekip aşama teklif 30g tutara
+    göre`) are read only where the English ones stand (bot.commands.aliases)."""
     words = free_text(rest).split()
     sort = _list_sort(words)
     if isinstance(sort, Refused):
         return sort
     if sort is not None:
         words = words[:-2]
-    scope = _LIST_SCOPES.get(words[0].lower()) if words else None
+    scope = _LIST_SCOPES.get(in_english(words[0], LIST_OPTIONS)) if words else None
     if scope is not None:
         words = words[1:]
     if not words:
         return ListArgs(scope=scope or "mine", sort=sort)
-    if words[0].lower() != "stage":
+    if in_english(words[0], LIST_OPTIONS) != "stage":
         return Refused(
             _("'{text}' is not a list scope").format(text=" ".join(words)),
             _("/deal list team, /deal list stage lost 30d, /deal list by amount"),
@@ -156,7 +159,12 @@ def _parse_list(rest: str) -> ListArgs | Refused:
 
 
 def _list_sort(words: list[str]) -> ListSort | None | Refused:
-    """`by amount`, `by age` or `by close` at the end; `by` with anything else is refused."""
+    """`by amount`, `by age` or `by close` at the end (`tutara göre`); `by` with anything
+    else is refused."""
+    if len(words) >= 2 and fold(words[-1]) == LIST_SORT_WORD:
+        turkish = _LIST_SORTS.get(in_english(words[-2], LIST_OPTIONS))
+        if turkish is not None:
+            return turkish
     if "by" not in (word.lower() for word in words):
         return None
     if len(words) >= 2 and words[-2].lower() == "by" and words[-1].lower() in _LIST_SORTS:
@@ -168,7 +176,7 @@ def _list_sort(words: list[str]) -> ListSort | None | Refused:
 
 
 def _stage_list(words: list[str], *, scope: ListScope, sort: ListSort | None) -> ListArgs | Refused:
-    period = _PERIOD.fullmatch(words[-1]) if words else None
+    period = _PERIOD.fullmatch(days_in_english(words[-1])) if words else None
     if period is not None:
         words = words[:-1]
     if not words:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.commands.aliases import DIGEST_OPTIONS, in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.core.scope import ScopeKind
@@ -52,7 +53,7 @@ def _parse_digest(rest: str) -> DigestArgs | Refused:
     """`subscribe <#channel> daily|weekly [HH:MM] [team|all|owner @user]`, `unsubscribe
     <#channel>`, `list`."""
     action, *words = rest.split() or [""]
-    action = action.lower()
+    action = in_english(action, DIGEST_OPTIONS)  # `abone`, `iptal`, `liste`, `önizle` too
     if action == "list" and not words:
         return DigestList()
     if action == "preview":
@@ -80,7 +81,7 @@ def _parse_digest(rest: str) -> DigestArgs | Refused:
 def _parse_schedule(channel: str, words: list[str]) -> DigestSubscribe | Refused:
     if not words:
         return Refused(_("daily or weekly?"))
-    frequency, rest = words[0], words[1:]
+    frequency, rest = _frequency(words[0]), words[1:]
     at_time = None
     if rest and _TIME.fullmatch(rest[0]):
         at_time, rest = rest[0], rest[1:]
@@ -93,8 +94,8 @@ def _parse_schedule(channel: str, words: list[str]) -> DigestSubscribe | Refused
 def _parse_preview(words: list[str]) -> DigestPreviewArgs | Refused:
     """`preview [daily|weekly] [team|all|owner @user]`."""
     frequency = "daily"
-    if words and words[0].lower() in _FREQUENCIES:
-        frequency, words = words[0].lower(), words[1:]
+    if words and _frequency(words[0]) in _FREQUENCIES:
+        frequency, words = _frequency(words[0]), words[1:]
     scope = _parse_scope(words)
     if isinstance(scope, Refused):
         return Refused(
@@ -108,9 +109,16 @@ def _parse_preview(words: list[str]) -> DigestPreviewArgs | Refused:
     return DigestPreviewArgs(frequency, *scope)
 
 
+def _frequency(word: str) -> str:
+    """`günlük`, `haftalık` as daily and weekly; any other word as typed (the use case
+    refuses it)."""
+    english = in_english(word, DIGEST_OPTIONS)
+    return english if english in _FREQUENCIES else word
+
+
 def _parse_scope(words: list[str]) -> tuple[str, str | None] | Refused:
     """`team` (the default), `all` or `owner @user`: the scope and the owner's id."""
-    lowered = [word.lower() for word in words]
+    lowered = [in_english(word, DIGEST_OPTIONS) for word in words]
     if lowered in (["team"], ["all"], []):
         return (lowered[0] if lowered else ScopeKind.TEAM.value), None
     owner = user_id(words[1]) if len(words) == 2 and lowered[0] == "owner" else None

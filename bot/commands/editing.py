@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 
+from bot.commands.aliases import field_word
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.commands.words import free_text, split_deal
 from bot.core.context import Actor, Services
@@ -31,7 +32,7 @@ class EditArgs:
 
 def _parse_edit(rest: str) -> EditArgs | Refused:
     ref, text = split_deal(rest)
-    words = text.split()
+    words = [field_word(word) for word in text.split()]  # `tutar 65k kapanış 6 aralık`
     if words and words[0] not in FIELD_WORDS:
         return _not_a_field(words[0])
     edit = DealEdit()

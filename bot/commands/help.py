@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import split_verb
 from bot.commands.spec import Answer, CommandSpec, HelpRequested, Refused
 from bot.core.context import Actor, Services
 from flows.i18n import _
@@ -16,6 +17,10 @@ class HelpArgs:
 
 
 def _parse_help(rest: str) -> HelpArgs | Refused:
+    """A command's name, English or Turkish (`/deal yardım yeniden aç`: reopen's help)."""
+    turkish = split_verb(rest)
+    if turkish is not None and not turkish[1].strip():
+        return HelpArgs(turkish[0])
     return HelpArgs(rest.strip().lower() or None)
 
 

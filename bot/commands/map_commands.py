@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import MAP_OPTIONS, in_english, period_in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.core.scope import ScopeKind
@@ -33,7 +34,7 @@ def _parse_map(rest: str) -> MapArgs | ActualMapArgs | Refused:
     words = rest.split()
     if not words:
         return MapArgs()
-    if words[0].lower() != ACTUAL:
+    if in_english(words[0], MAP_OPTIONS) != ACTUAL:  # `gerçek` too
         return Refused(
             _("'{word}' is not a kind of map picture").format(word=words[0]),
             _("write /deal map, or /deal map actual [period] [team|all|owner @user]"),
@@ -45,7 +46,7 @@ def _parse_actual(words: list[str]) -> ActualMapArgs | Refused:
     """`[period] [team|all|owner @user]`: the scope is read off the end, so one word
     alone is the period, except `team` and `owner …`; `all` alone is all time (as
     /deal stats all), the whole workspace is `90d all`."""
-    lowered = [word.lower() for word in words]
+    lowered = [in_english(word, MAP_OPTIONS) for word in words]
     scope: tuple[str | None, str | None] = (None, None)
     if len(words) >= 2 and lowered[-2] == ScopeKind.OWNER.value:
         owner = user_id(words[-1])
@@ -57,14 +58,14 @@ def _parse_actual(words: list[str]) -> ActualMapArgs | Refused:
         scope, words = (ScopeKind.OWNER.value, owner), words[:-2]
     elif lowered and lowered[-1] in SCOPE_WORDS and (len(words) == 2 or lowered[-1] == "team"):
         scope, words = (lowered[-1], None), words[:-1]
-    if words and words[-1].lower() == ScopeKind.OWNER.value:
+    if words and in_english(words[-1], MAP_OPTIONS) == ScopeKind.OWNER.value:
         return Refused(_("whose deals?"), _("name them after owner, e.g. owner @dana"))
     if len(words) > 1:
         return Refused(
             _("'{text}' is not a period and a scope").format(text=" ".join(words)),
             _("e.g. /deal map actual 90d team, /deal map actual last-quarter all"),
         )
-    return ActualMapArgs(words[0] if words else None, *scope)
+    return ActualMapArgs(period_in_english(words[0]) if words else None, *scope)
 
 
 async def _map(services: Services, actor: Actor, args: MapArgs | ActualMapArgs) -> Answer:

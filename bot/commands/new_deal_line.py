@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.commands.aliases import field_word
 from bot.commands.spec import Refused
-from bot.commands.words import CURRENCY_CODE
+from bot.core.amounts_tr import SCALES, is_amount_tail
 from bot.core.dates import Ambiguous, WrittenDate, read_date
 from bot.core.values import Amount, BadValue, looks_like_amount, parse_amount
 from flows.i18n import _
+from storage.name_keys import fold
 
 # An opening quote and the marks that may close it (people mix straight and curly ones).
 DOUBLE_QUOTES = {'"': '"”“', "“": '”"', "„": '“”"', "«": "»"}
@@ -84,7 +86,7 @@ def _amount_after_quotes(tail: str, name: str) -> Amount | None | Refused:
     words = tail.split()
     if not words:
         return None
-    if len(words) > 2 or not looks_like_amount(words[0]):
+    if len(words) > 3 or not looks_like_amount(words[0]) or not all(map(is_amount_tail, words[1:])):
         return Refused(
             _("after the quoted name comes only the amount and the owner, not '{tail}'").format(
                 tail=tail
@@ -96,8 +98,9 @@ def _amount_after_quotes(tail: str, name: str) -> Amount | None | Refused:
 
 def _unquoted(words: list[str], owner: str) -> NameAndAmount | Refused:
     """`Acme 50k EUR` → ("Acme", 50,000 EUR); a lone word is the name."""
-    if len(words) > 2 and CURRENCY_CODE.fullmatch(words[-1]) and looks_like_amount(words[-2]):
-        name_words, amount_text = words[:-2], " ".join(words[-2:])
+    tail = _tail_length(words)
+    if tail:  # `Acme 50k EUR`, `Acme 50 bin`, `Acme 1,2 milyon TL`
+        name_words, amount_text = words[:-tail], " ".join(words[-tail:])
     elif len(words) > 1 and looks_like_amount(words[-1]) and not _YEAR_LIKE.match(words[-1]):
         name_words, amount_text = words[:-1], words[-1]
     elif len(words) > 1 and _YEAR_LIKE.match(words[-1]) and words[-1].endswith("00"):
@@ -108,6 +111,20 @@ def _unquoted(words: list[str], owner: str) -> NameAndAmount | Refused:
     if isinstance(amount, Refused):
         return amount
     return NameAndAmount(" ".join(name_words), amount, True)
+
+
+def _tail_length(words: list[str]) -> int:
+    """How many last words are an amount with words after its number (a currency code,
+    `TL`, `bin`, `milyon`): 3 (`1,2 milyon TL`: a scale word in the middle), 2, or 0 when
+    there is none, or no name before it."""
+    for length in (3, 2):
+        start = len(words) - length
+        if length == 3 and (start < 1 or fold(words[-2]) not in SCALES):
+            continue
+        tail = words[start + 1 :]
+        if start >= 1 and looks_like_amount(words[start]) and all(map(is_amount_tail, tail)):
+            return length
+    return 0
 
 
 def _amount(text: str) -> Amount | Refused:
@@ -137,7 +154,8 @@ def split_close(text: str) -> tuple[str, WrittenDate | None] | Refused:
     tail = quoted[1] if isinstance(quoted, tuple) else stripped
     head = stripped[: len(stripped) - len(tail)]
     words = tail.split()
-    at = max((i for i, word in enumerate(words[:-1]) if word == CLOSE_WORD), default=None)
+    closes = (i for i, word in enumerate(words[:-1]) if field_word(word) == CLOSE_WORD)
+    at = max(closes, default=None)  # `close` or `kapanış`
     if at is None:
         return stripped, None
     written = read_date(" ".join(words[at + 1 :]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import ONBOARD_OPTIONS, in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.core.slack_ids import user_id
@@ -25,7 +26,7 @@ def _parse_onboard(rest: str) -> OnboardArgs | Refused:
     words = rest.split()
     if not words:
         return OnboardArgs()
-    if len(words) == 1 and words[0].lower() == "status":
+    if len(words) == 1 and in_english(words[0], ONBOARD_OPTIONS) == "status":
         return OnboardArgs(status=True)
     invited = user_id(words[0]) if len(words) == 1 else None
     if invited:

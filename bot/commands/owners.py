@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import OWNERS_ACTIONS, in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.core.slack_ids import channel_id, usergroup_id
@@ -34,7 +35,8 @@ OwnersArgs = OwnersList | OwnerSet | OwnerRemove
 
 def _parse(rest: str) -> OwnersArgs | Refused:
     action, *words = rest.split() or [""]
-    if not action or action.lower() == "list":
+    action = in_english(action, OWNERS_ACTIONS)  # `liste`, `ata`, `kaldır` too
+    if not action or action == "list":
         return OwnersList() if not words else Refused(_("owners list takes nothing after it"))
     if action.lower() == "remove":
         if not words:

@@ -13,6 +13,7 @@ import difflib
 from typing import Any
 
 from bot.commands.admin import ROLE, TEAM
+from bot.commands.aliases import ALIASES, split_verb
 from bot.commands.deal_commands import BIND, HISTORY, LIST, NEW, SHOW, UNBIND
 from bot.commands.digest import DIGEST
 from bot.commands.editing import EDIT
@@ -34,6 +35,7 @@ from bot.commands.words import DEAL_NUMBER_WORD, DealArgs
 from bot.core.context import Actor, Services
 from bot.core.refs import parse_deal_ref
 from flows.i18n import _
+from storage.name_keys import fold
 
 COMMANDS: tuple[CommandSpec[Any], ...] = (
     SHOW,
@@ -88,6 +90,9 @@ def parse(text: str) -> Command[Any] | ParseError:
         return spec.read(rest)
     if DEAL_NUMBER_WORD.match(head):  # `/deal #42` is `/deal show #42`
         return Command(SHOW, DealArgs(parse_deal_ref(head)))
+    turkish = split_verb(text)  # `/deal ilerlet`, `/deal yeniden aç acme` (bot.commands.aliases)
+    if turkish is not None:
+        return BY_NAME[turkish[0]].read(turkish[1])
     return _unknown(head)
 
 
@@ -97,6 +102,10 @@ async def run_command(services: Services, actor: Actor, command: Command[Any]) -
 
 def _unknown(word: str) -> ParseError:
     close = difflib.get_close_matches(word.lower(), list(BY_NAME), n=1, cutoff=0.6)
+    if not close:  # `ilerle`, `goster`: a Turkish command's name, misspelt
+        turkish = {fold(name): name for alias in ALIASES for name in alias.words}
+        found = difflib.get_close_matches(fold(word), list(turkish), n=1, cutoff=0.75)
+        close = [turkish[found[0]]] if found else []
     return ParseError(
         _("'{word}' is not a /deal command").format(word=word),
         _("Usage: /deal <command> … — /deal help lists them"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import PLAN_PERIODS, period_in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
-from bot.commands.words import CURRENCY_CODE
+from bot.core.amounts_tr import is_amount_tail
 from bot.core.context import Actor, Services
 from bot.reporting.stats import plan, show_stats
 from flows.i18n import _
+from storage.name_keys import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,12 +20,14 @@ class StatsArgs:
 
 def _parse_stats(rest: str) -> StatsArgs | Refused:
     words = rest.split()
+    if len(words) == 2 and words[0].isdigit() and fold(words[1]) == "gun":
+        words = [f"{words[0]}d"]  # `30 gün`
     if len(words) > 1:
         return Refused(
             _("stats takes one period, not '{text}'").format(text=rest.strip()),
             _("e.g. /deal stats 30d, /deal stats last-quarter or /deal stats all"),
         )
-    return StatsArgs(words[0] if words else None)
+    return StatsArgs(period_in_english(words[0]) if words else None)
 
 
 async def _stats(services: Services, actor: Actor, args: StatsArgs) -> Answer:
@@ -53,14 +57,15 @@ class PlanArgs:
 def _parse_plan(rest: str) -> PlanArgs | Refused:
     """`<quota> [CUR] [month|quarter|year]`."""
     words = rest.split()
-    if len(words) > 1 and CURRENCY_CODE.fullmatch(words[1]):
-        words = [f"{words[0]} {words[1]}", *words[2:]]  # the quota and its currency
+    while len(words) > 1 and is_amount_tail(words[1]):  # `400k EUR`, `2 milyon TL`
+        words = [f"{words[0]} {words[1]}", *words[2:]]
     if not words or len(words) > 2:
         return Refused(
             _("plan needs a quota and, optionally, month, quarter or year"),
             _("e.g. /deal plan 1.2m quarter"),
         )
-    return PlanArgs(words[0], words[1] if len(words) > 1 else None)
+    period = words[1] if len(words) > 1 else None
+    return PlanArgs(words[0], PLAN_PERIODS.get(fold(period), period) if period else None)
 
 
 async def _plan(services: Services, actor: Actor, args: PlanArgs) -> Answer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.commands.aliases import SETTINGS_NAMES, in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.team.outcomes import Setting
@@ -39,7 +40,7 @@ def _parse(rest: str) -> SettingsArgs | Refused:
     words = rest.split()
     if not words:
         return SettingsArgs()
-    setting = _NAMES.get(words[0].lower())
+    setting = _NAMES.get(in_english(words[0], SETTINGS_NAMES))  # `harita`, `döviz`…
     if setting is None:
         return Refused(
             _("'{word}' is not a setting").format(word=words[0]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.commands.aliases import WEBHOOK_ACTIONS, in_english
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.deals.stage_events import StageEvent
@@ -35,8 +36,9 @@ WebhookArgs = WebhookListArgs | WebhookAddArgs | WebhookRemoveArgs
 
 
 def _parse(rest: str) -> WebhookArgs | Refused:
-    action, *words = rest.split() or [""]
-    if action.lower() == "add" and words:  # a URL may hold commas; the events after it
+    typed, *words = rest.split() or [""]
+    action = in_english(typed, WEBHOOK_ACTIONS)  # `liste`, `ekle`, `kaldır` too
+    if action == "add" and words:  # a URL may hold commas; the events after it
         events = [word for word in _SEPARATORS.split(" ".join(words[1:])) if word]
         return WebhookAddArgs(words[0].strip("<>"), tuple(events))
     match action.lower():
@@ -54,7 +56,7 @@ def _parse(rest: str) -> WebhookArgs | Refused:
                 _("/deal webhook list shows them; e.g. /deal webhook remove 2"),
             )
     return Refused(
-        _("'{word}' is not a webhook action").format(word=action)
+        _("'{word}' is not a webhook action").format(word=typed)
         if action
         else _("webhook needs an action"),  # fmt: skip
         _("write add, list or remove"),

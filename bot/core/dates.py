@@ -11,7 +11,8 @@ that know today. Text that could mean two dates (`03/04/2027`, a bare `friday` o
 Absolute dates are read by python-dateutil's parser (public API: `parse` with a default,
 `parserinfo`), relative ones are added with its `relativedelta`; the grammar here only says
 which texts are dates at all, so that dateutil's leniency (it reads "42 15 march" as
-something) never turns a stray word into a date. Words are English, as the commands are.
+something) never turns a stray word into a date. Turkish words (`30 gün`, `6 Aralık`) are
+put in English first (bot.core.dates_tr).
 Docs: docs/written-values.md.
 """
 
@@ -25,6 +26,7 @@ from typing import Literal
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta, weekday
 
+from bot.core.dates_tr import turkish_in_english
 from bot.core.period_ends import NEXT_PERIOD, EndOf, read_period_end
 from bot.core.values import BadValue
 from flows.i18n import _
@@ -122,8 +124,11 @@ WrittenDate = dt.date | RelativeDate
 def read_date(text: str) -> WrittenDate | Ambiguous | BadValue:
     """What `text` says, as far as it can be known without knowing today."""
     cleaned = " ".join(text.lower().replace(",", " ").split())
+    english = turkish_in_english(cleaned)  # `30 gün`, `6 aralık` (bot.core.dates_tr)
     for reader in (_relative, _iso, _numeric, _with_month_name):
-        found = reader(cleaned)
+        found = reader(english)
+        if isinstance(found, BadValue) and english != cleaned:  # quote what was typed
+            return BadValue(found.message.replace(f"'{english}'", f"'{cleaned}'"), found.hint)
         if found is not None:
             return found
     return BadValue(_("'{text}' is not a date").format(text=text.strip()), DATE_HINT)

@@ -5,6 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.amounts_tr import (
+    ONE_DOT_GROUP,
+    AmbiguousAmount,
+    NotTurkish,
+    TurkishAmount,
+    read_turkish,
+)
 from flows.caseless import caseless
 from flows.i18n import _
 
@@ -38,6 +45,17 @@ def looks_like_amount(token: str) -> bool:
 
 
 def parse_amount(text: str) -> Amount | BadValue:
+    """`50k`, `$1.2m`, `20000 EUR`; the Turkish way too (`50 bin`, `1.250.000,50 TL`:
+    bot.core.amounts_tr), and a text that reads differently in the two is asked about."""
+    turkish = read_turkish(text.strip())
+    if turkish is not None:
+        return _turkish_amount(text, turkish)
+    one_group = ONE_DOT_GROUP.match(text.strip())
+    if one_group:
+        head, tail = one_group["head"], one_group["tail"]
+        return _ambiguous(
+            text, AmbiguousAmount(one=float(f"{head}.{tail}"), other=float(head + tail))
+        )
     match = _AMOUNT.match(text.strip())
     if not match:
         return BadValue(
@@ -51,13 +69,59 @@ def parse_amount(text: str) -> Amount | BadValue:
         )
     value = float(match["number"].replace(",", "") + (match["fraction"] or ""))
     value *= _SCALE.get((match["scale"] or "").lower(), 1)
+    currency = match["code"] or CURRENCY_SYMBOLS.get(match["symbol"] or "")
+    return _in_range(value, currency)
+
+
+def _in_range(value: float, currency: str | None) -> Amount | BadValue:
     if value <= 0 or value > MAX_AMOUNT:
         return BadValue(
             _("the amount must be above 0 and at most 1,000,000,000,000"),
             _("write the deal's value, e.g. 50k"),
         )
-    currency = match["code"] or CURRENCY_SYMBOLS.get(match["symbol"] or "")
     return Amount(value=value, currency=currency)
+
+
+def _turkish_amount(
+    text: str, read: TurkishAmount | AmbiguousAmount | NotTurkish
+) -> Amount | BadValue:
+    if isinstance(read, NotTurkish):
+        return BadValue(
+            _("'{text}' is not an amount").format(text=text),
+            _(
+                "written the Turkish way, . groups thousands and , starts the decimals, "
+                "e.g. 50.000 TL, 1.250.000,50 TL, 50 bin or 1,2 milyon"
+            ),
+        )
+    if isinstance(read, AmbiguousAmount):
+        return _ambiguous(text, read)
+    if read.negative:
+        return BadValue(
+            _("the amount must be positive, not {text}").format(text=text),
+            _("write the deal's value, e.g. 50k"),
+        )
+    return _in_range(read.value, read.currency)
+
+
+def _ambiguous(text: str, read: AmbiguousAmount) -> BadValue:
+    """`50.000` (50, or 50 thousand the Turkish way?), `50,000 TL` (50 thousand, or 50 with
+    Turkish decimals?): both readings named, and a way to write each, nothing guessed."""
+    first, second = read.one, read.other
+    return BadValue(
+        _("'{text}' could be {one} or {other}: which did you mean?").format(
+            text=text.strip(), one=f"{first:,.10g}", other=f"{second:,.10g}"
+        ),
+        _("write it so it reads one way: {one} or {other}").format(
+            one=_unambiguous(first), other=_unambiguous(second)
+        ),
+    )
+
+
+def _unambiguous(value: float) -> str:
+    """`50000` → `50k`, `50` → `50`, `1.25` → `1.25`: a form both readings agree on."""
+    if value >= 1000 and value % 1000 == 0:
+        return f"{value / 1000:g}k"
+    return f"{value:.10g}"
 
 
 def clean_reason(text: str | None, *, what: str) -> str | BadValue:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from dateutil import parser as date_parser
 
+from bot.core.dates_tr import turkish_in_english
 from bot.core.slack_ids import user_id
 from bot.core.slack_text import as_text
 from bot.core.values import BadValue, parse_amount
@@ -90,9 +91,11 @@ def _date(text: str) -> str | BadValue:
         pass
     # "15 Jan 2027" or "Jan 15, 2027": a month written as a word is never ambiguous;
     # "03/04/2027" is (March or April?), so digits alone must be YYYY-MM-DD. The year is
-    # asked for: "15 Jan" could be last January or the next.
-    if _MONTH_WORD.search(text) and _YEAR.search(text):
-        read = {_parsed(text, default) for default in _DEFAULTS}
+    # asked for: "15 Jan" could be last January or the next. Turkish months too:
+    # "15 Ocak 2027" (bot.core.dates_tr).
+    english = turkish_in_english(" ".join(text.lower().split()))
+    if _MONTH_WORD.search(english) and _YEAR.search(english):
+        read = {_parsed(english, default) for default in _DEFAULTS}
         found = read.pop() if len(read) == 1 else None
         if found is not None:  # the text alone fixed every part
             return found

@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.commands import BY_NAME, COMMANDS, CommandSpec, ParseError
+from bot.commands.aliases import turkish_words
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
 from bot.views.mrkdwn import clip, clip_escaped, escape, escape_keeping_mentions
@@ -37,7 +38,7 @@ def help_message(topic: str | None) -> Message:
     for group, title in GROUP_TITLES.items():
         # `<name>` in a usage is text, not one of Slack's links: escaped like all of it
         lines = [
-            f"`{escape(spec.usage)}` — {escape(spec.summary)}"
+            f"`{escape(spec.usage)}` — {escape(spec.summary)}{_turkish(spec)}"
             for spec in COMMANDS
             if spec.group == group
         ]
@@ -64,13 +65,22 @@ def help_message(topic: str | None) -> Message:
 def _one(spec: CommandSpec[Any]) -> Message:
     examples = "\n".join(f"• `{escape(example)}`" for example in spec.examples)
     details = f"\n{escape(spec.details)}" if spec.details else ""
-    text = f"*`{escape(spec.usage)}`*\n{escape(spec.summary)}{details}" + (
+    text = f"*`{escape(spec.usage)}`*{_turkish(spec)}\n{escape(spec.summary)}{details}" + (
         f"\n\n*{_('Examples')}*\n{examples}" if examples else ""
     )
     return Message(
         text=f"{spec.usage} — {spec.summary}" + (f" {spec.details}" if spec.details else ""),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
+
+
+def _turkish(spec: CommandSpec[Any]) -> str:
+    """` (Turkish: `ilerlet`)`: the command's Turkish names (bot.commands.aliases)."""
+    words = turkish_words(spec.name)
+    if not words:
+        return ""
+    names = ", ".join(f"`{escape(word)}`" for word in words)
+    return " " + _("(Turkish: {names})").format(names=names)
 
 
 def parse_error_message(error: ParseError) -> Message:
