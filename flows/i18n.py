@@ -97,7 +97,9 @@ def _catalogue(language: str) -> gettext.NullTranslations:
 
 # Kept as they are in the pseudo-locale: placeholders, Slack's <…> tokens, code spans,
 # emoji codes, commands and options a user types.
-_VERBATIM = re.compile(r"\{[^{}]*\}|<[^<>]*>|`[^`]*`|:[a-z0-9_+-]+:|/deal(?: [a-z_-]+)?|--[a-z-]+")
+_VERBATIM = re.compile(
+    r"\{[^{}]*\}|<[^<>]*>|`[^`]*`|:[a-z0-9_+-]+:|/deal(?: [a-z_-]+)?|--[a-z-]+|\b[A-Z][A-Z0-9_]{2,}\b"
+)
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "åƀçđéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýžÅƁÇĐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ",

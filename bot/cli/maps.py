@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.cli import map_migration, maps_actual
+from bot.core.local_formats import percent_text
 from flows.diagram import UnknownStageError, build_diagram
 from flows.diagram_mermaid import to_mermaid
 from flows.diagram_png import to_png
@@ -140,7 +141,7 @@ def _main_path_and_side(process_map: ProcessMap) -> tuple[int, int]:
 
 def _stage_text(process_map: ProcessMap, stage: Stage, *, number: int) -> list[str]:
     lines = [f"{number}. {stage.name} [{stage.id}]{_marker(process_map, stage)}"]
-    lines.append("   " + _("owner: {owner} · probability: {p}%").format(owner=stage.owner, p=stage.probability))  # fmt: skip
+    lines.append("   " + _("owner: {owner} · probability: {p}").format(owner=stage.owner, p=percent_text(stage.probability / 100)))  # fmt: skip
     lines += _wrapped(_("entry: {text}").format(text=stage.entry))
     lines.append("   " + _("activities:"))
     lines += [

@@ -140,6 +140,7 @@ SETTINGS_NAMES: Mapping[str, str] = {
     "saat-dilimi": "timezone",
     "para-birimi": "currency",
     "doviz": "currency",
+    "dil": "language",
 }
 # `/deal edit` and `close` in `/deal new`: field words, in lower case only as in English, so
 # that a name with `Kapanış` in it stays a name (`isim`, not `ad`: "ad" is an English word).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.dates import Ambiguous, WrittenDate, parse_date, resolve_date
+from bot.core.local_formats import day_text
 from bot.core.values import BadValue
 from flows.i18n import _
 
@@ -37,13 +38,13 @@ def close_date_from(written: WrittenDate, *, today: dt.date) -> dt.date | BadVal
 def check_close_date(date: dt.date, *, today: dt.date) -> dt.date | BadValue:
     if date < today:
         return BadValue(
-            _("{date} is in the past").format(date=date.isoformat()),
-            _("an expected close date is today ({today}) or later").format(today=today.isoformat()),
+            _("{date} is in the past").format(date=day_text(date)),
+            _("an expected close date is today ({today}) or later").format(today=day_text(today)),
         )
     if date.year > today.year + MOST_YEARS_AHEAD:
         return BadValue(
             _("{date} is more than {years} years away").format(
-                date=date.isoformat(), years=MOST_YEARS_AHEAD
+                date=day_text(date), years=MOST_YEARS_AHEAD
             ),
             _("pick a date within {years} years").format(years=MOST_YEARS_AHEAD),
         )

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bot.core.access import may_own_map
 from bot.core.context import Actor, Services
+from bot.core.local_formats import day_text
 from bot.core.outcomes import Invalid, NotFound, Outcome
 from bot.core.values import BadValue, clean_reason
 from bot.deals.feedback import FeedbackClosed, FeedbackEntry, FeedbackLine, FeedbackList, Status
@@ -71,7 +72,7 @@ def _no_such(number: int) -> NotFound:
 
 
 def _done_already(row: MapFeedback) -> Invalid:
-    when = f"{row.done_at.day} {row.done_at:%b %Y}" if row.done_at else ""
+    when = day_text(row.done_at.date()) if row.done_at else ""
     return Invalid(
         _("feedback {number} was marked done already, by <@{who}> on {when}: {note}").format(
             number=row.number, who=row.done_by, when=when, note=row.done_note or ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.dates import Ambiguous, WrittenDate, resolve_date
+from bot.core.local_formats import day_text
 from bot.core.outcomes import Invalid
 from flows.i18n import _
 
@@ -27,13 +28,13 @@ def reengage_date(until: WrittenDate | None, *, today: dt.date) -> dt.date | Inv
         return Invalid(date.question, date.hint, field="date")
     if date <= today:
         return Invalid(
-            _("{date} is not in the future").format(date=date.isoformat()),
-            _("the re-engage date must be after today ({today})").format(today=today.isoformat()),
+            _("{date} is not in the future").format(date=day_text(date)),
+            _("the re-engage date must be after today ({today})").format(today=day_text(today)),
             field="date",
         )
     if date > today + dt.timedelta(days=MOST_DAYS_AWAY):
         return Invalid(
-            _("{date} is more than three years away").format(date=date.isoformat()),
+            _("{date} is more than three years away").format(date=day_text(date)),
             _("pick a re-engage date within three years"),
             field="date",
         )

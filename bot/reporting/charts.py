@@ -10,6 +10,7 @@ from html import escape
 
 import pygraphviz as pgv
 
+from bot.core.local_formats import percent_text
 from bot.reporting.funnel import Funnel, FunnelRow
 from flows.i18n import _
 
@@ -59,11 +60,11 @@ def _numbers(row: FunnelRow) -> str:
     entered = _("{count} entered").format(count=row.entered)
     if row.conversion is None or row.won:
         return entered
-    return _("{entered}, {rate:.0%} of {decided} moved on").format(
-        entered=entered, rate=row.conversion, decided=row.decided
+    return _("{entered}, {rate} of {decided} moved on").format(
+        entered=entered, rate=percent_text(row.conversion), decided=row.decided
     )
 
 
 def _footer(funnel: Funnel) -> str:
-    rate = "–" if funnel.win_rate is None else f"{funnel.win_rate:.0%}"
+    rate = "–" if funnel.win_rate is None else percent_text(funnel.win_rate)
     return _("Last {period} · win rate {rate}").format(period=funnel.period_label, rate=rate)

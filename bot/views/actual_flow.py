@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
+from bot.core.local_formats import percent_text
 from bot.core.slack_text import readable
 from bot.reporting.actual_flow import OVERSTAY_MIN_STAYS
 from bot.reporting.outcomes import ActualFlowReport
@@ -69,8 +70,9 @@ def _off_map_text(process_map: ProcessMap, flow: ActualFlow) -> str:
     share = sum(edge.count for edge in moves) / flow.moves
     names = {stage.id: stage.name for stage in process_map.stages}
     lines = [edge_words(edge, names) for edge in off[:TOP]]
-    head = _("Not on the map: {moves} ({share:.0%} of all moves)").format(
-        moves=counted(sum(e.count for e in moves), "{count} move", "{count} moves"), share=share
+    head = _("Not on the map: {moves} ({share} of all moves)").format(
+        moves=counted(sum(e.count for e in moves), "{count} move", "{count} moves"),
+        share=percent_text(share),
     )
     elsewhere = sum(edge.count for edge in off if edge.source is None)
     if elsewhere:
@@ -91,9 +93,9 @@ def _overstay_text(process_map: ProcessMap, flow: ActualFlow) -> str:
         key=lambda s: (-(s.overstay_share or 0.0), -s.ended_stays),
     )
     if not over:
-        return _(
-            "No stage's stays ran past its target often (in {share:.0%} of them or more)."
-        ).format(share=OFTEN_OVER)
+        return _("No stage's stays ran past its target often (in {share} of them or more).").format(
+            share=percent_text(OFTEN_OVER)
+        )
     lines = [_stage_words(process_map, stage) for stage in over[:TOP]]
     return "\n".join([_("Most overstayed:"), bullets(lines)])
 
@@ -105,10 +107,10 @@ def _judged(load: StageLoad) -> bool:
 def _stage_words(process_map: ProcessMap, load: StageLoad) -> str:
     stage = process_map.stage(load.stage)
     return _(
-        "{stage}: {share:.0%} of {stays} longer than its target of {target} (median {median})"
+        "{stage}: {share} of {stays} longer than its target of {target} (median {median})"
     ).format(
         stage=stage.name,
-        share=load.overstay_share or 0.0,
+        share=percent_text(load.overstay_share or 0.0),
         stays=counted(load.ended_stays, "{count} ended stay", "{count} ended stays"),
         target=counted(stage.target_days or 0, "{count} day", "{count} days"),
         median=days_text(load.median_days),

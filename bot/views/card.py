@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import ActionsBlock, Block, InteractiveElement
 
 from bot.core.deal_status import side_status
+from bot.core.local_formats import day_text
 from bot.core.outcomes import DealCard
 from bot.views.blocks import button, context, divider, fields, header, section
 from bot.views.checklist import checklist_blocks, checklist_status, open_items_text
@@ -132,7 +133,7 @@ def _status_blocks(card: DealCard) -> list[Block]:
         return []
     lines = [f"{_status_emoji(status)} {bold(_status_name(status))}"]
     if card.nurture_until:
-        lines.append(_("Re-engage on {date}").format(date=card.nurture_until.isoformat()))
+        lines.append(_("Re-engage on {date}").format(date=day_text(card.nurture_until)))
     targets = [card.process_map.stage(t.dest).name for t in card.moves if t.move is Move.REOPEN]
     if targets:
         lines.append(_("Can be reopened to: {stages}").format(stages=escape(", ".join(targets))))

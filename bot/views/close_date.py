@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.local_formats import day_text
 from bot.core.outcomes import SLIPPING_PUSHES
 from bot.views.counts import counted
 from flows.i18n import _
@@ -11,7 +12,7 @@ from flows.i18n import _
 
 def close_date_text(date: dt.date) -> str:
     """ "31 Mar 2027": month names read the same to everyone, unlike 03/31 and 31/03."""
-    return f"{date.day} {date.strftime('%b %Y')}"
+    return day_text(date)
 
 
 def slipping_text(pushes: int) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from bot.core.local_formats import day_and_time, percent_text
 from bot.core.outcomes import SLIPPING_PUSHES
 from bot.core.scope import ScopeKind
 from bot.digests.content import (
@@ -115,8 +116,7 @@ def scope_text(kind: ScopeKind, user_id: str | None) -> str:
 
 def local_time(moment: dt.datetime, tz: str | None) -> str:
     """ "Mon 2 Mar 09:00" in the subscriber's zone."""
-    local = moment.astimezone(zone(tz))
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return day_and_time(moment.astimezone(zone(tz)))
 
 
 def _movement_blocks(digest: Digest) -> list[Block]:
@@ -297,4 +297,4 @@ def _funnel_row(row: FunnelRow) -> str:
 
 
 def _percent(rate: float | None) -> str:
-    return "–" if rate is None else f"{rate:.0%}"
+    return "–" if rate is None else percent_text(rate)

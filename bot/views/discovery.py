@@ -5,6 +5,7 @@ section."""
 
 from __future__ import annotations
 
+from bot.core.local_formats import number
 from bot.reporting.discovery.report import DiscoveryReport, MoveKind, StageTime
 from bot.reporting.discovery.thresholds import MIN_SAMPLE
 from bot.reporting.discovery.timing import stalls
@@ -56,7 +57,7 @@ def _flow_lines(report: DiscoveryReport) -> list[str]:
     began = [m for m in report.moves if m.kind is MoveKind.CREATED]
     if began:
         starts = ", ".join(
-            f"{stage_name(report.map, m.edge.dest)} ({m.edge.count:,})"
+            f"{stage_name(report.map, m.edge.dest)} ({number(m.edge.count)})"
             for m in sorted(began, key=lambda m: -m.edge.count)
         )
         lines.append("  " + _("deals began in: {stages}").format(stages=starts))

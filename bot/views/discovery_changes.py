@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.core.local_formats import percent_text
 from bot.reporting.discovery.map_edits import EditedChange, ProposedMap
 from bot.reporting.discovery.proposals import ChangeKind, ProposedChange
 from bot.reporting.discovery.report import ItemOverridden, Move, StageSkip, StageTime
@@ -145,7 +146,7 @@ def _edge(process_map: ProcessMap, change: ProposedChange, summary: str) -> tupl
         moves=moves(move.edge.count),
         source=source,
         dest=stage_name(process_map, move.edge.dest),
-        share=f"{move.share or 0.0:.0%}",
+        share=percent_text(move.share or 0.0),
     )
     dest = stage_name(process_map, move.edge.dest)
     return summary.format(stage=source, value=change.value, dest=dest), reason

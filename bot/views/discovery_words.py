@@ -5,6 +5,7 @@ Pure; shared by the report (bot.views.discovery) and the proposals
 
 from __future__ import annotations
 
+from bot.core.local_formats import fixed, number, percent_text
 from bot.reporting.discovery.report import Move, MoveKind
 from bot.views.mrkdwn import clip
 from flows.i18n import _, ngettext
@@ -29,32 +30,36 @@ def item_name(process_map: ProcessMap, stage_id: str, item_id: str) -> str:
 
 def share_of(hits: int, sample: int) -> str:
     """'9 of 11 (82%)': the share with the sample it rests on."""
-    rate = f"{hits / sample:.0%}" if sample else "–"
+    rate = percent_text(hits / sample) if sample else "–"
     return _("{hits} of {sample} ({rate})").format(
-        hits=f"{hits:,}", sample=f"{sample:,}", rate=rate
+        hits=number(hits), sample=number(sample), rate=rate
     )
 
 
 def p_value(value: float) -> str:
     """How unlikely a difference is by chance, as a reader needs it: below a thousandth
     the exact figure says nothing more."""
-    return _("p < 0.001") if value < 0.001 else _("p = {p}").format(p=f"{value:.3f}")
+    return (
+        _("p < {p}").format(p=fixed(0.001, decimals=3))
+        if value < 0.001
+        else _("p = {p}").format(p=fixed(value, decimals=3))
+    )
 
 
 def days(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return "–" if value is None else fixed(value, decimals=1)
 
 
 def deals(count: int) -> str:
-    return ngettext("{count} deal", "{count} deals", count).format(count=f"{count:,}")
+    return ngettext("{count} deal", "{count} deals", count).format(count=number(count))
 
 
 def stays(count: int) -> str:
-    return ngettext("{count} stay", "{count} stays", count).format(count=f"{count:,}")
+    return ngettext("{count} stay", "{count} stays", count).format(count=number(count))
 
 
 def moves(count: int) -> str:
-    return ngettext("{count} move", "{count} moves", count).format(count=f"{count:,}")
+    return ngettext("{count} move", "{count} moves", count).format(count=number(count))
 
 
 def move_words(process_map: ProcessMap, move: Move) -> str:
@@ -68,7 +73,7 @@ def move_words(process_map: ProcessMap, move: Move) -> str:
     )
     if move.share is not None:
         line += " " + _("({share} of the moves out of {source})").format(
-            share=f"{move.share:.0%}", source=stage_name(process_map, edge.source)
+            share=percent_text(move.share), source=stage_name(process_map, edge.source)
         )
     notes = [_KIND_NOTES[move.kind]()] if move.kind in _KIND_NOTES else []
     if move.passed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.local_formats import day_text
 from bot.core.outcomes import DealCard
 from bot.deals.evidence_values import example_for
 from bot.deals.outcomes import Moved, Ticked
@@ -158,7 +159,7 @@ def moved_notice(moved: Moved) -> str:
     if moved.move in (Move.LOSE, Move.DISQUALIFY) and moved.reason:
         text += ": " + moved.reason
     if moved.move is Move.NURTURE and moved.card.nurture_until:
-        text += " " + _("until {date}").format(date=moved.card.nurture_until.isoformat())
+        text += " " + _("until {date}").format(date=day_text(moved.card.nurture_until))
     if moved.move is Move.OVERRIDE:
         text += _overridden(moved)
     if moved.card.stage.won and moved.move in (Move.ADVANCE, Move.OVERRIDE):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.local_formats import fixed, percent_text
 from flows.i18n import _
 
 NOTHING = "–"
@@ -12,13 +13,14 @@ FENCE = "```"
 
 def percent(rate: float | None) -> str:
     """0.4167 → "41.7%"; None (nothing to divide by) → "–"."""
-    return NOTHING if rate is None else f"{rate * 100:.1f}%"
+    return NOTHING if rate is None else percent_text(rate, decimals=1)
 
 
 def days_text(days: float | None, *, unit: bool = True) -> str:
     if days is None:
         return NOTHING
-    return _("{days} days").format(days=f"{days:.1f}") if unit else f"{days:.1f}"
+    shown = fixed(days, decimals=1)
+    return _("{days} days").format(days=shown) if unit else shown
 
 
 def table(head: Sequence[str], rows: Sequence[Sequence[str]], *, align: str = "") -> str:

@@ -53,8 +53,11 @@ def map_texts(process_map: ProcessMap) -> set[str]:
     return {text for text in found if text}
 
 
-_MENTION = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>")
+# Mentions and links; code spans and commands, typed as they are in every language.
+_MENTION = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|`[^`]*`|/deal(?: [a-z_-]+)?")
 _PSEUDO_SPAN = re.compile(re.escape(PSEUDO_OPEN) + r".*?" + re.escape(PSEUDO_CLOSE), re.S)
+_EMOJI = re.compile(r":[a-z0-9_+-]+:")
+_CUT_AT_LEAST = 12  # characters of a long text shown cut short ("Confirm the company…")
 _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 
 
@@ -62,6 +65,17 @@ def untranslated_words(text: str, *, data: Iterable[str], allowed: set[str]) -> 
     """In a pseudo-locale run: the plain English words left in `text` once the translated
     spans, the data (`data`: names people and maps wrote), mentions and links are taken out."""
     for known in sorted(data, key=len, reverse=True):
-        text = text.replace(known, " ")
-    text = _PSEUDO_SPAN.sub(" ", _MENTION.sub(" ", text))
+        text = _without_cut(text.replace(known, " "), known)
+    text = _PSEUDO_SPAN.sub(" ", _MENTION.sub(" ", _EMOJI.sub(" ", text)))
     return [w for w in _WORD.findall(text) if w.casefold() not in allowed]
+
+
+def _without_cut(text: str, known: str) -> str:
+    """`text` without `known` shown cut short with an ellipsis (views.limits.shortened)."""
+    if "…" not in text or len(known) < _CUT_AT_LEAST:
+        return text
+    for end in range(len(known) - 1, _CUT_AT_LEAST - 1, -1):
+        cut = known[:end].rstrip(" ,.;:") + "…"
+        if cut in text:
+            return text.replace(cut, " ")
+    return text
