@@ -8,6 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.local_formats import day_text
 from bot.core.values import BadValue
 from bot.deals.close_dates import MOST_YEARS_AHEAD, is_push, parse_close_date
 
@@ -37,7 +38,7 @@ def test_a_past_date_is_refused_however_it_is_written(date: dt.date) -> None:
     for text in spellings(date):
         refused = parse_close_date(text, today=TODAY)
         assert isinstance(refused, BadValue)
-        assert refused.message == f"{date.isoformat()} is in the past"
+        assert refused.message == f"{day_text(date)} is in the past"
 
 
 def test_spans_read_from_today_and_nonsense_says_how_to_write_a_date() -> None:

@@ -112,7 +112,9 @@ async def _clicks_on_the_card(slack: SlackHarness, answers: list[Any]) -> None:
             for b in modal["blocks"]
             if b.get("type") == "input"
         }
-        answer = await slack.submit(CallbackId.EVIDENCE, modal["private_metadata"], values, user=REP)
+        answer = await slack.submit(
+            CallbackId.EVIDENCE, modal["private_metadata"], values, user=REP
+        )
         answers.append(answer.body)
     card = latest_card(slack, REP)
     if has(card["blocks"], ActionId.ADVANCE):

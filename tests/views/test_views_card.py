@@ -194,7 +194,7 @@ def test_side_stages_show_status_date_and_where_they_reopen() -> None:
     message = stage_card(card)
     texts = block_texts(message.to_dict()["blocks"])
     (status,) = [t for t in texts if t.startswith(":seedling:")]
-    assert "*In nurture*" in status and "Re-engage on 2026-06-01" in status
+    assert "*In nurture*" in status and "Re-engage on 1 Jun 2026" in status
     assert "Can be reopened to: Qualification, Discovery, Solution demo, Proposal" in status
     labels = [o["text"]["text"] for o in _by_action(message, ActionId.MORE)[0]["options"]]
     assert labels[0] == "Reopen to Qualification"

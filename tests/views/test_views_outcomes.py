@@ -233,7 +233,7 @@ def test_a_loss_shows_its_reason_and_a_nurture_its_date() -> None:
     assert "⛔ Marked lost at Proposal: Price too high" in _texts(outcome_message(lost))
     card = make_card(stage="nurture", nurture_until=dt.date(2026, 9, 1))
     nurtured = d.Moved(card=card, move=Move.NURTURE, from_stage=MAP.stage("demo"))
-    assert "🌱 Moved from Solution demo to Nurture until 2026-09-01" in _texts(
+    assert "🌱 Moved from Solution demo to Nurture until 1 Sep 2026" in _texts(
         outcome_message(nurtured)
     )
 
