@@ -14,3 +14,17 @@ _COMBINING_DOT = "\u0307"
 def caseless(text: str) -> str:
     """`text` as a comparison that ignores case sees it (Turkish i's included)."""
     return text.casefold().replace(_COMBINING_DOT, "").replace("ı", "i")
+
+
+# Turkish alphabetical order puts each of these right after its base letter (c < ç < d,
+# g < ğ < h, ı < i, o < ö < p, s < ş < t, u < ü < v); "~" sorts after every letter.
+_TURKISH_ORDER = str.maketrans({"ç": "c~", "ğ": "g~", "ı": "h~", "ö": "o~", "ş": "s~", "ü": "u~"})
+
+
+def sort_key(text: str, *, turkish: bool = False) -> str:
+    """`text` as an alphabetical list orders it, case ignored; in Turkish, by the Turkish
+    alphabet, where I is the capital of ı and İ of i (Çelik after Cem, before Deniz)."""
+    if not turkish:
+        return text.casefold()
+    lowered = text.replace("I", "ı").replace("İ", "i").lower()
+    return lowered.translate(_TURKISH_ORDER)

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from bot.core.scope import Scope, ScopeKind, parse_scope
 from bot.core.values import BadValue
-from flows.i18n import _
+from flows.caseless import sort_key
+from flows.i18n import TURKISH, _, current_locale
 from storage import queries
 from storage.database import Database
 from storage.models import Person
@@ -54,7 +55,8 @@ def person_named(people: Sequence[Person], name: str) -> Person | BadValue:
             ),
         )
     named = sorted(
-        (p for p in people if p.display_name), key=lambda p: (p.display_name or "").lower()
+        (p for p in people if p.display_name),
+        key=lambda p: sort_key(p.display_name or "", turkish=current_locale() == TURKISH),
     )
     return BadValue(
         _("nobody in this workspace is named '{name}'").format(name=name.strip()),

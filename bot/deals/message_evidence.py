@@ -22,7 +22,8 @@ from bot.deals.cards import build_card
 from bot.deals.evidence_values import MAX_EVIDENCE
 from bot.deals.ticking import apply_ticks
 from bot.deals.writes import Change, change_deal
-from flows.i18n import _
+from flows.caseless import sort_key
+from flows.i18n import TURKISH, _, current_locale
 from flows.schema import EvidenceType, ExitItem
 from storage import deal_queries
 from storage.deal_queries import DealFilter
@@ -121,7 +122,8 @@ async def deals_to_pick(
 
 
 def _by_name(deal: Deal) -> str:
-    return deal.name_key or deal.name.casefold()
+    """Alphabetical in the reader's language (Turkish: Çelik after Cem)."""
+    return sort_key(deal.name, turkish=current_locale() == TURKISH)
 
 
 async def _choice(services: Services, deal: Deal) -> DealChoice:
