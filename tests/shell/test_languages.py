@@ -98,6 +98,17 @@ async def test_the_option_wins_over_the_environment(shell_env: Env) -> None:
     assert speaks_english(shown["ana: /deal new Acme 50k"])
 
 
+def test_say_takes_the_language_as_an_option(
+    shell_env: Env, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    assert main(["say", "--lang", "tr-TR", "/deal new Acme 50k"]) == 0
+    assert speaks_turkish(capsys.readouterr().out)
+    assert main(["say", "--lang", "türkçe!", "/deal show"]) == 2
+    assert "--lang='türkçe!' is not a Slack locale" in capsys.readouterr().err
+
+
 async def test_a_language_that_is_no_locale_stops_the_start(shell_env: Env) -> None:
     with pytest.raises(SettingsError, match="STAGECOACH_SHELL_LANG='türkçe!'"):
         async with open_shell({**shell_env, "STAGECOACH_SHELL_LANG": "türkçe!"}):
