@@ -82,6 +82,13 @@ def _identity_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--in", dest="channel", default=DEFAULT_CHANNEL, help=_("the channel you are in")
     )
+    parser.add_argument(
+        "--lang",
+        metavar="LOCALE",
+        help=_(
+            "everyone's Slack language, e.g. tr-TR (default: STAGECOACH_SHELL_LANG, else en-US)"
+        ),
+    )
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -96,7 +103,7 @@ def run_shell(args: argparse.Namespace) -> int:
 async def _shell(args: argparse.Namespace) -> int:
     history = History(history_path(os.environ))
     history.load()
-    async with open_shell(os.environ, demo=args.demo) as session:
+    async with open_shell(os.environ, demo=args.demo, language=args.lang) as session:
         problem = _place(session, args)
         if problem:
             print(f"stagecoach: {problem}", file=sys.stderr)
@@ -117,7 +124,7 @@ def run_say(args: argparse.Namespace) -> int:
 
 
 async def _say(args: argparse.Namespace) -> int:
-    async with open_shell(os.environ) as session:
+    async with open_shell(os.environ, language=args.lang) as session:
         problem = _place(session, args)
         if problem:
             print(f"stagecoach: {problem}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """Tab completion: the shell's commands, `/deal` subcommands from the commands' registry
-(bot.commands.COMMANDS, the same table `/deal help` reads), people and channels."""
+(bot.commands.COMMANDS, the same table `/deal help` reads), people, channels and the
+Slack locales `/lang` takes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable, Iterable
 from types import ModuleType
 
 from bot.commands import COMMANDS
+from bot.shell.languages import SUGGESTED
 from bot.shell.lines import APP_COMMANDS, SHELL_COMMANDS
 from bot.shell.people import DEMO_PEOPLE
 from bot.shell.shortcuts import MESSAGE_SHORTCUTS
@@ -40,6 +42,8 @@ def _pool(before: list[str], channels: Iterable[str]) -> Iterable[str]:
         return PEOPLE
     if head == "/shortcut" and len(before) == 1:
         return MESSAGE_SHORTCUTS
+    if head == "/lang" and len(before) == 1:
+        return SUGGESTED
     if head == "/in" and len(before) == 1:
         return [f"#{name}" for name in channels]
     return []

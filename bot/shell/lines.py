@@ -1,11 +1,13 @@
 """One typed line: a slash command for the app, or one of the shell's own commands
 (`/as`, `/in`, `/click`, `/home`, `/shortcut`), which stand for what a Slack user does with the mouse,
+`/lang`, for the language a person set in their Slack preferences,
 `/scheduler`, which stands for the clock: what `serve` would post now, and `/group`, for
 what a Slack admin does: who is in a user group."""
 
 from __future__ import annotations
 
 from bot.shell.groups import define_group, learn_groups
+from bot.shell.languages import run_lang
 from bot.shell.reply import Reply
 from bot.shell.session import ShellSession
 from bot.shell.shortcuts import run_shortcut
@@ -15,6 +17,7 @@ from flows.i18n import _
 APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
 SHELL_COMMANDS: dict[str, str] = {
     "/as": "/as <name>          act as someone else: ana, ben (reps), maria (their manager), ada (admin)",
+    "/lang": "/lang [locale]      the Slack language of who you are, e.g. /lang tr-TR: what the app answers in",
     "/in": "/in #channel        move to a channel, and see what the app posted there (a handoff)",
     "/click": "/click <n|label>    click choice n (or the one labelled so) of the last message with choices",
     "/home": "/home               open the App Home tab",
@@ -29,6 +32,8 @@ async def run_line(session: ShellSession, line: str) -> Reply:
     word, rest = head.lower(), rest.strip()
     if word == "/as":
         return _act_as(session, rest)
+    if word == "/lang":
+        return run_lang(session, rest)
     if word == "/in":
         return _move_to(session, rest)
     if word == "/click":

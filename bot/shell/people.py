@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.core.context import Services
 from bot.core.slack_ids import ANY_ID, USERGROUP_ID
+from bot.slack_standin import SlackStandIn
 from bot.views.mrkdwn import escape
 from storage import queries
 from storage.models import Role
@@ -128,6 +129,14 @@ class Directory:
     def humanize(self, text: str) -> str:
         """`@U0ANA` → `@ana` in rendered text, for the ids this session knows."""
         return _SHOWN_ID.sub(lambda m: m[1] + self.names.get(m[2], m[2]), text)
+
+
+def introduce(standin: SlackStandIn, person: Identity) -> None:
+    """Slack knows `person` by name, keeping the language their profile has (the
+    workspace's default for someone new)."""
+    known = standin.workspace.user(person.user_id)  # made up on first sight
+    locale = str(known["locale"]) if known else standin.workspace.default_locale
+    standin.add_user(person.user_id, name=person.name, real_name=person.real_name, locale=locale)
 
 
 async def seed_people(services: Services, *, team_id: str = TEAM_ID) -> None:

@@ -74,6 +74,9 @@ class Repl:
             "help                this help",
             "quit                leave (Ctrl-D works too)",
             "In a form: answer each field in turn; a number picks an option; /cancel closes it.",
+            "The app answers in each person's Slack language: /lang, or everyone's with --lang",
+            "or STAGECOACH_SHELL_LANG. The shell's own words (its prompts, this help, its notes)",
+            "are English and do not follow /lang.",
         ]
         for line in lines:
             self.term.line(line)

@@ -2,8 +2,7 @@
 what they type, dispatched into the real Bolt app in-process, and what came back.
 
 Requests go in as Socket Mode requests (no signature needed); the app's Web API client
-talks to an in-process SlackStandIn, which keeps the messages, modals and App Home shown.
-"""
+talks to an in-process SlackStandIn, which keeps the messages, modals and App Home shown."""
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ from bot.shell.people import (
     Directory,
     Identity,
     clean_name,
+    introduce,
 )
 from bot.shell.reply import Exchange, Reply
 from bot.shell.screen import Key, Surface, capture, changes, find, restore
@@ -73,7 +73,7 @@ class ShellSession:
         self.active: dict[str, Surface] = {}  # user id → the surface `/click N` clicks in
         self.shown: dict[str, set[Key]] = {}  # user id → the surfaces they have been shown
         for person in DEMO_PEOPLE:
-            standin.add_user(person.user_id, name=person.name, real_name=person.real_name)
+            introduce(standin, person)
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ class ShellSession:
         if cleaned is None:
             return None
         self.user = self.directory.identity(cleaned)
-        self.standin.add_user(self.user.user_id, name=cleaned, real_name=self.user.real_name)
+        introduce(self.standin, self.user)  # in the language their Slack has
         return self.user
 
     def move_to(self, name: str) -> str | None:

@@ -55,6 +55,7 @@ class Workspace:
     modal_stacks: list[list[JsonDict]] = field(default_factory=list)
     homes: dict[str, JsonDict] = field(default_factory=dict)
     users: dict[str, JsonDict] = field(default_factory=dict)
+    default_locale: str = "en-US"  # the Slack language of a user made up on first sight
     files: dict[str, UploadedFile] = field(default_factory=dict)
     hooks: dict[str, ResponseHook] = field(default_factory=dict)
     # channels made through conversations.create: name, members, pins (conversation_methods)
@@ -113,7 +114,9 @@ class Workspace:
     def user(self, user_id: str) -> JsonDict | None:
         """A known user, or one made up for any plausible id (with UTC as time zone)."""
         if user_id not in self.users and is_user_id(user_id):
-            self.users[user_id] = user_profile(user_id, team_id=self.team_id)
+            self.users[user_id] = user_profile(
+                user_id, team_id=self.team_id, locale=self.default_locale
+            )
         return self.users.get(user_id)
 
     def find_view(self, view_id: str | None, external_id: str | None = None) -> JsonDict | None:

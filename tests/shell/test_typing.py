@@ -87,6 +87,7 @@ def test_tab_completes_commands_subcommands_people_and_channels() -> None:
             "/deal",
             "/as",
             "/in",
+            "/lang",
             "/click",
             "/home",
             "/scheduler",
@@ -100,6 +101,7 @@ def test_tab_completes_commands_subcommands_people_and_channels() -> None:
     assert candidates("/deal help ti") == ["tick"]
     assert candidates("/as m") == ["maria"]
     assert candidates("/shortcut s") == ["save_as_evidence"]
+    assert candidates("/lang t") == ["tr-TR"]
     assert candidates("/deal team @maria add @b") == ["@ben"]
     assert candidates("/in #", channels=["sales", "acme"]) == ["#acme", "#sales"]
     assert candidates("/deal new Acme ") == []

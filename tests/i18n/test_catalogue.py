@@ -1,0 +1,177 @@
+"""The Turkish catalogue against the code (docs/i18n.md): every message the code marks has a
+Turkish translation that keeps what the code and Slack read in it ({placeholders}, Slack's
+<@…> and <#…> tokens, code spans, :emoji: codes, line breaks), the shipped .mo says exactly
+what the .po says, and nothing in it is fuzzy or left over from messages the code dropped.
+
+Messages are found as `pybabel extract` finds them, with the same keywords."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from flows.i18n import DOMAIN, LOCALE_DIR, TURKISH
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("bot", "flows")
+# pybabel's -k options (docs/i18n.md): `counted(count, one, other)` is bot/views/counts.py
+KEYWORDS: dict[str, tuple[int, ...] | None] = {
+    "_": None,
+    "N_": None,
+    "ngettext": (1, 2),
+    "counted": (2, 3),
+}
+CATALOGUE = LOCALE_DIR / TURKISH / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# Slack's own markup: a mention, a channel, `<!here>`, a link with its label. A usage
+# hint such as `/deal tick <numbers>` is words for people and is translated.
+SLACK_TOKEN = re.compile(r"<[@#!][^<>]*>|<(?:https?://|mailto:|\{)[^<>|]*\|[^<>]*>")
+EMOJI = re.compile(r":[a-z0-9_+-]+:")
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One message the code marks: its English (two forms when counted) and where."""
+
+    forms: tuple[str, ...]
+    where: str
+
+    @property
+    def msgid(self) -> str:
+        return self.forms[0]
+
+
+@cache
+def said_in_code() -> dict[str, Said]:
+    found: dict[str, Said] = {}
+    for source in SOURCES:
+        method_map = [("**.py", "python")]
+        for path, line, message, _comments, _context in extract_from_dir(
+            ROOT / source, method_map=method_map, keywords=KEYWORDS
+        ):
+            forms = tuple(message) if isinstance(message, tuple | list) else (message,)
+            found.setdefault(forms[0], Said(forms, f"{source}/{path}:{line}"))
+    return found
+
+
+@cache
+def catalogue() -> Catalog:
+    with CATALOGUE.open("rb") as po:
+        return read_po(po, locale=TURKISH)
+
+
+def entries() -> Iterator[Message]:
+    return (message for message in catalogue() if message.id)
+
+
+def forms(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    return (value,) if value else ()
+
+
+def marks(text: str) -> dict[str, object]:
+    """What a translation must keep as the English has it."""
+    return {
+        "placeholders": Counter(PLACEHOLDER.findall(text)),
+        "Slack tokens": Counter(SLACK_TOKEN.findall(text)),
+        "emoji": Counter(EMOJI.findall(text)),
+        "backticks": text.count("`"),
+        "line breaks": text.count("\n"),
+    }
+
+
+def differences(english: str, turkish: str) -> list[str]:
+    want, got = marks(english), marks(turkish)
+    return [f"{kind}: {want[kind]} vs {got[kind]}" for kind in want if want[kind] != got[kind]]
+
+
+def test_the_extraction_finds_the_messages() -> None:
+    said = said_in_code()
+    assert len(said) > 1000
+    assert said["Amount"].forms == ("Amount",)
+    assert said["the last day"].forms == ("the last day", "the last {count} days")  # counted
+
+
+def test_every_message_the_code_says_has_a_turkish_translation() -> None:
+    missing = []
+    for msgid, said in said_in_code().items():
+        entry = catalogue().get(msgid)
+        translated = forms(entry.string) if entry else ()
+        if len(translated) < len(said.forms) or not all(translated):
+            missing.append(f"{said.where}: {msgid!r}")
+    assert not missing, f"{len(missing)} messages without Turkish:\n" + "\n".join(missing)
+
+
+def test_counted_messages_are_counted_in_the_catalogue_too() -> None:
+    wrong = [
+        f"{said.where}: {said.forms} vs {forms(entry.id)}"
+        for msgid, said in said_in_code().items()
+        if (entry := catalogue().get(msgid)) is not None and forms(entry.id) != said.forms
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_translations_keep_what_the_code_and_slack_read() -> None:
+    """A plural's singular may follow either English form ("the last day" → "son {count}
+    gün": counted fills {count} in both); its other form follows the English plural."""
+    wrong = []
+    for entry in entries():
+        english, turkish = forms(entry.id), forms(entry.string)
+        for number, translated in enumerate(turkish):
+            if not translated:
+                continue  # missing: the test above names it
+            candidates = english[number:] if number == 0 else english[-1:]
+            found = [differences(source, translated) for source in candidates]
+            if all(found):
+                wrong.append(f"{english[0]!r} → {translated!r}: {'; '.join(found[0])}")
+    assert not wrong, f"{len(wrong)} translations differ:\n" + "\n".join(wrong)
+
+
+def test_counted_messages_have_both_forms() -> None:
+    catalogue_forms = catalogue().num_plurals
+    assert catalogue_forms == 2  # Plural-Forms: nplurals=2; plural=(n != 1)
+    short = [
+        repr(entry.id)
+        for entry in entries()
+        if entry.pluralizable and (len(forms(entry.string)) != 2 or not all(entry.string))
+    ]
+    assert not short, "\n".join(short)
+
+
+def test_nothing_is_fuzzy_or_obsolete() -> None:
+    assert not catalogue().fuzzy, "the header is marked fuzzy"
+    assert [entry.id for entry in entries() if entry.fuzzy] == []
+    assert list(catalogue().obsolete) == []  # `#~` entries
+
+
+def test_every_entry_is_something_the_code_still_says() -> None:
+    """What the code no longer says would be made obsolete by `pybabel update`."""
+    said = said_in_code()
+    left_over = [repr(entry.id) for entry in entries() if forms(entry.id)[0] not in said]
+    assert not left_over, f"{len(left_over)} entries the code no longer says:\n" + "\n".join(
+        left_over
+    )
+
+
+def test_the_shipped_mo_holds_what_the_po_says() -> None:
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue())
+    compiled.seek(0)
+    with CATALOGUE.with_suffix(".mo").open("rb") as shipped:
+        assert _messages(read_mo(shipped)) == _messages(read_mo(compiled))
+
+
+def _messages(catalog: Catalog) -> dict[tuple[str, ...], tuple[str, ...]]:
+    return {forms(message.id): forms(message.string) for message in catalog}
