@@ -3,7 +3,8 @@ Turkish translation that keeps what the code and Slack read in it ({placeholders
 <@…> and <#…> tokens, code spans, :emoji: codes, line breaks), the shipped .mo says exactly
 what the .po says, and nothing in it is fuzzy or left over from messages the code dropped.
 
-Messages are found as `pybabel extract` finds them, with the same keywords."""
+Messages are found as `pybabel extract -F babel.cfg` finds them: with the same keywords and
+the same extraction method (flows/i18n_extract.py, which also reads f-strings)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class Said:
 def said_in_code() -> dict[str, Said]:
     found: dict[str, Said] = {}
     for source in SOURCES:
-        method_map = [("**.py", "python")]
+        method_map = [("**.py", "flows.i18n_extract.extract_ast")]
         for path, line, message, _comments, _context in extract_from_dir(
             ROOT / source, method_map=method_map, keywords=KEYWORDS
         ):
