@@ -12,7 +12,7 @@ from bot.core.slack_ids import user_id
 from bot.team.manage import set_role, set_team
 from bot.team.outcomes import TeamAction
 from bot.team.roster import list_roles, list_teams, role_of_user, team_of_user
-from flows.i18n import _
+from flows.i18n import N_, _
 from storage.models import Role
 
 ROLE_EXAMPLE = "/deal role @dana manager"
@@ -89,12 +89,12 @@ async def _role_command(services: Services, actor: Actor, args: RoleArgs) -> Ans
 ROLE = CommandSpec(
     "role",
     "/deal role [@user [rep|manager|admin]]",
-    _("Who has which role; admins: set someone's role"),
+    N_("Who has which role; admins: set someone's role"),
     _parse_role,
     _role_command,
     ("/deal role", "/deal role @dana", ROLE_EXAMPLE),
     group="admin",
-    details=_(
+    details=N_(
         "Anyone may read roles: /deal role lists everyone's (admins named in "
         "STAGECOACH_ADMINS are marked), /deal role @dana says dana's. Only an admin sets one. "
         "Everyone starts as a rep. Someone people report to cannot become a rep until their "
@@ -162,12 +162,12 @@ async def _team_command(services: Services, actor: Actor, args: TeamArgs) -> Ans
 TEAM = CommandSpec(
     "team",
     "/deal team [@manager [add|remove @rep…]]",
-    _("Who reports to whom; admins: add or remove a manager's reps"),
+    N_("Who reports to whom; admins: add or remove a manager's reps"),
     _parse_team,
     _team_command,
     ("/deal team", "/deal team @maria", TEAM_EXAMPLE, "/deal team @maria remove @lee"),
     group="admin",
-    details=_(
+    details=N_(
         "Anyone may read teams: /deal team lists every manager with their reps, and who is "
         "in no team; /deal team @maria lists maria's reps. Only an admin changes them. Only a "
         "manager or an admin can have reports: make someone a manager first (/deal role "

@@ -24,7 +24,7 @@ from bot.deals.binding import bind_deal, unbind_deal
 from bot.deals.creating import create_deal
 from bot.deals.listing import ListScope, ListSort, list_deals
 from bot.deals.showing import deal_history, show_deal
-from flows.i18n import _
+from flows.i18n import N_, _
 from storage.name_keys import fold
 
 
@@ -35,7 +35,7 @@ async def _show(services: Services, actor: Actor, args: DealArgs) -> Answer:
 SHOW = CommandSpec(
     "show",
     "/deal show [deal]",
-    _("Show a deal's stage card (also plain /deal)"),
+    N_("Show a deal's stage card (also plain /deal)"),
     deal_only(DealArgs),
     _show,
     ("/deal show acme", "/deal show #42"),
@@ -109,7 +109,7 @@ async def _new(services: Services, actor: Actor, args: NewArgs) -> Answer:
 NEW = CommandSpec(
     "new",
     "/deal new <name> [amount] [close <date>] [@owner]",
-    _("Create a deal at the map's first stage (no name: a form)"),
+    N_("Create a deal at the map's first stage (no name: a form)"),
     _parse_new,
     _new,
     (
@@ -207,7 +207,7 @@ async def _list(services: Services, actor: Actor, args: ListArgs) -> Answer:
 LIST = CommandSpec(
     "list",
     "/deal list [mine|team|all] [stage <stage> [<N>d]] [by amount|age|close]",
-    _(
+    N_(
         "Deals by number, with stage, days in stage, open items and flags; a closed stage "
         "(won, lost, disqualified) lists the last 90 days, or <N>d"
     ),
@@ -229,7 +229,7 @@ async def _history(services: Services, actor: Actor, args: DealArgs) -> Answer:
 HISTORY = CommandSpec(
     "history",
     "/deal history [deal]",
-    _("Timeline of moves, ticks and overrides"),
+    N_("Timeline of moves, ticks and overrides"),
     deal_only(DealArgs),
     _history,
     ("/deal history acme",),
@@ -243,7 +243,7 @@ async def _bind(services: Services, actor: Actor, args: DealArgs) -> Answer:
 BIND = CommandSpec(
     "bind",
     "/deal bind <deal>",
-    _("Bind a deal to this channel: commands here need no deal name"),
+    N_("Bind a deal to this channel: commands here need no deal name"),
     deal_only(DealArgs),
     _bind,
     ("/deal bind acme",),
@@ -257,7 +257,7 @@ async def _unbind(services: Services, actor: Actor, args: NoArgs) -> Answer:
 UNBIND = CommandSpec(
     "unbind",
     "/deal unbind",
-    _("Unbind this channel's deal"),
+    N_("Unbind this channel's deal"),
     no_arguments("unbind", NoArgs),
     _unbind,
 )

@@ -14,7 +14,7 @@ from bot.core.scope import ScopeKind
 from bot.core.slack_ids import channel_id, user_id
 from bot.digests.preview import preview_digest
 from bot.digests.subscribe import list_subscriptions, subscribe, unsubscribe
-from flows.i18n import _
+from flows.i18n import N_, _
 
 _TIME = re.compile(r"[\d:.]+")  # a time of day, as typed; the use case reads it
 
@@ -157,7 +157,7 @@ async def _digest(services: Services, actor: Actor, args: DigestArgs) -> Answer:
 DIGEST: CommandSpec[DigestArgs] = CommandSpec(
     "digest",
     "/deal digest subscribe #channel daily|weekly [HH:MM] [team|all|owner @user] · unsubscribe #channel · list · preview [daily|weekly] [team|all|owner @user]",
-    _(
+    N_(
         "Managers: post a daily or weekly digest (movement, stuck and idle deals, gates passed "
         "without their items, items awaiting validation, objections, funnel) to a channel at "
         "your local time; weekly is on Mondays. preview: see the digest (and its funnel chart, "

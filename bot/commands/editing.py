@@ -19,7 +19,7 @@ from bot.core.refs import CURRENT, DealRef
 from bot.core.slack_ids import user_id
 from bot.deals.editing import DealEdit, edit_deal, edit_form
 from bot.deals.outcomes import EditField
-from flows.i18n import _
+from flows.i18n import N_, _
 
 FIELD_WORDS = {edit_field.value: edit_field for edit_field in EditField}
 
@@ -114,7 +114,7 @@ async def _edit(services: Services, actor: Actor, args: EditArgs) -> Answer:
 EDIT = CommandSpec(
     "edit",
     "/deal edit [#deal] [name|amount|currency|owner|close <value>]…",
-    _("Change a deal's name, amount, currency, owner or expected close date (none: a form)"),
+    N_("Change a deal's name, amount, currency, owner or expected close date (none: a form)"),
     _parse_edit,
     _edit,
     (
@@ -123,7 +123,7 @@ EDIT = CommandSpec(
         "/deal edit owner @dana",
         "/deal edit close 31 March 2027",
     ),
-    details=_(
+    details=N_(
         "Each change is in /deal history and the owner is told by DM when someone else "
         "makes it. Moving the expected close date later three times flags the deal as "
         "slipping in digests. Giving the deal to someone else takes their manager or an admin."

@@ -17,7 +17,7 @@ from bot.core.refs import DealRef
 from bot.deals.feedback import Status
 from bot.deals.feedback_giving import record_feedback
 from bot.deals.feedback_owners import close_feedback, list_feedback
-from flows.i18n import _
+from flows.i18n import N_, _
 
 _NUMBER = re.compile(r"#?(\d{1,9})")
 
@@ -97,7 +97,7 @@ async def _feedback(services: Services, actor: Actor, args: FeedbackCommand) -> 
 FEEDBACK: CommandSpec[FeedbackCommand] = CommandSpec(
     "feedback",
     "/deal feedback [#deal] <text> · list [open|done|all] · done <n> <note>",
-    _(
+    N_(
         "Feedback on the process map for its owners (about the stage it names, or your "
         "deal's). Managers and admins: list it, and mark an entry done with a note (its "
         "author is told)"

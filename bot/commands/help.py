@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.commands.aliases import split_verb
 from bot.commands.spec import Answer, CommandSpec, HelpRequested, Refused
 from bot.core.context import Actor, Services
-from flows.i18n import _
+from flows.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ async def _help(services: Services, actor: Actor, args: HelpArgs) -> Answer:
 HELP = CommandSpec(
     "help",
     "/deal help [command]",
-    _("This help, or one command's"),
+    N_("This help, or one command's"),
     _parse_help,
     _help,
     ("/deal help tick",),

@@ -12,7 +12,7 @@ from bot.core.scope import ScopeKind
 from bot.core.slack_ids import user_id
 from bot.deals.map_picture import map_picture
 from bot.reporting.flow_report import show_actual_flow
-from flows.i18n import _
+from flows.i18n import N_, _
 
 ACTUAL = "actual"
 SCOPE_WORDS = (ScopeKind.TEAM.value, ScopeKind.ALL.value)
@@ -79,7 +79,7 @@ async def _map(services: Services, actor: Actor, args: MapArgs | ActualMapArgs) 
 MAP: CommandSpec[MapArgs | ActualMapArgs] = CommandSpec(
     "map",
     "/deal map [actual [period] [team|all|owner @user]]",
-    _(
+    N_(
         "The process map as a picture, with your open deals on it. actual (managers and "
         "admins): what deals really did on it in a period (default 90d): moves by volume, "
         "moves the map lacks, stages whose deals overstay their target"

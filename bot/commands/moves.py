@@ -19,7 +19,7 @@ from bot.core.dates import DATE_HINT, Ambiguous, WrittenDate, date_at_end
 from bot.core.refs import CurrentDeal, DealRef, parse_deal_ref
 from bot.core.values import BadValue
 from bot.deals import moving, reopening
-from flows.i18n import _
+from flows.i18n import N_, _
 
 
 async def _advance(services: Services, actor: Actor, args: DealArgs) -> Answer:
@@ -29,7 +29,7 @@ async def _advance(services: Services, actor: Actor, args: DealArgs) -> Answer:
 ADVANCE = CommandSpec(
     "advance",
     "/deal advance [deal]",
-    _("Move to the next stage if every required item is ticked"),
+    N_("Move to the next stage if every required item is ticked"),
     deal_only(DealArgs),
     _advance,
     ("/deal advance", "/deal advance acme"),
@@ -58,8 +58,8 @@ async def _lose(services: Services, actor: Actor, args: ReasonArgs) -> Answer:
 LOSE = CommandSpec(
     "lose",
     "/deal lose [#deal] <reason>",
-    _("Mark the deal lost, with one of the map's lost reasons"),
-    deal_and_text(ReasonArgs, what=_("the reason")),
+    N_("Mark the deal lost, with one of the map's lost reasons"),
+    deal_and_text(ReasonArgs, missing=N_("the reason is missing")),
     _lose,
     ("/deal lose chose a competitor",),
 )
@@ -86,7 +86,7 @@ def _parse_nurture(rest: str) -> NurtureArgs | Refused:
     if not name:
         return NurtureArgs(ref, until)
     if not isinstance(ref, CurrentDeal):  # `#3 acme 3m`: the deal is named twice
-        return Refused(_("'{text}' is not a date").format(text=text), DATE_HINT)
+        return Refused(_("'{text}' is not a date").format(text=text), _(DATE_HINT))
     return NurtureArgs(parse_deal_ref(free_text(name)), until)
 
 
@@ -97,7 +97,7 @@ async def _nurture(services: Services, actor: Actor, args: NurtureArgs) -> Answe
 NURTURE = CommandSpec(
     "nurture",
     "/deal nurture [#deal] <date>",
-    _("Park the deal until a re-engage date (next friday, in 2 weeks, 15 March, 3m, 2027-03-15)"),
+    N_("Park the deal until a re-engage date (next friday, in 2 weeks, 15 March, 3m, 2027-03-15)"),
     _parse_nurture,
     _nurture,
     ("/deal nurture 3m", "/deal nurture #12 next friday"),
@@ -118,8 +118,8 @@ async def _disqualify(services: Services, actor: Actor, args: ReasonArgs) -> Ans
 DISQUALIFY = CommandSpec(
     "disqualify",
     "/deal disqualify [#deal] <reason>",
-    _("Disqualify the deal, saying why"),
-    deal_and_text(ReasonArgs, what=_("the reason")),
+    N_("Disqualify the deal, saying why"),
+    deal_and_text(ReasonArgs, missing=N_("the reason is missing")),
     _disqualify,
     ("/deal disqualify no budget this year",),
 )
@@ -147,7 +147,7 @@ async def _reopen(services: Services, actor: Actor, args: ReopenArgs) -> Answer:
 REOPEN = CommandSpec(
     "reopen",
     "/deal reopen [#deal] [stage]",
-    _("Bring a lost, disqualified or nurtured deal back, to the stage it left or earlier"),
+    N_("Bring a lost, disqualified or nurtured deal back, to the stage it left or earlier"),
     deal_and_optional_text(ReopenArgs),
     _reopen,
     ("/deal reopen", "/deal reopen discovery"),
@@ -168,8 +168,8 @@ async def _override(services: Services, actor: Actor, args: ReasonArgs) -> Answe
 OVERRIDE = CommandSpec(
     "override",
     "/deal override [#deal] <reason>",
-    _("Managers: advance despite open items (audited)"),
-    deal_and_text(ReasonArgs, what=_("the reason")),
+    N_("Managers: advance despite open items (audited)"),
+    deal_and_text(ReasonArgs, missing=N_("the reason is missing")),
     _override,
     ("/deal override customer signed the pilot terms already",),
 )

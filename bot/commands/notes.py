@@ -10,7 +10,7 @@ from bot.commands.words import deal_and_optional_text, deal_and_text, on_named_d
 from bot.core.context import Actor, Services
 from bot.core.refs import DealRef
 from bot.deals.notes import record_objection, show_playbook
-from flows.i18n import _
+from flows.i18n import N_
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ async def _playbook(services: Services, actor: Actor, args: PlaybookArgs) -> Ans
 PLAYBOOK = CommandSpec(
     "playbook",
     "/deal playbook [words]",
-    _("Objection playbook of the stage, or the best answer to what the buyer said"),
+    N_("Objection playbook of the stage, or the best answer to what the buyer said"),
     deal_and_optional_text(PlaybookArgs),
     _playbook,
     ("/deal playbook", "/deal playbook too expensive"),
@@ -53,8 +53,8 @@ async def _objection(services: Services, actor: Actor, args: ObjectionArgs) -> A
 OBJECTION = CommandSpec(
     "objection",
     "/deal objection [#deal] <text>",
-    _("Record an objection heard on the deal"),
-    deal_and_text(ObjectionArgs, what=_("the objection")),
+    N_("Record an objection heard on the deal"),
+    deal_and_text(ObjectionArgs, missing=N_("the objection is missing")),
     _objection,
     ("/deal objection we already use a competitor",),
 )

@@ -11,7 +11,7 @@ from bot.core.context import Actor, Services
 from bot.core.slack_ids import user_id
 from bot.onboarding.start import invite, onboard
 from bot.onboarding.status import onboarding_status
-from flows.i18n import _
+from flows.i18n import N_, _
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ async def _onboard(services: Services, actor: Actor, args: OnboardArgs) -> Answe
 ONBOARD = CommandSpec(
     "onboard",
     "/deal onboard [status|@user]",
-    _(
+    N_(
         "Onboarding by DM: a tour of the map, a quiz, a practice deal (again: resume). "
         "status: your reps' progress, started or not. @user (their manager or an admin): "
         "send a new rep the tour, once; a manager may onboard someone with no manager yet, "

@@ -10,7 +10,7 @@ from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.core.slack_ids import channel_id, usergroup_id
 from bot.deals.owning_teams import EXAMPLE, list_owners, remove_owner, set_owner
-from flows.i18n import _
+from flows.i18n import N_, _
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ async def _owners(services: Services, actor: Actor, args: OwnersArgs) -> Answer:
 OWNERS: CommandSpec[OwnersArgs] = CommandSpec(
     "owners",
     "/deal owners [set <owner> <#channel> [@group] | remove <owner>]",
-    _("Where each owning team's handoffs go; admins: set or remove a team's channel"),
+    N_("Where each owning team's handoffs go; admins: set or remove a team's channel"),
     _parse,
     _owners,
     (
@@ -101,7 +101,7 @@ OWNERS: CommandSpec[OwnersArgs] = CommandSpec(
         "/deal owners remove Implementation",
     ),
     group="admin",
-    details=_(
+    details=N_(
         "When a deal enters a stage owned by another team than the stage it left, a handoff "
         "with an Accept button goes to that team's channel, mentioning its user group. The "
         "owner is named as the map writes it (case does not matter); /deal owners lists the "

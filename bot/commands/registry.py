@@ -29,6 +29,7 @@ from bot.commands.rooms import ROOM
 from bot.commands.settings import SETTINGS
 from bot.commands.spec import Answer, Command, CommandSpec, ParseError
 from bot.commands.ticks import TICK, UNTICK
+from bot.commands.usage_words import shown_usage
 from bot.commands.validation import SEND_BACK, VALIDATE
 from bot.commands.webhook import WEBHOOK
 from bot.commands.words import DEAL_NUMBER_WORD, DealArgs
@@ -108,6 +109,6 @@ def _unknown(word: str) -> ParseError:
         close = [turkish[found[0]]] if found else []
     return ParseError(
         _("'{word}' is not a /deal command").format(word=word),
-        _("Usage: /deal <command> … — /deal help lists them"),
+        _("Usage: {usage} — /deal help lists them").format(usage=shown_usage("/deal <command> …")),
         _("did you mean /deal {name}?").format(name=close[0]) if close else None,
     )

@@ -9,7 +9,7 @@ from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.amounts_tr import is_amount_tail
 from bot.core.context import Actor, Services
 from bot.reporting.stats import plan, show_stats
-from flows.i18n import _
+from flows.i18n import N_, _
 from storage.name_keys import fold
 
 
@@ -37,7 +37,7 @@ async def _stats(services: Services, actor: Actor, args: StatsArgs) -> Answer:
 STATS = CommandSpec(
     "stats",
     "/deal stats [period]",
-    _(
+    N_(
         "KPIs of your deals (managers: the team's; admins: all): conversion, time in "
         "stage, cycle, win rate, pipeline. Period: 30d, last-quarter, 2026-Q1, all… "
         "(default 90d)"
@@ -75,7 +75,7 @@ async def _plan(services: Services, actor: Actor, args: PlanArgs) -> Answer:
 PLAN = CommandSpec(
     "plan",
     "/deal plan <quota> [month|quarter|year]",
-    _(
+    N_(
         "Reverse funnel: deals needed in each stage per period to make a quota, from "
         "measured conversions (default: quarter)"
     ),

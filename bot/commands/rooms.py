@@ -6,7 +6,7 @@ from bot.commands.spec import Answer, CommandSpec
 from bot.commands.words import DealArgs, deal_only
 from bot.core.context import Actor, Services
 from bot.deals.rooms import ask_room
-from flows.i18n import _
+from flows.i18n import N_
 
 
 async def _room(services: Services, actor: Actor, args: DealArgs) -> Answer:
@@ -16,11 +16,11 @@ async def _room(services: Services, actor: Actor, args: DealArgs) -> Answer:
 ROOM = CommandSpec(
     "room",
     "/deal room [deal]",
-    _("Make a channel for a deal, with its card pinned and its stage changes posted there"),
+    N_("Make a channel for a deal, with its card pinned and its stage changes posted there"),
     deal_only(DealArgs),
     _room,
     ("/deal room acme", "/deal room #42"),
-    details=_(
+    details=N_(
         "The deal's owner and you are invited, and the deal is bound to the channel. "
         "A deal with a room already answers with a link to it. "
         "The owner, their manager or an admin may make one."

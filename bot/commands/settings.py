@@ -15,7 +15,7 @@ from bot.team.settings import (
     choose_time_zone,
     show_settings,
 )
-from flows.i18n import _
+from flows.i18n import N_, _
 
 MAP_EXAMPLE = "/deal settings map extended"
 _NAMES = {"map": Setting.MAP, "timezone": Setting.TIME_ZONE, "tz": Setting.TIME_ZONE}
@@ -95,7 +95,7 @@ async def _settings(services: Services, actor: Actor, args: SettingsArgs) -> Ans
 SETTINGS = CommandSpec(
     "settings",
     "/deal settings [map <id> [version] | timezone <zone> | currency <code|none> | language <en|tr|default>]",
-    _("The workspace's map, time zone, reporting currency and language; admins: change them"),
+    N_("The workspace's map, time zone, reporting currency and language; admins: change them"),
     _parse,
     _settings,
     (
@@ -106,7 +106,7 @@ SETTINGS = CommandSpec(
         "/deal settings language tr",
     ),
     group="admin",
-    details=_(
+    details=N_(
         "Anyone may read the settings; only an admin changes them. The map is the one new "
         "deals follow, onboarding teaches and reports use; deals keep the map version they "
         "were created under. The time zone is used for digests when a subscriber's own is "

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from bot.commands.usage_words import shown_usage
 from bot.core.context import Actor, Services
 from bot.core.outcomes import Outcome
 from flows.i18n import _
@@ -51,6 +52,10 @@ Args = TypeVar("Args")
 
 @dataclass(frozen=True, slots=True)
 class CommandSpec(Generic[Args]):
+    """A spec is built when its module is imported, before anyone asks in any language: its
+    summary and details are English marked with `N_`, translated where they are shown
+    (`said_summary`, `said_details`); its usage is English syntax (bot.commands.usage_words)."""
+
     name: str
     usage: str
     summary: str
@@ -59,10 +64,24 @@ class CommandSpec(Generic[Args]):
     examples: tuple[str, ...] = ()
     group: str = "deals"
     details: str = ""  # what `/deal help <command>` adds to the summary: rules, forms
+    details_values: tuple[tuple[str, str], ...] = ()  # the details' {placeholders}, typed words
+
+    @property
+    def said_usage(self) -> str:
+        return shown_usage(self.usage)
+
+    @property
+    def said_summary(self) -> str:
+        return _(self.summary)
+
+    @property
+    def said_details(self) -> str:
+        # never _(""): gettext answers the empty string with the catalogue's header
+        return _(self.details).format(**dict(self.details_values)) if self.details else ""
 
     @property
     def usage_line(self) -> str:
-        return _("Usage: {usage}").format(usage=self.usage)
+        return _("Usage: {usage}").format(usage=self.said_usage)
 
     def read(self, rest: str) -> Command[Args] | ParseError:
         """The command with its arguments, from the text after its name."""

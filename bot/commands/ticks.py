@@ -13,7 +13,7 @@ from bot.core.refs import DealRef
 from bot.deals.naming import Named, deal_named_in_text
 from bot.deals.outcomes import WhichDeal
 from bot.deals.ticking import set_ticks
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.schema import MAX_EXIT_ITEMS
 
 # A word: `n="a quoted value, with spaces"`, `n=value`, or anything else up to a space.
@@ -144,7 +144,9 @@ async def _named_before_items(
 TICK = CommandSpec(
     "tick",
     "/deal tick [#deal] <n…> [n=evidence]",
-    _("Tick exit items by number; an item that asks for evidence takes n=value, or opens its form"),
+    N_(
+        "Tick exit items by number; an item that asks for evidence takes n=value, or opens its form"
+    ),
     _parse_tick,
     _tick,
     ("/deal tick 1 3", '/deal tick 2="Jane Doe, CFO"', "/deal tick 5=15 Jan 2027"),
@@ -152,7 +154,7 @@ TICK = CommandSpec(
 UNTICK = CommandSpec(
     "untick",
     "/deal untick [#deal] <n…>",
-    _("Untick exit items by number"),
+    N_("Untick exit items by number"),
     _parse_untick,
     _untick,
     ("/deal untick 2",),

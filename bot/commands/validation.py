@@ -14,7 +14,7 @@ from bot.core.refs import DealRef
 from bot.deals.naming import Named, deal_named_in_text
 from bot.deals.outcomes import WhichDeal
 from bot.deals.validating import send_back, validate
-from flows.i18n import _
+from flows.i18n import N_, _
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ async def _named(
 VALIDATE = CommandSpec(
     "validate",
     "/deal validate [#deal] <n>",
-    _("Managers: confirm an item a rep ticked, where the map asks for validation"),
+    N_("Managers: confirm an item a rep ticked, where the map asks for validation"),
     _parse_validate,
     _validate,
     ("/deal validate #12 3",),
@@ -120,7 +120,7 @@ VALIDATE = CommandSpec(
 SEND_BACK = CommandSpec(
     "sendback",
     "/deal sendback [#deal] <n> <what is missing>",
-    _("Managers: untick such an item and tell the rep what is missing"),
+    N_("Managers: untick such an item and tell the rep what is missing"),
     _parse_send_back,
     _send_back,
     ("/deal sendback #12 3 the budget is a guess, ask the CFO",),

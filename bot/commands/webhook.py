@@ -11,7 +11,7 @@ from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.deals.stage_events import StageEvent
 from bot.webhooks.endpoints import EXAMPLE, add_webhook, list_webhooks, remove_webhook
-from flows.i18n import _
+from flows.i18n import N_, _
 
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -74,17 +74,18 @@ async def _webhook(services: Services, actor: Actor, args: WebhookArgs) -> Answe
 WEBHOOK: CommandSpec[WebhookArgs] = CommandSpec(
     "webhook",
     "/deal webhook add URL [events] · list · remove <id>",
-    _("Admins: send the workspace's stage events, signed, to a URL (a CRM, commissions)"),
+    N_("Admins: send the workspace's stage events, signed, to a URL (a CRM, commissions)"),
     _parse,
     _webhook,
     (EXAMPLE, "/deal webhook list", "/deal webhook remove 2"),
     group="admin",
-    details=_(
+    details=N_(
         "Events: {kinds}; none named, or all, means every one. The URL must be https "
         "(plain http only for 127.0.0.1 and localhost, for tests). Each webhook gets a "
         "signing secret of its own, shown once, when it is added: keep it where the "
         "receiver checks signatures. list shows how each webhook's deliveries stand; "
         "stagecoach webhooks failed lists the dead letters. docs/webhooks.md has the "
         "payload and how to check a signature."
-    ).format(kinds=", ".join(kind.value for kind in StageEvent)),
+    ),
+    details_values=(("kinds", ", ".join(kind.value for kind in StageEvent)),),
 )

@@ -47,13 +47,14 @@ def deal_only(make: Callable[[DealRef], Args]) -> Parser[Args]:
     return parse
 
 
-def deal_and_text(make: Callable[[DealRef, str], Args], *, what: str) -> Parser[Args]:
-    """`[#deal] <text>`, the text required; `what` names it when it is missing."""
+def deal_and_text(make: Callable[[DealRef, str], Args], *, missing: str) -> Parser[Args]:
+    """`[#deal] <text>`, the text required; `missing` (English, marked with N_) says that it
+    is missing, in a whole sentence of its own ("the reason is missing")."""
 
     def parse(rest: str) -> Args | Refused:
         ref, text = split_deal(rest)
         if not text:
-            return Refused(_("{what} is missing").format(what=what))
+            return Refused(_(missing))
         return make(ref, free_text(text))
 
     return parse

@@ -29,7 +29,7 @@ from dateutil.relativedelta import relativedelta, weekday
 from bot.core.dates_tr import turkish_in_english
 from bot.core.period_ends import NEXT_PERIOD, EndOf, read_period_end
 from bot.core.values import BadValue
-from flows.i18n import _
+from flows.i18n import N_, _
 
 _INFO = date_parser.parserinfo()
 _SPAN = re.compile(
@@ -131,7 +131,7 @@ def read_date(text: str) -> WrittenDate | Ambiguous | BadValue:
             return BadValue(found.message.replace(f"'{english}'", f"'{cleaned}'"), found.hint)
         if found is not None:
             return found
-    return BadValue(_("'{text}' is not a date").format(text=text.strip()), DATE_HINT)
+    return BadValue(_("'{text}' is not a date").format(text=text.strip()), _(DATE_HINT))
 
 
 def resolve_date(written: WrittenDate, today: dt.date) -> dt.date | Ambiguous:
@@ -168,7 +168,7 @@ def picked_date(value: str | None) -> dt.date | None:
     return found if isinstance(found, dt.date) else None
 
 
-DATE_HINT = _(
+DATE_HINT = N_(  # English, marked: translated where a refusal shows it
     "write a date such as tomorrow, friday, next friday, in 2 weeks, 30d, 3m, end of quarter, "
     "15 March, 15 March 2027 or 2027-03-15"
 )
@@ -272,12 +272,14 @@ def _dateutil(text: str, written: str, *, dayfirst: bool) -> dt.date | NextDayOf
             for default in _DEFAULTS
         )
     except (ValueError, OverflowError):
-        return BadValue(_("'{text}' is not a day of the calendar").format(text=written), DATE_HINT)
+        return BadValue(
+            _("'{text}' is not a day of the calendar").format(text=written), _(DATE_HINT)
+        )
     if first == second:
         return first
     if (first.month, first.day) == (second.month, second.day):
         return NextDayOfYear(first.month, first.day)
-    return BadValue(_("'{text}' does not say which day").format(text=written), DATE_HINT)
+    return BadValue(_("'{text}' does not say which day").format(text=written), _(DATE_HINT))
 
 
 def _spelled(date: dt.date | NextDayOfYear) -> str:

@@ -192,14 +192,15 @@ async def _branch(
     )
 
 
-# What a deal can do, as "a deal in X cannot …" and "from here it can: …" say it.
-_MOVE_PHRASES = {
-    Move.ADVANCE: N_("advance"),
-    Move.OVERRIDE: N_("advance by override"),
-    Move.LOSE: N_("be marked lost"),
-    Move.DISQUALIFY: N_("be disqualified"),
-    Move.NURTURE: N_("go to nurture"),
-    Move.REOPEN: N_("be reopened"),
+# Why a move is refused, one whole sentence per move: a verb phrase glued into "a deal in
+# {stage} cannot …" reads wrong in Turkish, which puts the verb last and inflects it.
+_CANNOT = {
+    Move.ADVANCE: N_("a deal in {stage} cannot advance"),
+    Move.OVERRIDE: N_("a deal in {stage} cannot advance by override"),
+    Move.LOSE: N_("a deal in {stage} cannot be marked lost"),
+    Move.DISQUALIFY: N_("a deal in {stage} cannot be disqualified"),
+    Move.NURTURE: N_("a deal in {stage} cannot go to nurture"),
+    Move.REOPEN: N_("a deal in {stage} cannot be reopened"),
 }
 
 
@@ -213,8 +214,8 @@ def _transition(change: Change, move: Move) -> Transition | Invalid:
         key=list(Move).index,
     )
     return Invalid(
-        _("a deal in {stage} cannot {move}").format(stage=stage.name, move=_(_MOVE_PHRASES[move])),
-        (_("from here: ") + ", ".join(f"/deal {m.value}" for m in allowed))
+        _(_CANNOT[move]).format(stage=stage.name),
+        _("from here: {moves}").format(moves=", ".join(f"/deal {m.value}" for m in allowed))
         if allowed
         else _("{stage} is a final stage").format(stage=stage.name),
     )

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.shell.screen import Surface
-from bot.slack.runtime import SORRY
+from bot.slack.runtime import sorry
 
 JsonDict = dict[str, Any]
 
-# How the views mark a failure (bot/views/failures.py, help.py, runtime.SORRY): the
+# How the views mark a failure (bot/views/failures.py, help.py, runtime.sorry): the
 # first section of a failure starts with its emoji; a blocked or stale card carries a
 # "Try:" context under it; a parse error's fallback text starts with ":x:". Success
 # notices start with other emoji (a reopen's 🔄 too, so 🔄 alone is not a failure).
@@ -59,7 +59,7 @@ class Reply:
 def is_failure(surface: Surface) -> bool:
     if surface.kind == "home":
         return False
-    if surface.text.startswith(":x:") or surface.text == SORRY.text:
+    if surface.text.startswith(":x:") or surface.text == sorry().text:
         return True
     texts = [_text_of(block) for block in surface.blocks]
     sections = [

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.slack.runtime import SORRY, Runtime
+from bot.slack.runtime import Runtime, sorry
 from bot.slack_standin import COMMAND_ACK, SlackStandIn
 
 JsonDict = dict[str, Any]
@@ -26,7 +26,7 @@ async def dispatch(bolt: AsyncApp, payload: JsonDict) -> JsonDict | None:
     if response.status == 404:  # nothing listens for it: Slack shows nothing
         return None
     if response.status >= 500:  # as bot.slack.http answers Slack
-        return {"response_type": "ephemeral", "text": SORRY.text}
+        return {"response_type": "ephemeral", "text": sorry().text}
     if not response.body:
         return None
     try:

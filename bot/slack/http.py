@@ -28,7 +28,7 @@ from bot.slack import metrics, request_log
 from bot.slack.oauth import add_oauth_routes
 from bot.slack.request_bodies import Parsed, parse_slack_body
 from bot.slack.request_log import Outcome
-from bot.slack.runtime import SORRY, Runtime
+from bot.slack.runtime import Runtime, sorry
 from bot.slack.shutdown import Draining
 from bot.slack.tokens import dispatching
 from flows.i18n import _
@@ -149,12 +149,12 @@ async def _dispatch(
     except Exception:
         log.exception("dispatch failed")
         request_log.note_failure()
-        return web.json_response({"response_type": "ephemeral", "text": SORRY.text})
+        return web.json_response({"response_type": "ephemeral", "text": sorry().text})
     if response.status == 404:  # an event or action nobody listens to: not Slack's problem
         return web.Response(status=200)
     if response.status >= 500:
         request_log.note_failure()
-        return web.json_response({"response_type": "ephemeral", "text": SORRY.text})
+        return web.json_response({"response_type": "ephemeral", "text": sorry().text})
     return await to_aiohttp_response(response)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from flows.i18n import _
+from flows.i18n import N_, _
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -28,22 +28,23 @@ a.add {{ display: inline-block; padding: .6em 1.2em; border-radius: 4px; backgro
 </html>
 """
 
-# Why an install did not finish, by Bolt's reason, and what to do about it.
+# Why an install did not finish, by Bolt's reason, and what to do about it (English,
+# marked: translated when the page is made).
 _FAILURES = {
-    "access_denied": _("The install was cancelled in Slack; nothing was installed."),
-    "invalid_browser": _(
+    "access_denied": N_("The install was cancelled in Slack; nothing was installed."),
+    "invalid_browser": N_(
         "This browser did not start the install (its cookie is missing), so it cannot finish "
         "it. Start again from the install page in this browser."
     ),
-    "invalid_state": _(
+    "invalid_state": N_(
         "This install link has expired or was already used. Start again from the install page."
     ),
-    "missing_code": _("Slack sent no authorisation code back. Start again from the install page."),
-    "invalid_code": _(
+    "missing_code": N_("Slack sent no authorisation code back. Start again from the install page."),
+    "invalid_code": N_(
         "Slack did not accept the authorisation code (it expires after ten minutes and works "
         "once). Start again from the install page."
     ),
-    "storage_error": _(
+    "storage_error": N_(
         "The installation could not be saved: the database is not reachable right now. "
         "Try again in a minute."
     ),
@@ -78,7 +79,10 @@ def installed_page(team_name: str | None, *, first_admin: bool) -> str:
 
 def failed_page(reason: str) -> str:
     title = _("stagecoach was not installed")
-    said = _FAILURES.get(reason) or _("The install did not finish ({reason}). Start again.").format(
-        reason=reason
+    known = _FAILURES.get(reason)
+    said = (
+        _(known)
+        if known
+        else _("The install did not finish ({reason}). Start again.").format(reason=reason)
     )
     return _PAGE.format(title=html.escape(title), body=f"<p>{html.escape(said)}</p>")

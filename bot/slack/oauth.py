@@ -33,7 +33,7 @@ from bot.slack.installations import (
 )
 from bot.slack.runtime import Runtime
 from bot.team.installs import installed_by
-from flows.i18n import _
+from flows.i18n import N_, _
 
 log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
@@ -49,7 +49,9 @@ BOT_SCOPES = (
     "usergroups:read",
     "users:read",
 )
-NOT_INSTALLED = _(
+# Bolt answers with it before any listener runs, so before the request's language is known
+# (a workspace without an installation has no settings to read it from): English.
+NOT_INSTALLED = N_(
     ":warning: stagecoach is not installed in this workspace any more, so nothing was "
     "changed. An admin can reinstall it from the app's install page."
 )
@@ -92,7 +94,7 @@ def oauth_app_args(runtime: Runtime) -> dict[str, Any]:
         "oauth_flow": flow,
         "installation_store": store,
         "authorize": authorize,
-        "user_facing_authorize_error_message": NOT_INSTALLED,
+        "user_facing_authorize_error_message": _(NOT_INSTALLED),
     }
 
 

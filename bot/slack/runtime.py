@@ -158,17 +158,26 @@ def _nested(body: Body, *keys: str) -> Any:
     return value
 
 
-SORRY = Message(
-    text=_(":warning: Something went wrong on our side; nothing was changed. Please try again."),
-    blocks=[],
-)
-DATABASE_DOWN = Message(
-    text=_(
-        ":warning: The database is not reachable right now, so nothing was changed. "
-        "Please try again in a minute."
-    ),
-    blocks=[],
-)
+def sorry() -> Message:
+    """An error nobody handled, in the request's language."""
+    return Message(
+        text=_(
+            ":warning: Something went wrong on our side; nothing was changed. Please try again."
+        ),
+        blocks=[],
+    )
+
+
+def database_down() -> Message:
+    return Message(
+        text=_(
+            ":warning: The database is not reachable right now, so nothing was changed. "
+            "Please try again in a minute."
+        ),
+        blocks=[],
+    )
+
+
 Listener = Callable[..., Awaitable[None]]
 
 
@@ -179,8 +188,8 @@ def failure_message(error: Exception) -> Message:
     if isinstance(error, SlackApiError | aiohttp.ClientError) or method_of(error) is not None:
         return reply_not_shown(error)
     if unreachable(error):
-        return DATABASE_DOWN
-    return SORRY
+        return database_down()
+    return sorry()
 
 
 def reply_not_shown(error: Exception) -> Message:

@@ -17,10 +17,10 @@ from bot.commands.aliases import turkish_words
 from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
 from bot.views.mrkdwn import clip, clip_escaped, escape, escape_keeping_mentions
-from flows.i18n import _
+from flows.i18n import N_, _
 
 ECHO_LIMIT = 1000  # what a parse error quotes back of the user's text, at most
-GROUP_TITLES = {"deals": _("Deals"), "admin": _("Admins")}
+GROUP_TITLES = {"deals": N_("Deals"), "admin": N_("Admins")}
 
 
 def help_message(topic: str | None) -> Message:
@@ -29,8 +29,7 @@ def help_message(topic: str | None) -> Message:
         if spec is None:
             return parse_error_message(
                 ParseError(
-                    _("there is no /deal {topic}").format(topic=topic),
-                    _("Usage: /deal help [command]"),
+                    _("there is no /deal {topic}").format(topic=topic), BY_NAME["help"].usage_line
                 )
             )
         return _one(spec)
@@ -38,13 +37,13 @@ def help_message(topic: str | None) -> Message:
     for group, title in GROUP_TITLES.items():
         # `<name>` in a usage is text, not one of Slack's links: escaped like all of it
         lines = [
-            f"`{escape(spec.usage)}` — {escape(spec.summary)}{_turkish(spec)}"
+            f"`{escape(spec.said_usage)}` — {escape(spec.said_summary)}{_turkish(spec)}"
             for spec in COMMANDS
             if spec.group == group
         ]
         blocks += [
             SectionBlock(text=MarkdownTextObject(text=text))
-            for text in _sections([f"*{title}*", *lines])
+            for text in _sections([f"*{_(title)}*", *lines])
         ]
     blocks.append(
         ContextBlock(
@@ -58,18 +57,22 @@ def help_message(topic: str | None) -> Message:
         )
     )
     return Message(
-        text=_("/deal commands: ") + ", ".join(spec.name for spec in COMMANDS), blocks=blocks
+        text=_("/deal commands: {names}").format(
+            names=", ".join(f"`{spec.name}`" for spec in COMMANDS)  # typed: in code spans
+        ),
+        blocks=blocks,
     )
 
 
 def _one(spec: CommandSpec[Any]) -> Message:
     examples = "\n".join(f"• `{escape(example)}`" for example in spec.examples)
-    details = f"\n{escape(spec.details)}" if spec.details else ""
-    text = f"*`{escape(spec.usage)}`*{_turkish(spec)}\n{escape(spec.summary)}{details}" + (
+    usage, summary, details = spec.said_usage, spec.said_summary, spec.said_details
+    shown_details = f"\n{escape(details)}" if details else ""
+    text = f"*`{escape(usage)}`*{_turkish(spec)}\n{escape(summary)}{shown_details}" + (
         f"\n\n*{_('Examples')}*\n{examples}" if examples else ""
     )
     return Message(
-        text=f"{spec.usage} — {spec.summary}" + (f" {spec.details}" if spec.details else ""),
+        text=f"`{usage}` — {summary}" + (f" {details}" if details else ""),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
 

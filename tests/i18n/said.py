@@ -55,7 +55,11 @@ def map_texts(process_map: ProcessMap) -> set[str]:
 
 # Mentions and links; code spans and commands, typed as they are in every language.
 _MENTION = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|`[^`]*`|/deal(?: [a-z_-]+)?")
-_PSEUDO_SPAN = re.compile(re.escape(PSEUDO_OPEN) + r".*?" + re.escape(PSEUDO_CLOSE), re.S)
+# The innermost translated span: a translated value put into a translated sentence nests
+# (⟦Usage: /deal lose <⟦reason⟧>⟧), and the whole sentence is the translation.
+_PSEUDO_SPAN = re.compile(
+    re.escape(PSEUDO_OPEN) + f"[^{PSEUDO_OPEN}{PSEUDO_CLOSE}]*" + re.escape(PSEUDO_CLOSE)
+)
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
 _CUT_AT_LEAST = 12  # characters of a long text shown cut short ("Confirm the company…")
 _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
@@ -66,7 +70,9 @@ def untranslated_words(text: str, *, data: Iterable[str], allowed: set[str]) -> 
     spans, the data (`data`: names people and maps wrote), mentions and links are taken out."""
     for known in sorted(data, key=len, reverse=True):
         text = _without_cut(text.replace(known, " "), known)
-    text = _PSEUDO_SPAN.sub(" ", _MENTION.sub(" ", _EMOJI.sub(" ", text)))
+    text = _MENTION.sub(" ", _EMOJI.sub(" ", text))
+    while PSEUDO_OPEN in text and (inner := _PSEUDO_SPAN.sub(" ", text)) != text:
+        text = inner  # innermost spans first, then the sentences around them
     return [w for w in _WORD.findall(text) if w.casefold() not in allowed]
 
 

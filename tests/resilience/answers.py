@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from bot.slack.runtime import SORRY
+from bot.slack.runtime import sorry
 from tests.support.harness import Answer
 
 # What Python puts in a traceback or an exception's repr; user input is checked for it too,
@@ -41,7 +41,7 @@ def assert_no_leak(message: Any, *, sent: str = "") -> None:
 
 def assert_not_sorry(message: Any, *, sent: str = "") -> None:
     """Bad input deserves a specific answer, not the "something went wrong" apology."""
-    assert SORRY.text not in words_of(message), f"an apology for {sent[:200]!r}"
+    assert sorry().text not in words_of(message), f"an apology for {sent[:200]!r}"
 
 
 def is_refusal(message: dict[str, Any]) -> bool:

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from bot.core.catalog import MapCatalog
 from bot.core.context import Services
-from bot.slack.runtime import DATABASE_DOWN
+from bot.slack.runtime import database_down
 from bot.slack_standin import RESPONSE_URL, SlackStandIn, button_action
 from bot.views.ids import ActionId, BlockId, CallbackId
 from storage.database import Database
@@ -95,7 +95,7 @@ def evidence_values(modal: dict[str, Any]) -> dict[str, Any]:
 
 
 def said_database_down(text: str) -> None:
-    assert text == DATABASE_DOWN.text, text
+    assert text == database_down().text, text
     assert_no_leak(text)
 
 
