@@ -15,7 +15,8 @@ from bot.core.outcomes import Failure, Outcome
 from bot.digests.content import DigestPreview
 from bot.digests.preview import preview_for_scope
 from bot.reporting.charts import funnel_chart_png
-from bot.views.digest import chart_title, preview_message
+from bot.views.digest import chart_title
+from bot.views.digest_preview import preview_message
 from bot.views.text import render_text
 from flows.i18n import _
 

@@ -23,7 +23,7 @@ from bot.deals.evidence_values import MAX_EVIDENCE
 from bot.deals.ticking import apply_ticks
 from bot.deals.writes import Change, change_deal
 from flows.caseless import sort_key
-from flows.i18n import TURKISH, _, current_locale
+from flows.i18n import N_, TURKISH, _, current_locale
 from flows.schema import EvidenceType, ExitItem
 from storage import deal_queries
 from storage.deal_queries import DealFilter
@@ -34,6 +34,16 @@ SEPARATOR = " — "
 ELLIPSIS = "…"
 # What a message can be: words, or a link to itself.
 FROM_A_MESSAGE = (EvidenceType.TEXT, EvidenceType.URL)
+# What an item asks for, in words: the type's value is the map's YAML, in English.
+_KINDS = {
+    EvidenceType.TEXT: N_("text"),
+    EvidenceType.NUMBER: N_("a number"),
+    EvidenceType.MONEY: N_("an amount"),
+    EvidenceType.DATE: N_("a date"),
+    EvidenceType.PERSON: N_("a person"),
+    EvidenceType.URL: N_("a link"),
+    EvidenceType.CHOICE: N_("a choice"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +181,7 @@ def _refusal(item: ExitItem, ticks: list[ExitTick], *, value: str, replace: bool
         assert item.evidence is not None
         return Invalid(
             _("“{item}” asks for {prompt} ({kind}), which a message cannot give").format(
-                item=item.text, prompt=item.evidence.prompt, kind=item.evidence.type.value
+                item=item.text, prompt=item.evidence.prompt, kind=_(_KINDS[item.evidence.type])
             ),
             _("tick it on the deal's card and type the value; pick an item that takes text"),
             field="item",

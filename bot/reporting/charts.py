@@ -10,8 +10,9 @@ from html import escape
 
 import pygraphviz as pgv
 
-from bot.core.local_formats import percent_text
+from bot.core.local_formats import number, percent_text
 from bot.reporting.funnel import Funnel, FunnelRow
+from bot.reporting.periods import label_words
 from flows.i18n import _
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
@@ -57,14 +58,15 @@ def _cell(width: int, colour: str) -> str:
 
 
 def _numbers(row: FunnelRow) -> str:
-    entered = _("{count} entered").format(count=row.entered)
+    entered = _("{count} entered").format(count=number(row.entered))
     if row.conversion is None or row.won:
         return entered
     return _("{entered}, {rate} of {decided} moved on").format(
-        entered=entered, rate=percent_text(row.conversion), decided=row.decided
+        entered=entered, rate=percent_text(row.conversion), decided=number(row.decided)
     )
 
 
 def _footer(funnel: Funnel) -> str:
     rate = "–" if funnel.win_rate is None else percent_text(funnel.win_rate)
-    return _("Last {period} · win rate {rate}").format(period=funnel.period_label, rate=rate)
+    period = label_words(funnel.period_label)
+    return _("Over {period} · win rate {rate}").format(period=period, rate=rate)

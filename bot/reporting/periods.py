@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.local_formats import number
 from bot.core.values import BadValue
-from flows.i18n import _
+from flows.i18n import N_, _, ngettext
 from storage.kpi_queries import Window
 
 MAX_DAYS = 3660
@@ -52,6 +53,36 @@ class Period:
             "from": self.start.isoformat() if self.start else None,
             "to": self.end.isoformat() if self.end else None,
         }
+
+
+def period_words(period: Period) -> str:
+    """The period as a sentence says it, in the reader's language ("the last 90 days", "this
+    quarter", "all time"). Its label is what people type: the JSON and the CLI keep it, and a
+    year, a quarter or a range of dates is shown as it was typed."""
+    return label_words(period.label)
+
+
+def label_words(label: str) -> str:
+    """`period_words` for a period known by its label ("90d", "this-quarter", "all")."""
+    if label == Period.everything().label:
+        return _("all time")
+    if days := _DAYS.match(label):
+        count = int(days.group(1))
+        said = ngettext("the last day", "the last {count} days", count)
+        return said.format(count=number(count))
+    named = _NAMED_PERIODS.get(label)
+    return _(named) if named else label
+
+
+# Marked here, translated when shown (flows/i18n.py).
+_NAMED_PERIODS = {
+    "this-quarter": N_("this quarter"),
+    "last-quarter": N_("last quarter"),
+    "this-month": N_("this month"),
+    "last-month": N_("last month"),
+    "this-year": N_("this year"),
+    "last-year": N_("last year"),
+}
 
 
 def _midnight(day: dt.date | None) -> dt.datetime | None:
@@ -153,6 +184,18 @@ class PlanPeriod(StrEnum):
     @property
     def months(self) -> int:
         return {PlanPeriod.MONTH: 1, PlanPeriod.QUARTER: 3, PlanPeriod.YEAR: 12}[self]
+
+    def words(self) -> str:
+        """The period as a noun in the reader's language ("quarter"), for "per {period}";
+        the value is the English a user types."""
+        return _(_PLAN_PERIOD_WORDS[self])
+
+
+_PLAN_PERIOD_WORDS = {
+    PlanPeriod.MONTH: N_("month"),
+    PlanPeriod.QUARTER: N_("quarter"),
+    PlanPeriod.YEAR: N_("year"),
+}
 
 
 def parse_plan_period(text: str | None) -> PlanPeriod | BadValue:

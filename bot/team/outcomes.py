@@ -10,21 +10,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.outcomes import Outcome
-from flows.i18n import _
+from flows.i18n import N_, _
 from storage.models import Role
 
-_ROLE_NAMES = {Role.REP: _("rep"), Role.MANAGER: _("manager"), Role.ADMIN: _("admin")}
-_A_ROLE = {Role.REP: _("a rep"), Role.MANAGER: _("a manager"), Role.ADMIN: _("an admin")}
+# Marked here, translated where a view asks (flows/i18n.py: never at import).
+_ROLE_NAMES = {Role.REP: N_("rep"), Role.MANAGER: N_("manager"), Role.ADMIN: N_("admin")}
+_A_ROLE = {Role.REP: N_("a rep"), Role.MANAGER: N_("a manager"), Role.ADMIN: N_("an admin")}
 
 
 def role_name(role: Role) -> str:
     """The role as a word ("manager"), translated."""
-    return _ROLE_NAMES[role]
+    return _(_ROLE_NAMES[role])
 
 
 def a_role(role: Role) -> str:
     """The role with its article, for a sentence ("an admin"), translated."""
-    return _A_ROLE[role]
+    return _(_A_ROLE[role])
 
 
 class TeamAction(StrEnum):

@@ -21,9 +21,9 @@ from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.more_menu import more_menu, parse_overflow_value
 from bot.views.mrkdwn import bold, bullets, escape, mention
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.machine import Move
-from flows.schema import ExitItem, Stage
+from flows.schema import BuyerStage, ExitItem, Stage
 from storage.models import DealStatus
 
 __all__ = [
@@ -185,12 +185,21 @@ def _journey(stage: Stage) -> list[str]:
     """The buyer's side of the stage (buyer_stage, triggers, friction), when the map has it."""
     parts = []
     if stage.buyer_stage:
-        parts.append(_("Buyer: {stage}").format(stage=stage.buyer_stage.value))
+        parts.append(_("Buyer: {stage}").format(stage=_(_BUYER_STAGES[stage.buyer_stage])))
     if stage.triggers:
         parts.append(_("Moves them on: {what}").format(what=escape(_sentences(stage.triggers))))
     if stage.friction:
         parts.append(_("Stalls them: {what}").format(what=escape(_sentences(stage.friction))))
     return parts
+
+
+# The map names the buyer's stage in English, a value for the YAML; shown translated.
+_BUYER_STAGES = {
+    BuyerStage.AWARENESS: N_("awareness"),
+    BuyerStage.CONSIDERATION: N_("consideration"),
+    BuyerStage.DECISION: N_("decision"),
+    BuyerStage.ADVOCACY: N_("advocacy"),
+}
 
 
 def _sentences(lines: list[str]) -> str:

@@ -11,8 +11,17 @@ from bot.views.counts import counted
 from bot.views.ids import ActionId, DealRef
 from bot.views.money import format_amount
 from bot.views.mrkdwn import bold, escape, mention
-from flows.i18n import _
+from flows.i18n import N_, _
 from storage.models import DealStatus
+
+# A closed or parked deal's status in a row: the enum's value is English (flows/i18n.py).
+_STATUS_WORDS = {
+    DealStatus.OPEN: N_("open"),
+    DealStatus.WON: N_("won"),
+    DealStatus.LOST: N_("lost"),
+    DealStatus.DISQUALIFIED: N_("disqualified"),
+    DealStatus.NURTURE: N_("in nurture"),
+}
 
 
 def row_flags(row: DealRow) -> list[str]:
@@ -29,7 +38,7 @@ def row_text(row: DealRow, *, owner: bool = True) -> str:
     the number first, as every command and error names a deal by it."""
     parts = [f"#{row.deal_id} {bold(escape(row.name))}", escape(row.stage_name)]
     if row.status is not DealStatus.OPEN:
-        parts.append(_("status: {status}").format(status=row.status.value))
+        parts.append(_("status: {status}").format(status=_(_STATUS_WORDS[row.status])))
     parts.append(counted(row.days_in_stage, "{count} day in stage", "{count} days in stage"))
     if row.open_items:
         parts.append(counted(row.open_items, "{count} item open", "{count} items open"))

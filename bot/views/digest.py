@@ -16,7 +16,6 @@ from bot.digests.content import (
     DealLine,
     Deviation,
     Digest,
-    DigestPreview,
     Flagged,
     Movement,
     ObjectionCount,
@@ -25,6 +24,7 @@ from bot.digests.content import (
 )
 from bot.digests.schedule import zone
 from bot.reporting.funnel import Funnel, FunnelRow
+from bot.reporting.periods import label_words
 from bot.views.blocks import context, divider, header, section
 from bot.views.close_date import close_date_text, slipping_text
 from bot.views.counts import counted
@@ -51,32 +51,12 @@ def digest_message(digest: Digest) -> Message:
     return Message(text=digest_text(digest), blocks=blocks)
 
 
-def preview_message(preview: DigestPreview, *, chart_in_dm: bool = True) -> Message:
-    """The digest as a subscription would post it, under a line saying it was posted
-    nowhere (and, in Slack, where its chart went)."""
-    digest = preview.digest
-    chart = (
-        _(" Its funnel chart follows in your direct messages.")
-        if digest.funnel and chart_in_dm
-        else ""
-    )
-    notice = _(
-        "Preview: the {frequency} digest a subscription for {scope} would post now. Nothing "
-        "was posted to a channel.{chart}"
-    ).format(
-        frequency=digest.frequency,
-        scope=scope_text(digest.scope, digest.scope_user_id),
-        chart=chart,
-    )
-    posted = digest_message(digest)
-    return Message(text=f"{notice} {posted.text}", blocks=[context(notice), *posted.blocks])
-
-
 def chart_title(digest: Digest) -> str:
     """The funnel chart's title (and alt text): its period and the digest's moment."""
     assert digest.funnel is not None
-    return _("Sales funnel, last {period} · {when}").format(
-        period=digest.funnel.period_label, when=local_time(digest.window_end, digest.tz)
+    return _("Sales funnel, {period} · {when}").format(
+        period=label_words(digest.funnel.period_label),
+        when=local_time(digest.window_end, digest.tz),
     )
 
 
@@ -271,7 +251,7 @@ def _objection_line(objection: ObjectionCount) -> str:
 
 
 def funnel_text(funnel: Funnel) -> str:
-    title = bold(_("Funnel, last {period}").format(period=funnel.period_label))
+    title = bold(_("Funnel, {period}").format(period=label_words(funnel.period_label)))
     lines = [_funnel_row(row) for row in funnel.rows]
     win_rate = _percent(funnel.win_rate)
     amounts = [format_amount(funnel.weighted_pipeline, funnel.currency)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.local_formats import number
 from bot.core.outcomes import DealCard
 from bot.deals.editing import read_edit_event
 from bot.deals.outcomes import Edited, EditField, FieldChange, FieldValue
@@ -33,7 +34,7 @@ def value_text(field: EditField, value: FieldValue, currency: str | None) -> str
     if value is None:
         return _("none")
     if field is EditField.AMOUNT and isinstance(value, float | int):
-        return format_amount(float(value), currency) if currency else f"{value:,.0f}"
+        return format_amount(float(value), currency) if currency else number(float(value))
     if field is EditField.CLOSE and isinstance(value, dt.date):
         return close_date_text(value)
     if field is EditField.OWNER:

@@ -22,7 +22,7 @@ from bot.views.close_date import close_date_text
 from bot.views.counts import counted
 from bot.views.message import Message
 from bot.views.mrkdwn import bold, bullets, clip_escaped, escape, mention
-from flows.i18n import _
+from flows.i18n import N_, _
 
 QUOTED = 600  # of an entry's text or note in a list line; a section holds 3,000 characters
 # of an entry's text in the digest, whose one section holds bot.digests.content.FEEDBACK_LINES
@@ -57,12 +57,12 @@ def feedback_list_message(listed: FeedbackList) -> Message:
     count = counted(listed.total, "{count} entry", "{count} entries")
     if not listed.lines:
         empty = _("{title}: none.").format(title=title)
-        return Message(text=empty, blocks=[section(escape(empty)), context(escape(_LIST_HINT))])
+        return Message(text=empty, blocks=[section(escape(empty)), context(escape(_(_LIST_HINT)))])
     head = f"{title} ({count}, " + _("newest first") + ")"
     blocks: list[Block] = [section(bold(escape(head)))]
     blocks += [section(entry_text(line)) for line in listed.lines]
     more = listed.total - len(listed.lines)
-    notes = [_LIST_HINT]
+    notes = [_(_LIST_HINT)]
     if more > 0:
         notes.insert(
             0, _("and {count} more: stagecoach feedback export has them all").format(count=more)
@@ -71,7 +71,7 @@ def feedback_list_message(listed: FeedbackList) -> Message:
     return Message(text=head, blocks=blocks)
 
 
-_LIST_HINT = _(
+_LIST_HINT = N_(
     "/deal feedback list open|done|all · /deal feedback done <n> <note> marks one done and "
     "tells its author"
 )

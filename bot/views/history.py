@@ -198,8 +198,16 @@ def _handoff_accepted(entry: HistoryEntry) -> str:
     return _("accepted the handoff: holds {dest} for its team").format(**_names(entry))
 
 
+def _feedback(entry: HistoryEntry) -> str:
+    """Feedback recorded as a deal's event (older versions did); the map's feedback now."""
+    detail = entry.event.reason or entry.event.value
+    if not detail:
+        return _("gave feedback on the map")
+    return _("gave feedback on the map: {text}").format(text=escape(detail))
+
+
 def _what_else(entry: HistoryEntry) -> str:
-    """Feedback, updates and kinds added later: say what is known."""
+    """Updates not written by an edit, and kinds added later: say what is known."""
     detail = entry.event.reason or entry.event.value
     kind = str(entry.event.kind)
     return f"{kind}: {escape(detail)}" if detail else kind
@@ -207,6 +215,7 @@ def _what_else(entry: HistoryEntry) -> str:
 
 WHAT: dict[EventKind, Callable[[HistoryEntry], str]] = {
     EventKind.CREATED: _created,
+    EventKind.FEEDBACK: _feedback,
     EventKind.TICKED: _ticked,
     EventKind.UNTICKED: _unticked,
     EventKind.VALIDATED: _validated,

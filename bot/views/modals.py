@@ -16,7 +16,7 @@ from bot.views.form_parts import NAME_LENGTH, deal_line, field, modal, text_inpu
 from bot.views.ids import BlockId, CallbackId
 from bot.views.modal_state import read_branch, read_evidence, read_new_deal
 from bot.views.mrkdwn import escape
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.machine import Move
 
 __all__ = ["branch_modal", "evidence_modal", "new_deal_modal"]
@@ -43,7 +43,7 @@ def branch_modal(
 
 def _unavailable(card: DealCard, move: Move, *, private_metadata: str) -> View:
     said = _("{name} is in {stage}, where “{move}” is not possible.").format(
-        name=card.name, stage=card.stage.name, move=move.value
+        name=card.name, stage=card.stage.name, move=_(_BUTTONS[move])
     )
     return modal(
         title=_("Not available"),
@@ -86,3 +86,15 @@ def new_deal_modal(*, private_metadata: str) -> View:
         private_metadata=private_metadata,
         blocks=blocks,
     )
+
+
+# The labels of the buttons and menu entries that open these forms (bot/views/more_menu.py),
+# quoted as the user saw them; the move's value is the English a user types.
+_BUTTONS = {
+    Move.ADVANCE: N_("Advance"),
+    Move.OVERRIDE: N_("Override gate (managers)"),
+    Move.LOSE: N_("Mark as lost"),
+    Move.DISQUALIFY: N_("Disqualify"),
+    Move.NURTURE: N_("Nurture (not now)"),
+    Move.REOPEN: N_("Reopen"),
+}

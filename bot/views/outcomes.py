@@ -66,7 +66,7 @@ from bot.views.blocks import section
 from bot.views.card import card_blocks, card_text, change_card, stage_card
 from bot.views.counts import counted
 from bot.views.deal_list import deal_list_message
-from bot.views.digest import preview_message
+from bot.views.digest_preview import preview_message
 from bot.views.edits import edit_form_opened, edited_message
 from bot.views.failures import (
     ambiguous_message,

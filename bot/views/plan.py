@@ -22,7 +22,7 @@ def plan_message(report: PlanReport) -> Message:
     plan = report.plan
     quota = format_amount(plan.quota, plan.currency)
     title = _("Plan: {quota} per {period}, {scope}").format(
-        quota=quota, period=plan.period.value, scope=report.scope_title
+        quota=quota, period=plan.period.words(), scope=report.scope_title
     )
     blocks = [header(title), section(_wins(plan)), section(_table(plan))]
     blocks.append(context(_how(plan)))
@@ -34,13 +34,13 @@ def _wins(plan: Plan) -> str:
         average=format_amount(round(plan.average_won_amount), plan.currency),
         deals=counted(plan.won_deals_measured, "{count} won deal", "{count} won deals"),
         wins=plan.wins,
-        period=plan.period.value,
+        period=plan.period.words(),
     )
 
 
 def _table(plan: Plan) -> str:
     monthly = plan.period.months > 1  # a month's figures beside a quarter's or a year's
-    per_period = _("per {period}").format(period=plan.period.value)
+    per_period = _("per {period}").format(period=plan.period.words())
     head = (_("Stage"), per_period, *((_("a month"),) if monthly else ()), _("Conversion"))
     rows = [
         _row(plan, step.stage, step.needed, _conversion(step, plan.min_decided))

@@ -18,9 +18,9 @@ from storage.models import Role
 MAX_NAMED = 100  # mentions in one line of a list, about 1,600 characters: within a section
 
 _GROUPS = (
-    (Role.ADMIN, _("Admins"), N_("{count} admin"), N_("{count} admins")),
-    (Role.MANAGER, _("Managers"), N_("{count} manager"), N_("{count} managers")),
-    (Role.REP, _("Reps"), N_("{count} rep"), N_("{count} reps")),
+    (Role.ADMIN, N_("Admins"), N_("{count} admin"), N_("{count} admins")),
+    (Role.MANAGER, N_("Managers"), N_("{count} manager"), N_("{count} managers")),
+    (Role.REP, N_("Reps"), N_("{count} rep"), N_("{count} reps")),
 )
 
 
@@ -48,16 +48,16 @@ def roles_message(roles: Roles) -> Message:
         names = [member_name(m) for m in group[:MAX_NAMED]]
         more = len(group) - len(names)
         listed = ", ".join(names) + (_(" and {count} more").format(count=more) if more else "")
-        lines.append(f"{bold(title)} ({len(group)}): {listed}")
+        lines.append(f"{bold(_(title))} ({len(group)}): {listed}")
     if not lines:
         empty = _("Nobody has a role yet: everyone starts as a rep.")
-        return Message(text=empty, blocks=[section(empty), context(escape(_ROLE_HINT))])
+        return Message(text=empty, blocks=[section(empty), context(escape(_(_ROLE_HINT)))])
     blocks: list[Block] = [section(line) for line in lines]
-    blocks.append(context(escape(_ROLE_HINT)))
+    blocks.append(context(escape(_(_ROLE_HINT))))
     return Message(text=_("Roles: {counts}").format(counts=", ".join(counts)), blocks=blocks)
 
 
-_ROLE_HINT = _("Admins set a role: /deal role @dana manager")
+_ROLE_HINT = N_("Admins set a role: /deal role @dana manager")
 
 
 def role_of_message(outcome: RoleOf) -> Message:

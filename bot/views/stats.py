@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 
@@ -13,7 +12,7 @@ from bot.reporting.kpis import StageStats, Stats
 from bot.reporting.minimums import VELOCITY_MIN_WON
 from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import StatsReport
-from bot.reporting.periods import Period
+from bot.reporting.periods import period_words as period_words  # one wording everywhere
 from bot.views.blocks import context, fields, header, section
 from bot.views.counts import counted
 from bot.views.gates import gates_text, overridden_text, skipped_text, with_deals
@@ -21,32 +20,11 @@ from bot.views.message import Message
 from bot.views.money import format_amount
 from bot.views.mrkdwn import bullets, clip, escape
 from bot.views.numbers import days_text, percent, table
-from flows.i18n import N_, _
+from flows.i18n import _
 
 NAME_WIDTH = 28
 TOP_REASONS = 5
 TOP_OBJECTIONS = 3
-
-
-def period_words(period: Period) -> str:
-    """The period as a title says it ("the last 90 days", "all time"); its label is what
-    people type, and stays the JSON's and the CLI's."""
-    if period.label == Period.everything().label:  # its start may be the first event
-        return _("all time")
-    if days := re.fullmatch(r"(\d+)d", period.label):
-        return counted(int(days.group(1)), "the last day", "the last {count} days")
-    named = _NAMED_PERIODS.get(period.label)
-    return _(named) if named else period.label
-
-
-_NAMED_PERIODS = {
-    "this-quarter": N_("this quarter"),
-    "last-quarter": N_("last quarter"),
-    "this-month": N_("this month"),
-    "last-month": N_("last month"),
-    "this-year": N_("this year"),
-    "last-year": N_("last year"),
-}
 
 
 def stats_message(report: StatsReport) -> Message:

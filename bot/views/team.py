@@ -93,7 +93,7 @@ def _said(change: RepChange, other: str | None, reps: list[str], manager: str) -
 def teams_message(teams: Teams) -> Message:
     if not teams.heads and not teams.unassigned:
         empty = _("No teams yet.")
-        return Message(text=empty, blocks=[section(empty), context(escape(_FIRST_TEAM))])
+        return Message(text=empty, blocks=[section(empty), context(escape(_(_FIRST_TEAM)))])
     lines = [team_line(head) for head in teams.heads[:MAX_TEAMS]]
     more = len(teams.heads) - len(lines)
     if more:
@@ -108,7 +108,7 @@ def teams_message(teams: Teams) -> Message:
     if teams.unassigned:
         alone = named([m.user_id for m in teams.unassigned])
         blocks.append(section(f"{bold(_('In no team'))} ({len(teams.unassigned)}): {alone}"))
-    blocks.append(context(escape(_CHANGE_HINT)))
+    blocks.append(context(escape(_(_CHANGE_HINT))))
     summary = _("Teams: {teams}, {alone}").format(
         teams=counted(len(teams.heads), "{count} team", "{count} teams"),
         alone=counted(
@@ -118,11 +118,11 @@ def teams_message(teams: Teams) -> Message:
     return Message(text=summary, blocks=blocks)
 
 
-_FIRST_TEAM = _(
+_FIRST_TEAM = N_(
     "An admin makes someone a manager, then adds their reps: /deal role @maria manager, "
     "then /deal team @maria add @sam @lee"
 )
-_CHANGE_HINT = _("Admins change a team: /deal team @maria add|remove @sam")
+_CHANGE_HINT = N_("Admins change a team: /deal team @maria add|remove @sam")
 
 
 def team_line(head: Member) -> str:

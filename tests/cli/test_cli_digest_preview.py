@@ -53,7 +53,7 @@ def test_preview_prints_plain_text_and_writes_the_chart(
     assert out.startswith(
         "Preview: the weekly digest a subscription for @Maria Moreno's team would post now."
     )
-    assert "Weekly digest" in out and "Funnel, last 90d" in out
+    assert "Weekly digest" in out and "Funnel, the last 90 days" in out
     assert "Eta (#7)" in out and "@Ana Alves" in out  # a stuck deal of maria's team
     assert "Delta" not in out  # Ana Silva's: not in maria's team
     assert "<@" not in out and "*" not in out  # no Slack markup

@@ -30,11 +30,11 @@ async def test_a_manager_previews_the_team_digest_with_its_chart(
         f"Preview: the daily digest a subscription for @{MANAGER.user_id}'s team would post "
         "now. Nothing was posted to a channel. Its funnel chart follows in your direct messages."
     ) in shown
-    assert "Daily digest" in shown and "Acme (#1)" in shown and "Funnel, last 90d" in shown
+    assert "Daily digest" in shown and "Acme (#1)" in shown and "Funnel, the last 90 days" in shown
     [chart] = slack.standin.uploaded_files()
     assert chart.channels == [dm_channel(MANAGER.user_id)]
     assert chart.content is not None and chart.content.startswith(PNG)
-    assert (chart.title or "").startswith("Sales funnel, last 90d")
+    assert (chart.title or "").startswith("Sales funnel, the last 90 days")
     assert slack.standin.messages(CHANNEL) == []  # previewed, not posted
 
 

@@ -98,7 +98,7 @@ def test_a_busy_digest_shows_every_section_within_slack_limits() -> None:
         "46 gates passed without their exit items",
         "Top objections (2)",
         "Open feedback on the map (12)",
-        "Funnel, last 90d",
+        "Funnel, the last 90 days",
     ):
         assert heading in text  # fmt: skip
     assert text.count("and 32 more") == 4 and "R&D <EU>" in text
@@ -142,7 +142,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_the_funnel_chart_is_a_readable_png() -> None:
-    png = funnel_chart_png(FUNNEL, title="Sales funnel, last 90d · Mon 2 Mar 09:00")
+    png = funnel_chart_png(FUNNEL, title="Sales funnel, the last 90 days · Mon 2 Mar 09:00")
     width, height = _png_size(png)
     assert 600 <= width <= 2000 and 250 <= height <= 1200  # legible in Slack's preview
     empty = Funnel("90d", [FunnelRow("Qualification", 0, 0, None)], None, 0.0, "USD")

@@ -50,7 +50,9 @@ def map_texts(process_map: ProcessMap) -> set[str]:
         for entry in stage.playbook:
             found |= {entry.objection, entry.response, entry.category, entry.next_step}
             found |= {*entry.explore, entry.proof or ""}
-    return {text for text in found if text}
+    found.add(process_map.id)  # the map's id, which settings show and a user types
+    # A card writes a stage's triggers and friction as one sentence, each without its stop.
+    return {shown for text in found if text for shown in (text, text.rstrip("."))}
 
 
 # Mentions and links; code spans and commands, typed as they are in every language.
@@ -65,15 +67,31 @@ _CUT_AT_LEAST = 12  # characters of a long text shown cut short ("Confirm the co
 _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 
 
+# What the pseudo-locale keeps as it is inside a translated span (flows.i18n._VERBATIM), as
+# Slack shows it: <…> tokens escaped, code spans, emoji, commands, options, CONSTANTS.
+_KEPT_IN_SPAN = re.compile(
+    r"&lt;[^&]*&gt;|<[^<>]*>|`[^`]*`|:[a-z0-9_+-]+:|/deal(?: [a-z_-]+)?|--[a-z-]+"
+    r"|\b[A-Z][A-Z0-9_]{2,}\b"
+)
+
+
 def untranslated_words(text: str, *, data: Iterable[str], allowed: set[str]) -> list[str]:
-    """In a pseudo-locale run: the plain English words left in `text` once the translated
-    spans, the data (`data`: names people and maps wrote), mentions and links are taken out."""
+    """In a pseudo-locale run: the plain English words left in `text` once the data (`data`:
+    names people and maps wrote), mentions and links are taken out. A translated span is
+    accented throughout, so a plain word inside one is a value put into its placeholder
+    untranslated ("status: won")."""
     for known in sorted(data, key=len, reverse=True):
         text = _without_cut(text.replace(known, " "), known)
     text = _MENTION.sub(" ", _EMOJI.sub(" ", text))
-    while PSEUDO_OPEN in text and (inner := _PSEUDO_SPAN.sub(" ", text)) != text:
+    while PSEUDO_OPEN in text and (inner := _PSEUDO_SPAN.sub(_inside, text)) != text:
         text = inner  # innermost spans first, then the sentences around them
     return [w for w in _WORD.findall(text) if w.casefold() not in allowed]
+
+
+def _inside(span: re.Match[str]) -> str:
+    """A translated span without what the pseudo-locale keeps as it is: the values its
+    placeholders were given are what is left in plain letters."""
+    return f" {_KEPT_IN_SPAN.sub(' ', span.group()[1:-1])} "
 
 
 def _without_cut(text: str, known: str) -> str:

@@ -66,7 +66,7 @@ MANAGER_WEEK = (
     "plan 100k quarter",
     "list team",
     "override #1 the buyer signed early",
-    "digest subscribe #general daily 09:00 team",
+    "digest subscribe <#C0GENERAL|general> daily 09:00 team",
     "digest list",
     "digest preview daily team",
 )

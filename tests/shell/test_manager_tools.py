@@ -35,7 +35,11 @@ async def test_a_manager_previews_digests_and_onboards_a_new_hire(
 
     preview = shown["maria: /deal digest preview"]
     assert "Preview: the daily digest a subscription for @maria's team would post now." in preview
-    assert "Daily digest" in preview and "Acme (#1)" in preview and "Funnel, last 90d" in preview
+    assert (
+        "Daily digest" in preview
+        and "Acme (#1)" in preview
+        and "Funnel, the last 90 days" in preview
+    )
     assert "saved as " in preview
     [chart] = list((tmp_path / "files").iterdir())
     assert chart.read_bytes().startswith(b"\x89PNG")

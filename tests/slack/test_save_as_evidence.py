@@ -104,7 +104,7 @@ async def test_an_item_that_wants_a_typed_value_is_refused_and_nothing_changes(
 
     block_id, text = error_of(await submit_form(slack, view, "seats", user=REP))
 
-    assert block_id == menu["block_id"] and "Seats (number)" in text
+    assert block_id == menu["block_id"] and "Seats (a number)" in text
     assert await ticks(slack) == {} and await events(slack) == before
 
 

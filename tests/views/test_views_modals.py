@@ -23,6 +23,7 @@ from bot.views.modals import (
     read_new_deal,
 )
 from bot.views.text import render_view
+from flows.i18n import PSEUDO, pseudo, using_locale
 from flows.machine import Move
 from tests.support.views import every_stage, make_card, view_problems
 
@@ -92,7 +93,10 @@ def test_a_move_the_stage_does_not_allow_gets_a_note_not_a_form() -> None:
     card = make_card(stage="onboarding")
     view = branch_modal(card, Move.LOSE, private_metadata=META)
     assert view.submit is None and _inputs(view) == {}
-    assert "is not possible" in render_view(view)
+    assert "where “Mark as lost” is not possible" in render_view(view)  # the menu's label
+    with using_locale(PSEUDO):  # the label translated, never the move's typed value
+        said = render_view(branch_modal(card, Move.LOSE, private_metadata=META))
+    assert pseudo("Mark as lost") in said and "lose" not in said
     done = make_card(
         stage="qualify",
         ticked=["icp_fit", "problem", "budget", "discovery_booked"],

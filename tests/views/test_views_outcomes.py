@@ -340,6 +340,13 @@ def test_history_lines_say_when_who_and_what() -> None:
     assert lines[2].endswith("marked lost from Proposal: Price too high")
 
 
+def test_feedback_an_older_version_kept_on_a_deal_is_said_in_words() -> None:
+    entry = d.HistoryEntry(_event(EventKind.FEEDBACK, reason="too many fields"), None, None, None)
+    history = d.DealHistory(deal_id=42, name="Acme Corp", entries=[entry])
+    shown = "\n".join(_texts(outcome_message(history)))
+    assert "gave feedback on the map: too many fields" in shown  # not the kind's "feedback:"
+
+
 def test_a_long_history_keeps_the_latest_entries_within_limits() -> None:
     message = outcome_message(_history(count=900, reason="x" * 900))
     assert message_problems(message) == []
