@@ -87,5 +87,5 @@ WEBHOOK: CommandSpec[WebhookArgs] = CommandSpec(
         "stagecoach webhooks failed lists the dead letters. docs/webhooks.md has the "
         "payload and how to check a signature."
     ),
-    details_values=(("kinds", ", ".join(kind.value for kind in StageEvent)),),
+    details_values=(("kinds", ", ".join(f"`{kind.value}`" for kind in StageEvent)),),
 )

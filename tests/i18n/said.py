@@ -64,7 +64,7 @@ _PSEUDO_SPAN = re.compile(
 )
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
 _CUT_AT_LEAST = 12  # characters of a long text shown cut short ("Confirm the company…")
-_WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
+_WORD = re.compile(r"[A-Za-z][A-Za-z']+[A-Za-z]")  # "deal's", not the quote after 'word'
 
 
 # What the pseudo-locale keeps as it is inside a translated span (flows.i18n._VERBATIM), as

@@ -37,13 +37,14 @@ async def shown(slack: SlackHarness, line: str) -> list[str]:
     return list(shown_texts(answer.body))
 
 
-def english_in(texts: list[str]) -> dict[str, Any]:
-    """Each text's English: prose outside the translated spans and the code spans, and
-    placeholders left in English in the usages (which are code spans)."""
+def english_in(texts: list[str], *, typed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Each text's English: prose outside the translated spans and the code spans, words put
+    into a translated sentence untranslated, and placeholders left in English in the usages
+    (which are code spans); `typed`: what the user typed, quoted back as typed."""
     found: dict[str, Any] = {}
     for text in texts:
         usages = [m.group(1) for line in text.splitlines() if (m := _USAGE_SPAN.match(line))]
-        words = untranslated_words(text, data=(), allowed=ALLOWED)
+        words = untranslated_words(text, data=typed, allowed=ALLOWED)
         words += [w for u in usages for w in _ENGLISH_PLACEHOLDER.findall(html.unescape(u))]
         if words:
             found[text] = words
@@ -73,5 +74,6 @@ async def test_a_refused_command_is_in_the_askers_language(slack: SlackHarness, 
     texts = await shown(slack, line)
 
     usage = next(text for text in texts if "/deal" in text)
-    assert english_in([html.unescape(t) for t in texts]) == {}, texts
+    typed = tuple(f"'{word}'" for word in line.split())
+    assert english_in([html.unescape(t) for t in texts], typed=typed) == {}, texts
     assert not _ENGLISH_PLACEHOLDER.findall(html.unescape(usage)), usage
