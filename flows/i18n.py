@@ -82,6 +82,13 @@ def ngettext(one: str, other: str, count: int, *, locale: str | None = None) -> 
     return _catalogue(locale or _LOCALE.get()).ngettext(one, other, count)
 
 
+def N_plural(one: str, other: str) -> tuple[str, str]:
+    """Mark a singular and plural pair as ONE counted entry of the catalogue (`pybabel
+    extract -k N_plural:1,2`), for tables built at import; `ngettext(*pair, count)` where
+    it is shown. Two `N_` would make two unrelated entries, which ngettext never finds."""
+    return one, other
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it (gettext's name, which Babel's
     extractor knows): for tables built at import, translated with `_` where they are shown."""

@@ -12,7 +12,7 @@ from bot.views.limits import SECTION_TEXT
 from bot.views.message import Message
 from bot.views.mrkdwn import bold, clip, escape, mention
 from bot.views.roles import member_name, named
-from flows.i18n import N_, _, ngettext
+from flows.i18n import N_, N_plural, _, ngettext
 
 MAX_TEAMS = 40  # lines of a team list; with 50 reps each, a dozen sections at most
 MAX_REPS = 50  # reps named on one team's line
@@ -22,30 +22,30 @@ MAX_REPS = 50  # reps named on one team's line
 # What a change did, said once for all the reps it happened to alike: (one rep, several),
 # the English source of one plural entry (`ngettext` picks the form where it is said).
 _SAID = {
-    RepChange.JOINED: (
-        N_("{reps} now reports to {manager}."),
-        N_("{reps} now report to {manager}."),
+    RepChange.JOINED: N_plural(
+        "{reps} now reports to {manager}.",
+        "{reps} now report to {manager}.",
     ),
-    RepChange.MOVED: (
-        N_("{reps} moved from {other}'s team to {manager}'s."),
-        N_("{reps} moved from {other}'s team to {manager}'s."),
+    RepChange.MOVED: N_plural(
+        "{reps} moved from {other}'s team to {manager}'s.",
+        "{reps} moved from {other}'s team to {manager}'s.",
     ),
-    RepChange.ALREADY: (
-        N_("{reps} already reports to {manager}; nothing changed."),
-        N_("{reps} already report to {manager}; nothing changed."),
+    RepChange.ALREADY: N_plural(
+        "{reps} already reports to {manager}; nothing changed.",
+        "{reps} already report to {manager}; nothing changed.",
     ),
-    RepChange.LEFT: (
-        N_("{reps} no longer reports to {manager}."),
-        N_("{reps} no longer report to {manager}."),
+    RepChange.LEFT: N_plural(
+        "{reps} no longer reports to {manager}.",
+        "{reps} no longer report to {manager}.",
     ),
-    RepChange.NOT_IN_TEAM: (
-        N_("{reps} does not report to {manager} but to {other}; nothing changed."),
-        N_("{reps} do not report to {manager} but to {other}; nothing changed."),
+    RepChange.NOT_IN_TEAM: N_plural(
+        "{reps} does not report to {manager} but to {other}; nothing changed.",
+        "{reps} do not report to {manager} but to {other}; nothing changed.",
     ),
 }
-_IN_NO_TEAM = (
-    N_("{reps} does not report to {manager}: they are in no team; nothing changed."),
-    N_("{reps} do not report to {manager}: they are in no team; nothing changed."),
+_IN_NO_TEAM = N_plural(
+    "{reps} does not report to {manager}: they are in no team; nothing changed.",
+    "{reps} do not report to {manager}: they are in no team; nothing changed.",
 )
 
 

@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from flows.i18n import LOCALE_DIR
 
 ROOT = Path(__file__).parents[2]
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "counted": (2, 3)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2), "counted": (2, 3)}
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}|<[^<>]*>|`[^`]*`|:[a-z0-9_+-]+:|/deal(?: [a-z_-]+)?")
 _WORD = re.compile(r"[A-Za-z][A-Za-z']{2,}")
 
@@ -29,7 +29,10 @@ def source_messages() -> tuple[str, ...]:
     found: list[str] = []
     for folder in ("bot", "flows"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / folder, keywords=KEYWORDS, comment_tags=()
+            ROOT / folder,
+            method_map=[("**.py", "flows.i18n_extract.extract_ast")],  # as babel.cfg says
+            keywords=KEYWORDS,
+            comment_tags=(),
         ):
             found.extend(message if isinstance(message, tuple) else (message,))
     return tuple(m for m in found if m)

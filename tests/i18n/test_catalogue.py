@@ -30,6 +30,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,
     "N_": None,
     "ngettext": (1, 2),
+    "N_plural": (1, 2),
     "counted": (2, 3),
 }
 CATALOGUE = LOCALE_DIR / TURKISH / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -23,7 +23,8 @@ TYPED = {  # what people typed, echoed back as typed (English on purpose: it mus
     "the demo stage needs a security review item", "frobnicate", "banana", "someday",
     "no such deal", "parsecs", "price",
 }  # fmt: skip
-_CODE = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|`[^`]*`|/deal(?: [a-z_-]+)?")
+# Mentions, links, code, commands, and currency codes (ISO 4217: "TRY" is no English word).
+_CODE = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>|`[^`]*`|/deal(?: [a-z_-]+)?|\b[A-Z]{3}\b")
 
 
 @pytest.fixture
