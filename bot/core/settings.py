@@ -21,8 +21,7 @@ DEFAULT_PORT = 3000
 DEFAULT_REPORT_QUERIES = os.cpu_count() or 1
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
-# name → what it must look like (shown in the error and in `stagecoach serve --help`), in
-# English: `documented(name)` says it in the current language
+# name → what it must look like, in English (`documented` says it in the current language)
 DOCUMENTED = {
     "SLACK_BOT_TOKEN": N_("the bot token from your Slack app's 'OAuth & Permissions' page: xoxb-…"),
     "SLACK_SIGNING_SECRET": N_("the signing secret from 'Basic Information' (32 hex characters)"),
@@ -36,34 +35,18 @@ DOCUMENTED = {
         "default: the one configured in the app"
     ),
     "SLACK_APP_TOKEN": N_("an app-level token with connections:write, for Socket Mode: xapp-…"),
-    "SLACK_API_URL": N_(
-        "the Web API base URL, default https://slack.com/api/ (response URLs on its host are trusted too)"
-    ),
+    "SLACK_API_URL": N_("the Web API base URL, default https://slack.com/api/ (response URLs on its host are trusted too)"),
     "DATABASE_URL": N_(
         "sqlite:///path/file.db or postgresql://user:password@host:5432/db "
         "(ending ?pgbouncer=true behind PgBouncer's transaction pooling)"
     ),
-    "STAGECOACH_MAP": N_(
-        "a shipped map id (default, extended, default-tr, extended-tr) or a path to a map YAML file"
-    ),
-    "STAGECOACH_ADMINS": N_(
-        "comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"
-    ),
-    "STAGECOACH_SCHEDULER_INTERVAL": N_(
-        "seconds between scheduler ticks (digests, nudges), default 30; tests use 0.2"
-    ),
-    "STAGECOACH_CLAIM_LEASE": N_(
-        "seconds a replica holds claimed digest or nudge work before another may take it over, default 300"
-    ),
-    "STAGECOACH_SHUTDOWN_TIMEOUT": N_(
-        "seconds `serve` takes at most, after SIGTERM, to finish requests and work in flight, default 20"
-    ),
-    "STAGECOACH_DRAIN_DELAY": N_(
-        "seconds `serve` keeps answering after SIGTERM while /healthz says 503, default 0"
-    ),
-    "STAGECOACH_REPORT_QUERIES": N_(
-        "how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"
-    ),
+    "STAGECOACH_MAP": N_("a shipped map id (default, extended, default-tr, extended-tr) or a path to a map YAML file"),
+    "STAGECOACH_ADMINS": N_("comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"),
+    "STAGECOACH_SCHEDULER_INTERVAL": N_("seconds between scheduler ticks (digests, nudges), default 30; tests use 0.2"),
+    "STAGECOACH_CLAIM_LEASE": N_("seconds a replica holds claimed digest or nudge work before another may take it over, default 300"),
+    "STAGECOACH_SHUTDOWN_TIMEOUT": N_("seconds `serve` takes at most, after SIGTERM, to finish requests and work in flight, default 20"),
+    "STAGECOACH_DRAIN_DELAY": N_("seconds `serve` keeps answering after SIGTERM while /healthz says 503, default 0"),
+    "STAGECOACH_REPORT_QUERIES": N_("how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"),
     "STAGECOACH_REPORTING_CURRENCY": N_(
         "a currency code (e.g. USD) to add money KPIs up in, with STAGECOACH_FX_RATES; "
         "default none: money is reported per currency"
@@ -72,24 +55,16 @@ DOCUMENTED = {
         "a YAML (EUR: 1.08) or CSV (currency,rate) file: one unit of each currency in the "
         "reporting currency"
     ),
-    "STAGECOACH_WEBHOOK_INTERVAL": N_(
-        "seconds between looks at an empty webhook outbox, default 1"
-    ),
+    "STAGECOACH_WEBHOOK_INTERVAL": N_("seconds between looks at an empty webhook outbox, default 1"),
     "STAGECOACH_WEBHOOK_LEASE": N_("seconds a replica holds a webhook delivery, default 60"),
-    "STAGECOACH_WEBHOOK_BACKOFF": N_(
-        "seconds before a webhook's first retry, then doubled, default 10"
-    ),
+    "STAGECOACH_WEBHOOK_BACKOFF": N_("seconds before a webhook's first retry, then doubled, default 10"),
     "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": N_("1: webhooks may go to private addresses, default 0"),
-    "STAGECOACH_WEBHOOK_ATTEMPTS": N_(
-        "tries before a webhook delivery is a dead letter, default 8"
-    ),
+    "STAGECOACH_WEBHOOK_ATTEMPTS": N_("tries before a webhook delivery is a dead letter, default 8"),
     "PORT": N_("the HTTP port, 1-65535, default 3000"),
     "STAGECOACH_LOG_FORMAT": N_("json or text; default text on a terminal, json otherwise"),
     "LOG_LEVEL": N_("DEBUG, INFO, WARNING or ERROR; default INFO"),
-    "PROMETHEUS_MULTIPROC_DIR": N_(
-        "an empty directory where each of several processes on one port keeps its metrics"
-    ),
-}
+    "PROMETHEUS_MULTIPROC_DIR": N_("an empty directory where each of several processes on one port keeps its metrics"),
+}  # fmt: skip
 
 
 def documented(name: str) -> str:
