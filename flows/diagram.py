@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.machine import Move, Transition, map_transitions
 from flows.schema import ProcessMap, Stage, StageKind
 
@@ -114,10 +114,10 @@ def _style(process_map: ProcessMap, stage: Stage) -> NodeStyle:
 
 
 _LABELS = {
-    Move.LOSE: _("lose"),
-    Move.DISQUALIFY: _("disqualify"),
-    Move.NURTURE: _("nurture"),
-    Move.REOPEN: _("reopen"),
+    Move.LOSE: N_("lose"),
+    Move.DISQUALIFY: N_("disqualify"),
+    Move.NURTURE: N_("nurture"),
+    Move.REOPEN: N_("reopen"),
 }
 
 
@@ -125,4 +125,4 @@ def _edge(transition: Transition) -> Edge:
     if transition.move is Move.ADVANCE:
         return Edge(transition.source, transition.dest, "", EdgeStyle.ADVANCE)
     style = EdgeStyle.REOPEN if transition.move is Move.REOPEN else EdgeStyle.BRANCH
-    return Edge(transition.source, transition.dest, _LABELS[transition.move], style)
+    return Edge(transition.source, transition.dest, _(_LABELS[transition.move]), style)

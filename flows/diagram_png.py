@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygraphviz as pgv
 
 from flows.diagram import Diagram, Edge, EdgeStyle, Node, NodeStyle
-from flows.i18n import _
+from flows.i18n import N_, _
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 
@@ -20,7 +20,7 @@ NODE_LOOK: dict[NodeStyle, dict[str, str]] = {
     NodeStyle.NURTURE: {"fillcolor": "#fff3cd", "color": "#8a6d00", "style": "rounded,filled,dashed"},
 }  # fmt: skip
 HIGHLIGHT = {"color": "#d93025", "penwidth": "4"}
-LEGEND = _("solid: advance · dashed: exit to lost, nurture or disqualified · dotted: reopen")
+LEGEND = N_("solid: advance · dashed: exit to lost, nurture or disqualified · dotted: reopen")
 
 # Heavy weight keeps the main path one straight column on the left. Branch and reopen edges
 # all leave and enter stages on their east side, so the exits and their loops stay on the
@@ -43,7 +43,7 @@ def to_png(diagram: Diagram) -> bytes:
 def _graph(diagram: Diagram) -> pgv.AGraph:
     graph = pgv.AGraph(directed=True, strict=False)
     graph.graph_attr.update(
-        label=f"{diagram.title}\n{LEGEND}", labelloc="t", fontsize="18", fontname=FONT, rankdir="TB",
+        label=f"{diagram.title}\n{_(LEGEND)}", labelloc="t", fontsize="18", fontname=FONT, rankdir="TB",
         nodesep="0.4", ranksep="0.45", dpi="96", bgcolor="white",
     )  # fmt: skip
     graph.node_attr.update(shape="box", style="rounded,filled", fontname=FONT, fontsize="11")

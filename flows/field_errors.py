@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.problems import Path
 from flows.schema import MAX_EXIT_ITEMS
 
-IDENT_RULE = _("lowercase letters, digits and '_', starting with a letter, at most 40 characters")
-MAP_ID_RULE = _(
+IDENT_RULE = N_("lowercase letters, digits and '_', starting with a letter, at most 40 characters")
+MAP_ID_RULE = N_(
     "lowercase letters, digits and '_', starting with a letter, words joined by '-' "
     "(default-tr), at most 40 characters"
 )
@@ -44,52 +44,54 @@ def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[tuple[Pa
     return [describe(error, model) for error in exc.errors()]
 
 
+# Tables built at import hold the English (N_); `_hint_for` translates when it answers.
+_ID_HINTS = {"id": N_("an id: "), "next": N_("the id of a stage: ")}  # each + IDENT_RULE
 _HINTS = {
-    "id": _("an id: ") + IDENT_RULE,
-    "next": _("the id of a stage: ") + IDENT_RULE,
-    "owner": _(
+    "owner": N_(
         "the team that owns the stage, as people call it (Sales, Implementation): 1 to 120 characters"
     ),
-    "probability": _("a whole number from 0 to 100 (the chance a deal here is won)"),
-    "target_days": _("a whole number of days, 1 or more"),
-    "rot_days": _("a whole number of days, 1 or more"),
-    "version": _("a whole number, 1 or more"),
-    "required": _("true or false"),
-    "won": _("true or false"),
-    "kind": _("one of: open, lost, disqualified, nurture"),
-    "branches": _("a list of: lose, disqualify, nurture"),
-    "buyer_stage": _("one of: awareness, consideration, decision, advocacy"),
-    "locale": _("a language code such as en or tr_TR"),
-    "currency": _("a three-letter currency code such as USD or EUR"),
-    "by": _("a date as YYYY-MM-DD"),
-    "activities": _("a list of at least one thing that happens in this stage"),
-    "explore": _("a list of at least one question to ask the buyer"),
-    "stages": _("a list of at least two stages"),
-    "evidence": _(
+    "probability": N_("a whole number from 0 to 100 (the chance a deal here is won)"),
+    "target_days": N_("a whole number of days, 1 or more"),
+    "rot_days": N_("a whole number of days, 1 or more"),
+    "version": N_("a whole number, 1 or more"),
+    "required": N_("true or false"),
+    "won": N_("true or false"),
+    "kind": N_("one of: open, lost, disqualified, nurture"),
+    "branches": N_("a list of: lose, disqualify, nurture"),
+    "buyer_stage": N_("one of: awareness, consideration, decision, advocacy"),
+    "locale": N_("a language code such as en or tr_TR"),
+    "currency": N_("a three-letter currency code such as USD or EUR"),
+    "by": N_("a date as YYYY-MM-DD"),
+    "activities": N_("a list of at least one thing that happens in this stage"),
+    "explore": N_("a list of at least one question to ask the buyer"),
+    "stages": N_("a list of at least two stages"),
+    "evidence": N_(
         "a prompt (Budget amount), or prompt, type (text, number, money, date, person, url, "
         "choice) and, for a choice, options"
     ),
-    "prompt": _("what to ask for, e.g. Budget amount"),
-    "type": _("one of: text, number, money, date, person, url, choice"),
-    "options": _("a list of at least two different choices, for type: choice only"),
+    "prompt": N_("what to ask for, e.g. Budget amount"),
+    "type": N_("one of: text, number, money, date, person, url, choice"),
+    "options": N_("a list of at least two different choices, for type: choice only"),
 }
 
 
 _APPROVAL_HINTS = {
-    "approval": _("by: manager, admin, @U0123ABCD or #C0123ABCD; optional when: amount >= 100000"),
-    "by": _("manager, admin, a user as @U0123ABCD, or a channel as #C0123ABCD"),
-    "when": _("a field, a comparison and a number: amount >= 100000 (>=, >, <=, <, ==)"),
+    "approval": N_("by: manager, admin, @U0123ABCD or #C0123ABCD; optional when: amount >= 100000"),
+    "by": N_("manager, admin, a user as @U0123ABCD, or a channel as #C0123ABCD"),
+    "when": N_("a field, a comparison and a number: amount >= 100000 (>=, >, <=, <, ==)"),
 }
 
 
 def _hint_for(path: Path) -> str:
     names = [part for part in path if isinstance(part, str)]
     if "approval" in names and names[-1] in _APPROVAL_HINTS:  # `by` means a date in a goal
-        return _APPROVAL_HINTS[names[-1]]
+        return _(_APPROVAL_HINTS[names[-1]])
     if names == ["id"]:  # the map's own id, which may join words with '-'
-        return _("an id: ") + MAP_ID_RULE
+        return _("an id: ") + _(MAP_ID_RULE)
+    if names and names[-1] in _ID_HINTS:
+        return _(_ID_HINTS[names[-1]]) + _(IDENT_RULE)
     if names and names[-1] in _HINTS:
-        return _HINTS[names[-1]]
+        return _(_HINTS[names[-1]])
     return _("a non-empty value") if names else ""
 
 

@@ -102,10 +102,10 @@ def _catalogue(language: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
-# Kept as they are in the pseudo-locale: placeholders, Slack's <…> tokens, code spans,
-# emoji codes, commands and options a user types.
+# Kept as they are in the pseudo-locale: placeholders (argparse's are %-style), Slack's <…>
+# tokens, code spans, emoji codes, commands and options a user types.
 _VERBATIM = re.compile(
-    r"\{[^{}]*\}|<[^<>]*>|`[^`]*`|:[a-z0-9_+-]+:|/deal(?: [a-z_-]+)?|--[a-z-]+|\b[A-Z][A-Z0-9_]{2,}\b"
+    r"\{[^{}]*\}|%(?:\(\w+\))?[srd]|<[^<>]*>|`[^`]*`|:[a-z0-9_+-]+:|/deal(?: [a-z_-]+)?|--[a-z-]+|\b[A-Z][A-Z0-9_]{2,}\b"
 )
 _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",

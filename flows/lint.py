@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.loader import parse_map
 from flows.problems import Path, Problem, Severity
 from flows.reachability import reachable, successors, trapped_stage_ids
@@ -31,7 +31,7 @@ class Rule:
     """One lint rule: its name (shown as [name] after a warning), what it checks, the check."""
 
     name: str
-    summary: str
+    summary: str  # English (N_): translate with _ where it is shown
     check: Check
 
 
@@ -212,12 +212,12 @@ def _idle_handoff_sla(process_map: ProcessMap) -> Iterator[Finding]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("vague-item", _("exit item not an instruction: no action verb, vague, too short"), _vague_items),
-    Rule("vague-activity", _("activity not an instruction: no action verb, vague, too short"), _vague_activities),
-    Rule("too-many-items", _("more than 7 exit items in a stage"), _too_many_items),
-    Rule("no-exit-criteria", _("an open stage that advances has no exit items"), _no_exit_criteria),
-    Rule("unreachable-stage", _("no path from the first stage leads to this stage"), _unreachable),
-    Rule("dead-end", _("a deal in this stage can never reach the win, a loss or the end"), _dead_ends),
-    Rule("idle-handoff-sla", _("a handoff SLA on a stage no other owner hands deals to"), _idle_handoff_sla),
-    Rule("thin-playbook", _("an open stage before the win has fewer than 2 objections"), _thin_playbook),
+    Rule("vague-item", N_("exit item not an instruction: no action verb, vague, too short"), _vague_items),
+    Rule("vague-activity", N_("activity not an instruction: no action verb, vague, too short"), _vague_activities),
+    Rule("too-many-items", N_("more than 7 exit items in a stage"), _too_many_items),
+    Rule("no-exit-criteria", N_("an open stage that advances has no exit items"), _no_exit_criteria),
+    Rule("unreachable-stage", N_("no path from the first stage leads to this stage"), _unreachable),
+    Rule("dead-end", N_("a deal in this stage can never reach the win, a loss or the end"), _dead_ends),
+    Rule("idle-handoff-sla", N_("a handoff SLA on a stage no other owner hands deals to"), _idle_handoff_sla),
+    Rule("thin-playbook", N_("an open stage before the win has fewer than 2 objections"), _thin_playbook),
 )  # fmt: skip

@@ -5,12 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flows.i18n import N_, _
+
 Path = tuple[str | int, ...]
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+# What a reader sees for each severity (the values are the code's, in English).
+SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}
+
+
+def severity_word(severity: Severity) -> str:
+    """ "error" or "warning" in the current language, as compilers print theirs."""
+    return _(SEVERITY_WORDS[severity])
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +51,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        text = f"{where}: {self.severity}: {self.field or '(map)'}: {self.message}"
+        field = self.field or _("(map)")
+        text = f"{where}: {severity_word(self.severity)}: {field}: {self.message}"
         if self.rule:
             text += f" [{self.rule}]"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        return f"{text}\n    " + _("hint: {hint}").format(hint=self.hint) if self.hint else text
 
 
 def format_path(path: Path) -> str:

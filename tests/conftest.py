@@ -37,6 +37,13 @@ def _no_oauth_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _cli_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `main([...])` speaks the locale of whoever runs the tests (LANG=tr_TR.UTF-8 would make
+    # it Turkish); tests of another language set STAGECOACH_LANGUAGE themselves.
+    monkeypatch.setenv("STAGECOACH_LANGUAGE", "en")
+
+
+@pytest.fixture(autouse=True)
 def _root_logging_restored() -> Iterator[None]:
     """A command run in-process (`main(["serve", …])`) points the root logger at that
     test's captured stderr, which pytest closes after it: every later log line then failed

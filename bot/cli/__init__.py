@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
-from flows.i18n import _
+from bot.cli.language import argparse_in_our_language, cli_locale
+from flows.i18n import _, using_locale
 
 # Command groups, in the order `stagecoach --help` lists them. Each module defines
 # `register(subparsers)`, which adds its parser(s) and sets `handler=` to a function
@@ -33,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stagecoach",
         description=_("Guide sales reps through the sales process map, in Slack or a terminal."),
+        epilog=_(
+            "Language: STAGECOACH_LANGUAGE (en or tr), else the locale (LC_ALL, LC_MESSAGES, "
+            "LANG), else English."
+        ),
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
@@ -41,13 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return 2
-    return handler(args)
+    """Run one command in the operator's language, chosen once here before any help text
+    is built (argparse keeps the strings it is given: built earlier, they stay English)."""
+    with using_locale(cli_locale(os.environ)), argparse_in_our_language():
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 2
+        return handler(args)
 
 
 def run() -> None:

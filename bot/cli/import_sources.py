@@ -31,15 +31,16 @@ from bot.history.mapping import (
 )
 from bot.history.rows import SourceRow
 from bot.views.counts import counted
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.schema import ProcessMap
 
 FORMATS = ("native", "hubspot", "salesforce", "pipedrive")
+# the files each format reads, as --help and errors name them (English: translated there)
 FILES_OF = {
-    "native": (_("FILE.csv"),),
-    "hubspot": (_("the deal export"),),
-    "salesforce": (_("OpportunityHistory.csv"), _("Opportunity.csv")),
-    "pipedrive": (_("the deals export"), _("the deal flow")),
+    "native": (N_("FILE.csv"),),
+    "hubspot": (N_("the deal export"),),
+    "salesforce": (N_("OpportunityHistory.csv"), N_("Opportunity.csv")),
+    "pipedrive": (N_("the deals export"), N_("the deal flow")),
 }
 
 
@@ -64,7 +65,7 @@ class ImportSources:
                 _("--format {format} takes {count}: {files}").format(
                     format=args.format,
                     count=counted(len(wanted), "{count} file", "{count} files"),
-                    files=", ".join(wanted),
+                    files=", ".join(_(name) for name in wanted),
                 )
             )
         return cls(

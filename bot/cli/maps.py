@@ -15,13 +15,14 @@ from pathlib import Path
 
 from bot.cli import map_migration, maps_actual
 from bot.core.local_formats import percent_text
+from bot.views.counts import counted
 from flows.diagram import UnknownStageError, build_diagram
 from flows.diagram_mermaid import to_mermaid
 from flows.diagram_png import to_png
 from flows.i18n import _
 from flows.lint import lint_file
 from flows.loader import load_map, resolve_map_path, shipped_map_ids
-from flows.problems import MapError, Problem
+from flows.problems import MapError, Problem, severity_word
 from flows.schema import Evidence, EvidenceType, ExitItem, ProcessMap, Stage
 
 OK, FAILED, USAGE = 0, 1, 2
@@ -220,9 +221,9 @@ def lint_map_command(args: argparse.Namespace) -> int:
         stages = len(load_map(path).stages)
         print(_("ok: {file} — {count} stages, no problems").format(file=path, count=stages))
         return OK
-    for warning in warnings:
-        print(warning)
-    print(_("{file}: {count} warnings").format(file=path, count=len(warnings)))
+    print(*warnings, sep="\n")
+    found = counted(len(warnings), "{count} warning", "{count} warnings")
+    print(_("{file}: {warnings}").format(file=path, warnings=found))
     return FAILED if args.strict else OK
 
 
@@ -291,7 +292,7 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def _unplaced(problem: Problem) -> str:
     hint = f" ({problem.hint})" if problem.hint else ""
-    return f"{problem.file}: {problem.severity}: {problem.message}{hint}"
+    return f"{problem.file}: {severity_word(problem.severity)}: {problem.message}{hint}"
 
 
 def _fail(message: str, *, code: int = FAILED) -> int:

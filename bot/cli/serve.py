@@ -22,7 +22,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.cli import event_loop, log_format
 from bot.cli.workers import MOST_WORKERS, Supervisor, cores, listening_sockets
 from bot.core.boot import StartupError, open_services
-from bot.core.settings import DOCUMENTED, Settings, SettingsError
+from bot.core.settings import DOCUMENTED, Settings, SettingsError, documented
 from bot.digests.settings import SchedulerSettings
 from bot.slack.app import build_bolt_app
 from bot.slack.http import DRAINING, EVENTS_PATH, build_web_app
@@ -41,7 +41,7 @@ log = logging.getLogger("stagecoach")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    env_help = "\n".join(f"  {name:<30} {what}" for name, what in DOCUMENTED.items())
+    env_help = "\n".join(f"  {name:<30} {documented(name)}" for name in DOCUMENTED)
     parser = subparsers.add_parser(
         "serve",
         help=_("run the Slack app (HTTP on PORT, or Socket Mode)"),

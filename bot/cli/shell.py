@@ -22,10 +22,10 @@ from bot.shell.repl import Repl
 from bot.shell.say import say
 from bot.shell.session import ShellSession
 from bot.shell.startup import banner, open_shell, shell_settings
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.problems import MapError
 
-ENV_HELP = _(
+ENV_HELP = N_(  # English; translated where a parser is built
     "DATABASE_URL (default: sqlite:///stagecoach.db in this folder) and STAGECOACH_MAP "
     "(default: the shipped default map) choose the database and the map."
 )
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     demo = subparsers.add_parser(
         "demo",
         help=_("add demo deals (across stages, with history) to the database"),
-        description=ENV_HELP,
+        description=_(ENV_HELP),
     )
     demo.set_defaults(handler=run_demo)
 
@@ -46,7 +46,7 @@ def _register_shell(subparsers: argparse._SubParsersAction) -> None:  # type: ig
     parser = subparsers.add_parser(
         "shell",
         help=_("the whole bot in a terminal: type /deal … as in Slack"),
-        description=_("Talk to the bot as in Slack, no Slack needed. ") + ENV_HELP,
+        description=_("Talk to the bot as in Slack, no Slack needed. ") + _(ENV_HELP),
     )
     parser.add_argument("--demo", action="store_true", help=_("add the demo deals first"))
     _identity_options(parser)
@@ -58,7 +58,7 @@ def _register_say(subparsers: argparse._SubParsersAction) -> None:  # type: igno
         "say",
         help=_("one line to the bot, its reply as text (or JSON); exit 1 on an error reply"),
         description=_("One line, as typed in the shell, e.g. stagecoach say '/deal list'. ")
-        + ENV_HELP,
+        + _(ENV_HELP),
     )
     _identity_options(parser)
     parser.add_argument(
@@ -71,7 +71,7 @@ def _register_say(subparsers: argparse._SubParsersAction) -> None:  # type: igno
         metavar="TEXT",
         help=_("an answer for the next field of a form the line opens (repeat; else stdin)"),
     )
-    parser.add_argument("line", nargs="+", help=_("e.g. /deal new Acme 50k"))
+    parser.add_argument("line", nargs="+", metavar="LINE", help=_("e.g. /deal new Acme 50k"))
     parser.set_defaults(handler=run_say)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from bot.core.reporting_currency import RatesError, ReportingCurrency, read_reporting_currency
 from bot.core.slack_ids import is_user_id
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.loader import DEFAULT_MAP_ID
 from storage.pgbouncer import behind_pgbouncer
 from storage.urls import DatabaseUrlError, async_url, default_url
@@ -21,70 +21,55 @@ DEFAULT_PORT = 3000
 DEFAULT_REPORT_QUERIES = os.cpu_count() or 1
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
-# name → what it must look like (shown in the error and in `stagecoach serve --help`)
+# name → what it must look like, in English (`documented` says it in the current language)
 DOCUMENTED = {
-    "SLACK_BOT_TOKEN": _("the bot token from your Slack app's 'OAuth & Permissions' page: xoxb-…"),
-    "SLACK_SIGNING_SECRET": _("the signing secret from 'Basic Information' (32 hex characters)"),
-    "SLACK_CLIENT_ID": _(
+    "SLACK_BOT_TOKEN": N_("the bot token from your Slack app's 'OAuth & Permissions' page: xoxb-…"),
+    "SLACK_SIGNING_SECRET": N_("the signing secret from 'Basic Information' (32 hex characters)"),
+    "SLACK_CLIENT_ID": N_(
         "with SLACK_CLIENT_SECRET, from 'Basic Information': turns on OAuth install for any "
         "workspace (/slack/install) instead of SLACK_BOT_TOKEN's one workspace"
     ),
-    "SLACK_CLIENT_SECRET": _("the client secret from 'Basic Information', with SLACK_CLIENT_ID"),
-    "SLACK_REDIRECT_URI": _(
+    "SLACK_CLIENT_SECRET": N_("the client secret from 'Basic Information', with SLACK_CLIENT_ID"),
+    "SLACK_REDIRECT_URI": N_(
         "OAuth mode: the redirect URL set in the app, https://your.host/slack/oauth_redirect; "
         "default: the one configured in the app"
     ),
-    "SLACK_APP_TOKEN": _("an app-level token with connections:write, for Socket Mode: xapp-…"),
-    "SLACK_API_URL": _(
-        "the Web API base URL, default https://slack.com/api/ (response URLs on its host are trusted too)"
-    ),
-    "DATABASE_URL": _(
+    "SLACK_APP_TOKEN": N_("an app-level token with connections:write, for Socket Mode: xapp-…"),
+    "SLACK_API_URL": N_("the Web API base URL, default https://slack.com/api/ (response URLs on its host are trusted too)"),
+    "DATABASE_URL": N_(
         "sqlite:///path/file.db or postgresql://user:password@host:5432/db "
         "(ending ?pgbouncer=true behind PgBouncer's transaction pooling)"
     ),
-    "STAGECOACH_MAP": _(
-        "a shipped map id (default, extended, default-tr, extended-tr) or a path to a map YAML file"
-    ),
-    "STAGECOACH_ADMINS": _(
-        "comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"
-    ),
-    "STAGECOACH_SCHEDULER_INTERVAL": _(
-        "seconds between scheduler ticks (digests, nudges), default 30; tests use 0.2"
-    ),
-    "STAGECOACH_CLAIM_LEASE": _(
-        "seconds a replica holds claimed digest or nudge work before another may take it over, default 300"
-    ),
-    "STAGECOACH_SHUTDOWN_TIMEOUT": _(
-        "seconds `serve` takes at most, after SIGTERM, to finish requests and work in flight, default 20"
-    ),
-    "STAGECOACH_DRAIN_DELAY": _(
-        "seconds `serve` keeps answering after SIGTERM while /healthz says 503, default 0"
-    ),
-    "STAGECOACH_REPORT_QUERIES": _(
-        "how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"
-    ),
-    "STAGECOACH_REPORTING_CURRENCY": _(
+    "STAGECOACH_MAP": N_("a shipped map id (default, extended, default-tr, extended-tr) or a path to a map YAML file"),
+    "STAGECOACH_ADMINS": N_("comma-separated Slack user ids of the first admins, e.g. U012AB3CD,U045EF6GH"),
+    "STAGECOACH_SCHEDULER_INTERVAL": N_("seconds between scheduler ticks (digests, nudges), default 30; tests use 0.2"),
+    "STAGECOACH_CLAIM_LEASE": N_("seconds a replica holds claimed digest or nudge work before another may take it over, default 300"),
+    "STAGECOACH_SHUTDOWN_TIMEOUT": N_("seconds `serve` takes at most, after SIGTERM, to finish requests and work in flight, default 20"),
+    "STAGECOACH_DRAIN_DELAY": N_("seconds `serve` keeps answering after SIGTERM while /healthz says 503, default 0"),
+    "STAGECOACH_REPORT_QUERIES": N_("how many queries one KPI report runs at once, 1 or more, default the number of CPU cores"),
+    "STAGECOACH_REPORTING_CURRENCY": N_(
         "a currency code (e.g. USD) to add money KPIs up in, with STAGECOACH_FX_RATES; "
         "default none: money is reported per currency"
     ),
-    "STAGECOACH_FX_RATES": _(
+    "STAGECOACH_FX_RATES": N_(
         "a YAML (EUR: 1.08) or CSV (currency,rate) file: one unit of each currency in the "
         "reporting currency"
     ),
-    "STAGECOACH_WEBHOOK_INTERVAL": _("seconds between looks at an empty webhook outbox, default 1"),
-    "STAGECOACH_WEBHOOK_LEASE": _("seconds a replica holds a webhook delivery, default 60"),
-    "STAGECOACH_WEBHOOK_BACKOFF": _(
-        "seconds before a webhook's first retry, then doubled, default 10"
-    ),
-    "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": _("1: webhooks may go to private addresses, default 0"),
-    "STAGECOACH_WEBHOOK_ATTEMPTS": _("tries before a webhook delivery is a dead letter, default 8"),
-    "PORT": _("the HTTP port, 1-65535, default 3000"),
-    "STAGECOACH_LOG_FORMAT": _("json or text; default text on a terminal, json otherwise"),
-    "LOG_LEVEL": _("DEBUG, INFO, WARNING or ERROR; default INFO"),
-    "PROMETHEUS_MULTIPROC_DIR": _(
-        "an empty directory where each of several processes on one port keeps its metrics"
-    ),
-}
+    "STAGECOACH_WEBHOOK_INTERVAL": N_("seconds between looks at an empty webhook outbox, default 1"),
+    "STAGECOACH_WEBHOOK_LEASE": N_("seconds a replica holds a webhook delivery, default 60"),
+    "STAGECOACH_WEBHOOK_BACKOFF": N_("seconds before a webhook's first retry, then doubled, default 10"),
+    "STAGECOACH_WEBHOOK_ALLOW_PRIVATE": N_("1: webhooks may go to private addresses, default 0"),
+    "STAGECOACH_WEBHOOK_ATTEMPTS": N_("tries before a webhook delivery is a dead letter, default 8"),
+    "PORT": N_("the HTTP port, 1-65535, default 3000"),
+    "STAGECOACH_LOG_FORMAT": N_("json or text; default text on a terminal, json otherwise"),
+    "LOG_LEVEL": N_("DEBUG, INFO, WARNING or ERROR; default INFO"),
+    "PROMETHEUS_MULTIPROC_DIR": N_("an empty directory where each of several processes on one port keeps its metrics"),
+}  # fmt: skip
+
+
+def documented(name: str) -> str:
+    """What setting `name` must look like, in the current language."""
+    return _(DOCUMENTED[name])
 
 
 class SettingsError(ValueError):
@@ -163,14 +148,14 @@ def _oauth(env: Mapping[str, str]) -> dict[str, str | None]:
         missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
         raise SettingsError(
             _("{missing} is not set; OAuth mode needs both; set it to {what}").format(
-                missing=missing, what=DOCUMENTED[missing]
+                missing=missing, what=documented(missing)
             )
         )
     redirect = _get(env, "SLACK_REDIRECT_URI")
     if redirect is not None and urlparse(redirect).scheme not in ("http", "https"):
         raise SettingsError(
             _("SLACK_REDIRECT_URI is malformed; it must be {what}").format(
-                what=DOCUMENTED["SLACK_REDIRECT_URI"]
+                what=documented("SLACK_REDIRECT_URI")
             )
         )
     return {"client_id": client_id, "client_secret": secret, "redirect_uri": redirect}
@@ -184,11 +169,11 @@ def _get(env: Mapping[str, str], name: str) -> str | None:
 def _require(name: str, value: str | None, pattern: str) -> None:
     if value is None:
         raise SettingsError(
-            _("{name} is not set; set it to {what}").format(name=name, what=DOCUMENTED[name])
+            _("{name} is not set; set it to {what}").format(name=name, what=documented(name))
         )
     if not re.fullmatch(pattern, value):
         raise SettingsError(
-            _("{name} is malformed; it must be {what}").format(name=name, what=DOCUMENTED[name])
+            _("{name} is malformed; it must be {what}").format(name=name, what=documented(name))
         )
 
 
@@ -199,7 +184,7 @@ def _admins(raw: str | None) -> frozenset[str]:
         raise SettingsError(
             _(
                 "STAGECOACH_ADMINS has {bad}, which is not a Slack user id; it must be {what}"
-            ).format(bad=", ".join(bad), what=DOCUMENTED["STAGECOACH_ADMINS"])
+            ).format(bad=", ".join(bad), what=documented("STAGECOACH_ADMINS"))
         )
     return frozenset(ids)
 
@@ -211,7 +196,7 @@ def _api_url(raw: str | None) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise SettingsError(
             _("SLACK_API_URL is malformed; it must be {what}").format(
-                what=DOCUMENTED["SLACK_API_URL"]
+                what=documented("SLACK_API_URL")
             )
         )
     return raw if raw.endswith("/") else raw + "/"
@@ -232,7 +217,7 @@ def _port(raw: str | None) -> int:
         return DEFAULT_PORT
     if not raw.isdigit() or not 1 <= int(raw) <= 65535:
         raise SettingsError(
-            _("PORT is {raw!r}; it must be {what}").format(raw=raw, what=DOCUMENTED["PORT"])
+            _("PORT is {raw!r}; it must be {what}").format(raw=raw, what=documented("PORT"))
         )
     return int(raw)
 
@@ -245,7 +230,7 @@ def report_queries(env: Mapping[str, str]) -> int:
     if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
         raise SettingsError(
             _("STAGECOACH_REPORT_QUERIES is {raw!r}; it must be {what}").format(
-                raw=raw, what=DOCUMENTED["STAGECOACH_REPORT_QUERIES"]
+                raw=raw, what=documented("STAGECOACH_REPORT_QUERIES")
             )
         )
     return int(raw)
@@ -260,7 +245,7 @@ def reporting_currency(env: Mapping[str, str]) -> ReportingCurrency | None:
         missing = "STAGECOACH_FX_RATES" if currency else "STAGECOACH_REPORTING_CURRENCY"
         raise SettingsError(
             _("{missing} is not set; the reporting currency needs both; set it to {what}").format(
-                missing=missing, what=DOCUMENTED[missing]
+                missing=missing, what=documented(missing)
             )
         )
     try:

@@ -87,7 +87,7 @@ def test_lint_warnings_exit_0(capsys: pytest.CaptureFixture[str], map_file: MapF
     assert (code, err) == (0, "")
     assert f"{path}:" in out and ": warning: stages[1].exit[0].text: " in out
     assert "[vague-item]" in out and "hint: " in out
-    assert out.endswith(f"{path}: 1 warnings\n")
+    assert out.endswith(f"{path}: 1 warning\n")
 
 
 def test_lint_strict_fails_on_warnings(
