@@ -8,7 +8,7 @@ import argparse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from flows.i18n import N_, _, ngettext
+from flows.i18n import N_, N_plural, _, ngettext
 
 # Where the POSIX locale for messages is read from, strongest first: gettext's own order
 # (LANGUAGE, a GNU extension with a list of languages, is not read).
@@ -49,7 +49,7 @@ ARGPARSE_WORDS = (
     N_("ambiguous option: %(option)s could match %(matches)s"),
     N_("ignored explicit argument %r"),
 )
-ARGPARSE_COUNTED = (N_("expected %s argument"), N_("expected %s arguments"))
+ARGPARSE_COUNTED = N_plural("expected %s argument", "expected %s arguments")
 
 
 def _argparse_gettext(message: str | None) -> str | None:
