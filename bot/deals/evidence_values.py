@@ -28,6 +28,9 @@ from flows.schema import Evidence, EvidenceType
 
 MAX_EVIDENCE = 500
 _NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# Turkish writes 2,5 and 1.250,75: a decimal comma, read only where no English reading
+# exists (1,500 stays fifteen hundred; docs/written-values.md).
+_DECIMAL_COMMA = re.compile(r"^-?(\d{1,3}(\.\d{3})+,\d+|\d+,(\d{1,2}|\d{4,}))$")
 _MONTH_WORD = re.compile(r"[A-Za-z]{3,}")
 _YEAR = re.compile(r"\b\d{4}\b")
 
@@ -62,10 +65,15 @@ def _text(text: str) -> str | BadValue:
 
 
 def _number(text: str) -> str | BadValue:
+    digits = None
     if _NUMBER.fullmatch(text):
+        digits = text.replace(",", "")
+    elif _DECIMAL_COMMA.fullmatch(text):
+        digits = text.replace(".", "").replace(",", ".")
+    if digits is not None:
         try:
-            number = Decimal(text.replace(",", ""))
-        except InvalidOperation:  # cannot happen after the pattern; refused all the same
+            number = Decimal(digits)
+        except InvalidOperation:  # cannot happen after the patterns; refused all the same
             number = None
         if number is not None:
             return f"{number:f}"

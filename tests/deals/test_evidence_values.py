@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -147,3 +148,18 @@ def test_a_choice_is_exemplified_by_its_first_option() -> None:
 def test_the_longest_value_allowed_is_kept() -> None:
     longest = "x" * MAX_EVIDENCE
     assert read_evidence_value(evidence_of("notes"), longest) == longest
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
+def test_every_number_written_the_turkish_way_reads_back_equal(number: Decimal) -> None:
+    """1.250.000,75 and 2,5 (a decimal comma) where the English reading has none."""
+    evidence = Evidence(prompt="Adet", type=EvidenceType.NUMBER)
+    written = format_decimal(number, format="#,##0.00", locale="tr_TR")
+    kept = read_evidence_value(evidence, written)
+    assert not isinstance(kept, BadValue), written
+    assert Decimal(kept) == number
+
+
+@pytest.mark.parametrize(("typed", "kept"), [("1,500", "1500"), ("2,5", "2.5"), ("1.5", "1.5")])
+def test_a_comma_is_a_decimal_comma_only_where_english_reads_none(typed: str, kept: str) -> None:
+    assert read_evidence_value(Evidence(prompt="Count", type=EvidenceType.NUMBER), typed) == kept
