@@ -155,11 +155,15 @@ def created_notice(card: DealCard) -> str:
 
 def moved_notice(moved: Moved) -> str:
     names = {"source": moved.from_stage.name, "dest": moved.card.stage.name}
-    text = _moved_templates()[moved.move].format(**names)
+    if moved.move is Move.NURTURE and moved.card.nurture_until:
+        # one sentence: Turkish puts the date before the verb
+        text = "🌱 " + _("Moved from {source} to {dest} until {date}").format(
+            **names, date=day_text(moved.card.nurture_until)
+        )
+    else:
+        text = _moved_templates()[moved.move].format(**names)
     if moved.move in (Move.LOSE, Move.DISQUALIFY) and moved.reason:
         text += ": " + moved.reason
-    if moved.move is Move.NURTURE and moved.card.nurture_until:
-        text += " " + _("until {date}").format(date=day_text(moved.card.nurture_until))
     if moved.move is Move.OVERRIDE:
         text += _overridden(moved)
     if moved.card.stage.won and moved.move in (Move.ADVANCE, Move.OVERRIDE):
