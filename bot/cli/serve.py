@@ -178,7 +178,11 @@ async def _serve(plan: _Plan, *, listener: socket.socket | None) -> int:
     # Every replica runs the scheduler: digests and nudges are claimed through the
     # database, so each is posted once however many replicas run (bot.digests.claims).
     scheduler = Scheduler(
-        services, client=runtime.client, settings=plan.schedule, tokens=workspace_tokens(runtime)
+        services,
+        client=runtime.client,
+        settings=plan.schedule,
+        tokens=workspace_tokens(runtime),
+        locales=runtime.locales,  # people's Slack languages, read once for both
     )
     scheduler.start()
     # Webhooks too: each outbox row is claimed through the database (bot.webhooks.delivery).

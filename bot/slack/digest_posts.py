@@ -1,4 +1,5 @@
-"""Posting a claimed digest to its channel: the message, then its funnel chart.
+"""Posting a claimed digest to its channel, in the workspace's language: the message, then
+its funnel chart.
 
 What is due and who claims it is decided in bot.digests.runs; what the digest says, in
 bot.digests.compose; how it looks, in bot.views.digest. This module only talks to Slack
@@ -18,9 +19,10 @@ from bot.digests.content import Digest
 from bot.reporting.charts import funnel_chart_png
 from bot.slack.posting import Delivery, Poster
 from bot.slack.sending import Sent
+from bot.slack.user_locales import speaking
 from bot.views.digest import chart_title, digest_message
 from storage import digest_queries
-from storage.digest_models import ClaimStatus, DigestSubscription
+from storage.digest_models import ClaimStatus, DigestRun, DigestSubscription
 
 
 async def deliver_digest(poster: Poster, claim: Claim) -> Delivery:
@@ -31,8 +33,16 @@ async def deliver_digest(poster: Poster, claim: Claim) -> Delivery:
         subscription = await session.get(DigestSubscription, run.subscription_id) if run else None
     if run is None or subscription is None:
         return Delivery.NOT_OURS
+    # A channel has no one language: the digest speaks the workspace's, chart title too.
+    async with speaking(poster, subscription.team_id):
+        return await _post(poster, claim, run, subscription)
+
+
+async def _post(
+    poster: Poster, claim: Claim, run: DigestRun, subscription: DigestSubscription
+) -> Delivery:
     digest = await compose_digest(
-        services,
+        poster.services,
         subscription=subscription,
         window_start=run.window_start,
         window_end=run.window_end,

@@ -18,6 +18,7 @@ from bot.slack.posting import Delivery, Poster
 from bot.slack.replies import Replies, naming
 from bot.slack.runtime import Body, Runtime, after_ack
 from bot.slack.sending import log_failure
+from bot.slack.user_locales import speaking
 from bot.views.blocks import section
 from bot.views.handoff import handoff_message
 from bot.views.message import Message
@@ -51,15 +52,17 @@ def not_posted(notice: HandoffNotice) -> Message:
     return Message(text=text, blocks=[section(escape(text))])
 
 
-async def hand_over(
-    replies: Replies, services: Services, team_id: str, handoff_id: int
-) -> Message | None:
-    """Post handoff `handoff_id` once; a message for the mover when it could not be."""
+async def hand_over(runtime: Runtime, team_id: str, handoff_id: int) -> Message | None:
+    """Post handoff `handoff_id` once, in the language of where it goes (the team's
+    channel: the workspace's); a message for the mover, in theirs, when it could not be."""
+    services = runtime.services
     notice = await handoff_notice(services, team_id, handoff_id)
     if notice is None or notice.message_ts is not None:
         return None
-    ts = await post_handoff(replies, notice)
-    await _copy_to_room(replies, services, notice)
+    async with speaking(runtime, team_id, notice.channel_id):
+        ts = await post_handoff(runtime.replies, notice)
+    async with speaking(runtime, team_id):  # a deal's room is a channel
+        await _copy_to_room(runtime.replies, services, notice)
     if ts is None:
         return not_posted(notice)
     await posted(services, handoff_id, ts)
@@ -80,17 +83,19 @@ async def _copy_to_room(replies: Replies, services: Services, notice: HandoffNot
 
 
 async def show_holder(
-    replies: Replies, notice: HandoffNotice, *, clicked: tuple[str, str] | None
+    runtime: Runtime, team_id: str, notice: HandoffNotice, *, clicked: tuple[str, str] | None
 ) -> None:
     """Accepted: the handoff, and the copy clicked if that was another message (a
-    reminder, a copy in a deal's room), now say who holds it, without the button."""
-    message = handoff_message(notice)
+    reminder, a copy in a deal's room), now say who holds it, without the button, in the
+    language each was posted in."""
     shown = {(notice.channel_id, notice.message_ts), clicked or (notice.channel_id, None)}
     for channel, ts in shown:
         if ts is None:
             continue
+        async with speaking(runtime, team_id, channel):
+            message = handoff_message(notice)
         try:
-            await replies.update(channel=channel, ts=ts, message=message)
+            await runtime.replies.update(channel=channel, ts=ts, message=message)
         except SLACK_REFUSED as error:  # deleted meanwhile: the card says who holds it
             log_failure(error, what=f"updating the handoff of deal {notice.deal_id}")
 
@@ -102,7 +107,10 @@ async def deliver_handoff_nudge(poster: Poster, claim: Claim, nudge: Nudge) -> D
     notice = None if waiting is None else await handoff_notice(services, nudge.team_id, waiting)
     if notice is None or notice.accepted_by is not None:
         return await poster.drop(claim)
-    message = handoff_message(notice, reminder=reminder_text(notice, nudge, now=services.clock()))
+    # The team's channel speaks the workspace's language; a person named instead, theirs.
+    async with speaking(poster, nudge.team_id, notice.channel_id):
+        reminder = reminder_text(notice, nudge, now=services.clock())
+        message = handoff_message(notice, reminder=reminder)
     return await poster.post_message(
         claim, channel=notice.channel_id, message=message, what="handoff reminder"
     )
@@ -116,7 +124,7 @@ def hand_over_after(runtime: Runtime, body: Body, actor: Actor, outcome: object)
     handoff_id = outcome.handoff_id
 
     async def post() -> None:
-        refused = await hand_over(runtime.replies, runtime.services, actor.team_id, handoff_id)
+        refused = await hand_over(runtime, actor.team_id, handoff_id)
         url = body.get("response_url")
         if refused is not None and isinstance(url, str):
             await runtime.replies.to_response_url(url, refused, replace=False)

@@ -1,4 +1,5 @@
-"""Sending a claimed nudge: a DM to the deal's owner with its card and open items.
+"""Sending a claimed nudge: a DM to the deal's owner, in their language, with its card and
+open items.
 
 Which deals crossed a threshold, and who claims each crossing, is bot.digests.nudges.
 """
@@ -10,6 +11,7 @@ from bot.digests.claims import Claim
 from bot.digests.nudges import still_crossed
 from bot.slack.handoff_posts import deliver_handoff_nudge
 from bot.slack.posting import Delivery, Poster
+from bot.slack.user_locales import speaking
 from bot.views.nudge import nudge_message
 from storage.digest_models import Nudge
 from storage.handoff_queries import HANDOFF_NUDGE
@@ -24,9 +26,10 @@ async def deliver_nudge(poster: Poster, claim: Claim) -> Delivery:
         return await deliver_handoff_nudge(poster, claim, nudge)
     found = await services.deals.for_card(nudge.team_id, nudge.deal_id) if nudge else None
     deal = found.deal if found else None
-    card = await build_deal_card(services, found.deal, found.ticks) if found else None
-    if nudge is None or deal is None or card is None or not still_crossed(nudge, deal):
+    if nudge is None or found is None or deal is None or not still_crossed(nudge, deal):
         return await poster.drop(claim)
-    # Posting to a user id lands in the app's DM with them (chat:write; no im:write needed).
-    message = nudge_message(card, kind=nudge.kind)
+    async with speaking(poster, nudge.team_id, deal.owner_id):  # the owner's language
+        card = await build_deal_card(services, found.deal, found.ticks)
+        # Posting to a user id lands in the app's DM with them (chat:write; no im:write).
+        message = nudge_message(card, kind=nudge.kind)
     return await poster.post_message(claim, channel=deal.owner_id, message=message, what="nudge")

@@ -17,6 +17,7 @@ from bot.digests.claims import Claim
 from bot.digests.settings import SchedulerSettings
 from bot.slack.pacing import ChannelPacer
 from bot.slack.sending import Sent, attempt
+from bot.slack.user_locales import UserLocales
 from bot.slack.web_api_failures import GiveUp, RetryLater, Verdict
 from bot.views.message import Message
 from storage.digest_models import ClaimStatus
@@ -40,6 +41,7 @@ class Poster:
     settings: SchedulerSettings
     client: AsyncWebClient
     pacer: ChannelPacer
+    locales: UserLocales  # a DM speaks its recipient's language (bot.slack.user_locales)
 
     async def send(
         self, claim: Claim, *, channel: str, call: Callable[[], Awaitable[Any]], what: str

@@ -3,7 +3,8 @@ acknowledgement: make the channel under the first free name, bind the deal to it
 the owner, whoever asked and the owning team's user group, post the card and pin it, then
 say how it went. Once the
 channel is made the room counts: what Slack refuses after that is said, not undone.
-Later, each stage change of the deal is posted there and the pinned card kept current,
+Later, each stage change of the deal is posted there and the pinned card kept current (all
+in the workspace's language: a channel has no one language),
 and a handoff to another team invites that team's group (`invite_team`).
 """
 
@@ -25,6 +26,7 @@ from bot.deals.room_outcomes import (
 from bot.deals.rooms import card_pinned, room_made, room_record, room_refused, team_to_invite
 from bot.slack.runtime import Runtime
 from bot.slack.sending import Sent, attempt
+from bot.slack.user_locales import speaking
 from bot.views.ids import ReplyTarget
 from bot.views.outcomes import outcome_message
 from bot.views.rooms import room_card_message, room_move_message
@@ -56,7 +58,7 @@ async def make_room(runtime: Runtime, actor: Actor, wanted: RoomWanted, reply: R
         members = ()
     invite = tuple(dict.fromkeys((*wanted.invite, *members)))
     problems += await _invite(runtime, made.id, invite)
-    problems += await _pin_card(runtime, made.id, card)
+    problems += await _pin_card(runtime, actor.team_id, made.id, card)
     failed = {problem.user_id for problem in problems}
     invited = tuple(user for user in invite if user not in failed)
     made_room = RoomMade(card, made.id, made.name, invited, tuple(problems), wanted.team)
@@ -113,8 +115,11 @@ async def invite_team(runtime: Runtime, team_id: str, deal_id: int, owner: str) 
         await _invite(runtime, invite.channel_id, members)
 
 
-async def _pin_card(runtime: Runtime, channel_id: str, card: DealCard) -> list[RoomProblem]:
-    message = room_card_message(card)
+async def _pin_card(
+    runtime: Runtime, team_id: str, channel_id: str, card: DealCard
+) -> list[RoomProblem]:
+    async with speaking(runtime, team_id):  # a channel: the workspace's language
+        message = room_card_message(card)
     call = runtime.client.chat_postMessage(channel=channel_id, **message.to_dict())
     posted = await attempt(call, what=f"the card in {channel_id}")
     if not isinstance(posted, Sent):
@@ -143,10 +148,11 @@ async def post_move(runtime: Runtime, actor: Actor, moved: Moved) -> None:
     room = await room_record(runtime.services, moved.card.deal_id)
     if room is None:
         return
-    notice = room_move_message(actor.user_id, moved).to_dict()
+    async with speaking(runtime, actor.team_id):  # a channel: the workspace's language
+        notice = room_move_message(actor.user_id, moved).to_dict()
+        card = room_card_message(moved.card).to_dict()
     call = runtime.client.chat_postMessage(channel=room.channel_id, **notice)
     await attempt(call, what=f"the move of deal {moved.card.deal_id} in its room")
     if room.card_ts is not None:
-        card = room_card_message(moved.card).to_dict()
         update = runtime.client.chat_update(channel=room.channel_id, ts=room.card_ts, **card)
         await attempt(update, what=f"the pinned card of deal {moved.card.deal_id}")

@@ -29,6 +29,7 @@ from bot.slack.pacing import ChannelPacer
 from bot.slack.posting import Delivery, Poster
 from bot.slack.time_zones import resolve_time_zones
 from bot.slack.tokens import acting_for
+from bot.slack.user_locales import UserLocales
 from storage.digest_models import DigestRun, Nudge
 
 log = logging.getLogger(__name__)
@@ -67,12 +68,14 @@ class Scheduler:
         client: AsyncWebClient,
         settings: SchedulerSettings,
         tokens: WorkspaceTokens | None = None,
+        locales: UserLocales | None = None,
     ) -> None:
         self.services = services
         self.client = client
         self.tokens = tokens  # OAuth mode: each workspace's token (else the client's own)
         self.settings = settings
-        self.poster = Poster(services, settings, client, ChannelPacer())
+        # `serve` shares the app's: a person's Slack language is then read once for both
+        self.poster = Poster(services, settings, client, ChannelPacer(), locales or UserLocales())
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

@@ -1,6 +1,7 @@
 """The language a request is answered in (docs/i18n.md): the person's own Slack language
 if stagecoach speaks it, else the workspace's (`/deal settings language`), else its map's,
-else English.
+else English. What is sent to someone else speaks theirs (`speaking_to`): a DM the
+recipient's, a channel's post the workspace's.
 
 Slack sends no language with a command or a click, so a person's is read from their
 profile (`users.info` with `include_locale`) once and kept for an hour per process: one
@@ -9,17 +10,20 @@ extra Web API call per person per hour, none on the requests in between.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.context import Services
+from bot.core.slack_ids import is_user_id
 from bot.core.workspace_settings import workspace_map, workspace_settings
 from bot.slack.sending import Sent, attempt
 from bot.slack.web_api_failures import GiveUp
-from flows.i18n import ENGLISH, LANGUAGES, language_of, spoken_language
+from flows.i18n import ENGLISH, LANGUAGES, language_of, spoken_language, using_locale
 
 KNOWN_FOR_S = 3600.0  # a person's Slack language, once read
 RETRY_AFTER_S = 60.0  # Slack could not answer: ask again after this
@@ -76,3 +80,35 @@ async def request_language(
         if own is not None:
             return own
     return await workspace_language(services, team_id) if team_id else ENGLISH
+
+
+class Speaker(Protocol):
+    """Whatever sends on the app's behalf: a request's runtime, the scheduler's poster."""
+
+    @property
+    def services(self) -> Services: ...
+    @property
+    def client(self) -> AsyncWebClient: ...
+    @property
+    def locales(self) -> UserLocales: ...
+
+
+async def speaking_to(speaker: Speaker, team_id: str, recipient: str | None = None) -> str:
+    """The language to send something to `recipient` of `team_id` in: a person's (a DM)
+    is theirs, with a request's fallbacks; a channel has no one language, so a channel's
+    post (or no recipient) speaks the workspace's. Whoever asked is answered in their own
+    language by the request itself (`runtime.guarded`), not through here."""
+    person = recipient if recipient is not None and is_user_id(recipient) else None
+    return await request_language(
+        speaker.services, speaker.locales, speaker.client, team_id=team_id, user_id=person
+    )
+
+
+@contextlib.asynccontextmanager
+async def speaking(
+    speaker: Speaker, team_id: str, recipient: str | None = None
+) -> AsyncIterator[str]:
+    """Everything said inside speaks `recipient`'s language (`speaking_to`). A message is
+    translated while it is built, so it is built inside, not before."""
+    with using_locale(await speaking_to(speaker, team_id, recipient)) as language:
+        yield language

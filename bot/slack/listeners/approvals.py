@@ -20,6 +20,7 @@ from bot.slack.listeners.evidence import SLACK_REFUSED
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Runtime, guarded, mapping, text_or_none
 from bot.slack.sending import log_failure
+from bot.slack.user_locales import speaking
 from bot.views.approvals import answered_notice, reject_modal
 from bot.views.ids import ActionId, ApprovalRef, ModalMeta, ReplyTarget
 from bot.views.outcomes import outcome_message
@@ -52,9 +53,11 @@ async def _on_approve(runtime: Runtime, body: Body, actor: Actor, action: dict[s
 
 
 async def tell_requester(runtime: Runtime, outcome: object, actor: Actor) -> None:
-    """The requester's DM: approved, or rejected and why. The answer stands if it fails."""
+    """The requester's DM, in their language: approved, or rejected and why. The answer
+    stands if it fails."""
     if isinstance(outcome, Approved | Rejected):
-        notice = answered_notice(outcome, actor.user_id)
+        async with speaking(runtime, actor.team_id, outcome.requested_by):
+            notice = answered_notice(outcome, actor.user_id)
         try:
             await runtime.replies.post(channel=outcome.requested_by, message=notice)
         except SLACK_REFUSED as error:

@@ -7,6 +7,8 @@ modal) is started after the acknowledgement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -27,9 +29,11 @@ from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.pictures import upload_actual_flow, upload_map, upload_preview_chart
 from bot.slack.rooms import make_room
 from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
+from bot.slack.user_locales import speaking
 from bot.views.edit_form import edit_modal
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
+from bot.views.message import Message
 from bot.views.modals import new_deal_modal
 from bot.views.onboarding import direct_note
 from bot.views.outcomes import outcome_message
@@ -67,10 +71,10 @@ def register(app: AsyncApp, runtime: Runtime) -> None:
             after_ack(runtime, body, tell_owner(runtime, answer, actor), name="tell the owner")
         tell_owners(runtime, body, actor, answer)
         if isinstance(answer, FeedbackClosed):
-            work = runtime.feedback_notices.tell(runtime.replies, actor, answer)
+            work = _tell_author(runtime, actor, answer)
             after_ack(runtime, body, work, name="tell the feedback's author")
         if isinstance(answer, Delivery):  # e.g. the onboarding tour: it lives in the DM
-            _deliver(runtime, body, answer)
+            _deliver(runtime, body, actor, answer)
 
     app.command(COMMAND)(guarded(runtime, on_deal))
 
@@ -100,18 +104,28 @@ async def _acknowledge(runtime: Runtime, ack: Any, body: Body, actor: Actor, ans
         after_ack(runtime, body, work, name="make a deal room")
 
 
-def _deliver(runtime: Runtime, body: Body, delivery: Delivery) -> None:
-    """The content to its DM, and each copy (the admins told of a new team member) to theirs."""
-    dm = outcome_message(delivery.content)
-    after_ack(
-        runtime,
-        body,
-        runtime.replies.post(channel=delivery.to_user, message=dm),
-        name="DM delivery",
-    )
+def _deliver(runtime: Runtime, body: Body, actor: Actor, delivery: Delivery) -> None:
+    """The content to its DM, and each copy (the admins told of a new team member) to theirs,
+    each in its recipient's language (someone onboarded by an admin reads their own)."""
+    content = delivery.content
+    work = _direct(runtime, actor, delivery.to_user, lambda: outcome_message(content))
+    after_ack(runtime, body, work, name="DM delivery")
     for copy in delivery.copies:
-        work = runtime.replies.post(channel=copy.to_user, message=direct_note(copy))
+        work = _direct(runtime, actor, copy.to_user, partial(direct_note, copy))
         after_ack(runtime, body, work, name="DM copy")
+
+
+async def _direct(runtime: Runtime, actor: Actor, user: str, render: Callable[[], Message]) -> None:
+    """A DM to `user`, built in their language (bot.slack.user_locales)."""
+    async with speaking(runtime, actor.team_id, user):
+        message = render()
+    await runtime.replies.post(channel=user, message=message)
+
+
+async def _tell_author(runtime: Runtime, actor: Actor, closed: FeedbackClosed) -> None:
+    """The author's DM about their feedback marked done, in the author's language."""
+    async with speaking(runtime, actor.team_id, closed.line.entry.author_id):
+        await runtime.feedback_notices.tell(runtime.replies, actor, closed)
 
 
 async def _open_new_deal(runtime: Runtime, body: Body) -> None:

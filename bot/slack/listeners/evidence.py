@@ -2,7 +2,8 @@
 on the click's or the command's trigger_id, which Slack honours for 3 seconds), and a DM
 to each validator for the items that wait for validation (`validate: manager`), and each
 approval request to its approvers (`approval:`, docs/approvals.md); and what follows a
-send-back: the owner's DM saying what is missing."""
+send-back: the owner's DM saying what is missing. Each DM speaks its recipient's language
+(bot.slack.user_locales `speaking`), whatever the language of whoever ticked."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.core.context import Actor
 from bot.deals.outcomes import ApprovalAsked, SentBack, Ticked
 from bot.slack.runtime import Body, Runtime
 from bot.slack.sending import log_failure
+from bot.slack.user_locales import speaking
 from bot.views.approvals import approval_request, approval_unsent
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
@@ -41,7 +43,7 @@ async def ask_others(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
     if ticked.to_validate:
         await ask_validators(runtime, ticked, actor)
     if ticked.approvals:
-        await ask_approvers(runtime, ticked)
+        await ask_approvers(runtime, ticked, actor)
 
 
 async def ask_evidence(runtime: Runtime, body: Body, ticked: Ticked, *, reply: ReplyTarget) -> None:
@@ -57,36 +59,49 @@ async def ask_evidence(runtime: Runtime, body: Body, ticked: Ticked, *, reply: R
 
 
 async def ask_validators(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
-    """One DM per item to each validator, with Validate and Send back; one that cannot be
-    reached (a user gone from the workspace) does not keep the others from being asked."""
+    """One DM per item to each validator, in their language, with Validate and Send back;
+    one that cannot be reached (a user gone from the workspace) does not keep the others
+    from being asked."""
     for validator in ticked.validators:
-        for message in validation_requests(ticked, actor.user_id):
+        async with speaking(runtime, actor.team_id, validator):
+            messages = validation_requests(ticked, actor.user_id)
+        for message in messages:
             try:
                 await runtime.replies.post(channel=validator, message=message)
             except SLACK_REFUSED as error:
                 log_failure(error, what=f"validation request to {validator}")
 
 
-async def ask_approvers(runtime: Runtime, ticked: Ticked) -> None:
-    """Each request to each person asked (a DM), or to the map's channel (one post); one
-    that cannot be reached does not keep the others from being asked."""
+async def ask_approvers(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
+    """Each request to each person asked (a DM, in their language), or to the map's
+    channel (one post, in the workspace's); one that cannot be reached does not keep the
+    others from being asked."""
     for asked in ticked.approvals:
-        message = approval_request(ticked.card, asked)
         for recipient in asked.asked:
+            async with speaking(runtime, actor.team_id, recipient):
+                message = approval_request(ticked.card, asked)
             try:
                 await runtime.replies.post(channel=recipient, message=message)
             except SLACK_REFUSED as error:
                 log_failure(error, what=f"approval request {asked.request_id} to {recipient}")
-                await _tell_unsent(runtime, ticked, asked, recipient, error)
+                await _tell_unsent(runtime, actor, ticked, asked, recipient, error)
 
 
 async def _tell_unsent(
-    runtime: Runtime, ticked: Ticked, asked: ApprovalAsked, recipient: str, error: Exception
+    runtime: Runtime,
+    actor: Actor,
+    ticked: Ticked,
+    asked: ApprovalAsked,
+    recipient: str,
+    error: Exception,
 ) -> None:
     """The requester learns that a request did not arrive (a channel the bot is not in,
     most often), and what to do, instead of waiting for an answer that cannot come."""
     said = error.response.get("error") if isinstance(error, SlackApiError) else None
-    notice = approval_unsent(ticked.card, asked, recipient, said=str(said or type(error).__name__))
+    async with speaking(runtime, actor.team_id, asked.requested_by):
+        notice = approval_unsent(
+            ticked.card, asked, recipient, said=str(said or type(error).__name__)
+        )
     try:
         await runtime.replies.post(channel=asked.requested_by, message=notice)
     except SLACK_REFUSED as again:
@@ -94,5 +109,7 @@ async def _tell_unsent(
 
 
 async def tell_owner(runtime: Runtime, sent_back: SentBack, actor: Actor) -> None:
-    notice = sent_back_notice(sent_back, actor.user_id)
+    """The owner's DM, in their language: what the validator found missing."""
+    async with speaking(runtime, actor.team_id, sent_back.owner_id):
+        notice = sent_back_notice(sent_back, actor.user_id)
     await runtime.replies.post(channel=sent_back.owner_id, message=notice)

@@ -40,6 +40,6 @@ async def _on_accept(runtime: Runtime, body: Body, actor: Actor, action: dict[st
             text_or_none(container.get("message_ts")),
         )
         clicked = (channel, ts) if channel and ts else None
-        await show_holder(runtime.replies, outcome.notice, clicked=clicked)
+        await show_holder(runtime, actor.team_id, outcome.notice, clicked=clicked)
     message = outcome_message(request_log.noted(outcome))
     await reply_in_place(runtime, body, actor, message, replace=False)
