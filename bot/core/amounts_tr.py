@@ -17,12 +17,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from storage.name_keys import fold
 
 SCALES = {"bin": 1_000, "milyon": 1_000_000, "milyar": 1_000_000_000}
 TURKISH_CODES = {"tl": "TRY"}
-_START = re.compile(r"^(?P<sign>-)?(?P<symbol>₺)?\s*(?P<number>\d[\d.]*)(?:,(?P<fraction>\d+))?")
+_START = re.compile(
+    r"^(?P<sign>-)?(?P<symbol>[₺$€£¥])?\s*(?P<number>\d[\d.]*)(?:,(?P<fraction>\d+))?"
+)
+# A symbol's currency (the lira's sign also says the text is Turkish; the others do not).
+SYMBOL_CODES = {"₺": "TRY", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+|\d+")
 _CODE = re.compile(r"[A-Z]{3}")
 # One dot group of three and nothing else: `50.000`, `$1.250`, `20.000 EUR` (not `0.500`).
@@ -52,9 +57,12 @@ def is_amount_tail(word: str) -> bool:
     return fold(word) in SCALES or fold(word) in TURKISH_CODES or bool(_CODE.fullmatch(word))
 
 
-def read_turkish(text: str) -> TurkishAmount | AmbiguousAmount | NotTurkish | None:
+def read_turkish(
+    text: str, *, by_turkish_reader: bool = False
+) -> TurkishAmount | AmbiguousAmount | NotTurkish | None:
     """`text` read the Turkish way; None when nothing in it says it is Turkish (the English
-    reading holds)."""
+    reading holds). `by_turkish_reader`: the person typing reads Turkish, so one dot group
+    (`$50.000`, as stagecoach shows them fifty thousand dollars) groups thousands too."""
     start = _START.match(text)
     if start is None:
         return None
@@ -68,13 +76,19 @@ def read_turkish(text: str) -> TurkishAmount | AmbiguousAmount | NotTurkish | No
     code = (TURKISH_CODES.get(fold(codes[0])) or codes[0]) if codes else None
     number, fraction = start["number"], start["fraction"]
     dots = number.count(".")
-    if not (start["symbol"] or turkish_words or dots >= 2 or (dots and fraction)):
+    lira = start["symbol"] == "₺"
+    grouped = dots >= 2 or (dots and (fraction or by_turkish_reader))
+    # `12,50` has no English reading; a Turkish reader means twelve and a half by it
+    grouped = grouped or (by_turkish_reader and fraction is not None and len(fraction) != 3)
+    if not (lira or turkish_words or grouped):
         return None
     if not _GROUPED.fullmatch(number):
         return NotTurkish() if turkish_words or dots >= 2 else None
-    whole = float(number.replace(".", ""))
+    # in decimal, not binary: 1 + 0.89 is 1.8900000000000001, 1.1 * 10**6 is 1100000.0000000002
+    exact = Decimal(number.replace(".", "") + (f".{fraction}" if fraction else ""))
     if fraction and len(fraction) == 3 and not dots and not scale:
-        return AmbiguousAmount(one=float(number + fraction), other=whole + float(f"0.{fraction}"))
-    value = (whole + (float(f"0.{fraction}") if fraction else 0.0)) * (scale or 1)
-    currency = code or ("TRY" if start["symbol"] or turkish_words else None)
+        return AmbiguousAmount(one=float(number + fraction), other=float(exact))
+    value = float(exact * (scale or 1))
+    symbol = SYMBOL_CODES.get(start["symbol"] or "")
+    currency = code or symbol or ("TRY" if turkish_words else None)
     return TurkishAmount(value, currency, bool(start["sign"]))

@@ -12,8 +12,9 @@ from bot.core.amounts_tr import (
     TurkishAmount,
     read_turkish,
 )
+from bot.core.local_formats import number
 from flows.caseless import caseless
-from flows.i18n import _
+from flows.i18n import TURKISH, _, current_locale
 
 MAX_AMOUNT = 1_000_000_000_000
 MAX_REASON = 500
@@ -47,7 +48,7 @@ def looks_like_amount(token: str) -> bool:
 def parse_amount(text: str) -> Amount | BadValue:
     """`50k`, `$1.2m`, `20000 EUR`; the Turkish way too (`50 bin`, `1.250.000,50 TL`:
     bot.core.amounts_tr), and a text that reads differently in the two is asked about."""
-    turkish = read_turkish(text.strip())
+    turkish = read_turkish(text.strip(), by_turkish_reader=current_locale() == TURKISH)
     if turkish is not None:
         return _turkish_amount(text, turkish)
     one_group = ONE_DOT_GROUP.match(text.strip())
@@ -109,7 +110,7 @@ def _ambiguous(text: str, read: AmbiguousAmount) -> BadValue:
     first, second = read.one, read.other
     return BadValue(
         _("'{text}' could be {one} or {other}: which did you mean?").format(
-            text=text.strip(), one=f"{first:,.10g}", other=f"{second:,.10g}"
+            text=text.strip(), one=number(first, decimals=10), other=number(second, decimals=10)
         ),
         _("write it so it reads one way: {one} or {other}").format(
             one=_unambiguous(first), other=_unambiguous(second)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,8 @@ from bot.core import dates
 from bot.core.amounts_tr import ONE_DOT_GROUP
 from bot.core.dates import FromToday, parse_date, read_date
 from bot.core.values import Amount, BadValue, parse_amount
+from bot.views.money import format_amount
+from flows.i18n import TURKISH, using_locale
 
 TODAY = dt.date(2026, 3, 2)  # a Monday
 
@@ -160,3 +163,18 @@ def test_a_date_items_evidence_takes_a_turkish_month() -> None:
 
     assert _date("15 Ocak 2027") == _date("15 Jan 2027") == "2027-01-15"
     assert isinstance(_date("15 ocak"), BadValue)  # the year is asked for, as in English
+
+
+@given(
+    st.decimals(min_value=1, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["USD", "EUR", "GBP", "JPY", "TRY"]),
+)
+def test_an_amount_a_turkish_reader_is_shown_reads_back_as_shown(
+    value: Decimal, currency: str
+) -> None:
+    """What the card shows a Turkish reader ($1.250.000, €12,50, ₺50.000) typed back is the
+    same amount, in the same currency."""
+    with using_locale(TURKISH):
+        shown = format_amount(float(value), currency)
+        typed = parse_amount(shown)
+    assert typed == Amount(float(value), currency), shown
