@@ -42,7 +42,9 @@ THEN: dict[type[Verdict], str] = {
 }
 
 
-async def attempt(call: Awaitable[Any], *, what: str) -> Result:
+async def attempt(call: Awaitable[Any], *, what: str, then: str | None = None) -> Result:
+    """`call`'s answer, or the verdict on its failure, logged once; `then`: what the caller
+    does next, for the log line (default: a scheduled post's, THEN)."""
     try:
         return Sent(await call)
     except Exception as exc:
@@ -50,7 +52,7 @@ async def attempt(call: Awaitable[Any], *, what: str) -> Result:
         if verdict is None:  # not a Web API failure: our bug, mid-call
             log.exception("%s: outcome unknown; not retried, so nothing is posted twice", what)
             return Unknown(type(exc).__name__)
-        log_verdict(verdict, what=what, then=THEN[type(verdict)])
+        log_verdict(verdict, what=what, then=THEN[type(verdict)] if then is None else then)
         return verdict
 
 

@@ -5,11 +5,14 @@ recipient's, a channel's post the workspace's.
 
 Slack sends no language with a command or a click, so a person's is read from their
 profile (`users.info` with `include_locale`) once and kept for an hour per process: one
-extra Web API call per person per hour, none on the requests in between.
+extra Web API call per person per hour, none on the requests in between. A request waits
+for that call half a second at most; a slow Slack costs a first answer in the workspace's
+language, never the 3-second acknowledgement.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
@@ -27,27 +30,66 @@ from flows.i18n import ENGLISH, LANGUAGES, language_of, spoken_language, using_l
 
 KNOWN_FOR_S = 3600.0  # a person's Slack language, once read
 RETRY_AFTER_S = 60.0  # Slack could not answer: ask again after this
+# How long a request waits for a person's first look-up before it answers in the
+# workspace's language: Slack wants the acknowledgement within 3 s, and a slow or
+# rate-limited users.info (retried after Retry-After) must never use them up.
+WAIT_S = 0.5
+MOST_KNOWN = 50_000  # people remembered per process; the oldest are forgotten first
+
+Key = tuple[str, str]  # (team_id, user_id)
 
 
 @dataclass(slots=True)
 class UserLocales:
-    """Each person's Slack locale ("tr-TR"), as users.info last said, per process."""
+    """Each person's Slack locale ("tr-TR"), as users.info last said, per process; one
+    look-up at a time per person, which a request waits for at most `wait_s`."""
 
     clock: Callable[[], float] = time.monotonic
-    _known: dict[tuple[str, str], tuple[float, str | None]] = field(default_factory=dict)
+    wait_s: float = WAIT_S
+    _known: dict[Key, tuple[float, str | None]] = field(default_factory=dict)
+    _asking: dict[Key, asyncio.Task[str | None]] = field(default_factory=dict)
 
     async def of(self, client: AsyncWebClient, team_id: str, user_id: str) -> str | None:
-        now = self.clock()
-        kept = self._known.get((team_id, user_id))
-        if kept is not None and kept[0] > now:
+        """The person's Slack locale; None when unknown, or not known within `wait_s` (the
+        look-up goes on and fills the memory for their next request)."""
+        key = (team_id, user_id)
+        kept = self._known.get(key)
+        if kept is not None and kept[0] > self.clock():
             return kept[1]
-        locale, keep_for = await _profile_locale(client, user_id)
-        self._known[(team_id, user_id)] = (now + keep_for, locale)
-        return locale
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = asyncio.ensure_future(self._look_up(client, key))
+            self._asking[key] = asking
+        try:
+            return await asyncio.wait_for(asyncio.shield(asking), self.wait_s)
+        except TimeoutError:
+            return None
+
+    async def settle(self) -> None:
+        """Wait for the look-ups still under way (a test's end, a shutdown)."""
+        await asyncio.gather(*self._asking.values(), return_exceptions=True)
+
+    async def _look_up(self, client: AsyncWebClient, key: Key) -> str | None:
+        try:
+            locale, keep_for = await _profile_locale(client, key[1])
+            self._remember(key, locale, until=self.clock() + keep_for)
+            return locale
+        finally:
+            self._asking.pop(key, None)
+
+    def _remember(self, key: Key, locale: str | None, *, until: float) -> None:
+        self._known.pop(key, None)  # re-inserted last: the dict's order is the age
+        while len(self._known) >= MOST_KNOWN:
+            del self._known[next(iter(self._known))]
+        self._known[key] = (until, locale)
 
 
 async def _profile_locale(client: AsyncWebClient, user_id: str) -> tuple[str | None, float]:
-    result = await attempt(client.users_info(user=user_id, include_locale=True), what="users.info")
+    result = await attempt(
+        client.users_info(user=user_id, include_locale=True),
+        what="users.info (a person's language)",
+        then="; answered in the workspace's language",
+    )
     if isinstance(result, Sent):
         locale = (result.response.get("user") or {}).get("locale")
         return (locale if isinstance(locale, str) and locale else None), KNOWN_FOR_S
