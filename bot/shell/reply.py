@@ -3,11 +3,13 @@ the payloads exchanged (for `say --json`), and whether it was an error reply."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.shell.screen import Surface
 from bot.slack.runtime import sorry
+from flows.i18n import LANGUAGES, N_, _, using_locale
 
 JsonDict = dict[str, Any]
 
@@ -15,8 +17,18 @@ JsonDict = dict[str, Any]
 # first section of a failure starts with its emoji; a blocked or stale card carries a
 # "Try:" context under it; a parse error's fallback text starts with ":x:". Success
 # notices start with other emoji (a reopen's 🔄 too, so 🔄 alone is not a failure).
+# The text is in the language of whoever the reply was for, so the "Try:" lead and the
+# apology are looked for in every language stagecoach speaks.
 FAILURE_LEADS = (":x:", ":mag:")
-TRY_LEAD = "Try:"
+TRY_LEAD = N_("Try:")
+
+
+def _in_every_language(say: Callable[[], str]) -> set[str]:
+    said = set()
+    for language in LANGUAGES:
+        with using_locale(language):
+            said.add(say())
+    return said
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +71,7 @@ class Reply:
 def is_failure(surface: Surface) -> bool:
     if surface.kind == "home":
         return False
-    if surface.text.startswith(":x:") or surface.text == sorry().text:
+    if surface.text.startswith(":x:") or surface.text in _in_every_language(lambda: sorry().text):
         return True
     texts = [_text_of(block) for block in surface.blocks]
     sections = [
@@ -70,7 +82,8 @@ def is_failure(surface: Surface) -> bool:
     ]
     if sections and sections[0].startswith(FAILURE_LEADS):
         return True
-    return any(text.startswith(TRY_LEAD) for text in contexts)
+    leads = tuple(_in_every_language(lambda: _(TRY_LEAD)))
+    return any(text.startswith(leads) for text in contexts)
 
 
 def _text_of(block: JsonDict) -> str:

@@ -132,3 +132,15 @@ async def test_the_help_says_the_shell_itself_stays_english(session: ShellSessio
     assert "/lang [locale]" in shown["ana: help"]
     assert "The shell's own words" in shown["ana: help"]
     assert "do not follow /lang" in shown["ana: help"]
+
+
+def test_a_reply_that_refuses_is_a_failure_in_turkish_too(
+    shell_env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`say` exits 1 on a refusal whatever the language it was said in ("Deneyin:" leads
+    the hint a blocked advance carries, not "Try:")."""
+    assert main(["say", "--lang", "tr-TR", "/deal new Acme 50k"]) == 0
+    assert main(["say", "--lang", "tr-TR", "/deal frobnicate"]) == 1
+    advance = _("Advance", locale="tr")
+    assert main(["say", "--lang", "tr-TR", f"/click {advance}"]) == 1  # items are open
+    capsys.readouterr()
