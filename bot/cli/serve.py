@@ -33,7 +33,7 @@ from bot.slack.shutdown import ShutdownSettings
 from bot.slack.socket import SocketModeRunner
 from bot.slack.webhook_sender import WebhookSender
 from bot.webhooks.settings import DeliverySettings
-from flows.i18n import _
+from flows.i18n import ENGLISH, _, using_locale
 from flows.problems import MapError
 from storage.urls import async_url, is_sqlite
 
@@ -109,9 +109,12 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             workers=workers_for(args.workers, settings, socket_mode=args.socket),
         )
-        if args.socket:
-            return event_loop.run(_serve(plan, listener=None))
-        return _serve_http_processes(plan)
+        # Slack's side speaks each request's language (bot/slack/user_locales.py), never the
+        # host's: what is said outside any request (the install pages) is English.
+        with using_locale(ENGLISH):
+            if args.socket:
+                return event_loop.run(_serve(plan, listener=None))
+            return _serve_http_processes(plan)
     except (SettingsError, StartupError) as exc:
         print(f"stagecoach: {exc}", file=sys.stderr)
         return 2
