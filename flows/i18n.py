@@ -73,13 +73,13 @@ def using_locale(locale: str | None) -> Iterator[str]:
 
 def _(message: str, *, locale: str | None = None) -> str:
     """Translate `message` (English source) into `locale`, by default the current one."""
-    return _catalogue(locale or _LOCALE.get()).gettext(message)
+    return _catalogue(_language(locale)).gettext(message)
 
 
 def ngettext(one: str, other: str, count: int, *, locale: str | None = None) -> str:
     """The form of `one`/`other` (English source, singular and plural) that `count` takes in
     `locale`; English: `one` for 1, `other` for anything else (0 included)."""
-    return _catalogue(locale or _LOCALE.get()).ngettext(one, other, count)
+    return _catalogue(_language(locale)).ngettext(one, other, count)
 
 
 def N_plural(one: str, other: str) -> tuple[str, str]:
@@ -93,6 +93,11 @@ def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it (gettext's name, which Babel's
     extractor knows): for tables built at import, translated with `_` where they are shown."""
     return message
+
+
+def _language(locale: str | None) -> str:
+    """The language asked for ("tr-TR" is Turkish), else the current one."""
+    return language_of(locale) if locale else _LOCALE.get()
 
 
 @cache

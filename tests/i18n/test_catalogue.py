@@ -36,6 +36,8 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
 CATALOGUE = LOCALE_DIR / TURKISH / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# %-style, in argparse's messages (bot/cli/language.py): `%(prog)s`, `%s`, `%r`; not `%%`.
+PERCENT = re.compile(r"%(?:\([a-z_]+\))?[srd]")
 # Slack's own markup: a mention, a channel, `<!here>`, a link with its label. A usage
 # hint such as `/deal tick <numbers>` is words for people and is translated.
 SLACK_TOKEN = re.compile(r"<[@#!][^<>]*>|<(?:https?://|mailto:|\{)[^<>|]*\|[^<>]*>")
@@ -87,6 +89,7 @@ def marks(text: str) -> dict[str, object]:
     """What a translation must keep as the English has it."""
     return {
         "placeholders": Counter(PLACEHOLDER.findall(text)),
+        "%-placeholders": Counter(PERCENT.findall(text)),
         "Slack tokens": Counter(SLACK_TOKEN.findall(text)),
         "emoji": Counter(EMOJI.findall(text)),
         "backticks": text.count("`"),
