@@ -33,6 +33,7 @@ _WORDS = {
 _UNITS = {"g": "d", "gun": "days", "h": "w", "hafta": "weeks", "a": "m", "ay": "months"}
 _SHORT_SPAN = re.compile(r"^(\d{1,3})([gha])$")
 _NUMBER = re.compile(r"^\d{1,3}$")
+_ENGLISH_SPAN = re.compile(r"^\d{1,3}[dwm]$")  # what a short Turkish span becomes
 
 
 def turkish_in_english(text: str) -> str:
@@ -50,8 +51,13 @@ def turkish_in_english(text: str) -> str:
             out.append(_WORDS[key])
         elif after_number and key in ("gun", "hafta", "ay"):
             out.append(_UNITS[key])
-        elif key == "sonra" and index == len(words) - 1 and out and out[-1] in _UNITS.values():
-            out.append("from now")  # `3 ay sonra`: in three months
+        elif key == "sonra" and index == len(words) - 1 and _is_span(out):
+            out.append("from now")  # `3 ay sonra`, `30g sonra`: in three months, 30 days
         else:
             out.append(word)
     return " ".join(out)
+
+
+def _is_span(read: list[str]) -> bool:
+    """Whether the words read so far end with a span: a unit after a number, or `30d`."""
+    return bool(read) and (read[-1] in _UNITS.values() or bool(_ENGLISH_SPAN.match(read[-1])))

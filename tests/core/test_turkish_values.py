@@ -35,6 +35,8 @@ TODAY = dt.date(2026, 3, 2)  # a Monday
         ("3a", dt.date(2026, 6, 2)),
         ("3 ay", dt.date(2026, 6, 2)),
         ("3 ay sonra", dt.date(2026, 6, 2)),
+        ("3a sonra", dt.date(2026, 6, 2)),
+        ("30g sonra", dt.date(2026, 4, 1)),
         ("6 Aralık 2026", dt.date(2026, 12, 6)),
         ("6 aralık", dt.date(2026, 12, 6)),
         ("6 ARALIK", dt.date(2026, 12, 6)),
