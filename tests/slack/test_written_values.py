@@ -117,7 +117,7 @@ async def test_nurture_reads_the_deal_named_before_the_date(slack: SlackHarness)
         ("monday", "'monday' is today: did you mean today or 2026-03-09?"),
         ("someday", "'someday' is not a date"),
         ("yesterday", "'yesterday' is not a date"),
-        ("today", "2026-03-02 is not in the future"),
+        ("today", "2 Mar 2026 is not in the future"),
         ("2 March", "2026-03-02 is today: did you mean today or 2027-03-02?"),
     ],
 )
