@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from sqlmodel import func, select
 
+from bot.core.local_formats import day_text
 from storage.models import Deal, DealStatus
 from tests.conftest import Clock
 from tests.support.harness import SlackHarness
@@ -94,7 +95,7 @@ async def test_nurture_takes_a_date_as_people_write_it(
 
     answer = await slack.command(f"nurture #{deal_id} {written}", user=REP)
 
-    assert answer.status == 200 and until.isoformat() in answer.text, answer.body
+    assert answer.status == 200 and day_text(until) in answer.text, answer.body
     deal = await deal_row(slack, "Acme Corp")
     assert (deal.status, deal.nurture_until) == (DealStatus.NURTURE, until)
 
@@ -105,7 +106,7 @@ async def test_nurture_reads_the_deal_named_before_the_date(slack: SlackHarness)
 
     answer = await slack.command("nurture acme corp next friday", user=REP)
 
-    assert answer.status == 200 and "2026-03-06" in answer.text, answer.body
+    assert answer.status == 200 and "6 Mar 2026" in answer.text, answer.body
     assert (await deal_row(slack, "Acme Corp")).nurture_until == dt.date(2026, 3, 6)
     assert (await deal_row(slack, "Globex")).nurture_until is None
 
