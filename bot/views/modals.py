@@ -15,6 +15,7 @@ from bot.views.evidence_form import evidence_modal
 from bot.views.form_parts import NAME_LENGTH, deal_line, field, modal, text_input
 from bot.views.ids import BlockId, CallbackId
 from bot.views.modal_state import read_branch, read_evidence, read_new_deal
+from bot.views.more_menu import MENU_LABELS
 from bot.views.mrkdwn import escape
 from flows.i18n import N_, _
 from flows.machine import Move
@@ -88,13 +89,6 @@ def new_deal_modal(*, private_metadata: str) -> View:
     )
 
 
-# The labels of the buttons and menu entries that open these forms (bot/views/more_menu.py),
-# quoted as the user saw them; the move's value is the English a user types.
-_BUTTONS = {
-    Move.ADVANCE: N_("Advance"),
-    Move.OVERRIDE: N_("Override gate (managers)"),
-    Move.LOSE: N_("Mark as lost"),
-    Move.DISQUALIFY: N_("Disqualify"),
-    Move.NURTURE: N_("Nurture (not now)"),
-    Move.REOPEN: N_("Reopen"),
-}
+# The labels of the buttons and menu entries that open these forms, quoted as the user saw
+# them (the menu's are bot/views/more_menu.py's); the move's value is the English a user types.
+_BUTTONS = {**MENU_LABELS, Move.ADVANCE: N_("Advance"), Move.REOPEN: N_("Reopen")}

@@ -21,7 +21,7 @@ from bot.core.outcomes import DealCard
 from bot.views import limits
 from bot.views.ids import ActionId, DealRef
 from bot.views.mrkdwn import clip
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.machine import REOPEN_PREFIX, Move, Transition
 
 SEPARATOR = "|"
@@ -54,17 +54,20 @@ def menu_transitions(card: DealCard) -> list[Transition]:
     return branches + ([override] if override and card.missing else [])
 
 
+# The menu's entries but a reopen (which names its stage), in English: translated when shown.
+MENU_LABELS = {
+    Move.LOSE: N_("Mark as lost"),
+    Move.NURTURE: N_("Nurture (not now)"),
+    Move.DISQUALIFY: N_("Disqualify"),
+    Move.OVERRIDE: N_("Override gate (managers)"),
+}
+
+
 def menu_label(transition: Transition, card: DealCard) -> str:
     if transition.move is Move.REOPEN:
         stage = card.process_map.stage(transition.dest)
         return _("Reopen to {stage}").format(stage=stage.name)
-    labels = {
-        Move.LOSE: _("Mark as lost"),
-        Move.NURTURE: _("Nurture (not now)"),
-        Move.DISQUALIFY: _("Disqualify"),
-        Move.OVERRIDE: _("Override gate (managers)"),
-    }
-    return labels[transition.move]
+    return _(MENU_LABELS[transition.move])
 
 
 def more_menu(card: DealCard) -> OverflowMenuElement | StaticSelectElement | None:
