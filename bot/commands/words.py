@@ -19,7 +19,6 @@ from flows.i18n import _
 # A first word that names the deal before a command's own text (`/deal lose #42 …`);
 # refs.parse_deal_ref turns it into the reference.
 DEAL_NUMBER_WORD = re.compile(r"^#\d{1,12}$")
-CURRENCY_CODE = re.compile(r"[A-Z]{3}")  # what may follow an amount: 50k EUR, 1.2m USD
 
 Args = TypeVar("Args")
 Parser = Callable[[str], Args | Refused]

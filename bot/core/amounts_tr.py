@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bot.core.reporting_currency import CURRENCY_CODE, CURRENCY_SYMBOLS
 from storage.name_keys import fold
 
 SCALES = {"bin": 1_000, "milyon": 1_000_000, "milyar": 1_000_000_000}
@@ -26,10 +27,7 @@ TURKISH_CODES = {"tl": "TRY"}
 _START = re.compile(
     r"^(?P<sign>-)?(?P<symbol>[₺$€£¥])?\s*(?P<number>\d[\d.]*)(?:,(?P<fraction>\d+))?"
 )
-# A symbol's currency (the lira's sign also says the text is Turkish; the others do not).
-SYMBOL_CODES = {"₺": "TRY", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+|\d+")
-_CODE = re.compile(r"[A-Z]{3}")
 # One dot group of three and nothing else: `50.000`, `$1.250`, `20.000 EUR` (not `0.500`).
 ONE_DOT_GROUP = re.compile(r"^[$€£¥]?(?P<head>[1-9]\d{0,2})\.(?P<tail>\d{3})(?:\s*[A-Z]{3})?$")
 
@@ -54,7 +52,9 @@ class AmbiguousAmount:
 
 def is_amount_tail(word: str) -> bool:
     """A word that may follow an amount's number: a scale word, `TL`, or a currency code."""
-    return fold(word) in SCALES or fold(word) in TURKISH_CODES or bool(_CODE.fullmatch(word))
+    return (
+        fold(word) in SCALES or fold(word) in TURKISH_CODES or bool(CURRENCY_CODE.fullmatch(word))
+    )
 
 
 def read_turkish(
@@ -89,6 +89,6 @@ def read_turkish(
     if fraction and len(fraction) == 3 and not dots and not scale:
         return AmbiguousAmount(one=float(number + fraction), other=float(exact))
     value = float(exact * (scale or 1))
-    symbol = SYMBOL_CODES.get(start["symbol"] or "")
+    symbol = CURRENCY_SYMBOLS.get(start["symbol"] or "")  # the lira's also says "Turkish"
     currency = code or symbol or ("TRY" if turkish_words else None)
     return TurkishAmount(value, currency, bool(start["sign"]))

@@ -28,6 +28,9 @@ import yaml
 from flows.i18n import _
 
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+# The symbols an amount may start with, and the currency each says (bot.core.values and
+# bot.core.amounts_tr read amounts with them).
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₺": "TRY"}
 
 
 class RatesError(ValueError):

@@ -13,12 +13,12 @@ from bot.core.amounts_tr import (
     read_turkish,
 )
 from bot.core.local_formats import number
+from bot.core.reporting_currency import CURRENCY_SYMBOLS
 from flows.caseless import caseless
 from flows.i18n import TURKISH, _, current_locale
 
 MAX_AMOUNT = 1_000_000_000_000
 MAX_REASON = 500
-CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₺": "TRY"}
 _AMOUNT = re.compile(
     r"^(?P<sign>-)?(?P<symbol>[$€£¥₺])?(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?"
     r"(?P<scale>[kKmM])?(?:\s*(?P<code>[A-Z]{3}))?$"
