@@ -178,6 +178,6 @@ def period_in_english(word: str) -> str:
 def days_in_english(word: str) -> str:
     """`30g` → `30d`; any other word as typed."""
     stem = word[:-1]
-    if word[-1:] in ("g", "G") and stem.isascii() and stem.isdigit():
+    if word[-1:].casefold() == TURKISH_DAYS_SUFFIX and stem.isascii() and stem.isdigit():
         return f"{stem}d"
     return word
