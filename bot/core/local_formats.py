@@ -21,23 +21,26 @@ def babel_locale() -> str:
     return _BABEL.get(current_locale(), ENGLISH)
 
 
+def _digits(decimals: int, *, place: str) -> str:
+    """A CLDR number pattern, grouped: `place` "0" for a decimal always shown, "#" for one
+    shown only when it is not zero."""
+    return "#,##0" + ("." + place * decimals if decimals else "")
+
+
 def number(value: float, *, decimals: int = 0) -> str:
     """1250000 → "1,250,000" (English), "1.250.000" (Turkish); at most `decimals` places."""
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=babel_locale())
+    return format_decimal(value, format=_digits(decimals, place="#"), locale=babel_locale())
 
 
 def fixed(value: float, *, decimals: int) -> str:
     """Exactly `decimals` places: 3.0 → "3.0" (English), "3,0" (Turkish)."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=babel_locale())
+    return format_decimal(value, format=_digits(decimals, place="0"), locale=babel_locale())
 
 
 def percent_text(rate: float, *, decimals: int = 0) -> str:
     """0.4 → "40%" (English), "%40" (Turkish)."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    if current_locale() == TURKISH:
-        pattern = "%#,##0" + ("." + "0" * decimals if decimals else "")
+    digits = _digits(decimals, place="0")
+    pattern = f"%{digits}" if current_locale() == TURKISH else f"{digits}%"
     return format_percent(rate, format=pattern, locale=babel_locale())
 
 
