@@ -24,8 +24,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.context import Services
 from bot.core.slack_ids import is_user_id
 from bot.core.workspace_settings import workspace_map, workspace_settings
+from bot.slack.replies import Replies
 from bot.slack.sending import Sent, attempt
 from bot.slack.web_api_failures import GiveUp
+from bot.views.message import Message
 from flows.i18n import ENGLISH, LANGUAGES, language_of, spoken_language, using_locale
 
 KNOWN_FOR_S = 3600.0  # a person's Slack language, once read
@@ -154,3 +156,20 @@ async def speaking(
     translated while it is built, so it is built inside, not before."""
     with using_locale(await speaking_to(speaker, team_id, recipient)) as language:
         yield language
+
+
+class Replier(Speaker, Protocol):
+    """A speaker that also posts: a request's runtime."""
+
+    @property
+    def replies(self) -> Replies: ...
+
+
+async def post_in_their_language(
+    replier: Replier, team_id: str, channel: str, render: Callable[[], Message]
+) -> None:
+    """Post what `render` builds to `channel` (a user id: their DM), built in the language of
+    whoever reads it there (`speaking`), not the requester's."""
+    async with speaking(replier, team_id, channel):
+        message = render()
+    await replier.replies.post(channel=channel, message=message)

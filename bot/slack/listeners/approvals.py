@@ -6,6 +6,7 @@ submission is in bot.slack.listeners.views."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -20,7 +21,7 @@ from bot.slack.listeners.evidence import SLACK_REFUSED
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.runtime import Body, Runtime, guarded, mapping, text_or_none
 from bot.slack.sending import log_failure
-from bot.slack.user_locales import speaking
+from bot.slack.user_locales import post_in_their_language
 from bot.views.approvals import answered_notice, reject_modal
 from bot.views.ids import ActionId, ApprovalRef, ModalMeta, ReplyTarget
 from bot.views.outcomes import outcome_message
@@ -56,10 +57,9 @@ async def tell_requester(runtime: Runtime, outcome: object, actor: Actor) -> Non
     """The requester's DM, in their language: approved, or rejected and why. The answer
     stands if it fails."""
     if isinstance(outcome, Approved | Rejected):
-        async with speaking(runtime, actor.team_id, outcome.requested_by):
-            notice = answered_notice(outcome, actor.user_id)
+        render = partial(answered_notice, outcome, actor.user_id)
         try:
-            await runtime.replies.post(channel=outcome.requested_by, message=notice)
+            await post_in_their_language(runtime, actor.team_id, outcome.requested_by, render)
         except SLACK_REFUSED as error:
             log_failure(error, what=f"the answer to approval request {outcome.request_id}")
 

@@ -7,7 +7,6 @@ modal) is started after the acknowledgement.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -28,12 +27,18 @@ from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_o
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.pictures import upload_actual_flow, upload_map, upload_preview_chart
 from bot.slack.rooms import make_room
-from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
-from bot.slack.user_locales import speaking
+from bot.slack.runtime import (
+    Body,
+    Outsider,
+    Runtime,
+    actor_from,
+    after_ack,
+    guarded,
+)
+from bot.slack.user_locales import post_in_their_language, speaking
 from bot.views.edit_form import edit_modal
 from bot.views.help import help_message, parse_error_message
 from bot.views.ids import ModalMeta, ReplyTarget
-from bot.views.message import Message
 from bot.views.modals import new_deal_modal
 from bot.views.onboarding import direct_note
 from bot.views.outcomes import outcome_message
@@ -108,18 +113,13 @@ def _deliver(runtime: Runtime, body: Body, actor: Actor, delivery: Delivery) -> 
     """The content to its DM, and each copy (the admins told of a new team member) to theirs,
     each in its recipient's language (someone onboarded by an admin reads their own)."""
     content = delivery.content
-    work = _direct(runtime, actor, delivery.to_user, lambda: outcome_message(content))
+    render = partial(outcome_message, content)
+    work = post_in_their_language(runtime, actor.team_id, delivery.to_user, render)
     after_ack(runtime, body, work, name="DM delivery")
     for copy in delivery.copies:
-        work = _direct(runtime, actor, copy.to_user, partial(direct_note, copy))
+        render = partial(direct_note, copy)
+        work = post_in_their_language(runtime, actor.team_id, copy.to_user, render)
         after_ack(runtime, body, work, name="DM copy")
-
-
-async def _direct(runtime: Runtime, actor: Actor, user: str, render: Callable[[], Message]) -> None:
-    """A DM to `user`, built in their language (bot.slack.user_locales)."""
-    async with speaking(runtime, actor.team_id, user):
-        message = render()
-    await runtime.replies.post(channel=user, message=message)
 
 
 async def _tell_author(runtime: Runtime, actor: Actor, closed: FeedbackClosed) -> None:

@@ -7,6 +7,8 @@ send-back: the owner's DM saying what is missing. Each DM speaks its recipient's
 
 from __future__ import annotations
 
+from functools import partial
+
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
@@ -14,7 +16,7 @@ from bot.core.context import Actor
 from bot.deals.outcomes import ApprovalAsked, SentBack, Ticked
 from bot.slack.runtime import Body, Runtime
 from bot.slack.sending import log_failure
-from bot.slack.user_locales import speaking
+from bot.slack.user_locales import post_in_their_language, speaking
 from bot.views.approvals import approval_request, approval_unsent
 from bot.views.ids import ModalMeta, ReplyTarget
 from bot.views.modals import evidence_modal
@@ -78,10 +80,9 @@ async def ask_approvers(runtime: Runtime, ticked: Ticked, actor: Actor) -> None:
     others from being asked."""
     for asked in ticked.approvals:
         for recipient in asked.asked:
-            async with speaking(runtime, actor.team_id, recipient):
-                message = approval_request(ticked.card, asked)
+            render = partial(approval_request, ticked.card, asked)
             try:
-                await runtime.replies.post(channel=recipient, message=message)
+                await post_in_their_language(runtime, actor.team_id, recipient, render)
             except SLACK_REFUSED as error:
                 log_failure(error, what=f"approval request {asked.request_id} to {recipient}")
                 await _tell_unsent(runtime, actor, ticked, asked, recipient, error)
@@ -98,18 +99,16 @@ async def _tell_unsent(
     """The requester learns that a request did not arrive (a channel the bot is not in,
     most often), and what to do, instead of waiting for an answer that cannot come."""
     said = error.response.get("error") if isinstance(error, SlackApiError) else None
-    async with speaking(runtime, actor.team_id, asked.requested_by):
-        notice = approval_unsent(
-            ticked.card, asked, recipient, said=str(said or type(error).__name__)
-        )
+    render = partial(
+        approval_unsent, ticked.card, asked, recipient, said=str(said or type(error).__name__)
+    )
     try:
-        await runtime.replies.post(channel=asked.requested_by, message=notice)
+        await post_in_their_language(runtime, actor.team_id, asked.requested_by, render)
     except SLACK_REFUSED as again:
         log_failure(again, what=f"the unsent notice of approval request {asked.request_id}")
 
 
 async def tell_owner(runtime: Runtime, sent_back: SentBack, actor: Actor) -> None:
     """The owner's DM, in their language: what the validator found missing."""
-    async with speaking(runtime, actor.team_id, sent_back.owner_id):
-        notice = sent_back_notice(sent_back, actor.user_id)
-    await runtime.replies.post(channel=sent_back.owner_id, message=notice)
+    render = partial(sent_back_notice, sent_back, actor.user_id)
+    await post_in_their_language(runtime, actor.team_id, sent_back.owner_id, render)
