@@ -12,28 +12,11 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import read_po
 
-from flows.i18n import DOMAIN, LOCALE_DIR, TURKISH
-
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("bot", "flows")
-# pybabel's -k options (docs/i18n.md): `counted(count, one, other)` is bot/views/counts.py
-KEYWORDS: dict[str, tuple[int, ...] | None] = {
-    "_": None,
-    "N_": None,
-    "ngettext": (1, 2),
-    "N_plural": (1, 2),
-    "counted": (2, 3),
-}
-CATALOGUE = LOCALE_DIR / TURKISH / "LC_MESSAGES" / f"{DOMAIN}.po"
+from tests.i18n.sources import CATALOGUE, catalogue, said_in_code
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # %-style, in argparse's messages (bot/cli/language.py): `%(prog)s`, `%s`, `%r`; not `%%`.
@@ -42,37 +25,6 @@ PERCENT = re.compile(r"%(?:\([a-z_]+\))?[srd]")
 # hint such as `/deal tick <numbers>` is words for people and is translated.
 SLACK_TOKEN = re.compile(r"<[@#!][^<>]*>|<(?:https?://|mailto:|\{)[^<>|]*\|[^<>]*>")
 EMOJI = re.compile(r":[a-z0-9_+-]+:")
-
-
-@dataclass(frozen=True, slots=True)
-class Said:
-    """One message the code marks: its English (two forms when counted) and where."""
-
-    forms: tuple[str, ...]
-    where: str
-
-    @property
-    def msgid(self) -> str:
-        return self.forms[0]
-
-
-@cache
-def said_in_code() -> dict[str, Said]:
-    found: dict[str, Said] = {}
-    for source in SOURCES:
-        method_map = [("**.py", "flows.i18n_extract.extract_ast")]
-        for path, line, message, _comments, _context in extract_from_dir(
-            ROOT / source, method_map=method_map, keywords=KEYWORDS
-        ):
-            forms = tuple(message) if isinstance(message, tuple | list) else (message,)
-            found.setdefault(forms[0], Said(forms, f"{source}/{path}:{line}"))
-    return found
-
-
-@cache
-def catalogue() -> Catalog:
-    with CATALOGUE.open("rb") as po:
-        return read_po(po, locale=TURKISH)
 
 
 def entries() -> Iterator[Message]:
