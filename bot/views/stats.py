@@ -7,6 +7,7 @@ from functools import partial
 
 from slack_sdk.models.blocks import Block
 
+from bot.core.local_formats import fixed
 from bot.reporting.counted import CountedStat, by_stage
 from bot.reporting.kpis import StageStats, Stats
 from bot.reporting.minimums import VELOCITY_MIN_WON
@@ -56,7 +57,7 @@ def _headline(stats: Stats) -> list[tuple[str, str]]:
         (_("Velocity"), _per_currency(stats, partial(_velocity, stats), won=True)),
         (
             _("First response"),
-            _("{hours} h median").format(hours=f"{stats.first_response_hours.median:.1f}")
+            _("{hours} h median").format(hours=fixed(stats.first_response_hours.median, decimals=1))
             if stats.first_response_hours.median is not None
             else _("no data"),
         ),

@@ -144,3 +144,17 @@ def test_a_reply_that_refuses_is_a_failure_in_turkish_too(
     advance = _("Advance", locale="tr")
     assert main(["say", "--lang", "tr-TR", f"/click {advance}"]) == 1  # items are open
     capsys.readouterr()
+
+
+def test_a_turkish_reply_writes_its_numbers_the_turkish_way(
+    shell_env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A decimal in a Turkish answer takes a comma (the first response's median, "0,0 sa"),
+    as Babel's Turkish data says, not the English point."""
+    assert main(["say", "/deal new Acme 50k"]) == 0
+    assert main(["say", "/deal tick 1"]) == 0
+    capsys.readouterr()
+    assert main(["say", "--lang", "tr-TR", "--as", "maria", "/deal stats"]) == 0
+    said = capsys.readouterr().out
+    hours = _("{hours} h median", locale="tr").format(hours="0,0")
+    assert hours in said, said
