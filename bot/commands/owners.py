@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands.aliases import OWNERS_ACTIONS, in_english
+from bot.commands.new_deal_line import split_quoted
 from bot.commands.spec import Answer, CommandSpec, Refused
 from bot.core.context import Actor, Services
 from bot.core.slack_ids import channel_id, usergroup_id
@@ -43,7 +44,7 @@ def _parse(rest: str) -> OwnersArgs | Refused:
             return Refused(
                 _("name the owner to remove"), _("e.g. /deal owners remove Implementation")
             )
-        return OwnerRemove(" ".join(words))
+        return OwnerRemove(_unquoted(" ".join(words)))
     if action.lower() != "set":
         return Refused(
             _("'{word}' is not an owners action").format(word=action),
@@ -60,7 +61,7 @@ def _parse_set(words: list[str]) -> OwnerSet | Refused:
             _("owners set needs a channel"),
             _("name it with #, picked from Slack's list, e.g. {example}").format(example=EXAMPLE),
         )
-    owner = " ".join(words[:at])
+    owner = _unquoted(" ".join(words[:at]))
     if not owner:
         return Refused(
             _("name the owner before the channel"), _("e.g. {example}").format(example=EXAMPLE)
@@ -77,6 +78,15 @@ def _parse_set(words: list[str]) -> OwnerSet | Refused:
             ),
         )
     return OwnerSet(owner, str(channel_id(words[at])), group)
+
+
+def _unquoted(owner: str) -> str:
+    """`"Sales (Account Executive)"`, quoted as a deal's name may be, is the name inside
+    the quotes; anything else (an apostrophe, a quote not closed) is left as typed."""
+    quoted = split_quoted(owner)
+    if isinstance(quoted, tuple) and not quoted[1]:
+        return quoted[0].strip()
+    return owner
 
 
 async def _owners(services: Services, actor: Actor, args: OwnersArgs) -> Answer:

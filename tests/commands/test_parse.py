@@ -184,6 +184,14 @@ PARSED: list[tuple[str, CommandSpec[Any], object]] = [
         OwnerSet("Sales (Account Executive)", "C0AE", "S0AE"),
     ),
     ("owners REMOVE customer success", OWNERS, OwnerRemove("customer success")),
+    # an owner quoted as a deal's name may be (found in use, issue #20): the quotes go
+    (
+        'owners set "Sales (Account Executive)" <#C0AE|ae>',
+        OWNERS,
+        OwnerSet("Sales (Account Executive)", "C0AE"),
+    ),
+    ("owners remove “Customer Success”", OWNERS, OwnerRemove("Customer Success")),
+    ("owners remove Dunkin' Donuts", OWNERS, OwnerRemove("Dunkin' Donuts")),
     ("help", HELP, HelpArgs(None)),
     ("help Tick", HELP, HelpArgs("tick")),
     ("webhook list", WEBHOOK, WebhookListArgs()),
