@@ -62,13 +62,14 @@ class WebhookSender:
         verdicts = []
         for one, answer in zip(claimed, answers, strict=True):
             if isinstance(answer, BaseException):
-                log.error("webhook %s: post failed", one.delivery.row_id, exc_info=answer)
+                log.error("webhook %s, delivery %s: post failed", one.delivery.endpoint_id, one.delivery.row_id, exc_info=answer)  # fmt: skip
             result = answer if isinstance(answer, PostResult) else PostResult(None, "failed")
             verdict = await delivery.record(self.services, self.settings, one, result)
             metrics.WEBHOOK_DELIVERIES.labels(verdict.value).inc()
             if verdict is Verdict.DEAD:
                 said = result.status or result.error or "no answer"
-                log.warning("webhook %s: dead letter after %d tries (%s)", one.delivery.row_id, one.delivery.attempts, said)  # fmt: skip
+                # numbered as `/deal webhook list` and `stagecoach webhooks failed` number them
+                log.warning("webhook %s: dead letter %s after %d tries (%s)", one.delivery.endpoint_id, one.delivery.row_id, one.delivery.attempts, said)  # fmt: skip
             verdicts.append(verdict)
         return verdicts
 

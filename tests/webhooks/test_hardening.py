@@ -4,6 +4,7 @@ removed while one of them was in flight."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from typing import Any
 
@@ -144,3 +145,20 @@ async def test_the_sender_posts_nowhere_private_by_default(hooked: Hooked) -> No
     assert hooked.receiver.received == []
     [row] = await rows(hooked)
     assert row.last_error == "no answer: address not allowed"
+
+
+async def test_a_dead_letter_is_logged_with_its_webhook_and_its_number(
+    hooked: Hooked, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found in use (issue #20): the log said "webhook 2" for the second dead letter of
+    webhook 1, a webhook `/deal webhook list` did not have."""
+    hooked.receiver.answer = lambda n: 410
+    await walk(hooked.services, REP, "Acme", ["advanced"])
+    await walk(hooked.services, REP, "Globex", ["advanced"])
+    with caplog.at_level(logging.WARNING, logger="bot.slack.webhook_sender"):
+        assert await hooked.sender.tick() == [Verdict.DEAD, Verdict.DEAD]
+    dead = sorted(row.id for row in await rows(hooked))
+    said = [record.getMessage() for record in caplog.records]
+    assert sorted(said) == [
+        f"webhook {hooked.endpoint_id}: dead letter {n} after 1 tries (410)" for n in dead
+    ]
