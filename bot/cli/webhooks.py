@@ -75,7 +75,10 @@ def _letter_line(letter: delivery.DeadLetter) -> str:
 
 
 def run_retry(args: argparse.Namespace) -> int:
-    if bool(args.ids) == bool(args.all):
+    if args.ids and args.all:
+        print(_("stagecoach: give dead letter numbers or --all, not both (--all retries every one)"), file=sys.stderr)  # fmt: skip
+        return USAGE
+    if not args.ids and not args.all:
         print(_("stagecoach: name the dead letters to retry (numbers from `stagecoach webhooks failed`), or --all"), file=sys.stderr)  # fmt: skip
         return USAGE
 

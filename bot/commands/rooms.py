@@ -21,7 +21,9 @@ ROOM = CommandSpec(
     _room,
     ("/deal room acme", "/deal room #42"),
     details=N_(
-        "The deal's owner and you are invited, and the deal is bound to the channel. "
+        "The deal's owner, you and the user group of the team that owns its stage "
+        "(/deal owners) are invited, and the deal is bound to the channel. Its stage "
+        "changes and handoffs are posted there. "
         "A deal with a room already answers with a link to it. "
         "The owner, their manager or an admin may make one."
     ),

@@ -81,7 +81,8 @@ WEBHOOK: CommandSpec[WebhookArgs] = CommandSpec(
     group="admin",
     details=N_(
         "Events: {kinds}; none named, or all, means every one. The URL must be https "
-        "(plain http only for 127.0.0.1 and localhost, for tests). Each webhook gets a "
+        "(plain http only for 127.0.0.1 and localhost, with STAGECOACH_WEBHOOK_ALLOW_PRIVATE "
+        "on, for tests). Each webhook gets a "
         "signing secret of its own, shown once, when it is added: keep it where the "
         "receiver checks signatures. list shows how each webhook's deliveries stand; "
         "stagecoach webhooks failed lists the dead letters. docs/webhooks.md has the "

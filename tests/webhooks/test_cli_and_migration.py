@@ -66,6 +66,14 @@ async def test_failed_lists_dead_letters_and_retry_resends_them(
         await services.close()
 
 
+def test_retry_with_numbers_and_all_says_they_do_not_go_together(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Found in use (issue #20): `retry --all 1` was told to name the dead letters or --all."""
+    assert main(["webhooks", "retry", "--all", "1"]) == 2
+    assert "not both" in capsys.readouterr().err
+
+
 async def test_a_map_migration_writes_its_stage_moves_to_the_outbox(services: Services) -> None:
     await add_webhook(services, ADMIN, url="https://crm.example.com/h", events=("migrated",))
     moved = await new_deal(services, REP, "Acme")  # in qualify, renamed on version 2
