@@ -6,6 +6,7 @@ what a Slack admin does: who is in a user group."""
 
 from __future__ import annotations
 
+from bot.core.access import effective_role
 from bot.shell.groups import define_group, learn_groups
 from bot.shell.languages import run_lang
 from bot.shell.reply import Reply
@@ -13,6 +14,7 @@ from bot.shell.session import ShellSession
 from bot.shell.shortcuts import run_shortcut
 from bot.views.counts import counted
 from flows.i18n import _
+from storage import queries
 
 APP_COMMANDS = ("/deal",)  # the slash commands manifest.yml declares
 SHELL_COMMANDS: dict[str, str] = {
@@ -31,7 +33,7 @@ async def run_line(session: ShellSession, line: str) -> Reply:
     head, _sep, rest = line.strip().partition(" ")
     word, rest = head.lower(), rest.strip()
     if word == "/as":
-        return _act_as(session, rest)
+        return await _act_as(session, rest)
     if word == "/lang":
         return run_lang(session, rest)
     if word == "/in":
@@ -55,11 +57,11 @@ async def run_line(session: ShellSession, line: str) -> Reply:
     return Reply(problem="type what you would type in Slack, e.g. /deal help (help lists the rest)")
 
 
-def _act_as(session: ShellSession, name: str) -> Reply:
+async def _act_as(session: ShellSession, name: str) -> Reply:
     person = session.act_as(name) if name else None
     if person is None:
         return Reply(problem="who? e.g. /as maria (names are letters, digits, . _ -)")
-    said = f"you are now {person.name} ({person.real_name}, {person.role.value})"
+    said = f"you are now {person.name} ({person.real_name}, {await _role_now(session)})"
     news = session.new_in_dm()
     if news:
         said += "; new in your DM with the app: " + counted(
@@ -71,6 +73,14 @@ def _act_as(session: ShellSession, name: str) -> Reply:
             len(here), "{count} message", "{count} messages"
         )
     return Reply(note=said, surfaces=news + here)
+
+
+async def _role_now(session: ShellSession) -> str:
+    """The role the app sees now (a /deal role change included), not the demo team's."""
+    services, user_id = session.runtime.services, session.user.user_id
+    async with services.db.read() as db:
+        person = await queries.person(db, team_id=session.team_id, user_id=user_id)
+    return effective_role(services, user_id, person).value
 
 
 def _move_to(session: ShellSession, name: str) -> Reply:

@@ -50,3 +50,12 @@ async def test_an_admin_builds_teams_and_a_rep_reads_them(session: ShellSession)
     assert "@ben is a rep. They report to @ana." in shown["ben: /deal role @ben"]
     denied = shown["ben: /deal role @ben manager"]
     assert "✗ only an admin can change roles and teams" in denied
+
+
+async def test_as_says_the_role_the_app_sees_now(session: ShellSession) -> None:
+    """Found in use (issue #20): after /deal role @zed admin, /as zed said "(Zed, rep)"."""
+    lines = ["/as ada", "/deal role @zed admin", "/deal role @ana manager", "/as zed", "/as ana"]
+    shown = replies(await run_shell(session, "\n".join([*lines, "quit"]) + "\n"))
+
+    assert "you are now zed (Zed, admin)" in shown["ada: /as zed"]
+    assert "you are now ana (Ana Alves, manager)" in shown["zed: /as ana"]
