@@ -128,6 +128,24 @@ async def accept(session: AsyncSession, *, handoff_id: int, by: str, at: dt.date
     return bool(result.rowcount == 1)
 
 
+async def follow_deal(
+    session: AsyncSession, *, deal_id: int, began: dt.datetime, now: dt.datetime, stage: str
+) -> None:
+    """Move the unaccepted handoff of the stay that began `began` to the stay beginning
+    `now` in `stage` (a move within the same team's stages: bot.deals.handoffs)."""
+    statement = (
+        update(Handoff)
+        .where(
+            col(Handoff.deal_id) == deal_id,
+            col(Handoff.entered_at) == began,
+            col(Handoff.accepted_by).is_(None),
+        )
+        .values(entered_at=now, to_stage=stage)
+        .execution_options(synchronize_session=False)
+    )
+    await session.exec(statement)  # type: ignore[call-overload]
+
+
 async def of_stay(
     session: AsyncSession, *, deal_id: int, entered_at: dt.datetime
 ) -> Handoff | None:

@@ -26,7 +26,7 @@ from flows.i18n import _
 from flows.schema import Stage
 from storage import handoff_queries
 from storage.handoff_models import Handoff, OwnerChannel
-from storage.models import Deal, EventKind
+from storage.models import Deal, DealStatus, EventKind
 from storage.name_keys import fold
 
 WAITING = "waiting"
@@ -58,8 +58,29 @@ async def enter_with_handoff(
     """Save the deal's entry into `entered` at `at`, with who holds it now; the handoff to
     post after the commit, if the move hands the deal to a team with a channel."""
     plan = await plan_handoff(change, left, entered)
-    await change.save(**entry, stage_entered_at=at, **(plan.values if plan else {}))
-    return await record_handoff(change, plan, left, entered, at=at) if plan else None
+    if plan is not None:
+        await change.save(**entry, stage_entered_at=at, **plan.values)
+        return await record_handoff(change, plan, left, entered, at=at)
+    await _keep_waiting_handoff(change, entered, entry, at=at)
+    return None
+
+
+async def _keep_waiting_handoff(
+    change: Change, entered: Stage, entry: Mapping[str, object], *, at: dt.datetime
+) -> None:
+    """A move within the same team's stages before anyone accepted: the team has still to
+    take the deal, so its handoff moves on with it to the new stay (Accept, the card, the
+    digest and the SLA reminder all read the stay it belongs to). A side exit (lost,
+    disqualified, nurture) leaves nothing to take: the wait ends."""
+    waiting, began = change.deal.handoff == WAITING, change.deal.stage_entered_at
+    stays_open = entry.get("status") in (DealStatus.OPEN, DealStatus.WON)
+    ended = {"handoff": None} if waiting and not stays_open else {}
+    await change.save(**entry, stage_entered_at=at, **ended)
+    if waiting and stays_open and began is not None:
+        assert change.deal.id is not None
+        await handoff_queries.follow_deal(
+            change.held.session, deal_id=change.deal.id, began=began, now=at, stage=entered.id
+        )
 
 
 async def plan_handoff(change: Change, left: Stage, entered: Stage) -> HandoffPlan | None:
