@@ -35,6 +35,11 @@ def user_id(token: str) -> str | None:
     return token if is_user_id(token) else None
 
 
+def is_direct_message(channel: str | None) -> bool:
+    """A DM's conversation id begins with D; a channel's with C or G (private)."""
+    return channel is not None and channel.startswith("D")
+
+
 def channel_id(token: str) -> str | None:
     """`<#C123|sales>` (as Slack escapes a channel it links) → `C123`; else None."""
     match = _CHANNEL_MENTION.fullmatch(token)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.basic_objects import JsonObject
-from slack_sdk.models.blocks import Block, Option, PlainTextObject
+from slack_sdk.models.blocks import ActionsBlock, Block, Option, PlainTextObject
 
 from bot.views.mrkdwn import escape_keeping_mentions
 
@@ -110,3 +110,10 @@ def _present(value: Any) -> bool:
     if value is None:
         return False
     return len(value) > 0 if hasattr(value, "__len__") else True
+
+
+def without_controls(message: Message) -> Message:
+    """The message without its buttons, menus and checkboxes: for a copy that everyone in a
+    channel sees, where one person's click would change it for all of them."""
+    blocks = [block for block in message.blocks if not isinstance(block, ActionsBlock)]
+    return Message(text=message.text, blocks=blocks)

@@ -125,6 +125,11 @@ async def test_a_channels_approval_is_answered_in_that_channel(
     await press(slack, request, ActionId.APPROVE, REP2, channel=DEAL_DESK)
     assert DESK in await ticked(slack)
     assert (await rows(slack, ApprovalRequest))[0].answered_by == REP2
+    # The request became the card for everyone in the channel: no buttons or boxes there,
+    # where one person's click would change it for all (as in a deal room).
+    (answered,) = slack.standin.messages(DEAL_DESK)
+    assert "Exit checklist" in text_of(answered["blocks"])
+    assert not [block for block in answered["blocks"] if block["type"] == "actions"]
 
 
 async def test_a_named_approver_alone_answers(slack: SlackHarness, card: JsonDict) -> None:

@@ -46,7 +46,8 @@ async def waiting_names(slack: SlackHarness) -> list[str]:
 
 
 async def test_an_unaccepted_handoff_follows_the_deal_into_the_teams_next_stage(
-    slack: SlackHarness, owners: None  # noqa: F811
+    slack: SlackHarness,
+    owners: None,  # noqa: F811
 ) -> None:
     await in_proposal(slack)
     (posted,) = handoffs_in(slack, IMPL)
@@ -72,7 +73,8 @@ async def test_an_unaccepted_handoff_follows_the_deal_into_the_teams_next_stage(
 
 @pytest.mark.parametrize("catalog", [IMPL_LOSS], indirect=True)
 async def test_a_loss_the_same_team_owns_ends_the_wait(
-    slack: SlackHarness, owners: None  # noqa: F811
+    slack: SlackHarness,
+    owners: None,  # noqa: F811
 ) -> None:
     await in_proposal(slack)
     (posted,) = handoffs_in(slack, IMPL)

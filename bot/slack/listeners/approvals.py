@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.core.context import Actor
 from bot.core.outcomes import Failure
+from bot.core.slack_ids import is_direct_message
 from bot.deals.approving import RejectForm, approve, to_reject
 from bot.deals.outcomes import Approved, Rejected
 from bot.slack import request_log
@@ -24,6 +25,7 @@ from bot.slack.sending import log_failure
 from bot.slack.user_locales import post_in_their_language
 from bot.views.approvals import answered_notice, reject_modal
 from bot.views.ids import ActionId, ApprovalRef, ModalMeta, ReplyTarget
+from bot.views.message import without_controls
 from bot.views.outcomes import outcome_message
 from flows.i18n import _
 
@@ -45,9 +47,13 @@ async def _on_approve(runtime: Runtime, body: Body, actor: Actor, action: dict[s
     ref = ApprovalRef.loads(action.get("value"))
     if ref is None:
         return await _outdated(runtime, body, actor)
-    outcome = await approve(runtime.services, actor, ref.request_id, where=clicked_in(body))
-    # Approved: the request becomes the card. Refused: the request stays, answered beside it.
+    where = clicked_in(body)
+    outcome = await approve(runtime.services, actor, ref.request_id, where=where)
+    # Approved: the request becomes the card (in a channel, without its controls, as in a
+    # deal room: everyone there sees it). Refused: the request stays, answered beside it.
     message = outcome_message(request_log.noted(outcome))
+    if isinstance(outcome, Approved) and not is_direct_message(where):
+        message = without_controls(message)
     await reply_in_place(runtime, body, actor, message, replace=isinstance(outcome, Approved))
     await tell_requester(runtime, outcome, actor)
     tell_owners(runtime, body, actor, outcome)
