@@ -21,6 +21,12 @@ async def room(session: AsyncSession, *, deal_id: int) -> DealRoom | None:
     return (await session.exec(query)).first()
 
 
+async def room_in(session: AsyncSession, *, team_id: str, channel_id: str) -> DealRoom | None:
+    """The deal room this channel is, if it is one (a workspace has few: no index)."""
+    query = select(DealRoom).where(DealRoom.team_id == team_id, DealRoom.channel_id == channel_id)
+    return (await session.exec(query)).first()
+
+
 async def claim(
     session: AsyncSession, *, team_id: str, deal_id: int, user_id: str, now: dt.datetime
 ) -> bool:

@@ -179,3 +179,18 @@ async def _room_row(slack: SlackHarness, deal: Deal) -> object:
     assert deal.id is not None
     async with slack.services.db.read() as session:
         return await room_queries.room(session, deal_id=deal.id)
+
+
+async def test_another_deal_cannot_be_bound_to_a_room(slack: SlackHarness, acme: Deal) -> None:
+    await slack.command("room #1", user=REP)
+    channel = room_id(slack)
+    await slack.command("new Beta 10k", user=REP)
+
+    refused = await slack.command("bind beta", user=REP, channel=channel)
+
+    assert "this channel is the deal room of Acme Corp: Beta cannot be bound here" in refused.text
+    assert "/deal room #2" in refused.text
+    assert (await deal_named(slack, "Acme Corp")).channel_id == channel
+    assert (await deal_named(slack, "Beta")).channel_id is None
+    again = await slack.command("bind acme", user=REP, channel=channel)  # its own room: fine
+    assert "Acme Corp is now bound to this channel" in again.text
