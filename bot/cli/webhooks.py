@@ -22,7 +22,7 @@ from bot.core.settings import SettingsError
 from bot.slack.webhook_sender import WebhookSender
 from bot.webhooks import delivery
 from bot.webhooks.settings import DeliverySettings
-from flows.i18n import _
+from flows.i18n import _, ngettext
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -66,11 +66,12 @@ def run_failed(args: argparse.Namespace) -> int:
 
 def _letter_line(letter: delivery.DeadLetter) -> str:
     row = letter.row
-    held = _(" · {n} later event(s) of the deal wait behind it").format(n=letter.held_back) if letter.held_back else ""  # fmt: skip
+    held = ngettext(" · {n} later event of the deal waits behind it", " · {n} later events of the deal wait behind it", letter.held_back).format(n=letter.held_back) if letter.held_back else ""  # fmt: skip
     when = row.finished_at.strftime("%Y-%m-%d %H:%M") if row.finished_at else "?"
-    return _("{id}  {team} deal #{deal} {kind} → {url} · {tries} tries, last: {error} · dead since {when}{held}").format(  # fmt: skip
+    tries = ngettext("{tries} try", "{tries} tries", row.attempts).format(tries=row.attempts)
+    return _("{id}  {team} deal #{deal} {kind} → {url} · {tries}, last: {error} · dead since {when}{held}").format(  # fmt: skip
         id=row.id, team=row.team_id, deal=row.deal_id, kind=row.kind, url=letter.url,
-        tries=row.attempts, error=row.last_error or "?", when=when, held=held,
+        tries=tries, error=row.last_error or "?", when=when, held=held,
     )  # fmt: skip
 
 
@@ -82,19 +83,19 @@ def run_retry(args: argparse.Namespace) -> int:
         print(_("stagecoach: name the dead letters to retry (numbers from `stagecoach webhooks failed`), or --all"), file=sys.stderr)  # fmt: skip
         return USAGE
 
-    async def requeue(services: Services) -> int:
+    async def requeue(services: Services) -> delivery.Requeued:
         return await delivery.retry(
             services, row_ids=None if args.all else args.ids, team_id=args.team_id
         )
 
     try:
-        count = asyncio.run(with_services(requeue))
+        done = asyncio.run(with_services(requeue))
     except CliError as error:
         return fail(error)
-    if args.ids and count < len(args.ids):
-        print(_("stagecoach: {missing} of those numbers are no dead letter (`stagecoach webhooks failed` lists them); {count} queued again").format(missing=len(args.ids) - count, count=count), file=sys.stderr)  # fmt: skip
+    if done.unknown:
+        print(ngettext("stagecoach: {missing} of those numbers is no dead letter (`stagecoach webhooks failed` lists them); none was queued", "stagecoach: {missing} of those numbers are no dead letters (`stagecoach webhooks failed` lists them); none was queued", done.unknown).format(missing=done.unknown), file=sys.stderr)  # fmt: skip
         return FAILED
-    print(_("{count} dead letter(s) queued to be sent again").format(count=count))
+    print(ngettext("{count} dead letter queued to be sent again", "{count} dead letters queued to be sent again", done.count).format(count=done.count))  # fmt: skip
     return OK
 
 

@@ -122,12 +122,36 @@ async def dead_letters(services: Services, *, team_id: str | None) -> list[DeadL
         return await webhook_queries.dead_letters(session, team_id=team_id)
 
 
-async def retry(services: Services, *, row_ids: Sequence[int] | None, team_id: str | None) -> int:
-    """Send dead letters again (None: all of them), with their attempts counted afresh."""
-    async with services.db.write() as session:
-        return await webhook_queries.requeue(
-            session, row_ids=row_ids, team_id=team_id, now=services.clock()
-        )
+@dataclass(frozen=True, slots=True)
+class Requeued:
+    """What `retry` did: how many dead letters it queued again, and how many of the numbers
+    it was given are no dead letter (then it queued none)."""
+
+    count: int
+    unknown: int = 0
+
+
+class _NotAllDead(Exception):
+    def __init__(self, unknown: int) -> None:
+        self.unknown = unknown
+
+
+async def retry(
+    services: Services, *, row_ids: Sequence[int] | None, team_id: str | None
+) -> Requeued:
+    """Send dead letters again (None: all of them), with their attempts counted afresh.
+    All or nothing: when a number given is no dead letter, none is queued."""
+    wanted = None if row_ids is None else sorted(set(row_ids))
+    try:
+        async with services.db.write() as session:
+            count = await webhook_queries.requeue(
+                session, row_ids=wanted, team_id=team_id, now=services.clock()
+            )
+            if wanted is not None and count < len(wanted):
+                raise _NotAllDead(len(wanted) - count)  # rolls the requeue back
+    except _NotAllDead as refused:
+        return Requeued(0, unknown=refused.unknown)
+    return Requeued(count)
 
 
 async def prune(services: Services) -> int:

@@ -50,12 +50,19 @@ async def test_failed_lists_dead_letters_and_retry_resends_them(
         assert await cli(main, ["webhooks", "failed"]) == 0
         listed = capsys.readouterr().out
         assert f"deal #{deal_id} advanced" in listed and "HTTP 503" in listed
-        assert "1 later event(s) of the deal wait behind it" in listed
+        assert "1 try, last: HTTP 503" in listed
+        assert "1 later event of the deal waits behind it" in listed
+        dead = listed.split()[0]
         assert await cli(main, ["webhooks", "retry"]) == 2
         assert await cli(main, ["webhooks", "retry", "999"]) == 1
-        assert "no dead letter" in capsys.readouterr().err
+        assert "1 of those numbers is no dead letter" in capsys.readouterr().err
+        # one good number beside a wrong one: all or nothing, so still a dead letter
+        assert await cli(main, ["webhooks", "retry", dead, "999"]) == 1
+        assert "none was queued" in capsys.readouterr().err
+        assert await cli(main, ["webhooks", "failed"]) == 0
+        assert f"deal #{deal_id} advanced" in capsys.readouterr().out
         assert await cli(main, ["webhooks", "retry", "--all"]) == 0
-        assert "1 dead letter(s) queued" in capsys.readouterr().out
+        assert "1 dead letter queued to be sent again" in capsys.readouterr().out
         assert await cli(main, ["webhooks", "deliver", "--once"]) == 0
 
         assert [one.event["type"] for one in receiver.deduped()] == events

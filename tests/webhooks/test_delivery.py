@@ -115,7 +115,7 @@ async def test_a_dead_letter_holds_its_deal_back_until_retried(hooked: Hooked) -
     assert len(hooked.receiver.received) == 2 * SETTINGS.attempts, "the held one never went"
 
     broken = False
-    assert await delivery.retry(hooked.services, row_ids=None, team_id=None) == 2
+    assert (await delivery.retry(hooked.services, row_ids=None, team_id=None)).count == 2
     await hooked.deliver()
 
     events = {deal: [json.loads(r.body)["type"] for r in hooked.receiver.deduped() if json.loads(r.body)["deal"]["id"] == deal] for deal in (first, second)}  # fmt: skip

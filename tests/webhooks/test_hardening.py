@@ -132,7 +132,7 @@ async def test_rows_of_a_webhook_removed_mid_post_are_left_alone(hooked: Hooked)
 
     assert set((await delivery.depth(hooked.services)).values()) == {0}
     assert await delivery.dead_letters(hooked.services, team_id=None) == []
-    assert await delivery.retry(hooked.services, row_ids=None, team_id=None) == 0
+    assert (await delivery.retry(hooked.services, row_ids=None, team_id=None)).count == 0
     assert await delivery.prune(hooked.services) == 2
     assert await rows(hooked) == []
 
