@@ -40,9 +40,14 @@ def check_url(url: str, *, allow_private: bool = False) -> str | Invalid:
     try:
         parts = urlsplit(url)
         host = parts.hostname
-        parts.port  # noqa: B018  (raises on a port that is not a number)
     except ValueError:
         return _not_web(url)
+    try:
+        port = parts.port  # raises on a port that is not a number from 0 to 65535
+    except ValueError:
+        port = 0
+    if port == 0:
+        return Invalid(_("'{url}' has no valid port: a port is a number from 1 to 65535").format(url=url), _("leave the port out for https (443), or give the receiver's port"), field="url")  # fmt: skip
     if parts.scheme not in ("https", "http") or not host:
         return _not_web(url)
     if parts.username or parts.password:
