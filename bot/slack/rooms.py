@@ -11,9 +11,12 @@ and a handoff to another team invites that team's group (`invite_team`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.context import Actor
 from bot.core.outcomes import DealCard, Outcome
+from bot.core.refs import DealNumber
+from bot.deals.lookup import card_of
 from bot.deals.outcomes import Moved
 from bot.deals.room_outcomes import (
     OwningTeam,
@@ -23,7 +26,14 @@ from bot.deals.room_outcomes import (
     RoomStep,
     RoomWanted,
 )
-from bot.deals.rooms import card_pinned, room_made, room_record, room_refused, team_to_invite
+from bot.deals.rooms import (
+    Room,
+    card_pinned,
+    room_made,
+    room_record,
+    room_refused,
+    team_to_invite,
+)
 from bot.slack.runtime import Runtime
 from bot.slack.sending import Sent, attempt
 from bot.slack.user_locales import speaking
@@ -153,6 +163,24 @@ async def post_move(runtime: Runtime, actor: Actor, moved: Moved) -> None:
         card = room_card_message(moved.card).to_dict()
     call = runtime.client.chat_postMessage(channel=room.channel_id, **notice)
     await attempt(call, what=f"the move of deal {moved.card.deal_id} in its room")
+    await _update_pinned(runtime, room, moved.card.deal_id, card)
+
+
+async def refresh_pinned_card(runtime: Runtime, actor: Actor, deal_id: int) -> None:
+    """The room's pinned card brought up to date after a change that posts no move there
+    (an accepted handoff: the card says who holds the stage now)."""
+    room = await room_record(runtime.services, deal_id)
+    if room is None or room.card_ts is None:
+        return
+    card = await card_of(runtime.services, actor, DealNumber(deal_id))
+    if not isinstance(card, DealCard):
+        return
+    async with speaking(runtime, actor.team_id):  # a channel: the workspace's language
+        message = room_card_message(card).to_dict()
+    await _update_pinned(runtime, room, deal_id, message)
+
+
+async def _update_pinned(runtime: Runtime, room: Room, deal_id: int, card: dict[str, Any]) -> None:
     if room.card_ts is not None:
         update = runtime.client.chat_update(channel=room.channel_id, ts=room.card_ts, **card)
-        await attempt(update, what=f"the pinned card of deal {moved.card.deal_id}")
+        await attempt(update, what=f"the pinned card of deal {deal_id}")

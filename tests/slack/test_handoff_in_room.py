@@ -55,6 +55,9 @@ async def test_the_room_gets_the_handoff_too_and_accept_there_holds_the_deal(
     )
 
     assert (await the_handoff(slack)).accepted_by == REP2
+    pinned = slack.standin.messages(room)[0]  # the room's card, kept current
+    assert slack.standin.conversation(room)["pins"] == [pinned["ts"]]  # type: ignore[index]
+    assert f"Implementation · held by @{REP2}" in text_of(pinned["blocks"])
     for channel in (IMPL, room):  # neither copy offers Accept any more; both say who holds it
         assert handoffs(slack, channel) == []
         held = [m for m in slack.standin.messages(channel) if "holds Acme" in text_of(m["blocks"])]

@@ -16,6 +16,7 @@ from bot.deals.outcomes import HandoffAccepted
 from bot.slack import request_log
 from bot.slack.handoff_posts import show_holder
 from bot.slack.listeners.actions import acking, reply_in_place
+from bot.slack.rooms import refresh_pinned_card
 from bot.slack.runtime import Body, Runtime, guarded, mapping, text_or_none
 from bot.views.ids import ActionId
 from bot.views.outcomes import outcome_message
@@ -41,5 +42,6 @@ async def _on_accept(runtime: Runtime, body: Body, actor: Actor, action: dict[st
         )
         clicked = (channel, ts) if channel and ts else None
         await show_holder(runtime, actor.team_id, outcome.notice, clicked=clicked)
+        await refresh_pinned_card(runtime, actor, outcome.notice.deal_id)
     message = outcome_message(request_log.noted(outcome))
     await reply_in_place(runtime, body, actor, message, replace=False)
