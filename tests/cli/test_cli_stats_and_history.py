@@ -27,7 +27,7 @@ def test_import_then_stats_plan_and_export(
     assert main(["import", str(workdir / "history.csv"), "--team-id", TEAM]) == 0
     out, err = capsys.readouterr()
     assert "read 37 rows: 9 deals imported with 37 events" in out
-    assert "importing deals: 9/9" in err  # not a terminal: plain counts, no bar
+    assert "importing rows: 37/37" in err  # not a terminal: plain counts, no bar
 
     assert main(["stats", "--json"]) == 0  # the only workspace in the database
     found = json.loads(capsys.readouterr().out)
