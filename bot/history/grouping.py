@@ -53,6 +53,14 @@ class DealGroups:
         self.rows = 0
 
     def __enter__(self) -> DealGroups:
+        try:
+            self._read_all()
+        except BaseException:  # a file that cannot be read: its chunks go too
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _read_all(self) -> None:
         source = iter(self._source)
         while chunk := list(islice(source, self._chunk_rows)):
             self.rows += len(chunk)
@@ -62,7 +70,6 @@ class DealGroups:
             self._last = chunk
             if self._reading:
                 self._reading(self.rows)
-        return self
 
     def __exit__(
         self,

@@ -85,6 +85,19 @@ def test_mistakes_are_one_line_on_stderr(workdir: Path, capsys: pytest.CaptureFi
     assert not (workdir / "-").exists()
 
 
+def test_bytes_that_are_not_utf8_deep_in_a_file_write_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is read line by line, and all of it before the first deal is written: a bad
+    byte on its last line still stops the import with nothing written (exit 2)."""
+    good = (workdir / "history.csv").read_bytes()
+    (workdir / "latin1.csv").write_bytes(good + "D20,Caf\u00e9,UREPAAA01,1,USD,qualify,2026-01-02,\n".encode("latin-1"))  # fmt: skip
+    assert main(["import", str(workdir / "latin1.csv"), "--team-id", TEAM]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["export", "--out", str(workdir / "out"), "--team-id", TEAM]) == 0
+    assert "wrote 0 deals" in capsys.readouterr().out
+
+
 def test_the_team_from_the_environment(
     workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

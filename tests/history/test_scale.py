@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
 import tracemalloc
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.cli.import_sources import ProgressBar
 from bot.core.context import Services
 from bot.history.export import export_history
+from bot.history.grouping import DealGroups
 from bot.history.importing import ImportReport, import_history
-from bot.history.rows import COLUMNS
+from bot.history.rows import COLUMNS, SourceRow
 
 TEAM = "TSCALE"
 STAGES = ("qualify", "discovery", "demo")
@@ -125,3 +129,24 @@ def test_a_log_gets_a_line_a_tenth_of_the_way() -> None:
     assert lines[:2] == ["reading rows: 200000", "reading rows: 300000"]
     assert len(lines) == 2 + 11, lines  # 0 %, each tenth, and the end
     assert lines[-1] == "importing rows: 300000/300000"
+
+
+def test_groups_keep_file_order_and_leave_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the chunks go
+    keys = ["B", "A", " B", "", "A", "C", "B", ""]  # " B" is deal B: ids are trimmed
+    rows = [SourceRow(file="f", line=n, deal_id=key, stage="s", entered_at="") for n, key in enumerate(keys)]  # fmt: skip
+    with DealGroups(rows, chunk_rows=3) as groups:
+        assert list(tmp_path.iterdir())  # two chunks on disk, the last in memory
+        found = [[row.line for row in group] for group in groups]
+    assert found == [[3], [7], [1, 4], [0, 2, 6], [5]]  # no id: alone; a deal: file order
+    assert not list(tmp_path.iterdir())
+
+    def unreadable() -> Iterator[SourceRow]:
+        yield from rows
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    with pytest.raises(UnicodeDecodeError), DealGroups(unreadable(), chunk_rows=3):
+        pass
+    assert not list(tmp_path.iterdir())
