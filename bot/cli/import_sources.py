@@ -184,9 +184,9 @@ class ProgressBar:
     def __call__(self, done: int, total: int | None) -> None:
         label = self.labels[total is not None]
         if self.bar is not None:
-            if self.task is None:
-                self.task = self.bar.add_task(label, total=total)
-            self.bar.update(self.task, completed=done, total=total, description=label)
+            if self.task is None or self.bar.tasks[-1].description != label:
+                self.task = self.bar.add_task(label, total=total)  # a bar for each phase
+            self.bar.update(self.task, completed=done, total=total)
         elif total is None:
             print(f"{label}: {done}", file=self.stream, flush=True)
         elif (tenths := 10 * done // max(total, 1)) > self.tenths:

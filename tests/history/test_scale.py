@@ -150,3 +150,19 @@ def test_groups_keep_file_order_and_leave_no_files(
     with pytest.raises(UnicodeDecodeError), DealGroups(unreadable(), chunk_rows=3):
         pass
     assert not list(tmp_path.iterdir())
+
+
+def test_a_terminal_gets_a_bar_for_reading_and_one_for_importing() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    with ProgressBar(stream, label="importing rows", reading="reading rows") as progress:
+        progress(300_000, None)
+        progress(1_000, 300_000)
+        progress(300_000, 300_000)
+        assert progress.bar is not None
+        bars = [(task.description, task.completed, task.total) for task in progress.bar.tasks]
+    assert bars == [("reading rows", 300_000, None), ("importing rows", 300_000, 300_000)]
+    assert "300000/300000" in stream.getvalue()
