@@ -71,7 +71,8 @@ def run_import(args: argparse.Namespace) -> int:
         process_map = given or await workspace_map(services, team_id)
         mappings = sources.mappings(process_map, default_owner=args.default_owner)
         rows = sources.rows(args.format)
-        with ProgressBar(sys.stderr, label=_("importing deals")) as progress:
+        bar = ProgressBar(sys.stderr, label=_("importing rows"), reading=_("reading rows"))
+        with bar as progress:
             return await import_history(
                 services,
                 team_id=team_id,
@@ -89,7 +90,7 @@ def run_import(args: argparse.Namespace) -> int:
     except CliError as error:
         return fail(error)
     print_import_report(report, stream=sys.stdout)
-    return FAILED if report.rejected or report.kept_changed else OK
+    return FAILED if report.rejected_count or report.kept_changed else OK
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -132,7 +133,7 @@ def print_import_report(report: ImportReport, *, stream: TextIO) -> None:
             events=report.events_created,
             replaced=report.deals_replaced,
             unchanged=report.deals_unchanged,
-            rejected=len(report.rejected),
+            rejected=report.rejected_count,
         ),
         file=stream,
     )
@@ -151,6 +152,6 @@ def print_import_report(report: ImportReport, *, stream: TextIO) -> None:
         deal = _(" (deal {id})").format(id=item.deal_id) if item.deal_id else ""
         where = f"{item.file} " if item.file else ""
         print(_("  {where}line {line}{deal}: {problem}").format(where=where, line=item.line, deal=deal, problem=item.problem), file=stream)  # fmt: skip
-    if len(report.rejected) > MAX_REPORTED:
-        more = len(report.rejected) - MAX_REPORTED
+    if report.rejected_count > MAX_REPORTED:
+        more = report.rejected_count - MAX_REPORTED
         print(_("  … and {count} more").format(count=more), file=stream)

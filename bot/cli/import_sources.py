@@ -1,10 +1,14 @@
-"""What `stagecoach import` reads before it touches the database: the export's files for its
-format, and the mapping files. Every file is read (and every mapping checked) first, so a
-missing file or a bad mapping line stops the import with one line and changes nothing."""
+"""What `stagecoach import` reads: the export's files for its format, and the mapping files.
+The mapping files are read (and checked) first, and every export file opened, so a missing
+file or a bad mapping line stops the import with one line and changes nothing. The export's
+files are read line by line as the import goes (never whole: docs/imports.md, "At scale"),
+and all of them before anything is written (bot.history.grouping), so bytes that are not
+UTF-8 stop the import with nothing written too."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -51,8 +55,27 @@ class _Text:
 
 
 @dataclass(frozen=True, slots=True)
+class _File:
+    """An export file, read line by line each time `lines` is iterated."""
+
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def lines(self) -> Iterator[str]:
+        try:  # Excel writes a byte-order mark; newline="": csv reads the line ends itself
+            with self.path.open(encoding="utf-8-sig", newline="") as stream:
+                yield from stream
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _unreadable(self.path, exc) from exc
+
+
+@dataclass(frozen=True, slots=True)
 class ImportSources:
-    files: list[_Text]
+    files: list[_File]
     stages: _Text | None = None
     reasons: _Text | None = None
     owners: _Text | None = None
@@ -69,7 +92,7 @@ class ImportSources:
                 )
             )
         return cls(
-            files=[_read(path) for path in args.files],
+            files=[_opened(path) for path in args.files],
             stages=_read(args.stages) if args.stages else None,
             reasons=_read(args.reasons) if args.reasons else None,
             owners=_read(args.owners) if args.owners else None,
@@ -88,7 +111,7 @@ class ImportSources:
             default_owner=check_default_owner(default_owner),
         )
 
-    def rows(self, format_name: str) -> list[SourceRow]:
+    def rows(self, format_name: str) -> Iterable[SourceRow]:
         """The stage entries the files state; raises HistoryFormatError for a bad header."""
         first = self.files[0]
         if format_name == "hubspot":
@@ -106,18 +129,34 @@ def _read(path: Path) -> _Text:
     try:
         text = path.read_text(encoding="utf-8-sig")  # Excel writes a byte-order mark
     except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(_("cannot read {file}: {why}").format(file=path, why=exc)) from exc
+        raise _unreadable(path, exc) from exc
     return _Text(name=path.name, lines=text.splitlines(keepends=True))
 
 
-class ProgressBar:
-    """A bar (rich) on a terminal; plain count lines otherwise (logs, pipes)."""
+def _opened(path: Path) -> _File:
+    """The file, once it is known to open (read later, line by line)."""
+    try:
+        path.open("rb").close()
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    return _File(path)
 
-    def __init__(self, stream: TextIO, *, label: str) -> None:
+
+def _unreadable(path: Path, why: Exception) -> CliError:
+    return CliError(_("cannot read {file}: {why}").format(file=path, why=why))
+
+
+class ProgressBar:
+    """A bar (rich) on a terminal; plain count lines otherwise (logs, pipes), at most one a
+    tenth of the way and one at the end. Called with (rows done, rows in all), the total
+    None while the rows are still being read (and counted)."""
+
+    def __init__(self, stream: TextIO, *, label: str, reading: str) -> None:
         self.stream = stream
-        self.label = label
+        self.labels = (reading, label)
         self.bar: Progress | None = None
         self.task: TaskID | None = None
+        self.tenths = -1  # the last tenth of the total a plain line was written for
         if stream.isatty():
             self.bar = Progress(
                 TextColumn("{task.description}"),
@@ -142,10 +181,14 @@ class ProgressBar:
         if self.bar is not None:
             self.bar.stop()
 
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            print(f"{self.label}: {done}/{total}", file=self.stream, flush=True)
-            return
-        if self.task is None:
-            self.task = self.bar.add_task(self.label, total=total)
-        self.bar.update(self.task, completed=done, total=total)
+    def __call__(self, done: int, total: int | None) -> None:
+        label = self.labels[total is not None]
+        if self.bar is not None:
+            if self.task is None or self.bar.tasks[-1].description != label:
+                self.task = self.bar.add_task(label, total=total)  # a bar for each phase
+            self.bar.update(self.task, completed=done, total=total)
+        elif total is None:
+            print(f"{label}: {done}", file=self.stream, flush=True)
+        elif (tenths := 10 * done // max(total, 1)) > self.tenths:
+            self.tenths = tenths
+            print(f"{label}: {done}/{total}", file=self.stream, flush=True)

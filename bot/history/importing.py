@@ -1,15 +1,19 @@
 """Importing a CRM's stage history: deals and their back-dated events.
 
-Rows come checked from bot.history.rows (each format's adapter reads its files into them),
-are grouped by deal and put in time order; a deal's first row is its creation and each
-later row a move, recorded as the event the app itself would have written: `advanced`
-along the main path (backward moves too: the KPIs tell them apart by position), `branched`
-into lost / disqualified / nurture (with the reason), `reopened` out of them. The deal's
-stage, status and `stage_entered_at` come from its last row, its name, owner and amount
-from its last row that has them.
+Rows come from each format's adapter (bot.history.formats), are grouped by deal on disk
+(bot.history.grouping), checked (bot.history.rows) and put in time order deal by deal
+(bot.history.planning), and written in batches of BATCH_DEALS deals, each batch in its
+own transaction: memory holds a batch, not the file (docs/imports.md, "At scale"). A
+deal's first row is its creation and each later row a move, recorded as the event the app
+itself would have written: `advanced` along the main path (backward moves too: the KPIs
+tell them apart by position), `branched` into lost / disqualified / nurture (with the
+reason), `reopened` out of them. The deal's stage, status and `stage_entered_at` come from
+its last row, its name, owner and amount from its last row that has them.
 
 All or nothing per deal: a deal with any bad row is not imported at all, and every one of
-its rows is reported by line, so fixing the file and importing again imports it.
+its rows is reported by line, so fixing the file and importing again imports it. A file
+that cannot be read at all (its header, its encoding) writes nothing: every row is read
+and grouped before the first deal is written.
 
 Converging: a deal is keyed by (workspace, CRM deal id) in `Deal.external_id`. A deal the
 file states as it already stands is left alone (importing the same file again changes
@@ -25,28 +29,27 @@ was treated.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
 from bot.core.context import Services
 from bot.history.converging import Decision, decide
 from bot.history.formats import native
+from bot.history.grouping import CHUNK_ROWS, DealGroups
 from bot.history.mapping import Mappings
+from bot.history.planning import Rejections, plan_deal
 from bot.history.records import DealPlan, deal_row, event_rows
-from bot.history.rows import HistoryRow, Rejected, SourceRow, check_rows
+from bot.history.rows import Rejected, SourceRow
 from flows.caseless import caseless
-from flows.i18n import _
 from flows.schema import ProcessMap, StageKind
 from storage import history_store
 
 BATCH_DEALS = 500
 NATIVE_ID = re.compile(r"^stagecoach-(\d{1,12})$")
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int | None], None]  # (rows done, rows in all; None while reading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +67,17 @@ class ImportReport:
     deals_created: int
     events_created: int
     deals_unchanged: int  # already as the file states them: left as they are
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # the first of them by line
     deals_replaced: int = 0  # imported before, untouched since: now as the file states them
     kept_changed: list[str] = field(default_factory=list)  # changed in stagecoach: left
     reasons: list[ReasonTreatment] = field(default_factory=list)
     default_owned: list[str] = field(default_factory=list)  # CRM owners given the default
     dry_run: bool = False
+    rows_rejected: int | None = None  # all of them (None: len(rejected))
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected) if self.rows_rejected is None else self.rows_rejected
 
 
 @dataclass(slots=True)
@@ -79,6 +87,9 @@ class _Tally:
     unchanged: int = 0
     replaced: int = 0
     kept: list[str] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)  # other loss reasons: deals
+    default_owned: set[str] = field(default_factory=set)
+    rejections: Rejections = field(default_factory=Rejections)
 
     def count(self, decision: Decision, external_id: str, *, events: int) -> None:
         """One deal decided against what is stored (a created deal is counted with its batch)."""
@@ -90,6 +101,28 @@ class _Tally:
         elif decision is not Decision.CREATE:
             self.unchanged += 1
 
+    def planned(self, plan: DealPlan, process_map: ProcessMap) -> None:
+        """What the report says of a deal to import: its other loss reasons, default owners."""
+        known = {caseless(" ".join(reason.split())) for reason in process_map.lost_reasons}
+        for row in plan.rows:
+            lost = process_map.stage(row.stage).kind is StageKind.LOST
+            if lost and row.reason and caseless(" ".join(row.reason.split())) not in known:
+                self.reasons[row.reason] += 1
+            if row.crm_owner:
+                self.default_owned.add(row.crm_owner)
+
+
+@dataclass(frozen=True, slots=True)
+class _Import:
+    """What every batch of one import shares."""
+
+    services: Services
+    team_id: str
+    process_map: ProcessMap
+    mappings: Mappings
+    dry_run: bool
+    tally: _Tally
+
 
 async def import_history(
     services: Services,
@@ -97,171 +130,106 @@ async def import_history(
     team_id: str,
     process_map: ProcessMap,
     lines: Iterable[str] | None = None,
-    rows: Sequence[SourceRow] | None = None,
+    rows: Iterable[SourceRow] | None = None,
     mappings: Mappings | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
     """Import native CSV `lines` or an adapter's `rows`; a file with no usable header raises
     HistoryFormatError before anything is written."""
-    source = list(rows) if rows is not None else native.read(lines or [])
-    mappings = mappings or Mappings()
-    good, rejected = check_rows(source, mappings, process_map=process_map, now=services.clock())
-    plans, refused = _plan(good, rejected)
-    tally = _Tally()
-    for start in range(0, len(plans), BATCH_DEALS):
-        batch = plans[start : start + BATCH_DEALS]
-        await _write(services, team_id, process_map, batch, mappings, tally, dry_run=dry_run)
-        if progress:
-            progress(start + len(batch), len(plans))
-    if not dry_run and (tally.created or tally.replaced):
+    source = rows if rows is not None else native.read(lines or [])
+    run = _Import(services, team_id, process_map, mappings or Mappings(), dry_run, _Tally())
+    reading = (lambda done: progress(done, None)) if progress else None
+    with DealGroups(source, chunk_rows=chunk_rows, reading=reading) as groups:
+        await _import_groups(run, groups, progress)
+    if not dry_run and (run.tally.created or run.tally.replaced):
         async with services.db.write() as session:
             await history_store.refresh_statistics(session)
+    return _report(run, rows=groups.rows)
+
+
+async def _import_groups(run: _Import, groups: DealGroups, progress: Progress | None) -> None:
+    """Plan each deal from its rows and write them BATCH_DEALS at a time."""
+    batch: list[DealPlan] = []
+    done = 0
+    now = run.services.clock()
+    for rows in groups:
+        plan, rejected = plan_deal(rows, run.mappings, process_map=run.process_map, now=now)
+        run.tally.rejections.add(rejected)
+        done += len(rows)
+        if plan is not None:
+            run.tally.planned(plan, run.process_map)
+            batch.append(plan)
+        if len(batch) >= BATCH_DEALS:
+            await _write(run, batch)
+            batch = []
+            if progress:
+                progress(done, groups.rows)
+    await _write(run, batch)
+    if progress:
+        progress(groups.rows, groups.rows)
+
+
+def _report(run: _Import, *, rows: int) -> ImportReport:
+    tally, mappings = run.tally, run.mappings
     return ImportReport(
-        rows=len(source),
+        rows=rows,
         deals_created=tally.created,
         events_created=tally.events,
         deals_unchanged=tally.unchanged,
-        rejected=_one_per_line([*rejected, *refused]),
+        rejected=tally.rejections.listed(),
+        rows_rejected=tally.rejections.count,
         deals_replaced=tally.replaced,
         kept_changed=tally.kept,
-        reasons=_reason_treatments(plans, process_map, mappings),
-        default_owned=sorted({row.crm_owner for p in plans for row in p.rows if row.crm_owner}),
-        dry_run=dry_run,
-    )
-
-
-# -- grouping and ordering ------------------------------------------------------------------------
-
-
-def _plan(
-    rows: list[HistoryRow], rejected: list[Rejected]
-) -> tuple[list[DealPlan], list[Rejected]]:
-    """Each good deal's rows in time order; every row of a deal with a bad row, refused."""
-    bad_lines: dict[str, list[Rejected]] = {}
-    for item in rejected:
-        if item.deal_id:
-            bad_lines.setdefault(item.deal_id, []).append(item)
-    plans: list[DealPlan] = []
-    refused: list[Rejected] = []
-    ordered = sorted(rows, key=lambda row: (row.deal_id, row.at, row.file, row.line))
-    for deal_id, group in groupby(ordered, key=lambda row: row.deal_id):
-        kept, dropped = _sequence(list(group))
-        bad = bad_lines.get(deal_id, []) + dropped
-        if kept and not bad and not any(row.owner for row in kept):
-            dropped = [_refuse(kept[0], _("no row of deal {id} names its owner"))]
-            bad, refused = dropped, refused + dropped
-            kept = kept[1:]
-        if bad:
-            knock_on = _not_imported(bad)
-            refused += dropped + [_refuse(row, knock_on, knock_on=True) for row in kept]
-        elif kept:
-            plans.append(DealPlan(external_id=deal_id, rows=kept))
-    return plans, refused
-
-
-def _one_per_line(items: list[Rejected]) -> list[Rejected]:
-    """Each problem once per file line (a HubSpot line holds a deal's every stage entry),
-    and a line's own problem rather than its deal's refusal."""
-    bad = {(item.file, item.line) for item in items if not item.knock_on}
-    unique: dict[tuple[str, int, str], Rejected] = {}
-    for item in items:
-        if item.knock_on and (item.file, item.line) in bad:
-            continue
-        unique.setdefault((item.file, item.line, item.problem), item)
-    return sorted(unique.values(), key=lambda item: (item.file, item.line))
-
-
-def _not_imported(bad: list[Rejected]) -> str:
-    where = ", ".join(str(line) for line in sorted({item.line for item in bad}))
-    return _("deal {id} is not imported: a row of it is bad (line {lines})").replace(
-        "{lines}", where
-    )
-
-
-def _sequence(rows: list[HistoryRow]) -> tuple[list[HistoryRow], list[Rejected]]:
-    """The deal's stage entries; duplicates and re-entries of the same stage are bad rows,
-    but a move between two CRM stages that map to one stage of ours is no move at all."""
-    kept: list[HistoryRow] = []
-    dropped: list[Rejected] = []
-    seen: dict[tuple[str, dt.datetime], int] = {}
-    for row in rows:
-        first = seen.setdefault((row.stage, row.at), row.line)
-        if first != row.line:
-            dropped.append(_refuse(row, _("duplicate of line {line}").format(line=first)))
-        elif kept and kept[-1].stage == row.stage and kept[-1].crm_stage != row.crm_stage:
-            continue
-        elif kept and kept[-1].stage == row.stage:
-            message = _("deal {id} is already in {stage} since line {line}").format(
-                id="{id}", stage=row.stage, line=kept[-1].line
-            )
-            dropped.append(_refuse(row, message))
-        else:
-            kept.append(row)
-    return kept, dropped
-
-
-def _refuse(row: HistoryRow, message: str, *, knock_on: bool = False) -> Rejected:
-    return Rejected(
-        line=row.line,
-        deal_id=row.deal_id,
-        problem=message.replace("{id}", row.deal_id),
-        file=row.file,
-        knock_on=knock_on,
+        reasons=[
+            ReasonTreatment(reason=reason, mapped_to=mappings.mapped_reason(reason), deals=count)
+            for reason, count in sorted(tally.reasons.items())
+        ],
+        default_owned=sorted(tally.default_owned),
+        dry_run=run.dry_run,
     )
 
 
 # -- writing ----------------------------------------------------------------------------------------
 
 
-async def _write(
-    services: Services,
-    team_id: str,
-    process_map: ProcessMap,
-    batch: list[DealPlan],
-    mappings: Mappings,
-    tally: _Tally,
-    *,
-    dry_run: bool,
-) -> None:
+async def _write(run: _Import, batch: list[DealPlan]) -> None:
     """Decide each deal of the batch against what is stored, and (unless a dry run) write."""
-    transaction = services.db.read() if dry_run else services.db.write()
+    if not batch:
+        return
+    team_id, tally = run.team_id, run.tally
+    transaction = run.services.db.read() if run.dry_run else run.services.db.write()
     async with transaction as session:
         keys = [plan.external_id for plan in batch]
         stored = await history_store.imported_deals(session, team_id=team_id, external_ids=keys)
         native_ids = await _native(session, team_id, keys)
-        fresh: list[DealPlan] = []
+        fresh: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         for plan in batch:
-            deal = deal_row(team_id, process_map, plan)
-            events = event_rows(team_id, process_map, plan, mappings)
+            deal = deal_row(team_id, run.process_map, plan)
+            events = event_rows(team_id, run.process_map, plan, run.mappings)
             decision = (
                 Decision.UNCHANGED
                 if plan.external_id in native_ids
                 else decide(stored.get(plan.external_id), deal, events)
             )
             if decision is Decision.CREATE:
-                fresh.append(plan)
-            elif decision is Decision.REPLACE and not dry_run:
+                fresh.append((deal, events))
+            elif decision is Decision.REPLACE and not run.dry_run:
                 deal_id = stored[plan.external_id].deal["id"]
                 with_id = [{**event, "deal_id": deal_id} for event in events]
                 await history_store.replace_imported(session, deal_id, deal, with_id)
             tally.count(decision, plan.external_id, events=len(events))
         tally.created += len(fresh)
-        tally.events += sum(len(plan.rows) for plan in fresh)
-        if fresh and not dry_run:
-            await _insert(session, team_id, process_map, fresh, mappings)
+        tally.events += sum(len(events) for _deal, events in fresh)
+        if fresh and not run.dry_run:
+            await _insert(session, fresh)
 
 
-async def _insert(
-    session: Any, team_id: str, process_map: ProcessMap, fresh: list[DealPlan], mappings: Mappings
-) -> None:
-    ids = await history_store.insert_deals(
-        session, [deal_row(team_id, process_map, plan) for plan in fresh]
-    )
+async def _insert(session: Any, fresh: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+    ids = await history_store.insert_deals(session, [deal for deal, _events in fresh])
     events = [
-        {**event, "deal_id": ids[plan.external_id]}
-        for plan in fresh
-        for event in event_rows(team_id, process_map, plan, mappings)
+        {**event, "deal_id": ids[deal["external_id"]]} for deal, rows in fresh for event in rows
     ]
     await history_store.insert_events(session, events)
 
@@ -273,19 +241,3 @@ async def _native(session: Any, team_id: str, external_ids: list[str]) -> set[st
         session, team_id=team_id, deal_ids=list(native_ids)
     )
     return {native_ids[deal_id] for deal_id in found}
-
-
-def _reason_treatments(
-    plans: list[DealPlan], process_map: ProcessMap, mappings: Mappings
-) -> list[ReasonTreatment]:
-    known = {caseless(" ".join(reason.split())) for reason in process_map.lost_reasons}
-    deals: Counter[str] = Counter()
-    for plan in plans:
-        for row in plan.rows:
-            lost = process_map.stage(row.stage).kind is StageKind.LOST
-            if lost and row.reason and caseless(" ".join(row.reason.split())) not in known:
-                deals[row.reason] += 1
-    return [
-        ReasonTreatment(reason=reason, mapped_to=mappings.mapped_reason(reason), deals=count)
-        for reason, count in sorted(deals.items())
-    ]

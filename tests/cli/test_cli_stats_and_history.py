@@ -27,7 +27,7 @@ def test_import_then_stats_plan_and_export(
     assert main(["import", str(workdir / "history.csv"), "--team-id", TEAM]) == 0
     out, err = capsys.readouterr()
     assert "read 37 rows: 9 deals imported with 37 events" in out
-    assert "importing deals: 9/9" in err  # not a terminal: plain counts, no bar
+    assert "importing rows: 37/37" in err  # not a terminal: plain counts, no bar
 
     assert main(["stats", "--json"]) == 0  # the only workspace in the database
     found = json.loads(capsys.readouterr().out)
@@ -83,6 +83,19 @@ def test_mistakes_are_one_line_on_stderr(workdir: Path, capsys: pytest.CaptureFi
     assert main(["export", "--out", "-", "--team-id", TEAM]) == 2
     assert "--out takes a folder; e.g. --out exports/" in capsys.readouterr().err
     assert not (workdir / "-").exists()
+
+
+def test_bytes_that_are_not_utf8_deep_in_a_file_write_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is read line by line, and all of it before the first deal is written: a bad
+    byte on its last line still stops the import with nothing written (exit 2)."""
+    good = (workdir / "history.csv").read_bytes()
+    (workdir / "latin1.csv").write_bytes(good + "D20,Caf\u00e9,UREPAAA01,1,USD,qualify,2026-01-02,\n".encode("latin-1"))  # fmt: skip
+    assert main(["import", str(workdir / "latin1.csv"), "--team-id", TEAM]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["export", "--out", str(workdir / "out"), "--team-id", TEAM]) == 0
+    assert "wrote 0 deals" in capsys.readouterr().out
 
 
 def test_the_team_from_the_environment(

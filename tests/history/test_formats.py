@@ -17,7 +17,7 @@ def test_hubspot_api_property_names_are_stage_ids() -> None:
         "hs_v2_date_entered_appointmentscheduled,hs_v2_date_entered_closedlost\n",
         "77,Acme,UREPAAA01,100,No budget this year,2026-01-02T09:00:00.000Z,2026-01-09T10:00:00Z\n",
     ]
-    rows = hubspot.read(lines, file="deals.csv")
+    rows = list(hubspot.read(lines, file="deals.csv"))
     assert entries(rows) == [
         ("77", "appointmentscheduled", "2026-01-02T09:00:00.000Z"),
         ("77", "closedlost", "2026-01-09T10:00:00Z"),

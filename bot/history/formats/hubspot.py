@@ -10,7 +10,8 @@ The deal's closed-lost reason belongs to where it ended, so it goes on its lates
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from bot.history.formats.table import Table, get, read_table
 from bot.history.rows import HistoryFormatError, SourceRow
@@ -20,40 +21,55 @@ _UI_STAGE = re.compile(r'^Date entered "(?P<stage>.+)"$')
 _API_STAGE = re.compile(r"^hs_(?:v2_)?date_entered_(?P<stage>.+)$")
 
 
-def read(lines: Iterable[str], *, file: str) -> list[SourceRow]:
+def read(lines: Iterable[str], *, file: str) -> Iterator[SourceRow]:
+    """The rows as they are read; a bad header raises HistoryFormatError at once."""
     table = read_table(file, lines)
-    stage_columns = _stage_columns(table)
-    deal_id = table.column("Record ID", "Deal ID", "hs_object_id")
-    name = table.column("Deal Name", "dealname", required=False)
-    owner = table.column("Deal owner", "Deal Owner", "hubspot_owner_id", required=False)
-    amount = table.column("Amount", "amount", required=False)
-    currency = table.column("Currency", "deal_currency_code", required=False)
-    reason = table.column("Closed Lost Reason", "closed_lost_reason", required=False)
-    rows: list[SourceRow] = []
-    for line, fields in table.records:
-        entries = sorted(
-            (at, stage) for column, stage in stage_columns if (at := fields.get(column, ""))
+    columns = _Columns(
+        stages=_stage_columns(table),
+        deal_id=table.column("Record ID", "Deal ID", "hs_object_id"),
+        name=table.column("Deal Name", "dealname", required=False),
+        owner=table.column("Deal owner", "Deal Owner", "hubspot_owner_id", required=False),
+        amount=table.column("Amount", "amount", required=False),
+        currency=table.column("Currency", "deal_currency_code", required=False),
+        reason=table.column("Closed Lost Reason", "closed_lost_reason", required=False),
+    )
+    return (row for line, fields in table.records for row in _entries(line, fields, columns, file))
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    stages: list[tuple[str, str]]
+    deal_id: str | None
+    name: str | None
+    owner: str | None
+    amount: str | None
+    currency: str | None
+    reason: str | None
+
+
+def _entries(line: int, fields: dict[str, str], columns: _Columns, file: str) -> list[SourceRow]:
+    """The stage entries of one line (one deal), in time order."""
+    entries = sorted(
+        (at, stage) for column, stage in columns.stages if (at := fields.get(column, ""))
+    )
+    if not entries:  # still reported by line: a deal with no stage dates is a bad row
+        entries = [("", _("(no 'Date entered' value)"))]
+    return [
+        SourceRow(
+            file=file,
+            line=line,
+            deal_id=get(fields, columns.deal_id),
+            stage=stage,
+            entered_at=at,
+            name=get(fields, columns.name),
+            owner=get(fields, columns.owner),
+            amount=get(fields, columns.amount),
+            currency=get(fields, columns.currency),
+            reason=get(fields, columns.reason) if position == len(entries) - 1 else "",
+            reason_column=columns.reason or "Closed Lost Reason",
         )
-        if not entries:  # still reported by line: a deal with no stage dates is a bad row
-            entries = [("", _("(no 'Date entered' value)"))]
-        for position, (at, stage) in enumerate(entries):
-            last = position == len(entries) - 1
-            rows.append(
-                SourceRow(
-                    file=file,
-                    line=line,
-                    deal_id=get(fields, deal_id),
-                    stage=stage,
-                    entered_at=at,
-                    name=get(fields, name),
-                    owner=get(fields, owner),
-                    amount=get(fields, amount),
-                    currency=get(fields, currency),
-                    reason=get(fields, reason) if last else "",
-                    reason_column=reason or "Closed Lost Reason",
-                )
-            )
-    return rows
+        for position, (at, stage) in enumerate(entries)
+    ]
 
 
 def _stage_columns(table: Table) -> list[tuple[str, str]]:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from bot.history.formats.table import read_table, require_all
+from bot.history.formats.table import Table, read_table, require_all
 from bot.history.rows import COLUMNS, REQUIRED, SourceRow
 
 
-def read(lines: Iterable[str], *, file: str = "") -> list[SourceRow]:
+def read(lines: Iterable[str], *, file: str = "") -> Iterator[SourceRow]:
+    """The rows as they are read; a bad header raises HistoryFormatError at once."""
     table = read_table(file, lines)
     require_all(table, REQUIRED, ",".join(COLUMNS))
-    return [
-        SourceRow(
+    return _rows(table, file)
+
+
+def _rows(table: Table, file: str) -> Iterator[SourceRow]:
+    for line, fields in table.records:
+        yield SourceRow(
             file=file,
             line=line,
             deal_id=fields.get("deal_id", ""),
@@ -24,5 +29,3 @@ def read(lines: Iterable[str], *, file: str = "") -> list[SourceRow]:
             currency=fields.get("currency", ""),
             reason=fields.get("reason", ""),
         )
-        for line, fields in table.records
-    ]

@@ -1,5 +1,7 @@
 """Reading a CSV export into (line number, fields by column name), and finding the columns a
-format needs among the names vendors give them."""
+format needs among the names vendors give them. The header is read at once (a missing
+column stops the file before any row is read); the rows as they are iterated, so a file is
+never held in memory whole."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from flows.i18n import _
 class Table:
     file: str
     header: list[str]
-    records: list[tuple[int, dict[str, str]]]
+    records: Iterator[tuple[int, dict[str, str]]]  # read as they are iterated, once
 
     def column(self, *names: str, required: bool = True) -> str | None:
         """The first of `names` the header has (vendors name a column differently in the UI
@@ -39,7 +41,7 @@ def read_table(file: str, lines: Iterable[str]) -> Table:
     header = [str(name).strip() for name in reader.fieldnames or []]
     if not header:
         raise HistoryFormatError(_("{file} line 1: the file is empty").format(file=file))
-    return Table(file=file, header=header, records=list(_records(reader)))
+    return Table(file=file, header=header, records=_records(reader))
 
 
 def _records(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
