@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,28 @@ async def count_seeded(db: Database, team: str, now: dt.datetime) -> dict[str, A
     return {"deals": deals, "events": events, "span_days": span}
 
 
+async def server_cpu(db: Database, *, since: dict[int, float] | None = None) -> Any:
+    """PostgreSQL: the CPU seconds of this database's backends (from /proc, so only when
+    the server runs on this machine) by process id; with `since`, the seconds used since
+    that reading (a backend opened meanwhile counts from zero). None on SQLite."""
+    if db.is_sqlite:
+        return None
+    async with db.engine.connect() as connection:
+        query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        pids = [row[0] for row in await connection.exec_driver_sql(query)]
+    ticks = os.sysconf("SC_CLK_TCK")
+    now: dict[int, float] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        now[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    if since is None:
+        return now
+    return sum(seconds - since.get(pid, 0.0) for pid, seconds in now.items())
+
+
 def compare(small_path: str, big_path: str) -> None:
     small, big = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (small_path, big_path))
     before = {(row["backend"], row["case"]): row for row in small}
@@ -82,8 +105,15 @@ def compare(small_path: str, big_path: str) -> None:
             f"{_pair(was['median_s'], row['median_s']):>15} "
             f"{_ratio(row['median_s'], was['median_s']):>7} "
             f"{_pair(was['cpu_median_s'], row['cpu_median_s']):>13} "
-            f"{_ratio(row['cpu_median_s'], was['cpu_median_s']):>7}"
+            f"{_ratio(row['cpu_median_s'], was['cpu_median_s']):>7}" + _server(was, row)
         )
+
+
+def _server(was: dict[str, Any], row: dict[str, Any]) -> str:
+    small, big = was.get("server_cpu_median_s"), row.get("server_cpu_median_s")
+    if small is None or big is None:
+        return ""
+    return f" {_pair(small, big):>13} {_ratio(big, small):>7} (server cpu s)"
 
 
 def _pair(small: Any, big: Any) -> str:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 
 from sqlalchemy import insert  # noqa: E402
 
-from bench.bench_compare import add_options, compare, count_seeded, write_json  # noqa: E402
+from bench.bench_compare import add_options, compare, count_seeded, server_cpu, write_json  # noqa: E402
 from bot.core.catalog import MapCatalog  # noqa: E402
 from bot.core.context import Services  # noqa: E402
 from bot.core.deal_status import status_for  # noqa: E402  (the app's own status rule)
@@ -134,32 +134,39 @@ async def recreate_schema(url: str, schema: str) -> None:
 
 async def time_stats(
     services: Services, scope: Scope, period: Period, *, runs: int
-) -> tuple[list[tuple[float, float]], dict[str, Any]]:
-    """(wall seconds, this process's CPU seconds) per run, and the report's JSON. On SQLite
-    the database work runs in this process, so its CPU time says what the work costs on a
-    busy machine; on PostgreSQL it is the client's share only."""
+) -> tuple[list[tuple[float, float, float | None]], dict[str, Any]]:
+    """(wall seconds, this process's CPU seconds, the PostgreSQL server's CPU seconds)
+    per run, and the report's JSON. On SQLite the database work runs in this process, so
+    its CPU time says what the work costs on a busy machine; on PostgreSQL that is the
+    client's share only, and the server's is read off its backends (bench_compare)."""
     times, report = [], {}
     for _ in range(runs):
+        server = await server_cpu(services.db)
         started, cpu = time.perf_counter(), time.process_time()
         stats = await compute_stats(services, team_id=TEAM, scope=scope, period=period)
-        times.append((time.perf_counter() - started, time.process_time() - cpu))
+        wall, client = time.perf_counter() - started, time.process_time() - cpu
+        times.append((wall, client, await server_cpu(services.db, since=server)))
         report = stats_json(stats)
     return times, report
 
 
-def summarize_times(times: list[tuple[float, float]]) -> dict[str, Any]:
-    walls = [wall for wall, _cpu in times]
-    return {
+def summarize_times(times: list[tuple[float, float, float | None]]) -> dict[str, Any]:
+    walls = [wall for wall, _cpu, _server in times]
+    found = {
         "runs": len(times),
         "first_s": round(walls[0], 3),
         "median_s": round(statistics.median(walls), 3),
         "best_s": round(min(walls), 3),
-        "cpu_median_s": round(statistics.median(cpu for _wall, cpu in times), 3),
+        "cpu_median_s": round(statistics.median(cpu for _wall, cpu, _server in times), 3),
     }
+    servers = [server for _wall, _cpu, server in times if server is not None]
+    if servers:
+        found["server_cpu_median_s"] = round(statistics.median(servers), 3)
+    return found
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    head = f"{'backend':<11} {'case':<11} {'deals':>8} {'events':>9} {'span d':>6} {'seed s':>7} {'runs':>4} {'first s':>8} {'median s':>9} {'best s':>7} {'cpu s':>6}"
+    head = f"{'backend':<11} {'case':<11} {'deals':>8} {'events':>9} {'span d':>6} {'seed s':>7} {'runs':>4} {'first s':>8} {'median s':>9} {'best s':>7} {'cpu s':>6} {'server cpu s':>12}"
     print(head)
     print("-" * len(head))
     for row in rows:
@@ -167,7 +174,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             f"{row['backend']:<11} {row['case']:<11} {row.get('deals', '-'):>8} "
             f"{row.get('events', '-'):>9} {row.get('span_days', '-'):>6} "
             f"{row.get('seed_s', '-'):>7} {row['runs']:>4} "
-            f"{row['first_s']:>8} {row['median_s']:>9} {row['best_s']:>7} {row['cpu_median_s']:>6}"
+            f"{row['first_s']:>8} {row['median_s']:>9} {row['best_s']:>7} {row['cpu_median_s']:>6} "
+            f"{row.get('server_cpu_median_s', '-'):>12}"
         )
 
 
