@@ -84,6 +84,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    not_,
     null,
     select,
     union_all,
@@ -360,23 +361,18 @@ def _every_move(scope: KpiScope) -> Select[Any]:
 def _in_window(scope: KpiScope, window: Window) -> Select[Any]:
     """The moves made in the window or ending a stay begun in it, grouped by their stages,
     from two ranges led by time instead of every stay: the moves made in the window (by
-    `at`, ix_deal_event_entries_at), and the stays begun in it that ended after it (by
-    `stay_started_at`, ix_deal_event_stays_began). Together exactly the stays with either
-    time in the window, each once: a stay begun in the window ended in it or after it.
-    Every entry that ends a stay has a stage it entered (`to_stage`), the predicate of the
-    entries' index."""
+    `at`, ix_deal_event_entries_at), and the stays begun in it that did not end in it (by
+    `stay_started_at`, ix_deal_event_stays_began): each stay with either time in the
+    window, once. Every entry that ends a stay has the stage it entered (`to_stage`), the
+    predicate of the entries' index."""
     columns = (EVENT.c.from_stage, EVENT.c.to_stage, EVENT.c.at, EVENT.c.stay_started_at)
+    entered, began = window.holds(EVENT.c.at), window.holds(EVENT.c.stay_started_at)
     parts = [
         unjoined_events(scope, *columns, EVENT.c.kind).where(
-            _ends_a_stay(), EVENT.c.to_stage.is_not(None), window.holds(EVENT.c.at)
-        )
+            _ends_a_stay(), EVENT.c.to_stage.is_not(None), entered
+        ),
+        unjoined_events(scope, *columns, EVENT.c.kind).where(_ends_a_stay(), began, not_(entered)),
     ]
-    if window.end is not None:
-        parts.append(
-            unjoined_events(scope, *columns, EVENT.c.kind).where(
-                _ends_a_stay(), window.holds(EVENT.c.stay_started_at), EVENT.c.at >= window.end
-            )
-        )
     stays = union_all(*parts).subquery("window_stays")
     entered, began = window.holds(stays.c.at), window.holds(stays.c.stay_started_at)
     migration = stays.c.kind == EventKind.MIGRATED.value
@@ -452,8 +448,11 @@ async def time_in_stage(
     """
     await _group_in_index_order(session)
     cumulative = func.sum(EVENT.c.stay_days)
+    # over a window, the window's stays (ix_deal_event_stays_began) kept by their deal's id:
+    # PostgreSQL joined each to its deal by hashing every deal of the map
+    events = unjoined_events if window.bounded else scoped_events
     per_deal = (
-        scoped_events(
+        events(
             scope,
             EVENT.c.from_stage.label("stage"),
             cumulative.label("cumulative"),
