@@ -54,7 +54,7 @@ async def status_counts(session: AsyncSession, *, scope: KpiScope, window: Windo
         _count_if(and_(DEAL.c.status == DealStatus.DISQUALIFIED.value, entered)),
     ]
     query = select(*counts).where(*deal_filter(scope))
-    if window.bounded:  # only the deals counted: ranges of ix_deal_kpis_status
+    if window.bounded:  # only the deals counted: ranges of ix_deal_team_status_entered
         query = query.where(_counted_statuses(window))
     row = (await rows_of(session, query))[0]
     return StatusCounts(*(int(count or 0) for count in row))

@@ -114,8 +114,17 @@ class Deal(SQLModel, table=True):
         # A list walks it in order and stops at its page, and counts its total in it
         # alone (storage.deal_queries.deal_page); without it, every open deal of the
         # workspace was read and sorted for `/deal list all`, then read again to count.
+        # With the map and the owner after them (revision 0024), the status counts of a
+        # report over a window read it alone: every open and nurture deal, and the losses
+        # and disqualifications entered in the window (storage.kpi_events.status_counts).
         Index(
-            "ix_deal_team_status_entered", "team_id", "status", "is_practice", "stage_entered_at"
+            "ix_deal_team_status_entered",
+            "team_id",
+            "status",
+            "is_practice",
+            "stage_entered_at",
+            "map_id",
+            "owner_id",
         ),
         # The deals a report reads (storage.kpi_queries.deal_filter: one map's non-practice
         # deals, any owners), in id order, with what the deal-side KPIs count: statuses and
@@ -132,10 +141,8 @@ class Deal(SQLModel, table=True):
             "stage_entered_at",
             "created_at",
         ),
-        # The report's deals by creation time, then by status and the time they entered
-        # it: first response over a window reads the window's creations, and the status
-        # counts the open and nurture deals and the window's losses and disqualifications,
-        # where ix_deal_kpis, in id order, had them read every deal of the map.
+        # The report's deals by creation time: first response over a window reads the
+        # window's creations, where ix_deal_kpis, in id order, had it read every deal.
         Index(
             "ix_deal_kpis_created",
             "team_id",
@@ -143,15 +150,6 @@ class Deal(SQLModel, table=True):
             "is_practice",
             "created_at",
             "id",
-            "owner_id",
-        ),
-        Index(
-            "ix_deal_kpis_status",
-            "team_id",
-            "map_id",
-            "is_practice",
-            "status",
-            "stage_entered_at",
             "owner_id",
         ),
         # the most recently active names, which a mistyped name is matched against

@@ -16,14 +16,16 @@ fast"):
   that ended after it).
 
 Both are partial like the indexes they sit beside, and hold every column those queries
-read, so neither database reads the table beside them. Two more on the deals, for the
-deal-side KPIs that read every deal of the map in ix_deal_kpis' id order:
+read, so neither database reads the table beside them. On the deals, for the deal-side
+KPIs that read every deal of the map in ix_deal_kpis' id order:
 
 - ix_deal_kpis_created, by creation time: first response over a window reads the deals
   created in it;
-- ix_deal_kpis_status, by status and the time the deal entered it: the status counts
-  read the open and nurture deals (a snapshot, whatever the window) and the window's
-  losses and disqualifications, not the won deals nor older losses.
+- ix_deal_team_status_entered (the deal list's, by status and the time the deal entered
+  it) gets the map and the owner at its end, so the status counts read it alone: the open
+  and nurture deals (a snapshot, whatever the window) and the window's losses and
+  disqualifications, not the won deals nor older losses. Widened rather than a new
+  index: a deal's every move rewrites its entries in both, and the list keeps its order.
 
 Revision ID: 7d3e9a1c5b28
 Revises: 5c1d8e3a7b42
@@ -65,13 +67,15 @@ STAYS_BEGAN = [
 
 
 DEALS_CREATED = ["team_id", "map_id", "is_practice", "created_at", "id", "owner_id"]
-DEALS_STATUS = ["team_id", "map_id", "is_practice", "status", "stage_entered_at", "owner_id"]
+STATUS_ENTERED = ["team_id", "status", "is_practice", "stage_entered_at"]
+STATUS_WIDE = [*STATUS_ENTERED, "map_id", "owner_id"]
 
 
 def upgrade() -> None:
     with op.batch_alter_table("deal", schema=None) as batch_op:
         batch_op.create_index("ix_deal_kpis_created", DEALS_CREATED, unique=False)
-        batch_op.create_index("ix_deal_kpis_status", DEALS_STATUS, unique=False)
+        batch_op.drop_index("ix_deal_team_status_entered")
+        batch_op.create_index("ix_deal_team_status_entered", STATUS_WIDE, unique=False)
     with op.batch_alter_table("deal_event", schema=None) as batch_op:
         batch_op.create_index(
             "ix_deal_event_entries_at",
@@ -94,5 +98,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_deal_event_stays_began")
         batch_op.drop_index("ix_deal_event_entries_at")
     with op.batch_alter_table("deal", schema=None) as batch_op:
-        batch_op.drop_index("ix_deal_kpis_status")
+        batch_op.drop_index("ix_deal_team_status_entered")
+        batch_op.create_index("ix_deal_team_status_entered", STATUS_ENTERED, unique=False)
         batch_op.drop_index("ix_deal_kpis_created")
