@@ -5,6 +5,14 @@ into a SQLite file (and PostgreSQL with --pg or TEST_DATABASE_URL), then time
 Not a test: run `.venv/bin/python bench/bench_kpis.py [--deals N] [--runs R] [--pg [URL]]`
 and read the table (and the JSON line after it). Target: under 1 s per `compute_stats`.
 The schema comes from the migrations, so the indexes measured are the ones deployed.
+
+Deals arrive at a constant rate: their creations spread over `--span-days`, by default
+730 days per 100,000 deals (two years at 100,000, twenty at 1,000,000), so a 90-day
+window holds the same history at every size and a bigger `--deals` means a longer past,
+not a busier quarter. `--out FILE` keeps the timings; `--compare SMALL BIG` prints how
+much each case grew between two such files (bench/bench_compare.py). `--stats-json FILE`
+writes each case's report as `stagecoach stats --json` gives it, to compare two versions
+of the queries byte for byte.
 """
 
 from __future__ import annotations
@@ -27,11 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 
 from sqlalchemy import insert  # noqa: E402
 
+from bench.bench_compare import add_options, compare, count_seeded, server_cpu, write_json  # noqa: E402
 from bot.core.catalog import MapCatalog  # noqa: E402
 from bot.core.context import Services  # noqa: E402
 from bot.core.deal_status import status_for  # noqa: E402  (the app's own status rule)
 from bot.core.scope import Scope  # noqa: E402
-from bot.reporting.kpi_json import stats_json
+from bot.reporting.kpi_json import stats_json  # noqa: E402
 from bot.reporting.kpis import compute_stats  # noqa: E402
 from bot.reporting.periods import Period  # noqa: E402
 from flows.schema import ProcessMap  # noqa: E402
@@ -44,6 +53,7 @@ TEAM = "TBENCH"
 NOW = dt.datetime(2026, 6, 30, 12, 0, tzinfo=dt.UTC)
 BATCH = 10_000
 REPS, MANAGERS = 60, 6
+DAYS_PER_100K = 730  # the arrival rate: 100,000 deals created over two years
 
 
 def main() -> None:
@@ -65,10 +75,18 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="time an already seeded database (file, schema)"
     )
+    add_options(parser)
     args = parser.parse_args()
+    if args.compare:
+        compare(*args.compare)
+        return
+    if args.span_days is None:
+        args.span_days = DAYS_PER_100K * args.deals / 100_000
     results = asyncio.run(run_all(args))
     print_table(results)
     print(json.dumps(results))
+    if args.out:
+        write_json(args.out, results)
 
 
 async def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -89,18 +107,20 @@ async def bench_backend(
         await recreate_schema(url, schema)
     db = Database(url, schema=schema)
     catalog = MapCatalog.from_ref("default")
-    seeded = await seed(db, catalog, args) if not args.reuse else {}
+    seeded = await seed(db, catalog, args) if not args.reuse else await count_seeded(db, TEAM, NOW)
     services = Services(db=db, catalog=catalog, clock=lambda: NOW)
     cases = [
         ("all / all", Scope.everyone(), Period.everything()),
         ("all / 90d", Scope.everyone(), Period.last_days(90, today=NOW.date())),
         ("team / all", Scope.team("UMGR00000"), Period.everything()),
     ]
-    rows = []
+    rows, reports = [], {}
     for label, scope, period in cases:
-        times = await time_stats(services, scope, period, runs=args.runs)
+        times, reports[label] = await time_stats(services, scope, period, runs=args.runs)
         rows.append({"backend": backend, "case": label, **seeded, **summarize_times(times)})
     await db.dispose()
+    if args.stats_json:
+        write_json(f"{args.stats_json}.{backend}", reports)
     return rows
 
 
@@ -114,38 +134,48 @@ async def recreate_schema(url: str, schema: str) -> None:
 
 async def time_stats(
     services: Services, scope: Scope, period: Period, *, runs: int
-) -> list[tuple[float, float]]:
-    """(wall seconds, this process's CPU seconds) per run. On SQLite the database work
-    runs in this process, so its CPU time says what the work costs on a busy machine."""
-    times = []
+) -> tuple[list[tuple[float, float, float | None]], dict[str, Any]]:
+    """(wall seconds, this process's CPU seconds, the PostgreSQL server's CPU seconds)
+    per run, and the report's JSON. On SQLite the database work runs in this process, so
+    its CPU time says what the work costs on a busy machine; on PostgreSQL that is the
+    client's share only, and the server's is read off its backends (bench_compare)."""
+    times, report = [], {}
     for _ in range(runs):
+        server = await server_cpu(services.db)
         started, cpu = time.perf_counter(), time.process_time()
         stats = await compute_stats(services, team_id=TEAM, scope=scope, period=period)
-        times.append((time.perf_counter() - started, time.process_time() - cpu))
-        stats_json(stats)
-    return times
+        wall, client = time.perf_counter() - started, time.process_time() - cpu
+        times.append((wall, client, await server_cpu(services.db, since=server)))
+        report = stats_json(stats)
+    return times, report
 
 
-def summarize_times(times: list[tuple[float, float]]) -> dict[str, Any]:
-    walls = [wall for wall, _cpu in times]
-    return {
+def summarize_times(times: list[tuple[float, float, float | None]]) -> dict[str, Any]:
+    walls = [wall for wall, _cpu, _server in times]
+    found = {
         "runs": len(times),
         "first_s": round(walls[0], 3),
         "median_s": round(statistics.median(walls), 3),
         "best_s": round(min(walls), 3),
-        "cpu_median_s": round(statistics.median(cpu for _wall, cpu in times), 3),
+        "cpu_median_s": round(statistics.median(cpu for _wall, cpu, _server in times), 3),
     }
+    servers = [server for _wall, _cpu, server in times if server is not None]
+    if servers:
+        found["server_cpu_median_s"] = round(statistics.median(servers), 3)
+    return found
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    head = f"{'backend':<11} {'case':<11} {'deals':>8} {'events':>9} {'seed s':>7} {'runs':>4} {'first s':>8} {'median s':>9} {'best s':>7} {'cpu s':>6}"
+    head = f"{'backend':<11} {'case':<11} {'deals':>8} {'events':>9} {'span d':>6} {'seed s':>7} {'runs':>4} {'first s':>8} {'median s':>9} {'best s':>7} {'cpu s':>6} {'server cpu s':>12}"
     print(head)
     print("-" * len(head))
     for row in rows:
         print(
             f"{row['backend']:<11} {row['case']:<11} {row.get('deals', '-'):>8} "
-            f"{row.get('events', '-'):>9} {row.get('seed_s', '-'):>7} {row['runs']:>4} "
-            f"{row['first_s']:>8} {row['median_s']:>9} {row['best_s']:>7} {row['cpu_median_s']:>6}"
+            f"{row.get('events', '-'):>9} {row.get('span_days', '-'):>6} "
+            f"{row.get('seed_s', '-'):>7} {row['runs']:>4} "
+            f"{row['first_s']:>8} {row['median_s']:>9} {row['best_s']:>7} {row['cpu_median_s']:>6} "
+            f"{row.get('server_cpu_median_s', '-'):>12}"
         )
 
 
@@ -163,7 +193,7 @@ async def seed(db: Database, catalog: MapCatalog, args: argparse.Namespace) -> d
     async with db.write_engine.begin() as connection:
         await connection.execute(insert(PERSON), people())
         for deal_id in range(1, args.deals + 1):
-            deal, history = synthetic_deal(catalog.current, deal_id, rng)
+            deal, history = synthetic_deal(catalog.current, deal_id, rng, args.span_days)
             deals.append(deal)
             events += history
             if len(events) >= BATCH:
@@ -183,6 +213,7 @@ async def seed(db: Database, catalog: MapCatalog, args: argparse.Namespace) -> d
     return {
         "deals": args.deals,
         "events": event_count,
+        "span_days": round(args.span_days),
         "seed_s": round(time.perf_counter() - started, 1),
     }
 
@@ -213,13 +244,13 @@ def _person(user_id: str, manager_id: str | None, role: str) -> dict[str, Any]:
 
 
 def synthetic_deal(
-    process_map: ProcessMap, deal_id: int, rng: random.Random
+    process_map: ProcessMap, deal_id: int, rng: random.Random, span_days: float = 730
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A deal's life on the default map: ticks and objections in each stage, then an
     advance (sometimes skipping, sometimes overridden), a loss, a nurture or a
     disqualification; some losses reopen. Stops where it reaches the present."""
     owner = f"UREP{rng.randrange(REPS):05d}"
-    at = NOW - dt.timedelta(days=rng.uniform(0, 730))
+    at = NOW - dt.timedelta(days=rng.uniform(0, span_days))
     walk = list(_stays(_walk(process_map, rng, at)))
     history = [_event(deal_id, owner, step) for step in walk]
     last = [step for step in walk if "to" in step][-1]

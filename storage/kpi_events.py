@@ -53,8 +53,20 @@ async def status_counts(session: AsyncSession, *, scope: KpiScope, window: Windo
         _count_if(and_(DEAL.c.status == DealStatus.LOST.value, entered)),
         _count_if(and_(DEAL.c.status == DealStatus.DISQUALIFIED.value, entered)),
     ]
-    row = (await rows_of(session, select(*counts).where(*deal_filter(scope))))[0]
+    query = select(*counts).where(*deal_filter(scope))
+    if window.bounded:  # only the deals counted: ranges of ix_deal_team_status_entered
+        query = query.where(_counted_statuses(window))
+    row = (await rows_of(session, query))[0]
     return StatusCounts(*(int(count or 0) for count in row))
+
+
+def _counted_statuses(window: Window) -> ColumnElement[bool]:
+    """The deals a status count counts: every open and nurture deal, and the losses and
+    disqualifications whose entry is in the window (leaves out the won deals and the older
+    losses, which every count skips anyway)."""
+    now = DEAL.c.status.in_((DealStatus.OPEN.value, DealStatus.NURTURE.value))
+    ended = DEAL.c.status.in_((DealStatus.LOST.value, DealStatus.DISQUALIFIED.value))
+    return or_(now, and_(ended, window.holds(DEAL.c.stage_entered_at)))
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:

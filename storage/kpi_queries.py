@@ -86,11 +86,10 @@ from sqlalchemy import (
     literal,
     not_,
     null,
-    or_,
     select,
     union_all,
 )
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -194,14 +193,26 @@ def unjoined_events(scope: KpiScope, *columns: Any, per_deal: bool = True) -> Se
     is not in deal order: it would read each event's row beside it). Exact because an
     event's team is its deal's: every writer takes it from the deal."""
     if scope.owner_ids is None:
-        in_scope = and_(DEAL.c.map_id == scope.map_id, DEAL.c.is_practice.is_(False))
-        others = select(DEAL.c.id).where(DEAL.c.team_id == scope.team_id, not_(in_scope))
-        kept = EVENT.c.deal_id.not_in(others)
+        kept = EVENT.c.deal_id.not_in(_outside(scope))
     else:  # `+ 0`: an expression SQLite cannot look up by, so it never goes deal by deal
         deal_id = EVENT.c.deal_id if per_deal else EVENT.c.deal_id + 0
         kept = deal_id.in_(select(DEAL.c.id).where(*deal_filter(scope)))
     return select(*columns).where(
         EVENT.c.team_id == scope.team_id, EVENT.c.deal_id.is_not(None), kept
+    )
+
+
+def _outside(scope: KpiScope) -> CompoundSelect:
+    """The ids of the team's deals outside the scope (other maps', practice deals) as
+    three ranges of ix_deal_kpis (before the map, after it, its practice deals), so both
+    databases read only the few outside rather than every deal of the team and a filter
+    (an OR of the three is a scan of them all on SQLite). map_id and is_practice are
+    never NULL, so the three are exactly the deals not in the scope's map or practice."""
+    team = DEAL.c.team_id == scope.team_id
+    return union_all(
+        select(DEAL.c.id).where(team, DEAL.c.map_id < scope.map_id),
+        select(DEAL.c.id).where(team, DEAL.c.map_id > scope.map_id),
+        select(DEAL.c.id).where(team, DEAL.c.map_id == scope.map_id, DEAL.c.is_practice.is_(True)),
     )
 
 
@@ -307,24 +318,15 @@ async def matrix(session: AsyncSession, *, scope: KpiScope, window: Window) -> M
     are grouped by their two stages as their index hands them over (ix_deal_event_moves,
     in that order, so without sorting 300,000 stays; it holds the kind, so the migrations'
     are counted in the same pass), the creations by the stage they began in (from
-    ix_deal_event_created)."""
-    entered, began = window.holds(EVENT.c.at), window.holds(EVENT.c.stay_started_at)
-    migration = EVENT.c.kind == EventKind.MIGRATED.value
-    moves = (
-        unjoined_events(
-            scope,
-            EVENT.c.from_stage,
-            EVENT.c.to_stage,
-            *((_count_if(entered), _count_if(began)) if window.bounded else (func.count(),) * 2),
-            _count_if(and_(migration, entered)),
-            _count_if(and_(migration, began)),
-        )
-        .where(_ends_a_stay(), or_(entered, began) if window.bounded else and_(True))
-        .group_by(EVENT.c.from_stage, EVENT.c.to_stage)
-    )
+    ix_deal_event_created). Over a window, only the window's moves are read (`_in_window`)."""
+    moves = _in_window(scope, window) if window.bounded else _every_move(scope)
     created = (
         unjoined_events(scope, null(), EVENT.c.to_stage, func.count(), *(literal(0),) * 3)
-        .where(EVENT.c.kind == EventKind.CREATED.value, EVENT.c.to_stage.is_not(None), entered)
+        .where(
+            EVENT.c.kind == EventKind.CREATED.value,
+            EVENT.c.to_stage.is_not(None),
+            window.holds(EVENT.c.at),
+        )
         .group_by(EVENT.c.to_stage)
     )
     rows = await rows_of(session, union_all(moves, created))
@@ -336,6 +338,52 @@ async def matrix(session: AsyncSession, *, scope: KpiScope, window: Window) -> M
             if row[4] or row[5]
         ],
     )
+
+
+def _every_move(scope: KpiScope) -> Select[Any]:
+    """Every stay's end, grouped by its two stages in the order of ix_deal_event_moves."""
+    migration = _count_if(EVENT.c.kind == EventKind.MIGRATED.value)
+    return (
+        unjoined_events(
+            scope,
+            EVENT.c.from_stage,
+            EVENT.c.to_stage,
+            func.count(),
+            func.count(),
+            migration,
+            migration,
+        )
+        .where(_ends_a_stay())
+        .group_by(EVENT.c.from_stage, EVENT.c.to_stage)
+    )
+
+
+def _in_window(scope: KpiScope, window: Window) -> Select[Any]:
+    """The moves made in the window or ending a stay begun in it, grouped by their stages,
+    from two ranges led by time instead of every stay: the moves made in the window (by
+    `at`, ix_deal_event_entries_at), and the stays begun in it that did not end in it (by
+    `stay_started_at`, ix_deal_event_stays_began): each stay with either time in the
+    window, once. Every entry that ends a stay has the stage it entered (`to_stage`), the
+    predicate of the entries' index."""
+    columns = (EVENT.c.from_stage, EVENT.c.to_stage, EVENT.c.at, EVENT.c.stay_started_at)
+    entered, began = window.holds(EVENT.c.at), window.holds(EVENT.c.stay_started_at)
+    parts = [
+        unjoined_events(scope, *columns, EVENT.c.kind).where(
+            _ends_a_stay(), EVENT.c.to_stage.is_not(None), entered
+        ),
+        unjoined_events(scope, *columns, EVENT.c.kind).where(_ends_a_stay(), began, not_(entered)),
+    ]
+    stays = union_all(*parts).subquery("window_stays")
+    entered, began = window.holds(stays.c.at), window.holds(stays.c.stay_started_at)
+    migration = stays.c.kind == EventKind.MIGRATED.value
+    return select(
+        stays.c.from_stage,
+        stays.c.to_stage,
+        _count_if(entered),
+        _count_if(began),
+        _count_if(and_(migration, entered)),
+        _count_if(and_(migration, began)),
+    ).group_by(stays.c.from_stage, stays.c.to_stage)
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -400,8 +448,11 @@ async def time_in_stage(
     """
     await _group_in_index_order(session)
     cumulative = func.sum(EVENT.c.stay_days)
+    # over a window, the window's stays (ix_deal_event_stays_began) kept by their deal's id:
+    # PostgreSQL joined each to its deal by hashing every deal of the map
+    events = unjoined_events if window.bounded else scoped_events
     per_deal = (
-        scoped_events(
+        events(
             scope,
             EVENT.c.from_stage.label("stage"),
             cumulative.label("cumulative"),

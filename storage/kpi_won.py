@@ -11,12 +11,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import CTE, Float, Integer, String, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    CTE,
+    Float,
+    Integer,
+    String,
+    and_,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import Label
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.kpi_queries import (
     DEAL,
+    ENTRY_KINDS,
     EVENT,
     KpiScope,
     MapShape,
@@ -45,7 +59,7 @@ def won_deals_cte(scope: KpiScope, window: Window, shape: MapShape) -> CTE:
     columns are joined to the few groups afterwards). Materialized: read twice."""
     per_deal = (
         scoped_events(scope, EVENT.c.deal_id, func.min(EVENT.c.at).label("won_at"))
-        .where(is_entry(), EVENT.c.to_stage.in_(shape.won_stages))
+        .where(is_entry(), EVENT.c.to_stage.in_(shape.won_stages), _won_in(scope, window, shape))
         .group_by(EVENT.c.deal_id)
         .subquery("per_deal")
     )
@@ -57,6 +71,25 @@ def won_deals_cte(scope: KpiScope, window: Window, shape: MapShape) -> CTE:
         .cte("won")
         .prefix_with("MATERIALIZED")
     )
+
+
+def _won_in(scope: KpiScope, window: Window, shape: MapShape) -> ColumnElement[bool]:
+    """Over a window, only the deals that entered a won stage in it can have their first
+    such entry in it: they are found in the window's range of the entries by time
+    (ix_deal_event_entries_at), and only their won entries are grouped, instead of every
+    won deal's in the history. Exact: the first entry of each is still the minimum over
+    all its won entries, before the window included."""
+    if not window.bounded:
+        return and_(True)
+    entry = EVENT.alias("won_entry")
+    in_window = select(entry.c.deal_id).where(
+        entry.c.team_id == scope.team_id,
+        entry.c.to_stage.is_not(None),
+        entry.c.kind.in_([kind.value for kind in ENTRY_KINDS]),
+        entry.c.to_stage.in_(shape.won_stages),
+        window.holds(entry.c.at),
+    )
+    return EVENT.c.deal_id.in_(in_window)
 
 
 async def won_deals(

@@ -114,8 +114,17 @@ class Deal(SQLModel, table=True):
         # A list walks it in order and stops at its page, and counts its total in it
         # alone (storage.deal_queries.deal_page); without it, every open deal of the
         # workspace was read and sorted for `/deal list all`, then read again to count.
+        # With the map and the owner after them (revision 0024), the status counts of a
+        # report over a window read it alone: every open and nurture deal, and the losses
+        # and disqualifications entered in the window (storage.kpi_events.status_counts).
         Index(
-            "ix_deal_team_status_entered", "team_id", "status", "is_practice", "stage_entered_at"
+            "ix_deal_team_status_entered",
+            "team_id",
+            "status",
+            "is_practice",
+            "stage_entered_at",
+            "map_id",
+            "owner_id",
         ),
         # The deals a report reads (storage.kpi_queries.deal_filter: one map's non-practice
         # deals, any owners), in id order, with what the deal-side KPIs count: statuses and
@@ -131,6 +140,17 @@ class Deal(SQLModel, table=True):
             "status",
             "stage_entered_at",
             "created_at",
+        ),
+        # The report's deals by creation time: first response over a window reads the
+        # window's creations, where ix_deal_kpis, in id order, had it read every deal.
+        Index(
+            "ix_deal_kpis_created",
+            "team_id",
+            "map_id",
+            "is_practice",
+            "created_at",
+            "id",
+            "owner_id",
         ),
         # the most recently active names, which a mistyped name is matched against
         Index("ix_deal_team_activity", "team_id", "last_activity_at"),
@@ -293,6 +313,40 @@ class DealEvent(SQLModel, table=True):
             "kind",
             sqlite_where=text("kind = 'created'"),
             postgresql_where=text("kind = 'created'"),
+        ),
+        # The same entries in time order, with what the windowed queries read of them: a
+        # report over a window reads one range of it for the moves made in the window
+        # (transition matrix), the deals that entered a won stage in it (storage.kpi_won)
+        # and the moves that may have passed gates (storage.kpi_deviations), where the
+        # indexes above, in deal or stage order, had it read every entry ever made.
+        Index(
+            "ix_deal_event_entries_at",
+            "team_id",
+            "at",
+            "kind",
+            "to_stage",
+            "from_stage",
+            "deal_id",
+            "stay_started_at",
+            "id",
+            sqlite_where=text("to_stage IS NOT NULL"),
+            postgresql_where=text("to_stage IS NOT NULL"),
+        ),
+        # The completed stays by when they began: time in stage over a window reads one
+        # range of it, as does the matrix for the stays begun in the window that ended
+        # after it (storage.kpi_queries; docs/kpis.md, "How the numbers stay fast").
+        Index(
+            "ix_deal_event_stays_began",
+            "team_id",
+            "stay_started_at",
+            "deal_id",
+            "from_stage",
+            "stay_days",
+            "at",
+            "to_stage",
+            "kind",
+            sqlite_where=text("stay_started_at IS NOT NULL"),
+            postgresql_where=text("stay_started_at IS NOT NULL"),
         ),
         # The events the KPIs count (storage.kpi_events.event_counts), with what the count
         # reads but the free-text reason: counted from it alone, not from every event's row.
