@@ -241,6 +241,7 @@ async def test_a_note_too_long_is_refused_beside_the_note(
         )
 
     assert refused.field == "note"
+    assert refused.message == "the note is 501 characters long"
 
 
 async def test_a_note_without_a_reason_is_refused_listing_the_reasons(
