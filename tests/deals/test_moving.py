@@ -213,6 +213,7 @@ async def test_lose_takes_one_of_the_maps_reasons(
         ("Price too high", "— 20% over —", "Price too high: 20% over"),
         ("Price too high", "  ", "Price too high"),
         ("price too high - 30% over", "and slow", "Price too high: 30% over - and slow"),
+        ("Price too high", "XL plan, XX seats", "Price too high: XL plan, XX seats"),  # as typed
     ],
 )
 async def test_the_forms_note_is_recorded_after_the_reason(
