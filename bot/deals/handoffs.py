@@ -26,7 +26,7 @@ from flows.i18n import _
 from flows.schema import Stage
 from storage import handoff_queries
 from storage.handoff_models import Handoff, OwnerChannel
-from storage.models import Deal, DealStatus, EventKind
+from storage.models import Deal, EventKind
 from storage.name_keys import fold
 
 WAITING = "waiting"
@@ -73,10 +73,9 @@ async def _keep_waiting_handoff(
     digest and the SLA reminder all read the stay it belongs to). A side exit (lost,
     disqualified, nurture) leaves nothing to take: the wait ends."""
     waiting, began = change.deal.handoff == WAITING, change.deal.stage_entered_at
-    stays_open = entry.get("status") in (DealStatus.OPEN, DealStatus.WON)
-    ended = {"handoff": None} if waiting and not stays_open else {}
+    ended = {"handoff": None} if waiting and not entered.is_open else {}
     await change.save(**entry, stage_entered_at=at, **ended)
-    if waiting and stays_open and began is not None:
+    if waiting and entered.is_open and began is not None:
         assert change.deal.id is not None
         await handoff_queries.follow_deal(
             change.held.session, deal_id=change.deal.id, began=began, now=at, stage=entered.id
