@@ -148,6 +148,13 @@ async def card_of(services: Services, actor: Actor, ref: DealRef) -> DealCard | 
     return card
 
 
+async def card_by_number(services: Services, team_id: str, deal_id: int) -> DealCard | None:
+    """The deal's card as it stands, for showing it elsewhere (a deal room's pinned card):
+    nobody named it, so nobody's default deal changes. None: no such deal."""
+    found = await services.deals.for_card(team_id, deal_id)
+    return None if found is None else await _card_from(services, found)
+
+
 async def _card_from(services: Services, found: DealAndTicks) -> DealCard:
     left = LeftAt(found.left) if found.left_asked else None
     return await build_deal_card(services, found.deal, found.ticks, left=left)

@@ -15,8 +15,7 @@ from typing import Any
 
 from bot.core.context import Actor
 from bot.core.outcomes import DealCard, Outcome
-from bot.core.refs import DealNumber
-from bot.deals.lookup import card_of
+from bot.deals.lookup import card_by_number
 from bot.deals.outcomes import Moved
 from bot.deals.room_outcomes import (
     OwningTeam,
@@ -172,12 +171,11 @@ async def refresh_pinned_card(runtime: Runtime, actor: Actor, deal_id: int) -> N
     room = await room_record(runtime.services, deal_id)
     if room is None or room.card_ts is None:
         return
-    card = await card_of(runtime.services, actor, DealNumber(deal_id))
-    if not isinstance(card, DealCard):
-        return
     async with speaking(runtime, actor.team_id):  # a channel: the workspace's language
-        message = room_card_message(card).to_dict()
-    await _update_pinned(runtime, room, deal_id, message)
+        card = await card_by_number(runtime.services, actor.team_id, deal_id)
+        message = room_card_message(card).to_dict() if card else None
+    if message is not None:
+        await _update_pinned(runtime, room, deal_id, message)
 
 
 async def _update_pinned(runtime: Runtime, room: Room, deal_id: int, card: dict[str, Any]) -> None:
