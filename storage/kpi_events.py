@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Float, and_, bindparam, case, cast, func, null, or_, select, type_coerce
 from sqlalchemy.sql import ColumnElement
@@ -19,6 +18,7 @@ from storage.kpi_queries import (
     KpiScope,
     MapShape,
     Window,
+    count_if,
     deal_filter,
     rows_of,
     unjoined_events,
@@ -48,10 +48,10 @@ async def status_counts(session: AsyncSession, *, scope: KpiScope, window: Windo
     deal's row beside it (ix_deal_kpis holds all the count needs)."""
     entered = window.holds(DEAL.c.stage_entered_at)
     counts = [
-        _count_if(DEAL.c.status == DealStatus.OPEN.value),
-        _count_if(DEAL.c.status == DealStatus.NURTURE.value),
-        _count_if(and_(DEAL.c.status == DealStatus.LOST.value, entered)),
-        _count_if(and_(DEAL.c.status == DealStatus.DISQUALIFIED.value, entered)),
+        count_if(DEAL.c.status == DealStatus.OPEN.value),
+        count_if(DEAL.c.status == DealStatus.NURTURE.value),
+        count_if(and_(DEAL.c.status == DealStatus.LOST.value, entered)),
+        count_if(and_(DEAL.c.status == DealStatus.DISQUALIFIED.value, entered)),
     ]
     query = select(*counts).where(*deal_filter(scope))
     if window.bounded:  # only the deals counted: ranges of ix_deal_team_status_entered
@@ -67,10 +67,6 @@ def _counted_statuses(window: Window) -> ColumnElement[bool]:
     now = DEAL.c.status.in_((DealStatus.OPEN.value, DealStatus.NURTURE.value))
     ended = DEAL.c.status.in_((DealStatus.LOST.value, DealStatus.DISQUALIFIED.value))
     return or_(now, and_(ended, window.holds(DEAL.c.stage_entered_at)))
-
-
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.sum(case((condition, 1), else_=0))
 
 
 @dataclass(frozen=True, slots=True)

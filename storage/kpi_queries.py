@@ -89,7 +89,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
+from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause, Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -216,9 +216,10 @@ def _outside(scope: KpiScope) -> CompoundSelect:
     )
 
 
-def is_entry() -> ColumnElement[bool]:
+def is_entry(events: FromClause = EVENT) -> ColumnElement[bool]:
+    """A stage entry of `events` (the event table, or an alias of it)."""
     kinds = [kind.value for kind in ENTRY_KINDS]
-    return and_(EVENT.c.to_stage.is_not(None), EVENT.c.kind.in_(kinds))
+    return and_(events.c.to_stage.is_not(None), events.c.kind.in_(kinds))
 
 
 def _ends_a_stay() -> ColumnElement[bool]:
@@ -342,7 +343,7 @@ async def matrix(session: AsyncSession, *, scope: KpiScope, window: Window) -> M
 
 def _every_move(scope: KpiScope) -> Select[Any]:
     """Every stay's end, grouped by its two stages in the order of ix_deal_event_moves."""
-    migration = _count_if(EVENT.c.kind == EventKind.MIGRATED.value)
+    migration = count_if(EVENT.c.kind == EventKind.MIGRATED.value)
     return (
         unjoined_events(
             scope,
@@ -379,14 +380,14 @@ def _in_window(scope: KpiScope, window: Window) -> Select[Any]:
     return select(
         stays.c.from_stage,
         stays.c.to_stage,
-        _count_if(entered),
-        _count_if(began),
-        _count_if(and_(migration, entered)),
-        _count_if(and_(migration, began)),
+        count_if(entered),
+        count_if(began),
+        count_if(and_(migration, entered)),
+        count_if(and_(migration, began)),
     ).group_by(stays.c.from_stage, stays.c.to_stage)
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.sum(case((condition, 1), else_=0))
 
 

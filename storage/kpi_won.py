@@ -30,7 +30,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.kpi_queries import (
     DEAL,
-    ENTRY_KINDS,
     EVENT,
     KpiScope,
     MapShape,
@@ -84,8 +83,7 @@ def _won_in(scope: KpiScope, window: Window, shape: MapShape) -> ColumnElement[b
     entry = EVENT.alias("won_entry")
     in_window = select(entry.c.deal_id).where(
         entry.c.team_id == scope.team_id,
-        entry.c.to_stage.is_not(None),
-        entry.c.kind.in_([kind.value for kind in ENTRY_KINDS]),
+        is_entry(entry),
         entry.c.to_stage.in_(shape.won_stages),
         window.holds(entry.c.at),
     )
