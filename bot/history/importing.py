@@ -101,15 +101,20 @@ class _Tally:
         elif decision is not Decision.CREATE:
             self.unchanged += 1
 
-    def planned(self, plan: DealPlan, process_map: ProcessMap) -> None:
-        """What the report says of a deal to import: its other loss reasons, default owners."""
-        known = {caseless(" ".join(reason.split())) for reason in process_map.lost_reasons}
+    def planned(self, plan: DealPlan, process_map: ProcessMap, known: frozenset[str]) -> None:
+        """What the report says of a deal to import: its loss reasons other than the
+        map's (`known`, folded as `_folded` does), and the CRM owners given the default."""
         for row in plan.rows:
             lost = process_map.stage(row.stage).kind is StageKind.LOST
-            if lost and row.reason and caseless(" ".join(row.reason.split())) not in known:
+            if lost and row.reason and _folded(row.reason) not in known:
                 self.reasons[row.reason] += 1
             if row.crm_owner:
                 self.default_owned.add(row.crm_owner)
+
+
+def _folded(reason: str) -> str:
+    """A loss reason as the map's are compared: spacing and case ignored."""
+    return caseless(" ".join(reason.split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,7 @@ class _Import:
     mappings: Mappings
     dry_run: bool
     tally: _Tally
+    known_reasons: frozenset[str]  # the map's loss reasons, folded once for every deal
 
 
 async def import_history(
@@ -139,7 +145,8 @@ async def import_history(
     """Import native CSV `lines` or an adapter's `rows`; a file with no usable header raises
     HistoryFormatError before anything is written."""
     source = rows if rows is not None else native.read(lines or [])
-    run = _Import(services, team_id, process_map, mappings or Mappings(), dry_run, _Tally())
+    known = frozenset(_folded(reason) for reason in process_map.lost_reasons)
+    run = _Import(services, team_id, process_map, mappings or Mappings(), dry_run, _Tally(), known)
     reading = (lambda done: progress(done, None)) if progress else None
     with DealGroups(source, chunk_rows=chunk_rows, reading=reading) as groups:
         await _import_groups(run, groups, progress)
@@ -159,7 +166,7 @@ async def _import_groups(run: _Import, groups: DealGroups, progress: Progress | 
         run.tally.rejections.add(rejected)
         done += len(rows)
         if plan is not None:
-            run.tally.planned(plan, run.process_map)
+            run.tally.planned(plan, run.process_map, run.known_reasons)
             batch.append(plan)
         if len(batch) >= BATCH_DEALS:
             await _write(run, batch)

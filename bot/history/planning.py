@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.history.mapping import Mappings
 from bot.history.records import DealPlan
-from bot.history.rows import HistoryRow, Rejected, SourceRow, check_row
+from bot.history.rows import HistoryRow, Rejected, SourceRow, check_rows
 from flows.i18n import _
 from flows.schema import ProcessMap
 
@@ -42,11 +42,7 @@ def plan_deal(
     rows: Sequence[SourceRow], mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
 ) -> tuple[DealPlan | None, list[Rejected]]:
     """One deal's rows (or one row without a deal id) checked: its plan, or none and why."""
-    good: list[HistoryRow] = []
-    rejected: list[Rejected] = []
-    for row in rows:
-        checked = check_row(row, mappings, process_map=process_map, now=now)
-        (good if isinstance(checked, HistoryRow) else rejected).append(checked)  # type: ignore[arg-type]
+    good, rejected = check_rows(rows, mappings, process_map=process_map, now=now)
     if not good:
         return None, _one_per_line(rejected)
     good.sort(key=lambda row: (row.at, row.file, row.line))
