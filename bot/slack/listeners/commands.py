@@ -27,14 +27,7 @@ from bot.slack.listeners.evidence import follow_up_tick, needs_follow_up, tell_o
 from bot.slack.listeners.owner_notices import tell_owners
 from bot.slack.pictures import upload_actual_flow, upload_map, upload_preview_chart
 from bot.slack.rooms import make_room
-from bot.slack.runtime import (
-    Body,
-    Outsider,
-    Runtime,
-    actor_from,
-    after_ack,
-    guarded,
-)
+from bot.slack.runtime import Body, Outsider, Runtime, actor_from, after_ack, guarded
 from bot.slack.user_locales import post_in_their_language, speaking
 from bot.views.edit_form import edit_modal
 from bot.views.help import help_message, parse_error_message
