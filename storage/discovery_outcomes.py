@@ -28,7 +28,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import DEAL, EVENT, KpiScope, Window, deal_filter, rows_of, scoped_events
+from storage.kpi_scope import DEAL, EVENT, KpiScope, Window, deal_filter, rows_of, scoped_events
 from storage.models import DealStatus, EventKind
 from storage.sql_time import days
 

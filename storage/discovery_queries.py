@@ -31,7 +31,7 @@ from sqlalchemy import Float, and_, case, cast, false, func, literal, or_, selec
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import DEAL, EVENT, KpiScope, Window, deal_filter, rows_of, scoped_events
+from storage.kpi_scope import DEAL, EVENT, KpiScope, Window, deal_filter, rows_of, scoped_events
 from storage.models import DealStatus, EventKind
 from storage.sql_time import epoch_days, floor_int
 

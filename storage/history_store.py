@@ -15,7 +15,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
-from storage.kpi_queries import ENTRY_KINDS
+from storage.kpi_scope import ENTRY_KINDS
 from storage.name_keys import name_key
 from storage.stay_lengths import with_stay_days
 

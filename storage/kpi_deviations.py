@@ -38,7 +38,7 @@ from sqlalchemy import Select, and_, case, func, null, select
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import DEAL, EVENT, KpiScope, MapShape, Window, rows_of, scoped_events
+from storage.kpi_scope import DEAL, EVENT, KpiScope, MapShape, Window, rows_of, scoped_events
 from storage.models import EventKind
 
 RECENT = 20  # deviations listed per kind (newest first); the tallies count every one

@@ -12,7 +12,7 @@ from sqlalchemy import Float, and_, bindparam, case, cast, func, null, or_, sele
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import (
+from storage.kpi_scope import (
     DEAL,
     EVENT,
     KpiScope,

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import KpiScope, Transition, Window, matrix
+from storage.kpi_queries import Transition, matrix
+from storage.kpi_scope import KpiScope, Window
 
 
 async def migrated_moves(

@@ -28,12 +28,12 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.elements import Label
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import (
+from storage.kpi_queries import MoneyByCurrency
+from storage.kpi_scope import (
     DEAL,
     EVENT,
     KpiScope,
     MapShape,
-    MoneyByCurrency,
     Window,
     is_entry,
     rows_of,

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Deal, OnboardingProgress, QuizAnswer, QuizAttempt
+from storage.models import Deal
+from storage.onboarding_models import OnboardingProgress, QuizAnswer, QuizAttempt
 from storage.statements import dialect_insert
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Deal, MapVersion, Person, ProcessedEvent, utcnow
+from storage.models import Deal, MapVersion, Person, utcnow
+from storage.onboarding_models import ProcessedEvent
 from storage.statements import dialect_insert
 
 # -- people ----------------------------------------------------------------------------

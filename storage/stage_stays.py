@@ -20,7 +20,7 @@ from sqlalchemy import Float, case, cast, func, literal, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_queries import EVENT, KpiScope, Window, rows_of, scoped_events
+from storage.kpi_scope import EVENT, KpiScope, Window, rows_of, scoped_events
 from storage.percentiles import EMPTY, summarize
 from storage.sql_time import epoch_days
 

@@ -17,6 +17,7 @@ from storage import (
     feedback_models,
     handoff_models,
     models,
+    onboarding_models,
     room_models,
     webhook_models,
     workspace_models,
@@ -25,6 +26,7 @@ from storage import (
 METADATA: MetaData = SQLModel.metadata
 MODULES = (
     models,
+    onboarding_models,
     digest_models,
     feedback_models,
     room_models,

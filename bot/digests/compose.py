@@ -37,7 +37,7 @@ from flows.schema import ProcessMap, Stage
 from storage import digest_queries, feedback_queries
 from storage.digest_models import DigestSubscription
 from storage.kpi_deviations import GateDeviation, GateDeviations
-from storage.kpi_queries import Window
+from storage.kpi_scope import Window
 from storage.models import Deal, DealEvent, EventKind, ExitTick
 
 TOP_OBJECTIONS = 5

@@ -17,7 +17,8 @@ from bot.onboarding.outcomes import OnboardingOverview, RepProgress
 from bot.onboarding.tour import clamp_step, tour_length
 from storage import deal_queries
 from storage import onboarding as store
-from storage.models import Deal, DealStatus, OnboardingProgress
+from storage.models import Deal, DealStatus
+from storage.onboarding_models import OnboardingProgress
 
 
 async def locked_progress(

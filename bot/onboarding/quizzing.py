@@ -23,7 +23,7 @@ from bot.onboarding.quiz import build_quiz, dump_questions, load_questions
 from flows.i18n import _
 from flows.schema import ProcessMap
 from storage import onboarding as store
-from storage.models import OnboardingProgress, QuizAnswer, QuizAttempt
+from storage.onboarding_models import OnboardingProgress, QuizAnswer, QuizAttempt
 
 
 async def start_quiz(services: Services, actor: Actor) -> Outcome:

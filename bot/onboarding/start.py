@@ -26,7 +26,8 @@ from flows.i18n import _
 from flows.schema import ProcessMap
 from storage import onboarding as store
 from storage import queries
-from storage.models import OnboardingProgress, Role
+from storage.models import Role
+from storage.onboarding_models import OnboardingProgress
 
 
 async def onboard(services: Services, actor: Actor) -> Outcome:

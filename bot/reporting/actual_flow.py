@@ -15,6 +15,7 @@ from flows.machine import map_transitions
 from flows.schema import ProcessMap
 from storage import kpi_queries as q
 from storage.kpi_migrations import moves_made
+from storage.kpi_scope import KpiScope, Window, tune_for_reports
 from storage.stage_stays import StayLoad, stay_loads
 
 # Ended stays a stage needs before `/deal map actual` calls it overstayed: one stay of
@@ -27,15 +28,15 @@ async def actual_flow(
     *,
     team_id: str,
     process_map: ProcessMap,
-    window: q.Window,
+    window: Window,
     owner_ids: tuple[str, ...] | None = None,
 ) -> ActualFlow:
     """The moves and stays of the map's deals in `window` (`owner_ids`: only theirs),
     against this version of it: the one the picture is drawn on."""
-    scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owner_ids)
+    scope = KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owner_ids)
     targets = {s.id: s.target_days for s in process_map.stages if s.target_days is not None}
     async with services.db.read() as session:
-        await q.tune_for_reports(session)
+        await tune_for_reports(session)
         moves = await moves_made(session, scope=scope, window=window)
         loads = await stay_loads(session, scope=scope, window=window, targets=targets)
     return flow_of(process_map, moves, loads)

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 
 from bot.core.context import Services
 from bot.reporting.kpis import map_named, map_shape
-from storage import kpi_queries as q
 from storage.kpi_deviations import GateDeviations, gate_deviations
+from storage.kpi_scope import KpiScope, Window
 
 
 async def deviations_between(
@@ -18,13 +18,13 @@ async def deviations_between(
     *,
     team_id: str,
     owner_ids: tuple[str, ...] | None,
-    window: q.Window,
+    window: Window,
     map_ids: Iterable[str],
 ) -> GateDeviations:
     found = GateDeviations()
     for map_id in sorted(set(map_ids)):
         shape = map_shape(await map_named(services, map_id))
-        scope = q.KpiScope(team_id=team_id, map_id=map_id, owner_ids=owner_ids)
+        scope = KpiScope(team_id=team_id, map_id=map_id, owner_ids=owner_ids)
         async with services.db.read() as session:
             found += await gate_deviations(session, scope=scope, window=window, shape=shape)
     return found

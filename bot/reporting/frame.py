@@ -14,14 +14,14 @@ from bot.core.values import BadValue
 from bot.reporting.kpis import ScopeError, map_for, map_named
 from bot.reporting.periods import Period, parse_period
 from flows.schema import ProcessMap
-from storage import kpi_queries as q
+from storage.kpi_scope import KpiScope
 
 
 @dataclass(frozen=True, slots=True)
 class ReportFrame:
     period: Period
     process_map: ProcessMap
-    scope: q.KpiScope  # the map's deals of the scope's owners
+    scope: KpiScope  # the map's deals of the scope's owners
 
 
 async def report_frame(
@@ -46,5 +46,5 @@ async def report_frame(
         return Invalid(str(exc), map_hint)
     async with services.db.read() as session:
         owners = await owners_in(session, team_id=team_id, scope=scope)
-    kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
+    kpi_scope = KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
     return ReportFrame(chosen, process_map, kpi_scope)

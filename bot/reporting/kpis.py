@@ -34,6 +34,7 @@ from flows.schema import ProcessMap, Stage
 from storage import kpi_events as ev
 from storage import kpi_queries as q
 from storage.kpi_deviations import GateDeviations
+from storage.kpi_scope import KpiScope, MapShape
 from storage.percentiles import EMPTY, Summary
 
 TOP_OBJECTIONS = 10
@@ -140,9 +141,9 @@ class Stats:
         return money.qualified * average * rate / cycle
 
 
-def map_shape(process_map: ProcessMap) -> q.MapShape:
+def map_shape(process_map: ProcessMap) -> MapShape:
     main = tuple(stage.id for stage in process_map.open_stages)
-    return q.MapShape(
+    return MapShape(
         main_path=main,
         won_stage=process_map.won_stage.id,
         post_sale=tuple(stage for stage in main if process_map.is_post_sale(stage)),
@@ -160,7 +161,7 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
     process_map = await map_for(services, scope, team_id=team_id)
     async with services.db.read() as session:
         owners = await owners_in(session, team_id=team_id, scope=scope)
-        kpi_scope = q.KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
+        kpi_scope = KpiScope(team_id=team_id, map_id=process_map.id, owner_ids=owners)
         shown = await _dated(session, kpi_scope, period, today=services.clock().date())
     history = await map_history(services, process_map, map_shape)
     shape = map_shape(process_map)
@@ -200,7 +201,7 @@ def across_versions(stats: Stats, measured: Measured, history: MapHistory) -> St
 
 
 async def _dated(
-    session: AsyncSession, scope: q.KpiScope, period: Period, *, today: dt.date
+    session: AsyncSession, scope: KpiScope, period: Period, *, today: dt.date
 ) -> Period:
     """The period as reported: an open side is given a date (the first deal's creation,
     today) so that the JSON always says which days the numbers cover."""

@@ -26,6 +26,8 @@ from storage import kpi_events as ev
 from storage import kpi_queries as q
 from storage import kpi_won as kw
 from storage.kpi_deviations import GateDeviations, gate_deviations
+from storage.kpi_scope import KpiScope, MapShape, tune_for_reports
+from storage.kpi_stays import time_in_stage
 from storage.percentiles import Summary
 
 T = TypeVar("T")
@@ -59,16 +61,16 @@ class _Reads:
 
     async def _run(self, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self.gate, self.services.db.read() as session:
-            await q.tune_for_reports(session)
+            await tune_for_reports(session)
             return await query(session)
 
 
 async def measure(
     services: Services,
-    scope: q.KpiScope,
+    scope: KpiScope,
     period: Period,
-    shape: q.MapShape,
-    others: Sequence[q.MapShape] = (),
+    shape: MapShape,
+    others: Sequence[MapShape] = (),
 ) -> Measured:
     """`others`: the map's other stored versions, newest first, whose main paths place
     the moves the reported version (`shape`) cannot (bot.reporting.versions)."""
@@ -78,7 +80,7 @@ async def measure(
         # the slowest first (time in stage, then the ones that read every event or every
         # stay), so that the quick ones fill the gaps at the end instead of a slow one
         # starting last
-        stays = reads.start(partial(q.time_in_stage, scope=scope, window=window))
+        stays = reads.start(partial(time_in_stage, scope=scope, window=window))
         events = reads.start(partial(ev.event_counts, scope=scope, window=window))
         deviations = reads.start(partial(gate_deviations, scope=scope, window=window, shape=shape))
         # every move and the migrations' among them, in one pass (storage.kpi_queries)

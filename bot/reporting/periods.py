@@ -14,7 +14,7 @@ from enum import StrEnum
 from bot.core.local_formats import number
 from bot.core.values import BadValue
 from flows.i18n import N_, _, ngettext
-from storage.kpi_queries import Window
+from storage.kpi_scope import Window
 
 MAX_DAYS = 3660
 PERIOD_EXAMPLES = "30d, 90d, this-quarter, last-quarter, 2026-Q1, 2026, 2026-01-01..2026-03-31, all"

@@ -29,6 +29,7 @@ from flows.schema import ProcessMap, Stage
 from storage import kpi_queries as q
 from storage import queries
 from storage.kpi_migrations import without_migrations
+from storage.kpi_scope import MapShape
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class VersionShape:
     """One stored version of the map, as the queries see it."""
 
     version: int
-    shape: q.MapShape
+    shape: MapShape
     stored_at: dt.datetime
 
     def has(self, stage: str | None) -> bool:
@@ -53,7 +54,7 @@ class AcrossVersions:
 def flows_across(
     moves: Sequence[q.Transition],
     migrated: Sequence[q.Transition],
-    shapes: Sequence[q.MapShape],
+    shapes: Sequence[MapShape],
 ) -> AcrossVersions:
     """Per-stage flows from the transition matrix (`moves`, every move) and the moves
     migrations made (`migrated`, part of `moves`); `shapes`: the versions to place moves
@@ -76,7 +77,7 @@ def flows_across(
     return AcrossVersions(flows, moved_in, moved_out)
 
 
-def _placing(move: q.Transition, shapes: Sequence[q.MapShape]) -> int:
+def _placing(move: q.Transition, shapes: Sequence[MapShape]) -> int:
     """The first version (in `shapes` order) that has both stages of the move."""
     for index, shape in enumerate(shapes):
         if move.to_stage in shape.probabilities and (
@@ -159,7 +160,7 @@ class MapHistory:
     versions: list[tuple[ProcessMap, VersionShape]]
 
     @property
-    def other_shapes(self) -> list[q.MapShape]:
+    def other_shapes(self) -> list[MapShape]:
         """The versions besides the reported one, newest first: where moves are placed
         that the reported version has no stage for."""
         return [v.shape for m, v in self.versions if m.version != self.reported.version]
@@ -180,7 +181,7 @@ class MapHistory:
 
 
 async def map_history(
-    services: Services, reported: ProcessMap, shape_of: Callable[[ProcessMap], q.MapShape]
+    services: Services, reported: ProcessMap, shape_of: Callable[[ProcessMap], MapShape]
 ) -> MapHistory:
     async with services.db.read() as session:
         stored = await queries.versions_of_map(session, map_id=reported.id)

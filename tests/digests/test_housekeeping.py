@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.core.context import Services
 from bot.digests import housekeeping
 from bot.slack.scheduler import Scheduler
-from storage.models import ProcessedEvent
+from storage.onboarding_models import ProcessedEvent
 from tests.conftest import Clock
 
 

@@ -11,7 +11,7 @@ from bot.onboarding.questions import Question
 from bot.onboarding.quiz import load_questions
 from bot.slack_standin import button_action
 from bot.slack_standin.workspace import dm_channel
-from storage.models import OnboardingProgress, QuizAttempt
+from storage.onboarding_models import OnboardingProgress, QuizAttempt
 from tests.support.blockkit import find
 from tests.support.harness import Answer, SlackHarness
 

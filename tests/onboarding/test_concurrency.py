@@ -11,7 +11,8 @@ from bot.core.context import Actor, Services
 from bot.onboarding.outcomes import QuizAnswered, QuizAsked
 from bot.onboarding.practice import open_practice
 from bot.onboarding.quizzing import answer, start_quiz
-from storage.models import Deal, OnboardingProgress, QuizAnswer, QuizAttempt
+from storage.models import Deal
+from storage.onboarding_models import OnboardingProgress, QuizAnswer, QuizAttempt
 
 REP = Actor(team_id="T0TEAM001", user_id="U0REP0001")
 TIMES = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.onboarding.tour import tour_stages
 from bot.views.ids import ActionId
-from storage.models import QuizAnswer
+from storage.onboarding_models import QuizAnswer
 from tests.onboarding.conftest import (
     answer_button,
     attempts_of,

@@ -23,7 +23,7 @@ from bot.reporting.actual_flow import actual_flow
 from flows.actual_flow import ActualFlow
 from flows.loader import load_shipped
 from flows.schema import Branch, StageKind
-from storage.kpi_queries import Window
+from storage.kpi_scope import Window
 from tests.conftest import Clock
 from tests.reporting.test_gate_deviations import fresh_team, say
 from tests.support.known_history import import_text

@@ -18,7 +18,8 @@ from bot.reporting.periods import Period
 from bot.views.stats import stats_message
 from flows.loader import load_shipped, parse_map
 from flows.stage_mapping import StageMapping
-from storage.kpi_queries import KpiScope, transitions
+from storage.kpi_queries import transitions
+from storage.kpi_scope import KpiScope
 from tests.conftest import Clock
 from tests.support.deals import REP, catalog_from, default_map_v2_source, make_ready, new_deal
 

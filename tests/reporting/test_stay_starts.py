@@ -20,7 +20,7 @@ from bot.deals.outcomes import Moved, ObjectionNoted
 from bot.reporting.kpi_json import stats_json
 from bot.reporting.kpis import compute_stats
 from bot.reporting.periods import Period
-from storage.kpi_queries import ENTRY_KINDS
+from storage.kpi_scope import ENTRY_KINDS
 from storage.models import DealEvent, EventKind
 from tests.conftest import Clock
 from tests.support.deals import ADMIN, REP, events_of, expect, make_ready, new_deal

@@ -15,7 +15,8 @@ from sqlmodel import select
 
 from bot.core.access import outsider_refused
 from bot.views.ids import ActionId, BlockId
-from storage.models import Deal, DealEvent, ExitTick, ProcessedEvent
+from storage.models import Deal, DealEvent, ExitTick
+from storage.onboarding_models import ProcessedEvent
 from tests.support.blockkit import find, text_of
 from tests.support.harness import SlackHarness
 from tests.support.sdk_samples import (

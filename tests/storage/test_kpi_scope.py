@@ -19,7 +19,8 @@ from sqlalchemy import insert
 from bot.core.context import Services
 from storage.history_store import DEAL, EVENT
 from storage.kpi_events import event_counts
-from storage.kpi_queries import KpiScope, Window, transitions
+from storage.kpi_queries import transitions
+from storage.kpi_scope import KpiScope, Window
 from storage.stay_lengths import with_stay_days
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

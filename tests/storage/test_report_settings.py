@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from storage.database import Database
-from storage.kpi_queries import REPORT_WORK_MEM, tune_for_reports
+from storage.kpi_scope import REPORT_WORK_MEM, tune_for_reports
 
 
 async def settings(session) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]

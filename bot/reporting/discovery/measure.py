@@ -21,6 +21,7 @@ from storage import discovery_outcomes as outcome_queries
 from storage import discovery_queries as dq
 from storage import kpi_queries as q
 from storage.kpi_migrations import moves_made
+from storage.kpi_scope import KpiScope, tune_for_reports
 
 DEFAULT_PERIOD = "all"
 
@@ -65,11 +66,11 @@ class _Measured:
 
 
 async def _measure(
-    services: Services, scope: q.KpiScope, period: Period, process_map: ProcessMap
+    services: Services, scope: KpiScope, period: Period, process_map: ProcessMap
 ) -> _Measured:
     window, targets = period.window(), targets_of(process_map)
     async with services.db.read() as session:
-        await q.tune_for_reports(session)
+        await tune_for_reports(session)
         return _Measured(
             matrix=await moves_made(session, scope=scope, window=window),
             stays=await dq.stay_figures(session, scope=scope, window=window, targets=targets),
