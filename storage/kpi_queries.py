@@ -100,6 +100,7 @@ from storage.kpi_scope import (
     rows_of,
     unjoined_events,
 )
+from storage.kpi_totals import matrix_totals, totals_ready
 from storage.models import EventKind
 
 FLOW_SUMS = ("entered", "left", "converted", "skipped", "jumped", "backward")
@@ -155,13 +156,34 @@ class Matrix:
     migrated: list[Transition]  # of those, the moves migrations made (storage.kpi_migrations)
 
 
-async def matrix(session: AsyncSession, *, scope: KpiScope, window: Window) -> Matrix:
-    """The transition matrix, and which of its moves migrations made. A deal's entries are
-    its creation and its moves, each move ending a stay and carrying its start: the moves
-    are grouped by their two stages as their index hands them over (ix_deal_event_moves,
-    in that order, so without sorting 300,000 stays; it holds the kind, so the migrations'
-    are counted in the same pass), the creations by the stage they began in (from
-    ix_deal_event_created). Over a window, only the window's moves are read (`_in_window`)."""
+async def matrix(
+    session: AsyncSession, *, scope: KpiScope, window: Window, from_history: bool = False
+) -> Matrix:
+    """The transition matrix, and which of its moves migrations made. For all time, from
+    the running totals (storage.kpi_totals) once they hold every deal, unless
+    `from_history` (the tests' reference); otherwise from the history (`_from_history`)."""
+    if not window.bounded and not from_history and await totals_ready(session):
+        query: Any = matrix_totals(scope)
+    else:
+        query = _from_history(scope, window)
+    rows = await rows_of(session, query)
+    return Matrix(
+        moves=[Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0)) for row in rows],
+        migrated=[
+            Transition(row[0], row[1], int(row[4] or 0), int(row[5] or 0))
+            for row in rows
+            if row[4] or row[5]
+        ],
+    )
+
+
+def _from_history(scope: KpiScope, window: Window) -> Any:
+    """A deal's entries are its creation and its moves, each move ending a stay and
+    carrying its start: the moves are grouped by their two stages as their index hands
+    them over (ix_deal_event_moves, in that order, so without sorting 300,000 stays; it
+    holds the kind, so the migrations' are counted in the same pass), the creations by
+    the stage they began in (from ix_deal_event_created). Over a window, only the
+    window's moves are read (`_in_window`)."""
     moves = _in_window(scope, window) if window.bounded else _every_move(scope)
     created = (
         unjoined_events(scope, null(), EVENT.c.to_stage, func.count(), *(literal(0),) * 3)
@@ -172,15 +194,7 @@ async def matrix(session: AsyncSession, *, scope: KpiScope, window: Window) -> M
         )
         .group_by(EVENT.c.to_stage)
     )
-    rows = await rows_of(session, union_all(moves, created))
-    return Matrix(
-        moves=[Transition(row[0], row[1], int(row[2] or 0), int(row[3] or 0)) for row in rows],
-        migrated=[
-            Transition(row[0], row[1], int(row[4] or 0), int(row[5] or 0))
-            for row in rows
-            if row[4] or row[5]
-        ],
-    )
+    return union_all(moves, created)
 
 
 def _every_move(scope: KpiScope) -> Select[Any]:

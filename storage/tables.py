@@ -18,10 +18,12 @@ from storage import (
     handoff_models,
     models,
     onboarding_models,
+    rollup_models,
     room_models,
     webhook_models,
     workspace_models,
 )
+from storage.rollup_triggers import install_on
 
 METADATA: MetaData = SQLModel.metadata
 MODULES = (
@@ -34,4 +36,8 @@ MODULES = (
     workspace_models,
     approval_models,
     webhook_models,
+    rollup_models,
 )  # imported for their tables
+
+# the all-time totals' triggers, made with the tables (storage.rollup_triggers)
+install_on(METADATA)

@@ -1,4 +1,5 @@
-"""`stagecoach db upgrade` and `stagecoach db current`: the database schema (Alembic).
+"""`stagecoach db upgrade`, `db backfill` and `db current`: the database schema (Alembic)
+and the all-time KPI totals a new revision may have to count the history into.
 
 The database is DATABASE_URL, or a SQLite file in the working directory when it is unset.
 A URL stagecoach cannot use exits 2 and a database it cannot reach exits 1, each with one
@@ -17,8 +18,9 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import DBAPIError
 
+from bot.cli.import_sources import ProgressBar
 from flows.i18n import _
-from storage import migrate
+from storage import migrate, rollup_backfill
 from storage.database import Database
 from storage.urls import DatabaseUrlError, default_url
 
@@ -42,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "upgrade", help=_("apply every migration the database is missing (upgrade to head)")
     )
     upgrade.set_defaults(handler=lambda _args: run(upgrade_to_head))
+    backfill = actions.add_parser(
+        "backfill",
+        help=_("count the history into the all-time KPI totals (resumes where it stopped)"),
+    )
+    backfill.set_defaults(handler=lambda _args: run(fill_totals))
     current = actions.add_parser(
         "current", help=_("print the database's schema revision and the newest one")
     )
@@ -119,6 +126,23 @@ async def upgrade_to_head(db: Database) -> int:
             before=before or _("an empty schema"), head=head
         )
     )
+    return await fill_totals(db)
+
+
+async def fill_totals(db: Database) -> int:
+    """Count the history recorded before the all-time totals existed into them, a batch of
+    deals per transaction with progress; killed, it resumes where it stopped
+    (storage.rollup_backfill). Until it is done, reports read the history instead."""
+    if await migrate.current_revision(db) != migrate.head_revision():
+        _fail(_("the database is not at the newest revision: run 'stagecoach db upgrade'"))
+        return EXIT_UNREACHABLE
+    if (await rollup_backfill.reach_of(db)).done:
+        print(_("the all-time KPI totals hold every deal"))
+        return EXIT_OK
+    bar = ProgressBar(sys.stderr, label=_("counting deals into the KPI totals"), reading="")
+    with bar as progress:
+        await rollup_backfill.backfill(db, progress=progress)
+    print(_("the all-time KPI totals hold every deal"))
     return EXIT_OK
 
 
@@ -129,6 +153,8 @@ async def print_revisions(db: Database) -> int:
     print(_("head: {revision}").format(revision=head))
     if current != head:
         print(_("run 'stagecoach db upgrade' to bring the database to head"))
+    elif not (await rollup_backfill.reach_of(db)).done:
+        print(_("run 'stagecoach db backfill' to finish counting the all-time KPI totals"))
     return EXIT_OK
 
 

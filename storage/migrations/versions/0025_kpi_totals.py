@@ -1,0 +1,257 @@
+"""all-time KPI totals kept by triggers: a report for all time reads a few rows, not the history
+
+`/deal stats` for all time read every stay and every creation of the workspace's history
+to count the transition matrix: at 1,000,000 deals, a second on PostgreSQL and more on
+SQLite, and ten times that at ten times the history (issue #23). This revision adds
+running totals per workspace, map and owner (`kpi_move_total`, `kpi_created_total`),
+kept by triggers in the writers' own transactions (storage.rollup_triggers says why
+triggers), and `kpi_rollup_state`, how far the totals reach.
+
+The history already recorded is not counted here: one transaction over millions of
+events could not be resumed, and would hold a replica's start for minutes. The reach
+starts at 0 when there are deals (at ALL_DEALS on an empty database), so the reports keep
+reading the history until `stagecoach db upgrade` (or `stagecoach db backfill`, which
+resumes an interrupted run) has counted every deal, a batch per transaction
+(storage.rollup_backfill).
+
+The triggers' statements are this revision's own copy (storage.rollup_triggers makes
+the same ones for new databases; tests/storage/test_kpi_totals.py checks both agree).
+
+Revision ID: 9c4f2a7e1d35
+Revises: 7d3e9a1c5b28
+Create Date: 2026-12-07 22:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes  # noqa: F401  (the column types sqlmodel renders)
+from alembic import op
+
+revision: str = "9c4f2a7e1d35"
+down_revision: str | None = "7d3e9a1c5b28"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_TEXT = sqlmodel.sql.sqltypes.AutoString
+ALL_DEALS = 2**62
+MATRIX = "matrix"
+
+SQLITE = (
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_matrix_stay_added AFTER INSERT ON deal_event WHEN "
+        "NEW.stay_started_at IS NOT NULL AND NEW.from_stage IS NOT NULL AND NEW.to_stage IS "
+        "NOT NULL BEGIN INSERT INTO kpi_move_total (team_id, map_id, owner_id, from_stage, "
+        "to_stage, moves, migrated) SELECT d.team_id, d.map_id, d.owner_id, NEW.from_stage, "
+        "NEW.to_stage, 1, 1 * (NEW.kind = 'migrated') FROM deal AS d WHERE d.id = NEW.deal_id"
+        " AND NOT d.is_practice AND d.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE "
+        "name = 'matrix') ON CONFLICT (team_id, map_id, owner_id, from_stage, to_stage) DO "
+        "UPDATE SET moves = moves + excluded.moves, migrated = migrated + excluded.migrated; "
+        "END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_matrix_stay_removed AFTER DELETE ON deal_event WHEN"
+        " OLD.stay_started_at IS NOT NULL AND OLD.from_stage IS NOT NULL AND OLD.to_stage IS "
+        "NOT NULL BEGIN INSERT INTO kpi_move_total (team_id, map_id, owner_id, from_stage, "
+        "to_stage, moves, migrated) SELECT d.team_id, d.map_id, d.owner_id, OLD.from_stage, "
+        "OLD.to_stage, -1, -1 * (OLD.kind = 'migrated') FROM deal AS d WHERE d.id = "
+        "OLD.deal_id AND NOT d.is_practice AND d.id < (SELECT next_deal_id FROM "
+        "kpi_rollup_state WHERE name = 'matrix') ON CONFLICT (team_id, map_id, owner_id, "
+        "from_stage, to_stage) DO UPDATE SET moves = moves + excluded.moves, migrated = "
+        "migrated + excluded.migrated; END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_matrix_created_added AFTER INSERT ON deal_event "
+        "WHEN NEW.kind = 'created' AND NEW.to_stage IS NOT NULL BEGIN INSERT INTO "
+        "kpi_created_total (team_id, map_id, owner_id, stage, created) SELECT d.team_id, "
+        "d.map_id, d.owner_id, NEW.to_stage, 1 FROM deal AS d WHERE d.id = NEW.deal_id AND "
+        "NOT d.is_practice AND d.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE name ="
+        " 'matrix') ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET created = "
+        "created + excluded.created; END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_matrix_created_removed AFTER DELETE ON deal_event "
+        "WHEN OLD.kind = 'created' AND OLD.to_stage IS NOT NULL BEGIN INSERT INTO "
+        "kpi_created_total (team_id, map_id, owner_id, stage, created) SELECT d.team_id, "
+        "d.map_id, d.owner_id, OLD.to_stage, -1 FROM deal AS d WHERE d.id = OLD.deal_id AND "
+        "NOT d.is_practice AND d.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE name ="
+        " 'matrix') ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET created = "
+        "created + excluded.created; END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_matrix_deal_changed AFTER UPDATE OF owner_id, "
+        "map_id, is_practice, team_id ON deal WHEN (OLD.owner_id IS NOT NEW.owner_id OR "
+        "OLD.map_id IS NOT NEW.map_id OR OLD.is_practice IS NOT NEW.is_practice OR "
+        "OLD.team_id IS NOT NEW.team_id) AND NEW.id < (SELECT next_deal_id FROM "
+        "kpi_rollup_state WHERE name = 'matrix') BEGIN INSERT INTO kpi_move_total (team_id, "
+        "map_id, owner_id, from_stage, to_stage, moves, migrated) SELECT OLD.team_id, "
+        "OLD.map_id, OLD.owner_id, e.from_stage, e.to_stage, - count(*), - sum(CASE WHEN "
+        "e.kind = 'migrated' THEN 1 ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = OLD.id"
+        " AND e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage IS "
+        "NOT NULL AND NOT OLD.is_practice GROUP BY e.from_stage, e.to_stage ORDER BY "
+        "e.from_stage, e.to_stage ON CONFLICT (team_id, map_id, owner_id, from_stage, "
+        "to_stage) DO UPDATE SET moves = kpi_move_total.moves + excluded.moves, migrated = "
+        "kpi_move_total.migrated + excluded.migrated; INSERT INTO kpi_created_total (team_id,"
+        " map_id, owner_id, stage, created) SELECT OLD.team_id, OLD.map_id, OLD.owner_id, "
+        "e.to_stage, - count(*) FROM deal_event AS e WHERE e.deal_id = OLD.id AND e.kind = "
+        "'created' AND e.to_stage IS NOT NULL AND NOT OLD.is_practice GROUP BY e.to_stage "
+        "ORDER BY e.to_stage ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET "
+        "created = kpi_created_total.created + excluded.created; INSERT INTO kpi_move_total "
+        "(team_id, map_id, owner_id, from_stage, to_stage, moves, migrated) SELECT "
+        "NEW.team_id, NEW.map_id, NEW.owner_id, e.from_stage, e.to_stage, count(*), sum(CASE "
+        "WHEN e.kind = 'migrated' THEN 1 ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = "
+        "NEW.id AND e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage"
+        " IS NOT NULL AND NOT NEW.is_practice GROUP BY e.from_stage, e.to_stage ORDER BY "
+        "e.from_stage, e.to_stage ON CONFLICT (team_id, map_id, owner_id, from_stage, "
+        "to_stage) DO UPDATE SET moves = kpi_move_total.moves + excluded.moves, migrated = "
+        "kpi_move_total.migrated + excluded.migrated; INSERT INTO kpi_created_total (team_id,"
+        " map_id, owner_id, stage, created) SELECT NEW.team_id, NEW.map_id, NEW.owner_id, "
+        "e.to_stage, count(*) FROM deal_event AS e WHERE e.deal_id = NEW.id AND e.kind = "
+        "'created' AND e.to_stage IS NOT NULL AND NOT NEW.is_practice GROUP BY e.to_stage "
+        "ORDER BY e.to_stage ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET "
+        "created = kpi_created_total.created + excluded.created; END"
+    ),
+)
+POSTGRESQL = (
+    (
+        "CREATE OR REPLACE FUNCTION kpi_matrix_events_changed() RETURNS trigger LANGUAGE "
+        "plpgsql AS $$ DECLARE sign integer := CASE TG_OP WHEN 'DELETE' THEN -1 ELSE 1 END; "
+        "BEGIN INSERT INTO kpi_move_total AS t (team_id, map_id, owner_id, from_stage, "
+        "to_stage, moves, migrated) SELECT d.team_id, d.map_id, d.owner_id, e.from_stage, "
+        "e.to_stage, sign * count(*), sign * count(*) FILTER (WHERE e.kind = 'migrated') FROM"
+        " changed AS e JOIN deal AS d ON d.id = e.deal_id WHERE e.stay_started_at IS NOT NULL"
+        " AND e.from_stage IS NOT NULL AND e.to_stage IS NOT NULL AND NOT d.is_practice AND "
+        "d.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE name = 'matrix') GROUP BY 1,"
+        " 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 ON CONFLICT (team_id, map_id, owner_id, "
+        "from_stage, to_stage) DO UPDATE SET moves = t.moves + EXCLUDED.moves, migrated = "
+        "t.migrated + EXCLUDED.migrated; INSERT INTO kpi_created_total AS t (team_id, map_id,"
+        " owner_id, stage, created) SELECT d.team_id, d.map_id, d.owner_id, e.to_stage, sign "
+        "* count(*) FROM changed AS e JOIN deal AS d ON d.id = e.deal_id WHERE e.kind = "
+        "'created' AND e.to_stage IS NOT NULL AND NOT d.is_practice AND d.id < (SELECT "
+        "next_deal_id FROM kpi_rollup_state WHERE name = 'matrix') GROUP BY 1, 2, 3, 4 ORDER "
+        "BY 1, 2, 3, 4 ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET created ="
+        " t.created + EXCLUDED.created; RETURN NULL; END $$"
+    ),
+    (
+        "CREATE OR REPLACE FUNCTION kpi_matrix_deal_changed() RETURNS trigger LANGUAGE "
+        "plpgsql AS $$ BEGIN IF NEW.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE "
+        "name = 'matrix') THEN INSERT INTO kpi_move_total (team_id, map_id, owner_id, "
+        "from_stage, to_stage, moves, migrated) SELECT OLD.team_id, OLD.map_id, OLD.owner_id,"
+        " e.from_stage, e.to_stage, - count(*), - sum(CASE WHEN e.kind = 'migrated' THEN 1 "
+        "ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = OLD.id AND e.stay_started_at IS "
+        "NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage IS NOT NULL AND NOT "
+        "OLD.is_practice GROUP BY e.from_stage, e.to_stage ORDER BY e.from_stage, e.to_stage "
+        "ON CONFLICT (team_id, map_id, owner_id, from_stage, to_stage) DO UPDATE SET moves = "
+        "kpi_move_total.moves + excluded.moves, migrated = kpi_move_total.migrated + "
+        "excluded.migrated; INSERT INTO kpi_created_total (team_id, map_id, owner_id, stage, "
+        "created) SELECT OLD.team_id, OLD.map_id, OLD.owner_id, e.to_stage, - count(*) FROM "
+        "deal_event AS e WHERE e.deal_id = OLD.id AND e.kind = 'created' AND e.to_stage IS "
+        "NOT NULL AND NOT OLD.is_practice GROUP BY e.to_stage ORDER BY e.to_stage ON CONFLICT"
+        " (team_id, map_id, owner_id, stage) DO UPDATE SET created = "
+        "kpi_created_total.created + excluded.created; INSERT INTO kpi_move_total (team_id, "
+        "map_id, owner_id, from_stage, to_stage, moves, migrated) SELECT NEW.team_id, "
+        "NEW.map_id, NEW.owner_id, e.from_stage, e.to_stage, count(*), sum(CASE WHEN e.kind ="
+        " 'migrated' THEN 1 ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = NEW.id AND "
+        "e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage IS NOT "
+        "NULL AND NOT NEW.is_practice GROUP BY e.from_stage, e.to_stage ORDER BY "
+        "e.from_stage, e.to_stage ON CONFLICT (team_id, map_id, owner_id, from_stage, "
+        "to_stage) DO UPDATE SET moves = kpi_move_total.moves + excluded.moves, migrated = "
+        "kpi_move_total.migrated + excluded.migrated; INSERT INTO kpi_created_total (team_id,"
+        " map_id, owner_id, stage, created) SELECT NEW.team_id, NEW.map_id, NEW.owner_id, "
+        "e.to_stage, count(*) FROM deal_event AS e WHERE e.deal_id = NEW.id AND e.kind = "
+        "'created' AND e.to_stage IS NOT NULL AND NOT NEW.is_practice GROUP BY e.to_stage "
+        "ORDER BY e.to_stage ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET "
+        "created = kpi_created_total.created + excluded.created; END IF; RETURN NULL; END $$"
+    ),
+    ("DROP TRIGGER IF EXISTS kpi_matrix_events_added ON deal_event"),
+    (
+        "CREATE TRIGGER kpi_matrix_events_added AFTER INSERT ON deal_event REFERENCING NEW "
+        "TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION kpi_matrix_events_changed()"
+    ),
+    ("DROP TRIGGER IF EXISTS kpi_matrix_events_removed ON deal_event"),
+    (
+        "CREATE TRIGGER kpi_matrix_events_removed AFTER DELETE ON deal_event REFERENCING OLD "
+        "TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION kpi_matrix_events_changed()"
+    ),
+    ("DROP TRIGGER IF EXISTS kpi_matrix_deal_changed ON deal"),
+    (
+        "CREATE TRIGGER kpi_matrix_deal_changed AFTER UPDATE OF owner_id, map_id, "
+        "is_practice, team_id ON deal FOR EACH ROW WHEN (OLD.owner_id IS DISTINCT FROM "
+        "NEW.owner_id OR OLD.map_id IS DISTINCT FROM NEW.map_id OR OLD.is_practice IS "
+        "DISTINCT FROM NEW.is_practice OR OLD.team_id IS DISTINCT FROM NEW.team_id) EXECUTE "
+        "FUNCTION kpi_matrix_deal_changed()"
+    ),
+)
+
+
+def upgrade() -> None:
+    _tables()
+    connection = op.get_bind()
+    statements = POSTGRESQL if connection.dialect.name == "postgresql" else SQLITE
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+    has_deals = connection.execute(sa.text("SELECT 1 FROM deal LIMIT 1")).first() is not None
+    op.execute(
+        sa.text(
+            "INSERT INTO kpi_rollup_state (name, next_deal_id) VALUES (:name, :reach)"
+        ).bindparams(name=MATRIX, reach=0 if has_deals else ALL_DEALS)
+    )
+
+
+def _tables() -> None:
+    key = ["team_id", "map_id", "owner_id"]
+    op.create_table(
+        "kpi_move_total",
+        *_key_columns(),
+        sa.Column("from_stage", _TEXT(length=40), nullable=False),
+        sa.Column("to_stage", _TEXT(length=40), nullable=False),
+        sa.Column("moves", sa.Integer(), nullable=False),
+        sa.Column("migrated", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*key, "from_stage", "to_stage"),
+    )
+    op.create_table(
+        "kpi_created_total",
+        *_key_columns(),
+        sa.Column("stage", _TEXT(length=40), nullable=False),
+        sa.Column("created", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*key, "stage"),
+    )
+    op.create_table(
+        "kpi_rollup_state",
+        sa.Column("name", _TEXT(length=40), nullable=False),
+        sa.Column("next_deal_id", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("name"),
+    )
+
+
+def _key_columns() -> list[sa.Column]:
+    return [
+        sa.Column("team_id", _TEXT(length=32), nullable=False),
+        sa.Column("map_id", _TEXT(length=40), nullable=False),
+        sa.Column("owner_id", _TEXT(length=32), nullable=False),
+    ]
+
+
+def downgrade() -> None:
+    connection = op.get_bind()
+    if connection.dialect.name == "postgresql":
+        for trigger, table in (
+            ("kpi_matrix_events_added", "deal_event"),
+            ("kpi_matrix_events_removed", "deal_event"),
+            ("kpi_matrix_deal_changed", "deal"),
+        ):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS kpi_matrix_events_changed()")
+        op.execute("DROP FUNCTION IF EXISTS kpi_matrix_deal_changed()")
+    else:
+        for trigger in (
+            "kpi_matrix_stay_added",
+            "kpi_matrix_stay_removed",
+            "kpi_matrix_created_added",
+            "kpi_matrix_created_removed",
+            "kpi_matrix_deal_changed",
+        ):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    op.drop_table("kpi_rollup_state")
+    op.drop_table("kpi_created_total")
+    op.drop_table("kpi_move_total")

@@ -1,0 +1,177 @@
+"""The triggers that keep the all-time totals (storage.rollup_models) in step with the
+history, one set per database (docs/kpis.md, "All time: running totals").
+
+Why triggers: the totals must change in the same transaction as the events they count,
+on every path that writes events (a move, an import, a re-import that deletes a deal's
+events, a workspace deleted, a test's or benchmark's own INSERT), and when a deal changes
+hands. In the database, no writer can forget them.
+
+- SQLite: one trigger per row and kind of change; a row costs an upsert of one total.
+- PostgreSQL: one trigger per statement over its transition table, so an import's batch
+  of thousands of events is one grouped upsert, in key order (two writers lock totals in
+  the same order); the deal's own trigger runs per changed row.
+
+A deal counts while it is not a practice deal and its id is below the totals' reach
+(`kpi_rollup_state.next_deal_id`, storage.rollup_backfill). Revision 0025 installs the
+same statements (its own copy); `install_on` adds them to `create_all` for new databases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Connection
+
+from storage.rollup_models import ALL_DEALS, MATRIX
+
+_REACH = f"(SELECT next_deal_id FROM kpi_rollup_state WHERE name = '{MATRIX}')"
+_STAY = (
+    "{e}.stay_started_at IS NOT NULL AND {e}.from_stage IS NOT NULL AND {e}.to_stage IS NOT NULL"
+)
+_CREATION = "{e}.kind = 'created' AND {e}.to_stage IS NOT NULL"
+_MOVES_KEY = "(team_id, map_id, owner_id, from_stage, to_stage)"
+_CREATED_KEY = "(team_id, map_id, owner_id, stage)"
+
+
+def _sqlite_event_trigger(name: str, when: str, row: str, sign: int, total: str) -> str:
+    """A row trigger on deal_event adding `sign` times the row's share to one total."""
+    op = "INSERT" if row == "NEW" else "DELETE"
+    if total == "moves":
+        insert = (
+            "INSERT INTO kpi_move_total (team_id, map_id, owner_id, from_stage, to_stage, "
+            f"moves, migrated) SELECT d.team_id, d.map_id, d.owner_id, {row}.from_stage, "
+            f"{row}.to_stage, {sign}, {sign} * ({row}.kind = 'migrated')"
+        )
+        update = "moves = moves + excluded.moves, migrated = migrated + excluded.migrated"
+        key = _MOVES_KEY
+    else:
+        insert = (
+            "INSERT INTO kpi_created_total (team_id, map_id, owner_id, stage, created) "
+            f"SELECT d.team_id, d.map_id, d.owner_id, {row}.to_stage, {sign}"
+        )
+        update, key = "created = created + excluded.created", _CREATED_KEY
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {op} ON deal_event "
+        f"WHEN {when.format(e=row)} BEGIN {insert} FROM deal AS d "
+        f"WHERE d.id = {row}.deal_id AND NOT d.is_practice AND d.id < {_REACH} "
+        f"ON CONFLICT {key} DO UPDATE SET {update}; END"
+    )
+
+
+def _deal_share(deal: str, sign: str) -> list[str]:
+    """Upserts adding `sign` times the share of the deal as `deal` (OLD or NEW) was."""
+    return [
+        "INSERT INTO kpi_move_total (team_id, map_id, owner_id, from_stage, to_stage, moves, "
+        f"migrated) SELECT {deal}.team_id, {deal}.map_id, {deal}.owner_id, e.from_stage, "
+        f"e.to_stage, {sign} count(*), {sign} sum(CASE WHEN e.kind = 'migrated' THEN 1 "
+        f"ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = {deal}.id AND {_STAY.format(e='e')} "
+        f"AND NOT {deal}.is_practice GROUP BY e.from_stage, e.to_stage "
+        f"ORDER BY e.from_stage, e.to_stage ON CONFLICT {_MOVES_KEY} DO UPDATE SET "
+        "moves = kpi_move_total.moves + excluded.moves, "
+        "migrated = kpi_move_total.migrated + excluded.migrated",
+        "INSERT INTO kpi_created_total (team_id, map_id, owner_id, stage, created) "
+        f"SELECT {deal}.team_id, {deal}.map_id, {deal}.owner_id, e.to_stage, {sign} count(*) "
+        f"FROM deal_event AS e WHERE e.deal_id = {deal}.id AND {_CREATION.format(e='e')} "
+        f"AND NOT {deal}.is_practice GROUP BY e.to_stage ORDER BY e.to_stage "
+        f"ON CONFLICT {_CREATED_KEY} DO UPDATE SET "
+        "created = kpi_created_total.created + excluded.created",
+    ]
+
+
+_DEAL_CHANGED = (
+    "(OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.map_id IS DISTINCT FROM NEW.map_id "
+    "OR OLD.is_practice IS DISTINCT FROM NEW.is_practice "
+    "OR OLD.team_id IS DISTINCT FROM NEW.team_id)"
+)
+_DEAL_COLUMNS = "owner_id, map_id, is_practice, team_id"
+
+
+def sqlite_statements() -> list[str]:
+    moved = " ".join(f"{s};" for s in (*_deal_share("OLD", "-"), *_deal_share("NEW", "")))
+    return [
+        _sqlite_event_trigger("kpi_matrix_stay_added", _STAY, "NEW", 1, "moves"),
+        _sqlite_event_trigger("kpi_matrix_stay_removed", _STAY, "OLD", -1, "moves"),
+        _sqlite_event_trigger("kpi_matrix_created_added", _CREATION, "NEW", 1, "created"),
+        _sqlite_event_trigger("kpi_matrix_created_removed", _CREATION, "OLD", -1, "created"),
+        f"CREATE TRIGGER IF NOT EXISTS kpi_matrix_deal_changed AFTER UPDATE OF {_DEAL_COLUMNS} "
+        f"ON deal WHEN {_DEAL_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} "
+        f"AND NEW.id < {_REACH} BEGIN {moved} END",
+    ]
+
+
+def _pg_events_function() -> str:
+    """One function for both statement triggers: `changed` is the inserted rows (sign 1)
+    or the deleted ones (sign -1)."""
+    counted = f"NOT d.is_practice AND d.id < {_REACH}"
+    return f"""
+CREATE OR REPLACE FUNCTION kpi_matrix_events_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE sign integer := CASE TG_OP WHEN 'DELETE' THEN -1 ELSE 1 END;
+BEGIN
+  INSERT INTO kpi_move_total AS t (team_id, map_id, owner_id, from_stage, to_stage, moves, migrated)
+  SELECT d.team_id, d.map_id, d.owner_id, e.from_stage, e.to_stage,
+         sign * count(*), sign * count(*) FILTER (WHERE e.kind = 'migrated')
+  FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
+  WHERE {_STAY.format(e="e")} AND {counted}
+  GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT {_MOVES_KEY}
+  DO UPDATE SET moves = t.moves + EXCLUDED.moves, migrated = t.migrated + EXCLUDED.migrated;
+  INSERT INTO kpi_created_total AS t (team_id, map_id, owner_id, stage, created)
+  SELECT d.team_id, d.map_id, d.owner_id, e.to_stage, sign * count(*)
+  FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
+  WHERE {_CREATION.format(e="e")} AND {counted}
+  GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  ON CONFLICT {_CREATED_KEY} DO UPDATE SET created = t.created + EXCLUDED.created;
+  RETURN NULL;
+END $$"""
+
+
+def _pg_deal_function() -> str:
+    moved = " ".join(f"{s};" for s in (*_deal_share("OLD", "-"), *_deal_share("NEW", "")))
+    return f"""
+CREATE OR REPLACE FUNCTION kpi_matrix_deal_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.id < {_REACH} THEN {moved} END IF;
+  RETURN NULL;
+END $$"""
+
+
+def postgresql_statements() -> list[str]:
+    return [
+        _pg_events_function(),
+        _pg_deal_function(),
+        "DROP TRIGGER IF EXISTS kpi_matrix_events_added ON deal_event",
+        "CREATE TRIGGER kpi_matrix_events_added AFTER INSERT ON deal_event "
+        "REFERENCING NEW TABLE AS changed FOR EACH STATEMENT "
+        "EXECUTE FUNCTION kpi_matrix_events_changed()",
+        "DROP TRIGGER IF EXISTS kpi_matrix_events_removed ON deal_event",
+        "CREATE TRIGGER kpi_matrix_events_removed AFTER DELETE ON deal_event "
+        "REFERENCING OLD TABLE AS changed FOR EACH STATEMENT "
+        "EXECUTE FUNCTION kpi_matrix_events_changed()",
+        "DROP TRIGGER IF EXISTS kpi_matrix_deal_changed ON deal",
+        f"CREATE TRIGGER kpi_matrix_deal_changed AFTER UPDATE OF {_DEAL_COLUMNS} ON deal "
+        f"FOR EACH ROW WHEN {_DEAL_CHANGED} EXECUTE FUNCTION kpi_matrix_deal_changed()",
+    ]
+
+
+def statements(dialect: str) -> list[str]:
+    """The dialect's statements, each on one line (as revision 0025 keeps them)."""
+    found = postgresql_statements() if dialect == "postgresql" else sqlite_statements()
+    return [" ".join(statement.split()) for statement in found]
+
+
+def _after_create(_metadata: MetaData, connection: Connection, **_kw: Any) -> None:
+    """`create_all` of a new database: the totals start complete (there is no history)."""
+    for statement in statements(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql(
+        "INSERT INTO kpi_rollup_state (name, next_deal_id) "
+        f"VALUES ('{MATRIX}', {ALL_DEALS}) ON CONFLICT (name) DO NOTHING"
+    )
+
+
+def install_on(metadata: MetaData) -> None:
+    if not event.contains(metadata, "after_create", _after_create):
+        event.listen(metadata, "after_create", _after_create)

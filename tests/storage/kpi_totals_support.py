@@ -1,0 +1,150 @@
+"""Histories written straight into the tables, the way an import, a benchmark or an older
+version of the app leaves them, and the comparison every test of the all-time totals
+makes: the matrix from the totals against the matrix from the history, for every scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert, update
+
+from storage.database import Database
+from storage.history_store import DEAL, EVENT
+from storage.kpi_queries import Matrix, matrix
+from storage.kpi_scope import KpiScope, Window
+
+T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+TEAMS, MAPS, OWNERS = ("T1", "T2"), ("default", "other"), ("UA", "UB", "UC")
+STAGES = ("qualify", "discovery", "demo", "proposal", "won", "lost", "nurture")
+
+
+@dataclass(frozen=True)
+class NewDeal:
+    team: str
+    map_id: str
+    owner: str
+    practice: bool
+    # each step: (kind, stage entered or None for an event that enters none)
+    steps: tuple[tuple[str, str | None], ...]
+
+
+def deal_row(deal_id: int, new: NewDeal) -> dict[str, Any]:
+    return {
+        "id": deal_id,
+        "team_id": new.team,
+        "name": f"Deal {deal_id}",
+        "name_key": f"deal {deal_id}",
+        "currency": "USD",
+        "owner_id": new.owner,
+        "created_by": new.owner,
+        "map_id": new.map_id,
+        "map_version": 1,
+        "stage": "qualify",
+        "status": "open",
+        "version": 1,
+        "is_practice": new.practice,
+        "created_at": T0,
+        "updated_at": T0,
+        "stage_entered_at": T0,
+        "last_activity_at": T0,
+    }
+
+
+def event_rows(deal_id: int, new: NewDeal, first_stage: str) -> list[dict[str, Any]]:
+    """The deal's creation in `first_stage`, then its steps: a move ends the stay the
+    entry before began (as every writer records it); other events end none."""
+    at, stage, entered = T0, first_stage, T0
+    rows = [_event(deal_id, new, "created", at, None, stage, None)]
+    for hours, (kind, dest) in enumerate(new.steps, start=1):
+        at = T0 + dt.timedelta(hours=hours)
+        if dest is None:
+            rows.append(_event(deal_id, new, kind, at, stage, None, None))
+            continue
+        rows.append(_event(deal_id, new, kind, at, stage, dest, entered))
+        stage, entered = dest, at
+    return rows
+
+
+def _event(
+    deal_id: int,
+    new: NewDeal,
+    kind: str,
+    at: dt.datetime,
+    source: str | None,
+    dest: str | None,
+    started: dt.datetime | None,
+) -> dict[str, Any]:
+    return {
+        "team_id": new.team,
+        "deal_id": deal_id,
+        "map_id": new.map_id,
+        "kind": kind,
+        "actor_id": new.owner,
+        "at": at,
+        "from_stage": source,
+        "to_stage": dest,
+        "stay_started_at": started,
+        "stay_days": None if started is None else (at - started).total_seconds() / 86400,
+    }
+
+
+async def add_deals(db: Database, first_id: int, deals: Sequence[NewDeal]) -> None:
+    """The deals, then all their events in one statement (a batch, as an import writes)."""
+    events: list[dict[str, Any]] = []
+    async with db.write_engine.begin() as connection:
+        for offset, new in enumerate(deals):
+            await connection.execute(insert(DEAL), [deal_row(first_id + offset, new)])
+            events += event_rows(first_id + offset, new, STAGES[offset % 2])
+        if events:
+            await connection.execute(insert(EVENT), events)
+
+
+async def add_events(db: Database, deal_id: int, new: NewDeal) -> None:
+    """More history for a deal that exists (a later move, one event per statement)."""
+    async with db.write_engine.begin() as connection:
+        for row in event_rows(deal_id, new, "proposal")[1:]:
+            await connection.execute(insert(EVENT), [row])
+
+
+async def forget_events(db: Database, deal_id: int) -> None:
+    """A re-import's first step: the deal's events go."""
+    async with db.write_engine.begin() as connection:
+        await connection.execute(delete(EVENT).where(EVENT.c.deal_id == deal_id))
+
+
+async def change_deal(db: Database, deal_id: int, **values: Any) -> None:
+    async with db.write_engine.begin() as connection:
+        await connection.execute(update(DEAL).where(DEAL.c.id == deal_id).values(**values))
+
+
+def scopes() -> list[KpiScope]:
+    owner_sets = [None, ("UA",), ("UB", "UC"), ("nobody",)]
+    return [
+        KpiScope(team, map_id, owners)
+        for team, map_id, owners in itertools.product(TEAMS, MAPS, owner_sets)
+    ]
+
+
+def _rows(found: Matrix) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    def key(move: Any) -> tuple[Any, ...]:
+        return (move.from_stage or "", move.to_stage, move.entered, move.left)
+
+    return sorted(map(key, found.moves)), sorted(map(key, found.migrated))
+
+
+async def matrices(db: Database, scope: KpiScope) -> tuple[Any, Any]:
+    """(from the totals where they are ready, from the history), comparable."""
+    async with db.read() as session:
+        totals = await matrix(session, scope=scope, window=Window())
+        history = await matrix(session, scope=scope, window=Window(), from_history=True)
+    return _rows(totals), _rows(history)
+
+
+async def assert_totals_agree(db: Database) -> None:
+    for scope in scopes():
+        totals, history = await matrices(db, scope)
+        assert totals == history, scope
