@@ -15,7 +15,8 @@ that covers its deal, provided no write lands between the two. On PostgreSQL eac
 therefore locks the deal and event tables against writes (SHARE mode: reads go on), which
 waits for the writes in flight and holds new ones for the batch (a fraction of a
 second); it gives up after LOCK_WAIT rather than risk a deadlock with a writer, and tries
-again. SQLite has one writer at a time anyway.
+again. Two backfills at once take turns on the reach's row. SQLite has one writer at a
+time anyway.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ ORDER BY d.team_id, d.map_id, d.owner_id, e.to_stage
 ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE
 SET created = kpi_created_total.created + excluded.created
 """
-_REACH = text("SELECT next_deal_id FROM kpi_rollup_state WHERE name = :name")
+_REACH = "SELECT next_deal_id FROM kpi_rollup_state WHERE name = :name"
 _MOVE_REACH = text("UPDATE kpi_rollup_state SET next_deal_id = :high WHERE name = :name")
 
 
@@ -100,8 +101,12 @@ async def reach_of(db: Database) -> Reach:
         return await _reach(connection)
 
 
-async def _reach(connection: AsyncConnection) -> Reach:
-    found = (await connection.execute(_REACH, {"name": MATRIX})).first()
+async def _reach(connection: AsyncConnection, *, lock: bool = False) -> Reach:
+    """Where the totals reach; `lock` (PostgreSQL) holds the reach's row to the end of the
+    transaction, so that two backfills at once (two operators, two replicas) take turns
+    instead of both counting the same batch."""
+    statement = text(_REACH + (" FOR UPDATE" if lock else ""))
+    found = (await connection.execute(statement, {"name": MATRIX})).first()
     last = (await connection.execute(text("SELECT max(id) FROM deal"))).scalar()
     return Reach(int(found[0]) if found else ALL_DEALS, int(last or 0))
 
@@ -112,7 +117,7 @@ async def _one_batch(db: Database, batch: int) -> Reach:
             async with db.write_engine.begin() as connection:
                 if not db.is_sqlite:
                     await _hold_writes(connection)
-                return await _fill(connection, batch)
+                return await _fill(connection, batch, lock=not db.is_sqlite)
         except DBAPIError as exc:
             if db.is_sqlite or not _lock_timed_out(exc):
                 raise
@@ -128,10 +133,10 @@ def _lock_timed_out(error: DBAPIError) -> bool:
     return "lock timeout" in str(error.orig).lower()
 
 
-async def _fill(connection: AsyncConnection, batch: int) -> Reach:
+async def _fill(connection: AsyncConnection, batch: int, *, lock: bool) -> Reach:
     """Count the deals from the reach on (a batch, or every one left) and move the reach
     past them, in the caller's transaction."""
-    reach = await _reach(connection)
+    reach = await _reach(connection, lock=lock)
     if reach.done:
         return reach
     low = reach.next_deal_id

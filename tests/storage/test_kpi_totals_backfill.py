@@ -81,6 +81,23 @@ async def test_an_upgraded_history_is_counted_in_resumable_batches(
     assert (await rollup_backfill.backfill(db)).done  # nothing left: a second run is a no-op
 
 
+async def test_two_backfills_at_once_count_each_deal_once(empty_database: Database) -> None:
+    """Two operators (or replicas) run it together: they take turns batch by batch."""
+    db = empty_database
+    await migrate.upgrade(db, BEFORE)
+    await add_deals(db, 1, deals(30))
+    await migrate.upgrade(db)
+    other = Database(db.url.render_as_string(hide_password=False), schema=db.schema)
+    try:
+        ends = await asyncio.gather(
+            rollup_backfill.backfill(db, batch=2), rollup_backfill.backfill(other, batch=3)
+        )
+    finally:
+        await other.dispose()
+    assert all(end.done for end in ends)
+    await assert_totals_agree(db)
+
+
 async def test_an_empty_database_needs_no_backfill(empty_database: Database) -> None:
     await migrate.upgrade(empty_database)
     assert await _reach(empty_database) == ALL_DEALS and await _ready(empty_database)
