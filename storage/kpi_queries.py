@@ -186,7 +186,14 @@ def _from_history(scope: KpiScope, window: Window) -> Any:
     window's moves are read (`_in_window`)."""
     moves = _in_window(scope, window) if window.bounded else _every_move(scope)
     created = (
-        unjoined_events(scope, null(), EVENT.c.to_stage, func.count(), *(literal(0),) * 3)
+        unjoined_events(
+            scope,
+            null(),
+            EVENT.c.to_stage,
+            func.count(),
+            *(literal(0),) * 3,
+            per_deal=not window.bounded,
+        )
         .where(
             EVENT.c.kind == EventKind.CREATED.value,
             EVENT.c.to_stage.is_not(None),
@@ -225,10 +232,12 @@ def _in_window(scope: KpiScope, window: Window) -> Select[Any]:
     columns = (EVENT.c.from_stage, EVENT.c.to_stage, EVENT.c.at, EVENT.c.stay_started_at)
     entered, began = window.holds(EVENT.c.at), window.holds(EVENT.c.stay_started_at)
     parts = [
-        unjoined_events(scope, *columns, EVENT.c.kind).where(
+        unjoined_events(scope, *columns, EVENT.c.kind, per_deal=False).where(
             ends_a_stay(), EVENT.c.to_stage.is_not(None), entered
         ),
-        unjoined_events(scope, *columns, EVENT.c.kind).where(ends_a_stay(), began, not_(entered)),
+        unjoined_events(scope, *columns, EVENT.c.kind, per_deal=False).where(
+            ends_a_stay(), began, not_(entered)
+        ),
     ]
     stays = union_all(*parts).subquery("window_stays")
     entered, began = window.holds(stays.c.at), window.holds(stays.c.stay_started_at)

@@ -3,6 +3,7 @@ storage.kpi_queries)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -46,7 +47,9 @@ async def time_in_stage(
     cumulative = func.sum(EVENT.c.stay_days)
     # over a window, the window's stays (ix_deal_event_stays_began) kept by their deal's id:
     # PostgreSQL joined each to its deal by hashing every deal of the map
-    events = unjoined_events if window.bounded else scoped_events
+    # and, for a team, kept by membership rather than read deal by deal: SQLite otherwise
+    # walks every stay the team's deals ever had (their index is in deal order)
+    events = partial(unjoined_events, per_deal=False) if window.bounded else scoped_events
     per_deal = (
         events(
             scope,

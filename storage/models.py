@@ -101,7 +101,10 @@ class Person(SQLModel, table=True):
 class Deal(SQLModel, table=True):
     __tablename__ = "deal"
     __table_args__ = (
-        Index("ix_deal_team_owner", "team_id", "owner_id", "status"),
+        # With the map, the practice flag and the id after them (revision 0025), a report
+        # for a team lists the team's deals from it alone, to keep their events
+        # (storage.kpi_scope.unjoined_events): it read every one of their rows beside it.
+        Index("ix_deal_team_owner", "team_id", "owner_id", "status", "map_id", "is_practice", "id"),
         # PostgreSQL: byte order (text_pattern_ops), so that a name's prefix is a range of
         # it under any collation (storage.deal_queries.name_prefix_query); SQLite's is already.
         Index(

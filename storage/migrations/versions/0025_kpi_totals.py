@@ -14,6 +14,10 @@ reading the history until `stagecoach db upgrade` (or `stagecoach db backfill`, 
 resumes an interrupted run) has counted every deal, a batch per transaction
 (storage.rollup_backfill).
 
+A report for a team over a window keeps the events of the team's deals, which it lists
+from `ix_deal_team_owner`; the index gets the map, the practice flag and the id, so the
+list no longer reads every one of the team's deal rows beside it.
+
 The triggers' statements are this revision's own copy (storage.rollup_triggers makes
 the same ones for new databases; tests/storage/test_kpi_totals.py checks both agree).
 
@@ -184,7 +188,12 @@ POSTGRESQL = (
 )
 
 
+OWNER_BEFORE = ["team_id", "owner_id", "status"]
+OWNER_AFTER = [*OWNER_BEFORE, "map_id", "is_practice", "id"]
+
+
 def upgrade() -> None:
+    _rebuild_owner_index(OWNER_AFTER)
     _tables()
     connection = op.get_bind()
     statements = POSTGRESQL if connection.dialect.name == "postgresql" else SQLITE
@@ -232,7 +241,15 @@ def _key_columns() -> list[sa.Column]:
     ]
 
 
+def _rebuild_owner_index(columns: list[str]) -> None:
+    """A team's deals listed from the index alone (map, practice flag and id in it)."""
+    with op.batch_alter_table("deal", schema=None) as batch_op:
+        batch_op.drop_index("ix_deal_team_owner")
+        batch_op.create_index("ix_deal_team_owner", columns, unique=False)
+
+
 def downgrade() -> None:
+    _rebuild_owner_index(OWNER_BEFORE)
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
         for trigger, table in (
