@@ -13,14 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, false, or_, update
+from sqlalchemy import and_, exists, false, or_, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.digest_models import ClaimStatus, DigestRun, DigestSubscription, Nudge
-from storage.models import Deal, DealEvent, DealStatus, EventKind, ExitTick
+from storage.models import OPEN_SQL, Deal, DealEvent, DealStatus, EventKind, ExitTick
 
 ClaimModel = type[DigestRun] | type[Nudge]
 RETRYABLE = (ClaimStatus.CLAIMED, ClaimStatus.FAILED)
@@ -239,10 +239,15 @@ async def unvalidated_ticks(
 # -- nudges ------------------------------------------------------------------------------
 
 
+# The scan's reads of open deals, across workspaces, go through ix_deal_open_marks, which
+# holds only the open deals: its predicate is written out (storage.models.OPEN_SQL), since
+# a bound 'open' would not let either database use a partial index. Qualified: `crossed`
+# also reads the nudges, which have a status of their own.
+_OPEN = text(f"deal.{OPEN_SQL}")
+
+
 async def open_map_versions(session: AsyncSession) -> Sequence[tuple[str, int]]:
-    query = (
-        select(Deal.map_id, Deal.map_version).where(Deal.status == DealStatus.OPEN.value).distinct()
-    )
+    query = select(Deal.map_id, Deal.map_version).where(_OPEN).distinct()
     return (await session.exec(query)).all()
 
 
@@ -282,7 +287,7 @@ async def crossed(
     )
     query = (
         select(Deal)
-        .where(Deal.status == DealStatus.OPEN.value, Deal.is_practice == False)  # noqa: E712
+        .where(_OPEN, Deal.is_practice == False)  # noqa: E712
         .where(past, ~nudged)
         .order_by(col(Deal.id))
         .limit(limit)

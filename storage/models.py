@@ -98,6 +98,11 @@ class Person(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
+# The open deals, as the predicate of ix_deal_open_marks, value written out: a bound
+# parameter would not let either database prove that the partial index holds the rows.
+OPEN_SQL = f"status = '{DealStatus.OPEN.value}'"
+
+
 class Deal(SQLModel, table=True):
     __tablename__ = "deal"
     __table_args__ = (
@@ -168,6 +173,21 @@ class Deal(SQLModel, table=True):
         ),
         # one deal per CRM deal id and workspace: re-importing a history changes nothing
         Index("uq_deal_team_external", "team_id", "external_id", unique=True),
+        # Only the open deals, every workspace's, by map version and stage with the two
+        # marks a nudge counts from: the scheduler's scan for stuck and idle deals
+        # (storage.digest_queries.crossed) reads the open deals past a stage's limit, and
+        # the map versions they follow, where it walked every deal ever made on each tick.
+        # A query uses it only if its WHERE repeats the predicate word for word (OPEN_SQL).
+        Index(
+            "ix_deal_open_marks",
+            "map_id",
+            "map_version",
+            "stage",
+            "stage_entered_at",
+            "last_activity_at",
+            sqlite_where=text(OPEN_SQL),
+            postgresql_where=text(OPEN_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
