@@ -10,11 +10,8 @@ crossing already nudged) meant every deal of the history, once per kind and tick
 (issue #23: 1,000,000 deals). This partial index holds only the open deals, so both
 queries read the open pipeline, whatever the length of the history.
 
-Numbered 0026 while another change may add a 0025 from the same parent: the two are
-chained when both are merged (this one's down_revision then becomes that one's).
-
 Revision ID: 3b8f2c6d9e14
-Revises: 7d3e9a1c5b28
+Revises: 9c4f2a7e1d35
 Create Date: 2026-12-07 22:50:00
 """
 
@@ -24,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3b8f2c6d9e14"
-down_revision: str | None = "7d3e9a1c5b28"
+down_revision: str | None = "9c4f2a7e1d35"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
