@@ -24,7 +24,7 @@ from bot.core.scope import Scope, ScopeKind
 from bot.core.teams import owners_in
 from bot.core.workspace_settings import reporting_currency_of, workspace_map
 from bot.reporting.counted import CountedStat, StageGroup, by_stage, counted_events
-from bot.reporting.measure import Measured, measure
+from bot.reporting.measure import Measured, Need, measure
 from bot.reporting.minimums import VELOCITY_MIN_CYCLE_DAYS, VELOCITY_MIN_WON
 from bot.reporting.money import Converted, CurrencyMoney, converted, per_currency
 from bot.reporting.periods import Period
@@ -156,8 +156,16 @@ def map_shape(process_map: ProcessMap) -> MapShape:
     )
 
 
-async def compute_stats(services: Services, *, team_id: str, scope: Scope, period: Period) -> Stats:
-    """Every KPI for `scope` in `period` (raises ScopeError for a map with no copy here)."""
+async def compute_stats(
+    services: Services,
+    *,
+    team_id: str,
+    scope: Scope,
+    period: Period,
+    need: Need = Need.EVERYTHING,
+) -> Stats:
+    """The KPIs for `scope` in `period`, every one or only those `need` names (the others
+    empty); raises ScopeError for a map with no copy here."""
     process_map = await map_for(services, scope, team_id=team_id)
     async with services.db.read() as session:
         owners = await owners_in(session, team_id=team_id, scope=scope)
@@ -165,7 +173,7 @@ async def compute_stats(services: Services, *, team_id: str, scope: Scope, perio
         shown = await _dated(session, kpi_scope, period, today=services.clock().date())
     history = await map_history(services, process_map, map_shape)
     shape = map_shape(process_map)
-    measured = await measure(services, kpi_scope, period, shape, history.other_shapes)
+    measured = await measure(services, kpi_scope, period, shape, history.other_shapes, need)
     stats = _assemble(
         measured,
         scope=scope,

@@ -14,6 +14,7 @@ import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import partial
 from typing import TypeVar
 
@@ -28,7 +29,7 @@ from storage import kpi_won as kw
 from storage.kpi_deviations import GateDeviations, gate_deviations
 from storage.kpi_scope import KpiScope, MapShape, tune_for_reports
 from storage.kpi_stays import time_in_stage
-from storage.percentiles import Summary
+from storage.percentiles import EMPTY, Summary
 
 T = TypeVar("T")
 
@@ -59,10 +60,30 @@ class _Reads:
     def start(self, query: Callable[[AsyncSession], Awaitable[T]]) -> asyncio.Task[T]:
         return self.group.create_task(self._run(query))
 
+    def start_if(
+        self, wanted: bool, query: Callable[[AsyncSession], Awaitable[T]], otherwise: T
+    ) -> asyncio.Task[T]:
+        """Run `query`, or, when it is not `wanted`, stand for it with `otherwise`."""
+        return self.group.create_task(self._run(query) if wanted else _given(otherwise))
+
     async def _run(self, query: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self.gate, self.services.db.read() as session:
             await tune_for_reports(session)
             return await query(session)
+
+
+class Need(Enum):
+    """What a caller reads of a report: everything (`/deal stats`, digests), or only what
+    the reverse funnel divides by (conversions, won money, the open pipeline), so that a
+    plan does not pay for time in stage, deviations, first response and counted events,
+    which over all time cost most of a report."""
+
+    EVERYTHING = "everything"
+    PLAN = "plan"
+
+
+async def _given(value: T) -> T:
+    return value
 
 
 async def measure(
@@ -71,21 +92,28 @@ async def measure(
     period: Period,
     shape: MapShape,
     others: Sequence[MapShape] = (),
+    need: Need = Need.EVERYTHING,
 ) -> Measured:
     """`others`: the map's other stored versions, newest first, whose main paths place
-    the moves the reported version (`shape`) cannot (bot.reporting.versions)."""
+    the moves the reported version (`shape`) cannot (bot.reporting.versions). What `need`
+    leaves out comes back empty."""
     window, gate = period.window(), asyncio.Semaphore(services.report_queries)
+    full = need is Need.EVERYTHING
     async with asyncio.TaskGroup() as group:
         reads = _Reads(services, group, gate)
         # the slowest first (time in stage, then the ones that read every event or every
         # stay), so that the quick ones fill the gaps at the end instead of a slow one
         # starting last
-        stays = reads.start(partial(time_in_stage, scope=scope, window=window))
-        events = reads.start(partial(ev.event_counts, scope=scope, window=window))
-        deviations = reads.start(partial(gate_deviations, scope=scope, window=window, shape=shape))
+        stays: asyncio.Task[dict[tuple[str, str], Summary]] = reads.start_if(
+            full, partial(time_in_stage, scope=scope, window=window), {}
+        )
+        events = reads.start_if(full, partial(ev.event_counts, scope=scope, window=window), _NONE)
+        deviations = reads.start_if(
+            full, partial(gate_deviations, scope=scope, window=window, shape=shape), _CLEAN
+        )
         # every move and the migrations' among them, in one pass (storage.kpi_queries)
         moves = reads.start(partial(q.matrix, scope=scope, window=window))
-        first = reads.start(partial(ev.first_response, scope=scope, window=window))
+        first = reads.start_if(full, partial(ev.first_response, scope=scope, window=window), EMPTY)
         won = reads.start(partial(kw.won_deals, scope=scope, window=window, shape=shape))
         statuses = reads.start(partial(ev.status_counts, scope=scope, window=window))
         pipeline = reads.start(partial(ev.pipeline, scope=scope, shape=shape))
@@ -104,3 +132,7 @@ async def measure(
         moved_in=across.moved_in,
         moved_out=across.moved_out,
     )
+
+
+_NONE = ev.EventCounts(lost_reasons=[], objections=[], overrides=[], reopens=[])
+_CLEAN = GateDeviations()

@@ -11,6 +11,7 @@ from bot.core.scope import Scope
 from bot.core.teams import reports_of
 from bot.core.values import BadValue, parse_amount
 from bot.reporting.kpis import ScopeError, Stats, compute_stats
+from bot.reporting.measure import Need
 from bot.reporting.money import CurrencyMoney
 from bot.reporting.outcomes import PlanReport, StatsReport
 from bot.reporting.periods import Period, parse_period, parse_plan_period
@@ -77,7 +78,7 @@ async def plan_for(
         return Invalid(length.message, length.hint, field="period")
     try:
         stats = await compute_stats(
-            services, team_id=team_id, scope=scope, period=Period.everything()
+            services, team_id=team_id, scope=scope, period=Period.everything(), need=Need.PLAN
         )
     except ScopeError as exc:
         return Invalid(str(exc), _("ask an admin which map this workspace uses"))

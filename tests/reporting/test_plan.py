@@ -10,6 +10,7 @@ import pytest
 from bot.core.context import Services
 from bot.core.scope import Scope
 from bot.reporting.kpis import compute_stats
+from bot.reporting.measure import Need
 from bot.reporting.periods import Period, PlanPeriod
 from bot.reporting.plan import NoPlan, Plan, Source, default_conversion, plan_json, reverse_funnel
 from flows.loader import load_shipped
@@ -122,3 +123,19 @@ async def test_a_plan_from_the_imported_history(imported: Services) -> None:
     ]
     # back from 5 wins: commit 5, proposal 7.5, demo 11.25, discovery 15, qualify 17.14
     assert [step.deals for step in measured.steps] == [18, 15, 12, 8, 5]
+
+
+async def test_a_plan_reads_only_what_it_divides_by(imported: Services) -> None:
+    """The plan asks for conversions, won money and the pipeline only (Need.PLAN), and
+    its plan is the one the whole report gives; what it did not ask for comes back empty."""
+    kwargs = {"team_id": TEAM, "scope": Scope.everyone(), "period": Period.everything()}
+    full = await compute_stats(imported, **kwargs)  # type: ignore[arg-type]
+    narrow = await compute_stats(imported, need=Need.PLAN, **kwargs)  # type: ignore[arg-type]
+    for min_entries in (1, 10):
+        plans = [
+            reverse_funnel(s, quota=100_000.0, period=PlanPeriod.QUARTER, min_entries=min_entries)
+            for s in (full, narrow)
+        ]
+        assert isinstance(plans[0], Plan) and plans[0] == plans[1]
+    assert full.first_response_hours.count > 0 and narrow.first_response_hours.count == 0
+    assert full.deviations.moves > 0 and narrow.deviations.moves == 0
