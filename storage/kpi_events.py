@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Float, and_, bindparam, case, cast, func, null, or_, select, type_coerce
 from sqlalchemy.sql import ColumnElement
@@ -23,6 +24,7 @@ from storage.kpi_scope import (
     rows_of,
     unjoined_events,
 )
+from storage.kpi_totals import counted_totals, totals_ready
 from storage.models import COUNTED_KINDS, DealStatus, EventKind
 from storage.percentiles import EMPTY, Summary, summarize
 from storage.sql_time import days
@@ -178,21 +180,16 @@ _COUNTED = EVENT.c.kind.in_(
 _LOSS_IF_BRANCHED = or_(EVENT.c.kind != EventKind.BRANCHED.value, EVENT.c.action == "lose")
 
 
-async def event_counts(session: AsyncSession, *, scope: KpiScope, window: Window) -> EventCounts:
-    """All four in one pass over the scope's counted events (ix_deal_event_counted),
-    grouped in the database. The index is in kind and time order, not deal order: the
-    events are kept by their deal's id (`unjoined_events`), not joined to each deal."""
-    # computed columns are grouped from a subquery: PostgreSQL matches GROUP BY expressions
-    # by their text, and each repetition would get its own bound parameters
-    kind = case((_LOSE, "lose"), else_=EVENT.c.kind)
-    events = (
-        unjoined_events(
-            scope, kind.label("what"), _KEY.label("key"), _STAGE.label("stage"), per_deal=False
-        )
-        .where(_COUNTED, _LOSS_IF_BRANCHED, window.holds(EVENT.c.at))
-        .subquery("counted")
-    )
-    query = select(events, func.count()).group_by(*events.c)
+async def event_counts(
+    session: AsyncSession, *, scope: KpiScope, window: Window, from_history: bool = False
+) -> EventCounts:
+    """All four, grouped in the database: for all time from the running totals
+    (storage.kpi_totals) once they hold every deal, unless `from_history`; otherwise in one
+    pass over the scope's counted events (`_counted_in_history`)."""
+    if not window.bounded and not from_history and await totals_ready(session):
+        query: Any = counted_totals(scope)
+    else:
+        query = _counted_in_history(scope, window)
     found: dict[str, list[Counted]] = defaultdict(list)
     for row in await rows_of(session, query):
         found[str(row[0])].append(Counted(row[1], row[2], int(row[3])))
@@ -206,6 +203,23 @@ async def event_counts(session: AsyncSession, *, scope: KpiScope, window: Window
         overrides=ordered.get(EventKind.OVERRIDDEN.value, []),
         reopens=ordered.get(EventKind.REOPENED.value, []),
     )
+
+
+def _counted_in_history(scope: KpiScope, window: Window) -> Any:
+    """The scope's counted events (ix_deal_event_counted), grouped. The index is in kind
+    and time order, not deal order: the events are kept by their deal's id
+    (`unjoined_events`), not joined to each deal."""
+    # computed columns are grouped from a subquery: PostgreSQL matches GROUP BY expressions
+    # by their text, and each repetition would get its own bound parameters
+    kind = case((_LOSE, "lose"), else_=EVENT.c.kind)
+    events = (
+        unjoined_events(
+            scope, kind.label("what"), _KEY.label("key"), _STAGE.label("stage"), per_deal=False
+        )
+        .where(_COUNTED, _LOSS_IF_BRANCHED, window.holds(EVENT.c.at))
+        .subquery("counted")
+    )
+    return select(events, func.count()).group_by(*events.c)
 
 
 async def first_day(session: AsyncSession, *, scope: KpiScope) -> dt.date | None:

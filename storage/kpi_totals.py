@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Table, func, literal, null, select, union_all
-from sqlalchemy.sql import ColumnElement, CompoundSelect
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +19,7 @@ from storage.rollup_models import ALL_DEALS, MATRIX
 
 MOVES: Table = SQLModel.metadata.tables["kpi_move_total"]
 CREATED: Table = SQLModel.metadata.tables["kpi_created_total"]
+COUNTED: Table = SQLModel.metadata.tables["kpi_counted_total"]
 STATE: Table = SQLModel.metadata.tables["kpi_rollup_state"]
 
 
@@ -54,4 +55,16 @@ def matrix_totals(scope: KpiScope) -> CompoundSelect:
         .where(*_in_scope(CREATED, scope))
         .group_by(CREATED.c.stage)
         .having(created > 0),
+    )
+
+
+def counted_totals(scope: KpiScope) -> Select[Any]:
+    """All-time counted events in the shape of storage.kpi_events.event_counts' rows:
+    (what, key, stage, count)."""
+    count = func.sum(COUNTED.c.n)
+    return (
+        select(COUNTED.c.what, COUNTED.c.key, COUNTED.c.stage, count)
+        .where(*_in_scope(COUNTED, scope))
+        .group_by(COUNTED.c.what, COUNTED.c.key, COUNTED.c.stage)
+        .having(count > 0)
     )

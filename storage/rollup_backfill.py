@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.rollup_models import ALL_DEALS, MATRIX
+from storage.rollup_triggers import counted_columns, counted_condition, counted_key
 
 BATCH = 5_000  # deals per transaction: about 60,000 events, a fraction of a second
 LOCK_WAIT = "500ms"  # under PostgreSQL's deadlock_timeout (1 s): the backfill yields first
@@ -62,6 +63,22 @@ ORDER BY d.team_id, d.map_id, d.owner_id, e.to_stage
 ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE
 SET created = kpi_created_total.created + excluded.created
 """
+
+
+def _counted(dialect: str) -> str:
+    """The counted events' totals, classified as the triggers classify them."""
+    columns = counted_columns("e")
+    return f"""
+INSERT INTO kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n)
+SELECT d.team_id, d.map_id, d.owner_id, {columns}, count(*)
+FROM deal AS d JOIN deal_event AS e ON e.deal_id = d.id
+WHERE d.id >= CAST(:low AS BIGINT) AND d.id < CAST(:high AS BIGINT) AND NOT d.is_practice
+  AND {counted_condition("e")}
+GROUP BY d.team_id, d.map_id, d.owner_id, {columns}
+ON CONFLICT {counted_key(dialect)} DO UPDATE SET n = kpi_counted_total.n + excluded.n
+"""
+
+
 _REACH = "SELECT next_deal_id FROM kpi_rollup_state WHERE name = :name"
 _MOVE_REACH = text("UPDATE kpi_rollup_state SET next_deal_id = :high WHERE name = :name")
 
@@ -141,7 +158,7 @@ async def _fill(connection: AsyncConnection, batch: int, *, lock: bool) -> Reach
         return reach
     low = reach.next_deal_id
     high = low + batch if low + batch <= reach.last_deal_id else ALL_DEALS
-    for statement in (_MOVES, _CREATED):
+    for statement in (_MOVES, _CREATED, _counted(connection.dialect.name)):
         await connection.execute(text(statement), {"low": low, "high": high})
     await connection.execute(_MOVE_REACH, {"high": high, "name": MATRIX})
     return Reach(high, reach.last_deal_id)

@@ -17,7 +17,7 @@ before. Not a workspace table (no `team_id`): deleting a workspace keeps it.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
 # every deal id is below it: the totals hold every deal, new ones included
@@ -52,6 +52,26 @@ class KpiCreatedTotal(SQLModel, table=True):
     owner_id: str = Field(primary_key=True, max_length=32)
     stage: str = Field(primary_key=True, max_length=40)
     created: int = Field(default=0)
+
+
+class KpiCountedTotal(SQLModel, table=True):
+    """Counted events (storage.kpi_events.event_counts) per workspace, map and owner: `what`
+    is `lose` (a loss), `objection`, `overridden` or `reopened`; `key` the loss's map
+    reason (else its text) or the objection's playbook entry; `stage` where it happened.
+    Both may be empty, so the row's identity is a unique index over them made empty-safe
+    (and, on PostgreSQL, the key hashed: a free-text reason may be longer than an index
+    entry may be), created with the triggers (storage.rollup_triggers)."""
+
+    __tablename__ = "kpi_counted_total"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    map_id: str = Field(max_length=40)
+    owner_id: str = Field(max_length=32)
+    what: str = Field(max_length=16)
+    stage: str | None = Field(default=None, max_length=40)
+    key: str | None = Field(default=None, sa_column=Column(Text))
+    n: int = Field(default=0)
 
 
 class KpiRollupState(SQLModel, table=True):

@@ -1,4 +1,4 @@
-"""The triggers that keep the all-time totals (storage.rollup_models) in step with the
+"""The triggers (and the counted totals' unique index) that keep the all-time totals (storage.rollup_models) in step with the
 history, one set per database (docs/kpis.md, "All time: running totals").
 
 Why triggers: the totals must change in the same transaction as the events they count,
@@ -31,6 +31,51 @@ _STAY = (
 )
 _CREATION = "{e}.kind = 'created' AND {e}.to_stage IS NOT NULL"
 _MOVES_KEY = "(team_id, map_id, owner_id, from_stage, to_stage)"
+# the counted events (storage.kpi_events.event_counts): losses, objections, overrides and
+# reopens, each with what it is, its key and its stage, as that query groups them
+_COUNTED = (
+    "{e}.deal_id IS NOT NULL AND {e}.kind IN ('branched', 'objection', 'overridden', "
+    "'reopened') AND ({e}.kind <> 'branched' OR {e}.action = 'lose')"
+)
+_WHAT = "CASE WHEN {e}.kind = 'branched' THEN 'lose' ELSE {e}.kind END"
+_KEY = (
+    "CASE WHEN {e}.kind = 'branched' THEN coalesce({e}.value, {e}.reason) "
+    "WHEN {e}.kind = 'objection' THEN {e}.value END"
+)
+_STAGE = "CASE WHEN {e}.kind = 'reopened' THEN {e}.to_stage ELSE {e}.from_stage END"
+# a counted total's identity: NULL-safe, and on PostgreSQL with the key hashed (a free-text
+# reason may be longer than a B-tree entry may be)
+_COUNTED_KEY = {
+    "sqlite": "(team_id, map_id, owner_id, what, coalesce(stage, ''), coalesce(key, ''))",
+    "postgresql": "(team_id, map_id, owner_id, what, coalesce(stage, ''), md5(coalesce(key, '')))",
+}
+
+
+def counted_columns(e: str) -> str:
+    """What a counted event of the table aliased `e` is, its stage and its key."""
+    return f"{_WHAT.format(e=e)}, {_STAGE.format(e=e)}, {_KEY.format(e=e)}"
+
+
+def counted_condition(e: str) -> str:
+    return _COUNTED.format(e=e)
+
+
+# made with the triggers, differently per database, so not declared on the models
+TRIGGER_INDEXES = frozenset({"uq_kpi_counted_total"})
+
+
+def counted_key(dialect: str) -> str:
+    """The conflict target of an upsert into kpi_counted_total."""
+    return _COUNTED_KEY[dialect]
+
+
+def counted_index(dialect: str) -> str:
+    return (
+        "CREATE UNIQUE INDEX IF NOT EXISTS uq_kpi_counted_total ON kpi_counted_total "
+        f"{_COUNTED_KEY[dialect]}"
+    )
+
+
 _CREATED_KEY = "(team_id, map_id, owner_id, stage)"
 
 
@@ -45,12 +90,18 @@ def _sqlite_event_trigger(name: str, when: str, row: str, sign: int, total: str)
         )
         update = "moves = moves + excluded.moves, migrated = migrated + excluded.migrated"
         key = _MOVES_KEY
-    else:
+    elif total == "created":
         insert = (
             "INSERT INTO kpi_created_total (team_id, map_id, owner_id, stage, created) "
             f"SELECT d.team_id, d.map_id, d.owner_id, {row}.to_stage, {sign}"
         )
         update, key = "created = created + excluded.created", _CREATED_KEY
+    else:
+        insert = (
+            "INSERT INTO kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n) "
+            f"SELECT d.team_id, d.map_id, d.owner_id, {counted_columns(row)}, {sign}"
+        )
+        update, key = "n = n + excluded.n", _COUNTED_KEY["sqlite"]
     return (
         f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {op} ON deal_event "
         f"WHEN {when.format(e=row)} BEGIN {insert} FROM deal AS d "
@@ -59,8 +110,9 @@ def _sqlite_event_trigger(name: str, when: str, row: str, sign: int, total: str)
     )
 
 
-def _deal_share(deal: str, sign: str) -> list[str]:
+def _deal_share(deal: str, sign: str, dialect: str) -> list[str]:
     """Upserts adding `sign` times the share of the deal as `deal` (OLD or NEW) was."""
+    counted = counted_columns("e")
     return [
         "INSERT INTO kpi_move_total (team_id, map_id, owner_id, from_stage, to_stage, moves, "
         f"migrated) SELECT {deal}.team_id, {deal}.map_id, {deal}.owner_id, e.from_stage, "
@@ -76,6 +128,11 @@ def _deal_share(deal: str, sign: str) -> list[str]:
         f"AND NOT {deal}.is_practice GROUP BY e.to_stage ORDER BY e.to_stage "
         f"ON CONFLICT {_CREATED_KEY} DO UPDATE SET "
         "created = kpi_created_total.created + excluded.created",
+        "INSERT INTO kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n) "
+        f"SELECT {deal}.team_id, {deal}.map_id, {deal}.owner_id, {counted}, {sign} count(*) "
+        f"FROM deal_event AS e WHERE e.deal_id = {deal}.id AND {_COUNTED.format(e='e')} "
+        f"AND NOT {deal}.is_practice GROUP BY {counted} "
+        f"ON CONFLICT {_COUNTED_KEY[dialect]} DO UPDATE SET n = kpi_counted_total.n + excluded.n",
     ]
 
 
@@ -88,12 +145,16 @@ _DEAL_COLUMNS = "owner_id, map_id, is_practice, team_id"
 
 
 def sqlite_statements() -> list[str]:
-    moved = " ".join(f"{s};" for s in (*_deal_share("OLD", "-"), *_deal_share("NEW", "")))
+    shares = (*_deal_share("OLD", "-", "sqlite"), *_deal_share("NEW", "", "sqlite"))
+    moved = " ".join(f"{s};" for s in shares)
     return [
+        counted_index("sqlite"),
         _sqlite_event_trigger("kpi_matrix_stay_added", _STAY, "NEW", 1, "moves"),
         _sqlite_event_trigger("kpi_matrix_stay_removed", _STAY, "OLD", -1, "moves"),
         _sqlite_event_trigger("kpi_matrix_created_added", _CREATION, "NEW", 1, "created"),
         _sqlite_event_trigger("kpi_matrix_created_removed", _CREATION, "OLD", -1, "created"),
+        _sqlite_event_trigger("kpi_counted_added", _COUNTED, "NEW", 1, "counted"),
+        _sqlite_event_trigger("kpi_counted_removed", _COUNTED, "OLD", -1, "counted"),
         f"CREATE TRIGGER IF NOT EXISTS kpi_matrix_deal_changed AFTER UPDATE OF {_DEAL_COLUMNS} "
         f"ON deal WHEN {_DEAL_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} "
         f"AND NEW.id < {_REACH} BEGIN {moved} END",
@@ -103,7 +164,7 @@ def sqlite_statements() -> list[str]:
 def _pg_events_function() -> str:
     """One function for both statement triggers: `changed` is the inserted rows (sign 1)
     or the deleted ones (sign -1)."""
-    counted = f"NOT d.is_practice AND d.id < {_REACH}"
+    kept = f"NOT d.is_practice AND d.id < {_REACH}"
     return f"""
 CREATE OR REPLACE FUNCTION kpi_matrix_events_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -113,22 +174,29 @@ BEGIN
   SELECT d.team_id, d.map_id, d.owner_id, e.from_stage, e.to_stage,
          sign * count(*), sign * count(*) FILTER (WHERE e.kind = 'migrated')
   FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
-  WHERE {_STAY.format(e="e")} AND {counted}
+  WHERE {_STAY.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT {_MOVES_KEY}
   DO UPDATE SET moves = t.moves + EXCLUDED.moves, migrated = t.migrated + EXCLUDED.migrated;
   INSERT INTO kpi_created_total AS t (team_id, map_id, owner_id, stage, created)
   SELECT d.team_id, d.map_id, d.owner_id, e.to_stage, sign * count(*)
   FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
-  WHERE {_CREATION.format(e="e")} AND {counted}
+  WHERE {_CREATION.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
   ON CONFLICT {_CREATED_KEY} DO UPDATE SET created = t.created + EXCLUDED.created;
+  INSERT INTO kpi_counted_total AS t (team_id, map_id, owner_id, what, stage, key, n)
+  SELECT d.team_id, d.map_id, d.owner_id, {counted_columns("e")}, sign * count(*)
+  FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
+  WHERE {_COUNTED.format(e="e")} AND {kept}
+  GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+  ON CONFLICT {_COUNTED_KEY["postgresql"]} DO UPDATE SET n = t.n + EXCLUDED.n;
   RETURN NULL;
 END $$"""
 
 
 def _pg_deal_function() -> str:
-    moved = " ".join(f"{s};" for s in (*_deal_share("OLD", "-"), *_deal_share("NEW", "")))
+    shares = (*_deal_share("OLD", "-", "postgresql"), *_deal_share("NEW", "", "postgresql"))
+    moved = " ".join(f"{s};" for s in shares)
     return f"""
 CREATE OR REPLACE FUNCTION kpi_matrix_deal_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -140,6 +208,7 @@ END $$"""
 
 def postgresql_statements() -> list[str]:
     return [
+        counted_index("postgresql"),
         _pg_events_function(),
         _pg_deal_function(),
         "DROP TRIGGER IF EXISTS kpi_matrix_events_added ON deal_event",

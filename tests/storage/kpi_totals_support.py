@@ -14,6 +14,7 @@ from sqlalchemy import delete, insert, update
 
 from storage.database import Database
 from storage.history_store import DEAL, EVENT
+from storage.kpi_events import EventCounts, event_counts
 from storage.kpi_queries import Matrix, matrix
 from storage.kpi_scope import KpiScope, Window
 
@@ -61,12 +62,25 @@ def event_rows(deal_id: int, new: NewDeal, first_stage: str) -> list[dict[str, A
     rows = [_event(deal_id, new, "created", at, None, stage, None)]
     for hours, (kind, dest) in enumerate(new.steps, start=1):
         at = T0 + dt.timedelta(hours=hours)
+        said = _said(kind, dest, deal_id + hours)
         if dest is None:
-            rows.append(_event(deal_id, new, kind, at, stage, None, None))
+            rows.append({**_event(deal_id, new, kind, at, stage, None, None), **said})
             continue
-        rows.append(_event(deal_id, new, kind, at, stage, dest, entered))
+        rows.append({**_event(deal_id, new, kind, at, stage, dest, entered), **said})
         stage, entered = dest, at
     return rows
+
+
+def _said(kind: str, dest: str | None, seed: int) -> dict[str, Any]:
+    """What a loss, a branch or an objection says: a map reason or only free text (a
+    long one now and then, as a CRM export may hold), a playbook entry or none."""
+    text = "lost to a cheaper offer " * (40 if seed % 5 == 0 else 1)
+    if kind == "branched":
+        action = {"lost": "lose", "nurture": "nurture"}.get(dest or "", "disqualify")
+        return {"action": action, "value": ("price", None)[seed % 2], "reason": text}
+    if kind == "objection":
+        return {"value": ("budget", None, "timing")[seed % 3], "reason": text}
+    return {}
 
 
 def _event(
@@ -144,7 +158,17 @@ async def matrices(db: Database, scope: KpiScope) -> tuple[Any, Any]:
     return _rows(totals), _rows(history)
 
 
+async def counts(db: Database, scope: KpiScope) -> tuple[EventCounts, EventCounts]:
+    """The counted events (from the totals where they are ready, from the history)."""
+    async with db.read() as session:
+        totals = await event_counts(session, scope=scope, window=Window())
+        history = await event_counts(session, scope=scope, window=Window(), from_history=True)
+    return totals, history
+
+
 async def assert_totals_agree(db: Database) -> None:
     for scope in scopes():
         totals, history = await matrices(db, scope)
         assert totals == history, scope
+        counted, in_history = await counts(db, scope)
+        assert counted == in_history, scope

@@ -125,9 +125,9 @@ async def test_the_revision_installs_the_triggers_a_new_database_gets(
         pytest.skip("each backend is compared with itself")
     await migrate.upgrade(empty_database)
     migrated, created = await _triggers(empty_database), await _triggers(database)
-    assert migrated == created and len(migrated) == (5 if database.is_sqlite else 3)
+    assert migrated == created and len(migrated) == (7 if database.is_sqlite else 3)
     dialect = "sqlite" if database.is_sqlite else "postgresql"
-    assert len(statements(dialect)) == (5 if database.is_sqlite else 8)
+    assert len(statements(dialect)) == (8 if database.is_sqlite else 9)
 
 
 def test_db_backfill_resumes_from_the_command_line(tmp_path: Path) -> None:

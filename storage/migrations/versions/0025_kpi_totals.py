@@ -3,7 +3,8 @@
 `/deal stats` for all time read every stay and every creation of the workspace's history
 to count the transition matrix: at 1,000,000 deals, a second on PostgreSQL and more on
 SQLite, and ten times that at ten times the history (issue #23). This revision adds
-running totals per workspace, map and owner (`kpi_move_total`, `kpi_created_total`),
+running totals per workspace, map and owner (`kpi_move_total`, `kpi_created_total`; and
+`kpi_counted_total`, the losses, objections, overrides and reopens by key and stage),
 kept by triggers in the writers' own transactions (storage.rollup_triggers says why
 triggers), and `kpi_rollup_state`, how far the totals reach.
 
@@ -42,6 +43,10 @@ ALL_DEALS = 2**62
 MATRIX = "matrix"
 
 SQLITE = (
+    (
+        "CREATE UNIQUE INDEX IF NOT EXISTS uq_kpi_counted_total ON kpi_counted_total "
+        "(team_id, map_id, owner_id, what, coalesce(stage, ''), coalesce(key, ''))"
+    ),
     (
         "CREATE TRIGGER IF NOT EXISTS kpi_matrix_stay_added AFTER INSERT ON deal_event WHEN "
         "NEW.stay_started_at IS NOT NULL AND NEW.from_stage IS NOT NULL AND NEW.to_stage IS "
@@ -83,6 +88,32 @@ SQLITE = (
         "created + excluded.created; END"
     ),
     (
+        "CREATE TRIGGER IF NOT EXISTS kpi_counted_added AFTER INSERT ON deal_event WHEN "
+        "NEW.deal_id IS NOT NULL AND NEW.kind IN ('branched', 'objection', 'overridden', "
+        "'reopened') AND (NEW.kind <> 'branched' OR NEW.action = 'lose') BEGIN INSERT INTO "
+        "kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n) SELECT d.team_id,"
+        " d.map_id, d.owner_id, CASE WHEN NEW.kind = 'branched' THEN 'lose' ELSE NEW.kind "
+        "END, CASE WHEN NEW.kind = 'reopened' THEN NEW.to_stage ELSE NEW.from_stage END, CASE"
+        " WHEN NEW.kind = 'branched' THEN coalesce(NEW.value, NEW.reason) WHEN NEW.kind = "
+        "'objection' THEN NEW.value END, 1 FROM deal AS d WHERE d.id = NEW.deal_id AND NOT "
+        "d.is_practice AND d.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE name = "
+        "'matrix') ON CONFLICT (team_id, map_id, owner_id, what, coalesce(stage, ''), "
+        "coalesce(key, '')) DO UPDATE SET n = n + excluded.n; END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_counted_removed AFTER DELETE ON deal_event WHEN "
+        "OLD.deal_id IS NOT NULL AND OLD.kind IN ('branched', 'objection', 'overridden', "
+        "'reopened') AND (OLD.kind <> 'branched' OR OLD.action = 'lose') BEGIN INSERT INTO "
+        "kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n) SELECT d.team_id,"
+        " d.map_id, d.owner_id, CASE WHEN OLD.kind = 'branched' THEN 'lose' ELSE OLD.kind "
+        "END, CASE WHEN OLD.kind = 'reopened' THEN OLD.to_stage ELSE OLD.from_stage END, CASE"
+        " WHEN OLD.kind = 'branched' THEN coalesce(OLD.value, OLD.reason) WHEN OLD.kind = "
+        "'objection' THEN OLD.value END, -1 FROM deal AS d WHERE d.id = OLD.deal_id AND NOT "
+        "d.is_practice AND d.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE name = "
+        "'matrix') ON CONFLICT (team_id, map_id, owner_id, what, coalesce(stage, ''), "
+        "coalesce(key, '')) DO UPDATE SET n = n + excluded.n; END"
+    ),
+    (
         "CREATE TRIGGER IF NOT EXISTS kpi_matrix_deal_changed AFTER UPDATE OF owner_id, "
         "map_id, is_practice, team_id ON deal WHEN (OLD.owner_id IS NOT NEW.owner_id OR "
         "OLD.map_id IS NOT NEW.map_id OR OLD.is_practice IS NOT NEW.is_practice OR "
@@ -100,23 +131,51 @@ SQLITE = (
         "e.to_stage, - count(*) FROM deal_event AS e WHERE e.deal_id = OLD.id AND e.kind = "
         "'created' AND e.to_stage IS NOT NULL AND NOT OLD.is_practice GROUP BY e.to_stage "
         "ORDER BY e.to_stage ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET "
-        "created = kpi_created_total.created + excluded.created; INSERT INTO kpi_move_total "
-        "(team_id, map_id, owner_id, from_stage, to_stage, moves, migrated) SELECT "
-        "NEW.team_id, NEW.map_id, NEW.owner_id, e.from_stage, e.to_stage, count(*), sum(CASE "
-        "WHEN e.kind = 'migrated' THEN 1 ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = "
-        "NEW.id AND e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage"
-        " IS NOT NULL AND NOT NEW.is_practice GROUP BY e.from_stage, e.to_stage ORDER BY "
-        "e.from_stage, e.to_stage ON CONFLICT (team_id, map_id, owner_id, from_stage, "
-        "to_stage) DO UPDATE SET moves = kpi_move_total.moves + excluded.moves, migrated = "
-        "kpi_move_total.migrated + excluded.migrated; INSERT INTO kpi_created_total (team_id,"
-        " map_id, owner_id, stage, created) SELECT NEW.team_id, NEW.map_id, NEW.owner_id, "
-        "e.to_stage, count(*) FROM deal_event AS e WHERE e.deal_id = NEW.id AND e.kind = "
-        "'created' AND e.to_stage IS NOT NULL AND NOT NEW.is_practice GROUP BY e.to_stage "
-        "ORDER BY e.to_stage ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET "
-        "created = kpi_created_total.created + excluded.created; END"
+        "created = kpi_created_total.created + excluded.created; INSERT INTO "
+        "kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n) SELECT "
+        "OLD.team_id, OLD.map_id, OLD.owner_id, CASE WHEN e.kind = 'branched' THEN 'lose' "
+        "ELSE e.kind END, CASE WHEN e.kind = 'reopened' THEN e.to_stage ELSE e.from_stage "
+        "END, CASE WHEN e.kind = 'branched' THEN coalesce(e.value, e.reason) WHEN e.kind = "
+        "'objection' THEN e.value END, - count(*) FROM deal_event AS e WHERE e.deal_id = "
+        "OLD.id AND e.deal_id IS NOT NULL AND e.kind IN ('branched', 'objection', "
+        "'overridden', 'reopened') AND (e.kind <> 'branched' OR e.action = 'lose') AND NOT "
+        "OLD.is_practice GROUP BY CASE WHEN e.kind = 'branched' THEN 'lose' ELSE e.kind END, "
+        "CASE WHEN e.kind = 'reopened' THEN e.to_stage ELSE e.from_stage END, CASE WHEN "
+        "e.kind = 'branched' THEN coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN "
+        "e.value END ON CONFLICT (team_id, map_id, owner_id, what, coalesce(stage, ''), "
+        "coalesce(key, '')) DO UPDATE SET n = kpi_counted_total.n + excluded.n; INSERT INTO "
+        "kpi_move_total (team_id, map_id, owner_id, from_stage, to_stage, moves, migrated) "
+        "SELECT NEW.team_id, NEW.map_id, NEW.owner_id, e.from_stage, e.to_stage, count(*), "
+        "sum(CASE WHEN e.kind = 'migrated' THEN 1 ELSE 0 END) FROM deal_event AS e WHERE "
+        "e.deal_id = NEW.id AND e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL "
+        "AND e.to_stage IS NOT NULL AND NOT NEW.is_practice GROUP BY e.from_stage, e.to_stage"
+        " ORDER BY e.from_stage, e.to_stage ON CONFLICT (team_id, map_id, owner_id, "
+        "from_stage, to_stage) DO UPDATE SET moves = kpi_move_total.moves + excluded.moves, "
+        "migrated = kpi_move_total.migrated + excluded.migrated; INSERT INTO "
+        "kpi_created_total (team_id, map_id, owner_id, stage, created) SELECT NEW.team_id, "
+        "NEW.map_id, NEW.owner_id, e.to_stage, count(*) FROM deal_event AS e WHERE e.deal_id "
+        "= NEW.id AND e.kind = 'created' AND e.to_stage IS NOT NULL AND NOT NEW.is_practice "
+        "GROUP BY e.to_stage ORDER BY e.to_stage ON CONFLICT (team_id, map_id, owner_id, "
+        "stage) DO UPDATE SET created = kpi_created_total.created + excluded.created; INSERT "
+        "INTO kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n) SELECT "
+        "NEW.team_id, NEW.map_id, NEW.owner_id, CASE WHEN e.kind = 'branched' THEN 'lose' "
+        "ELSE e.kind END, CASE WHEN e.kind = 'reopened' THEN e.to_stage ELSE e.from_stage "
+        "END, CASE WHEN e.kind = 'branched' THEN coalesce(e.value, e.reason) WHEN e.kind = "
+        "'objection' THEN e.value END, count(*) FROM deal_event AS e WHERE e.deal_id = NEW.id"
+        " AND e.deal_id IS NOT NULL AND e.kind IN ('branched', 'objection', 'overridden', "
+        "'reopened') AND (e.kind <> 'branched' OR e.action = 'lose') AND NOT NEW.is_practice "
+        "GROUP BY CASE WHEN e.kind = 'branched' THEN 'lose' ELSE e.kind END, CASE WHEN e.kind"
+        " = 'reopened' THEN e.to_stage ELSE e.from_stage END, CASE WHEN e.kind = 'branched' "
+        "THEN coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN e.value END ON "
+        "CONFLICT (team_id, map_id, owner_id, what, coalesce(stage, ''), coalesce(key, '')) "
+        "DO UPDATE SET n = kpi_counted_total.n + excluded.n; END"
     ),
 )
 POSTGRESQL = (
+    (
+        "CREATE UNIQUE INDEX IF NOT EXISTS uq_kpi_counted_total ON kpi_counted_total "
+        "(team_id, map_id, owner_id, what, coalesce(stage, ''), md5(coalesce(key, '')))"
+    ),
     (
         "CREATE OR REPLACE FUNCTION kpi_matrix_events_changed() RETURNS trigger LANGUAGE "
         "plpgsql AS $$ DECLARE sign integer := CASE TG_OP WHEN 'DELETE' THEN -1 ELSE 1 END; "
@@ -134,7 +193,18 @@ POSTGRESQL = (
         "'created' AND e.to_stage IS NOT NULL AND NOT d.is_practice AND d.id < (SELECT "
         "next_deal_id FROM kpi_rollup_state WHERE name = 'matrix') GROUP BY 1, 2, 3, 4 ORDER "
         "BY 1, 2, 3, 4 ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET created ="
-        " t.created + EXCLUDED.created; RETURN NULL; END $$"
+        " t.created + EXCLUDED.created; INSERT INTO kpi_counted_total AS t (team_id, map_id, "
+        "owner_id, what, stage, key, n) SELECT d.team_id, d.map_id, d.owner_id, CASE WHEN "
+        "e.kind = 'branched' THEN 'lose' ELSE e.kind END, CASE WHEN e.kind = 'reopened' THEN "
+        "e.to_stage ELSE e.from_stage END, CASE WHEN e.kind = 'branched' THEN "
+        "coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN e.value END, sign * "
+        "count(*) FROM changed AS e JOIN deal AS d ON d.id = e.deal_id WHERE e.deal_id IS NOT"
+        " NULL AND e.kind IN ('branched', 'objection', 'overridden', 'reopened') AND (e.kind "
+        "<> 'branched' OR e.action = 'lose') AND NOT d.is_practice AND d.id < (SELECT "
+        "next_deal_id FROM kpi_rollup_state WHERE name = 'matrix') GROUP BY 1, 2, 3, 4, 5, 6 "
+        "ORDER BY 1, 2, 3, 4, 5, 6 ON CONFLICT (team_id, map_id, owner_id, what, "
+        "coalesce(stage, ''), md5(coalesce(key, ''))) DO UPDATE SET n = t.n + EXCLUDED.n; "
+        "RETURN NULL; END $$"
     ),
     (
         "CREATE OR REPLACE FUNCTION kpi_matrix_deal_changed() RETURNS trigger LANGUAGE "
@@ -152,12 +222,24 @@ POSTGRESQL = (
         "deal_event AS e WHERE e.deal_id = OLD.id AND e.kind = 'created' AND e.to_stage IS "
         "NOT NULL AND NOT OLD.is_practice GROUP BY e.to_stage ORDER BY e.to_stage ON CONFLICT"
         " (team_id, map_id, owner_id, stage) DO UPDATE SET created = "
-        "kpi_created_total.created + excluded.created; INSERT INTO kpi_move_total (team_id, "
-        "map_id, owner_id, from_stage, to_stage, moves, migrated) SELECT NEW.team_id, "
-        "NEW.map_id, NEW.owner_id, e.from_stage, e.to_stage, count(*), sum(CASE WHEN e.kind ="
-        " 'migrated' THEN 1 ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = NEW.id AND "
-        "e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage IS NOT "
-        "NULL AND NOT NEW.is_practice GROUP BY e.from_stage, e.to_stage ORDER BY "
+        "kpi_created_total.created + excluded.created; INSERT INTO kpi_counted_total "
+        "(team_id, map_id, owner_id, what, stage, key, n) SELECT OLD.team_id, OLD.map_id, "
+        "OLD.owner_id, CASE WHEN e.kind = 'branched' THEN 'lose' ELSE e.kind END, CASE WHEN "
+        "e.kind = 'reopened' THEN e.to_stage ELSE e.from_stage END, CASE WHEN e.kind = "
+        "'branched' THEN coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN e.value "
+        "END, - count(*) FROM deal_event AS e WHERE e.deal_id = OLD.id AND e.deal_id IS NOT "
+        "NULL AND e.kind IN ('branched', 'objection', 'overridden', 'reopened') AND (e.kind "
+        "<> 'branched' OR e.action = 'lose') AND NOT OLD.is_practice GROUP BY CASE WHEN "
+        "e.kind = 'branched' THEN 'lose' ELSE e.kind END, CASE WHEN e.kind = 'reopened' THEN "
+        "e.to_stage ELSE e.from_stage END, CASE WHEN e.kind = 'branched' THEN "
+        "coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN e.value END ON CONFLICT "
+        "(team_id, map_id, owner_id, what, coalesce(stage, ''), md5(coalesce(key, ''))) DO "
+        "UPDATE SET n = kpi_counted_total.n + excluded.n; INSERT INTO kpi_move_total "
+        "(team_id, map_id, owner_id, from_stage, to_stage, moves, migrated) SELECT "
+        "NEW.team_id, NEW.map_id, NEW.owner_id, e.from_stage, e.to_stage, count(*), sum(CASE "
+        "WHEN e.kind = 'migrated' THEN 1 ELSE 0 END) FROM deal_event AS e WHERE e.deal_id = "
+        "NEW.id AND e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage"
+        " IS NOT NULL AND NOT NEW.is_practice GROUP BY e.from_stage, e.to_stage ORDER BY "
         "e.from_stage, e.to_stage ON CONFLICT (team_id, map_id, owner_id, from_stage, "
         "to_stage) DO UPDATE SET moves = kpi_move_total.moves + excluded.moves, migrated = "
         "kpi_move_total.migrated + excluded.migrated; INSERT INTO kpi_created_total (team_id,"
@@ -165,7 +247,20 @@ POSTGRESQL = (
         "e.to_stage, count(*) FROM deal_event AS e WHERE e.deal_id = NEW.id AND e.kind = "
         "'created' AND e.to_stage IS NOT NULL AND NOT NEW.is_practice GROUP BY e.to_stage "
         "ORDER BY e.to_stage ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE SET "
-        "created = kpi_created_total.created + excluded.created; END IF; RETURN NULL; END $$"
+        "created = kpi_created_total.created + excluded.created; INSERT INTO "
+        "kpi_counted_total (team_id, map_id, owner_id, what, stage, key, n) SELECT "
+        "NEW.team_id, NEW.map_id, NEW.owner_id, CASE WHEN e.kind = 'branched' THEN 'lose' "
+        "ELSE e.kind END, CASE WHEN e.kind = 'reopened' THEN e.to_stage ELSE e.from_stage "
+        "END, CASE WHEN e.kind = 'branched' THEN coalesce(e.value, e.reason) WHEN e.kind = "
+        "'objection' THEN e.value END, count(*) FROM deal_event AS e WHERE e.deal_id = NEW.id"
+        " AND e.deal_id IS NOT NULL AND e.kind IN ('branched', 'objection', 'overridden', "
+        "'reopened') AND (e.kind <> 'branched' OR e.action = 'lose') AND NOT NEW.is_practice "
+        "GROUP BY CASE WHEN e.kind = 'branched' THEN 'lose' ELSE e.kind END, CASE WHEN e.kind"
+        " = 'reopened' THEN e.to_stage ELSE e.from_stage END, CASE WHEN e.kind = 'branched' "
+        "THEN coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN e.value END ON "
+        "CONFLICT (team_id, map_id, owner_id, what, coalesce(stage, ''), md5(coalesce(key, "
+        "''))) DO UPDATE SET n = kpi_counted_total.n + excluded.n; END IF; RETURN NULL; END "
+        "$$"
     ),
     ("DROP TRIGGER IF EXISTS kpi_matrix_events_added ON deal_event"),
     (
@@ -186,7 +281,6 @@ POSTGRESQL = (
         "FUNCTION kpi_matrix_deal_changed()"
     ),
 )
-
 
 OWNER_BEFORE = ["team_id", "owner_id", "status"]
 OWNER_AFTER = [*OWNER_BEFORE, "map_id", "is_practice", "id"]
@@ -224,6 +318,16 @@ def _tables() -> None:
         sa.Column("stage", _TEXT(length=40), nullable=False),
         sa.Column("created", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(*key, "stage"),
+    )
+    op.create_table(
+        "kpi_counted_total",
+        sa.Column("id", sa.Integer(), nullable=False),
+        *_key_columns(),
+        sa.Column("what", _TEXT(length=16), nullable=False),
+        sa.Column("stage", _TEXT(length=40), nullable=True),
+        sa.Column("key", sa.Text(), nullable=True),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
         "kpi_rollup_state",
@@ -266,9 +370,12 @@ def downgrade() -> None:
             "kpi_matrix_stay_removed",
             "kpi_matrix_created_added",
             "kpi_matrix_created_removed",
+            "kpi_counted_added",
+            "kpi_counted_removed",
             "kpi_matrix_deal_changed",
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.drop_table("kpi_rollup_state")
+    op.drop_table("kpi_counted_total")
     op.drop_table("kpi_created_total")
     op.drop_table("kpi_move_total")
