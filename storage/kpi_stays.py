@@ -24,6 +24,8 @@ from storage.kpi_scope import (
     scoped_events,
     unjoined_events,
 )
+from storage.kpi_stay_totals import stays_from_totals
+from storage.kpi_totals import totals_ready
 from storage.percentiles import Summary, summarize_columns
 
 STAY_VARIANTS = ("cumulative", "latest")
@@ -33,16 +35,25 @@ STAY_VARIANTS = ("cumulative", "latest")
 
 
 async def time_in_stage(
-    session: AsyncSession, *, scope: KpiScope, window: Window, force_window: bool = False
+    session: AsyncSession,
+    *,
+    scope: KpiScope,
+    window: Window,
+    force_window: bool = False,
+    from_history: bool = False,
 ) -> dict[tuple[str, str], Summary]:
     """Days in each stage per deal, keyed by (variant, stage); variants: STAY_VARIANTS.
 
-    One row per deal and stage, grouped as the index of stays is read (in deal and stage
+    For all time, from the running totals (storage.kpi_stay_totals) once they hold every
+    deal, unless `from_history` or `force_window` (the tests' references). Otherwise one
+    row per deal and stage, grouped as the index of stays is read (in deal and stage
     order, so without a sort or a hash table), adding up the lengths recorded on the
     stays (`stay_days`, storage.stay_lengths): `cumulative` is their sum; `latest`, the
     last stay's length, is that same sum for a deal that stayed once, and is looked up
     in the index (the stay that started last) only for the few that came back.
     """
+    if not (window.bounded or from_history or force_window) and await totals_ready(session):
+        return await stays_from_totals(session, scope=scope)
     await group_in_index_order(session)
     cumulative = func.sum(EVENT.c.stay_days)
     # over a window, the window's stays (ix_deal_event_stays_began) kept by their deal's id:

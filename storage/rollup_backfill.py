@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.rollup_models import ALL_DEALS, MATRIX
-from storage.rollup_triggers import counted_columns, counted_condition, counted_key
+from storage.rollup_triggers import batch_items, counted_columns, counted_condition, counted_key
 
 BATCH = 5_000  # deals per transaction: about 60,000 events, a fraction of a second
 LOCK_WAIT = "500ms"  # under PostgreSQL's deadlock_timeout (1 s): the backfill yields first
@@ -158,7 +158,8 @@ async def _fill(connection: AsyncConnection, batch: int, *, lock: bool) -> Reach
         return reach
     low = reach.next_deal_id
     high = low + batch if low + batch <= reach.last_deal_id else ALL_DEALS
-    for statement in (_MOVES, _CREATED, _counted(connection.dialect.name)):
+    dialect = connection.dialect.name
+    for statement in (_MOVES, _CREATED, _counted(dialect), batch_items(dialect)):
         await connection.execute(text(statement), {"low": low, "high": high})
     await connection.execute(_MOVE_REACH, {"high": high, "name": MATRIX})
     return Reach(high, reach.last_deal_id)

@@ -17,12 +17,21 @@ before. Not a workspace table (no `team_id`): deleting a workspace keeps it.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Text
+from sqlalchemy import BigInteger, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 # every deal id is below it: the totals hold every deal, new ones included
 ALL_DEALS = 2**62
-MATRIX = "matrix"  # the name of the transition matrix's totals in kpi_rollup_state
+MATRIX = "matrix"  # the name of the totals' reach in kpi_rollup_state
+# the tables the triggers keep, in the order their rows follow from each other (an item
+# of a deal's stays moves its buckets)
+TOTALS = (
+    "kpi_move_total",
+    "kpi_created_total",
+    "kpi_counted_total",
+    "kpi_stay_item",
+    "kpi_stay_bucket",
+)
 
 
 class KpiMoveTotal(SQLModel, table=True):
@@ -72,6 +81,64 @@ class KpiCountedTotal(SQLModel, table=True):
     stage: str | None = Field(default=None, max_length=40)
     key: str | None = Field(default=None, sa_column=Column(Text))
     n: int = Field(default=0)
+
+
+class KpiStayItem(SQLModel, table=True):
+    """A deal's completed stays in one stage, as time in stage counts them
+    (storage.kpi_stays): `cumulative` their lengths added up, `latest` the last one's, each
+    with its bucket (BUCKETS_PER_DAY per day: the unit a percentile's rank is found in).
+    One row per deal and stage of a counted deal, redone by the triggers whenever one of
+    its stays is written or deleted."""
+
+    __tablename__ = "kpi_stay_item"
+    __table_args__ = (
+        # a rank inside a bucket is an offset into one range of these, in value order
+        Index(
+            "ix_kpi_stay_item_cumulative",
+            "team_id",
+            "map_id",
+            "stage",
+            "cumulative_bucket",
+            "cumulative",
+            "owner_id",
+        ),
+        Index(
+            "ix_kpi_stay_item_latest",
+            "team_id",
+            "map_id",
+            "stage",
+            "latest_bucket",
+            "latest",
+            "owner_id",
+        ),
+    )
+
+    deal_id: int = Field(primary_key=True)
+    stage: str = Field(primary_key=True, max_length=40)
+    team_id: str = Field(max_length=32)
+    map_id: str = Field(max_length=40)
+    owner_id: str = Field(max_length=32)
+    cumulative: float
+    latest: float
+    cumulative_bucket: int
+    latest_bucket: int
+
+
+class KpiStayBucket(SQLModel, table=True):
+    """How many deals' stays in a stage fall in each bucket of `variant` (cumulative or
+    latest), and their sum, per workspace, map and owner: a report counts ranks in these
+    and reads only the one bucket's items each percentile needs."""
+
+    __tablename__ = "kpi_stay_bucket"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    map_id: str = Field(primary_key=True, max_length=40)
+    owner_id: str = Field(primary_key=True, max_length=32)
+    stage: str = Field(primary_key=True, max_length=40)
+    variant: str = Field(primary_key=True, max_length=16)
+    bucket: int = Field(primary_key=True)
+    n: int = Field(default=0)
+    total: float = Field(default=0.0)
 
 
 class KpiRollupState(SQLModel, table=True):

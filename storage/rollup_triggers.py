@@ -145,7 +145,11 @@ _DEAL_COLUMNS = "owner_id, map_id, is_practice, team_id"
 
 
 def sqlite_statements() -> list[str]:
-    shares = (*_deal_share("OLD", "-", "sqlite"), *_deal_share("NEW", "", "sqlite"))
+    shares = (
+        *_deal_share("OLD", "-", "sqlite"),
+        *_deal_share("NEW", "", "sqlite"),
+        *_deal_items("NEW", "sqlite"),
+    )
     moved = " ".join(f"{s};" for s in shares)
     return [
         counted_index("sqlite"),
@@ -155,6 +159,7 @@ def sqlite_statements() -> list[str]:
         _sqlite_event_trigger("kpi_matrix_created_removed", _CREATION, "OLD", -1, "created"),
         _sqlite_event_trigger("kpi_counted_added", _COUNTED, "NEW", 1, "counted"),
         _sqlite_event_trigger("kpi_counted_removed", _COUNTED, "OLD", -1, "counted"),
+        *_sqlite_stay_triggers(),
         f"CREATE TRIGGER IF NOT EXISTS kpi_matrix_deal_changed AFTER UPDATE OF {_DEAL_COLUMNS} "
         f"ON deal WHEN {_DEAL_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} "
         f"AND NEW.id < {_REACH} BEGIN {moved} END",
@@ -195,7 +200,11 @@ END $$"""
 
 
 def _pg_deal_function() -> str:
-    shares = (*_deal_share("OLD", "-", "postgresql"), *_deal_share("NEW", "", "postgresql"))
+    shares = (
+        *_deal_share("OLD", "-", "postgresql"),
+        *_deal_share("NEW", "", "postgresql"),
+        *_deal_items("NEW", "postgresql"),
+    )
     moved = " ".join(f"{s};" for s in shares)
     return f"""
 CREATE OR REPLACE FUNCTION kpi_matrix_deal_changed() RETURNS trigger
@@ -222,6 +231,7 @@ def postgresql_statements() -> list[str]:
         "DROP TRIGGER IF EXISTS kpi_matrix_deal_changed ON deal",
         f"CREATE TRIGGER kpi_matrix_deal_changed AFTER UPDATE OF {_DEAL_COLUMNS} ON deal "
         f"FOR EACH ROW WHEN {_DEAL_CHANGED} EXECUTE FUNCTION kpi_matrix_deal_changed()",
+        *_pg_stay_triggers(),
     ]
 
 
@@ -244,3 +254,155 @@ def _after_create(_metadata: MetaData, connection: Connection, **_kw: Any) -> No
 def install_on(metadata: MetaData) -> None:
     if not event.contains(metadata, "after_create", _after_create):
         event.listen(metadata, "after_create", _after_create)
+
+
+# -- time in stage: an item per deal and stage (kpi_stay_item), and buckets of them ----------
+# A stay written or deleted redoes its deal's item for that stage from the deal's stays
+# there (a few rows of ix_deal_event_stays), so an item is always what the history's own
+# query computes for it; an item added or removed moves its two buckets.
+
+_BUCKET = {
+    "sqlite": "CAST(({x}) * 4 AS INTEGER)",  # toward zero: still in value order
+    "postgresql": "CAST(FLOOR(({x}) * 4) AS INTEGER)",
+}  # four buckets a day, as storage.percentiles counts them
+_ITEM_COLUMNS = (
+    "(deal_id, stage, team_id, map_id, owner_id, cumulative, latest, "
+    "cumulative_bucket, latest_bucket)"
+)
+_ENDS_STAY = "{e}.stay_started_at IS NOT NULL AND {e}.from_stage IS NOT NULL"
+
+
+def _stays_of(team: str, deal: str, stage: str | None) -> str:
+    """One row per stage (or only `stage`) the deal stayed in: (stage, cumulative, latest),
+    the latest being the stay that began last, as storage.kpi_stays reads it."""
+    one = f" AND e.from_stage = {stage}" if stage else ""
+    last = (
+        f"(SELECT l.stay_days FROM deal_event AS l WHERE l.team_id = {team} "
+        f"AND l.deal_id = {deal} AND l.from_stage = e.from_stage "
+        "AND l.stay_started_at IS NOT NULL ORDER BY l.stay_started_at DESC, l.at DESC LIMIT 1)"
+    )
+    return (
+        f"SELECT e.from_stage AS stage, sum(e.stay_days) AS cumulative, {last} AS latest "
+        f"FROM deal_event AS e WHERE e.team_id = {team} AND e.deal_id = {deal}{one} "
+        f"AND {_ENDS_STAY.format(e='e')} GROUP BY e.from_stage"
+    )
+
+
+def _insert_items(dialect: str, deal: str, stays: str, where: str) -> str:
+    """Insert the items `stays` (aliased g) of the deal row `deal` where `where` holds."""
+    bucket = _BUCKET[dialect]
+    return (
+        f"INSERT INTO kpi_stay_item {_ITEM_COLUMNS} SELECT {deal}.id, g.stage, "
+        f"{deal}.team_id, {deal}.map_id, {deal}.owner_id, g.cumulative, g.latest, "
+        f"{bucket.format(x='g.cumulative')}, {bucket.format(x='g.latest')} FROM {stays} "
+        f"WHERE g.cumulative IS NOT NULL AND g.latest IS NOT NULL AND {where}"
+    )
+
+
+def _deal_items(deal: str, dialect: str) -> list[str]:
+    """A deal changed hands (or map, or practice flag): its items, redone as it now is."""
+    stays = f"({_stays_of(f'{deal}.team_id', f'{deal}.id', None)}) AS g"
+    return [
+        f"DELETE FROM kpi_stay_item WHERE deal_id = {deal}.id",
+        _insert_items(dialect, deal, stays, f"NOT {deal}.is_practice"),
+    ]
+
+
+def _bucket_changes(row: str, sign: str) -> list[str]:
+    """Upserts adding `sign` times item `row` (NEW or OLD) to its two buckets."""
+    target = "(team_id, map_id, owner_id, stage, variant, bucket)"
+    return [
+        "INSERT INTO kpi_stay_bucket (team_id, map_id, owner_id, stage, variant, bucket, n, "
+        f"total) VALUES ({row}.team_id, {row}.map_id, {row}.owner_id, {row}.stage, "
+        f"'{variant}', {row}.{variant}_bucket, {sign}1, {sign}{row}.{variant}) "
+        f"ON CONFLICT {target} DO UPDATE SET n = kpi_stay_bucket.n + excluded.n, "
+        "total = kpi_stay_bucket.total + excluded.total"
+        for variant in ("cumulative", "latest")
+    ]
+
+
+def _sqlite_stay_triggers() -> list[str]:
+    found = []
+    for name, op, row in (("added", "INSERT", "NEW"), ("removed", "DELETE", "OLD")):
+        stays = f"deal AS d, ({_stays_of(f'{row}.team_id', f'{row}.deal_id', f'{row}.from_stage')}) AS g"
+        counted = f"d.id = {row}.deal_id AND NOT d.is_practice AND d.id < {_REACH}"
+        found.append(
+            f"CREATE TRIGGER IF NOT EXISTS kpi_stays_{name} AFTER {op} ON deal_event "
+            f"WHEN {_ENDS_STAY.format(e=row)} BEGIN DELETE FROM kpi_stay_item "
+            f"WHERE deal_id = {row}.deal_id AND stage = {row}.from_stage; "
+            f"{_insert_items('sqlite', 'd', stays, counted)}; END"
+        )
+    for name, op, row, sign in (("added", "INSERT", "NEW", ""), ("removed", "DELETE", "OLD", "-")):
+        changes = " ".join(f"{s};" for s in _bucket_changes(row, sign))
+        found.append(
+            f"CREATE TRIGGER IF NOT EXISTS kpi_stay_item_{name} AFTER {op} ON kpi_stay_item "
+            f"BEGIN {changes} END"
+        )
+    return found
+
+
+def _pg_stay_functions() -> list[str]:
+    touched = (
+        f"(SELECT DISTINCT team_id, deal_id, from_stage FROM changed "
+        f"WHERE {_ENDS_STAY.format(e='changed')}) AS c"
+    )
+    stays = (
+        f"{touched} JOIN deal AS d ON d.id = c.deal_id CROSS JOIN LATERAL "
+        f"({_stays_of('c.team_id', 'c.deal_id', 'c.from_stage')}) AS g"
+    )
+    counted = f"NOT d.is_practice AND d.id < {_REACH}"
+    events = f"""
+CREATE OR REPLACE FUNCTION kpi_stays_events_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM kpi_stay_item AS i USING {touched}
+  WHERE i.deal_id = c.deal_id AND i.stage = c.from_stage;
+  {_insert_items("postgresql", "d", stays, counted)} ORDER BY d.id, g.stage;
+  RETURN NULL;
+END $$"""
+    add, remove = (
+        " ".join(f"{s};" for s in _bucket_changes(r, g)) for r, g in (("NEW", ""), ("OLD", "-"))
+    )
+    items = f"""
+CREATE OR REPLACE FUNCTION kpi_stay_item_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN {add} ELSE {remove} END IF;
+  RETURN NULL;
+END $$"""
+    return [events, items]
+
+
+def _pg_stay_triggers() -> list[str]:
+    return [
+        *_pg_stay_functions(),
+        "DROP TRIGGER IF EXISTS kpi_stays_events_added ON deal_event",
+        "CREATE TRIGGER kpi_stays_events_added AFTER INSERT ON deal_event "
+        "REFERENCING NEW TABLE AS changed FOR EACH STATEMENT "
+        "EXECUTE FUNCTION kpi_stays_events_changed()",
+        "DROP TRIGGER IF EXISTS kpi_stays_events_removed ON deal_event",
+        "CREATE TRIGGER kpi_stays_events_removed AFTER DELETE ON deal_event "
+        "REFERENCING OLD TABLE AS changed FOR EACH STATEMENT "
+        "EXECUTE FUNCTION kpi_stays_events_changed()",
+        "DROP TRIGGER IF EXISTS kpi_stay_item_changed ON kpi_stay_item",
+        "CREATE TRIGGER kpi_stay_item_changed AFTER INSERT OR DELETE ON kpi_stay_item "
+        "FOR EACH ROW EXECUTE FUNCTION kpi_stay_item_changed()",
+    ]
+
+
+def batch_items(dialect: str) -> str:
+    """The items of the deals with ids in [:low, :high), for storage.rollup_backfill (their
+    buckets follow from the item triggers)."""
+    last = (
+        "(SELECT l.stay_days FROM deal_event AS l WHERE l.team_id = e.team_id "
+        "AND l.deal_id = e.deal_id AND l.from_stage = e.from_stage "
+        "AND l.stay_started_at IS NOT NULL ORDER BY l.stay_started_at DESC, l.at DESC LIMIT 1)"
+    )
+    grouped = (
+        f"SELECT e.deal_id, e.from_stage AS stage, sum(e.stay_days) AS cumulative, {last} "
+        "AS latest FROM deal_event AS e WHERE e.deal_id >= CAST(:low AS BIGINT) "
+        f"AND e.deal_id < CAST(:high AS BIGINT) AND {_ENDS_STAY.format(e='e')} "
+        "GROUP BY e.team_id, e.deal_id, e.from_stage"
+    )
+    stays = f"deal AS d JOIN ({grouped}) AS g ON g.deal_id = d.id"
+    return _insert_items(dialect, "d", stays, "NOT d.is_practice")

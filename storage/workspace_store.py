@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import utcnow
+from storage.rollup_models import TOTALS
 from storage.statements import dialect_insert
 from storage.tables import METADATA
 from storage.workspace_models import OAuthState, SlackInstallation, WorkspaceSetting
@@ -86,8 +87,12 @@ async def save_workspace_setting(
 
 def workspace_tables() -> list[Any]:
     """Every table whose rows belong to a workspace, children before parents: a table added
-    later with a `team_id` column is deleted too, with no list here to forget it in."""
-    return [table for table in reversed(METADATA.sorted_tables) if "team_id" in table.c]
+    later with a `team_id` column is deleted too, with no list here to forget it in. The
+    all-time totals come last: deleting the events and items they count updates them
+    (storage.rollup_triggers), which would otherwise leave rows behind."""
+    tables = [table for table in reversed(METADATA.sorted_tables) if "team_id" in table.c]
+    last = {name: place for place, name in enumerate(TOTALS, start=1)}
+    return sorted(tables, key=lambda table: last.get(table.name, 0))
 
 
 async def delete_workspace(session: AsyncSession, *, team_id: str) -> dict[str, int]:

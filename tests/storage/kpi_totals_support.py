@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, insert, update
 
 from storage.database import Database
@@ -17,6 +18,7 @@ from storage.history_store import DEAL, EVENT
 from storage.kpi_events import EventCounts, event_counts
 from storage.kpi_queries import Matrix, matrix
 from storage.kpi_scope import KpiScope, Window
+from storage.kpi_stays import time_in_stage
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 TEAMS, MAPS, OWNERS = ("T1", "T2"), ("default", "other"), ("UA", "UB", "UC")
@@ -166,9 +168,31 @@ async def counts(db: Database, scope: KpiScope) -> tuple[EventCounts, EventCount
     return totals, history
 
 
+async def stays(db: Database, scope: KpiScope) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """Time in stage (from the totals where they are ready, from the history)."""
+    async with db.read() as session:
+        totals = await time_in_stage(session, scope=scope, window=Window())
+    async with db.read() as session:  # its own session: the history's settings are local
+        history = await time_in_stage(session, scope=scope, window=Window(), from_history=True)
+    return totals, history
+
+
+def _same_summaries(found: dict[Any, Any], expected: dict[Any, Any]) -> bool:
+    """The same counts; means and percentiles equal but for the order floats were added."""
+    close = pytest.approx
+    return found.keys() == expected.keys() and all(
+        found[key].count == expected[key].count
+        and (found[key].mean, found[key].median, found[key].p90)
+        == close((expected[key].mean, expected[key].median, expected[key].p90), rel=1e-9, abs=1e-9)
+        for key in expected
+    )
+
+
 async def assert_totals_agree(db: Database) -> None:
     for scope in scopes():
         totals, history = await matrices(db, scope)
         assert totals == history, scope
         counted, in_history = await counts(db, scope)
         assert counted == in_history, scope
+        kept, measured = await stays(db, scope)
+        assert _same_summaries(kept, measured), (scope, kept, measured)

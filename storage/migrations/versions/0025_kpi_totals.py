@@ -4,7 +4,9 @@
 to count the transition matrix: at 1,000,000 deals, a second on PostgreSQL and more on
 SQLite, and ten times that at ten times the history (issue #23). This revision adds
 running totals per workspace, map and owner (`kpi_move_total`, `kpi_created_total`; and
-`kpi_counted_total`, the losses, objections, overrides and reopens by key and stage),
+`kpi_counted_total`, the losses, objections, overrides and reopens by key and stage;
+`kpi_stay_item`, each deal's days in each stage, and `kpi_stay_bucket`, how many fall in
+each quarter-day, from which time in stage finds its medians),
 kept by triggers in the writers' own transactions (storage.rollup_triggers says why
 triggers), and `kpi_rollup_state`, how far the totals reach.
 
@@ -114,6 +116,65 @@ SQLITE = (
         "coalesce(key, '')) DO UPDATE SET n = n + excluded.n; END"
     ),
     (
+        "CREATE TRIGGER IF NOT EXISTS kpi_stays_added AFTER INSERT ON deal_event WHEN "
+        "NEW.stay_started_at IS NOT NULL AND NEW.from_stage IS NOT NULL BEGIN DELETE FROM "
+        "kpi_stay_item WHERE deal_id = NEW.deal_id AND stage = NEW.from_stage; INSERT INTO "
+        "kpi_stay_item (deal_id, stage, team_id, map_id, owner_id, cumulative, latest, "
+        "cumulative_bucket, latest_bucket) SELECT d.id, g.stage, d.team_id, d.map_id, "
+        "d.owner_id, g.cumulative, g.latest, CAST((g.cumulative) * 4 AS INTEGER), "
+        "CAST((g.latest) * 4 AS INTEGER) FROM deal AS d, (SELECT e.from_stage AS stage, "
+        "sum(e.stay_days) AS cumulative, (SELECT l.stay_days FROM deal_event AS l WHERE "
+        "l.team_id = NEW.team_id AND l.deal_id = NEW.deal_id AND l.from_stage = e.from_stage "
+        "AND l.stay_started_at IS NOT NULL ORDER BY l.stay_started_at DESC, l.at DESC LIMIT "
+        "1) AS latest FROM deal_event AS e WHERE e.team_id = NEW.team_id AND e.deal_id = "
+        "NEW.deal_id AND e.from_stage = NEW.from_stage AND e.stay_started_at IS NOT NULL AND "
+        "e.from_stage IS NOT NULL GROUP BY e.from_stage) AS g WHERE g.cumulative IS NOT NULL "
+        "AND g.latest IS NOT NULL AND d.id = NEW.deal_id AND NOT d.is_practice AND d.id < "
+        "(SELECT next_deal_id FROM kpi_rollup_state WHERE name = 'matrix'); END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_stays_removed AFTER DELETE ON deal_event WHEN "
+        "OLD.stay_started_at IS NOT NULL AND OLD.from_stage IS NOT NULL BEGIN DELETE FROM "
+        "kpi_stay_item WHERE deal_id = OLD.deal_id AND stage = OLD.from_stage; INSERT INTO "
+        "kpi_stay_item (deal_id, stage, team_id, map_id, owner_id, cumulative, latest, "
+        "cumulative_bucket, latest_bucket) SELECT d.id, g.stage, d.team_id, d.map_id, "
+        "d.owner_id, g.cumulative, g.latest, CAST((g.cumulative) * 4 AS INTEGER), "
+        "CAST((g.latest) * 4 AS INTEGER) FROM deal AS d, (SELECT e.from_stage AS stage, "
+        "sum(e.stay_days) AS cumulative, (SELECT l.stay_days FROM deal_event AS l WHERE "
+        "l.team_id = OLD.team_id AND l.deal_id = OLD.deal_id AND l.from_stage = e.from_stage "
+        "AND l.stay_started_at IS NOT NULL ORDER BY l.stay_started_at DESC, l.at DESC LIMIT "
+        "1) AS latest FROM deal_event AS e WHERE e.team_id = OLD.team_id AND e.deal_id = "
+        "OLD.deal_id AND e.from_stage = OLD.from_stage AND e.stay_started_at IS NOT NULL AND "
+        "e.from_stage IS NOT NULL GROUP BY e.from_stage) AS g WHERE g.cumulative IS NOT NULL "
+        "AND g.latest IS NOT NULL AND d.id = OLD.deal_id AND NOT d.is_practice AND d.id < "
+        "(SELECT next_deal_id FROM kpi_rollup_state WHERE name = 'matrix'); END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_stay_item_added AFTER INSERT ON kpi_stay_item BEGIN"
+        " INSERT INTO kpi_stay_bucket (team_id, map_id, owner_id, stage, variant, bucket, n, "
+        "total) VALUES (NEW.team_id, NEW.map_id, NEW.owner_id, NEW.stage, 'cumulative', "
+        "NEW.cumulative_bucket, 1, NEW.cumulative) ON CONFLICT (team_id, map_id, owner_id, "
+        "stage, variant, bucket) DO UPDATE SET n = kpi_stay_bucket.n + excluded.n, total = "
+        "kpi_stay_bucket.total + excluded.total; INSERT INTO kpi_stay_bucket (team_id, "
+        "map_id, owner_id, stage, variant, bucket, n, total) VALUES (NEW.team_id, NEW.map_id,"
+        " NEW.owner_id, NEW.stage, 'latest', NEW.latest_bucket, 1, NEW.latest) ON CONFLICT "
+        "(team_id, map_id, owner_id, stage, variant, bucket) DO UPDATE SET n = "
+        "kpi_stay_bucket.n + excluded.n, total = kpi_stay_bucket.total + excluded.total; END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS kpi_stay_item_removed AFTER DELETE ON kpi_stay_item "
+        "BEGIN INSERT INTO kpi_stay_bucket (team_id, map_id, owner_id, stage, variant, "
+        "bucket, n, total) VALUES (OLD.team_id, OLD.map_id, OLD.owner_id, OLD.stage, "
+        "'cumulative', OLD.cumulative_bucket, -1, -OLD.cumulative) ON CONFLICT (team_id, "
+        "map_id, owner_id, stage, variant, bucket) DO UPDATE SET n = kpi_stay_bucket.n + "
+        "excluded.n, total = kpi_stay_bucket.total + excluded.total; INSERT INTO "
+        "kpi_stay_bucket (team_id, map_id, owner_id, stage, variant, bucket, n, total) VALUES"
+        " (OLD.team_id, OLD.map_id, OLD.owner_id, OLD.stage, 'latest', OLD.latest_bucket, -1,"
+        " -OLD.latest) ON CONFLICT (team_id, map_id, owner_id, stage, variant, bucket) DO "
+        "UPDATE SET n = kpi_stay_bucket.n + excluded.n, total = kpi_stay_bucket.total + "
+        "excluded.total; END"
+    ),
+    (
         "CREATE TRIGGER IF NOT EXISTS kpi_matrix_deal_changed AFTER UPDATE OF owner_id, "
         "map_id, is_practice, team_id ON deal WHEN (OLD.owner_id IS NOT NEW.owner_id OR "
         "OLD.map_id IS NOT NEW.map_id OR OLD.is_practice IS NOT NEW.is_practice OR "
@@ -168,7 +229,18 @@ SQLITE = (
         " = 'reopened' THEN e.to_stage ELSE e.from_stage END, CASE WHEN e.kind = 'branched' "
         "THEN coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN e.value END ON "
         "CONFLICT (team_id, map_id, owner_id, what, coalesce(stage, ''), coalesce(key, '')) "
-        "DO UPDATE SET n = kpi_counted_total.n + excluded.n; END"
+        "DO UPDATE SET n = kpi_counted_total.n + excluded.n; DELETE FROM kpi_stay_item WHERE "
+        "deal_id = NEW.id; INSERT INTO kpi_stay_item (deal_id, stage, team_id, map_id, "
+        "owner_id, cumulative, latest, cumulative_bucket, latest_bucket) SELECT NEW.id, "
+        "g.stage, NEW.team_id, NEW.map_id, NEW.owner_id, g.cumulative, g.latest, "
+        "CAST((g.cumulative) * 4 AS INTEGER), CAST((g.latest) * 4 AS INTEGER) FROM (SELECT "
+        "e.from_stage AS stage, sum(e.stay_days) AS cumulative, (SELECT l.stay_days FROM "
+        "deal_event AS l WHERE l.team_id = NEW.team_id AND l.deal_id = NEW.id AND "
+        "l.from_stage = e.from_stage AND l.stay_started_at IS NOT NULL ORDER BY "
+        "l.stay_started_at DESC, l.at DESC LIMIT 1) AS latest FROM deal_event AS e WHERE "
+        "e.team_id = NEW.team_id AND e.deal_id = NEW.id AND e.stay_started_at IS NOT NULL AND"
+        " e.from_stage IS NOT NULL GROUP BY e.from_stage) AS g WHERE g.cumulative IS NOT NULL"
+        " AND g.latest IS NOT NULL AND NOT NEW.is_practice; END"
     ),
 )
 POSTGRESQL = (
@@ -259,8 +331,18 @@ POSTGRESQL = (
         " = 'reopened' THEN e.to_stage ELSE e.from_stage END, CASE WHEN e.kind = 'branched' "
         "THEN coalesce(e.value, e.reason) WHEN e.kind = 'objection' THEN e.value END ON "
         "CONFLICT (team_id, map_id, owner_id, what, coalesce(stage, ''), md5(coalesce(key, "
-        "''))) DO UPDATE SET n = kpi_counted_total.n + excluded.n; END IF; RETURN NULL; END "
-        "$$"
+        "''))) DO UPDATE SET n = kpi_counted_total.n + excluded.n; DELETE FROM kpi_stay_item "
+        "WHERE deal_id = NEW.id; INSERT INTO kpi_stay_item (deal_id, stage, team_id, map_id, "
+        "owner_id, cumulative, latest, cumulative_bucket, latest_bucket) SELECT NEW.id, "
+        "g.stage, NEW.team_id, NEW.map_id, NEW.owner_id, g.cumulative, g.latest, "
+        "CAST(FLOOR((g.cumulative) * 4) AS INTEGER), CAST(FLOOR((g.latest) * 4) AS INTEGER) "
+        "FROM (SELECT e.from_stage AS stage, sum(e.stay_days) AS cumulative, (SELECT "
+        "l.stay_days FROM deal_event AS l WHERE l.team_id = NEW.team_id AND l.deal_id = "
+        "NEW.id AND l.from_stage = e.from_stage AND l.stay_started_at IS NOT NULL ORDER BY "
+        "l.stay_started_at DESC, l.at DESC LIMIT 1) AS latest FROM deal_event AS e WHERE "
+        "e.team_id = NEW.team_id AND e.deal_id = NEW.id AND e.stay_started_at IS NOT NULL AND"
+        " e.from_stage IS NOT NULL GROUP BY e.from_stage) AS g WHERE g.cumulative IS NOT NULL"
+        " AND g.latest IS NOT NULL AND NOT NEW.is_practice; END IF; RETURN NULL; END $$"
     ),
     ("DROP TRIGGER IF EXISTS kpi_matrix_events_added ON deal_event"),
     (
@@ -279,6 +361,64 @@ POSTGRESQL = (
         "NEW.owner_id OR OLD.map_id IS DISTINCT FROM NEW.map_id OR OLD.is_practice IS "
         "DISTINCT FROM NEW.is_practice OR OLD.team_id IS DISTINCT FROM NEW.team_id) EXECUTE "
         "FUNCTION kpi_matrix_deal_changed()"
+    ),
+    (
+        "CREATE OR REPLACE FUNCTION kpi_stays_events_changed() RETURNS trigger LANGUAGE "
+        "plpgsql AS $$ BEGIN DELETE FROM kpi_stay_item AS i USING (SELECT DISTINCT team_id, "
+        "deal_id, from_stage FROM changed WHERE changed.stay_started_at IS NOT NULL AND "
+        "changed.from_stage IS NOT NULL) AS c WHERE i.deal_id = c.deal_id AND i.stage = "
+        "c.from_stage; INSERT INTO kpi_stay_item (deal_id, stage, team_id, map_id, owner_id, "
+        "cumulative, latest, cumulative_bucket, latest_bucket) SELECT d.id, g.stage, "
+        "d.team_id, d.map_id, d.owner_id, g.cumulative, g.latest, CAST(FLOOR((g.cumulative) *"
+        " 4) AS INTEGER), CAST(FLOOR((g.latest) * 4) AS INTEGER) FROM (SELECT DISTINCT "
+        "team_id, deal_id, from_stage FROM changed WHERE changed.stay_started_at IS NOT NULL "
+        "AND changed.from_stage IS NOT NULL) AS c JOIN deal AS d ON d.id = c.deal_id CROSS "
+        "JOIN LATERAL (SELECT e.from_stage AS stage, sum(e.stay_days) AS cumulative, (SELECT "
+        "l.stay_days FROM deal_event AS l WHERE l.team_id = c.team_id AND l.deal_id = "
+        "c.deal_id AND l.from_stage = e.from_stage AND l.stay_started_at IS NOT NULL ORDER BY"
+        " l.stay_started_at DESC, l.at DESC LIMIT 1) AS latest FROM deal_event AS e WHERE "
+        "e.team_id = c.team_id AND e.deal_id = c.deal_id AND e.from_stage = c.from_stage AND "
+        "e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL GROUP BY e.from_stage) AS"
+        " g WHERE g.cumulative IS NOT NULL AND g.latest IS NOT NULL AND NOT d.is_practice AND"
+        " d.id < (SELECT next_deal_id FROM kpi_rollup_state WHERE name = 'matrix') ORDER BY "
+        "d.id, g.stage; RETURN NULL; END $$"
+    ),
+    (
+        "CREATE OR REPLACE FUNCTION kpi_stay_item_changed() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN IF TG_OP = 'INSERT' THEN INSERT INTO kpi_stay_bucket (team_id, map_id, "
+        "owner_id, stage, variant, bucket, n, total) VALUES (NEW.team_id, NEW.map_id, "
+        "NEW.owner_id, NEW.stage, 'cumulative', NEW.cumulative_bucket, 1, NEW.cumulative) ON "
+        "CONFLICT (team_id, map_id, owner_id, stage, variant, bucket) DO UPDATE SET n = "
+        "kpi_stay_bucket.n + excluded.n, total = kpi_stay_bucket.total + excluded.total; "
+        "INSERT INTO kpi_stay_bucket (team_id, map_id, owner_id, stage, variant, bucket, n, "
+        "total) VALUES (NEW.team_id, NEW.map_id, NEW.owner_id, NEW.stage, 'latest', "
+        "NEW.latest_bucket, 1, NEW.latest) ON CONFLICT (team_id, map_id, owner_id, stage, "
+        "variant, bucket) DO UPDATE SET n = kpi_stay_bucket.n + excluded.n, total = "
+        "kpi_stay_bucket.total + excluded.total; ELSE INSERT INTO kpi_stay_bucket (team_id, "
+        "map_id, owner_id, stage, variant, bucket, n, total) VALUES (OLD.team_id, OLD.map_id,"
+        " OLD.owner_id, OLD.stage, 'cumulative', OLD.cumulative_bucket, -1, -OLD.cumulative) "
+        "ON CONFLICT (team_id, map_id, owner_id, stage, variant, bucket) DO UPDATE SET n = "
+        "kpi_stay_bucket.n + excluded.n, total = kpi_stay_bucket.total + excluded.total; "
+        "INSERT INTO kpi_stay_bucket (team_id, map_id, owner_id, stage, variant, bucket, n, "
+        "total) VALUES (OLD.team_id, OLD.map_id, OLD.owner_id, OLD.stage, 'latest', "
+        "OLD.latest_bucket, -1, -OLD.latest) ON CONFLICT (team_id, map_id, owner_id, stage, "
+        "variant, bucket) DO UPDATE SET n = kpi_stay_bucket.n + excluded.n, total = "
+        "kpi_stay_bucket.total + excluded.total; END IF; RETURN NULL; END $$"
+    ),
+    ("DROP TRIGGER IF EXISTS kpi_stays_events_added ON deal_event"),
+    (
+        "CREATE TRIGGER kpi_stays_events_added AFTER INSERT ON deal_event REFERENCING NEW "
+        "TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION kpi_stays_events_changed()"
+    ),
+    ("DROP TRIGGER IF EXISTS kpi_stays_events_removed ON deal_event"),
+    (
+        "CREATE TRIGGER kpi_stays_events_removed AFTER DELETE ON deal_event REFERENCING OLD "
+        "TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION kpi_stays_events_changed()"
+    ),
+    ("DROP TRIGGER IF EXISTS kpi_stay_item_changed ON kpi_stay_item"),
+    (
+        "CREATE TRIGGER kpi_stay_item_changed AFTER INSERT OR DELETE ON kpi_stay_item FOR "
+        "EACH ROW EXECUTE FUNCTION kpi_stay_item_changed()"
     ),
 )
 
@@ -330,6 +470,33 @@ def _tables() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "kpi_stay_item",
+        sa.Column("deal_id", sa.Integer(), nullable=False),
+        sa.Column("stage", _TEXT(length=40), nullable=False),
+        *_key_columns(),
+        sa.Column("cumulative", sa.Float(), nullable=False),
+        sa.Column("latest", sa.Float(), nullable=False),
+        sa.Column("cumulative_bucket", sa.Integer(), nullable=False),
+        sa.Column("latest_bucket", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("deal_id", "stage"),
+    )
+    for variant in ("cumulative", "latest"):
+        op.create_index(
+            f"ix_kpi_stay_item_{variant}",
+            "kpi_stay_item",
+            ["team_id", "map_id", "stage", f"{variant}_bucket", variant, "owner_id"],
+        )
+    op.create_table(
+        "kpi_stay_bucket",
+        *_key_columns(),
+        sa.Column("stage", _TEXT(length=40), nullable=False),
+        sa.Column("variant", _TEXT(length=16), nullable=False),
+        sa.Column("bucket", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint(*key, "stage", "variant", "bucket"),
+    )
+    op.create_table(
         "kpi_rollup_state",
         sa.Column("name", _TEXT(length=40), nullable=False),
         sa.Column("next_deal_id", sa.BigInteger(), nullable=False),
@@ -360,10 +527,17 @@ def downgrade() -> None:
             ("kpi_matrix_events_added", "deal_event"),
             ("kpi_matrix_events_removed", "deal_event"),
             ("kpi_matrix_deal_changed", "deal"),
+            ("kpi_stays_events_added", "deal_event"),
+            ("kpi_stays_events_removed", "deal_event"),
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-        op.execute("DROP FUNCTION IF EXISTS kpi_matrix_events_changed()")
-        op.execute("DROP FUNCTION IF EXISTS kpi_matrix_deal_changed()")
+        for function in (
+            "kpi_matrix_events_changed",
+            "kpi_matrix_deal_changed",
+            "kpi_stays_events_changed",
+            "kpi_stay_item_changed",
+        ):
+            op.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")
     else:
         for trigger in (
             "kpi_matrix_stay_added",
@@ -372,10 +546,18 @@ def downgrade() -> None:
             "kpi_matrix_created_removed",
             "kpi_counted_added",
             "kpi_counted_removed",
+            "kpi_stays_added",
+            "kpi_stays_removed",
+            "kpi_stay_item_added",
+            "kpi_stay_item_removed",
             "kpi_matrix_deal_changed",
         ):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.drop_table("kpi_rollup_state")
+    op.drop_table("kpi_stay_bucket")
+    op.drop_index("ix_kpi_stay_item_latest", table_name="kpi_stay_item")
+    op.drop_index("ix_kpi_stay_item_cumulative", table_name="kpi_stay_item")
+    op.drop_table("kpi_stay_item")
     op.drop_table("kpi_counted_total")
     op.drop_table("kpi_created_total")
     op.drop_table("kpi_move_total")
