@@ -91,13 +91,30 @@ async def pipeline(session: AsyncSession, *, scope: KpiScope, shape: MapShape) -
             func.sum(DEAL.c.amount),
             func.sum(weighted),
         )
-        .where(*deal_filter(scope), DEAL.c.status == DealStatus.OPEN.value)
+        .where(*_open_deals(scope))
         .group_by(DEAL.c.currency)
     )
     return [
         Pipeline(row[0], int(row[1]), int(row[2] or 0), float(row[3] or 0.0), float(row[4] or 0.0))
         for row in await rows_of(session, query)
     ]
+
+
+def _open_deals(scope: KpiScope) -> list[ColumnElement[bool]]:
+    """The scope's open deals, read by status: a few thousand of a history of a million.
+    The map is compared as an expression (`|| ''`, the same test for a column that is
+    never NULL) so that no index can be looked up by it: with the map, SQLite's statistics
+    (which cannot tell how few deals are open) chose the index of the map's deals and read
+    every one of them (1.8 s at 1,000,000 deals, against 0.01 s by status)."""
+    conditions = [
+        DEAL.c.team_id == scope.team_id,
+        DEAL.c.map_id.concat("") == scope.map_id,
+        DEAL.c.is_practice.is_(False),
+        DEAL.c.status == DealStatus.OPEN.value,
+    ]
+    if scope.owner_ids is not None:
+        conditions.append(DEAL.c.owner_id.in_(scope.owner_ids))
+    return conditions
 
 
 # -- first response ---------------------------------------------------------------------------------
