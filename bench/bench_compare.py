@@ -76,6 +76,12 @@ async def server_cpu(db: Database, *, since: dict[int, float] | None = None) -> 
     async with db.engine.connect() as connection:
         query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
         pids = [row[0] for row in await connection.exec_driver_sql(query)]
+    return cpu_of(pids, since)
+
+
+def cpu_of(pids: list[int], since: dict[int, float] | None) -> Any:
+    """The CPU seconds of these processes by id (from /proc); with `since`, the seconds
+    used since that reading (a process new since then counts from zero)."""
     ticks = os.sysconf("SC_CLK_TCK")
     now: dict[int, float] = {}
     for pid in pids:

@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anyw
 from sqlalchemy import event, func, insert, select  # noqa: E402
 from sqlmodel.ext.asyncio.session import AsyncSession  # noqa: E402
 
-from bench.bench_compare import compare, write_json  # noqa: E402
+from bench.bench_compare import compare, cpu_of, write_json  # noqa: E402
 from bench.bench_kpis import NOW, TEAM, summarize_times  # noqa: E402
 from bot.core.catalog import MapCatalog  # noqa: E402
 from bot.core.context import Actor, Services  # noqa: E402
@@ -294,21 +293,7 @@ async def server_cpu(db: Database, *, since: dict[int, float] | None = None) -> 
     async with db.engine.connect() as connection:
         query = f"SELECT pid FROM pg_stat_activity WHERE application_name = '{APP_NAME}'"
         pids = [row[0] for row in await connection.exec_driver_sql(query)]
-    return _cpu_of(pids, since)
-
-
-def _cpu_of(pids: list[int], since: dict[int, float] | None) -> Any:
-    ticks = os.sysconf("SC_CLK_TCK")
-    now: dict[int, float] = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        now[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    if since is None:
-        return now
-    return sum(seconds - since.get(pid, 0.0) for pid, seconds in now.items())
+    return cpu_of(pids, since)
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
