@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, func, literal, select, union_all
-from sqlalchemy.sql import ColumnElement
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
 from storage.kpi_scope import KpiScope, rows_of
+from storage.kpi_totals import in_scope
 from storage.percentiles import FRACTIONS, Summary
 
 ITEMS: Table = SQLModel.metadata.tables["kpi_stay_item"]
@@ -50,13 +50,6 @@ class _Histogram:
         raise IndexError(rank)
 
 
-def _in_scope(table: Table, scope: KpiScope) -> list[ColumnElement[bool]]:
-    conditions = [table.c.team_id == scope.team_id, table.c.map_id == scope.map_id]
-    if scope.owner_ids is not None:
-        conditions.append(table.c.owner_id.in_(scope.owner_ids))
-    return conditions
-
-
 async def stays_from_totals(
     session: AsyncSession, *, scope: KpiScope
 ) -> dict[tuple[str, str], Summary]:
@@ -73,7 +66,7 @@ async def _histograms(session: AsyncSession, scope: KpiScope) -> dict[tuple[str,
     count, total = func.sum(BUCKETS.c.n), func.sum(BUCKETS.c.total)
     query = (
         select(BUCKETS.c.variant, BUCKETS.c.stage, BUCKETS.c.bucket, count, total)
-        .where(*_in_scope(BUCKETS, scope))
+        .where(*in_scope(BUCKETS, scope))
         .group_by(BUCKETS.c.variant, BUCKETS.c.stage, BUCKETS.c.bucket)
         .having(count > 0)
         .order_by(BUCKETS.c.variant, BUCKETS.c.stage, BUCKETS.c.bucket)
@@ -108,7 +101,7 @@ async def _values(
         one = (
             select(value.label("x"))
             .where(
-                *_in_scope(ITEMS, scope),
+                *in_scope(ITEMS, scope),
                 ITEMS.c.stage == stage,
                 ITEMS.c[f"{variant}_bucket"] == bucket,
             )

@@ -31,7 +31,8 @@ async def totals_ready(session: AsyncSession, name: str = MATRIX) -> bool:
     return bool(found) and int(found[0][0]) >= ALL_DEALS
 
 
-def _in_scope(table: Table, scope: KpiScope) -> list[ColumnElement[bool]]:
+def in_scope(table: Table, scope: KpiScope) -> list[ColumnElement[bool]]:
+    """A totals table's rows of the scope: its workspace and map, and owners if any."""
     conditions = [table.c.team_id == scope.team_id, table.c.map_id == scope.map_id]
     if scope.owner_ids is not None:
         conditions.append(table.c.owner_id.in_(scope.owner_ids))
@@ -48,11 +49,11 @@ def matrix_totals(scope: KpiScope) -> CompoundSelect:
     zero: Any = literal(0)
     return union_all(
         select(MOVES.c.from_stage, MOVES.c.to_stage, moves, moves, migrated, migrated)
-        .where(*_in_scope(MOVES, scope))
+        .where(*in_scope(MOVES, scope))
         .group_by(MOVES.c.from_stage, MOVES.c.to_stage)
         .having(moves > 0),
         select(null(), CREATED.c.stage, created, zero, zero, zero)
-        .where(*_in_scope(CREATED, scope))
+        .where(*in_scope(CREATED, scope))
         .group_by(CREATED.c.stage)
         .having(created > 0),
     )
@@ -64,7 +65,7 @@ def counted_totals(scope: KpiScope) -> Select[Any]:
     count = func.sum(COUNTED.c.n)
     return (
         select(COUNTED.c.what, COUNTED.c.key, COUNTED.c.stage, count)
-        .where(*_in_scope(COUNTED, scope))
+        .where(*in_scope(COUNTED, scope))
         .group_by(COUNTED.c.what, COUNTED.c.key, COUNTED.c.stage)
         .having(count > 0)
     )
