@@ -10,6 +10,7 @@ from bot.core.context import Services
 from bot.core.settings import Settings
 from storage.database import Database
 from storage.migrate import ensure_schema
+from storage.rollup_backfill import reach_of
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ async def open_services(settings: Settings, *, workers: int = 1) -> Services:
         )
     if await ensure_schema(db):
         log.info("database schema upgraded to the latest revision")
+    if not (await reach_of(db)).done:  # reports read the history meanwhile: right, slower
+        log.warning(
+            "the all-time KPI totals do not hold every deal yet: run "
+            "'stagecoach db backfill' (it resumes where it stopped; docs/kpis.md)"
+        )
     catalog = MapCatalog.from_ref(settings.map_ref)
     await catalog.register(db)
     return Services(
