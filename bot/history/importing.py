@@ -42,7 +42,7 @@ from bot.history.grouping import CHUNK_ROWS, DealGroups
 from bot.history.mapping import Mappings
 from bot.history.planning import Rejections, plan_deal
 from bot.history.records import DealPlan, deal_row, event_rows
-from bot.history.rows import Rejected, SourceRow
+from bot.history.rows import Rejected, RowChecker, SourceRow
 from flows.caseless import caseless
 from flows.schema import ProcessMap, StageKind
 from storage import history_store
@@ -160,9 +160,9 @@ async def _import_groups(run: _Import, groups: DealGroups, progress: Progress | 
     """Plan each deal from its rows and write them BATCH_DEALS at a time."""
     batch: list[DealPlan] = []
     done = 0
-    now = run.services.clock()
+    checker = RowChecker(run.mappings, process_map=run.process_map, now=run.services.clock())
     for rows in groups:
-        plan, rejected = plan_deal(rows, run.mappings, process_map=run.process_map, now=now)
+        plan, rejected = plan_deal(rows, checker)
         run.tally.rejections.add(rejected)
         done += len(rows)
         if plan is not None:
