@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -28,7 +28,6 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 REASON_REQUIRED = (StageKind.LOST, StageKind.DISQUALIFIED)
 Key = TypeVar("Key")
 Value = TypeVar("Value")
-_MISSING = object()
 
 
 class HistoryFormatError(ValueError):
@@ -105,22 +104,30 @@ class RowChecker:
         return good, rejected
 
     def stage_of(self, name: str) -> str | BadValue:
-        return _memo(self._stages, name, lambda: self.mappings.stage_of(name, self.process_map))
+        found = self._stages.get(name)
+        if found is None:
+            found = _remember(self._stages, name, self.mappings.stage_of(name, self.process_map))
+        return found
 
     def owner_of(self, owner: str) -> tuple[str | None, str | None] | BadValue:
-        return _memo(self._owners, owner, lambda: self.mappings.owner_of(owner))
+        found = self._owners.get(owner)
+        if found is None:
+            found = _remember(self._owners, owner, self.mappings.owner_of(owner))
+        return found
 
     def money(self, amount: str, currency: str) -> tuple[Amount | None, str | None] | BadValue:
-        return _memo(self._money, (amount, currency), lambda: _money(amount, currency))
+        found = self._money.get((amount, currency))
+        if found is None:
+            found = _remember(self._money, (amount, currency), _money(amount, currency))
+        return found
 
 
-def _memo(memo: dict[Key, Value], key: Key, look_up: Callable[[], Value]) -> Value:
-    found = memo.get(key, _MISSING)
-    if found is _MISSING:
-        if len(memo) >= MEMO_MOST:
-            memo.clear()
-        found = memo[key] = look_up()
-    return found  # type: ignore[return-value]
+def _remember(memo: dict[Key, Value], key: Key, value: Value) -> Value:
+    """`value` kept under `key` (a memo past MEMO_MOST starts over: bounded memory)."""
+    if len(memo) >= MEMO_MOST:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def check_row(row: SourceRow, checker: RowChecker) -> HistoryRow | Rejected:
