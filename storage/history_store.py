@@ -16,7 +16,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
-from storage import pg_copy
+from storage import bulk_rows
 from storage.kpi_scope import ENTRY_KINDS
 from storage.name_keys import name_key
 from storage.stay_lengths import with_stay_days
@@ -25,7 +25,7 @@ DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
 PERSON: Table = SQLModel.metadata.tables["person"]
 STREAM_ROWS = 2000
-BULK_COPY = True  # PostgreSQL: imported rows go in through COPY (storage.pg_copy)
+BULK_ROWS = True  # imported rows: COPY on PostgreSQL, plain tuples on SQLite (storage.bulk_rows)
 
 
 async def team_ids(session: AsyncSession) -> list[str]:
@@ -69,9 +69,9 @@ async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
     rows = [_keyed(row) for row in rows]
     connection = await session.connection()
     if _copies(connection):
-        ids = await pg_copy.next_ids(connection, DEAL, len(rows))
+        ids = await bulk_rows.next_ids(connection, DEAL, len(rows))
         rows = [{"id": deal_id, **row} for deal_id, row in zip(ids, rows, strict=True)]
-        await pg_copy.copy_rows(connection, DEAL, rows)
+        await bulk_rows.copy_rows(connection, DEAL, rows)
         return {str(row["external_id"]): int(row["id"]) for row in rows}
     statement = insert(DEAL).returning(DEAL.c.id, DEAL.c.external_id, sort_by_parameter_order=True)
     result = await connection.execute(statement, list(rows))
@@ -85,17 +85,19 @@ async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
         return
     connection = await session.connection()
     if _copies(connection):
-        ids = await pg_copy.next_ids(connection, EVENT, len(rows))
+        ids = await bulk_rows.next_ids(connection, EVENT, len(rows))
         with_ids = [{"id": event_id, **row} for event_id, row in zip(ids, rows, strict=True)]
-        await pg_copy.copy_rows(connection, EVENT, with_stay_days(with_ids))
+        await bulk_rows.copy_rows(connection, EVENT, with_stay_days(with_ids))
+    elif BULK_ROWS:
+        await bulk_rows.insert_rows(connection, EVENT, with_stay_days(rows))
     else:
         await connection.execute(insert(EVENT), with_stay_days(rows))
 
 
 def _copies(connection: AsyncConnection) -> bool:
-    """Whether bulk inserts go through COPY (storage.pg_copy): on PostgreSQL, unless
-    BULK_COPY is off (the tests compare both ways)."""
-    return BULK_COPY and connection.dialect.name == "postgresql"
+    """Whether bulk inserts go through COPY (storage.bulk_rows): on PostgreSQL, unless
+    BULK_ROWS is off (the tests compare both ways)."""
+    return BULK_ROWS and connection.dialect.name == "postgresql"
 
 
 async def refresh_statistics(session: AsyncSession) -> None:
