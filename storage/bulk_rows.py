@@ -36,14 +36,18 @@ async def next_ids(connection: AsyncConnection, table: Table, count: int) -> lis
 
 
 async def copy_rows(
-    connection: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]]
+    connection: AsyncConnection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    *,
+    ids: Sequence[int],
 ) -> None:
-    """PostgreSQL: COPY `rows` (dicts of one shape, ids included) into `table`, in the
-    session's transaction (a statement must have run in it through SQLAlchemy: see the
-    module)."""
+    """PostgreSQL: COPY `rows` (dicts of one shape) into `table` with the `ids` from
+    `next_ids`, one a row, in the session's transaction (a statement must have run in it
+    through SQLAlchemy: see the module)."""
     if not rows:
         return
-    names, records = _records(connection.dialect, table, rows)
+    names, records = _records(connection.dialect, table, rows, ids=ids)
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None  # an open connection: the id query just ran on it
@@ -67,10 +71,10 @@ async def insert_rows(
 
 
 def _records(
-    dialect: Dialect, table: Table, rows: Sequence[dict[str, Any]]
+    dialect: Dialect, table: Table, rows: Sequence[dict[str, Any]], *, ids: Sequence[int] = ()
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The columns to write (the rows' own, then those with a default), and each row's
-    values for them, as the driver is given them."""
+    values for them, as the driver is given them; with `ids`, the id first."""
     given = list(rows[0])
     defaults = {
         column.name: _default(column)
@@ -80,7 +84,11 @@ def _records(
     names = given + list(defaults)
     bound = [_processor(table.c[name], dialect) for name in names]
     extra = tuple(defaults.values())
-    return names, [_record(tuple(row[name] for name in given) + extra, bound) for row in rows]
+    records = [_record(tuple(row[name] for name in given) + extra, bound) for row in rows]
+    if ids:
+        names = ["id", *names]
+        records = [(row_id, *record) for row_id, record in zip(ids, records, strict=True)]
+    return names, records
 
 
 def _record(values: tuple[Any, ...], bound: list[Callable[[Any], Any] | None]) -> tuple[Any, ...]:

@@ -70,9 +70,8 @@ async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
     connection = await session.connection()
     if _copies(connection):
         ids = await bulk_rows.next_ids(connection, DEAL, len(rows))
-        rows = [{"id": deal_id, **row} for deal_id, row in zip(ids, rows, strict=True)]
-        await bulk_rows.copy_rows(connection, DEAL, rows)
-        return {str(row["external_id"]): int(row["id"]) for row in rows}
+        await bulk_rows.copy_rows(connection, DEAL, rows, ids=ids)
+        return {str(row["external_id"]): deal_id for row, deal_id in zip(rows, ids, strict=True)}
     statement = insert(DEAL).returning(DEAL.c.id, DEAL.c.external_id, sort_by_parameter_order=True)
     result = await connection.execute(statement, list(rows))
     return {str(row[1]): int(row[0]) for row in result.all()}
@@ -86,8 +85,7 @@ async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -
     connection = await session.connection()
     if _copies(connection):
         ids = await bulk_rows.next_ids(connection, EVENT, len(rows))
-        with_ids = [{"id": event_id, **row} for event_id, row in zip(ids, rows, strict=True)]
-        await bulk_rows.copy_rows(connection, EVENT, with_stay_days(with_ids))
+        await bulk_rows.copy_rows(connection, EVENT, with_stay_days(rows), ids=ids)
     elif BULK_ROWS:
         await bulk_rows.insert_rows(connection, EVENT, with_stay_days(rows))
     else:

@@ -240,9 +240,12 @@ async def _write(run: _Import, batch: list[DealPlan]) -> None:
 
 async def _insert(session: Any, fresh: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
     ids = await history_store.insert_deals(session, [deal for deal, _events in fresh])
-    events = [
-        {**event, "deal_id": ids[deal["external_id"]]} for deal, rows in fresh for event in rows
-    ]
+    events = []
+    for deal, rows in fresh:  # the rows are this batch's own: given their deal's id in place
+        deal_id = ids[deal["external_id"]]
+        for event in rows:
+            event["deal_id"] = deal_id
+        events += rows
     await history_store.insert_events(session, events)
 
 
