@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
+from storage import bulk_rows
 from storage.kpi_scope import ENTRY_KINDS
 from storage.name_keys import name_key
 from storage.stay_lengths import with_stay_days
@@ -23,6 +25,7 @@ DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
 PERSON: Table = SQLModel.metadata.tables["person"]
 STREAM_ROWS = 2000
+BULK_ROWS = True  # imported rows: COPY on PostgreSQL, plain tuples on SQLite (storage.bulk_rows)
 
 
 async def team_ids(session: AsyncSession) -> list[str]:
@@ -65,6 +68,10 @@ async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
         return {}
     rows = [_keyed(row) for row in rows]
     connection = await session.connection()
+    if _copies(connection):
+        ids = await bulk_rows.next_ids(connection, DEAL, len(rows))
+        await bulk_rows.copy_rows(connection, DEAL, rows, ids=ids)
+        return {str(row["external_id"]): deal_id for row, deal_id in zip(rows, ids, strict=True)}
     statement = insert(DEAL).returning(DEAL.c.id, DEAL.c.external_id, sort_by_parameter_order=True)
     result = await connection.execute(statement, list(rows))
     return {str(row[1]): int(row[0]) for row in result.all()}
@@ -73,9 +80,22 @@ async def insert_deals(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
 async def insert_events(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     """Insert events in the given order (ids follow it: equal times keep their order),
     each with the length of the stay it ends (storage.stay_lengths)."""
-    if rows:
-        connection = await session.connection()
+    if not rows:
+        return
+    connection = await session.connection()
+    if _copies(connection):
+        ids = await bulk_rows.next_ids(connection, EVENT, len(rows))
+        await bulk_rows.copy_rows(connection, EVENT, with_stay_days(rows), ids=ids)
+    elif BULK_ROWS:
+        await bulk_rows.insert_rows(connection, EVENT, with_stay_days(rows))
+    else:
         await connection.execute(insert(EVENT), with_stay_days(rows))
+
+
+def _copies(connection: AsyncConnection) -> bool:
+    """Whether bulk inserts go through COPY (storage.bulk_rows): on PostgreSQL, unless
+    BULK_ROWS is off (the tests compare both ways)."""
+    return BULK_ROWS and connection.dialect.name == "postgresql"
 
 
 async def refresh_statistics(session: AsyncSession) -> None:

@@ -40,9 +40,10 @@ from bot.history.converging import Decision, decide
 from bot.history.formats import native
 from bot.history.grouping import CHUNK_ROWS, DealGroups
 from bot.history.mapping import Mappings
+from bot.history.overlap import OneAhead
 from bot.history.planning import Rejections, plan_deal
 from bot.history.records import DealPlan, deal_row, event_rows
-from bot.history.rows import Rejected, SourceRow
+from bot.history.rows import Rejected, RowChecker, SourceRow
 from flows.caseless import caseless
 from flows.schema import ProcessMap, StageKind
 from storage import history_store
@@ -157,23 +158,27 @@ async def import_history(
 
 
 async def _import_groups(run: _Import, groups: DealGroups, progress: Progress | None) -> None:
-    """Plan each deal from its rows and write them BATCH_DEALS at a time."""
+    """Plan each deal from its rows and write them BATCH_DEALS at a time, each batch while
+    the next is planned (bot.history.overlap)."""
     batch: list[DealPlan] = []
     done = 0
-    now = run.services.clock()
-    for rows in groups:
-        plan, rejected = plan_deal(rows, run.mappings, process_map=run.process_map, now=now)
-        run.tally.rejections.add(rejected)
-        done += len(rows)
-        if plan is not None:
-            run.tally.planned(plan, run.process_map, run.known_reasons)
-            batch.append(plan)
-        if len(batch) >= BATCH_DEALS:
-            await _write(run, batch)
-            batch = []
-            if progress:
-                progress(done, groups.rows)
-    await _write(run, batch)
+    checker = RowChecker(run.mappings, process_map=run.process_map, now=run.services.clock())
+    async with OneAhead[DealPlan](lambda plans: _write(run, plans)) as writes:
+        for rows in groups:
+            plan, rejected = plan_deal(rows, checker)
+            run.tally.rejections.add(rejected)
+            done += len(rows)
+            if plan is not None:
+                run.tally.planned(plan, run.process_map, run.known_reasons)
+                batch.append(plan)
+            if len(batch) >= BATCH_DEALS:
+                await writes.hand_on(batch)
+                batch = []
+                if progress:
+                    progress(done, groups.rows)
+            await writes.breathe()
+        await writes.hand_on(batch)
+        await writes.finish()
     if progress:
         progress(groups.rows, groups.rows)
 
@@ -235,9 +240,12 @@ async def _write(run: _Import, batch: list[DealPlan]) -> None:
 
 async def _insert(session: Any, fresh: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
     ids = await history_store.insert_deals(session, [deal for deal, _events in fresh])
-    events = [
-        {**event, "deal_id": ids[deal["external_id"]]} for deal, rows in fresh for event in rows
-    ]
+    events = []
+    for deal, rows in fresh:  # the rows are this batch's own: given their deal's id in place
+        deal_id = ids[deal["external_id"]]
+        for event in rows:
+            event["deal_id"] = deal_id
+        events += rows
     await history_store.insert_events(session, events)
 
 

@@ -12,11 +12,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.history.mapping import Mappings
 from bot.history.records import DealPlan
-from bot.history.rows import HistoryRow, Rejected, SourceRow, check_rows
+from bot.history.rows import HistoryRow, Rejected, RowChecker, SourceRow
 from flows.i18n import _
-from flows.schema import ProcessMap
 
 KEPT = 1000  # rejected rows kept to be listed (the report lists 200); the rest are counted
 
@@ -39,10 +37,10 @@ class Rejections:
 
 
 def plan_deal(
-    rows: Sequence[SourceRow], mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
+    rows: Sequence[SourceRow], checker: RowChecker
 ) -> tuple[DealPlan | None, list[Rejected]]:
     """One deal's rows (or one row without a deal id) checked: its plan, or none and why."""
-    good, rejected = check_rows(rows, mappings, process_map=process_map, now=now)
+    good, rejected = checker.rows(rows)
     if not good:
         return None, _one_per_line(rejected)
     good.sort(key=lambda row: (row.at, row.file, row.line))

@@ -11,7 +11,7 @@ from bot.core.deal_status import status_for
 from bot.history.mapping import Mappings
 from bot.history.rows import HistoryRow
 from flows.caseless import caseless
-from flows.schema import BRANCH_TARGET_KIND, ProcessMap, StageKind
+from flows.schema import BRANCH_TARGET_KIND, ProcessMap, Stage, StageKind
 from storage.models import EventKind
 
 MAX_NAME = 120
@@ -67,11 +67,12 @@ def event_rows(
 ) -> list[dict[str, Any]]:
     """The deal's events, without its id (known once it is inserted)."""
     owner = _last(plan, "owner")
+    stages = {stage.id: stage for stage in process_map.stages}  # looked up twice a row
     events = []
     previous: str | None = None
     entered: dt.datetime | None = None  # when the deal entered `previous`
     for row in plan.rows:
-        kind, action = _move(process_map, previous, row.stage)
+        kind, action = _move(stages, previous, row.stage)
         value, reason = _why(process_map, row, action, mappings)
         if kind is EventKind.CREATED:
             amount = _amount(plan)
@@ -98,14 +99,14 @@ def event_rows(
 
 
 def _move(
-    process_map: ProcessMap, previous: str | None, stage_id: str
+    stages: dict[str, Stage], previous: str | None, stage_id: str
 ) -> tuple[EventKind, str | None]:
-    stage = process_map.stage(stage_id)
+    stage = stages[stage_id]
     if previous is None:
         return EventKind.CREATED, None
     if stage.kind is not StageKind.OPEN:
         return EventKind.BRANCHED, _BRANCH_OF_KIND[stage.kind]
-    if not process_map.stage(previous).is_open:
+    if not stages[previous].is_open:
         return EventKind.REOPENED, "reopen"
     return EventKind.ADVANCED, "advance"
 

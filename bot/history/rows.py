@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.core.values import Amount, BadValue, parse_amount
 from bot.deals.creating import clean_name
@@ -25,6 +26,8 @@ REQUIRED = ("deal_id", "stage", "entered_at")
 MAX_EXTERNAL_ID = 64
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 REASON_REQUIRED = (StageKind.LOST, StageKind.DISQUALIFIED)
+Key = TypeVar("Key")
+Value = TypeVar("Value")
 
 
 class HistoryFormatError(ValueError):
@@ -73,20 +76,61 @@ class HistoryRow:
     crm_stage: str = ""  # the stage as the file names it (several may map to one of ours)
 
 
-def check_rows(
-    rows: Iterable[SourceRow], mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
-) -> tuple[list[HistoryRow], list[Rejected]]:
-    good: list[HistoryRow] = []
-    rejected: list[Rejected] = []
-    for row in rows:
-        checked = check_row(row, mappings, process_map=process_map, now=now)
-        (good if isinstance(checked, HistoryRow) else rejected).append(checked)  # type: ignore[arg-type]
-    return good, rejected
+MEMO_MOST = 10_000  # distinct texts remembered per look-up; past that the memo starts over
 
 
-def check_row(
-    row: SourceRow, mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
-) -> HistoryRow | Rejected:
+class RowChecker:
+    """`check_row` for one import. A file names a few stages, owners and amounts again and
+    again (11 million rows, some dozens of stages and owners): each distinct text is looked
+    up once (a stage name against the mapping and the map, an amount parsed), not once a
+    row. The memos are bounded, and live as long as the import, in one locale (an amount's
+    reading depends on it)."""
+
+    def __init__(self, mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime) -> None:
+        self.mappings = mappings
+        self.process_map = process_map
+        self.now = now
+        self.kinds = {stage.id: stage.kind for stage in process_map.stages}
+        self._stages: dict[str, str | BadValue] = {}
+        self._owners: dict[str, tuple[str | None, str | None] | BadValue] = {}
+        self._money: dict[tuple[str, str], tuple[Amount | None, str | None] | BadValue] = {}
+
+    def rows(self, rows: Iterable[SourceRow]) -> tuple[list[HistoryRow], list[Rejected]]:
+        good: list[HistoryRow] = []
+        rejected: list[Rejected] = []
+        for row in rows:
+            checked = check_row(row, self)
+            (good if isinstance(checked, HistoryRow) else rejected).append(checked)  # type: ignore[arg-type]
+        return good, rejected
+
+    def stage_of(self, name: str) -> str | BadValue:
+        found = self._stages.get(name)
+        if found is None:
+            found = _remember(self._stages, name, self.mappings.stage_of(name, self.process_map))
+        return found
+
+    def owner_of(self, owner: str) -> tuple[str | None, str | None] | BadValue:
+        found = self._owners.get(owner)
+        if found is None:
+            found = _remember(self._owners, owner, self.mappings.owner_of(owner))
+        return found
+
+    def money(self, amount: str, currency: str) -> tuple[Amount | None, str | None] | BadValue:
+        found = self._money.get((amount, currency))
+        if found is None:
+            found = _remember(self._money, (amount, currency), _money(amount, currency))
+        return found
+
+
+def _remember(memo: dict[Key, Value], key: Key, value: Value) -> Value:
+    """`value` kept under `key` (a memo past MEMO_MOST starts over: bounded memory)."""
+    if len(memo) >= MEMO_MOST:
+        memo.clear()
+    memo[key] = value
+    return value
+
+
+def check_row(row: SourceRow, checker: RowChecker) -> HistoryRow | Rejected:
     deal_id = row.deal_id.strip() or None
 
     def reject(problem: str) -> Rejected:
@@ -96,18 +140,18 @@ def check_row(
         return reject(_("the deal id is empty"))
     if len(deal_id) > MAX_EXTERNAL_ID:
         return reject(_("deal_id is longer than {most} characters").format(most=MAX_EXTERNAL_ID))
-    where = _stage_and_time(row, mappings, process_map=process_map, now=now)
+    where = _stage_and_time(row, checker)
     if isinstance(where, str):
         return reject(where)
     stage, at = where
-    money = _money(row.amount, row.currency)
+    money = checker.money(row.amount, row.currency)
     if isinstance(money, BadValue):
         return reject(money.message)
-    owner = mappings.owner_of(row.owner.strip())
+    owner = checker.owner_of(row.owner.strip())
     if isinstance(owner, BadValue):
         return reject(owner.message)
     reason = " ".join(row.reason.split()) or None
-    if reason is None and process_map.stage(stage).kind in REASON_REQUIRED:
+    if reason is None and checker.kinds[stage] in REASON_REQUIRED:
         return reject(_missing_reason(stage, row))
     return HistoryRow(
         line=row.line,
@@ -131,17 +175,15 @@ def _missing_reason(stage: str, row: SourceRow) -> str:
     )
 
 
-def _stage_and_time(
-    row: SourceRow, mappings: Mappings, *, process_map: ProcessMap, now: dt.datetime
-) -> tuple[str, dt.datetime] | str:
+def _stage_and_time(row: SourceRow, checker: RowChecker) -> tuple[str, dt.datetime] | str:
     """The map stage the row enters and when, or what is wrong with either."""
-    stage = mappings.stage_of(row.stage, process_map)
+    stage = checker.stage_of(row.stage)
     if isinstance(stage, BadValue):
         return stage.message
     at = parse_entered_at(row.entered_at)
     if isinstance(at, BadValue):
         return f"{at.message} ({at.hint})"
-    if at > now:
+    if at > checker.now:
         return _("entered_at {at} is in the future").format(at=row.entered_at)
     return stage, at
 

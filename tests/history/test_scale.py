@@ -16,10 +16,12 @@ import pytest
 
 from bot.cli.import_sources import ProgressBar
 from bot.core.context import Services
+from bot.history import importing
 from bot.history.export import export_history
 from bot.history.grouping import DealGroups
 from bot.history.importing import ImportReport, import_history
 from bot.history.rows import COLUMNS, SourceRow
+from storage import history_store
 
 TEAM = "TSCALE"
 STAGES = ("qualify", "discovery", "demo")
@@ -166,3 +168,28 @@ def test_a_terminal_gets_a_bar_for_reading_and_one_for_importing() -> None:
         bars = [(task.description, task.completed, task.total) for task in progress.bar.tasks]
     assert bars == [("reading rows", 300_000, None), ("importing rows", 300_000, 300_000)]
     assert "300000/300000" in stream.getvalue()
+
+
+async def test_a_write_that_fails_stops_the_import_after_the_batches_before_it(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches are written one at a time and in order while the next is planned: the third
+    batch's failure comes out of the import, the two before it stay written and none after
+    it is started (bot.history.overlap)."""
+    monkeypatch.setattr(importing, "BATCH_DEALS", 100)
+    written: list[int] = []
+    insert_events = history_store.insert_events
+
+    async def failing_third(session: Any, rows: Any) -> None:
+        written.append(len(rows))
+        if len(written) == 3:
+            raise RuntimeError("the connection was lost")
+        await insert_events(session, rows)
+
+    monkeypatch.setattr(history_store, "insert_events", failing_third)
+    with pytest.raises(RuntimeError, match="connection was lost"):
+        await import_deals(services, 1_000)
+    assert written == [300, 300, 300]
+    monkeypatch.setattr(history_store, "insert_events", insert_events)
+    again = await import_deals(services, 1_000)  # importing again finishes it
+    assert (again.deals_unchanged, again.deals_created) == (200, 800)
