@@ -166,6 +166,13 @@ def sqlite_statements() -> list[str]:
     ]
 
 
+# A statement's events look their deal up by id, one each (`LIMIT 1` keeps PostgreSQL
+# from turning it back into a join): as a join, it hashed every deal of the table for
+# each batch of an import (a million at 1M deals), its statistics not knowing how few
+# the batch touches.
+_ONE_DEAL = "(SELECT * FROM deal WHERE deal.id = {e}.deal_id LIMIT 1) AS d"
+
+
 def _pg_events_function() -> str:
     """One function for both statement triggers: `changed` is the inserted rows (sign 1)
     or the deleted ones (sign -1)."""
@@ -178,20 +185,20 @@ BEGIN
   INSERT INTO kpi_move_total AS t (team_id, map_id, owner_id, from_stage, to_stage, moves, migrated)
   SELECT d.team_id, d.map_id, d.owner_id, e.from_stage, e.to_stage,
          sign * count(*), sign * count(*) FILTER (WHERE e.kind = 'migrated')
-  FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
+  FROM changed AS e CROSS JOIN LATERAL {_ONE_DEAL.format(e="e")}
   WHERE {_STAY.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT {_MOVES_KEY}
   DO UPDATE SET moves = t.moves + EXCLUDED.moves, migrated = t.migrated + EXCLUDED.migrated;
   INSERT INTO kpi_created_total AS t (team_id, map_id, owner_id, stage, created)
   SELECT d.team_id, d.map_id, d.owner_id, e.to_stage, sign * count(*)
-  FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
+  FROM changed AS e CROSS JOIN LATERAL {_ONE_DEAL.format(e="e")}
   WHERE {_CREATION.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
   ON CONFLICT {_CREATED_KEY} DO UPDATE SET created = t.created + EXCLUDED.created;
   INSERT INTO kpi_counted_total AS t (team_id, map_id, owner_id, what, stage, key, n)
   SELECT d.team_id, d.map_id, d.owner_id, {counted_columns("e")}, sign * count(*)
-  FROM changed AS e JOIN deal AS d ON d.id = e.deal_id
+  FROM changed AS e CROSS JOIN LATERAL {_ONE_DEAL.format(e="e")}
   WHERE {_COUNTED.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT {_COUNTED_KEY["postgresql"]} DO UPDATE SET n = t.n + EXCLUDED.n;
@@ -275,7 +282,12 @@ _ENDS_STAY = "{e}.stay_started_at IS NOT NULL AND {e}.from_stage IS NOT NULL"
 def _stays_of(team: str, deal: str, stage: str | None) -> str:
     """One row per stage (or only `stage`) the deal stayed in: (stage, cumulative, latest),
     the latest being the stay that began last, as storage.kpi_stays reads it."""
-    one = f" AND e.from_stage = {stage}" if stage else ""
+    # The stage is compared as an expression (`|| ''`), never as a plain column: either
+    # form lets ix_deal_event_moves (team, from_stage, ...) serve the look-up, and during
+    # a bulk import, with the statistics behind, PostgreSQL took it and read every stay
+    # of the stage for each deal (5 ms a deal), where ix_deal_event_stays (team, deal)
+    # holds the few it needs.
+    one = f" AND e.from_stage || '' = {stage}" if stage else " AND e.from_stage || '' <> ''"
     last = (
         f"(SELECT l.stay_days FROM deal_event AS l WHERE l.team_id = {team} "
         f"AND l.deal_id = {deal} AND l.from_stage = e.from_stage "
@@ -284,7 +296,7 @@ def _stays_of(team: str, deal: str, stage: str | None) -> str:
     return (
         f"SELECT e.from_stage AS stage, sum(e.stay_days) AS cumulative, {last} AS latest "
         f"FROM deal_event AS e WHERE e.team_id = {team} AND e.deal_id = {deal}{one} "
-        f"AND {_ENDS_STAY.format(e='e')} GROUP BY e.from_stage"
+        "AND e.stay_started_at IS NOT NULL GROUP BY e.from_stage"
     )
 
 
@@ -347,7 +359,7 @@ def _pg_stay_functions() -> list[str]:
         f"WHERE {_ENDS_STAY.format(e='changed')}) AS c"
     )
     stays = (
-        f"{touched} JOIN deal AS d ON d.id = c.deal_id CROSS JOIN LATERAL "
+        f"{touched} CROSS JOIN LATERAL {_ONE_DEAL.format(e='c')} CROSS JOIN LATERAL "
         f"({_stays_of('c.team_id', 'c.deal_id', 'c.from_stage')}) AS g"
     )
     counted = f"NOT d.is_practice AND d.id < {_REACH}"
