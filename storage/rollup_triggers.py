@@ -1,5 +1,6 @@
-"""The triggers (and the counted totals' unique index) that keep the all-time totals (storage.rollup_models) in step with the
-history, one set per database (docs/kpis.md, "All time: running totals").
+"""The triggers that keep the all-time totals (storage.rollup_models) in step with the
+history, one set per database, and the counted totals' unique index, which differs per
+database (docs/kpis.md, "All time: running totals").
 
 Why triggers: the totals must change in the same transaction as the events they count,
 on every path that writes events (a move, an import, a re-import that deletes a deal's
