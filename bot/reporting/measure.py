@@ -27,7 +27,7 @@ from storage import kpi_events as ev
 from storage import kpi_queries as q
 from storage import kpi_won as kw
 from storage.kpi_deviations import GateDeviations, gate_deviations
-from storage.kpi_scope import KpiScope, MapShape, tune_for_reports
+from storage.kpi_scope import KpiScope, MapShape, Window, tune_for_reports
 from storage.kpi_stays import time_in_stage
 from storage.percentiles import EMPTY, Summary
 
@@ -94,26 +94,16 @@ async def measure(
     others: Sequence[MapShape] = (),
     need: Need = Need.EVERYTHING,
 ) -> Measured:
-    """`others`: the map's other stored versions, newest first, whose main paths place
-    the moves the reported version (`shape`) cannot (bot.reporting.versions). What `need`
-    leaves out comes back empty."""
+    """`others`: the map's other stored versions, newest first, whose main paths place the
+    moves `shape` cannot (bot.reporting.versions). What `need` leaves out comes back empty."""
     window, gate = period.window(), asyncio.Semaphore(services.report_queries)
     full = need is Need.EVERYTHING
     async with asyncio.TaskGroup() as group:
         reads = _Reads(services, group, gate)
-        # the slowest first (time in stage, then the ones that read every event or every
-        # stay), so that the quick ones fill the gaps at the end instead of a slow one
-        # starting last
-        stays: asyncio.Task[dict[tuple[str, str], Summary]] = reads.start_if(
-            full, partial(time_in_stage, scope=scope, window=window), {}
-        )
-        events = reads.start_if(full, partial(ev.event_counts, scope=scope, window=window), _NONE)
-        deviations = reads.start_if(
-            full, partial(gate_deviations, scope=scope, window=window, shape=shape), _CLEAN
-        )
-        # every move and the migrations' among them, in one pass (storage.kpi_queries)
-        moves = reads.start(partial(q.matrix, scope=scope, window=window))
-        first = reads.start_if(full, partial(ev.first_response, scope=scope, window=window), EMPTY)
+        # the slowest first (time in stage, then the ones that read every event or stay),
+        # so that the quick ones fill the gaps at the end instead of a slow one starting last
+        stays, events, deviations, first = _optional(reads, full, scope, window, shape)
+        moves = reads.start(partial(q.matrix, scope=scope, window=window))  # migrations' too
         won = reads.start(partial(kw.won_deals, scope=scope, window=window, shape=shape))
         statuses = reads.start(partial(ev.status_counts, scope=scope, window=window))
         pipeline = reads.start(partial(ev.pipeline, scope=scope, shape=shape))
@@ -134,5 +124,26 @@ async def measure(
     )
 
 
+def _optional(
+    reads: _Reads, full: bool, scope: KpiScope, window: Window, shape: MapShape
+) -> tuple[
+    asyncio.Task[dict[tuple[str, str], Summary]],
+    asyncio.Task[ev.EventCounts],
+    asyncio.Task[GateDeviations],
+    asyncio.Task[Summary],
+]:
+    """Time in stage, counted events, deviations and first response: the slowest reads,
+    started first, and what a plan leaves out (empty then)."""
+    return (
+        reads.start_if(full, partial(time_in_stage, scope=scope, window=window), _NO_STAYS),
+        reads.start_if(full, partial(ev.event_counts, scope=scope, window=window), _NONE),
+        reads.start_if(
+            full, partial(gate_deviations, scope=scope, window=window, shape=shape), _CLEAN
+        ),
+        reads.start_if(full, partial(ev.first_response, scope=scope, window=window), EMPTY),
+    )
+
+
+_NO_STAYS: dict[tuple[str, str], Summary] = {}
 _NONE = ev.EventCounts(lost_reasons=[], objections=[], overrides=[], reopens=[])
 _CLEAN = GateDeviations()
