@@ -31,7 +31,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.rollup_models import ALL_DEALS, MATRIX
-from storage.rollup_triggers import batch_items, counted_columns, counted_condition, counted_key
+from storage.rollup_triggers import (
+    batch_items,
+    counted_columns,
+    counted_condition,
+    counted_key,
+    creation_condition,
+    stay_condition,
+)
 
 BATCH = 5_000  # deals per transaction: about 60,000 events, a fraction of a second
 LOCK_WAIT = "500ms"  # under PostgreSQL's deadlock_timeout (1 s): the backfill yields first
@@ -39,25 +46,25 @@ RETRY_PAUSE = 0.2  # seconds before a batch that could not lock tries again
 
 Progress = Callable[[int, int], None]  # (deals done, deals in all)
 
-_MOVES = """
+_MOVES = f"""
 INSERT INTO kpi_move_total (team_id, map_id, owner_id, from_stage, to_stage, moves, migrated)
 SELECT d.team_id, d.map_id, d.owner_id, e.from_stage, e.to_stage, count(*),
        sum(CASE WHEN e.kind = 'migrated' THEN 1 ELSE 0 END)
 FROM deal AS d JOIN deal_event AS e ON e.deal_id = d.id
 WHERE d.id >= CAST(:low AS BIGINT) AND d.id < CAST(:high AS BIGINT) AND NOT d.is_practice
-  AND e.stay_started_at IS NOT NULL AND e.from_stage IS NOT NULL AND e.to_stage IS NOT NULL
+  AND {stay_condition("e")}
 GROUP BY d.team_id, d.map_id, d.owner_id, e.from_stage, e.to_stage
 ORDER BY d.team_id, d.map_id, d.owner_id, e.from_stage, e.to_stage
 ON CONFLICT (team_id, map_id, owner_id, from_stage, to_stage) DO UPDATE
 SET moves = kpi_move_total.moves + excluded.moves,
     migrated = kpi_move_total.migrated + excluded.migrated
 """
-_CREATED = """
+_CREATED = f"""
 INSERT INTO kpi_created_total (team_id, map_id, owner_id, stage, created)
 SELECT d.team_id, d.map_id, d.owner_id, e.to_stage, count(*)
 FROM deal AS d JOIN deal_event AS e ON e.deal_id = d.id
 WHERE d.id >= CAST(:low AS BIGINT) AND d.id < CAST(:high AS BIGINT) AND NOT d.is_practice
-  AND e.kind = 'created' AND e.to_stage IS NOT NULL
+  AND {creation_condition("e")}
 GROUP BY d.team_id, d.map_id, d.owner_id, e.to_stage
 ORDER BY d.team_id, d.map_id, d.owner_id, e.to_stage
 ON CONFLICT (team_id, map_id, owner_id, stage) DO UPDATE

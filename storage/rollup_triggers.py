@@ -61,6 +61,16 @@ def counted_condition(e: str) -> str:
     return _COUNTED.format(e=e)
 
 
+def stay_condition(e: str) -> str:
+    """The events (of the table aliased `e`) the matrix counts as a move ending a stay."""
+    return _STAY.format(e=e)
+
+
+def creation_condition(e: str) -> str:
+    """The events the matrix counts as a deal created in a stage."""
+    return _CREATION.format(e=e)
+
+
 # made with the triggers, differently per database, so not declared on the models
 TRIGGER_INDEXES = frozenset({"uq_kpi_counted_total"})
 
