@@ -9,8 +9,10 @@ python=${PYTHON:-python3}
 cd "$(dirname "$0")/.."
 export DATABASE_URL="$url" PYTHONPATH=.
 runs="import $file --team-id TBENCH"
-/usr/bin/time -f "import: %e s wall, %M KB peak RSS" $python -c 'import bot.cli; bot.cli.run()' $runs >/dev/null 2>/tmp/bench-import.err || true
-grep -v '^importing\|^reading' /tmp/bench-import.err | tail -3
+err=$(mktemp)  # the import's progress and timing, kept apart from another run's
+/usr/bin/time -f "import: %e s wall, %M KB peak RSS" $python -c 'import bot.cli; bot.cli.run()' $runs >/dev/null 2>"$err" || true
+grep -v '^importing\|^reading' "$err" | tail -3
+rm -f "$err"
 out=$(mktemp -d)
 /usr/bin/time -f "export: %e s wall, %M KB peak RSS" $python -c 'import bot.cli; bot.cli.run()' export --out "$out" --team-id TBENCH
 rm -rf "$out"
