@@ -34,15 +34,24 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, null, select
+from sqlalchemy import Select, case, func, null, select, union_all
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.kpi_scope import DEAL, EVENT, KpiScope, MapShape, Window, rows_of, scoped_events
+from storage.kpi_scope import (
+    DEAL,
+    EVENT,
+    KpiScope,
+    MapShape,
+    Window,
+    ends_a_stay,
+    is_counted,
+    rows_of,
+    scoped_events,
+)
 from storage.models import EventKind
 
 RECENT = 20  # deviations listed per kind (newest first); the tallies count every one
-_MOVE_KINDS = (EventKind.ADVANCED, EventKind.OVERRIDDEN, EventKind.REOPENED)
 
 
 class DeviationKind(StrEnum):
@@ -230,13 +239,56 @@ def _deviations(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
 
 
 def _moves(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
-    """The window's advances, overrides and reopens, with `origin`: the stage moved from,
-    or for a reopen the main-path stage the deal had left. Only the columns the count
-    needs, all in the indexes of events."""
+    """The window's moves that may have passed gates, with `origin`: the stage moved from,
+    or for a reopen the main-path stage the deal had left. Read as the few they are, not
+    found among every move (most are advances along the map, which pass no gate): the
+    advances past where `advance` leads, a range of ix_deal_event_moves per stage left,
+    and every override and reopen, from ix_deal_event_counted. Only the columns the
+    count needs."""
+    columns = (EVENT.c.id, EVENT.c.kind, EVENT.c.at, EVENT.c.deal_id, EVENT.c.from_stage)
+    skips = [
+        # every writer records when the stay began on each move (storage.stay_lengths):
+        # the predicate of the index of moves by stage
+        scoped_events(scope, *columns, EVENT.c.to_stage, EVENT.c.from_stage.label("origin")).where(
+            EVENT.c.kind == EventKind.ADVANCED.value,
+            ends_a_stay(),
+            EVENT.c.from_stage == left,
+            EVENT.c.to_stage.in_(beyond),
+            window.holds(EVENT.c.at),
+        )
+        for left, beyond in _beyond_advance(shape).items()
+    ]
+    passed = scoped_events(scope, *columns, EVENT.c.to_stage, _origin(shape).label("origin")).where(
+        is_counted(),
+        EVENT.c.kind.in_((EventKind.OVERRIDDEN.value, EventKind.REOPENED.value)),
+        # Moves into side stages stay: they have no position, so no gates.
+        EVENT.c.to_stage.is_not(None),
+        window.holds(EVENT.c.at),
+    )
+    return union_all(*skips, passed).subquery("moves")
+
+
+def _beyond_advance(shape: MapShape) -> dict[str, tuple[str, ...]]:
+    """For each stage `advance` leaves, the main-path stages past where it leads: an
+    advance into one of them skipped a gate."""
+    position = {stage: n for n, stage in enumerate(shape.main_path)}
+    found = {}
+    for left, dest in shape.advances.items():
+        if dest in position:
+            beyond = shape.main_path[position[dest] + 1 :]
+            if beyond:
+                found[left] = beyond
+    return found
+
+
+def _origin(shape: MapShape) -> ColumnElement[Any]:
+    """Where the move left the main path: its from_stage, or for a reopen the from_stage of
+    the deal's last branch from a main-path stage before it (ix_deal_event_deal, newest
+    first)."""
     branch = EVENT.alias("branch")
     left = (
         select(branch.c.from_stage)
-        .where(  # ix_deal_event_deal, newest first: the deal's last exit before the reopen
+        .where(
             branch.c.deal_id == EVENT.c.deal_id,
             branch.c.id < EVENT.c.id,
             branch.c.kind == EventKind.BRANCHED.value,
@@ -247,36 +299,7 @@ def _moves(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
         .correlate(EVENT)
         .scalar_subquery()
     )
-    origin = case((EVENT.c.kind == EventKind.REOPENED.value, left), else_=EVENT.c.from_stage)
-    # most moves are advances along the map: leaving them out before the deal is joined
-    # saves a look-up each (a stage `advance` does not leave gives NULL: left out too)
-    along_the_map = and_(
-        EVENT.c.kind == EventKind.ADVANCED.value,
-        EVENT.c.to_stage == case(dict(shape.advances), value=EVENT.c.from_stage, else_=null()),
-    )
-    return (
-        scoped_events(
-            scope,
-            EVENT.c.id,
-            EVENT.c.kind,
-            EVENT.c.at,
-            EVENT.c.deal_id,
-            EVENT.c.from_stage,
-            EVENT.c.to_stage,
-            origin.label("origin"),
-        )
-        .where(
-            # to_stage IS NOT NULL is the predicate of ix_deal_event_entries, which holds
-            # every column read here: both databases answer from that index alone (0.3 s
-            # for 1.1 million events, against 0.7 s fetching each event's row). Moves into
-            # side stages stay: they have no position, so no gates.
-            EVENT.c.kind.in_([kind.value for kind in _MOVE_KINDS]),
-            EVENT.c.to_stage.is_not(None),
-            window.holds(EVENT.c.at),
-            ~along_the_map,
-        )
-        .subquery("moves")
-    )
+    return case((EVENT.c.kind == EventKind.REOPENED.value, left), else_=EVENT.c.from_stage)
 
 
 def _listed_columns() -> Sequence[ColumnElement[Any]]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, and_, bindparam, case, cast, func, null, or_, select, type_coerce
+from sqlalchemy import Float, and_, case, cast, func, null, or_, select, type_coerce
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,11 +21,12 @@ from storage.kpi_scope import (
     Window,
     count_if,
     deal_filter,
+    is_counted,
     rows_of,
     unjoined_events,
 )
 from storage.kpi_totals import counted_totals, totals_ready
-from storage.models import COUNTED_KINDS, DealStatus, EventKind
+from storage.models import DealStatus, EventKind
 from storage.percentiles import EMPTY, Summary, summarize
 from storage.sql_time import days
 
@@ -183,16 +184,6 @@ _STAGE = case(
     (EVENT.c.kind == EventKind.REOPENED.value, EVENT.c.to_stage),
     else_=EVENT.c.from_stage,  # a loss, an objection: the stage the deal was in
 )
-# ix_deal_event_counted's predicate, its values written into the statement: neither
-# database matches a partial index's predicate to bound parameters
-_COUNTED = EVENT.c.kind.in_(
-    bindparam(
-        "counted_kinds",
-        [kind.value for kind in COUNTED_KINDS],
-        expanding=True,
-        literal_execute=True,
-    )
-)
 # of the branches (lose, disqualify, nurture), losses only
 _LOSS_IF_BRANCHED = or_(EVENT.c.kind != EventKind.BRANCHED.value, EVENT.c.action == "lose")
 
@@ -233,7 +224,7 @@ def _counted_in_history(scope: KpiScope, window: Window) -> Any:
         unjoined_events(
             scope, kind.label("what"), _KEY.label("key"), _STAGE.label("stage"), per_deal=False
         )
-        .where(_COUNTED, _LOSS_IF_BRANCHED, window.holds(EVENT.c.at))
+        .where(is_counted(), _LOSS_IF_BRANCHED, window.holds(EVENT.c.at))
         .subquery("counted")
     )
     return select(events, func.count()).group_by(*events.c)

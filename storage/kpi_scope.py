@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     Table,
     and_,
+    bindparam,
     case,
     func,
     select,
@@ -23,7 +24,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
-from storage.models import EventKind
+from storage.models import COUNTED_KINDS, EventKind
 
 DEAL: Table = SQLModel.metadata.tables["deal"]
 EVENT: Table = SQLModel.metadata.tables["deal_event"]
@@ -146,6 +147,15 @@ def is_entry(events: FromClause = EVENT) -> ColumnElement[bool]:
     """A stage entry of `events` (the event table, or an alias of it)."""
     kinds = [kind.value for kind in ENTRY_KINDS]
     return and_(events.c.to_stage.is_not(None), events.c.kind.in_(kinds))
+
+
+def is_counted() -> ColumnElement[bool]:
+    """The events the KPIs count (losses, objections, overrides, reopens): the predicate of
+    ix_deal_event_counted, its values written into the statement, as a query must repeat
+    it to read that index (neither database matches a partial index's predicate to bound
+    parameters)."""
+    kinds = [kind.value for kind in COUNTED_KINDS]
+    return EVENT.c.kind.in_(bindparam("counted_kinds", kinds, expanding=True, literal_execute=True))
 
 
 def ends_a_stay() -> ColumnElement[bool]:
