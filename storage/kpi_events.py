@@ -13,6 +13,7 @@ from sqlalchemy import Float, and_, case, cast, func, null, or_, select, type_co
 from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.kpi_response_totals import response_from_totals
 from storage.kpi_scope import (
     DEAL,
     EVENT,
@@ -121,13 +122,20 @@ def _open_deals(scope: KpiScope) -> list[ColumnElement[bool]]:
 # -- first response ---------------------------------------------------------------------------------
 
 
-async def first_response(session: AsyncSession, *, scope: KpiScope, window: Window) -> Summary:
+async def first_response(
+    session: AsyncSession, *, scope: KpiScope, window: Window, from_history: bool = False
+) -> Summary:
     """Hours from a deal's creation to its first other event, for deals created in the window.
 
     The first other event is the deal's next event in record order (ids): the app appends
     events as they happen and the importer in time order, and the index on (deal_id, id)
-    answers it with one look-up per deal instead of reading every event.
+    answers it with one look-up per deal instead of reading every event. For all time,
+    once the running totals hold every deal and unless `from_history`, the totals answer
+    instead (storage.kpi_response_totals): a look-up per deal ever created is seconds at
+    a million deals.
     """
+    if not window.bounded and not from_history and await totals_ready(session):
+        return await response_from_totals(session, scope=scope)
     first_at = (
         select(EVENT.c.at)
         # a migration (stagecoach maps migrate) is no one's response to the buyer

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.rollup_models import ALL_DEALS, MATRIX
+from storage.rollup_responses import batch_responses
 from storage.rollup_triggers import (
     batch_items,
     counted_columns,
@@ -166,7 +167,8 @@ async def _fill(connection: AsyncConnection, batch: int, *, lock: bool) -> Reach
     low = reach.next_deal_id
     high = low + batch if low + batch <= reach.last_deal_id else ALL_DEALS
     dialect = connection.dialect.name
-    for statement in (_MOVES, _CREATED, _counted(dialect), batch_items(dialect)):
+    batches = (_MOVES, _CREATED, _counted(dialect), batch_items(dialect), batch_responses(dialect))
+    for statement in batches:
         await connection.execute(text(statement), {"low": low, "high": high})
     await connection.execute(_MOVE_REACH, {"high": high, "name": MATRIX})
     return Reach(high, reach.last_deal_id)

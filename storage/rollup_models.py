@@ -31,6 +31,8 @@ TOTALS = (
     "kpi_counted_total",
     "kpi_stay_item",
     "kpi_stay_bucket",
+    "kpi_response_item",
+    "kpi_response_bucket",
 )
 
 
@@ -136,6 +138,42 @@ class KpiStayBucket(SQLModel, table=True):
     owner_id: str = Field(primary_key=True, max_length=32)
     stage: str = Field(primary_key=True, max_length=40)
     variant: str = Field(primary_key=True, max_length=16)
+    bucket: int = Field(primary_key=True)
+    n: int = Field(default=0)
+    total: float = Field(default=0.0)
+
+
+class KpiResponseItem(SQLModel, table=True):
+    """A counted deal's first response (storage.kpi_events.first_response): `event_id` its
+    first event other than its creation or a migration, in record order, and `hours` from
+    the deal's creation to it, in bucket `bucket` (BUCKETS_PER_HOUR an hour). One row per
+    deal with a response, redone by the triggers when an earlier event is written, that
+    event deleted, or the deal changed."""
+
+    __tablename__ = "kpi_response_item"
+    __table_args__ = (
+        # a rank inside a bucket is an offset into one range of these, in value order
+        Index("ix_kpi_response_item_hours", "team_id", "map_id", "bucket", "hours", "owner_id"),
+    )
+
+    deal_id: int = Field(primary_key=True)
+    team_id: str = Field(max_length=32)
+    map_id: str = Field(max_length=40)
+    owner_id: str = Field(max_length=32)
+    event_id: int
+    hours: float
+    bucket: int
+
+
+class KpiResponseBucket(SQLModel, table=True):
+    """How many deals' first responses fall in each bucket, and their sum, per workspace,
+    map and owner."""
+
+    __tablename__ = "kpi_response_bucket"
+
+    team_id: str = Field(primary_key=True, max_length=32)
+    map_id: str = Field(primary_key=True, max_length=40)
+    owner_id: str = Field(primary_key=True, max_length=32)
     bucket: int = Field(primary_key=True)
     n: int = Field(default=0)
     total: float = Field(default=0.0)

@@ -24,9 +24,10 @@ from typing import Any
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection
 
+from storage import rollup_responses
 from storage.rollup_models import ALL_DEALS, MATRIX
+from storage.rollup_sql import ONE_DEAL, REACH
 
-_REACH = f"(SELECT next_deal_id FROM kpi_rollup_state WHERE name = '{MATRIX}')"
 _STAY = (
     "{e}.stay_started_at IS NOT NULL AND {e}.from_stage IS NOT NULL AND {e}.to_stage IS NOT NULL"
 )
@@ -116,7 +117,7 @@ def _sqlite_event_trigger(name: str, when: str, row: str, sign: int, total: str)
     return (
         f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {op} ON deal_event "
         f"WHEN {when.format(e=row)} BEGIN {insert} FROM deal AS d "
-        f"WHERE d.id = {row}.deal_id AND NOT d.is_practice AND d.id < {_REACH} "
+        f"WHERE d.id = {row}.deal_id AND NOT d.is_practice AND d.id < {REACH} "
         f"ON CONFLICT {key} DO UPDATE SET {update}; END"
     )
 
@@ -147,12 +148,14 @@ def _deal_share(deal: str, sign: str, dialect: str) -> list[str]:
     ]
 
 
+# what a deal's totals are keyed or measured by (created_at: its first response's hours)
 _DEAL_CHANGED = (
     "(OLD.owner_id IS DISTINCT FROM NEW.owner_id OR OLD.map_id IS DISTINCT FROM NEW.map_id "
     "OR OLD.is_practice IS DISTINCT FROM NEW.is_practice "
-    "OR OLD.team_id IS DISTINCT FROM NEW.team_id)"
+    "OR OLD.team_id IS DISTINCT FROM NEW.team_id "
+    "OR OLD.created_at IS DISTINCT FROM NEW.created_at)"
 )
-_DEAL_COLUMNS = "owner_id, map_id, is_practice, team_id"
+_DEAL_COLUMNS = "owner_id, map_id, is_practice, team_id, created_at"
 
 
 def sqlite_statements() -> list[str]:
@@ -160,6 +163,7 @@ def sqlite_statements() -> list[str]:
         *_deal_share("OLD", "-", "sqlite"),
         *_deal_share("NEW", "", "sqlite"),
         *_deal_items("NEW", "sqlite"),
+        *rollup_responses.deal_redone("NEW", "sqlite"),
     )
     moved = " ".join(f"{s};" for s in shares)
     return [
@@ -171,23 +175,17 @@ def sqlite_statements() -> list[str]:
         _sqlite_event_trigger("kpi_counted_added", _COUNTED, "NEW", 1, "counted"),
         _sqlite_event_trigger("kpi_counted_removed", _COUNTED, "OLD", -1, "counted"),
         *_sqlite_stay_triggers(),
+        *rollup_responses.sqlite_statements(),
         f"CREATE TRIGGER IF NOT EXISTS kpi_matrix_deal_changed AFTER UPDATE OF {_DEAL_COLUMNS} "
         f"ON deal WHEN {_DEAL_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} "
-        f"AND NEW.id < {_REACH} BEGIN {moved} END",
+        f"AND NEW.id < {REACH} BEGIN {moved} END",
     ]
-
-
-# A statement's events look their deal up by id, one each (`LIMIT 1` keeps PostgreSQL
-# from turning it back into a join): as a join, it hashed every deal of the table for
-# each batch of an import (a million at 1M deals), its statistics not knowing how few
-# the batch touches.
-_ONE_DEAL = "(SELECT * FROM deal WHERE deal.id = {e}.deal_id LIMIT 1) AS d"
 
 
 def _pg_events_function() -> str:
     """One function for both statement triggers: `changed` is the inserted rows (sign 1)
     or the deleted ones (sign -1)."""
-    kept = f"NOT d.is_practice AND d.id < {_REACH}"
+    kept = f"NOT d.is_practice AND d.id < {REACH}"
     return f"""
 CREATE OR REPLACE FUNCTION kpi_matrix_events_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -196,20 +194,20 @@ BEGIN
   INSERT INTO kpi_move_total AS t (team_id, map_id, owner_id, from_stage, to_stage, moves, migrated)
   SELECT d.team_id, d.map_id, d.owner_id, e.from_stage, e.to_stage,
          sign * count(*), sign * count(*) FILTER (WHERE e.kind = 'migrated')
-  FROM changed AS e CROSS JOIN LATERAL {_ONE_DEAL.format(e="e")}
+  FROM changed AS e CROSS JOIN LATERAL {ONE_DEAL.format(e="e")}
   WHERE {_STAY.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT {_MOVES_KEY}
   DO UPDATE SET moves = t.moves + EXCLUDED.moves, migrated = t.migrated + EXCLUDED.migrated;
   INSERT INTO kpi_created_total AS t (team_id, map_id, owner_id, stage, created)
   SELECT d.team_id, d.map_id, d.owner_id, e.to_stage, sign * count(*)
-  FROM changed AS e CROSS JOIN LATERAL {_ONE_DEAL.format(e="e")}
+  FROM changed AS e CROSS JOIN LATERAL {ONE_DEAL.format(e="e")}
   WHERE {_CREATION.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
   ON CONFLICT {_CREATED_KEY} DO UPDATE SET created = t.created + EXCLUDED.created;
   INSERT INTO kpi_counted_total AS t (team_id, map_id, owner_id, what, stage, key, n)
   SELECT d.team_id, d.map_id, d.owner_id, {counted_columns("e")}, sign * count(*)
-  FROM changed AS e CROSS JOIN LATERAL {_ONE_DEAL.format(e="e")}
+  FROM changed AS e CROSS JOIN LATERAL {ONE_DEAL.format(e="e")}
   WHERE {_COUNTED.format(e="e")} AND {kept}
   GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT {_COUNTED_KEY["postgresql"]} DO UPDATE SET n = t.n + EXCLUDED.n;
@@ -222,13 +220,14 @@ def _pg_deal_function() -> str:
         *_deal_share("OLD", "-", "postgresql"),
         *_deal_share("NEW", "", "postgresql"),
         *_deal_items("NEW", "postgresql"),
+        *rollup_responses.deal_redone("NEW", "postgresql"),
     )
     moved = " ".join(f"{s};" for s in shares)
     return f"""
 CREATE OR REPLACE FUNCTION kpi_matrix_deal_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.id < {_REACH} THEN {moved} END IF;
+  IF NEW.id < {REACH} THEN {moved} END IF;
   RETURN NULL;
 END $$"""
 
@@ -250,6 +249,7 @@ def postgresql_statements() -> list[str]:
         f"CREATE TRIGGER kpi_matrix_deal_changed AFTER UPDATE OF {_DEAL_COLUMNS} ON deal "
         f"FOR EACH ROW WHEN {_DEAL_CHANGED} EXECUTE FUNCTION kpi_matrix_deal_changed()",
         *_pg_stay_triggers(),
+        *rollup_responses.postgresql_statements(),
     ]
 
 
@@ -348,7 +348,7 @@ def _sqlite_stay_triggers() -> list[str]:
     found = []
     for name, op, row in (("added", "INSERT", "NEW"), ("removed", "DELETE", "OLD")):
         stays = f"deal AS d, ({_stays_of(f'{row}.team_id', f'{row}.deal_id', f'{row}.from_stage')}) AS g"
-        counted = f"d.id = {row}.deal_id AND NOT d.is_practice AND d.id < {_REACH}"
+        counted = f"d.id = {row}.deal_id AND NOT d.is_practice AND d.id < {REACH}"
         found.append(
             f"CREATE TRIGGER IF NOT EXISTS kpi_stays_{name} AFTER {op} ON deal_event "
             f"WHEN {_ENDS_STAY.format(e=row)} BEGIN DELETE FROM kpi_stay_item "
@@ -370,10 +370,10 @@ def _pg_stay_functions() -> list[str]:
         f"WHERE {_ENDS_STAY.format(e='changed')}) AS c"
     )
     stays = (
-        f"{touched} CROSS JOIN LATERAL {_ONE_DEAL.format(e='c')} CROSS JOIN LATERAL "
+        f"{touched} CROSS JOIN LATERAL {ONE_DEAL.format(e='c')} CROSS JOIN LATERAL "
         f"({_stays_of('c.team_id', 'c.deal_id', 'c.from_stage')}) AS g"
     )
-    counted = f"NOT d.is_practice AND d.id < {_REACH}"
+    counted = f"NOT d.is_practice AND d.id < {REACH}"
     events = f"""
 CREATE OR REPLACE FUNCTION kpi_stays_events_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$

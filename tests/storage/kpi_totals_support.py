@@ -15,10 +15,11 @@ from sqlalchemy import delete, insert, update
 
 from storage.database import Database
 from storage.history_store import DEAL, EVENT
-from storage.kpi_events import EventCounts, event_counts
+from storage.kpi_events import EventCounts, event_counts, first_response
 from storage.kpi_queries import Matrix, matrix
 from storage.kpi_scope import KpiScope, Window
 from storage.kpi_stays import time_in_stage
+from storage.percentiles import Summary
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 TEAMS, MAPS, OWNERS = ("T1", "T2"), ("default", "other"), ("UA", "UB", "UC")
@@ -183,11 +184,21 @@ def _same_summaries(found: dict[Any, Any], expected: dict[Any, Any]) -> bool:
     """The same counts; means and percentiles equal but for the order floats were added."""
     close = pytest.approx
     return found.keys() == expected.keys() and all(
-        found[key].count == expected[key].count
+        found[key] == expected[key]  # none counted: no mean, no percentiles
+        if expected[key].count == 0
+        else found[key].count == expected[key].count
         and (found[key].mean, found[key].median, found[key].p90)
         == close((expected[key].mean, expected[key].median, expected[key].p90), rel=1e-9, abs=1e-9)
         for key in expected
     )
+
+
+async def responses(db: Database, scope: KpiScope) -> tuple[Summary, Summary]:
+    """First response (from the totals where they are ready, from the history)."""
+    async with db.read() as session:
+        totals = await first_response(session, scope=scope, window=Window())
+        history = await first_response(session, scope=scope, window=Window(), from_history=True)
+    return totals, history
 
 
 async def assert_totals_agree(db: Database) -> None:
@@ -198,3 +209,5 @@ async def assert_totals_agree(db: Database) -> None:
         assert counted == in_history, scope
         kept, measured = await stays(db, scope)
         assert _same_summaries(kept, measured), (scope, kept, measured)
+        answered, in_history = await responses(db, scope)
+        assert _same_summaries({(): answered}, {(): in_history}), (scope, answered, in_history)

@@ -7,6 +7,7 @@ scope with the matrix read from the history. Both backends."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -50,6 +51,7 @@ new_deals = st.builds(
 )
 changes = st.one_of(
     st.tuples(st.just("owner"), st.sampled_from(OWNERS)),
+    st.tuples(st.just("created"), st.integers(-3, 3)),  # hours moved: an import's correction
     st.tuples(st.just("map"), st.sampled_from(MAPS)),
     st.tuples(st.just("practice"), st.booleans()),
     st.tuples(st.just("forget"), st.none()),
@@ -65,6 +67,8 @@ async def _history(db: Database, deals: list[NewDeal], later: list[tuple[int, tu
             await change_deal(db, deal_id, owner_id=value)
         elif what == "map":
             await change_deal(db, deal_id, map_id=value)
+        elif what == "created":
+            await change_deal(db, deal_id, created_at=T0 + dt.timedelta(hours=value))
         elif what == "practice":
             await change_deal(db, deal_id, is_practice=value)
         elif what == "forget":

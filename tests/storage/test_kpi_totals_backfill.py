@@ -110,7 +110,7 @@ async def _triggers(db: Database) -> list[str]:
         else "SELECT pg_get_triggerdef(t.oid) || ' ' || coalesce(p.prosrc, '') "
         "FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
         # the tables of this connection's schema (on its search path: named unqualified)
-        "WHERE NOT t.tgisinternal AND t.tgrelid::regclass::text IN ('deal', 'deal_event', 'kpi_stay_item') ORDER BY t.tgname"
+        "WHERE NOT t.tgisinternal AND t.tgrelid::regclass::text IN ('deal', 'deal_event', 'kpi_stay_item', 'kpi_response_item') ORDER BY t.tgname"
     )
     async with db.write_engine.connect() as connection:
         found = [" ".join(row[0].split()) for row in await connection.execute(text(query))]
@@ -125,9 +125,9 @@ async def test_the_revision_installs_the_triggers_a_new_database_gets(
         pytest.skip("each backend is compared with itself")
     await migrate.upgrade(empty_database)
     migrated, created = await _triggers(empty_database), await _triggers(database)
-    assert migrated == created and len(migrated) == (11 if database.is_sqlite else 6)
+    assert migrated == created and len(migrated) == (15 if database.is_sqlite else 9)
     dialect = "sqlite" if database.is_sqlite else "postgresql"
-    assert len(statements(dialect)) == (12 if database.is_sqlite else 17)
+    assert len(statements(dialect)) == (16 if database.is_sqlite else 25)
 
 
 def test_db_backfill_resumes_from_the_command_line(tmp_path: Path) -> None:
