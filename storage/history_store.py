@@ -7,7 +7,7 @@ what makes importing the same file twice change nothing.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, text, update
@@ -98,6 +98,11 @@ def _copies(connection: AsyncConnection) -> bool:
     return BULK_ROWS and connection.dialect.name == "postgresql"
 
 
+# what the KPI queries and the running totals' triggers look up (storage.rollup_triggers)
+_PLANNED = "deal, deal_event, kpi_stay_item, kpi_response_item"
+FIRST_REFRESH = 5_000  # deals an import writes before it first refreshes the statistics
+
+
 async def refresh_statistics(session: AsyncSession) -> None:
     """After a bulk import, the planner's statistics: PostgreSQL's autovacuum gathers them
     only a while later, and until then it plans the KPI queries over a 10,000-deal import
@@ -105,7 +110,30 @@ async def refresh_statistics(session: AsyncSession) -> None:
     plans from its indexes alone."""
     if session.get_bind().dialect.name == "postgresql":
         connection = await session.connection()
-        await connection.execute(text("ANALYZE deal, deal_event"))
+        await connection.execute(text(f"ANALYZE {_PLANNED}"))
+
+
+@dataclass
+class GrowingStatistics:
+    """Statistics refreshed while an import writes, each time the deals it wrote have
+    doubled (from FIRST_REFRESH): the triggers that keep the running totals run queries
+    planned by them, and planned on an empty database's statistics they cost ten times
+    as much (a server whose autovacuum is off, or has not come by yet: 2,600 deals a
+    minute instead of 22,000 into this machine's). A few ANALYZEs per import, a fraction
+    of a second each."""
+
+    next_at: int = field(default_factory=lambda: FIRST_REFRESH)
+
+    def due(self, written: int) -> bool:
+        """Whether `written` deals call for a refresh now (and the next at twice as many)."""
+        if written < self.next_at:
+            return False
+        self.next_at = 2 * written
+        return True
+
+    async def after(self, session: AsyncSession, written: int) -> None:
+        if self.due(written):
+            await refresh_statistics(session)
 
 
 async def begin_snapshot(session: AsyncSession) -> None:

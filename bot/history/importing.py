@@ -129,6 +129,9 @@ class _Import:
     dry_run: bool
     tally: _Tally
     known_reasons: frozenset[str]  # the map's loss reasons, folded once for every deal
+    statistics: history_store.GrowingStatistics = field(
+        default_factory=history_store.GrowingStatistics
+    )
 
 
 async def import_history(
@@ -236,6 +239,7 @@ async def _write(run: _Import, batch: list[DealPlan]) -> None:
         tally.events += sum(len(events) for _deal, events in fresh)
         if fresh and not run.dry_run:
             await _insert(session, fresh)
+            await run.statistics.after(session, tally.created)
 
 
 async def _insert(session: Any, fresh: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:

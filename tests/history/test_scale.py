@@ -193,3 +193,41 @@ async def test_a_write_that_fails_stops_the_import_after_the_batches_before_it(
     monkeypatch.setattr(history_store, "insert_events", insert_events)
     again = await import_deals(services, 1_000)  # importing again finishes it
     assert (again.deals_unchanged, again.deals_created) == (200, 800)
+
+
+def test_statistics_are_refreshed_each_time_the_written_deals_double() -> None:
+    statistics = history_store.GrowingStatistics(next_at=100)
+    due = [
+        written for written in (50, 100, 150, 199, 200, 350, 400, 800) if statistics.due(written)
+    ]
+    assert due == [100, 200, 400, 800]
+
+
+async def test_a_long_import_refreshes_the_statistics_as_it_writes(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: the planner's statistics follow the tables while an import writes, not
+    only at its end (the triggers' look-ups are planned by them): stopped after two
+    batches, the statistics already count the deals of the first."""
+    if services.db.is_sqlite:
+        pytest.skip("SQLite plans from its indexes alone")
+    monkeypatch.setattr(importing, "BATCH_DEALS", 100)
+    monkeypatch.setattr(history_store, "FIRST_REFRESH", 100)
+    written: list[int] = []
+    insert_events = history_store.insert_events
+
+    async def failing_third(session: Any, rows: Any) -> None:
+        written.append(len(rows))
+        if len(written) == 3:
+            raise RuntimeError("the connection was lost")
+        await insert_events(session, rows)
+
+    monkeypatch.setattr(history_store, "insert_events", failing_third)
+    with pytest.raises(RuntimeError, match="connection was lost"):
+        await import_deals(services, 1_000)
+    async with services.db.read() as session:
+        connection = await session.connection()
+        counted = await connection.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = 'deal'::regclass"
+        )
+        assert counted.scalar() >= 100  # the last ANALYZE saw at least the first batch
