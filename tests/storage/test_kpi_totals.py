@@ -32,6 +32,7 @@ from tests.storage.kpi_totals_support import (
     change_deal,
     forget_events,
     matrices,
+    responses,
 )
 
 steps = st.lists(
@@ -116,6 +117,22 @@ async def test_a_total_brought_to_nothing_is_no_move(database: Database) -> None
     await forget_events(database, 1)
     totals, history = await matrices(database, scope)
     assert totals == history == ([], [])
+
+
+async def test_a_first_response_follows_its_events(database: Database) -> None:
+    """A re-import deletes a deal's events, its first response with them, then writes them
+    again: the totals' first response goes with them and comes back, as the history's."""
+    deal = NewDeal("T1", "default", "UA", False, (("advanced", "discovery"),))  # its only one
+    await add_deals(database, 1, [deal])
+    scope = KpiScope("T1", "default")
+    totals, history = await responses(database, scope)
+    assert totals.count == history.count == 1
+    await forget_events(database, 1)
+    totals, history = await responses(database, scope)
+    assert totals == history and totals.count == 0
+    await add_events(database, 1, deal)
+    totals, history = await responses(database, scope)
+    assert totals.count == history.count == 1 and totals.median == history.median
 
 
 async def test_a_window_is_still_read_from_the_history(database: Database) -> None:
