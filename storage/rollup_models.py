@@ -88,7 +88,7 @@ class KpiCountedTotal(SQLModel, table=True):
 class KpiStayItem(SQLModel, table=True):
     """A deal's completed stays in one stage, as time in stage counts them
     (storage.kpi_stays): `cumulative` their lengths added up, `latest` the last one's, each
-    with its bucket (BUCKETS_PER_DAY per day: the unit a percentile's rank is found in).
+    with its bucket (storage.rollup_sql.bucket: the unit a percentile's rank is found in).
     One row per deal and stage of a counted deal, redone by the triggers whenever one of
     its stays is written or deleted."""
 
@@ -146,7 +146,7 @@ class KpiStayBucket(SQLModel, table=True):
 class KpiResponseItem(SQLModel, table=True):
     """A counted deal's first response (storage.kpi_events.first_response): `event_id` its
     first event other than its creation or a migration, in record order, and `hours` from
-    the deal's creation to it, in bucket `bucket` (BUCKETS_PER_HOUR an hour). One row per
+    the deal's creation to it, in bucket `bucket` (storage.rollup_sql.bucket). One row per
     deal with a response, redone by the triggers when an earlier event is written, that
     event deleted, or the deal changed."""
 

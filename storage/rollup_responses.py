@@ -14,9 +14,8 @@ the deal's own trigger (storage.rollup_triggers).
 
 from __future__ import annotations
 
-from storage.rollup_sql import ONE_DEAL, REACH
+from storage.rollup_sql import ONE_DEAL, REACH, bucket
 
-BUCKETS_PER_HOUR = 1  # the unit a percentile's rank is found in
 _RESPONDS = "{e}.deal_id IS NOT NULL AND {e}.kind NOT IN ('created', 'migrated')"
 # Hours from `start` to `end`, computed as the history's query computes them (days, as
 # storage.sql_time writes them, times 24), so both give the same float.
@@ -24,10 +23,7 @@ _HOURS = {
     "sqlite": "((julianday({end}) - julianday({start})) * 24.0)",
     "postgresql": "((date_part('epoch', {end} - {start}) / 86400.0) * 24.0)",
 }
-_BUCKET = {
-    "sqlite": f"CAST(({{x}}) * {BUCKETS_PER_HOUR} AS INTEGER)",  # toward zero: still in order
-    "postgresql": f"CAST(FLOOR(({{x}}) * {BUCKETS_PER_HOUR}) AS INTEGER)",
-}
+
 _COLUMNS = "(deal_id, team_id, map_id, owner_id, event_id, hours, bucket)"
 
 
@@ -43,11 +39,14 @@ def _insert(dialect: str, deals: str, where: str) -> str:
     """Insert the items of the deals `deals` (a FROM clause naming each deal `d`) that have
     a response and no item yet, where `where` holds."""
     hours = _HOURS[dialect].format(start="d.created_at", end="r.at")
-    return (
-        f"INSERT INTO kpi_response_item {_COLUMNS} SELECT d.id, d.team_id, d.map_id, "
-        f"d.owner_id, r.id, {hours}, {_BUCKET[dialect].format(x=hours)} FROM {deals} "
-        f"JOIN deal_event AS r ON r.id = {_first('d.id')} WHERE {where} "
+    found = (
+        f"SELECT d.id, d.team_id, d.map_id, d.owner_id, r.id AS event_id, {hours} AS hours "
+        f"FROM {deals} JOIN deal_event AS r ON r.id = {_first('d.id')} WHERE {where} "
         "AND NOT EXISTS (SELECT 1 FROM kpi_response_item AS i WHERE i.deal_id = d.id)"
+    )
+    return (
+        f"INSERT INTO kpi_response_item {_COLUMNS} SELECT x.id, x.team_id, x.map_id, "
+        f"x.owner_id, x.event_id, x.hours, {bucket(dialect, 'x.hours')} FROM ({found}) AS x"
     )
 
 
@@ -116,7 +115,7 @@ BEGIN
     DELETE FROM kpi_response_item AS i USING changed AS c
     WHERE i.deal_id = c.deal_id AND i.event_id = c.id;
   END IF;
-  {_insert("postgresql", deals, f"NOT d.is_practice AND d.id < {REACH}")} ORDER BY d.id;
+  {_insert("postgresql", deals, f"NOT d.is_practice AND d.id < {REACH}")} ORDER BY x.id;
   RETURN NULL;
 END $$"""
     items = f"""

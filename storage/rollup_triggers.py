@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from storage import rollup_responses
 from storage.rollup_models import ALL_DEALS, MATRIX
-from storage.rollup_sql import ONE_DEAL, REACH
+from storage.rollup_sql import ONE_DEAL, REACH, bucket
 
 _STAY = (
     "{e}.stay_started_at IS NOT NULL AND {e}.from_stage IS NOT NULL AND {e}.to_stage IS NOT NULL"
@@ -279,10 +279,6 @@ def install_on(metadata: MetaData) -> None:
 # there (a few rows of ix_deal_event_stays), so an item is always what the history's own
 # query computes for it; an item added or removed moves its two buckets.
 
-_BUCKET = {
-    "sqlite": "CAST(({x}) * 4 AS INTEGER)",  # toward zero: still in value order
-    "postgresql": "CAST(FLOOR(({x}) * 4) AS INTEGER)",
-}  # four buckets a day, as storage.percentiles counts them
 _ITEM_COLUMNS = (
     "(deal_id, stage, team_id, map_id, owner_id, cumulative, latest, "
     "cumulative_bucket, latest_bucket)"
@@ -313,11 +309,10 @@ def _stays_of(team: str, deal: str, stage: str | None) -> str:
 
 def _insert_items(dialect: str, deal: str, stays: str, where: str) -> str:
     """Insert the items `stays` (aliased g) of the deal row `deal` where `where` holds."""
-    bucket = _BUCKET[dialect]
     return (
         f"INSERT INTO kpi_stay_item {_ITEM_COLUMNS} SELECT {deal}.id, g.stage, "
         f"{deal}.team_id, {deal}.map_id, {deal}.owner_id, g.cumulative, g.latest, "
-        f"{bucket.format(x='g.cumulative')}, {bucket.format(x='g.latest')} FROM {stays} "
+        f"{bucket(dialect, 'g.cumulative')}, {bucket(dialect, 'g.latest')} FROM {stays} "
         f"WHERE g.cumulative IS NOT NULL AND g.latest IS NOT NULL AND {where}"
     )
 
