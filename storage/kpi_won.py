@@ -9,6 +9,7 @@ summary row beside one row per currency.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import (
@@ -24,21 +25,26 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Subquery
 from sqlalchemy.sql.elements import Label
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.kpi_queries import MoneyByCurrency
 from storage.kpi_scope import (
     DEAL,
+    ENTRY_KINDS,
     EVENT,
     KpiScope,
     MapShape,
     Window,
+    deal_filter,
+    ends_a_stay,
     is_entry,
     rows_of,
     scoped_events,
 )
+from storage.kpi_totals import MOVES, in_scope, totals_ready
+from storage.models import EventKind
 from storage.percentiles import EMPTY, Summary, summary_columns, summary_from
 from storage.sql_time import days
 
@@ -51,13 +57,18 @@ class WonDeals:
     money: list[MoneyByCurrency] = field(default_factory=list)  # per currency
 
 
-def won_deals_cte(scope: KpiScope, window: Window, shape: MapShape) -> CTE:
+def won_deals_cte(
+    scope: KpiScope, window: Window, shape: MapShape, sources: Sequence[str] | None = None
+) -> CTE:
     """One row per deal won in the window: amount, currency, and `x`, the days from its
     creation (its first stage entry) to its first entry into a won stage. Only the entries
     into won stages are grouped, a few per won deal, by deal id alone (the deal's own
-    columns are joined to the few groups afterwards). Materialized: read twice."""
+    columns are joined to the few groups afterwards). Materialized: read twice. With
+    `sources` (all time), the entries are read by the stages they came from (`_by_source`)."""
     per_deal = (
-        scoped_events(scope, EVENT.c.deal_id, func.min(EVENT.c.at).label("won_at"))
+        _by_source(scope, shape, sources)
+        if sources is not None
+        else scoped_events(scope, EVENT.c.deal_id, func.min(EVENT.c.at).label("won_at"))
         .where(is_entry(), EVENT.c.to_stage.in_(shape.won_stages), _won_in(scope, window, shape))
         .group_by(EVENT.c.deal_id)
         .subquery("per_deal")
@@ -66,10 +77,49 @@ def won_deals_cte(scope: KpiScope, window: Window, shape: MapShape) -> CTE:
     return (
         select(DEAL.c.amount, DEAL.c.currency, days(DEAL.c.created_at, won_at).label("x"))
         .select_from(per_deal.join(DEAL, DEAL.c.id == per_deal.c.deal_id))
-        .where(window.holds(won_at))
+        .where(window.holds(won_at), *deal_filter(scope))
         .cte("won")
         .prefix_with("MATERIALIZED")
     )
+
+
+def _by_source(scope: KpiScope, shape: MapShape, sources: Sequence[str]) -> Subquery:
+    """Every deal's first entry into a won stage, read as the few entries they are rather
+    than found among every entry of the history: its creations in a won stage
+    (ix_deal_event_created) and the moves into one from each stage in `sources`, the
+    stages moves into a won stage came from (ix_deal_event_moves: every move ends a stay
+    and carries its start, as the transition matrix reads them). Grouped by deal before
+    the scope's deals are kept, which the join to the deal does (`won_deals_cte`)."""
+    team, won = EVENT.c.team_id == scope.team_id, EVENT.c.to_stage.in_(shape.won_stages)
+    created = select(EVENT.c.deal_id, EVENT.c.at).where(
+        team, EVENT.c.kind == EventKind.CREATED.value, won
+    )
+    moved = select(EVENT.c.deal_id, EVENT.c.at).where(
+        team,
+        ends_a_stay(),
+        EVENT.c.from_stage.in_(sources),
+        won,
+        EVENT.c.kind.in_([kind.value for kind in ENTRY_KINDS if kind is not EventKind.CREATED]),
+    )
+    entries = union_all(created, moved).subquery("won_entries")
+    return (
+        select(entries.c.deal_id, func.min(entries.c.at).label("won_at"))
+        .group_by(entries.c.deal_id)
+        .subquery("per_deal")
+    )
+
+
+async def _sources(session: AsyncSession, scope: KpiScope, shape: MapShape) -> list[str] | None:
+    """For all time, once the running totals are ready: the stages the scope's moves into
+    a won stage came from (kpi_move_total); None otherwise."""
+    if not await totals_ready(session):
+        return None
+    query = (
+        select(MOVES.c.from_stage)
+        .where(*in_scope(MOVES, scope), MOVES.c.to_stage.in_(shape.won_stages), MOVES.c.moves > 0)
+        .distinct()
+    )
+    return sorted(str(row[0]) for row in await rows_of(session, query))
 
 
 def _won_in(scope: KpiScope, window: Window, shape: MapShape) -> ColumnElement[bool]:
@@ -97,12 +147,17 @@ async def won_deals(
     window: Window,
     shape: MapShape,
     force_window: bool = False,
+    from_history: bool = False,
 ) -> WonDeals:
-    """The cycle length and the won amounts per currency of the deals won in the window.
+    """The cycle length and the won amounts per currency of the deals won in the window
+    (for all time, unless `from_history` or `force_window`, found by the stages the
+    running totals say moves into a won stage came from: `_by_source`).
 
     Rows: ('cycle', NULL, n, mean, median, p90) and ('money', currency, deals, deals with
     an amount, total, NULL)."""
-    won = won_deals_cte(scope, window, shape)
+    all_time = not (window.bounded or from_history or force_window)
+    sources = await _sources(session, scope, shape) if all_time else None
+    won = won_deals_cte(scope, window, shape, sources)
     postgres = session.get_bind().dialect.name == "postgresql"
     cycle = summary_columns(won, postgres=postgres, force_window=force_window).subquery("cycle")
     rows = union_all(

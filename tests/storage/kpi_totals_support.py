@@ -17,8 +17,9 @@ from storage.database import Database
 from storage.history_store import DEAL, EVENT
 from storage.kpi_events import EventCounts, event_counts, first_response
 from storage.kpi_queries import Matrix, matrix
-from storage.kpi_scope import KpiScope, Window
+from storage.kpi_scope import KpiScope, MapShape, Window
 from storage.kpi_stays import time_in_stage
+from storage.kpi_won import WonDeals, won_deals
 from storage.percentiles import Summary
 
 T0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
@@ -117,7 +118,10 @@ async def add_deals(db: Database, first_id: int, deals: Sequence[NewDeal]) -> No
     async with db.write_engine.begin() as connection:
         for offset, new in enumerate(deals):
             await connection.execute(insert(DEAL), [deal_row(first_id + offset, new)])
-            events += event_rows(first_id + offset, new, STAGES[offset % 2])
+            # a deal may begin in a won stage, as an imported one may
+            events += event_rows(
+                first_id + offset, new, ("qualify", "discovery", "won")[offset % 3]
+            )
         if events:
             await connection.execute(insert(EVENT), events)
 
@@ -201,6 +205,25 @@ async def responses(db: Database, scope: KpiScope) -> tuple[Summary, Summary]:
     return totals, history
 
 
+SHAPE = MapShape(
+    main_path=("qualify", "discovery", "demo", "proposal", "won"),
+    won_stage="won",
+    post_sale=(),
+    probabilities={},
+)
+
+
+async def won(db: Database, scope: KpiScope) -> tuple[WonDeals, WonDeals]:
+    """Won deals (found through the totals' sources where they are ready, and in the
+    history)."""
+    async with db.read() as session:
+        totals = await won_deals(session, scope=scope, window=Window(), shape=SHAPE)
+        history = await won_deals(
+            session, scope=scope, window=Window(), shape=SHAPE, from_history=True
+        )
+    return totals, history
+
+
 async def assert_totals_agree(db: Database) -> None:
     for scope in scopes():
         totals, history = await matrices(db, scope)
@@ -211,3 +234,6 @@ async def assert_totals_agree(db: Database) -> None:
         assert _same_summaries(kept, measured), (scope, kept, measured)
         answered, in_history = await responses(db, scope)
         assert _same_summaries({(): answered}, {(): in_history}), (scope, answered, in_history)
+        by_source, in_full = await won(db, scope)
+        assert by_source.money == in_full.money, scope
+        assert _same_summaries({(): by_source.cycle}, {(): in_full.cycle}), scope
