@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, case, func, null, select, union_all
+from sqlalchemy import CTE, Select, case, func, null, select, union_all
 from sqlalchemy.sql import ColumnElement, Subquery
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -262,16 +262,22 @@ def _moves(scope: KpiScope, window: Window, shape: MapShape) -> Subquery:
         )
         for left, beyond in _beyond_advance(shape).items()
     ]
-    passed = unjoined_events(
-        scope, *columns, EVENT.c.to_stage, _origin(shape).label("origin"), per_deal=False
-    ).where(
-        is_counted(),
-        EVENT.c.kind.in_((EventKind.OVERRIDDEN.value, EventKind.REOPENED.value)),
-        # Moves into side stages stay: they have no position, so no gates.
-        EVENT.c.to_stage.is_not(None),
-        window.holds(EVENT.c.at),
+    # the scope's overrides and reopens first (materialized: PostgreSQL would otherwise
+    # look up where every reopen of the workspace left, before keeping a team's)
+    passed = (
+        unjoined_events(scope, *columns, EVENT.c.to_stage, per_deal=False)
+        .where(
+            is_counted(),
+            EVENT.c.kind.in_((EventKind.OVERRIDDEN.value, EventKind.REOPENED.value)),
+            # Moves into side stages stay: they have no position, so no gates.
+            EVENT.c.to_stage.is_not(None),
+            window.holds(EVENT.c.at),
+        )
+        .cte("passed")
+        .prefix_with("MATERIALIZED")
     )
-    return union_all(*skips, passed).subquery("moves")
+    with_origin = select(passed, _origin(shape, passed).label("origin"))
+    return union_all(*skips, with_origin).subquery("moves")
 
 
 def _beyond_advance(shape: MapShape) -> dict[str, tuple[str, ...]]:
@@ -287,25 +293,25 @@ def _beyond_advance(shape: MapShape) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _origin(shape: MapShape) -> ColumnElement[Any]:
-    """Where the move left the main path: its from_stage, or for a reopen the from_stage of
-    the deal's last branch from a main-path stage before it (ix_deal_event_deal, newest
-    first)."""
+def _origin(shape: MapShape, moves: CTE) -> ColumnElement[Any]:
+    """Where the move (of `moves`) left the main path: its from_stage, or for a reopen the
+    from_stage of the deal's last branch from a main-path stage before it
+    (ix_deal_event_deal, newest first)."""
     branch = EVENT.alias("branch")
     left = (
         select(branch.c.from_stage)
         .where(
-            branch.c.deal_id == EVENT.c.deal_id,
-            branch.c.id < EVENT.c.id,
+            branch.c.deal_id == moves.c.deal_id,
+            branch.c.id < moves.c.id,
             branch.c.kind == EventKind.BRANCHED.value,
             branch.c.from_stage.in_(shape.main_path),
         )
         .order_by(branch.c.id.desc())
         .limit(1)
-        .correlate(EVENT)
+        .correlate(moves)
         .scalar_subquery()
     )
-    return case((EVENT.c.kind == EventKind.REOPENED.value, left), else_=EVENT.c.from_stage)
+    return case((moves.c.kind == EventKind.REOPENED.value, left), else_=moves.c.from_stage)
 
 
 def _listed_columns() -> Sequence[ColumnElement[Any]]:

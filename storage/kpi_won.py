@@ -111,8 +111,10 @@ def _by_source(scope: KpiScope, shape: MapShape, sources: Sequence[str]) -> Subq
 
 async def _sources(session: AsyncSession, scope: KpiScope, shape: MapShape) -> list[str] | None:
     """For all time, once the running totals are ready: the stages the scope's moves into
-    a won stage came from (kpi_move_total); None otherwise."""
-    if not await totals_ready(session):
+    a won stage came from (kpi_move_total); None otherwise, and for a team's deals, whose
+    entries are fewer than the workspace's read by stage (the entries are grouped before
+    the deals are kept): 1.3 s against under 1 s for a sixth of 1,000,000 deals."""
+    if scope.owner_ids is not None or not await totals_ready(session):
         return None
     query = (
         select(MOVES.c.from_stage)
