@@ -170,12 +170,11 @@ def test_a_terminal_gets_a_bar_for_reading_and_one_for_importing() -> None:
     assert "300000/300000" in stream.getvalue()
 
 
-async def test_a_write_that_fails_stops_the_import_after_the_batches_before_it(
+async def import_failing_third_batch(
     services: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Batches are written one at a time and in order while the next is planned: the third
-    batch's failure comes out of the import, the two before it stay written and none after
-    it is started (bot.history.overlap)."""
+) -> list[int]:
+    """An import of 1,000 deals in batches of 100 whose third write fails (a lost
+    connection); the events each write was given, as the import stops."""
     monkeypatch.setattr(importing, "BATCH_DEALS", 100)
     written: list[int] = []
     insert_events = history_store.insert_events
@@ -189,6 +188,17 @@ async def test_a_write_that_fails_stops_the_import_after_the_batches_before_it(
     monkeypatch.setattr(history_store, "insert_events", failing_third)
     with pytest.raises(RuntimeError, match="connection was lost"):
         await import_deals(services, 1_000)
+    return written
+
+
+async def test_a_write_that_fails_stops_the_import_after_the_batches_before_it(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches are written one at a time and in order while the next is planned: the third
+    batch's failure comes out of the import, the two before it stay written and none after
+    it is started (bot.history.overlap)."""
+    insert_events = history_store.insert_events
+    written = await import_failing_third_batch(services, monkeypatch)
     assert written == [300, 300, 300]
     monkeypatch.setattr(history_store, "insert_events", insert_events)
     again = await import_deals(services, 1_000)  # importing again finishes it
@@ -211,20 +221,8 @@ async def test_a_long_import_refreshes_the_statistics_as_it_writes(
     batches, the statistics already count the deals of the first."""
     if services.db.is_sqlite:
         pytest.skip("SQLite plans from its indexes alone")
-    monkeypatch.setattr(importing, "BATCH_DEALS", 100)
     monkeypatch.setattr(history_store, "FIRST_REFRESH", 100)
-    written: list[int] = []
-    insert_events = history_store.insert_events
-
-    async def failing_third(session: Any, rows: Any) -> None:
-        written.append(len(rows))
-        if len(written) == 3:
-            raise RuntimeError("the connection was lost")
-        await insert_events(session, rows)
-
-    monkeypatch.setattr(history_store, "insert_events", failing_third)
-    with pytest.raises(RuntimeError, match="connection was lost"):
-        await import_deals(services, 1_000)
+    await import_failing_third_batch(services, monkeypatch)
     async with services.db.read() as session:
         connection = await session.connection()
         counted = await connection.exec_driver_sql(
