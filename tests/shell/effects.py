@@ -15,7 +15,8 @@ from storage.database import Database
 
 SKIPPED_TABLES = frozenset({"processed_event"})  # Slack's event ids differ run to run
 # Lengths of wall time between two of a row's times, and what is made of them (the time
-# in stage totals' days, their quarter-day buckets and sums): they differ as the times do.
+# in stage totals' days, first response's hours, their buckets and sums): they differ as
+# the times do.
 SPANS = frozenset(
     {
         "stay_days",
@@ -25,6 +26,10 @@ SPANS = frozenset(
         "kpi_stay_item.latest_bucket",
         "kpi_stay_bucket.bucket",
         "kpi_stay_bucket.total",
+        "kpi_response_item.hours",
+        "kpi_response_item.bucket",
+        "kpi_response_bucket.bucket",
+        "kpi_response_bucket.total",
     }
 )
 Effects = dict[str, list[tuple[Any, ...]]]
