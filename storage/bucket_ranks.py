@@ -11,12 +11,14 @@ interpolation as `percentile_cont` (storage.percentiles)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, literal, select, union_all
+from sqlalchemy import Select, Table, func, literal, select, union_all
+from sqlalchemy.sql import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.kpi_scope import rows_of
@@ -46,6 +48,25 @@ class Histogram:
                 return bucket, rank - below
             below += count
         raise IndexError(rank)
+
+
+async def histograms(
+    session: AsyncSession,
+    buckets: Table,
+    where: Sequence[ColumnElement[bool]],
+    keys: Sequence[str],
+) -> dict[tuple[str, ...], Histogram]:
+    """The histograms in `buckets` (a table of n and total per bucket) of the rows
+    `where` keeps, one per value of its columns `keys`, their buckets in order."""
+    count, total = func.sum(buckets.c.n), func.sum(buckets.c.total)
+    grouped = [*(buckets.c[key] for key in keys), buckets.c.bucket]
+    query = select(*grouped, count, total).where(*where).group_by(*grouped).having(count > 0)
+    found: dict[tuple[str, ...], Histogram] = defaultdict(Histogram)
+    for row in await rows_of(session, query.order_by(*grouped)):
+        histogram = found[tuple(str(value) for value in row[: len(keys)])]
+        histogram.buckets.append((int(row[len(keys)]), int(row[len(keys) + 1])))
+        histogram.total += float(row[len(keys) + 2])
+    return dict(found)
 
 
 async def summaries(

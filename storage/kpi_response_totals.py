@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Table, func, select
+from sqlalchemy import Select, Table, select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
-from storage.bucket_ranks import Histogram, summaries
-from storage.kpi_scope import KpiScope, rows_of
+from storage.bucket_ranks import histograms, summaries
+from storage.kpi_scope import KpiScope
 from storage.kpi_totals import in_scope
 from storage.percentiles import EMPTY, Summary
 
@@ -27,23 +27,7 @@ async def response_from_totals(session: AsyncSession, *, scope: KpiScope) -> Sum
         conditions = (*in_scope(ITEMS, scope), ITEMS.c.bucket == bucket)
         return select(ITEMS.c.hours.label("x")).where(*conditions).order_by(ITEMS.c.hours)
 
-    histogram = await _histogram(session, scope)
-    if not histogram.buckets:
+    found = await histograms(session, BUCKETS, in_scope(BUCKETS, scope), ())
+    if not found:
         return EMPTY
-    return (await summaries(session, {(): histogram}, lookup))[()]
-
-
-async def _histogram(session: AsyncSession, scope: KpiScope) -> Histogram:
-    count, total = func.sum(BUCKETS.c.n), func.sum(BUCKETS.c.total)
-    query = (
-        select(BUCKETS.c.bucket, count, total)
-        .where(*in_scope(BUCKETS, scope))
-        .group_by(BUCKETS.c.bucket)
-        .having(count > 0)
-        .order_by(BUCKETS.c.bucket)
-    )
-    found = Histogram()
-    for bucket, n, summed in await rows_of(session, query):
-        found.buckets.append((int(bucket), int(n)))
-        found.total += float(summed)
-    return found
+    return (await summaries(session, {(): found[()]}, lookup))[()]

@@ -5,16 +5,15 @@ the deals' days, found in the buckets (storage.bucket_ranks)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Select, Table, func, select
+from sqlalchemy import Select, Table, select
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import storage.tables  # noqa: F401  (registers every table)
-from storage.bucket_ranks import Histogram, summaries
-from storage.kpi_scope import KpiScope, rows_of
+from storage.bucket_ranks import histograms, summaries
+from storage.kpi_scope import KpiScope
 from storage.kpi_totals import in_scope
 from storage.percentiles import Summary
 
@@ -38,21 +37,5 @@ async def stays_from_totals(
             .order_by(value)
         )
 
-    return await summaries(session, await _histograms(session, scope), lookup)
-
-
-async def _histograms(session: AsyncSession, scope: KpiScope) -> dict[tuple[str, str], Histogram]:
-    count, total = func.sum(BUCKETS.c.n), func.sum(BUCKETS.c.total)
-    query = (
-        select(BUCKETS.c.variant, BUCKETS.c.stage, BUCKETS.c.bucket, count, total)
-        .where(*in_scope(BUCKETS, scope))
-        .group_by(BUCKETS.c.variant, BUCKETS.c.stage, BUCKETS.c.bucket)
-        .having(count > 0)
-        .order_by(BUCKETS.c.variant, BUCKETS.c.stage, BUCKETS.c.bucket)
-    )
-    found: dict[tuple[str, str], Histogram] = defaultdict(Histogram)
-    for variant, stage, bucket, n, summed in await rows_of(session, query):
-        histogram = found[(str(variant), str(stage))]
-        histogram.buckets.append((int(bucket), int(n)))
-        histogram.total += float(summed)
-    return dict(found)
+    found = await histograms(session, BUCKETS, in_scope(BUCKETS, scope), ("variant", "stage"))
+    return await summaries(session, {(k[0], k[1]): h for k, h in found.items()}, lookup)
